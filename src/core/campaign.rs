@@ -1,0 +1,269 @@
+//! Safety campaigns: the feed format (`docs/campaigns.schema.json`), lenient parsing and
+//! the choice of what is active today.
+
+use super::i18n::Lang;
+use super::report::Category;
+use super::time::Date;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A text in both languages; Chinese is authoritative, English falls back to it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Text {
+    pub zh: String,
+    #[serde(default)]
+    pub en: String,
+}
+
+impl Text {
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En if !self.en.trim().is_empty() => &self.en,
+            _ => &self.zh,
+        }
+    }
+
+    fn is_blank(&self) -> bool {
+        self.zh.trim().is_empty()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Campaign {
+    pub id: String,
+    pub title: Text,
+    pub summary: Text,
+    /// What the rule is.
+    pub rule: Text,
+    /// Why it matters (e.g. fires from e-bike batteries).
+    pub why: Text,
+    /// What to do instead.
+    pub instead: Text,
+    /// What happens if the rule is not kept.
+    #[serde(default)]
+    pub if_not: Option<Text>,
+    #[serde(default)]
+    pub categories: Vec<Category>,
+    /// Higher is more urgent.
+    #[serde(default)]
+    pub priority: u8,
+    pub start: Date,
+    pub end: Date,
+    /// One of the bundled icon names (`ebike`, `plug`, `wiring`, `power`, `exit`); unknown
+    /// names fall back to a generic icon.
+    #[serde(default)]
+    pub icon: Option<String>,
+    #[serde(default)]
+    pub source: Option<Text>,
+}
+
+impl Campaign {
+    pub fn is_active_on(&self, day: Date) -> bool {
+        self.start <= day && day <= self.end
+    }
+
+    pub fn first_category(&self) -> Option<Category> {
+        self.categories.first().copied()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Feed {
+    #[serde(default)]
+    pub updated: Option<Date>,
+    pub campaigns: Vec<Campaign>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParsedFeed {
+    pub feed: Feed,
+    /// Entries left out because they did not fit the format.
+    pub skipped: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FeedError {
+    NotJson,
+    NoCampaignList,
+}
+
+/// Parses a feed; a malformed entry is skipped, a malformed document is an error.
+/// Unknown categories in an entry are dropped rather than failing the entry, so the town can
+/// add a category before every deployed widget knows it.
+pub fn parse_feed(json: &str) -> Result<ParsedFeed, FeedError> {
+    let document: Value = serde_json::from_str(json).map_err(|_| FeedError::NotJson)?;
+    let entries = document.get("campaigns").and_then(Value::as_array).ok_or(FeedError::NoCampaignList)?;
+    let updated = document.get("updated").and_then(Value::as_str).and_then(Date::parse);
+    let mut campaigns = Vec::with_capacity(entries.len());
+    for entry in entries {
+        match parse_campaign(entry) {
+            Some(campaign) if !campaigns.iter().any(|c: &Campaign| c.id == campaign.id) => campaigns.push(campaign),
+            _ => {}
+        }
+    }
+    let skipped = entries.len() - campaigns.len();
+    Ok(ParsedFeed { feed: Feed { updated, campaigns }, skipped })
+}
+
+fn parse_campaign(entry: &Value) -> Option<Campaign> {
+    let mut entry = entry.clone();
+    if let Some(categories) = entry.get_mut("categories").and_then(Value::as_array_mut) {
+        categories.retain(|c| c.as_str().and_then(Category::from_code).is_some());
+    }
+    let campaign: Campaign = serde_json::from_value(entry).ok()?;
+    let complete = !campaign.id.trim().is_empty()
+        && !campaign.title.is_blank()
+        && !campaign.summary.is_blank()
+        && campaign.start <= campaign.end;
+    complete.then_some(campaign)
+}
+
+/// The campaigns running on `today` (inclusive of both ends), most urgent first, then the
+/// one ending soonest, then by id so the order is stable.
+pub fn active_on(campaigns: &[Campaign], today: Date) -> Vec<&Campaign> {
+    let mut active: Vec<&Campaign> = campaigns.iter().filter(|c| c.is_active_on(today)).collect();
+    active.sort_by(|a, b| b.priority.cmp(&a.priority).then(a.end.cmp(&b.end)).then(a.id.cmp(&b.id)));
+    active
+}
+
+/// The feed that ships inside the build, used until a remote feed has been fetched.
+pub const BUNDLED_FEED: &str = include_str!("../../public/campaigns.json");
+
+pub fn bundled_feed() -> Feed {
+    parse_feed(BUNDLED_FEED).map(|parsed| parsed.feed).unwrap_or(Feed { updated: None, campaigns: Vec::new() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::time::{days_from_civil, Date};
+    use proptest::prelude::*;
+
+    fn campaign(id: &str, priority: u8, start: &str, end: &str) -> Campaign {
+        let text = |s: &str| Text { zh: s.into(), en: s.into() };
+        Campaign {
+            id: id.into(),
+            title: text(id),
+            summary: text("summary"),
+            rule: text("rule"),
+            why: text("why"),
+            instead: text("instead"),
+            if_not: None,
+            categories: vec![Category::Other],
+            priority,
+            start: Date::parse(start).unwrap(),
+            end: Date::parse(end).unwrap(),
+            icon: None,
+            source: None,
+        }
+    }
+
+    fn day(text: &str) -> Date {
+        Date::parse(text).unwrap()
+    }
+
+    #[test]
+    fn bundled_feed_is_complete() {
+        let parsed = parse_feed(BUNDLED_FEED).expect("bundled feed parses");
+        assert_eq!(parsed.skipped, 0);
+        let ids: Vec<&str> = parsed.feed.campaigns.iter().map(|c| c.id.as_str()).collect();
+        for expected in ["ebike-stairwell", "flying-line-charging", "private-rewiring", "direct-power-supply", "clear-fire-escapes"] {
+            assert!(ids.contains(&expected), "missing {expected}");
+        }
+        for c in &parsed.feed.campaigns {
+            assert!(!c.categories.is_empty(), "{} has no category to report", c.id);
+            for text in [&c.title, &c.summary, &c.rule, &c.why, &c.instead] {
+                assert!(!text.zh.is_empty() && !text.en.is_empty(), "{} lacks a translation", c.id);
+            }
+        }
+    }
+
+    #[test]
+    fn bounds_are_inclusive() {
+        let list = vec![campaign("a", 1, "2026-12-01", "2026-12-31")];
+        assert!(active_on(&list, day("2026-11-30")).is_empty());
+        assert_eq!(active_on(&list, day("2026-12-01")).len(), 1);
+        assert_eq!(active_on(&list, day("2026-12-31")).len(), 1);
+        assert!(active_on(&list, day("2027-01-01")).is_empty());
+    }
+
+    #[test]
+    fn shanghai_midnight_decides_not_utc() {
+        // 2026-11-30T16:30Z is already 1 December in Shanghai, though still 30 November in UTC
+        // (and in a phone set to Europe or America).
+        let list = vec![campaign("ends-nov", 1, "2026-11-01", "2026-11-30"), campaign("starts-dec", 1, "2026-12-01", "2026-12-31")];
+        let instant = 1_796_056_200_000.0;
+        let today = Date::in_shanghai(instant);
+        let ids: Vec<&str> = active_on(&list, today).iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["starts-dec"]);
+        let ids: Vec<&str> = active_on(&list, Date::in_shanghai(instant - 3_600_000.0)).iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["ends-nov"]);
+    }
+
+    #[test]
+    fn most_urgent_first_then_ending_soonest() {
+        let list = vec![
+            campaign("low", 1, "2026-01-01", "2026-12-31"),
+            campaign("high-late", 5, "2026-01-01", "2026-12-31"),
+            campaign("high-soon", 5, "2026-01-01", "2026-12-15"),
+        ];
+        let ids: Vec<&str> = active_on(&list, day("2026-12-01")).iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["high-soon", "high-late", "low"]);
+    }
+
+    #[test]
+    fn malformed_entries_are_skipped_not_fatal() {
+        let json = r#"{"updated": "2026-11-20", "campaigns": [
+            {"id": "ok", "title": {"zh": "标题"}, "summary": {"zh": "摘要"}, "rule": {"zh": "r"}, "why": {"zh": "w"}, "instead": {"zh": "i"},
+             "categories": ["ebike_in_stairwell", "future_category"], "priority": 3, "start": "2026-01-01", "end": "2026-12-31"},
+            {"id": "bad-date", "title": {"zh": "t"}, "summary": {"zh": "s"}, "rule": {"zh": "r"}, "why": {"zh": "w"}, "instead": {"zh": "i"}, "start": "2026-13-01", "end": "2026-12-31"},
+            {"id": "reversed", "title": {"zh": "t"}, "summary": {"zh": "s"}, "rule": {"zh": "r"}, "why": {"zh": "w"}, "instead": {"zh": "i"}, "start": "2026-12-31", "end": "2026-01-01"},
+            {"id": "", "title": {"zh": "t"}, "summary": {"zh": "s"}, "rule": {"zh": "r"}, "why": {"zh": "w"}, "instead": {"zh": "i"}, "start": "2026-01-01", "end": "2026-01-01"},
+            "not an object", 42, null
+        ]}"#;
+        let parsed = parse_feed(json).unwrap();
+        assert_eq!(parsed.skipped, 6);
+        assert_eq!(parsed.feed.updated, Some(day("2026-11-20")));
+        let only = &parsed.feed.campaigns[0];
+        assert_eq!(only.categories, vec![Category::EbikeInStairwell]);
+        assert_eq!(only.title.get(Lang::En), "标题", "English falls back to Chinese");
+    }
+
+    #[test]
+    fn malformed_documents_are_errors() {
+        assert_eq!(parse_feed("<html>"), Err(FeedError::NotJson));
+        assert_eq!(parse_feed("[]"), Err(FeedError::NoCampaignList));
+        assert_eq!(parse_feed(r#"{"campaigns": {}}"#), Err(FeedError::NoCampaignList));
+        assert_eq!(parse_feed(r#"{"campaigns": []}"#).unwrap().feed.campaigns.len(), 0);
+    }
+
+    proptest! {
+        #[test]
+        fn selection_is_exactly_the_running_ones(
+            spans in proptest::collection::vec((0i64..400, 0i64..60, 0u8..5), 0..12),
+            offset in 0i64..460,
+        ) {
+            let base = days_from_civil(day("2026-01-01"));
+            let to_date = |d: i64| Date::in_shanghai(((base + d) * 86_400_000) as f64);
+            let list: Vec<Campaign> = spans.iter().enumerate().map(|(i, (start, len, prio))| {
+                let mut c = campaign(&format!("c{i}"), *prio, "2026-01-01", "2026-01-01");
+                c.start = to_date(*start);
+                c.end = to_date(start + len);
+                c
+            }).collect();
+            let today = to_date(offset);
+            let active = active_on(&list, today);
+            for c in &list {
+                prop_assert_eq!(active.iter().any(|a| a.id == c.id), c.start <= today && today <= c.end);
+            }
+            for pair in active.windows(2) {
+                prop_assert!(pair[0].priority >= pair[1].priority);
+            }
+        }
+
+        #[test]
+        fn parse_feed_never_panics(text in "\\PC{0,200}") {
+            let _ = parse_feed(&text);
+        }
+    }
+}

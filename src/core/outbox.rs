@@ -1,0 +1,530 @@
+//! The outbox: reports saved on the phone until the endpoint has them.
+//!
+//! Rules: an entry is written before its first attempt; every attempt sends the same body
+//! under the same `Idempotency-Key` (the report id); it leaves the outbox only after a 2xx;
+//! temporary failures back off exponentially with jitter; other refusals wait for the
+//! resident. Nothing here touches the browser: `flush` is driven through the `Transport`
+//! and `OutboxStore` traits, which the app implements with fetch/IndexedDB and the tests
+//! with fakes.
+
+use super::my_reports::TicketStatus;
+use super::report::ReportPayload;
+use super::time::retry_after_ms;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+pub const FIRST_RETRY_MS: f64 = 5_000.0;
+pub const MAX_RETRY_MS: f64 = 300_000.0;
+/// A server may ask for a longer pause with `Retry-After`, but not for more than this.
+pub const MAX_RETRY_AFTER_MS: f64 = 3_600_000.0;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    /// The report id, sent as the `Idempotency-Key`.
+    pub id: String,
+    /// The exact JSON body: retries send these bytes, never a re-serialisation.
+    pub body: String,
+    pub queued_at_ms: f64,
+    #[serde(default)]
+    pub attempts: u32,
+    #[serde(default)]
+    pub next_attempt_ms: f64,
+    /// Another tab or start is sending this entry until then.
+    #[serde(default)]
+    pub lease_until_ms: f64,
+    #[serde(default)]
+    pub last_error: Option<String>,
+    /// The server's message when it refused the report; no automatic retries after that.
+    #[serde(default)]
+    pub refused: Option<String>,
+}
+
+impl OutboxEntry {
+    pub fn new(payload: &ReportPayload, now_ms: f64) -> OutboxEntry {
+        OutboxEntry {
+            id: payload.id.clone(),
+            body: serde_json::to_string(payload).unwrap_or_default(),
+            queued_at_ms: now_ms,
+            attempts: 0,
+            next_attempt_ms: now_ms,
+            lease_until_ms: 0.0,
+            last_error: None,
+            refused: None,
+        }
+    }
+
+    pub fn payload(&self) -> Option<ReportPayload> {
+        serde_json::from_str(&self.body).ok()
+    }
+
+    pub fn is_due(&self, now_ms: f64, forced: bool) -> bool {
+        self.refused.is_none() && self.lease_until_ms <= now_ms && (forced || self.next_attempt_ms <= now_ms)
+    }
+}
+
+/// What came back from one HTTP exchange, before interpretation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Answer {
+    Status { code: u16, retry_after: Option<String>, body: String },
+    NetworkError,
+    Timeout,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    Accepted { ticket: Option<String>, status: Option<TicketStatus> },
+    Temporary { retry_after_ms: Option<f64>, reason: String },
+    Refused { message: String },
+}
+
+#[derive(Deserialize)]
+struct Accepted {
+    ticket: Option<String>,
+    status: Option<TicketStatus>,
+}
+
+/// The server's `{"error": {"message": …}}`, or the status code when it sent none.
+pub fn error_message(code: u16, body: &str) -> String {
+    serde_json::from_str::<Value>(body)
+        .ok()
+        .and_then(|v| v.get("error")?.get("message")?.as_str().map(str::to_owned))
+        .map(|m| m.chars().take(300).collect::<String>())
+        .filter(|m| !m.trim().is_empty())
+        .unwrap_or_else(|| format!("HTTP {code}"))
+}
+
+/// 2xx is success; 408, 429, 5xx, network errors and time-outs are temporary; any other
+/// answer is a refusal the resident has to act on.
+pub fn classify(answer: &Answer, now_ms: f64) -> Outcome {
+    match answer {
+        Answer::NetworkError => Outcome::Temporary { retry_after_ms: None, reason: "network".into() },
+        Answer::Timeout => Outcome::Temporary { retry_after_ms: None, reason: "timeout".into() },
+        Answer::Status { code: 200..=299, body, .. } => {
+            let parsed: Option<Accepted> = serde_json::from_str(body).ok();
+            let ticket = parsed.as_ref().and_then(|a| a.ticket.clone()).filter(|t| is_plain_ticket(t));
+            Outcome::Accepted { ticket, status: parsed.and_then(|a| a.status) }
+        }
+        Answer::Status { code: code @ (408 | 429 | 500..=599), retry_after, .. } => Outcome::Temporary {
+            retry_after_ms: retry_after.as_deref().and_then(|v| retry_after_ms(v, now_ms)).map(|ms| ms.min(MAX_RETRY_AFTER_MS)),
+            reason: format!("HTTP {code}"),
+        },
+        Answer::Status { code, body, .. } => Outcome::Refused { message: error_message(*code, body) },
+    }
+}
+
+/// A ticket is shown big on screen and used in URLs: keep it short and plain.
+fn is_plain_ticket(ticket: &str) -> bool {
+    !ticket.is_empty() && ticket.len() <= 64 && ticket.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Delay before attempt `attempts + 1`: 5 s doubling to 5 min, with the later half jittered
+/// (`jitter` in 0..1) so phones that come back online together do not retry together.
+pub fn backoff_ms(attempts: u32, jitter: f64) -> f64 {
+    let exponent = attempts.saturating_sub(1).min(16);
+    let ceiling = (FIRST_RETRY_MS * f64::from(1u32 << exponent)).min(MAX_RETRY_MS);
+    ceiling / 2.0 + ceiling / 2.0 * jitter.clamp(0.0, 1.0)
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Next {
+    Delivered { ticket: Option<String>, status: Option<TicketStatus> },
+    Keep(OutboxEntry),
+}
+
+/// The entry after one attempt ended with `outcome`.
+pub fn after_attempt(mut entry: OutboxEntry, outcome: Outcome, now_ms: f64, jitter: f64) -> Next {
+    entry.lease_until_ms = 0.0;
+    match outcome {
+        Outcome::Accepted { ticket, status } => Next::Delivered { ticket, status },
+        Outcome::Temporary { retry_after_ms, reason } => {
+            entry.attempts = entry.attempts.saturating_add(1);
+            let delay = backoff_ms(entry.attempts, jitter).max(retry_after_ms.unwrap_or(0.0));
+            entry.next_attempt_ms = now_ms + delay;
+            entry.last_error = Some(reason);
+            Next::Keep(entry)
+        }
+        Outcome::Refused { message } => {
+            entry.attempts = entry.attempts.saturating_add(1);
+            entry.refused = Some(message);
+            Next::Keep(entry)
+        }
+    }
+}
+
+/// When the earliest waiting entry is next due, if any is.
+pub fn next_wakeup(entries: &[OutboxEntry]) -> Option<f64> {
+    entries
+        .iter()
+        .filter(|e| e.refused.is_none())
+        .map(|e| e.next_attempt_ms.max(e.lease_until_ms))
+        .min_by(|a, b| a.total_cmp(b))
+}
+
+/// What `load` made of the stored records.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Loaded {
+    pub entries: Vec<OutboxEntry>,
+    /// Records that no longer parse (an older version, corruption): kept aside, not deleted.
+    pub unreadable: Vec<(String, String)>,
+}
+
+/// Parses stored `(key, json)` records, never panicking on any text.
+pub fn load(records: Vec<(String, String)>) -> Loaded {
+    let mut loaded = Loaded::default();
+    for (key, raw) in records {
+        match serde_json::from_str::<OutboxEntry>(&raw) {
+            Ok(entry) if entry.id == key && entry.next_attempt_ms.is_finite() && entry.lease_until_ms.is_finite() => {
+                loaded.entries.push(entry)
+            }
+            _ => loaded.unreadable.push((key, raw)),
+        }
+    }
+    loaded.entries.sort_by(|a, b| a.queued_at_ms.total_cmp(&b.queued_at_ms));
+    loaded
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoreError(pub String);
+
+/// Persistent storage of outbox records, keyed by report id.
+#[allow(async_fn_in_trait)]
+pub trait OutboxStore {
+    async fn records(&self) -> Result<Vec<(String, String)>, StoreError>;
+    async fn put(&self, key: &str, json: &str) -> Result<(), StoreError>;
+    async fn remove(&self, key: &str) -> Result<(), StoreError>;
+    /// Moves an unreadable record out of the outbox into a quarantine area.
+    async fn set_aside(&self, key: &str, json: &str) -> Result<(), StoreError>;
+}
+
+/// The endpoint, real or mocked.
+#[allow(async_fn_in_trait)]
+pub trait Transport {
+    async fn submit(&self, idempotency_key: &str, body: &str) -> Answer;
+    async fn ticket_status(&self, ticket: &str) -> Answer;
+    async fn feedback(&self, ticket: &str, body: &str) -> Answer;
+}
+
+pub async fn save<S: OutboxStore>(store: &S, entry: &OutboxEntry) -> Result<(), StoreError> {
+    let json = serde_json::to_string(entry).map_err(|e| StoreError(e.to_string()))?;
+    store.put(&entry.id, &json).await
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FlushSummary {
+    pub delivered: usize,
+    pub waiting: usize,
+    pub refused: usize,
+    pub set_aside: usize,
+    pub store_error: Option<String>,
+    pub next_wakeup_ms: Option<f64>,
+}
+
+/// Sends every due entry once. `on_delivered` records the ticket before the entry is
+/// removed, so a crash in between leaves a duplicate attempt (harmless under the same key),
+/// never a lost report.
+pub async fn flush<S, T>(
+    store: &S,
+    transport: &T,
+    now: impl Fn() -> f64,
+    mut jitter: impl FnMut() -> f64,
+    forced: bool,
+    lease_ms: f64,
+    mut on_delivered: impl FnMut(&OutboxEntry, Option<String>, Option<TicketStatus>),
+) -> FlushSummary
+where
+    S: OutboxStore,
+    T: Transport,
+{
+    let mut summary = FlushSummary::default();
+    let records = match store.records().await {
+        Ok(records) => records,
+        Err(StoreError(message)) => {
+            summary.store_error = Some(message);
+            return summary;
+        }
+    };
+    let loaded = load(records);
+    for (key, raw) in &loaded.unreadable {
+        if store.set_aside(key, raw).await.is_ok() {
+            summary.set_aside += 1;
+        }
+    }
+    let mut remaining = Vec::new();
+    for mut entry in loaded.entries {
+        if !entry.is_due(now(), forced) {
+            remaining.push(entry);
+            continue;
+        }
+        entry.lease_until_ms = now() + lease_ms;
+        if let Err(StoreError(message)) = save(store, &entry).await {
+            summary.store_error = Some(message);
+            remaining.push(entry);
+            continue;
+        }
+        let answer = transport.submit(&entry.id, &entry.body).await;
+        let outcome = classify(&answer, now());
+        match after_attempt(entry.clone(), outcome, now(), jitter()) {
+            Next::Delivered { ticket, status } => {
+                on_delivered(&entry, ticket, status);
+                if let Err(StoreError(message)) = store.remove(&entry.id).await {
+                    summary.store_error = Some(message);
+                }
+                summary.delivered += 1;
+            }
+            Next::Keep(updated) => {
+                if let Err(StoreError(message)) = save(store, &updated).await {
+                    summary.store_error = Some(message);
+                }
+                remaining.push(updated);
+            }
+        }
+    }
+    summary.refused = remaining.iter().filter(|e| e.refused.is_some()).count();
+    summary.waiting = remaining.len() - summary.refused;
+    summary.next_wakeup_ms = next_wakeup(&remaining);
+    summary
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures::executor::block_on;
+    use proptest::prelude::*;
+    use std::cell::{Cell, RefCell};
+    use std::collections::BTreeMap;
+
+    #[derive(Default)]
+    struct MemoryStore {
+        records: RefCell<BTreeMap<String, String>>,
+        aside: RefCell<BTreeMap<String, String>>,
+    }
+
+    impl OutboxStore for MemoryStore {
+        async fn records(&self) -> Result<Vec<(String, String)>, StoreError> {
+            Ok(self.records.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        }
+        async fn put(&self, key: &str, json: &str) -> Result<(), StoreError> {
+            self.records.borrow_mut().insert(key.into(), json.into());
+            Ok(())
+        }
+        async fn remove(&self, key: &str) -> Result<(), StoreError> {
+            self.records.borrow_mut().remove(key);
+            Ok(())
+        }
+        async fn set_aside(&self, key: &str, json: &str) -> Result<(), StoreError> {
+            self.records.borrow_mut().remove(key);
+            self.aside.borrow_mut().insert(key.into(), json.into());
+            Ok(())
+        }
+    }
+
+    /// Answers from a script, then 201; records every attempt.
+    struct ScriptedTransport {
+        script: RefCell<Vec<Answer>>,
+        attempts: RefCell<Vec<(String, String)>>,
+        tickets: Cell<u32>,
+    }
+
+    impl ScriptedTransport {
+        fn new(mut script: Vec<Answer>) -> Self {
+            script.reverse();
+            ScriptedTransport { script: RefCell::new(script), attempts: RefCell::default(), tickets: Cell::new(0) }
+        }
+    }
+
+    impl Transport for ScriptedTransport {
+        async fn submit(&self, key: &str, body: &str) -> Answer {
+            self.attempts.borrow_mut().push((key.into(), body.into()));
+            self.script.borrow_mut().pop().unwrap_or_else(|| {
+                self.tickets.set(self.tickets.get() + 1);
+                created(&format!("XJ-20261130-{:04}", self.tickets.get()))
+            })
+        }
+        async fn ticket_status(&self, _: &str) -> Answer {
+            Answer::NetworkError
+        }
+        async fn feedback(&self, _: &str, _: &str) -> Answer {
+            Answer::NetworkError
+        }
+    }
+
+    fn created(ticket: &str) -> Answer {
+        Answer::Status { code: 201, retry_after: None, body: format!(r#"{{"ticket":"{ticket}","status":"received"}}"#) }
+    }
+
+    fn status(code: u16) -> Answer {
+        Answer::Status { code, retry_after: None, body: String::new() }
+    }
+
+    fn entry(id: &str, now: f64) -> OutboxEntry {
+        OutboxEntry {
+            id: id.into(),
+            body: format!(r#"{{"id":"{id}"}}"#),
+            queued_at_ms: now,
+            attempts: 0,
+            next_attempt_ms: now,
+            lease_until_ms: 0.0,
+            last_error: None,
+            refused: None,
+        }
+    }
+
+    #[test]
+    fn classification() {
+        assert!(matches!(classify(&created("XJ-1"), 0.0), Outcome::Accepted { ticket: Some(t), status: Some(TicketStatus::Received) } if t == "XJ-1"));
+        for code in [408, 429, 500, 502, 503, 504] {
+            assert!(matches!(classify(&status(code), 0.0), Outcome::Temporary { .. }), "{code}");
+        }
+        assert!(matches!(classify(&Answer::Timeout, 0.0), Outcome::Temporary { .. }));
+        let refused = Answer::Status { code: 400, retry_after: None, body: r#"{"error":{"code":"bad","message":"描述太短"}}"#.into() };
+        assert_eq!(classify(&refused, 0.0), Outcome::Refused { message: "描述太短".into() });
+        assert_eq!(classify(&status(422), 0.0), Outcome::Refused { message: "HTTP 422".into() });
+        let html_ticket = Answer::Status { code: 200, retry_after: None, body: r#"{"ticket":"<img src=x>"}"#.into() };
+        assert_eq!(classify(&html_ticket, 0.0), Outcome::Accepted { ticket: None, status: None });
+    }
+
+    #[test]
+    fn retry_after_is_honoured_and_capped() {
+        let answer = Answer::Status { code: 429, retry_after: Some("120".into()), body: String::new() };
+        let Next::Keep(e) = after_attempt(entry("a", 0.0), classify(&answer, 0.0), 0.0, 0.0) else { panic!() };
+        assert_eq!(e.next_attempt_ms, 120_000.0);
+        let answer = Answer::Status { code: 503, retry_after: Some("999999".into()), body: String::new() };
+        let Next::Keep(e) = after_attempt(entry("a", 0.0), classify(&answer, 0.0), 0.0, 0.0) else { panic!() };
+        assert_eq!(e.next_attempt_ms, MAX_RETRY_AFTER_MS);
+    }
+
+    #[test]
+    fn backoff_doubles_to_a_cap() {
+        assert_eq!(backoff_ms(1, 1.0), 5_000.0);
+        assert_eq!(backoff_ms(2, 1.0), 10_000.0);
+        assert_eq!(backoff_ms(3, 0.0), 10_000.0);
+        assert_eq!(backoff_ms(20, 1.0), MAX_RETRY_MS);
+        assert_eq!(backoff_ms(u32::MAX, 0.5), MAX_RETRY_MS * 0.75);
+    }
+
+    #[test]
+    fn two_503_then_201_is_one_delivery_under_one_key() {
+        let store = MemoryStore::default();
+        block_on(save(&store, &entry("k1", 0.0))).unwrap();
+        let transport = ScriptedTransport::new(vec![status(503), status(503)]);
+        let clock = Cell::new(0.0);
+        let mut delivered = Vec::new();
+        for _ in 0..3 {
+            let summary = block_on(flush(&store, &transport, || clock.get(), || 0.5, false, 30_000.0, |e, t, _| delivered.push((e.id.clone(), t))));
+            if let Some(at) = summary.next_wakeup_ms {
+                clock.set(at);
+            }
+        }
+        assert_eq!(delivered, vec![("k1".to_owned(), Some("XJ-20261130-0001".to_owned()))]);
+        assert!(store.records.borrow().is_empty());
+        let attempts = transport.attempts.borrow();
+        assert_eq!(attempts.len(), 3);
+        assert!(attempts.iter().all(|(key, body)| key == "k1" && body == r#"{"id":"k1"}"#));
+    }
+
+    #[test]
+    fn refused_entry_waits_for_the_resident() {
+        let store = MemoryStore::default();
+        block_on(save(&store, &entry("k1", 0.0))).unwrap();
+        let transport = ScriptedTransport::new(vec![Answer::Status { code: 422, retry_after: None, body: r#"{"error":{"code":"x","message":"请补充位置"}}"#.into() }]);
+        let summary = block_on(flush(&store, &transport, || 0.0, || 0.0, false, 30_000.0, |_, _, _| panic!("not delivered")));
+        assert_eq!((summary.refused, summary.waiting, summary.next_wakeup_ms), (1, 0, None));
+        let summary = block_on(flush(&store, &transport, || 1e9, || 0.0, true, 30_000.0, |_, _, _| panic!("not delivered")));
+        assert_eq!(summary.refused, 1, "even a forced flush leaves a refused report alone");
+        let stored = load(block_on(store.records()).unwrap()).entries;
+        assert_eq!(stored[0].refused.as_deref(), Some("请补充位置"));
+        assert_eq!(transport.attempts.borrow().len(), 1);
+    }
+
+    #[test]
+    fn a_leased_entry_is_not_sent_twice() {
+        let store = MemoryStore::default();
+        let mut leased = entry("k1", 0.0);
+        leased.lease_until_ms = 10_000.0;
+        block_on(save(&store, &leased)).unwrap();
+        let transport = ScriptedTransport::new(vec![]);
+        block_on(flush(&store, &transport, || 5_000.0, || 0.0, true, 30_000.0, |_, _, _| {}));
+        assert!(transport.attempts.borrow().is_empty());
+        block_on(flush(&store, &transport, || 10_000.0, || 0.0, false, 30_000.0, |_, _, _| {}));
+        assert_eq!(transport.attempts.borrow().len(), 1, "an expired lease (a closed tab) frees the entry");
+    }
+
+    #[test]
+    fn unreadable_records_are_set_aside_not_deleted() {
+        let store = MemoryStore::default();
+        store.records.borrow_mut().insert("old".into(), r#"{"version":0,"text":"from an old build"}"#.into());
+        store.records.borrow_mut().insert("junk".into(), "\u{0}garbage".into());
+        block_on(save(&store, &entry("k1", 0.0))).unwrap();
+        let transport = ScriptedTransport::new(vec![]);
+        let summary = block_on(flush(&store, &transport, || 0.0, || 0.0, false, 30_000.0, |_, _, _| {}));
+        assert_eq!((summary.delivered, summary.set_aside), (1, 2));
+        assert_eq!(store.aside.borrow().len(), 2);
+        assert_eq!(store.aside.borrow()["junk"], "\u{0}garbage");
+    }
+
+    fn answer_strategy() -> impl Strategy<Value = Answer> {
+        prop_oneof![
+            Just(Answer::NetworkError),
+            Just(Answer::Timeout),
+            (prop_oneof![Just(408u16), Just(429), 500u16..600], proptest::option::of(0u32..400))
+                .prop_map(|(code, ra)| Answer::Status { code, retry_after: ra.map(|s| s.to_string()), body: String::new() }),
+            (200u16..300).prop_map(|code| Answer::Status { code, retry_after: None, body: r#"{"ticket":"XJ-1"}"#.into() }),
+            (400u16..500).prop_filter("temporary", |c| *c != 408 && *c != 429).prop_map(|code| Answer::Status { code, retry_after: None, body: String::new() }),
+        ]
+    }
+
+    proptest! {
+        /// For any sequence of answers: one key per report, removal only after a 2xx, and
+        /// every report is either delivered or still in the outbox.
+        #[test]
+        fn nothing_is_lost(reports in 1usize..5, script in proptest::collection::vec(answer_strategy(), 0..30), rounds in 1usize..40, forced in any::<bool>()) {
+            let store = MemoryStore::default();
+            for i in 0..reports {
+                block_on(save(&store, &entry(&format!("k{i}"), i as f64))).unwrap();
+            }
+            let transport = ScriptedTransport::new(script.clone());
+            let clock = Cell::new(0.0);
+            let delivered = RefCell::new(Vec::<String>::new());
+            for _ in 0..rounds {
+                let summary = block_on(flush(&store, &transport, || clock.get(), || 0.3, forced, 30_000.0, |e, _, _| delivered.borrow_mut().push(e.id.clone())));
+                clock.set(summary.next_wakeup_ms.unwrap_or(clock.get() + 1_000.0).max(clock.get()));
+            }
+            let delivered = delivered.into_inner();
+            let stored: Vec<String> = store.records.borrow().keys().cloned().collect();
+            for i in 0..reports {
+                let id = format!("k{i}");
+                prop_assert!(delivered.contains(&id) != stored.contains(&id), "{} lost or duplicated", id);
+            }
+            let attempts = transport.attempts.borrow();
+            // Every attempt for a report used its own key and its original body.
+            for (key, body) in attempts.iter() {
+                prop_assert_eq!(body, &format!(r#"{{"id":"{key}"}}"#));
+            }
+            // A report left the outbox only if its last attempt was answered 2xx.
+            let mut answers = script.clone();
+            answers.reverse();
+            let mut last_answer = BTreeMap::new();
+            for (key, _) in attempts.iter() {
+                let answer = answers.pop().unwrap_or_else(|| created("XJ"));
+                last_answer.insert(key.clone(), answer);
+            }
+            for id in &delivered {
+                let last_was_2xx = matches!(last_answer.get(id), Some(Answer::Status { code: 200..=299, .. }));
+                prop_assert!(last_was_2xx, "{} removed without a 2xx", id);
+                prop_assert_eq!(delivered.iter().filter(|d| *d == id).count(), 1);
+            }
+        }
+
+        #[test]
+        fn load_never_panics(key in "\\PC{0,10}", raw in "\\PC{0,200}") {
+            let loaded = load(vec![(key, raw)]);
+            prop_assert_eq!(loaded.entries.len() + loaded.unreadable.len(), 1);
+        }
+
+        #[test]
+        fn backoff_is_bounded(attempts in any::<u32>(), jitter in -1.0f64..2.0) {
+            let delay = backoff_ms(attempts, jitter);
+            prop_assert!((FIRST_RETRY_MS / 2.0..=MAX_RETRY_MS).contains(&delay));
+        }
+    }
+}
