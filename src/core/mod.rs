@@ -7,5 +7,6 @@ pub mod ids;
 pub mod mock;
 pub mod my_reports;
 pub mod outbox;
+pub mod photo;
 pub mod report;
 pub mod time;

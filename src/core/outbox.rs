@@ -62,6 +62,33 @@ impl OutboxEntry {
     }
 }
 
+/// What the resident sees of a waiting report, without its photos.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WaitingItem {
+    pub id: String,
+    pub category: Option<super::report::Category>,
+    pub excerpt: String,
+    pub queued_at_ms: f64,
+    pub next_attempt_ms: f64,
+    pub attempts: u32,
+    pub refused: Option<String>,
+}
+
+impl OutboxEntry {
+    pub fn summary(&self) -> WaitingItem {
+        let payload = self.payload();
+        WaitingItem {
+            id: self.id.clone(),
+            category: payload.as_ref().map(|p| p.category),
+            excerpt: payload.map(|p| p.description.chars().take(40).collect()).unwrap_or_default(),
+            queued_at_ms: self.queued_at_ms,
+            next_attempt_ms: self.next_attempt_ms,
+            attempts: self.attempts,
+            refused: self.refused.clone(),
+        }
+    }
+}
+
 /// What came back from one HTTP exchange, before interpretation.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Answer {

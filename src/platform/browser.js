@@ -1,0 +1,138 @@
+// Small browser adapters that are far shorter in JS than through web-sys bindings:
+// IndexedDB as promises, the Web Locks API, and the photo pipeline's async steps.
+// No policy lives here: the Rust core decides what to store, send and how big photos are.
+
+const DB_NAME = 'xinjing-safety';
+const STORES = ['outbox', 'aside', 'kv'];
+let opening = null;
+
+function openDb() {
+  if (!opening) {
+    opening = new Promise((resolve, reject) => {
+      const request = indexedDB.open(DB_NAME, 1);
+      request.onupgradeneeded = () => {
+        for (const name of STORES) {
+          if (!request.result.objectStoreNames.contains(name)) request.result.createObjectStore(name);
+        }
+      };
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+      request.onblocked = () => reject(new Error('blocked'));
+    });
+    opening.catch(() => { opening = null; });
+  }
+  return opening;
+}
+
+function run(stores, mode, work) {
+  return openDb().then((db) => new Promise((resolve, reject) => {
+    const tx = db.transaction(stores, mode);
+    let result;
+    const request = work(tx);
+    if (request) request.onsuccess = () => { result = request.result; };
+    tx.oncomplete = () => resolve(result);
+    tx.onerror = tx.onabort = () => reject(tx.error || new Error('transaction aborted'));
+  }));
+}
+
+export function idbPut(store, key, value) {
+  return run([store], 'readwrite', (tx) => tx.objectStore(store).put(value, key));
+}
+
+export function idbGet(store, key) {
+  return run([store], 'readonly', (tx) => tx.objectStore(store).get(key)).then((v) => (v === undefined ? null : v));
+}
+
+export function idbDelete(store, key) {
+  return run([store], 'readwrite', (tx) => tx.objectStore(store).delete(key));
+}
+
+export function idbClear(store) {
+  return run([store], 'readwrite', (tx) => tx.objectStore(store).clear());
+}
+
+// [[key, value], …] in key order, from one read transaction.
+export function idbEntries(store) {
+  const out = [];
+  return run([store], 'readonly', (tx) => {
+    const cursor = tx.objectStore(store).openCursor();
+    cursor.onsuccess = () => {
+      const c = cursor.result;
+      if (c) { out.push([String(c.key), String(c.value)]); c.continue(); }
+    };
+    return null;
+  }).then(() => out);
+}
+
+// Moves one record between stores atomically (used to set aside unreadable entries).
+export function idbMove(from, to, key, value) {
+  return run([from, to], 'readwrite', (tx) => {
+    tx.objectStore(to).put(value, key);
+    return tx.objectStore(from).delete(key);
+  });
+}
+
+// Runs `work` (returning a promise) only if no other tab or start holds the lock;
+// resolves to false when someone else has it. Without the API, runs it anyway: the
+// stored lease and the idempotency key still protect the entry.
+export function withLock(name, work) {
+  if (navigator.locks && navigator.locks.request) {
+    return navigator.locks.request(name, { ifAvailable: true }, (lock) => (lock ? work().then(() => true) : false));
+  }
+  return work().then(() => true);
+}
+
+// Decodes an image file off the main thread where the browser can, honouring EXIF
+// orientation. Resolves to an ImageBitmap (or an <img> in older WebViews).
+export function decodeImage(file) {
+  if (window.createImageBitmap) {
+    return createImageBitmap(file, { imageOrientation: 'from-image' }).catch(() => decodeWithImg(file));
+  }
+  return decodeWithImg(file);
+}
+
+function decodeWithImg(file) {
+  const url = URL.createObjectURL(file);
+  const img = new Image();
+  img.src = url;
+  return img.decode().then(() => img, (e) => { throw e; }).finally(() => URL.revokeObjectURL(url));
+}
+
+export function imageSize(image) {
+  return [image.naturalWidth || image.width || 0, image.naturalHeight || image.height || 0];
+}
+
+// Draws the image at width×height; pixels only, so no metadata survives.
+export function drawScaled(image, width, height) {
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const ctx = canvas.getContext('2d');
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, width, height);
+  ctx.drawImage(image, 0, 0, width, height);
+  return canvas;
+}
+
+export function releaseImage(image, canvas) {
+  if (image && image.close) image.close();
+  if (canvas) { canvas.width = 0; canvas.height = 0; }
+}
+
+// JPEG as base64 without the data: prefix; toBlob encodes off the main thread.
+export function jpegBase64(canvas, quality) {
+  return new Promise((resolve, reject) => {
+    canvas.toBlob((blob) => {
+      if (!blob) { reject(new Error('encode failed')); return; }
+      const reader = new FileReader();
+      reader.onload = () => resolve(String(reader.result).split(',')[1] || '');
+      reader.onerror = () => reject(reader.error);
+      reader.readAsDataURL(blob);
+    }, 'image/jpeg', quality);
+  });
+}
+
+export function copyText(text) {
+  if (navigator.clipboard && navigator.clipboard.writeText) return navigator.clipboard.writeText(text).then(() => true, () => false);
+  return Promise.resolve(false);
+}

@@ -1,0 +1,33 @@
+//! Bindings to `browser.js`.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(module = "/src/platform/browser.js")]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = idbPut)]
+    pub fn idb_put(store: &str, key: &str, value: &str) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = idbGet)]
+    pub fn idb_get(store: &str, key: &str) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = idbDelete)]
+    pub fn idb_delete(store: &str, key: &str) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = idbClear)]
+    pub fn idb_clear(store: &str) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = idbEntries)]
+    pub fn idb_entries(store: &str) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = idbMove)]
+    pub fn idb_move(from: &str, to: &str, key: &str, value: &str) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = withLock)]
+    pub fn with_lock(name: &str, work: &js_sys::Function) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = decodeImage)]
+    pub fn decode_image(file: &web_sys::File) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(js_name = imageSize)]
+    pub fn image_size(image: &JsValue) -> Vec<u32>;
+    #[wasm_bindgen(catch, js_name = drawScaled)]
+    pub fn draw_scaled(image: &JsValue, width: u32, height: u32) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = releaseImage)]
+    pub fn release_image(image: &JsValue, canvas: &JsValue);
+    #[wasm_bindgen(catch, js_name = jpegBase64)]
+    pub fn jpeg_base64(canvas: &JsValue, quality: f64) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(js_name = copyText)]
+    pub fn copy_text(text: &str) -> js_sys::Promise;
+}

@@ -1,0 +1,87 @@
+//! The demo's mock backend behind the same `Transport` as HTTP. Its state (the reports it
+//! "received") lives in IndexedDB so it survives a reload; the presenter's switches make it
+//! fail on purpose.
+
+use super::clock::{now_ms, sleep};
+use super::storage::KV;
+use crate::core::mock::MockState;
+use crate::core::outbox::{Answer, Transport};
+use std::cell::Cell;
+
+const STATE_KEY: &str = "mock-state";
+
+thread_local! {
+    static OFFLINE: Cell<bool> = const { Cell::new(false) };
+    static SERVER_ERRORS: Cell<bool> = const { Cell::new(false) };
+}
+
+pub fn set_offline(on: bool) {
+    OFFLINE.with(|c| c.set(on));
+}
+
+pub fn set_server_errors(on: bool) {
+    SERVER_ERRORS.with(|c| c.set(on));
+}
+
+pub async fn load_state() -> MockState {
+    KV.get(STATE_KEY).await.ok().flatten().map(|json| MockState::parse(&json)).unwrap_or_default()
+}
+
+async fn save_state(state: &MockState) {
+    if let Ok(json) = serde_json::to_string(state) {
+        if let Err(e) = KV.put(STATE_KEY, &json).await {
+            web_sys::console::warn_1(&format!("mock backend could not save: {}", e.0).into());
+        }
+    }
+}
+
+pub async fn clear_state() {
+    let _ = KV.delete(STATE_KEY).await;
+}
+
+pub struct MockTransport;
+
+impl MockTransport {
+    /// A phone network's latency, and the presenter's failures.
+    async fn network(&self) -> Option<Answer> {
+        sleep(300 + (js_sys::Math::random() * 500.0) as u32).await;
+        let browser_offline = web_sys::window().map(|w| !w.navigator().on_line()).unwrap_or(false);
+        if OFFLINE.with(Cell::get) || browser_offline {
+            return Some(Answer::NetworkError);
+        }
+        SERVER_ERRORS.with(Cell::get).then(|| Answer::Status {
+            code: 503,
+            retry_after: None,
+            body: r#"{"error":{"code":"unavailable","message":"演示：服务器暂时不可用"}}"#.into(),
+        })
+    }
+}
+
+impl Transport for MockTransport {
+    async fn submit(&self, key: &str, body: &str) -> Answer {
+        if let Some(failure) = self.network().await {
+            return failure;
+        }
+        let mut state = load_state().await;
+        let answer = state.submit(key, body, now_ms());
+        save_state(&state).await;
+        answer
+    }
+
+    async fn ticket_status(&self, ticket: &str) -> Answer {
+        if let Some(failure) = self.network().await {
+            return failure;
+        }
+        load_state().await.status(ticket, now_ms())
+    }
+
+    async fn feedback(&self, ticket: &str, body: &str) -> Answer {
+        if let Some(failure) = self.network().await {
+            return failure;
+        }
+        let mut state = load_state().await;
+        let answer = state.feedback(ticket, body);
+        save_state(&state).await;
+        answer
+    }
+}

@@ -1,0 +1,48 @@
+//! Browser adapters. Each implements something `core` defines or hands plain data to it;
+//! none decides policy.
+
+pub mod clock;
+pub mod embed;
+pub mod http;
+mod js;
+pub mod lock;
+pub mod mock;
+pub mod photo;
+pub mod storage;
+
+use crate::core::outbox::{Answer, Transport};
+
+/// The configured endpoint: real HTTP or the demo's mock. An enum rather than `dyn`, since
+/// async trait methods are not object-safe and two variants are all there will be.
+pub enum AnyTransport {
+    Http(http::HttpTransport),
+    Mock(mock::MockTransport),
+}
+
+impl Transport for AnyTransport {
+    async fn submit(&self, key: &str, body: &str) -> Answer {
+        match self {
+            AnyTransport::Http(t) => t.submit(key, body).await,
+            AnyTransport::Mock(t) => t.submit(key, body).await,
+        }
+    }
+
+    async fn ticket_status(&self, ticket: &str) -> Answer {
+        match self {
+            AnyTransport::Http(t) => t.ticket_status(ticket).await,
+            AnyTransport::Mock(t) => t.ticket_status(ticket).await,
+        }
+    }
+
+    async fn feedback(&self, ticket: &str, body: &str) -> Answer {
+        match self {
+            AnyTransport::Http(t) => t.feedback(ticket, body).await,
+            AnyTransport::Mock(t) => t.feedback(ticket, body).await,
+        }
+    }
+}
+
+/// Copies text to the clipboard; resolves to whether it worked.
+pub async fn js_copy(text: &str) -> bool {
+    wasm_bindgen_futures::JsFuture::from(js::copy_text(text)).await.ok().and_then(|v| v.as_bool()).unwrap_or(false)
+}

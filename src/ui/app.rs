@@ -1,0 +1,245 @@
+//! The shell: header, emergency strip, sections, and start-up (config, language, feed,
+//! outbox).
+
+use super::campaigns::{refresh_feed, show_saved_feed, CampaignDetail, CampaignList};
+use super::demo::{CommitteeView, DemoPanel};
+use super::emergency::EmergencyStrip;
+use super::my_reports::{MyReports, SentView};
+use super::report_form::{restore, ReportForm};
+use super::sender;
+use super::state::{AppState, ConfigState, Prefill, Screen};
+use crate::core::config::{accessible_primary, parse_config, Config};
+use crate::core::i18n::{choose_lang, fill, Lang, Msg};
+use crate::platform::{embed, http::get_text, storage};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::sync::Arc;
+use wasm_bindgen::JsCast;
+
+const CONFIG_URL: &str = "config.json";
+
+fn query() -> Prefill {
+    let params = window().location().search().ok().and_then(|s| web_sys::UrlSearchParams::new_with_str(&s).ok());
+    // Only these three are read from the link: never the endpoint (a crafted link must not
+    // send residents' reports elsewhere).
+    let get = |name: &str| params.as_ref().and_then(|p| p.get(name)).map(|v| v.trim().chars().take(100).collect::<String>()).filter(|v| !v.is_empty());
+    Prefill { community: get("community"), building: get("building"), lang: get("lang") }
+}
+
+fn browser_languages() -> Vec<String> {
+    window().navigator().languages().iter().filter_map(|l| l.as_string()).collect()
+}
+
+fn apply_theme(root: &web_sys::HtmlElement, config: &Config) {
+    // CSSOM writes, not a style attribute, so a strict CSP (no 'unsafe-inline') allows them.
+    if let Some(colour) = config.theme.primary.as_deref().and_then(accessible_primary) {
+        let _ = root.style().set_property("--xj-primary", &colour);
+    }
+}
+
+async fn load_config(app: AppState, overrides: Vec<(String, String)>, root: web_sys::HtmlElement) {
+    let state = match get_text(CONFIG_URL, 15_000).await {
+        Ok(json) => match parse_config(&json, &overrides) {
+            Ok(config) => ConfigState::Ready(Arc::new(config)),
+            Err(errors) => ConfigState::Broken(errors.iter().map(|e| e.explain()).collect()),
+        },
+        Err(_) => ConfigState::Broken(vec![format!("{CONFIG_URL} could not be loaded")]),
+    };
+    let ConfigState::Ready(config) = &state else {
+        if let ConfigState::Broken(problems) = &state {
+            for problem in problems {
+                web_sys::console::error_1(&format!("xinjing-safety config: {problem}").into());
+            }
+        }
+        app.config.set(state);
+        return;
+    };
+    let config = config.clone();
+    apply_theme(&root, &config);
+    let saved = storage::get(storage::KEY_LANG);
+    let prefill = app.prefill.get_value();
+    app.lang.set(choose_lang(saved.as_deref(), prefill.lang.as_deref(), config.default_lang, &browser_languages()));
+    if let Some(community) = prefill.community.filter(|c| config.communities.is_empty() || config.communities.contains(c)) {
+        app.draft.update(|d| if d.community.is_empty() { d.community = community });
+    }
+    app.draft.update(|d| {
+        if !config.communities.is_empty() && !config.communities.contains(&d.community) {
+            d.community.clear();
+        }
+    });
+    embed::report_height(&root, config.parent_origins.clone());
+    app.config.set(ConfigState::Ready(config.clone()));
+    #[cfg(feature = "crash-test")]
+    if window().location().search().unwrap_or_default().contains("crash=1") {
+        panic!("crash-test build: ?crash=1");
+    }
+    if storage::probe().await.is_err() {
+        app.storage_ok.set(false);
+    }
+    sender::load_my_reports(app);
+    sender::refresh_waiting(app).await;
+    sender::install_triggers(app);
+    sender::send_now(app);
+    sender::refresh_statuses(app);
+    refresh_feed(app, config.campaigns_url.clone(), config.timeout_ms).await;
+}
+
+#[component]
+pub fn App(overrides: Vec<(String, String)>) -> impl IntoView {
+    let app = AppState::new();
+    provide_context(app);
+    let prefill = query();
+    app.prefill.set_value(prefill.clone());
+    // Before config arrives: the resident's saved choice, the link, the browser.
+    app.lang.set(choose_lang(storage::get(storage::KEY_LANG).as_deref(), prefill.lang.as_deref(), None, &browser_languages()));
+    app.large_text.set(storage::get(storage::KEY_LARGE_TEXT).as_deref() == Some("1"));
+    restore(app);
+    show_saved_feed(app);
+
+    let root_ref = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        let lang = app.lang.get();
+        super::crash::remember_lang(lang);
+        if let Some(html) = document().document_element() {
+            let _ = html.set_attribute("lang", lang.tag());
+        }
+        document().set_title(&title_text(app, lang));
+    });
+    Effect::new(move |first: Option<()>| {
+        let _ = app.screen.get();
+        if first.is_some() {
+            // Move focus to the new section's heading so screen readers announce it.
+            request_animation_frame(|| {
+                if let Some(heading) = document().query_selector(".xj-main h2").ok().flatten().and_then(|h| h.dyn_into::<web_sys::HtmlElement>().ok()) {
+                    let _ = heading.focus();
+                }
+            });
+        }
+    });
+    Effect::new(move |started: Option<()>| {
+        if started.is_none() {
+            if let Some(root) = root_ref.get() {
+                let root: web_sys::HtmlElement = root.unchecked_into();
+                spawn_local(load_config(app, overrides.clone(), root));
+            }
+        }
+    });
+
+    let switch_lang = move |_| {
+        let next = app.lang.get_untracked().other();
+        app.lang.set(next);
+        let _ = storage::set(storage::KEY_LANG, next.tag());
+    };
+    let toggle_large = move |_| {
+        let on = !app.large_text.get_untracked();
+        app.large_text.set(on);
+        let _ = storage::set(storage::KEY_LARGE_TEXT, if on { "1" } else { "0" });
+    };
+    let is_mock = move || matches!(app.config.get(), ConfigState::Ready(c) if c.is_mock());
+
+    view! {
+        <div class="xj-app" class:xj-large=move || app.large_text.get() lang=move || app.lang.get().tag() node_ref=root_ref>
+            <header class="xj-header">
+                <div class="xj-brand">
+                    {move || app.ready_config().and_then(|c| c.theme.logo.clone()).map(|src| view! { <img class="xj-logo" src=src alt="" width="32" height="32"/> })}
+                    <div>
+                        <h1 class="xj-title">{move || title_text(app, app.lang.get())}</h1>
+                        <p class="xj-tagline">{app.tr(Msg::AppTagline)}</p>
+                    </div>
+                </div>
+                <div class="xj-tools">
+                    <button type="button" class="xj-button xj-small" on:click=switch_lang lang=move || app.lang.get().other().tag()
+                        aria-label=app.tr(Msg::SwitchLanguageLabel)>
+                        {app.tr(Msg::SwitchLanguage)}
+                    </button>
+                    <button type="button" class="xj-button xj-small" aria-pressed=move || app.large_text.get().to_string() on:click=toggle_large>
+                        {app.tr(Msg::LargeText)}
+                    </button>
+                </div>
+            </header>
+            <EmergencyStrip/>
+            <Tabs/>
+            <main class="xj-main">
+                {move || match app.screen.get() {
+                    Screen::Campaigns => view! { <CampaignList/> }.into_any(),
+                    Screen::Campaign(id) => view! { <CampaignDetail id=id/> }.into_any(),
+                    Screen::Report => view! { <ReportScreen/> }.into_any(),
+                    Screen::Sent(id) => view! { <SentView id=id/> }.into_any(),
+                    Screen::Mine => view! { <MyReports/> }.into_any(),
+                    Screen::Committee => view! { <CommitteeView/> }.into_any(),
+                }}
+            </main>
+            <Show when=is_mock>
+                <DemoPanel/>
+            </Show>
+            <footer class="xj-footer">
+                <p>{app.tr(Msg::EmergencyNote)}</p>
+            </footer>
+        </div>
+    }
+}
+
+fn title_text(app: AppState, lang: Lang) -> String {
+    app.ready_config()
+        .and_then(|c| c.theme.title.as_ref().map(|t| t.get(lang).to_owned()))
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| Msg::AppTitle.text(lang).to_owned())
+}
+
+#[component]
+fn ReportScreen() -> impl IntoView {
+    let app = use_app_state();
+    move || match app.config.get() {
+        ConfigState::Ready(_) => view! { <ReportForm/> }.into_any(),
+        ConfigState::Loading => view! { <p class="xj-section">{app.tr(Msg::Loading)}</p> }.into_any(),
+        ConfigState::Broken(problems) => view! {
+            <section class="xj-section" aria-labelledby="xj-broken-title">
+                <h2 id="xj-broken-title" tabindex="-1">{app.tr(Msg::FormHeading)}</h2>
+                <p class="xj-note xj-warn" role="alert">{app.tr(Msg::ConfigBroken)}</p>
+                <p><a class="xj-call" href="tel:12345">{app.tr(Msg::Call12345)}</a></p>
+                <details class="xj-muted"><summary>"config"</summary>
+                    <ul>{problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+                </details>
+            </section>
+        }.into_any(),
+    }
+}
+
+fn use_app_state() -> AppState {
+    super::state::use_app()
+}
+
+#[component]
+fn Tabs() -> impl IntoView {
+    let app = use_app_state();
+    let tab = move |target: Screen, label: Msg| {
+        let current = {
+            let target = target.clone();
+            move || {
+                let screen = app.screen.get();
+                let here = screen == target
+                    || matches!((&screen, &target), (Screen::Campaign(_), Screen::Campaigns) | (Screen::Sent(_), Screen::Report) | (Screen::Committee, Screen::Campaigns));
+                here.then_some("page")
+            }
+        };
+        view! {
+            <button type="button" class="xj-tab" aria-current=current on:click=move |_| app.screen.set(target.clone())>
+                {app.tr(label)}
+                {(label == Msg::TabMine).then(|| view! {
+                    <Show when=move || !app.waiting.with(Vec::is_empty)>
+                        <span class="xj-count-badge" aria-label=move || fill(app.t(Msg::WaitingBadge), &[("n", &app.waiting.with(Vec::len).to_string())])>
+                            {move || app.waiting.with(Vec::len)}
+                        </span>
+                    </Show>
+                })}
+            </button>
+        }
+    };
+    view! {
+        <nav class="xj-tabs" aria-label=app.tr(Msg::NavLabel)>
+            {tab(Screen::Campaigns, Msg::TabCampaigns)}
+            {tab(Screen::Report, Msg::TabReport)}
+            {tab(Screen::Mine, Msg::TabMine)}
+        </nav>
+    }
+}

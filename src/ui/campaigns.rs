@@ -1,0 +1,160 @@
+//! The campaign feed: cards of what the town asks now, and a detail view.
+
+use super::state::{use_app, AppState, Screen};
+use crate::core::campaign::{active_on, choose_feed, CachedFeed, Campaign, FeedNote};
+use crate::core::i18n::{fill, Msg};
+use crate::core::time::{display_shanghai, Date};
+use crate::platform::clock::now_ms;
+use crate::platform::http::get_text;
+use crate::platform::storage;
+use leptos::prelude::*;
+
+/// Shows the saved feed at once, then fetches the configured one.
+pub async fn refresh_feed(app: AppState, url: Option<String>, timeout_ms: u32) {
+    let cached = storage::get(storage::KEY_FEED);
+    let Some(url) = url else { return };
+    let fetched = get_text(&url, timeout_ms).await.ok();
+    let (feed, note, _) = choose_feed(fetched.as_deref(), cached.as_deref());
+    if note.is_none() {
+        if let Some(json) = fetched {
+            let saved = CachedFeed { saved_ms: now_ms(), json };
+            if let Ok(text) = serde_json::to_string(&saved) {
+                let _ = storage::set(storage::KEY_FEED, &text);
+            }
+        }
+    }
+    app.feed.set(feed);
+    app.feed_note.set(note);
+}
+
+/// Before the network answers: the copy saved last time, if any (no note yet).
+pub fn show_saved_feed(app: AppState) {
+    if let Some(cached) = storage::get(storage::KEY_FEED) {
+        if let (feed, Some(FeedNote::Saved { .. }), _) = choose_feed(None, Some(&cached)) {
+            app.feed.set(feed);
+        }
+    }
+}
+
+fn icon(name: Option<&str>) -> impl IntoView {
+    // Simple line icons drawn in the widget, so nothing is fetched from elsewhere.
+    let path = match name {
+        Some("ebike") => "M5 17a3 3 0 1 0 0.01 0M19 17a3 3 0 1 0 0.01 0M5 17l4-7h6l4 7M9 10l-1-3H6M15 10l1-4h2",
+        Some("plug") => "M9 3v5M15 3v5M7 8h10v3a5 5 0 0 1-10 0zM12 16v5",
+        Some("wiring") => "M3 12h4l2-5 4 10 2-5h6",
+        Some("power") => "M13 2L4 14h7l-1 8 9-12h-7z",
+        Some("exit") => "M14 4h5v16h-5M10 8l-4 4 4 4M6 12h9",
+        _ => "M12 3l9 16H3zM12 9v5M12 17v0.5",
+    };
+    view! {
+        <svg class="xj-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <path d=path fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"/>
+        </svg>
+    }
+}
+
+#[component]
+pub fn CampaignList() -> impl IntoView {
+    let app = use_app();
+    let active = Memo::new(move |_| {
+        let today = Date::in_shanghai(now_ms());
+        app.feed.with(|feed| active_on(&feed.campaigns, today).into_iter().cloned().collect::<Vec<Campaign>>())
+    });
+    let note = move || {
+        let lang = app.lang.get();
+        app.feed_note.get().map(|note| match note {
+            FeedNote::Saved { saved_ms } => fill(Msg::FeedStale.text(lang), &[("date", &display_shanghai(saved_ms))]),
+            FeedNote::Bundled => Msg::FeedBundled.text(lang).to_owned(),
+        })
+    };
+    view! {
+        <section class="xj-section" aria-labelledby="xj-campaigns-title">
+            <h2 id="xj-campaigns-title">{app.tr(Msg::CampaignsHeading)}</h2>
+            {move || note().map(|text| view! { <p class="xj-note" role="status">{text}</p> })}
+            <Show
+                when=move || !active.with(Vec::is_empty)
+                fallback=move || view! { <p class="xj-empty">{app.tr(Msg::NoActiveCampaigns)}</p> }
+            >
+                <ul class="xj-cards" role="list">
+                    <For each=move || active.get() key=|c| c.id.clone() let:campaign>
+                        <CampaignCard campaign=campaign/>
+                    </For>
+                </ul>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn CampaignCard(campaign: Campaign) -> impl IntoView {
+    let app = use_app();
+    let title_id = format!("xj-c-{}", campaign.id);
+    let c = StoredValue::new(campaign);
+    let text = move |pick: fn(&Campaign) -> &crate::core::campaign::Text| {
+        let lang = app.lang.get();
+        c.with_value(|c| pick(c).get(lang).to_owned())
+    };
+    let open = move |_| app.screen.set(Screen::Campaign(c.with_value(|c| c.id.clone())));
+    let report = move |_| c.with_value(|c| app.report_about(c.first_category(), Some(c.id.clone())));
+    view! {
+        <li class="xj-card">
+            <div class="xj-card-head">
+                {c.with_value(|c| icon(c.icon.as_deref()))}
+                <h3 id=title_id.clone()>{move || text(|c| &c.title)}</h3>
+            </div>
+            <p>{move || text(|c| &c.summary)}</p>
+            <div class="xj-actions">
+                <button type="button" class="xj-button" on:click=open aria-describedby=title_id.clone()>
+                    {app.tr(Msg::ReadMore)}
+                </button>
+                <button type="button" class="xj-button xj-primary" on:click=report aria-describedby=title_id>
+                    {app.tr(Msg::ReportThis)}
+                </button>
+            </div>
+        </li>
+    }
+}
+
+#[component]
+pub fn CampaignDetail(id: String) -> impl IntoView {
+    let app = use_app();
+    let campaign = Memo::new(move |_| app.feed.with(|f| f.campaigns.iter().find(|c| c.id == id).cloned()));
+    view! {
+        {move || match campaign.get() {
+            None => view! { <p class="xj-empty">{app.tr(Msg::NoActiveCampaigns)}</p> }.into_any(),
+            Some(c) => {
+                let lang = app.lang.get();
+                let section = |heading: Msg, text: &crate::core::campaign::Text| view! {
+                    <h3>{heading.text(lang)}</h3>
+                    <p>{text.get(lang).to_owned()}</p>
+                };
+                let period = fill(Msg::DetailPeriod.text(lang), &[("start", &c.start.to_string()), ("end", &c.end.to_string())]);
+                let (category, campaign_id) = (c.first_category(), c.id.clone());
+                view! {
+                    <article class="xj-section xj-detail" aria-labelledby="xj-detail-title">
+                        <div class="xj-card-head">
+                            {icon(c.icon.as_deref())}
+                            <h2 id="xj-detail-title" tabindex="-1">{c.title.get(lang).to_owned()}</h2>
+                        </div>
+                        <p class="xj-muted">{period}</p>
+                        <p class="xj-lead">{c.summary.get(lang).to_owned()}</p>
+                        {section(Msg::DetailRule, &c.rule)}
+                        {section(Msg::DetailWhy, &c.why)}
+                        {section(Msg::DetailInstead, &c.instead)}
+                        {c.if_not.as_ref().map(|t| section(Msg::DetailIfNot, t))}
+                        {c.source.as_ref().map(|t| section(Msg::DetailSource, t))}
+                        <div class="xj-actions">
+                            <button type="button" class="xj-button" on:click=move |_| app.screen.set(Screen::Campaigns)>
+                                {Msg::Back.text(lang)}
+                            </button>
+                            <button type="button" class="xj-button xj-primary" on:click=move |_| app.report_about(category, Some(campaign_id.clone()))>
+                                {Msg::ReportThis.text(lang)}
+                            </button>
+                        </div>
+                    </article>
+                }
+                .into_any()
+            }
+        }}
+    }
+}

@@ -1,0 +1,47 @@
+//! Leptos components. They read state and send intents; rules live in `core`, browser calls
+//! in `platform`.
+
+pub mod app;
+pub mod campaigns;
+pub mod crash;
+pub mod demo;
+pub mod emergency;
+pub mod my_reports;
+pub mod report_form;
+pub mod sender;
+pub mod state;
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The element the widget mounts into: `#xinjing-safety` if the page has one, else `<body>`.
+pub const MOUNT_ID: &str = "xinjing-safety";
+
+/// Mounts the widget. Called by `main`; an embedding page only needs the element.
+pub fn start() {
+    crash::install_panic_hook();
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let root: Option<web_sys::HtmlElement> = document
+        .get_element_by_id(MOUNT_ID)
+        .and_then(|e| e.dyn_into().ok())
+        .or_else(|| document.body());
+    let Some(root) = root else { return };
+    let overrides = data_overrides(&root);
+    // Keep the static first paint until the app has drawn, then swap in one frame.
+    leptos::mount::mount_to(root.clone(), move || view! { <app::App overrides=overrides/> }).forget();
+    if let Some(static_paint) = document.get_element_by_id("xj-static") {
+        static_paint.remove();
+    }
+}
+
+/// `data-*` attributes of the mount element (deployment overrides of config.json).
+fn data_overrides(root: &web_sys::HtmlElement) -> Vec<(String, String)> {
+    root.get_attribute_names()
+        .iter()
+        .filter_map(|name| name.as_string())
+        .filter_map(|name| {
+            let key = name.strip_prefix("data-")?.to_owned();
+            Some((key, root.get_attribute(&name)?))
+        })
+        .collect()
+}
