@@ -92,17 +92,28 @@ pub enum FeedError {
 /// add a category before every deployed widget knows it.
 pub fn parse_feed(json: &str) -> Result<ParsedFeed, FeedError> {
     let document: Value = serde_json::from_str(json).map_err(|_| FeedError::NotJson)?;
-    let entries = document.get("campaigns").and_then(Value::as_array).ok_or(FeedError::NoCampaignList)?;
-    let updated = document.get("updated").and_then(Value::as_str).and_then(Date::parse);
+    let entries = document
+        .get("campaigns")
+        .and_then(Value::as_array)
+        .ok_or(FeedError::NoCampaignList)?;
+    let updated = document
+        .get("updated")
+        .and_then(Value::as_str)
+        .and_then(Date::parse);
     let mut campaigns = Vec::with_capacity(entries.len());
     for entry in entries {
         match parse_campaign(entry) {
-            Some(campaign) if !campaigns.iter().any(|c: &Campaign| c.id == campaign.id) => campaigns.push(campaign),
+            Some(campaign) if !campaigns.iter().any(|c: &Campaign| c.id == campaign.id) => {
+                campaigns.push(campaign)
+            }
             _ => {}
         }
     }
     let skipped = entries.len() - campaigns.len();
-    Ok(ParsedFeed { feed: Feed { updated, campaigns }, skipped })
+    Ok(ParsedFeed {
+        feed: Feed { updated, campaigns },
+        skipped,
+    })
 }
 
 fn parse_campaign(entry: &Value) -> Option<Campaign> {
@@ -122,7 +133,12 @@ fn parse_campaign(entry: &Value) -> Option<Campaign> {
 /// one ending soonest, then by id so the order is stable.
 pub fn active_on(campaigns: &[Campaign], today: Date) -> Vec<&Campaign> {
     let mut active: Vec<&Campaign> = campaigns.iter().filter(|c| c.is_active_on(today)).collect();
-    active.sort_by(|a, b| b.priority.cmp(&a.priority).then(a.end.cmp(&b.end)).then(a.id.cmp(&b.id)));
+    active.sort_by(|a, b| {
+        b.priority
+            .cmp(&a.priority)
+            .then(a.end.cmp(&b.end))
+            .then(a.id.cmp(&b.id))
+    });
     active
 }
 
@@ -130,7 +146,12 @@ pub fn active_on(campaigns: &[Campaign], today: Date) -> Vec<&Campaign> {
 pub const BUNDLED_FEED: &str = include_str!("../../public/campaigns.json");
 
 pub fn bundled_feed() -> Feed {
-    parse_feed(BUNDLED_FEED).map(|parsed| parsed.feed).unwrap_or(Feed { updated: None, campaigns: Vec::new() })
+    parse_feed(BUNDLED_FEED)
+        .map(|parsed| parsed.feed)
+        .unwrap_or(Feed {
+            updated: None,
+            campaigns: Vec::new(),
+        })
 }
 
 #[cfg(test)]
@@ -140,7 +161,10 @@ mod tests {
     use proptest::prelude::*;
 
     fn campaign(id: &str, priority: u8, start: &str, end: &str) -> Campaign {
-        let text = |s: &str| Text { zh: s.into(), en: s.into() };
+        let text = |s: &str| Text {
+            zh: s.into(),
+            en: s.into(),
+        };
         Campaign {
             id: id.into(),
             title: text(id),
@@ -166,14 +190,33 @@ mod tests {
     fn bundled_feed_is_complete() {
         let parsed = parse_feed(BUNDLED_FEED).expect("bundled feed parses");
         assert_eq!(parsed.skipped, 0);
-        let ids: Vec<&str> = parsed.feed.campaigns.iter().map(|c| c.id.as_str()).collect();
-        for expected in ["ebike-stairwell", "flying-line-charging", "private-rewiring", "direct-power-supply", "clear-fire-escapes"] {
+        let ids: Vec<&str> = parsed
+            .feed
+            .campaigns
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect();
+        for expected in [
+            "ebike-stairwell",
+            "flying-line-charging",
+            "private-rewiring",
+            "direct-power-supply",
+            "clear-fire-escapes",
+        ] {
             assert!(ids.contains(&expected), "missing {expected}");
         }
         for c in &parsed.feed.campaigns {
-            assert!(!c.categories.is_empty(), "{} has no category to report", c.id);
+            assert!(
+                !c.categories.is_empty(),
+                "{} has no category to report",
+                c.id
+            );
             for text in [&c.title, &c.summary, &c.rule, &c.why, &c.instead] {
-                assert!(!text.zh.is_empty() && !text.en.is_empty(), "{} lacks a translation", c.id);
+                assert!(
+                    !text.zh.is_empty() && !text.en.is_empty(),
+                    "{} lacks a translation",
+                    c.id
+                );
             }
         }
     }
@@ -191,12 +234,21 @@ mod tests {
     fn shanghai_midnight_decides_not_utc() {
         // 2026-11-30T16:30Z is already 1 December in Shanghai, though still 30 November in UTC
         // (and in a phone set to Europe or America).
-        let list = vec![campaign("ends-nov", 1, "2026-11-01", "2026-11-30"), campaign("starts-dec", 1, "2026-12-01", "2026-12-31")];
+        let list = vec![
+            campaign("ends-nov", 1, "2026-11-01", "2026-11-30"),
+            campaign("starts-dec", 1, "2026-12-01", "2026-12-31"),
+        ];
         let instant = 1_796_056_200_000.0;
         let today = Date::in_shanghai(instant);
-        let ids: Vec<&str> = active_on(&list, today).iter().map(|c| c.id.as_str()).collect();
+        let ids: Vec<&str> = active_on(&list, today)
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect();
         assert_eq!(ids, ["starts-dec"]);
-        let ids: Vec<&str> = active_on(&list, Date::in_shanghai(instant - 3_600_000.0)).iter().map(|c| c.id.as_str()).collect();
+        let ids: Vec<&str> = active_on(&list, Date::in_shanghai(instant - 3_600_000.0))
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect();
         assert_eq!(ids, ["ends-nov"]);
     }
 
@@ -207,7 +259,10 @@ mod tests {
             campaign("high-late", 5, "2026-01-01", "2026-12-31"),
             campaign("high-soon", 5, "2026-01-01", "2026-12-15"),
         ];
-        let ids: Vec<&str> = active_on(&list, day("2026-12-01")).iter().map(|c| c.id.as_str()).collect();
+        let ids: Vec<&str> = active_on(&list, day("2026-12-01"))
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect();
         assert_eq!(ids, ["high-soon", "high-late", "low"]);
     }
 
@@ -226,15 +281,29 @@ mod tests {
         assert_eq!(parsed.feed.updated, Some(day("2026-11-20")));
         let only = &parsed.feed.campaigns[0];
         assert_eq!(only.categories, vec![Category::EbikeInStairwell]);
-        assert_eq!(only.title.get(Lang::En), "标题", "English falls back to Chinese");
+        assert_eq!(
+            only.title.get(Lang::En),
+            "标题",
+            "English falls back to Chinese"
+        );
     }
 
     #[test]
     fn malformed_documents_are_errors() {
         assert_eq!(parse_feed("<html>"), Err(FeedError::NotJson));
         assert_eq!(parse_feed("[]"), Err(FeedError::NoCampaignList));
-        assert_eq!(parse_feed(r#"{"campaigns": {}}"#), Err(FeedError::NoCampaignList));
-        assert_eq!(parse_feed(r#"{"campaigns": []}"#).unwrap().feed.campaigns.len(), 0);
+        assert_eq!(
+            parse_feed(r#"{"campaigns": {}}"#),
+            Err(FeedError::NoCampaignList)
+        );
+        assert_eq!(
+            parse_feed(r#"{"campaigns": []}"#)
+                .unwrap()
+                .feed
+                .campaigns
+                .len(),
+            0
+        );
     }
 
     proptest! {
@@ -286,14 +355,23 @@ pub enum FeedNote {
 
 /// What to show after trying the remote feed: the fresh one, else the saved copy, else the
 /// bundled one, with a note saying which.
-pub fn choose_feed(fetched: Option<&str>, cached: Option<&str>) -> (Feed, Option<FeedNote>, Option<CachedFeed>) {
+pub fn choose_feed(
+    fetched: Option<&str>,
+    cached: Option<&str>,
+) -> (Feed, Option<FeedNote>, Option<CachedFeed>) {
     if let Some(parsed) = fetched.and_then(|json| parse_feed(json).ok()) {
         return (parsed.feed, None, None);
     }
     let saved = cached.and_then(|json| serde_json::from_str::<CachedFeed>(json).ok());
     if let Some(saved) = saved {
         if let Ok(parsed) = parse_feed(&saved.json) {
-            return (parsed.feed, Some(FeedNote::Saved { saved_ms: saved.saved_ms }), Some(saved));
+            return (
+                parsed.feed,
+                Some(FeedNote::Saved {
+                    saved_ms: saved.saved_ms,
+                }),
+                Some(saved),
+            );
         }
     }
     (bundled_feed(), Some(FeedNote::Bundled), None)
@@ -307,11 +385,18 @@ mod fallback_tests {
 
     #[test]
     fn fresh_then_saved_then_bundled() {
-        let cached = serde_json::to_string(&CachedFeed { saved_ms: 5.0, json: GOOD.into() }).unwrap();
+        let cached = serde_json::to_string(&CachedFeed {
+            saved_ms: 5.0,
+            json: GOOD.into(),
+        })
+        .unwrap();
         let (feed, note, _) = choose_feed(Some(GOOD), Some(&cached));
         assert_eq!((feed.campaigns.len(), note), (1, None));
         let (feed, note, _) = choose_feed(Some("<html>502</html>"), Some(&cached));
-        assert_eq!((feed.campaigns[0].id.as_str(), note), ("x", Some(FeedNote::Saved { saved_ms: 5.0 })));
+        assert_eq!(
+            (feed.campaigns[0].id.as_str(), note),
+            ("x", Some(FeedNote::Saved { saved_ms: 5.0 }))
+        );
         let (feed, note, _) = choose_feed(None, Some("corrupt"));
         assert_eq!((feed, note), (bundled_feed(), Some(FeedNote::Bundled)));
     }

@@ -60,7 +60,10 @@ pub enum ConfigError {
     MissingEndpoint,
     /// The endpoint is neither `mock`, an `https:` URL, nor `http:` on localhost.
     InsecureEndpoint(String),
-    BadValue { key: &'static str, value: String },
+    BadValue {
+        key: &'static str,
+        value: String,
+    },
 }
 
 impl ConfigError {
@@ -68,18 +71,25 @@ impl ConfigError {
     pub fn explain(&self) -> String {
         match self {
             ConfigError::NotJson => "config.json is missing or is not valid JSON".into(),
-            ConfigError::MissingEndpoint => "config.json has no \"endpoint\" (use \"mock\" or an https:// URL)".into(),
+            ConfigError::MissingEndpoint => {
+                "config.json has no \"endpoint\" (use \"mock\" or an https:// URL)".into()
+            }
             ConfigError::InsecureEndpoint(url) => {
                 format!("endpoint {url:?} is not allowed: use https://, or http://localhost / http://127.0.0.1 for development")
             }
-            ConfigError::BadValue { key, value } => format!("config value {key} = {value:?} is not valid"),
+            ConfigError::BadValue { key, value } => {
+                format!("config value {key} = {value:?} is not valid")
+            }
         }
     }
 }
 
 /// Parses `config.json` text and applies `data-*` overrides (`("endpoint", "…")`, with the
 /// attribute's name after `data-`, dashes or underscores alike). All problems are returned.
-pub fn parse_config(json: &str, overrides: &[(String, String)]) -> Result<Config, Vec<ConfigError>> {
+pub fn parse_config(
+    json: &str,
+    overrides: &[(String, String)],
+) -> Result<Config, Vec<ConfigError>> {
     let mut document: Value = serde_json::from_str(json).map_err(|_| vec![ConfigError::NotJson])?;
     let Some(object) = document.as_object_mut() else {
         return Err(vec![ConfigError::NotJson]);
@@ -87,16 +97,25 @@ pub fn parse_config(json: &str, overrides: &[(String, String)]) -> Result<Config
     for (name, value) in overrides {
         let key = name.replace('-', "_");
         let value = match key.as_str() {
-            "timeout_ms" => value.trim().parse::<u64>().map(Value::from).unwrap_or_else(|_| Value::from(value.clone())),
+            "timeout_ms" => value
+                .trim()
+                .parse::<u64>()
+                .map(Value::from)
+                .unwrap_or_else(|_| Value::from(value.clone())),
             "communities" | "parent_origins" => Value::from(
-                value.split([',', '，', '、', '\n']).map(str::trim).filter(|s| !s.is_empty()).collect::<Vec<_>>(),
+                value
+                    .split([',', '，', '、', '\n'])
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>(),
             ),
             "endpoint" | "campaigns_url" | "default_lang" => Value::from(value.clone()),
             _ => continue,
         };
         object.insert(key, value);
     }
-    let raw: RawConfig = serde_json::from_value(document).map_err(|_| vec![ConfigError::NotJson])?;
+    let raw: RawConfig =
+        serde_json::from_value(document).map_err(|_| vec![ConfigError::NotJson])?;
     raw.check()
 }
 
@@ -141,16 +160,24 @@ impl RawConfig {
                 Endpoint::Mock
             }
             Some("mock") => Endpoint::Mock,
-            Some(url) if is_allowed_endpoint(url) => Endpoint::Url(url.trim_end_matches('/').to_owned()),
+            Some(url) if is_allowed_endpoint(url) => {
+                Endpoint::Url(url.trim_end_matches('/').to_owned())
+            }
             Some(url) => {
                 errors.push(ConfigError::InsecureEndpoint(url.to_owned()));
                 Endpoint::Mock
             }
         };
-        let campaigns_url = self.campaigns_url.map(|u| u.trim().to_owned()).filter(|u| !u.is_empty());
+        let campaigns_url = self
+            .campaigns_url
+            .map(|u| u.trim().to_owned())
+            .filter(|u| !u.is_empty());
         if let Some(url) = &campaigns_url {
             if !(is_relative_path(url) || is_allowed_endpoint(url)) {
-                errors.push(ConfigError::BadValue { key: "campaigns_url", value: url.clone() });
+                errors.push(ConfigError::BadValue {
+                    key: "campaigns_url",
+                    value: url.clone(),
+                });
             }
         }
         let default_lang = match self.default_lang.as_deref() {
@@ -158,7 +185,10 @@ impl RawConfig {
             Some(tag) => {
                 let lang = Lang::from_tag(tag);
                 if lang.is_none() {
-                    errors.push(ConfigError::BadValue { key: "default_lang", value: tag.to_owned() });
+                    errors.push(ConfigError::BadValue {
+                        key: "default_lang",
+                        value: tag.to_owned(),
+                    });
                 }
                 lang
             }
@@ -168,7 +198,10 @@ impl RawConfig {
             Some(value) => match value.as_u64().filter(|ms| (1_000..=120_000).contains(ms)) {
                 Some(ms) => ms as u32,
                 None => {
-                    errors.push(ConfigError::BadValue { key: "timeout_ms", value: value.to_string() });
+                    errors.push(ConfigError::BadValue {
+                        key: "timeout_ms",
+                        value: value.to_string(),
+                    });
                     DEFAULT_TIMEOUT_MS
                 }
             },
@@ -176,27 +209,52 @@ impl RawConfig {
         let primary = self.theme.primary.filter(|c| !c.is_empty());
         if let Some(colour) = &primary {
             if !is_hex_colour(colour) {
-                errors.push(ConfigError::BadValue { key: "theme.primary", value: colour.clone() });
+                errors.push(ConfigError::BadValue {
+                    key: "theme.primary",
+                    value: colour.clone(),
+                });
             }
         }
         let logo = self.theme.logo.filter(|l| !l.is_empty());
         if let Some(logo) = &logo {
             if !(is_relative_path(logo) || logo.starts_with("https://")) {
-                errors.push(ConfigError::BadValue { key: "theme.logo", value: logo.clone() });
+                errors.push(ConfigError::BadValue {
+                    key: "theme.logo",
+                    value: logo.clone(),
+                });
             }
         }
         for origin in &self.parent_origins {
             if !is_origin(origin) {
-                errors.push(ConfigError::BadValue { key: "parent_origins", value: origin.clone() });
+                errors.push(ConfigError::BadValue {
+                    key: "parent_origins",
+                    value: origin.clone(),
+                });
             }
         }
-        let communities: Vec<String> =
-            self.communities.into_iter().map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()).collect();
+        let communities: Vec<String> = self
+            .communities
+            .into_iter()
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty())
+            .collect();
         let privacy = Privacy {
-            controller: self.privacy.controller.unwrap_or_else(|| Text { zh: "所在居民区居委会".into(), en: "your neighbourhood committee".into() }),
-            purpose: self.privacy.purpose.unwrap_or_else(|| Text { zh: "核实和处理安全隐患".into(), en: "checking and fixing the hazard".into() }),
-            retention: self.privacy.retention.unwrap_or_else(|| Text { zh: "办结后 1 年".into(), en: "one year after the case is closed".into() }),
-            contact: self.privacy.contact.unwrap_or_else(|| Text { zh: "12345 市民服务热线".into(), en: "the 12345 citizen hotline".into() }),
+            controller: self.privacy.controller.unwrap_or_else(|| Text {
+                zh: "所在居民区居委会".into(),
+                en: "your neighbourhood committee".into(),
+            }),
+            purpose: self.privacy.purpose.unwrap_or_else(|| Text {
+                zh: "核实和处理安全隐患".into(),
+                en: "checking and fixing the hazard".into(),
+            }),
+            retention: self.privacy.retention.unwrap_or_else(|| Text {
+                zh: "办结后 1 年".into(),
+                en: "one year after the case is closed".into(),
+            }),
+            contact: self.privacy.contact.unwrap_or_else(|| Text {
+                zh: "12345 市民服务热线".into(),
+                en: "the 12345 citizen hotline".into(),
+            }),
             notice_version: self.privacy.notice_version.unwrap_or_else(|| "1".into()),
         };
         if !errors.is_empty() {
@@ -209,7 +267,11 @@ impl RawConfig {
             default_lang,
             privacy,
             timeout_ms,
-            theme: Theme { primary, title: self.theme.title, logo },
+            theme: Theme {
+                primary,
+                title: self.theme.title,
+                logo,
+            },
             parent_origins: self.parent_origins,
         })
     }
@@ -237,7 +299,11 @@ pub fn is_allowed_endpoint(url: &str) -> bool {
         Some((_, _)) => return false,
         None => authority,
     };
-    if host.is_empty() || !host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-') {
+    if host.is_empty()
+        || !host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+    {
         return false;
     }
     secure || host == "localhost" || host == "127.0.0.1"
@@ -257,7 +323,10 @@ fn is_origin(text: &str) -> bool {
 }
 
 fn is_relative_path(text: &str) -> bool {
-    !text.contains("://") && !text.starts_with("//") && !text.contains(':') && !text.chars().any(char::is_whitespace)
+    !text.contains("://")
+        && !text.starts_with("//")
+        && !text.contains(':')
+        && !text.chars().any(char::is_whitespace)
 }
 
 fn is_hex_colour(text: &str) -> bool {
@@ -276,12 +345,20 @@ mod tests {
         let config = parse_config(SHIPPED, &[]).expect("shipped config parses");
         assert!(config.is_mock());
         assert!(config.communities.len() >= 3);
-        assert!(config.communities.iter().all(|c| c.contains("演示")), "demo names must be visibly fictional");
+        assert!(
+            config.communities.iter().all(|c| c.contains("演示")),
+            "demo names must be visibly fictional"
+        );
     }
 
     #[test]
     fn endpoint_rules() {
-        for ok in ["https://report.example.gov.cn/v1/reports", "https://a.b:8443", "http://localhost:8787/reports", "http://127.0.0.1:9000"] {
+        for ok in [
+            "https://report.example.gov.cn/v1/reports",
+            "https://a.b:8443",
+            "http://localhost:8787/reports",
+            "http://127.0.0.1:9000",
+        ] {
             assert!(is_allowed_endpoint(ok), "{ok}");
         }
         for bad in [
@@ -304,22 +381,37 @@ mod tests {
     #[test]
     fn bad_endpoint_is_an_error_not_a_fallback() {
         let errors = parse_config(r#"{"endpoint": "http://evil.example"}"#, &[]).unwrap_err();
-        assert_eq!(errors, vec![ConfigError::InsecureEndpoint("http://evil.example".into())]);
-        assert_eq!(parse_config("{}", &[]).unwrap_err(), vec![ConfigError::MissingEndpoint]);
-        assert_eq!(parse_config("not json", &[]).unwrap_err(), vec![ConfigError::NotJson]);
+        assert_eq!(
+            errors,
+            vec![ConfigError::InsecureEndpoint("http://evil.example".into())]
+        );
+        assert_eq!(
+            parse_config("{}", &[]).unwrap_err(),
+            vec![ConfigError::MissingEndpoint]
+        );
+        assert_eq!(
+            parse_config("not json", &[]).unwrap_err(),
+            vec![ConfigError::NotJson]
+        );
     }
 
     #[test]
     fn data_attributes_override_the_file() {
         let overrides = vec![
             ("endpoint".to_owned(), "https://r.example/api/".to_owned()),
-            ("communities".to_owned(), "甲村（演示）, 乙苑（演示）".to_owned()),
+            (
+                "communities".to_owned(),
+                "甲村（演示）, 乙苑（演示）".to_owned(),
+            ),
             ("timeout-ms".to_owned(), "5000".to_owned()),
             ("default-lang".to_owned(), "en".to_owned()),
             ("unknown".to_owned(), "ignored".to_owned()),
         ];
         let config = parse_config(SHIPPED, &overrides).unwrap();
-        assert_eq!(config.endpoint, Endpoint::Url("https://r.example/api".into()));
+        assert_eq!(
+            config.endpoint,
+            Endpoint::Url("https://r.example/api".into())
+        );
         assert_eq!(config.communities, vec!["甲村（演示）", "乙苑（演示）"]);
         assert_eq!(config.timeout_ms, 5000);
         assert_eq!(config.default_lang, Some(Lang::En));
@@ -332,16 +424,32 @@ mod tests {
             &[],
         )
         .unwrap_err();
-        let keys: Vec<&str> = errors.iter().filter_map(|e| match e { ConfigError::BadValue { key, .. } => Some(*key), _ => None }).collect();
-        assert_eq!(keys, ["default_lang", "timeout_ms", "theme.primary", "theme.logo"]);
+        let keys: Vec<&str> = errors
+            .iter()
+            .filter_map(|e| match e {
+                ConfigError::BadValue { key, .. } => Some(*key),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            keys,
+            ["default_lang", "timeout_ms", "theme.primary", "theme.logo"]
+        );
     }
 
     #[test]
     fn origins() {
-        assert_eq!(origin_of("https://a.example:8443/x?y").as_deref(), Some("https://a.example:8443"));
+        assert_eq!(
+            origin_of("https://a.example:8443/x?y").as_deref(),
+            Some("https://a.example:8443")
+        );
         let config = parse_config(r#"{"endpoint": "mock", "parent_origins": ["https://h5.example.cn", "http://127.0.0.1:4000"]}"#, &[]).unwrap();
         assert_eq!(config.parent_origins.len(), 2);
-        assert!(parse_config(r#"{"endpoint": "mock", "parent_origins": ["https://h5.example.cn/page"]}"#, &[]).is_err());
+        assert!(parse_config(
+            r#"{"endpoint": "mock", "parent_origins": ["https://h5.example.cn/page"]}"#,
+            &[]
+        )
+        .is_err());
     }
 
     proptest! {
@@ -357,7 +465,13 @@ mod tests {
 }
 
 fn relative_luminance(rgb: [f64; 3]) -> f64 {
-    let linear = |c: f64| if c <= 0.039_28 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) };
+    let linear = |c: f64| {
+        if c <= 0.039_28 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
     0.2126 * linear(rgb[0]) + 0.7152 * linear(rgb[1]) + 0.0722 * linear(rgb[2])
 }
 
@@ -365,7 +479,11 @@ fn parse_hex(hex: &str) -> Option<[f64; 3]> {
     if !is_hex_colour(hex) {
         return None;
     }
-    let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok().map(|v| f64::from(v) / 255.0);
+    let channel = |i: usize| {
+        u8::from_str_radix(&hex[i..i + 2], 16)
+            .ok()
+            .map(|v| f64::from(v) / 255.0)
+    };
     Some([channel(1)?, channel(3)?, channel(5)?])
 }
 
@@ -381,7 +499,12 @@ pub fn accessible_primary(hex: &str) -> Option<String> {
         rgb = rgb.map(|c| c * 0.92);
     }
     let byte = |c: f64| (c * 255.0).round().clamp(0.0, 255.0) as u8;
-    Some(format!("#{:02x}{:02x}{:02x}", byte(rgb[0]), byte(rgb[1]), byte(rgb[2])))
+    Some(format!(
+        "#{:02x}{:02x}{:02x}",
+        byte(rgb[0]),
+        byte(rgb[1]),
+        byte(rgb[2])
+    ))
 }
 
 #[cfg(test)]

@@ -221,7 +221,11 @@ mod tests {
     use std::collections::BTreeSet;
 
     fn placeholders(text: &str) -> BTreeSet<String> {
-        text.split('{').skip(1).filter_map(|rest| rest.split_once('}')).map(|(name, _)| name.to_owned()).collect()
+        text.split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}'))
+            .map(|(name, _)| name.to_owned())
+            .collect()
     }
 
     #[test]
@@ -230,7 +234,11 @@ mod tests {
             let (zh, en) = (msg.text(Lang::Zh), msg.text(Lang::En));
             assert!(!zh.trim().is_empty(), "{msg:?} has no Chinese text");
             assert!(!en.trim().is_empty(), "{msg:?} has no English text");
-            assert_eq!(placeholders(zh), placeholders(en), "{msg:?} placeholders differ");
+            assert_eq!(
+                placeholders(zh),
+                placeholders(en),
+                "{msg:?} placeholders differ"
+            );
         }
     }
 
@@ -248,9 +256,18 @@ mod tests {
     #[test]
     fn language_choice_order() {
         let browser = vec!["en-US".to_owned(), "zh-CN".to_owned()];
-        assert_eq!(choose_lang(Some("zh-CN"), Some("en"), Some(Lang::En), &browser), Lang::Zh);
-        assert_eq!(choose_lang(None, Some("en"), Some(Lang::Zh), &browser), Lang::En);
-        assert_eq!(choose_lang(None, Some("fr"), Some(Lang::Zh), &browser), Lang::Zh);
+        assert_eq!(
+            choose_lang(Some("zh-CN"), Some("en"), Some(Lang::En), &browser),
+            Lang::Zh
+        );
+        assert_eq!(
+            choose_lang(None, Some("en"), Some(Lang::Zh), &browser),
+            Lang::En
+        );
+        assert_eq!(
+            choose_lang(None, Some("fr"), Some(Lang::Zh), &browser),
+            Lang::Zh
+        );
         assert_eq!(choose_lang(None, None, None, &browser), Lang::En);
         assert_eq!(choose_lang(None, None, None, &["fr".to_owned()]), Lang::Zh);
         assert_eq!(choose_lang(Some("garbage"), None, None, &[]), Lang::Zh);

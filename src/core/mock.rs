@@ -46,11 +46,18 @@ impl MockReport {
 }
 
 fn answer(code: u16, body: serde_json::Value) -> Answer {
-    Answer::Status { code, retry_after: None, body: body.to_string() }
+    Answer::Status {
+        code,
+        retry_after: None,
+        body: body.to_string(),
+    }
 }
 
 fn error(code: u16, kind: &str, message: &str) -> Answer {
-    answer(code, json!({ "error": { "code": kind, "message": message } }))
+    answer(
+        code,
+        json!({ "error": { "code": kind, "message": message } }),
+    )
 }
 
 impl MockState {
@@ -63,19 +70,40 @@ impl MockState {
     pub fn submit(&mut self, key: &str, body: &str, now_ms: f64) -> Answer {
         if let Some(existing) = self.reports.iter().find(|r| r.key == key) {
             return if existing.body == body {
-                answer(201, json!({ "ticket": existing.ticket, "status": existing.status_at(now_ms).0 }))
+                answer(
+                    201,
+                    json!({ "ticket": existing.ticket, "status": existing.status_at(now_ms).0 }),
+                )
             } else {
                 error(422, "idempotency_key_reused", "同一报告编号的内容不一致 / This idempotency key was used for a different report")
             };
         }
-        let Some(payload) = serde_json::from_str::<ReportPayload>(body).ok().filter(|p| p.id == key) else {
-            return error(400, "invalid_report", "报告格式不正确 / The report is not in the expected format");
+        let Some(payload) = serde_json::from_str::<ReportPayload>(body)
+            .ok()
+            .filter(|p| p.id == key)
+        else {
+            return error(
+                400,
+                "invalid_report",
+                "报告格式不正确 / The report is not in the expected format",
+            );
         };
         let day = Date::in_shanghai(now_ms);
         let prefix = format!("XJ-{:04}{:02}{:02}-", day.year, day.month, day.day);
-        let number = self.reports.iter().filter(|r| r.ticket.starts_with(&prefix)).count() + 1;
+        let number = self
+            .reports
+            .iter()
+            .filter(|r| r.ticket.starts_with(&prefix))
+            .count()
+            + 1;
         let ticket = format!("{prefix}{number:04}");
-        self.reports.push(MockReport { key: payload.id, body: body.to_owned(), ticket: ticket.clone(), received_ms: now_ms, satisfied: None });
+        self.reports.push(MockReport {
+            key: payload.id,
+            body: body.to_owned(),
+            ticket: ticket.clone(),
+            received_ms: now_ms,
+            satisfied: None,
+        });
         answer(201, json!({ "ticket": ticket, "status": "received" }))
     }
 
@@ -85,7 +113,10 @@ impl MockState {
             Some(report) => {
                 let (status, since) = report.status_at(now_ms);
                 let note = (status == "resolved").then_some("已处理完毕（演示） / Handled (demo)");
-                answer(200, json!({ "ticket": ticket, "status": status, "updated_at": rfc3339_shanghai(since), "note": note }))
+                answer(
+                    200,
+                    json!({ "ticket": ticket, "status": status, "updated_at": rfc3339_shanghai(since), "note": note }),
+                )
             }
             None => error(404, "not_found", "没有这个工单 / No such ticket"),
         }
@@ -93,14 +124,23 @@ impl MockState {
 
     /// `POST {endpoint}/{ticket}/feedback`.
     pub fn feedback(&mut self, ticket: &str, body: &str) -> Answer {
-        let satisfied = serde_json::from_str::<serde_json::Value>(body).ok().and_then(|v| v.get("satisfied")?.as_bool());
-        match (self.reports.iter_mut().find(|r| r.ticket == ticket), satisfied) {
+        let satisfied = serde_json::from_str::<serde_json::Value>(body)
+            .ok()
+            .and_then(|v| v.get("satisfied")?.as_bool());
+        match (
+            self.reports.iter_mut().find(|r| r.ticket == ticket),
+            satisfied,
+        ) {
             (Some(report), Some(satisfied)) => {
                 report.satisfied = Some(satisfied);
                 answer(200, json!({ "ticket": ticket, "satisfied": satisfied }))
             }
             (None, _) => error(404, "not_found", "没有这个工单 / No such ticket"),
-            (_, None) => error(400, "invalid_feedback", "评价格式不正确 / Feedback must say satisfied: true or false"),
+            (_, None) => error(
+                400,
+                "invalid_feedback",
+                "评价格式不正确 / Feedback must say satisfied: true or false",
+            ),
         }
     }
 }
@@ -121,13 +161,21 @@ mod tests {
             description: description.into(),
             ..Draft::default()
         };
-        let envelope = Envelope { id: id.into(), created_at: rfc3339_shanghai(NOW), locale: Lang::En, notice_version: "1", client_version: "t" };
+        let envelope = Envelope {
+            id: id.into(),
+            created_at: rfc3339_shanghai(NOW),
+            locale: Lang::En,
+            notice_version: "1",
+            client_version: "t",
+        };
         serde_json::to_string(&build_payload(&draft, &[], envelope).unwrap()).unwrap()
     }
 
     fn ticket_of(answer: &Answer) -> String {
         match classify(answer, NOW) {
-            Outcome::Accepted { ticket: Some(t), .. } => t,
+            Outcome::Accepted {
+                ticket: Some(t), ..
+            } => t,
             other => panic!("{other:?}"),
         }
     }
@@ -136,14 +184,29 @@ mod tests {
     fn tickets_count_per_day_and_replays_are_idempotent() {
         let mut state = MockState::default();
         let first = ticket_of(&state.submit("a", &body("a", "楼道堆满纸箱"), NOW));
-        assert!(first.starts_with("XJ-2026113") && first.ends_with("-0001"), "{first}");
-        assert_eq!(ticket_of(&state.submit("b", &body("b", "楼道堆满纸箱"), NOW)), first.replace("0001", "0002"));
-        assert_eq!(ticket_of(&state.submit("a", &body("a", "楼道堆满纸箱"), NOW + 5.0)), first);
+        assert!(
+            first.starts_with("XJ-2026113") && first.ends_with("-0001"),
+            "{first}"
+        );
+        assert_eq!(
+            ticket_of(&state.submit("b", &body("b", "楼道堆满纸箱"), NOW)),
+            first.replace("0001", "0002")
+        );
+        assert_eq!(
+            ticket_of(&state.submit("a", &body("a", "楼道堆满纸箱"), NOW + 5.0)),
+            first
+        );
         assert_eq!(state.reports.len(), 2);
         let reuse = state.submit("a", &body("a", "另一件事情"), NOW);
         assert!(matches!(reuse, Answer::Status { code: 422, .. }));
-        assert!(matches!(state.submit("c", "{}", NOW), Answer::Status { code: 400, .. }));
-        assert!(matches!(state.submit("c", &body("d", "key differs from id"), NOW), Answer::Status { code: 400, .. }));
+        assert!(matches!(
+            state.submit("c", "{}", NOW),
+            Answer::Status { code: 400, .. }
+        ));
+        assert!(matches!(
+            state.submit("c", &body("d", "key differs from id"), NOW),
+            Answer::Status { code: 400, .. }
+        ));
     }
 
     #[test]
@@ -151,16 +214,30 @@ mod tests {
         let mut state = MockState::default();
         let ticket = ticket_of(&state.submit("a", &body("a", "电箱门坏了"), NOW));
         let status_at = |state: &MockState, t: f64| match state.status(&ticket, t) {
-            Answer::Status { code: 200, body, .. } => serde_json::from_str::<serde_json::Value>(&body).unwrap()["status"].as_str().unwrap().to_owned(),
+            Answer::Status {
+                code: 200, body, ..
+            } => serde_json::from_str::<serde_json::Value>(&body).unwrap()["status"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
             other => panic!("{other:?}"),
         };
         assert_eq!(status_at(&state, NOW), "received");
         assert_eq!(status_at(&state, NOW + IN_PROGRESS_AFTER_MS), "in_progress");
         assert_eq!(status_at(&state, NOW + RESOLVED_AFTER_MS), "resolved");
-        assert!(matches!(state.feedback(&ticket, r#"{"satisfied":false}"#), Answer::Status { code: 200, .. }));
+        assert!(matches!(
+            state.feedback(&ticket, r#"{"satisfied":false}"#),
+            Answer::Status { code: 200, .. }
+        ));
         assert_eq!(state.reports[0].satisfied, Some(false));
-        assert!(matches!(state.feedback(&ticket, "{}"), Answer::Status { code: 400, .. }));
-        assert!(matches!(state.status("XJ-none", NOW), Answer::Status { code: 404, .. }));
+        assert!(matches!(
+            state.feedback(&ticket, "{}"),
+            Answer::Status { code: 400, .. }
+        ));
+        assert!(matches!(
+            state.status("XJ-none", NOW),
+            Answer::Status { code: 404, .. }
+        ));
         let saved = serde_json::to_string(&state).unwrap();
         assert_eq!(MockState::parse(&saved), state);
         assert_eq!(MockState::parse("garbage"), MockState::default());

@@ -54,7 +54,11 @@ pub struct TicketRecord {
 pub const EXCERPT_CHARS: usize = 40;
 
 impl TicketRecord {
-    pub fn from_delivery(entry: &OutboxEntry, ticket: Option<String>, status: Option<TicketStatus>) -> Option<TicketRecord> {
+    pub fn from_delivery(
+        entry: &OutboxEntry,
+        ticket: Option<String>,
+        status: Option<TicketStatus>,
+    ) -> Option<TicketRecord> {
         let payload = entry.payload()?;
         Some(TicketRecord {
             ticket,
@@ -71,7 +75,9 @@ impl TicketRecord {
     }
 
     pub fn can_give_feedback(&self) -> bool {
-        self.ticket.is_some() && self.status == Some(TicketStatus::Resolved) && self.satisfied.is_none()
+        self.ticket.is_some()
+            && self.status == Some(TicketStatus::Resolved)
+            && self.satisfied.is_none()
     }
 }
 
@@ -86,7 +92,10 @@ pub fn parse_records(json: &str) -> Vec<TicketRecord> {
     let Ok(Value::Array(items)) = serde_json::from_str::<Value>(json) else {
         return Vec::new();
     };
-    items.into_iter().filter_map(|item| serde_json::from_value(item).ok()).collect()
+    items
+        .into_iter()
+        .filter_map(|item| serde_json::from_value(item).ok())
+        .collect()
 }
 
 /// `GET {endpoint}/{ticket}` → `{ticket, status, updated_at, note?}`.
@@ -125,16 +134,25 @@ mod tests {
             category: Some(Category::FlyingLineCharging),
             community: "示例一村（演示）".into(),
             spot: "北门".into(),
-            description: "有人从五楼窗户吊电线下来给电动车充电，已经好几天了，晚上也不拔。".repeat(2),
+            description: "有人从五楼窗户吊电线下来给电动车充电，已经好几天了，晚上也不拔。"
+                .repeat(2),
             ..Draft::default()
         };
-        let envelope = Envelope { id: "id-1".into(), created_at: "2026-11-30T09:00:00+08:00".into(), locale: Lang::Zh, notice_version: "1", client_version: "t" };
+        let envelope = Envelope {
+            id: "id-1".into(),
+            created_at: "2026-11-30T09:00:00+08:00".into(),
+            locale: Lang::Zh,
+            notice_version: "1",
+            client_version: "t",
+        };
         OutboxEntry::new(&build_payload(&draft, &[], envelope).unwrap(), 0.0)
     }
 
     #[test]
     fn record_from_delivery_and_status_updates() {
-        let mut record = TicketRecord::from_delivery(&delivered_entry(), Some("XJ-20261130-0001".into()), None).unwrap();
+        let mut record =
+            TicketRecord::from_delivery(&delivered_entry(), Some("XJ-20261130-0001".into()), None)
+                .unwrap();
         assert_eq!(record.excerpt.chars().count(), EXCERPT_CHARS);
         assert_eq!(record.status, Some(TicketStatus::Received));
         assert!(!record.can_give_feedback());
@@ -146,7 +164,8 @@ mod tests {
 
     #[test]
     fn storage_round_trip_skips_bad_items() {
-        let record = TicketRecord::from_delivery(&delivered_entry(), Some("XJ-1".into()), None).unwrap();
+        let record =
+            TicketRecord::from_delivery(&delivered_entry(), Some("XJ-1".into()), None).unwrap();
         let mut records = vec![];
         upsert(&mut records, record.clone());
         upsert(&mut records, record.clone());

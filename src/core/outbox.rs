@@ -58,7 +58,9 @@ impl OutboxEntry {
     }
 
     pub fn is_due(&self, now_ms: f64, forced: bool) -> bool {
-        self.refused.is_none() && self.lease_until_ms <= now_ms && (forced || self.next_attempt_ms <= now_ms)
+        self.refused.is_none()
+            && self.lease_until_ms <= now_ms
+            && (forced || self.next_attempt_ms <= now_ms)
     }
 }
 
@@ -80,7 +82,9 @@ impl OutboxEntry {
         WaitingItem {
             id: self.id.clone(),
             category: payload.as_ref().map(|p| p.category),
-            excerpt: payload.map(|p| p.description.chars().take(40).collect()).unwrap_or_default(),
+            excerpt: payload
+                .map(|p| p.description.chars().take(40).collect())
+                .unwrap_or_default(),
             queued_at_ms: self.queued_at_ms,
             next_attempt_ms: self.next_attempt_ms,
             attempts: self.attempts,
@@ -92,16 +96,28 @@ impl OutboxEntry {
 /// What came back from one HTTP exchange, before interpretation.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Answer {
-    Status { code: u16, retry_after: Option<String>, body: String },
+    Status {
+        code: u16,
+        retry_after: Option<String>,
+        body: String,
+    },
     NetworkError,
     Timeout,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
-    Accepted { ticket: Option<String>, status: Option<TicketStatus> },
-    Temporary { retry_after_ms: Option<f64>, reason: String },
-    Refused { message: String },
+    Accepted {
+        ticket: Option<String>,
+        status: Option<TicketStatus>,
+    },
+    Temporary {
+        retry_after_ms: Option<f64>,
+        reason: String,
+    },
+    Refused {
+        message: String,
+    },
 }
 
 #[derive(Deserialize)]
@@ -124,24 +140,53 @@ pub fn error_message(code: u16, body: &str) -> String {
 /// answer is a refusal the resident has to act on.
 pub fn classify(answer: &Answer, now_ms: f64) -> Outcome {
     match answer {
-        Answer::NetworkError => Outcome::Temporary { retry_after_ms: None, reason: "network".into() },
-        Answer::Timeout => Outcome::Temporary { retry_after_ms: None, reason: "timeout".into() },
-        Answer::Status { code: 200..=299, body, .. } => {
+        Answer::NetworkError => Outcome::Temporary {
+            retry_after_ms: None,
+            reason: "network".into(),
+        },
+        Answer::Timeout => Outcome::Temporary {
+            retry_after_ms: None,
+            reason: "timeout".into(),
+        },
+        Answer::Status {
+            code: 200..=299,
+            body,
+            ..
+        } => {
             let parsed: Option<Accepted> = serde_json::from_str(body).ok();
-            let ticket = parsed.as_ref().and_then(|a| a.ticket.clone()).filter(|t| is_plain_ticket(t));
-            Outcome::Accepted { ticket, status: parsed.and_then(|a| a.status) }
+            let ticket = parsed
+                .as_ref()
+                .and_then(|a| a.ticket.clone())
+                .filter(|t| is_plain_ticket(t));
+            Outcome::Accepted {
+                ticket,
+                status: parsed.and_then(|a| a.status),
+            }
         }
-        Answer::Status { code: code @ (408 | 429 | 500..=599), retry_after, .. } => Outcome::Temporary {
-            retry_after_ms: retry_after.as_deref().and_then(|v| retry_after_ms(v, now_ms)).map(|ms| ms.min(MAX_RETRY_AFTER_MS)),
+        Answer::Status {
+            code: code @ (408 | 429 | 500..=599),
+            retry_after,
+            ..
+        } => Outcome::Temporary {
+            retry_after_ms: retry_after
+                .as_deref()
+                .and_then(|v| retry_after_ms(v, now_ms))
+                .map(|ms| ms.min(MAX_RETRY_AFTER_MS)),
             reason: format!("HTTP {code}"),
         },
-        Answer::Status { code, body, .. } => Outcome::Refused { message: error_message(*code, body) },
+        Answer::Status { code, body, .. } => Outcome::Refused {
+            message: error_message(*code, body),
+        },
     }
 }
 
 /// A ticket is shown big on screen and used in URLs: keep it short and plain.
 fn is_plain_ticket(ticket: &str) -> bool {
-    !ticket.is_empty() && ticket.len() <= 64 && ticket.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    !ticket.is_empty()
+        && ticket.len() <= 64
+        && ticket
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// Delay before attempt `attempts + 1`: 5 s doubling to 5 min, with the later half jittered
@@ -154,7 +199,10 @@ pub fn backoff_ms(attempts: u32, jitter: f64) -> f64 {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Next {
-    Delivered { ticket: Option<String>, status: Option<TicketStatus> },
+    Delivered {
+        ticket: Option<String>,
+        status: Option<TicketStatus>,
+    },
     Keep(OutboxEntry),
 }
 
@@ -163,7 +211,10 @@ pub fn after_attempt(mut entry: OutboxEntry, outcome: Outcome, now_ms: f64, jitt
     entry.lease_until_ms = 0.0;
     match outcome {
         Outcome::Accepted { ticket, status } => Next::Delivered { ticket, status },
-        Outcome::Temporary { retry_after_ms, reason } => {
+        Outcome::Temporary {
+            retry_after_ms,
+            reason,
+        } => {
             entry.attempts = entry.attempts.saturating_add(1);
             let delay = backoff_ms(entry.attempts, jitter).max(retry_after_ms.unwrap_or(0.0));
             entry.next_attempt_ms = now_ms + delay;
@@ -200,13 +251,19 @@ pub fn load(records: Vec<(String, String)>) -> Loaded {
     let mut loaded = Loaded::default();
     for (key, raw) in records {
         match serde_json::from_str::<OutboxEntry>(&raw) {
-            Ok(entry) if entry.id == key && entry.next_attempt_ms.is_finite() && entry.lease_until_ms.is_finite() => {
+            Ok(entry)
+                if entry.id == key
+                    && entry.next_attempt_ms.is_finite()
+                    && entry.lease_until_ms.is_finite() =>
+            {
                 loaded.entries.push(entry)
             }
             _ => loaded.unreadable.push((key, raw)),
         }
     }
-    loaded.entries.sort_by(|a, b| a.queued_at_ms.total_cmp(&b.queued_at_ms));
+    loaded
+        .entries
+        .sort_by(|a, b| a.queued_at_ms.total_cmp(&b.queued_at_ms));
     loaded
 }
 
@@ -328,7 +385,12 @@ mod tests {
 
     impl OutboxStore for MemoryStore {
         async fn records(&self) -> Result<Vec<(String, String)>, StoreError> {
-            Ok(self.records.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            Ok(self
+                .records
+                .borrow()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect())
         }
         async fn put(&self, key: &str, json: &str) -> Result<(), StoreError> {
             self.records.borrow_mut().insert(key.into(), json.into());
@@ -355,7 +417,11 @@ mod tests {
     impl ScriptedTransport {
         fn new(mut script: Vec<Answer>) -> Self {
             script.reverse();
-            ScriptedTransport { script: RefCell::new(script), attempts: RefCell::default(), tickets: Cell::new(0) }
+            ScriptedTransport {
+                script: RefCell::new(script),
+                attempts: RefCell::default(),
+                tickets: Cell::new(0),
+            }
         }
     }
 
@@ -376,11 +442,19 @@ mod tests {
     }
 
     fn created(ticket: &str) -> Answer {
-        Answer::Status { code: 201, retry_after: None, body: format!(r#"{{"ticket":"{ticket}","status":"received"}}"#) }
+        Answer::Status {
+            code: 201,
+            retry_after: None,
+            body: format!(r#"{{"ticket":"{ticket}","status":"received"}}"#),
+        }
     }
 
     fn status(code: u16) -> Answer {
-        Answer::Status { code, retry_after: None, body: String::new() }
+        Answer::Status {
+            code,
+            retry_after: None,
+            body: String::new(),
+        }
     }
 
     fn entry(id: &str, now: f64) -> OutboxEntry {
@@ -398,25 +472,69 @@ mod tests {
 
     #[test]
     fn classification() {
-        assert!(matches!(classify(&created("XJ-1"), 0.0), Outcome::Accepted { ticket: Some(t), status: Some(TicketStatus::Received) } if t == "XJ-1"));
+        assert!(
+            matches!(classify(&created("XJ-1"), 0.0), Outcome::Accepted { ticket: Some(t), status: Some(TicketStatus::Received) } if t == "XJ-1")
+        );
         for code in [408, 429, 500, 502, 503, 504] {
-            assert!(matches!(classify(&status(code), 0.0), Outcome::Temporary { .. }), "{code}");
+            assert!(
+                matches!(classify(&status(code), 0.0), Outcome::Temporary { .. }),
+                "{code}"
+            );
         }
-        assert!(matches!(classify(&Answer::Timeout, 0.0), Outcome::Temporary { .. }));
-        let refused = Answer::Status { code: 400, retry_after: None, body: r#"{"error":{"code":"bad","message":"描述太短"}}"#.into() };
-        assert_eq!(classify(&refused, 0.0), Outcome::Refused { message: "描述太短".into() });
-        assert_eq!(classify(&status(422), 0.0), Outcome::Refused { message: "HTTP 422".into() });
-        let html_ticket = Answer::Status { code: 200, retry_after: None, body: r#"{"ticket":"<img src=x>"}"#.into() };
-        assert_eq!(classify(&html_ticket, 0.0), Outcome::Accepted { ticket: None, status: None });
+        assert!(matches!(
+            classify(&Answer::Timeout, 0.0),
+            Outcome::Temporary { .. }
+        ));
+        let refused = Answer::Status {
+            code: 400,
+            retry_after: None,
+            body: r#"{"error":{"code":"bad","message":"描述太短"}}"#.into(),
+        };
+        assert_eq!(
+            classify(&refused, 0.0),
+            Outcome::Refused {
+                message: "描述太短".into()
+            }
+        );
+        assert_eq!(
+            classify(&status(422), 0.0),
+            Outcome::Refused {
+                message: "HTTP 422".into()
+            }
+        );
+        let html_ticket = Answer::Status {
+            code: 200,
+            retry_after: None,
+            body: r#"{"ticket":"<img src=x>"}"#.into(),
+        };
+        assert_eq!(
+            classify(&html_ticket, 0.0),
+            Outcome::Accepted {
+                ticket: None,
+                status: None
+            }
+        );
     }
 
     #[test]
     fn retry_after_is_honoured_and_capped() {
-        let answer = Answer::Status { code: 429, retry_after: Some("120".into()), body: String::new() };
-        let Next::Keep(e) = after_attempt(entry("a", 0.0), classify(&answer, 0.0), 0.0, 0.0) else { panic!() };
+        let answer = Answer::Status {
+            code: 429,
+            retry_after: Some("120".into()),
+            body: String::new(),
+        };
+        let Next::Keep(e) = after_attempt(entry("a", 0.0), classify(&answer, 0.0), 0.0, 0.0) else {
+            panic!()
+        };
         assert_eq!(e.next_attempt_ms, 120_000.0);
-        let answer = Answer::Status { code: 503, retry_after: Some("999999".into()), body: String::new() };
-        let Next::Keep(e) = after_attempt(entry("a", 0.0), classify(&answer, 0.0), 0.0, 0.0) else { panic!() };
+        let answer = Answer::Status {
+            code: 503,
+            retry_after: Some("999999".into()),
+            body: String::new(),
+        };
+        let Next::Keep(e) = after_attempt(entry("a", 0.0), classify(&answer, 0.0), 0.0, 0.0) else {
+            panic!()
+        };
         assert_eq!(e.next_attempt_ms, MAX_RETRY_AFTER_MS);
     }
 
@@ -437,27 +555,66 @@ mod tests {
         let clock = Cell::new(0.0);
         let mut delivered = Vec::new();
         for _ in 0..3 {
-            let summary = block_on(flush(&store, &transport, || clock.get(), || 0.5, false, 30_000.0, |e, t, _| delivered.push((e.id.clone(), t))));
+            let summary = block_on(flush(
+                &store,
+                &transport,
+                || clock.get(),
+                || 0.5,
+                false,
+                30_000.0,
+                |e, t, _| delivered.push((e.id.clone(), t)),
+            ));
             if let Some(at) = summary.next_wakeup_ms {
                 clock.set(at);
             }
         }
-        assert_eq!(delivered, vec![("k1".to_owned(), Some("XJ-20261130-0001".to_owned()))]);
+        assert_eq!(
+            delivered,
+            vec![("k1".to_owned(), Some("XJ-20261130-0001".to_owned()))]
+        );
         assert!(store.records.borrow().is_empty());
         let attempts = transport.attempts.borrow();
         assert_eq!(attempts.len(), 3);
-        assert!(attempts.iter().all(|(key, body)| key == "k1" && body == r#"{"id":"k1"}"#));
+        assert!(attempts
+            .iter()
+            .all(|(key, body)| key == "k1" && body == r#"{"id":"k1"}"#));
     }
 
     #[test]
     fn refused_entry_waits_for_the_resident() {
         let store = MemoryStore::default();
         block_on(save(&store, &entry("k1", 0.0))).unwrap();
-        let transport = ScriptedTransport::new(vec![Answer::Status { code: 422, retry_after: None, body: r#"{"error":{"code":"x","message":"请补充位置"}}"#.into() }]);
-        let summary = block_on(flush(&store, &transport, || 0.0, || 0.0, false, 30_000.0, |_, _, _| panic!("not delivered")));
-        assert_eq!((summary.refused, summary.waiting, summary.next_wakeup_ms), (1, 0, None));
-        let summary = block_on(flush(&store, &transport, || 1e9, || 0.0, true, 30_000.0, |_, _, _| panic!("not delivered")));
-        assert_eq!(summary.refused, 1, "even a forced flush leaves a refused report alone");
+        let transport = ScriptedTransport::new(vec![Answer::Status {
+            code: 422,
+            retry_after: None,
+            body: r#"{"error":{"code":"x","message":"请补充位置"}}"#.into(),
+        }]);
+        let summary = block_on(flush(
+            &store,
+            &transport,
+            || 0.0,
+            || 0.0,
+            false,
+            30_000.0,
+            |_, _, _| panic!("not delivered"),
+        ));
+        assert_eq!(
+            (summary.refused, summary.waiting, summary.next_wakeup_ms),
+            (1, 0, None)
+        );
+        let summary = block_on(flush(
+            &store,
+            &transport,
+            || 1e9,
+            || 0.0,
+            true,
+            30_000.0,
+            |_, _, _| panic!("not delivered"),
+        ));
+        assert_eq!(
+            summary.refused, 1,
+            "even a forced flush leaves a refused report alone"
+        );
         let stored = load(block_on(store.records()).unwrap()).entries;
         assert_eq!(stored[0].refused.as_deref(), Some("请补充位置"));
         assert_eq!(transport.attempts.borrow().len(), 1);
@@ -470,20 +627,54 @@ mod tests {
         leased.lease_until_ms = 10_000.0;
         block_on(save(&store, &leased)).unwrap();
         let transport = ScriptedTransport::new(vec![]);
-        block_on(flush(&store, &transport, || 5_000.0, || 0.0, true, 30_000.0, |_, _, _| {}));
+        block_on(flush(
+            &store,
+            &transport,
+            || 5_000.0,
+            || 0.0,
+            true,
+            30_000.0,
+            |_, _, _| {},
+        ));
         assert!(transport.attempts.borrow().is_empty());
-        block_on(flush(&store, &transport, || 10_000.0, || 0.0, false, 30_000.0, |_, _, _| {}));
-        assert_eq!(transport.attempts.borrow().len(), 1, "an expired lease (a closed tab) frees the entry");
+        block_on(flush(
+            &store,
+            &transport,
+            || 10_000.0,
+            || 0.0,
+            false,
+            30_000.0,
+            |_, _, _| {},
+        ));
+        assert_eq!(
+            transport.attempts.borrow().len(),
+            1,
+            "an expired lease (a closed tab) frees the entry"
+        );
     }
 
     #[test]
     fn unreadable_records_are_set_aside_not_deleted() {
         let store = MemoryStore::default();
-        store.records.borrow_mut().insert("old".into(), r#"{"version":0,"text":"from an old build"}"#.into());
-        store.records.borrow_mut().insert("junk".into(), "\u{0}garbage".into());
+        store.records.borrow_mut().insert(
+            "old".into(),
+            r#"{"version":0,"text":"from an old build"}"#.into(),
+        );
+        store
+            .records
+            .borrow_mut()
+            .insert("junk".into(), "\u{0}garbage".into());
         block_on(save(&store, &entry("k1", 0.0))).unwrap();
         let transport = ScriptedTransport::new(vec![]);
-        let summary = block_on(flush(&store, &transport, || 0.0, || 0.0, false, 30_000.0, |_, _, _| {}));
+        let summary = block_on(flush(
+            &store,
+            &transport,
+            || 0.0,
+            || 0.0,
+            false,
+            30_000.0,
+            |_, _, _| {},
+        ));
         assert_eq!((summary.delivered, summary.set_aside), (1, 2));
         assert_eq!(store.aside.borrow().len(), 2);
         assert_eq!(store.aside.borrow()["junk"], "\u{0}garbage");
@@ -493,10 +684,27 @@ mod tests {
         prop_oneof![
             Just(Answer::NetworkError),
             Just(Answer::Timeout),
-            (prop_oneof![Just(408u16), Just(429), 500u16..600], proptest::option::of(0u32..400))
-                .prop_map(|(code, ra)| Answer::Status { code, retry_after: ra.map(|s| s.to_string()), body: String::new() }),
-            (200u16..300).prop_map(|code| Answer::Status { code, retry_after: None, body: r#"{"ticket":"XJ-1"}"#.into() }),
-            (400u16..500).prop_filter("temporary", |c| *c != 408 && *c != 429).prop_map(|code| Answer::Status { code, retry_after: None, body: String::new() }),
+            (
+                prop_oneof![Just(408u16), Just(429), 500u16..600],
+                proptest::option::of(0u32..400)
+            )
+                .prop_map(|(code, ra)| Answer::Status {
+                    code,
+                    retry_after: ra.map(|s| s.to_string()),
+                    body: String::new()
+                }),
+            (200u16..300).prop_map(|code| Answer::Status {
+                code,
+                retry_after: None,
+                body: r#"{"ticket":"XJ-1"}"#.into()
+            }),
+            (400u16..500)
+                .prop_filter("temporary", |c| *c != 408 && *c != 429)
+                .prop_map(|code| Answer::Status {
+                    code,
+                    retry_after: None,
+                    body: String::new()
+                }),
         ]
     }
 

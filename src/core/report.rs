@@ -151,11 +151,18 @@ pub fn char_count(text: &str) -> usize {
 /// Normalises a mainland China mobile number: spaces, hyphens and a +86/0086/86 prefix are
 /// dropped; the result must be 11 digits starting 13–19.
 pub fn normalize_mobile(input: &str) -> Option<String> {
-    let digits: String = input.chars().filter(|c| !matches!(c, ' ' | '-' | '\u{3000}')).collect();
+    let digits: String = input
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '\u{3000}'))
+        .collect();
     let digits = digits
         .strip_prefix("+86")
         .or_else(|| digits.strip_prefix("0086"))
-        .or_else(|| (digits.len() == 13).then(|| digits.strip_prefix("86")).flatten())
+        .or_else(|| {
+            (digits.len() == 13)
+                .then(|| digits.strip_prefix("86"))
+                .flatten()
+        })
         .unwrap_or(&digits);
     let bytes = digits.as_bytes();
     let valid = bytes.len() == 11
@@ -190,7 +197,12 @@ pub fn validate(draft: &Draft, communities: &[String]) -> Vec<(Field, FieldError
     if length < DESCRIPTION_MIN {
         errors.push((Field::Description, FieldError::DescriptionTooShort));
     } else if length > DESCRIPTION_MAX {
-        errors.push((Field::Description, FieldError::TooLong { max: DESCRIPTION_MAX }));
+        errors.push((
+            Field::Description,
+            FieldError::TooLong {
+                max: DESCRIPTION_MAX,
+            },
+        ));
     }
     if draft.share_contact {
         if char_count(&draft.name) > NAME_MAX {
@@ -282,9 +294,14 @@ pub fn build_payload(
         description: draft.description.trim().to_owned(),
         photos: draft.photos.clone(),
         contact,
-        consent: Consent { contact: draft.share_contact, notice_version: envelope.notice_version.to_owned() },
+        consent: Consent {
+            contact: draft.share_contact,
+            notice_version: envelope.notice_version.to_owned(),
+        },
         locale: envelope.locale.tag().to_owned(),
-        client: ClientInfo { version: envelope.client_version.to_owned() },
+        client: ClientInfo {
+            version: envelope.client_version.to_owned(),
+        },
     })
 }
 
@@ -300,20 +317,38 @@ impl ReportPayload {
             description: self.description.clone(),
             photos: self.photos.clone(),
             share_contact: self.contact.is_some(),
-            name: self.contact.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
-            phone: self.contact.as_ref().map(|c| c.phone.clone()).unwrap_or_default(),
+            name: self
+                .contact
+                .as_ref()
+                .map(|c| c.name.clone())
+                .unwrap_or_default(),
+            phone: self
+                .contact
+                .as_ref()
+                .map(|c| c.phone.clone())
+                .unwrap_or_default(),
         }
     }
 
     /// Plain text a resident can paste into a chat or read out to the hotline.
     pub fn as_text(&self, lang: Lang) -> String {
-        let place = [&self.location.community, &self.location.building, &self.location.detail]
-            .iter()
-            .filter(|p| !p.is_empty())
-            .map(|p| p.as_str())
-            .collect::<Vec<_>>()
-            .join(" ");
-        format!("{}\n{}\n{}\n{}", self.category.label().text(lang), place, self.description, self.created_at)
+        let place = [
+            &self.location.community,
+            &self.location.building,
+            &self.location.detail,
+        ]
+        .iter()
+        .filter(|p| !p.is_empty())
+        .map(|p| p.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+        format!(
+            "{}\n{}\n{}\n{}",
+            self.category.label().text(lang),
+            place,
+            self.description,
+            self.created_at
+        )
     }
 }
 
@@ -348,8 +383,19 @@ mod tests {
 
     #[test]
     fn empty_draft_lists_errors_in_form_order() {
-        let fields: Vec<Field> = validate(&Draft::default(), &communities()).into_iter().map(|(f, _)| f).collect();
-        assert_eq!(fields, [Field::Category, Field::Community, Field::Building, Field::Description]);
+        let fields: Vec<Field> = validate(&Draft::default(), &communities())
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                Field::Category,
+                Field::Community,
+                Field::Building,
+                Field::Description
+            ]
+        );
     }
 
     #[test]
@@ -369,28 +415,63 @@ mod tests {
         let mut draft = good_draft();
         draft.name = "王阿姨".into();
         draft.phone = "139 1234 5678".into();
-        assert_eq!(build_payload(&draft, &communities(), envelope()).unwrap().contact, None);
+        assert_eq!(
+            build_payload(&draft, &communities(), envelope())
+                .unwrap()
+                .contact,
+            None
+        );
         draft.share_contact = true;
         let payload = build_payload(&draft, &communities(), envelope()).unwrap();
-        assert_eq!(payload.contact, Some(Contact { name: "王阿姨".into(), phone: "13912345678".into() }));
+        assert_eq!(
+            payload.contact,
+            Some(Contact {
+                name: "王阿姨".into(),
+                phone: "13912345678".into()
+            })
+        );
         draft.phone = "12345".into();
-        assert_eq!(validate(&draft, &communities()), vec![(Field::Phone, FieldError::PhoneInvalid)]);
+        assert_eq!(
+            validate(&draft, &communities()),
+            vec![(Field::Phone, FieldError::PhoneInvalid)]
+        );
     }
 
     #[test]
     fn unknown_community_is_refused_but_free_text_allowed_without_a_list() {
         let mut draft = good_draft();
         draft.community = "别处".into();
-        assert_eq!(validate(&draft, &communities()), vec![(Field::Community, FieldError::CommunityMissing)]);
+        assert_eq!(
+            validate(&draft, &communities()),
+            vec![(Field::Community, FieldError::CommunityMissing)]
+        );
         assert!(validate(&draft, &[]).is_empty());
     }
 
     #[test]
     fn mobile_numbers() {
-        for good in ["13912345678", "+86 139 1234 5678", "0086-139-1234-5678", "8613912345678", "139　1234　5678"] {
-            assert_eq!(normalize_mobile(good).as_deref(), Some("13912345678"), "{good}");
+        for good in [
+            "13912345678",
+            "+86 139 1234 5678",
+            "0086-139-1234-5678",
+            "8613912345678",
+            "139　1234　5678",
+        ] {
+            assert_eq!(
+                normalize_mobile(good).as_deref(),
+                Some("13912345678"),
+                "{good}"
+            );
         }
-        for bad in ["", "12912345678", "1391234567", "139123456789", "1391234567x", "１３９１２３４５６７８", "021-12345678"] {
+        for bad in [
+            "",
+            "12912345678",
+            "1391234567",
+            "139123456789",
+            "1391234567x",
+            "１３９１２３４５６７８",
+            "021-12345678",
+        ] {
             assert_eq!(normalize_mobile(bad), None, "{bad}");
         }
     }
@@ -400,7 +481,12 @@ mod tests {
         let mut draft = good_draft();
         draft.share_contact = true;
         draft.phone = "13912345678".into();
-        draft.photos.push(Photo { mime: "image/jpeg".into(), width: 4, height: 3, data: "AAAA".into() });
+        draft.photos.push(Photo {
+            mime: "image/jpeg".into(),
+            width: 4,
+            height: 3,
+            data: "AAAA".into(),
+        });
         let payload = build_payload(&draft, &communities(), envelope()).unwrap();
         assert_eq!(payload.to_draft(), draft);
     }

@@ -39,7 +39,11 @@ impl Date {
             }
         };
         let year = i32::try_from(number(0..4)?).ok()?;
-        Date::new(year, u8::try_from(number(5..7)?).ok()?, u8::try_from(number(8..10)?).ok()?)
+        Date::new(
+            year,
+            u8::try_from(number(5..7)?).ok()?,
+            u8::try_from(number(8..10)?).ok()?,
+        )
     }
 
     /// The Shanghai calendar day containing the instant `epoch_ms`.
@@ -101,7 +105,8 @@ pub fn days_from_civil(date: Date) -> i64 {
     let era = year.div_euclid(400);
     let yoe = year - era * 400;
     let month = i64::from(date.month);
-    let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(date.day) - 1;
+    let doy =
+        (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(date.day) - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
 }
@@ -111,7 +116,12 @@ pub fn rfc3339_shanghai(epoch_ms: f64) -> String {
     let local = epoch_ms as i64 + SHANGHAI_OFFSET_MS;
     let date = civil_from_days(local.div_euclid(DAY_MS));
     let secs = local.rem_euclid(DAY_MS) / 1000;
-    format!("{date}T{:02}:{:02}:{:02}+08:00", secs / 3600, secs / 60 % 60, secs % 60)
+    format!(
+        "{date}T{:02}:{:02}:{:02}+08:00",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
 }
 
 /// A short local time for people: `2026-11-30 16:05`.
@@ -136,7 +146,10 @@ pub fn retry_after_ms(value: &str, now_ms: f64) -> Option<f64> {
     ];
     let month = MONTHS.iter().position(|m| *m == parts[2])? as u8 + 1;
     let date = Date::new(parts[3].parse().ok()?, month, parts[1].parse().ok()?)?;
-    let hms: Vec<i64> = parts[4].split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let hms: Vec<i64> = parts[4]
+        .split(':')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
     if hms.len() != 3 || hms[0] > 23 || hms[1] > 59 || hms[2] > 60 {
         return None;
     }
@@ -154,22 +167,39 @@ mod tests {
 
     #[test]
     fn shanghai_day_turns_at_utc_1600() {
-        assert_eq!(Date::in_shanghai(UTC_2026_11_30_1600 - 1.0), Date::new(2026, 11, 30).unwrap());
-        assert_eq!(Date::in_shanghai(UTC_2026_11_30_1600), Date::new(2026, 12, 1).unwrap());
+        assert_eq!(
+            Date::in_shanghai(UTC_2026_11_30_1600 - 1.0),
+            Date::new(2026, 11, 30).unwrap()
+        );
+        assert_eq!(
+            Date::in_shanghai(UTC_2026_11_30_1600),
+            Date::new(2026, 12, 1).unwrap()
+        );
     }
 
     #[test]
     fn parse_rejects_bad_dates() {
         assert_eq!(Date::parse("2026-02-29"), None);
         assert_eq!(Date::parse("2028-02-29"), Date::new(2028, 2, 29));
-        for bad in ["2026-13-01", "2026-00-10", "2026-1-01", "26-01-01", "2026-01-01x", "２０２６-01-01", ""] {
+        for bad in [
+            "2026-13-01",
+            "2026-00-10",
+            "2026-1-01",
+            "26-01-01",
+            "2026-01-01x",
+            "２０２６-01-01",
+            "",
+        ] {
             assert_eq!(Date::parse(bad), None, "{bad}");
         }
     }
 
     #[test]
     fn rfc3339_has_offset() {
-        assert_eq!(rfc3339_shanghai(UTC_2026_11_30_1600 + 3_723_000.0), "2026-12-01T01:02:03+08:00");
+        assert_eq!(
+            rfc3339_shanghai(UTC_2026_11_30_1600 + 3_723_000.0),
+            "2026-12-01T01:02:03+08:00"
+        );
         assert_eq!(display_shanghai(UTC_2026_11_30_1600), "2026-12-01 00:00");
     }
 
@@ -177,7 +207,10 @@ mod tests {
     fn retry_after_forms() {
         assert_eq!(retry_after_ms("120", 0.0), Some(120_000.0));
         let now = 784_111_777_000.0 - 10_000.0;
-        assert_eq!(retry_after_ms("Sun, 06 Nov 1994 08:49:37 GMT", now), Some(10_000.0));
+        assert_eq!(
+            retry_after_ms("Sun, 06 Nov 1994 08:49:37 GMT", now),
+            Some(10_000.0)
+        );
         assert_eq!(retry_after_ms("soon", 0.0), None);
         assert_eq!(retry_after_ms("-5", 0.0), None);
     }

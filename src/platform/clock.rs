@@ -11,7 +11,8 @@ pub fn now_ms() -> f64 {
 pub async fn sleep(ms: u32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+            let _ =
+                window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
         }
     });
     let _ = JsFuture::from(promise).await;
@@ -32,10 +33,16 @@ impl Timer {
             }
         });
         let id = web_sys::window().and_then(|w| {
-            w.set_timeout_with_callback_and_timeout_and_arguments_0(closure.as_ref().unchecked_ref(), ms.clamp(0.0, 2_147_483_647.0) as i32)
-                .ok()
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                closure.as_ref().unchecked_ref(),
+                ms.clamp(0.0, 2_147_483_647.0) as i32,
+            )
+            .ok()
         });
-        Timer { id, _callback: closure }
+        Timer {
+            id,
+            _callback: closure,
+        }
     }
 }
 

@@ -18,7 +18,9 @@ pub enum Host {
 }
 
 pub fn detect_host() -> Host {
-    let Some(window) = web_sys::window() else { return Host::Browser };
+    let Some(window) = web_sys::window() else {
+        return Host::Browser;
+    };
     let mini = js_sys::Reflect::get(&window, &JsValue::from_str("__wxjs_environment"))
         .ok()
         .and_then(|v| v.as_string())
@@ -35,11 +37,15 @@ pub fn detect_host() -> Host {
 }
 
 pub fn is_framed() -> bool {
-    web_sys::window().and_then(|w| w.parent().ok().flatten().map(|p| p != w)).unwrap_or(false)
+    web_sys::window()
+        .and_then(|w| w.parent().ok().flatten().map(|p| p != w))
+        .unwrap_or(false)
 }
 
 fn post_height(origins: &[String], height: f64) {
-    let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) else { return };
+    let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) else {
+        return;
+    };
     let message = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&message, &"type".into(), &HEIGHT_MESSAGE.into());
     let _ = js_sys::Reflect::set(&message, &"height".into(), &height.ceil().into());
@@ -66,13 +72,18 @@ pub fn report_height(root: &web_sys::Element, origins: Vec<String>) {
     }
     on_resize.forget();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let is_hello = js_sys::Reflect::get(&event.data(), &"type".into()).ok().and_then(|t| t.as_string()).as_deref() == Some(HELLO_MESSAGE);
+        let is_hello = js_sys::Reflect::get(&event.data(), &"type".into())
+            .ok()
+            .and_then(|t| t.as_string())
+            .as_deref()
+            == Some(HELLO_MESSAGE);
         if is_hello && allowed.iter().any(|o| *o == event.origin()) {
             post_height(&allowed, root_for_hello.scroll_height().into());
         }
     });
     if let Some(window) = web_sys::window() {
-        let _ = window.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
+        let _ =
+            window.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
     }
     on_message.forget();
 }

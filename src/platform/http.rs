@@ -25,10 +25,18 @@ pub async fn exchange(builder: RequestBuilder, body: Option<&str>, timeout_ms: u
     });
     let builder = builder.abort_signal(controller.as_ref().map(|c| c.signal()).as_ref());
     let request = match body {
-        Some(body) => builder.header("Content-Type", "application/json").body(body.to_owned()),
+        Some(body) => builder
+            .header("Content-Type", "application/json")
+            .body(body.to_owned()),
         None => builder.build(),
     };
-    let failed = || if timed_out.get() { Answer::Timeout } else { Answer::NetworkError };
+    let failed = || {
+        if timed_out.get() {
+            Answer::Timeout
+        } else {
+            Answer::NetworkError
+        }
+    };
     let Ok(request) = request else {
         return Answer::NetworkError;
     };
@@ -39,15 +47,29 @@ pub async fn exchange(builder: RequestBuilder, body: Option<&str>, timeout_ms: u
     let code = response.status();
     let retry_after = response.headers().get("retry-after");
     match response.text().await {
-        Ok(body) => Answer::Status { code, retry_after, body },
+        Ok(body) => Answer::Status {
+            code,
+            retry_after,
+            body,
+        },
         Err(_) => failed(),
     }
 }
 
 /// GETs a same-origin or configured URL as text (config, campaign feed).
 pub async fn get_text(url: &str, timeout_ms: u32) -> Result<String, Answer> {
-    match exchange(Request::get(url).cache(web_sys::RequestCache::NoCache), None, timeout_ms).await {
-        Answer::Status { code: 200..=299, body, .. } => Ok(body),
+    match exchange(
+        Request::get(url).cache(web_sys::RequestCache::NoCache),
+        None,
+        timeout_ms,
+    )
+    .await
+    {
+        Answer::Status {
+            code: 200..=299,
+            body,
+            ..
+        } => Ok(body),
         other => Err(other),
     }
 }
@@ -64,7 +86,11 @@ impl Transport for HttpTransport {
     }
 
     async fn feedback(&self, ticket: &str, body: &str) -> Answer {
-        let url = format!("{}/{}/feedback", self.endpoint, js_sys::encode_uri_component(ticket));
+        let url = format!(
+            "{}/{}/feedback",
+            self.endpoint,
+            js_sys::encode_uri_component(ticket)
+        );
         exchange(Request::post(&url), Some(body), self.timeout_ms).await
     }
 }

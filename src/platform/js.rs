@@ -15,7 +15,12 @@ extern "C" {
     #[wasm_bindgen(catch, js_name = idbEntries)]
     pub fn idb_entries(store: &str) -> Result<js_sys::Promise, JsValue>;
     #[wasm_bindgen(catch, js_name = idbMove)]
-    pub fn idb_move(from: &str, to: &str, key: &str, value: &str) -> Result<js_sys::Promise, JsValue>;
+    pub fn idb_move(
+        from: &str,
+        to: &str,
+        key: &str,
+        value: &str,
+    ) -> Result<js_sys::Promise, JsValue>;
     #[wasm_bindgen(catch, js_name = withLock)]
     pub fn with_lock(name: &str, work: &js_sys::Function) -> Result<js_sys::Promise, JsValue>;
     #[wasm_bindgen(catch, js_name = decodeImage)]

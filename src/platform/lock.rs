@@ -22,5 +22,9 @@ where
     let Ok(promise) = js::with_lock(name, start.as_ref().unchecked_ref()) else {
         return false;
     };
-    JsFuture::from(promise).await.ok().and_then(|v| v.as_bool()).unwrap_or(false)
+    JsFuture::from(promise)
+        .await
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
 }

@@ -24,7 +24,12 @@ pub fn set_server_errors(on: bool) {
 }
 
 pub async fn load_state() -> MockState {
-    KV.get(STATE_KEY).await.ok().flatten().map(|json| MockState::parse(&json)).unwrap_or_default()
+    KV.get(STATE_KEY)
+        .await
+        .ok()
+        .flatten()
+        .map(|json| MockState::parse(&json))
+        .unwrap_or_default()
 }
 
 async fn save_state(state: &MockState) {
@@ -45,7 +50,9 @@ impl MockTransport {
     /// A phone network's latency, and the presenter's failures.
     async fn network(&self) -> Option<Answer> {
         sleep(300 + (js_sys::Math::random() * 500.0) as u32).await;
-        let browser_offline = web_sys::window().map(|w| !w.navigator().on_line()).unwrap_or(false);
+        let browser_offline = web_sys::window()
+            .map(|w| !w.navigator().on_line())
+            .unwrap_or(false);
         if OFFLINE.with(Cell::get) || browser_offline {
             return Some(Answer::NetworkError);
         }

@@ -44,5 +44,9 @@ impl Transport for AnyTransport {
 
 /// Copies text to the clipboard; resolves to whether it worked.
 pub async fn js_copy(text: &str) -> bool {
-    wasm_bindgen_futures::JsFuture::from(js::copy_text(text)).await.ok().and_then(|v| v.as_bool()).unwrap_or(false)
+    wasm_bindgen_futures::JsFuture::from(js::copy_text(text))
+        .await
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
 }

@@ -11,9 +11,14 @@ use wasm_bindgen_futures::JsFuture;
 pub struct Undecodable;
 
 pub async fn reencode(file: &web_sys::File) -> Result<Photo, Undecodable> {
-    let image = JsFuture::from(js::decode_image(file).map_err(|_| Undecodable)?).await.map_err(|_| Undecodable)?;
+    let image = JsFuture::from(js::decode_image(file).map_err(|_| Undecodable)?)
+        .await
+        .map_err(|_| Undecodable)?;
     let size = js::image_size(&image);
-    let (width, height) = (size.first().copied().unwrap_or(0), size.get(1).copied().unwrap_or(0));
+    let (width, height) = (
+        size.first().copied().unwrap_or(0),
+        size.get(1).copied().unwrap_or(0),
+    );
     if width == 0 || height == 0 {
         js::release_image(&image, &JsValue::NULL);
         return Err(Undecodable);
@@ -21,11 +26,21 @@ pub async fn reencode(file: &web_sys::File) -> Result<Photo, Undecodable> {
     let mut edge = MAX_EDGE;
     let result = loop {
         let (w, h) = fit(width, height, edge);
-        let Ok(canvas) = js::draw_scaled(&image, w, h) else { break Err(Undecodable) };
+        let Ok(canvas) = js::draw_scaled(&image, w, h) else {
+            break Err(Undecodable);
+        };
         let mut fitted = None;
         for quality in QUALITIES {
-            let Ok(promise) = js::jpeg_base64(&canvas, quality) else { break };
-            let Some(data) = JsFuture::from(promise).await.ok().and_then(|v| v.as_string()) else { break };
+            let Ok(promise) = js::jpeg_base64(&canvas, quality) else {
+                break;
+            };
+            let Some(data) = JsFuture::from(promise)
+                .await
+                .ok()
+                .and_then(|v| v.as_string())
+            else {
+                break;
+            };
             if decoded_len(&data) <= MAX_BYTES {
                 fitted = Some(data);
                 break;
@@ -33,7 +48,14 @@ pub async fn reencode(file: &web_sys::File) -> Result<Photo, Undecodable> {
         }
         js::release_image(&JsValue::NULL, &canvas);
         match fitted {
-            Some(data) => break Ok(Photo { mime: "image/jpeg".into(), width: w, height: h, data }),
+            Some(data) => {
+                break Ok(Photo {
+                    mime: "image/jpeg".into(),
+                    width: w,
+                    height: h,
+                    data,
+                })
+            }
             None if edge > 400 => edge = (f64::from(edge) * SHRINK) as u32,
             None => break Err(Undecodable),
         }

@@ -45,7 +45,9 @@ pub fn describe(error: &JsValue) -> String {
 
 async fn await_promise(promise: Result<js_sys::Promise, JsValue>) -> Result<JsValue, StoreError> {
     let promise = promise.map_err(|e| StoreError(describe(&e)))?;
-    JsFuture::from(promise).await.map_err(|e| StoreError(describe(&e)))
+    JsFuture::from(promise)
+        .await
+        .map_err(|e| StoreError(describe(&e)))
 }
 
 /// One IndexedDB object store of string records.
@@ -62,7 +64,9 @@ impl Idb {
     }
 
     pub async fn put(self, key: &str, value: &str) -> Result<(), StoreError> {
-        await_promise(js::idb_put(self.0, key, value)).await.map(drop)
+        await_promise(js::idb_put(self.0, key, value))
+            .await
+            .map(drop)
     }
 
     pub async fn delete(self, key: &str) -> Result<(), StoreError> {
@@ -102,8 +106,13 @@ impl OutboxStore for IdbOutbox {
     }
 
     async fn set_aside(&self, key: &str, json: &str) -> Result<(), StoreError> {
-        web_sys::console::warn_1(&format!("outbox record {key:?} is unreadable; kept aside in IndexedDB store 'aside'").into());
-        await_promise(js::idb_move(OUTBOX.0, ASIDE.0, key, json)).await.map(drop)
+        web_sys::console::warn_1(
+            &format!("outbox record {key:?} is unreadable; kept aside in IndexedDB store 'aside'")
+                .into(),
+        );
+        await_promise(js::idb_move(OUTBOX.0, ASIDE.0, key, json))
+            .await
+            .map(drop)
     }
 }
 

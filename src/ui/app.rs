@@ -19,15 +19,34 @@ use wasm_bindgen::JsCast;
 const CONFIG_URL: &str = "config.json";
 
 fn query() -> Prefill {
-    let params = window().location().search().ok().and_then(|s| web_sys::UrlSearchParams::new_with_str(&s).ok());
+    let params = window()
+        .location()
+        .search()
+        .ok()
+        .and_then(|s| web_sys::UrlSearchParams::new_with_str(&s).ok());
     // Only these three are read from the link: never the endpoint (a crafted link must not
     // send residents' reports elsewhere).
-    let get = |name: &str| params.as_ref().and_then(|p| p.get(name)).map(|v| v.trim().chars().take(100).collect::<String>()).filter(|v| !v.is_empty());
-    Prefill { community: get("community"), building: get("building"), lang: get("lang") }
+    let get = |name: &str| {
+        params
+            .as_ref()
+            .and_then(|p| p.get(name))
+            .map(|v| v.trim().chars().take(100).collect::<String>())
+            .filter(|v| !v.is_empty())
+    };
+    Prefill {
+        community: get("community"),
+        building: get("building"),
+        lang: get("lang"),
+    }
 }
 
 fn browser_languages() -> Vec<String> {
-    window().navigator().languages().iter().filter_map(|l| l.as_string()).collect()
+    window()
+        .navigator()
+        .languages()
+        .iter()
+        .filter_map(|l| l.as_string())
+        .collect()
 }
 
 fn apply_theme(root: &web_sys::HtmlElement, config: &Config) {
@@ -58,9 +77,21 @@ async fn load_config(app: AppState, overrides: Vec<(String, String)>, root: web_
     apply_theme(&root, &config);
     let saved = storage::get(storage::KEY_LANG);
     let prefill = app.prefill.get_value();
-    app.lang.set(choose_lang(saved.as_deref(), prefill.lang.as_deref(), config.default_lang, &browser_languages()));
-    if let Some(community) = prefill.community.filter(|c| config.communities.is_empty() || config.communities.contains(c)) {
-        app.draft.update(|d| if d.community.is_empty() { d.community = community });
+    app.lang.set(choose_lang(
+        saved.as_deref(),
+        prefill.lang.as_deref(),
+        config.default_lang,
+        &browser_languages(),
+    ));
+    if let Some(community) = prefill
+        .community
+        .filter(|c| config.communities.is_empty() || config.communities.contains(c))
+    {
+        app.draft.update(|d| {
+            if d.community.is_empty() {
+                d.community = community
+            }
+        });
     }
     app.draft.update(|d| {
         if !config.communities.is_empty() && !config.communities.contains(&d.community) {
@@ -70,7 +101,12 @@ async fn load_config(app: AppState, overrides: Vec<(String, String)>, root: web_
     embed::report_height(&root, config.parent_origins.clone());
     app.config.set(ConfigState::Ready(config.clone()));
     #[cfg(feature = "crash-test")]
-    if window().location().search().unwrap_or_default().contains("crash=1") {
+    if window()
+        .location()
+        .search()
+        .unwrap_or_default()
+        .contains("crash=1")
+    {
         panic!("crash-test build: ?crash=1");
     }
     if storage::probe().await.is_err() {
@@ -91,8 +127,14 @@ pub fn App(overrides: Vec<(String, String)>) -> impl IntoView {
     let prefill = query();
     app.prefill.set_value(prefill.clone());
     // Before config arrives: the resident's saved choice, the link, the browser.
-    app.lang.set(choose_lang(storage::get(storage::KEY_LANG).as_deref(), prefill.lang.as_deref(), None, &browser_languages()));
-    app.large_text.set(storage::get(storage::KEY_LARGE_TEXT).as_deref() == Some("1"));
+    app.lang.set(choose_lang(
+        storage::get(storage::KEY_LANG).as_deref(),
+        prefill.lang.as_deref(),
+        None,
+        &browser_languages(),
+    ));
+    app.large_text
+        .set(storage::get(storage::KEY_LARGE_TEXT).as_deref() == Some("1"));
     restore(app);
     show_saved_feed(app);
 
@@ -110,7 +152,12 @@ pub fn App(overrides: Vec<(String, String)>) -> impl IntoView {
         if first.is_some() {
             // Move focus to the new section's heading so screen readers announce it.
             request_animation_frame(|| {
-                if let Some(heading) = document().query_selector(".xj-main h2").ok().flatten().and_then(|h| h.dyn_into::<web_sys::HtmlElement>().ok()) {
+                if let Some(heading) = document()
+                    .query_selector(".xj-main h2")
+                    .ok()
+                    .flatten()
+                    .and_then(|h| h.dyn_into::<web_sys::HtmlElement>().ok())
+                {
                     let _ = heading.focus();
                 }
             });
@@ -191,7 +238,9 @@ fn ReportScreen() -> impl IntoView {
     let app = use_app_state();
     move || match app.config.get() {
         ConfigState::Ready(_) => view! { <ReportForm/> }.into_any(),
-        ConfigState::Loading => view! { <p class="xj-section">{app.tr(Msg::Loading)}</p> }.into_any(),
+        ConfigState::Loading => {
+            view! { <p class="xj-section">{app.tr(Msg::Loading)}</p> }.into_any()
+        }
         ConfigState::Broken(problems) => view! {
             <section class="xj-section" aria-labelledby="xj-broken-title">
                 <h2 id="xj-broken-title" tabindex="-1">{app.tr(Msg::FormHeading)}</h2>
@@ -201,7 +250,8 @@ fn ReportScreen() -> impl IntoView {
                     <ul>{problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
                 </details>
             </section>
-        }.into_any(),
+        }
+        .into_any(),
     }
 }
 
@@ -218,7 +268,12 @@ fn Tabs() -> impl IntoView {
             move || {
                 let screen = app.screen.get();
                 let here = screen == target
-                    || matches!((&screen, &target), (Screen::Campaign(_), Screen::Campaigns) | (Screen::Sent(_), Screen::Report) | (Screen::Committee, Screen::Campaigns));
+                    || matches!(
+                        (&screen, &target),
+                        (Screen::Campaign(_), Screen::Campaigns)
+                            | (Screen::Sent(_), Screen::Report)
+                            | (Screen::Committee, Screen::Campaigns)
+                    );
                 here.then_some("page")
             }
         };

@@ -17,7 +17,10 @@ pub async fn refresh_feed(app: AppState, url: Option<String>, timeout_ms: u32) {
     let (feed, note, _) = choose_feed(fetched.as_deref(), cached.as_deref());
     if note.is_none() {
         if let Some(json) = fetched {
-            let saved = CachedFeed { saved_ms: now_ms(), json };
+            let saved = CachedFeed {
+                saved_ms: now_ms(),
+                json,
+            };
             if let Ok(text) = serde_json::to_string(&saved) {
                 let _ = storage::set(storage::KEY_FEED, &text);
             }
@@ -39,7 +42,9 @@ pub fn show_saved_feed(app: AppState) {
 fn icon(name: Option<&str>) -> impl IntoView {
     // Simple line icons drawn in the widget, so nothing is fetched from elsewhere.
     let path = match name {
-        Some("ebike") => "M5 17a3 3 0 1 0 0.01 0M19 17a3 3 0 1 0 0.01 0M5 17l4-7h6l4 7M9 10l-1-3H6M15 10l1-4h2",
+        Some("ebike") => {
+            "M5 17a3 3 0 1 0 0.01 0M19 17a3 3 0 1 0 0.01 0M5 17l4-7h6l4 7M9 10l-1-3H6M15 10l1-4h2"
+        }
         Some("plug") => "M9 3v5M15 3v5M7 8h10v3a5 5 0 0 1-10 0zM12 16v5",
         Some("wiring") => "M3 12h4l2-5 4 10 2-5h6",
         Some("power") => "M13 2L4 14h7l-1 8 9-12h-7z",
@@ -58,12 +63,20 @@ pub fn CampaignList() -> impl IntoView {
     let app = use_app();
     let active = Memo::new(move |_| {
         let today = Date::in_shanghai(now_ms());
-        app.feed.with(|feed| active_on(&feed.campaigns, today).into_iter().cloned().collect::<Vec<Campaign>>())
+        app.feed.with(|feed| {
+            active_on(&feed.campaigns, today)
+                .into_iter()
+                .cloned()
+                .collect::<Vec<Campaign>>()
+        })
     });
     let note = move || {
         let lang = app.lang.get();
         app.feed_note.get().map(|note| match note {
-            FeedNote::Saved { saved_ms } => fill(Msg::FeedStale.text(lang), &[("date", &display_shanghai(saved_ms))]),
+            FeedNote::Saved { saved_ms } => fill(
+                Msg::FeedStale.text(lang),
+                &[("date", &display_shanghai(saved_ms))],
+            ),
             FeedNote::Bundled => Msg::FeedBundled.text(lang).to_owned(),
         })
     };
@@ -94,8 +107,12 @@ fn CampaignCard(campaign: Campaign) -> impl IntoView {
         let lang = app.lang.get();
         c.with_value(|c| pick(c).get(lang).to_owned())
     };
-    let open = move |_| app.screen.set(Screen::Campaign(c.with_value(|c| c.id.clone())));
-    let report = move |_| c.with_value(|c| app.report_about(c.first_category(), Some(c.id.clone())));
+    let open = move |_| {
+        app.screen
+            .set(Screen::Campaign(c.with_value(|c| c.id.clone())))
+    };
+    let report =
+        move |_| c.with_value(|c| app.report_about(c.first_category(), Some(c.id.clone())));
     view! {
         <li class="xj-card">
             <div class="xj-card-head">
@@ -118,7 +135,10 @@ fn CampaignCard(campaign: Campaign) -> impl IntoView {
 #[component]
 pub fn CampaignDetail(id: String) -> impl IntoView {
     let app = use_app();
-    let campaign = Memo::new(move |_| app.feed.with(|f| f.campaigns.iter().find(|c| c.id == id).cloned()));
+    let campaign = Memo::new(move |_| {
+        app.feed
+            .with(|f| f.campaigns.iter().find(|c| c.id == id).cloned())
+    });
     view! {
         {move || match campaign.get() {
             None => view! { <p class="xj-empty">{app.tr(Msg::NoActiveCampaigns)}</p> }.into_any(),

@@ -24,9 +24,15 @@ pub fn install_panic_hook() {
 
 fn show_crash_screen(lang: Lang) -> Option<()> {
     let document = web_sys::window()?.document()?;
-    let root = document.get_element_by_id(super::MOUNT_ID).or_else(|| document.body().map(Into::into))?;
+    let root = document
+        .get_element_by_id(super::MOUNT_ID)
+        .or_else(|| document.body().map(Into::into))?;
     root.set_text_content(None);
-    let add = |parent: &web_sys::Element, tag: &str, class: &str, text: &str| -> Option<web_sys::Element> {
+    let add = |parent: &web_sys::Element,
+               tag: &str,
+               class: &str,
+               text: &str|
+     -> Option<web_sys::Element> {
         let el = document.create_element(tag).ok()?;
         el.set_class_name(class);
         el.set_text_content(Some(text));
@@ -40,7 +46,11 @@ fn show_crash_screen(lang: Lang) -> Option<()> {
     let reload = add(&screen, "a", "xj-button xj-primary", Msg::Reload.text(lang))?;
     reload.set_attribute("href", "").ok()?;
     let calls = add(&screen, "p", "xj-calls", "")?;
-    for (number, msg) in [("119", Msg::Call119), ("110", Msg::Call110), ("12345", Msg::Call12345)] {
+    for (number, msg) in [
+        ("119", Msg::Call119),
+        ("110", Msg::Call110),
+        ("12345", Msg::Call12345),
+    ] {
         let link = add(&calls, "a", "xj-call", msg.text(lang))?;
         link.set_attribute("href", &format!("tel:{number}")).ok()?;
     }

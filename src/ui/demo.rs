@@ -68,14 +68,24 @@ pub fn CommitteeView() -> impl IntoView {
 }
 
 #[component]
-fn CommitteeItem(ticket: String, received: f64, status: &'static str, satisfied: Option<bool>, payload: ReportPayload) -> impl IntoView {
+fn CommitteeItem(
+    ticket: String,
+    received: f64,
+    status: &'static str,
+    satisfied: Option<bool>,
+    payload: ReportPayload,
+) -> impl IntoView {
     let app = use_app();
-    let place = [payload.location.community.as_str(), payload.location.building.as_str(), payload.location.detail.as_str()]
-        .iter()
-        .filter(|p| !p.is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join(" · ");
+    let place = [
+        payload.location.community.as_str(),
+        payload.location.building.as_str(),
+        payload.location.detail.as_str(),
+    ]
+    .iter()
+    .filter(|p| !p.is_empty())
+    .copied()
+    .collect::<Vec<_>>()
+    .join(" · ");
     let contact = payload.contact.clone();
     let status_msg = match status {
         "resolved" => Msg::StatusResolved,

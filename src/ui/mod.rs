@@ -20,7 +20,9 @@ pub const MOUNT_ID: &str = "xinjing-safety";
 /// Mounts the widget. Called by `main`; an embedding page only needs the element.
 pub fn start() {
     crash::install_panic_hook();
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
     let root: Option<web_sys::HtmlElement> = document
         .get_element_by_id(MOUNT_ID)
         .and_then(|e| e.dyn_into().ok())
@@ -28,7 +30,11 @@ pub fn start() {
     let Some(root) = root else { return };
     let overrides = data_overrides(&root);
     // Keep the static first paint until the app has drawn, then swap in one frame.
-    leptos::mount::mount_to(root.clone(), move || view! { <app::App overrides=overrides/> }).forget();
+    leptos::mount::mount_to(
+        root.clone(),
+        move || view! { <app::App overrides=overrides/> },
+    )
+    .forget();
     if let Some(static_paint) = document.get_element_by_id("xj-static") {
         static_paint.remove();
     }

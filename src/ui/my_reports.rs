@@ -15,8 +15,14 @@ use leptos::task::spawn_local;
 pub fn SentView(id: String) -> impl IntoView {
     let app = use_app();
     let id = StoredValue::new(id);
-    let received = move || app.mine.with(|m| m.iter().find(|r| id.with_value(|id| r.id == *id)).cloned());
-    let waiting = move || app.waiting.with(|w| w.iter().find(|r| id.with_value(|id| r.id == *id)).cloned());
+    let received = move || {
+        app.mine
+            .with(|m| m.iter().find(|r| id.with_value(|id| r.id == *id)).cloned())
+    };
+    let waiting = move || {
+        app.waiting
+            .with(|w| w.iter().find(|r| id.with_value(|id| r.id == *id)).cloned())
+    };
     view! {
         <section class="xj-section xj-sent" aria-labelledby="xj-sent-title">
             {move || match (received(), waiting()) {
@@ -72,12 +78,18 @@ fn WaitingCard(item: WaitingItem) -> impl IntoView {
         match &refused {
             Some(message) => fill(Msg::RejectedBy.text(lang), &[("message", message)]),
             None if app.sending.get() => Msg::Sending.text(lang).to_owned(),
-            None => format!("{} · {}", Msg::SavedTitle.text(lang), fill(Msg::NextTry.text(lang), &[("time", &next[11..])])),
+            None => format!(
+                "{} · {}",
+                Msg::SavedTitle.text(lang),
+                fill(Msg::NextTry.text(lang), &[("time", &next[11..])])
+            ),
         }
     };
     let is_refused = item.refused.is_some();
     let delete = move |_| {
-        let confirmed = window().confirm_with_message(app.t(Msg::ConfirmDelete)).unwrap_or(false);
+        let confirmed = window()
+            .confirm_with_message(app.t(Msg::ConfirmDelete))
+            .unwrap_or(false);
         if confirmed {
             let id = delete_id.clone();
             spawn_local(sender::delete(app, id));

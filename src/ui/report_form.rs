@@ -6,7 +6,10 @@ use super::sender;
 use super::state::{use_app, AppState, PhotoSlot, Screen};
 use crate::core::i18n::{fill, Msg};
 use crate::core::ids::uuid_v4;
-use crate::core::report::{build_payload, char_count, validate, Category, Draft, Envelope, Field, FieldError, Photo, DESCRIPTION_MAX, MAX_PHOTOS};
+use crate::core::report::{
+    build_payload, char_count, validate, Category, Draft, Envelope, Field, FieldError, Photo,
+    DESCRIPTION_MAX, MAX_PHOTOS,
+};
 use crate::core::time::rfc3339_shanghai;
 use crate::platform::clock::{now_ms, random_bytes};
 use crate::platform::{photo, storage};
@@ -26,8 +29,12 @@ struct RememberedContact {
 
 /// Restores the text of an unfinished report and a remembered contact after a reload.
 pub fn restore(app: AppState) {
-    let mut draft: Draft = storage::get(storage::KEY_DRAFT).and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default();
-    if let Some(contact) = storage::get(storage::KEY_CONTACT).and_then(|json| serde_json::from_str::<RememberedContact>(&json).ok()) {
+    let mut draft: Draft = storage::get(storage::KEY_DRAFT)
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default();
+    if let Some(contact) = storage::get(storage::KEY_CONTACT)
+        .and_then(|json| serde_json::from_str::<RememberedContact>(&json).ok())
+    {
         if draft.phone.is_empty() {
             draft.name = contact.name;
             draft.phone = contact.phone;
@@ -48,7 +55,10 @@ pub fn restore(app: AppState) {
 /// Keeps the typed text on the device so a closed WeChat page loses nothing (photos stay in
 /// memory only: they are large and personal until the resident sends them).
 fn persist(draft: &Draft) {
-    let text_only = Draft { photos: Vec::new(), ..draft.clone() };
+    let text_only = Draft {
+        photos: Vec::new(),
+        ..draft.clone()
+    };
     if let Ok(json) = serde_json::to_string(&text_only) {
         let _ = storage::set(storage::KEY_DRAFT, &json);
     }
@@ -58,7 +68,10 @@ pub fn load_draft(app: AppState, draft: Draft) {
     let mut slots: Vec<PhotoSlot> = draft.photos.iter().cloned().map(PhotoSlot::Ready).collect();
     slots.resize(MAX_PHOTOS, PhotoSlot::Empty);
     app.photos.set(slots);
-    app.draft.set(Draft { photos: Vec::new(), ..draft });
+    app.draft.set(Draft {
+        photos: Vec::new(),
+        ..draft
+    });
 }
 
 pub fn reset_form(app: AppState) {
@@ -77,7 +90,10 @@ pub fn reset_form(app: AppState) {
 }
 
 fn focus(id: &str) {
-    if let Some(el) = document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+    if let Some(el) = document()
+        .get_element_by_id(id)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
         let _ = el.focus();
     }
 }
@@ -97,7 +113,11 @@ struct FormErrors {
 impl FormErrors {
     fn message(self, field: Field) -> Option<String> {
         let lang = self.app.lang.get();
-        self.errors.with(|e| e.iter().find(|(f, _)| *f == field).map(|(_, e)| e.message(lang)))
+        self.errors.with(|e| {
+            e.iter()
+                .find(|(f, _)| *f == field)
+                .map(|(_, e)| e.message(lang))
+        })
     }
 
     fn invalid(self, field: Field) -> Option<&'static str> {
@@ -114,7 +134,10 @@ impl FormErrors {
     }
 
     fn view(self, field: Field) -> impl IntoView {
-        move || self.message(field).map(|text| view! { <p class="xj-error" id=error_id(field)>{text}</p> })
+        move || {
+            self.message(field)
+                .map(|text| view! { <p class="xj-error" id=error_id(field)>{text}</p> })
+        }
     }
 }
 
@@ -126,32 +149,51 @@ pub fn ReportForm() -> impl IntoView {
     let danger = RwSignal::new(false);
     let saving = RwSignal::new(false);
     let failure = RwSignal::new(None::<String>);
+    let server_error = RwSignal::new(None::<String>);
 
     // Re-check as the resident corrects things, once they have tried to send.
     Effect::new(move |_| {
         let draft = app.draft.get();
         persist(&draft);
         if attempted.get_untracked() {
-            let communities = app.ready_config().map(|c| c.communities.clone()).unwrap_or_default();
+            let communities = app
+                .ready_config()
+                .map(|c| c.communities.clone())
+                .unwrap_or_default();
             errors.set(validate(&draft, &communities));
         }
     });
 
     let errs = FormErrors { errors, app };
 
-    let communities = Memo::new(move |_| app.ready_config().map(|c| c.communities.clone()).unwrap_or_default());
+    let communities = Memo::new(move |_| {
+        app.ready_config()
+            .map(|c| c.communities.clone())
+            .unwrap_or_default()
+    });
     let photo_working = move || app.photos.with(|s| s.contains(&PhotoSlot::Working));
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(config) = app.ready_config() else { return };
+        let Some(config) = app.ready_config() else {
+            return;
+        };
         if saving.get_untracked() || photo_working() {
             return;
         }
         failure.set(None);
         let mut draft = app.draft.get_untracked();
         draft.photos = app.photos.with_untracked(|slots| {
-            slots.iter().filter_map(|s| if let PhotoSlot::Ready(p) = s { Some(p.clone()) } else { None }).collect()
+            slots
+                .iter()
+                .filter_map(|s| {
+                    if let PhotoSlot::Ready(p) = s {
+                        Some(p.clone())
+                    } else {
+                        None
+                    }
+                })
+                .collect()
         });
         let envelope = Envelope {
             id: uuid_v4(random_bytes()),
@@ -172,24 +214,34 @@ pub fn ReportForm() -> impl IntoView {
                 saving.set(true);
                 spawn_local(async move {
                     let remember = app.remember_contact.get_untracked();
-                    let sent = if app.storage_ok.get_untracked() && sender::queue(app, &payload).await.is_ok() {
-                        true
+                    let outcome = if app.storage_ok.get_untracked()
+                        && sender::queue(app, &payload).await.is_ok()
+                    {
+                        sender::first_attempt(app, &payload.id).await
                     } else {
                         app.storage_ok.set(false);
                         match sender::send_direct(app, &payload).await {
-                            Ok(_) => true,
-                            Err(_) => {
+                            Ok(_) => sender::FirstAttempt::Received,
+                            Err(message) => {
                                 failure.set(Some(payload.as_text(app.lang.get_untracked())));
-                                false
+                                sender::FirstAttempt::Refused(message)
                             }
                         }
                     };
-                    if sent {
-                        remember_contact(remember, &payload);
-                        attempted.set(false);
-                        errors.set(Vec::new());
-                        reset_form(app);
-                        app.screen.set(Screen::Sent(payload.id.clone()));
+                    match outcome {
+                        sender::FirstAttempt::Refused(message) => {
+                            // Still on the form, everything as typed: show why and let them fix it.
+                            server_error.set(Some(message));
+                            focus("xj-server-error");
+                        }
+                        _ => {
+                            remember_contact(remember, &payload);
+                            attempted.set(false);
+                            errors.set(Vec::new());
+                            server_error.set(None);
+                            reset_form(app);
+                            app.screen.set(Screen::Sent(payload.id.clone()));
+                        }
                     }
                     saving.set(false);
                 });
@@ -200,9 +252,13 @@ pub fn ReportForm() -> impl IntoView {
     let on_category = move |ev| {
         let value = event_target_value(&ev);
         danger.set(value == DANGER_VALUE);
-        app.draft.update(|d| d.category = Category::from_code(&value));
+        app.draft
+            .update(|d| d.category = Category::from_code(&value));
     };
-    let category_value = move || app.draft.with(|d| d.category.map(Category::code).unwrap_or(""));
+    let category_value = move || {
+        app.draft
+            .with(|d| d.category.map(Category::code).unwrap_or(""))
+    };
 
     view! {
         <section class="xj-section" aria-labelledby="xj-form-title">
@@ -235,6 +291,11 @@ pub fn ReportForm() -> impl IntoView {
                     <Show when=move || failure.get().is_some()>
                         <CopyReport text=Signal::derive(move || failure.get().unwrap_or_default())/>
                     </Show>
+                    {move || server_error.get().map(|message| view! {
+                        <p class="xj-error xj-summary" id="xj-server-error" tabindex="-1" role="alert">
+                            {fill(app.t(Msg::RejectedBy), &[("message", &message)])}
+                        </p>
+                    })}
                     <Show when=move || attempted.get() && errors.with(|e| !e.is_empty())>
                         <p class="xj-error xj-summary" role="alert">{app.tr(Msg::ErrorSummary)}</p>
                     </Show>
@@ -252,7 +313,10 @@ pub fn ReportForm() -> impl IntoView {
 fn remember_contact(remember: bool, payload: &crate::core::report::ReportPayload) {
     match (&payload.contact, remember) {
         (Some(contact), true) => {
-            let saved = RememberedContact { name: contact.name.clone(), phone: contact.phone.clone() };
+            let saved = RememberedContact {
+                name: contact.name.clone(),
+                phone: contact.phone.clone(),
+            };
             if let Ok(json) = serde_json::to_string(&saved) {
                 let _ = storage::set(storage::KEY_CONTACT, &json);
             }
@@ -264,7 +328,11 @@ fn remember_contact(remember: bool, payload: &crate::core::report::ReportPayload
 #[component]
 fn FormBody(communities: Memo<Vec<String>>, errs: FormErrors) -> impl IntoView {
     let app = use_app();
-    let text_input = move |field: Field, label: Msg, hint: Option<(&'static str, Msg)>, get: fn(&Draft) -> String, set: fn(&mut Draft, String)| {
+    let text_input = move |field: Field,
+                           label: Msg,
+                           hint: Option<(&'static str, Msg)>,
+                           get: fn(&Draft) -> String,
+                           set: fn(&mut Draft, String)| {
         view! {
             <div class="xj-field">
                 <label for=field.input_id()>{app.tr(label)}</label>
@@ -282,8 +350,19 @@ fn FormBody(communities: Memo<Vec<String>>, errs: FormErrors) -> impl IntoView {
             </div>
         }
     };
-    let count = move || fill(app.t(Msg::CharCount), &[("n", &app.draft.with(|d| char_count(&d.description)).to_string())]);
-    let over = move || app.draft.with(|d| char_count(&d.description) > DESCRIPTION_MAX);
+    let count = move || {
+        fill(
+            app.t(Msg::CharCount),
+            &[(
+                "n",
+                &app.draft.with(|d| char_count(&d.description)).to_string(),
+            )],
+        )
+    };
+    let over = move || {
+        app.draft
+            .with(|d| char_count(&d.description) > DESCRIPTION_MAX)
+    };
     view! {
         <div class="xj-field">
             <label for="xj-community">{app.tr(Msg::FieldCommunity)}</label>
@@ -332,8 +411,13 @@ fn PhotoSlots() -> impl IntoView {
     // Filled slots and the first empty one: one clear "add" button at a time.
     let visible = move || {
         app.photos.with(|slots| {
-            let first_empty = slots.iter().position(|s| *s == PhotoSlot::Empty).unwrap_or(slots.len());
-            (0..slots.len()).filter(|i| *i <= first_empty || slots[*i] != PhotoSlot::Empty).collect::<Vec<_>>()
+            let first_empty = slots
+                .iter()
+                .position(|s| *s == PhotoSlot::Empty)
+                .unwrap_or(slots.len());
+            (0..slots.len())
+                .filter(|i| *i <= first_empty || slots[*i] != PhotoSlot::Empty)
+                .collect::<Vec<_>>()
         })
     };
     view! {
@@ -362,15 +446,29 @@ fn PhotoSlotView(index: usize) -> impl IntoView {
     let app = use_app();
     let number = (index + 1).to_string();
     let input_id = format!("xj-photo-{index}");
-    let slot = move || app.photos.with(|s| s.get(index).cloned().unwrap_or(PhotoSlot::Empty));
+    let slot = move || {
+        app.photos
+            .with(|s| s.get(index).cloned().unwrap_or(PhotoSlot::Empty))
+    };
     let on_file = move |ev: leptos::ev::Event| {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
-        let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
         input.set_value("");
         set_slot(app, index, PhotoSlot::Working);
         spawn_local(async move {
             let result = photo::reencode(&file).await;
-            set_slot(app, index, result.map(PhotoSlot::Ready).unwrap_or(PhotoSlot::Failed));
+            set_slot(
+                app,
+                index,
+                result.map(PhotoSlot::Ready).unwrap_or(PhotoSlot::Failed),
+            );
         });
     };
     let n = number.clone();
@@ -406,7 +504,9 @@ fn ContactFields(errs: FormErrors) -> impl IntoView {
     let app = use_app();
     let controller = move || {
         let lang = app.lang.get();
-        app.ready_config().map(|c| c.privacy.controller.get(lang).to_owned()).unwrap_or_default()
+        app.ready_config()
+            .map(|c| c.privacy.controller.get(lang).to_owned())
+            .unwrap_or_default()
     };
     let consent = move || fill(app.t(Msg::ContactConsent), &[("controller", &controller())]);
     view! {
@@ -454,7 +554,12 @@ fn PrivacyNotice() -> impl IntoView {
             let p = &c.privacy;
             fill(
                 Msg::PrivacyText.text(lang),
-                &[("controller", p.controller.get(lang)), ("purpose", p.purpose.get(lang)), ("retention", p.retention.get(lang)), ("contact", p.contact.get(lang))],
+                &[
+                    ("controller", p.controller.get(lang)),
+                    ("purpose", p.purpose.get(lang)),
+                    ("retention", p.retention.get(lang)),
+                    ("contact", p.contact.get(lang)),
+                ],
             )
         })
     };

@@ -4,8 +4,12 @@
 
 use super::state::AppState;
 use crate::core::config::{Config, Endpoint};
-use crate::core::my_reports::{self, apply_status, feedback_body, parse_records, parse_status, TicketRecord};
-use crate::core::outbox::{self, classify, load, save, Answer, OutboxEntry, Outcome, OutboxStore, StoreError, Transport};
+use crate::core::my_reports::{
+    self, apply_status, feedback_body, parse_records, parse_status, TicketRecord,
+};
+use crate::core::outbox::{
+    self, classify, load, save, Answer, OutboxEntry, OutboxStore, Outcome, StoreError, Transport,
+};
 use crate::core::report::ReportPayload;
 use crate::platform::clock::{jitter, now_ms, Timer};
 use crate::platform::http::HttpTransport;
@@ -25,20 +29,29 @@ thread_local! {
 pub fn transport_for(config: &Config) -> AnyTransport {
     match &config.endpoint {
         Endpoint::Mock => AnyTransport::Mock(MockTransport),
-        Endpoint::Url(url) => AnyTransport::Http(HttpTransport { endpoint: url.clone(), timeout_ms: config.timeout_ms }),
+        Endpoint::Url(url) => AnyTransport::Http(HttpTransport {
+            endpoint: url.clone(),
+            timeout_ms: config.timeout_ms,
+        }),
     }
 }
 
 /// Reloads the list of waiting reports from storage.
 pub async fn refresh_waiting(app: AppState) {
     if let Ok(records) = IdbOutbox.records().await {
-        let items = load(records).entries.iter().map(OutboxEntry::summary).collect();
+        let items = load(records)
+            .entries
+            .iter()
+            .map(OutboxEntry::summary)
+            .collect();
         app.waiting.set(items);
     }
 }
 
 pub fn load_my_reports(app: AppState) {
-    let records = storage::get(storage::KEY_MY_REPORTS).map(|json| parse_records(&json)).unwrap_or_default();
+    let records = storage::get(storage::KEY_MY_REPORTS)
+        .map(|json| parse_records(&json))
+        .unwrap_or_default();
     app.mine.set(records);
 }
 
@@ -65,9 +78,44 @@ pub async fn queue(app: AppState, payload: &ReportPayload) -> Result<(), StoreEr
     Ok(())
 }
 
+/// How the attempt made while the resident is still looking went.
+pub enum FirstAttempt {
+    Received,
+    /// Refused by the server: the report has been taken out of the outbox again so the
+    /// resident can correct the form, which still holds everything.
+    Refused(String),
+    /// Not answered yet (or a temporary failure): it waits in the outbox.
+    Waiting,
+}
+
+/// Waits briefly for the first attempt at a just-queued report.
+pub async fn first_attempt(app: AppState, id: &str) -> FirstAttempt {
+    const PATIENCE_MS: f64 = 3_000.0;
+    let started = now_ms();
+    while now_ms() - started < PATIENCE_MS {
+        crate::platform::clock::sleep(100).await;
+        if app.mine.with_untracked(|m| m.iter().any(|r| r.id == id)) {
+            return FirstAttempt::Received;
+        }
+        let refused = app.waiting.with_untracked(|w| {
+            w.iter()
+                .find(|e| e.id == id)
+                .and_then(|e| e.refused.clone())
+        });
+        if let Some(message) = refused {
+            let _ = IdbOutbox.remove(id).await;
+            refresh_waiting(app).await;
+            return FirstAttempt::Refused(message);
+        }
+    }
+    FirstAttempt::Waiting
+}
+
 /// Without storage, one direct attempt; the caller shows the outcome.
 pub async fn send_direct(app: AppState, payload: &ReportPayload) -> Result<Option<String>, String> {
-    let Some(config) = app.ready_config() else { return Err(String::new()) };
+    let Some(config) = app.ready_config() else {
+        return Err(String::new());
+    };
     let entry = OutboxEntry::new(payload, now_ms());
     let answer = transport_for(&config).submit(&entry.id, &entry.body).await;
     match classify(&answer, now_ms()) {
@@ -75,7 +123,8 @@ pub async fn send_direct(app: AppState, payload: &ReportPayload) -> Result<Optio
             if let Some(r) = TicketRecord::from_delivery(&entry, ticket.clone(), status) {
                 app.mine.update(|records| my_reports::upsert(records, r));
             }
-            app.direct_tickets.update(|t| t.push((entry.id.clone(), ticket.clone())));
+            app.direct_tickets
+                .update(|t| t.push((entry.id.clone(), ticket.clone())));
             Ok(ticket)
         }
         Outcome::Temporary { reason, .. } => Err(reason),
@@ -89,7 +138,9 @@ pub fn send_now(app: AppState) {
 }
 
 async fn flush(app: AppState, forced: bool) {
-    let Some(config) = app.ready_config() else { return };
+    let Some(config) = app.ready_config() else {
+        return;
+    };
     if !app.storage_ok.get_untracked() {
         return;
     }
@@ -97,11 +148,19 @@ async fn flush(app: AppState, forced: bool) {
     let lease_ms = f64::from(config.timeout_ms) + 10_000.0;
     let work = async move {
         let transport = transport_for(&config);
-        let summary = outbox::flush(&IdbOutbox, &transport, now_ms, jitter, forced, lease_ms, |entry, ticket, status| {
-            if let Some(r) = TicketRecord::from_delivery(entry, ticket, status) {
-                record(app, r);
-            }
-        })
+        let summary = outbox::flush(
+            &IdbOutbox,
+            &transport,
+            now_ms,
+            jitter,
+            forced,
+            lease_ms,
+            |entry, ticket, status| {
+                if let Some(r) = TicketRecord::from_delivery(entry, ticket, status) {
+                    record(app, r);
+                }
+            },
+        )
         .await;
         if let Some(problem) = &summary.store_error {
             web_sys::console::warn_1(&format!("outbox storage: {problem}").into());
@@ -145,9 +204,15 @@ pub async fn delete(app: AppState, id: String) {
 /// A refused report back into the form, photos included; it leaves the outbox, and goes
 /// back in under a new key when resent (its content may change).
 pub async fn edit(app: AppState, id: String) {
-    let Ok(records) = IdbOutbox.records().await else { return };
-    let Some(entry) = load(records).entries.into_iter().find(|e| e.id == id) else { return };
-    let Some(payload) = entry.payload() else { return };
+    let Ok(records) = IdbOutbox.records().await else {
+        return;
+    };
+    let Some(entry) = load(records).entries.into_iter().find(|e| e.id == id) else {
+        return;
+    };
+    let Some(payload) = entry.payload() else {
+        return;
+    };
     super::report_form::load_draft(app, payload.to_draft());
     let _ = IdbOutbox.remove(&id).await;
     refresh_waiting(app).await;
@@ -156,16 +221,30 @@ pub async fn edit(app: AppState, id: String) {
 
 /// Asks the endpoint for the status of every open ticket.
 pub fn refresh_statuses(app: AppState) {
-    let Some(config) = app.ready_config() else { return };
-    let open: Vec<TicketRecord> = app.mine.get_untracked().into_iter().filter(|r| r.ticket.is_some() && !r.status.is_some_and(|s| s.is_final())).collect();
+    let Some(config) = app.ready_config() else {
+        return;
+    };
+    let open: Vec<TicketRecord> = app
+        .mine
+        .get_untracked()
+        .into_iter()
+        .filter(|r| r.ticket.is_some() && !r.status.is_some_and(|s| s.is_final()))
+        .collect();
     if open.is_empty() {
         return;
     }
     spawn_local(async move {
         let transport = transport_for(&config);
         for mut item in open {
-            let Some(ticket) = item.ticket.clone() else { continue };
-            if let Answer::Status { code: 200..=299, body, .. } = transport.ticket_status(&ticket).await {
+            let Some(ticket) = item.ticket.clone() else {
+                continue;
+            };
+            if let Answer::Status {
+                code: 200..=299,
+                body,
+                ..
+            } = transport.ticket_status(&ticket).await
+            {
                 if let Some(answer) = parse_status(&body) {
                     apply_status(&mut item, answer);
                     record_in_place(app, item);
@@ -186,11 +265,25 @@ fn record_in_place(app: AppState, item: TicketRecord) {
 
 /// Sends "were you satisfied?"; returns whether the endpoint took it.
 pub async fn send_feedback(app: AppState, id: String, satisfied: bool) -> bool {
-    let Some(config) = app.ready_config() else { return false };
-    let Some(mut item) = app.mine.get_untracked().into_iter().find(|r| r.id == id) else { return false };
-    let Some(ticket) = item.ticket.clone() else { return false };
-    let answer = transport_for(&config).feedback(&ticket, &feedback_body(satisfied)).await;
-    let ok = matches!(answer, Answer::Status { code: 200..=299, .. });
+    let Some(config) = app.ready_config() else {
+        return false;
+    };
+    let Some(mut item) = app.mine.get_untracked().into_iter().find(|r| r.id == id) else {
+        return false;
+    };
+    let Some(ticket) = item.ticket.clone() else {
+        return false;
+    };
+    let answer = transport_for(&config)
+        .feedback(&ticket, &feedback_body(satisfied))
+        .await;
+    let ok = matches!(
+        answer,
+        Answer::Status {
+            code: 200..=299,
+            ..
+        }
+    );
     if ok {
         item.satisfied = Some(satisfied);
         record_in_place(app, item);
@@ -200,7 +293,11 @@ pub async fn send_feedback(app: AppState, id: String, satisfied: bool) -> bool {
 
 /// Removes drafts, history and remembered contact; unsent reports only if `with_outbox`.
 pub async fn clear_device_data(app: AppState, with_outbox: bool) {
-    for key in [storage::KEY_MY_REPORTS, storage::KEY_CONTACT, storage::KEY_DRAFT] {
+    for key in [
+        storage::KEY_MY_REPORTS,
+        storage::KEY_CONTACT,
+        storage::KEY_DRAFT,
+    ] {
         storage::remove(key);
     }
     app.mine.set(Vec::new());

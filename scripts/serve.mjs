@@ -1,0 +1,70 @@
+// A tiny static server for the release build (dist/): the demo command and the e2e tests
+// use it. Brotli/gzip are left to real deployments; this serves files as they are.
+//   node scripts/serve.mjs [dist] [--port 8080] [--csp]
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve } from 'node:path';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8', '.json': 'application/json; charset=utf-8', '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml', '.png': 'image/png', '.jpg': 'image/jpeg', '.ico': 'image/x-icon',
+};
+
+/** The headers a deployment should send (README "Security headers"). */
+export function securityHeaders({ endpointOrigin = '', parentOrigins = [] } = {}) {
+  const connect = ["'self'", endpointOrigin].filter(Boolean).join(' ');
+  const ancestors = parentOrigins.length ? ["'self'", ...parentOrigins].join(' ') : "'self'";
+  return {
+    'Content-Security-Policy': `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; connect-src ${connect}; frame-ancestors ${ancestors}; base-uri 'none'; form-action 'none'`,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+  };
+}
+
+/**
+ * routes: { '/config.json': object|string|{status, body, type} } answered instead of files.
+ * headers: added to every answer of an HTML page (e.g. securityHeaders()).
+ */
+export function startStatic({ dir = 'dist', port = 0, host = '127.0.0.1', routes = {}, headers = {} } = {}) {
+  const root = resolve(dir);
+  const log = [];
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url, 'http://static');
+    log.push(url.pathname);
+    const route = routes[url.pathname];
+    const common = { 'Cache-Control': 'no-store', ...headers };
+    if (route !== undefined) {
+      const value = typeof route === 'function' ? route(req) : route;
+      const spec = value && typeof value === 'object' && 'body' in value ? value : { body: value };
+      const body = typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body);
+      res.writeHead(spec.status ?? 200, { 'Content-Type': spec.type ?? 'application/json; charset=utf-8', ...common });
+      return res.end(body);
+    }
+    let path = normalize(join(root, decodeURIComponent(url.pathname)));
+    if (!path.startsWith(root)) { res.writeHead(403); return res.end(); }
+    try {
+      if ((await stat(path)).isDirectory()) path = join(path, 'index.html');
+      const data = await readFile(path);
+      res.writeHead(200, { 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream', ...common });
+      res.end(data);
+    } catch {
+      res.writeHead(404, { 'Content-Type': 'text/plain' });
+      res.end('not found');
+    }
+  });
+  return new Promise((done) => server.listen(port, host, () => {
+    const origin = `http://${host}:${server.address().port}`;
+    done({ origin, url: origin + '/', log, close: () => { server.closeAllConnections?.(); return new Promise((r) => server.close(() => r())); } });
+  }));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const args = process.argv.slice(2);
+  const portAt = args.indexOf('--port');
+  const port = portAt >= 0 ? Number(args[portAt + 1]) : 8080;
+  const dir = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--port') ?? 'dist';
+  const headers = args.includes('--csp') ? securityHeaders() : {};
+  const server = await startStatic({ dir, port, headers });
+  console.log(`\nXinjing safety widget (demo, mock backend): ${server.url}\nPress Ctrl+C to stop.\n`);
+}

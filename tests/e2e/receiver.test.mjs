@@ -1,0 +1,115 @@
+// The reference receiver's own contract tests (node --test).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { startReceiver } from './receiver.mjs';
+
+let receiver;
+before(async () => { receiver = await startReceiver({ allowedOrigins: ['https://h5.example.cn'] }); });
+after(() => receiver.close());
+
+function report(id, description = '楼道里停着电动车在充电') {
+  return {
+    schema: 'xinjing.report/1', id, created_at: '2026-11-30T10:00:00+08:00', category: 'ebike_in_stairwell',
+    location: { community: '示例一村（演示）', building: '2号楼', detail: '' }, description, photos: [],
+    contact: null, consent: { contact: false, notice_version: '1' }, locale: 'zh-CN', client: { version: 'test' },
+  };
+}
+
+const post = (body, key, headers = {}) => fetch(receiver.endpoint, {
+  method: 'POST',
+  headers: { 'Content-Type': 'application/json', ...(key ? { 'Idempotency-Key': key } : {}), ...headers },
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+});
+
+test('a report gets a ticket; the same key and body replay the first answer', async () => {
+  const id = randomUUID();
+  const first = await post(report(id), id);
+  assert.equal(first.status, 201);
+  const { ticket } = await first.json();
+  assert.match(ticket, /^XJ-\d{8}-\d{4}$/);
+  const again = await post(report(id), id);
+  assert.equal(again.status, 201);
+  assert.equal(again.headers.get('idempotent-replayed'), 'true');
+  assert.equal((await again.json()).ticket, ticket);
+  assert.equal(receiver.reports().filter((r) => r.key === id).length, 1);
+});
+
+test('the same key with a different body is refused with 422', async () => {
+  const id = randomUUID();
+  assert.equal((await post(report(id), id)).status, 201);
+  const reused = await post(report(id, '完全不同的另一件事情'), id);
+  assert.equal(reused.status, 422);
+  assert.equal((await reused.json()).error.code, 'idempotency_key_reused');
+});
+
+test('a missing key or a key that is not the report id is a 400', async () => {
+  const id = randomUUID();
+  assert.equal((await post(report(id))).status, 400);
+  assert.equal((await post(report(id), randomUUID())).status, 400);
+  const short = await post(report(id, '短'), id);
+  assert.equal(short.status, 400);
+  assert.match((await short.json()).error.message, /5/);
+});
+
+test('CORS: the preflight names the methods and headers, only for allowed origins', async () => {
+  const ok = await fetch(receiver.endpoint, {
+    method: 'OPTIONS',
+    headers: { Origin: 'https://h5.example.cn', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,idempotency-key' },
+  });
+  assert.equal(ok.status, 204);
+  assert.equal(ok.headers.get('access-control-allow-origin'), 'https://h5.example.cn');
+  assert.match(ok.headers.get('access-control-allow-headers'), /Idempotency-Key/);
+  assert.match(ok.headers.get('access-control-allow-methods'), /POST/);
+  const denied = await fetch(receiver.endpoint, { method: 'OPTIONS', headers: { Origin: 'https://evil.example' } });
+  assert.equal(denied.status, 403);
+  assert.equal(denied.headers.get('access-control-allow-origin'), null);
+  const id = randomUUID();
+  const answer = await post(report(id), id, { Origin: 'https://h5.example.cn' });
+  assert.equal(answer.headers.get('access-control-allow-origin'), 'https://h5.example.cn');
+  assert.match(answer.headers.get('access-control-expose-headers'), /Retry-After/);
+});
+
+test('bodies over the size limit are refused with 413', async () => {
+  const id = randomUUID();
+  const huge = report(id);
+  huge.photos = [{ mime: 'image/jpeg', width: 1, height: 1, data: 'A'.repeat(6 * 1024 * 1024) }];
+  const answer = await post(huge, id).catch((e) => e);
+  // Node's fetch may see the connection close before the answer: either way nothing is stored.
+  if (!(answer instanceof Error)) assert.equal(answer.status, 413);
+  assert.equal(receiver.reports().filter((r) => r.key === id).length, 0);
+});
+
+test('status and feedback endpoints', async () => {
+  const id = randomUUID();
+  const { ticket } = await (await post(report(id), id)).json();
+  let status = await (await fetch(`${receiver.endpoint}/${ticket}`)).json();
+  assert.equal(status.status, 'received');
+  receiver.setStatus(ticket, 'resolved', '已清理');
+  status = await (await fetch(`${receiver.endpoint}/${ticket}`)).json();
+  assert.deepEqual([status.status, status.note], ['resolved', '已清理']);
+  const feedback = await fetch(`${receiver.endpoint}/${ticket}/feedback`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"satisfied":true}' });
+  assert.equal(feedback.status, 200);
+  assert.equal(receiver.reports().find((r) => r.ticket === ticket).feedback.satisfied, true);
+  assert.equal((await fetch(`${receiver.endpoint}/XJ-00000000-0000`)).status, 404);
+});
+
+test('injected faults: N times 503 with Retry-After, then normal', async () => {
+  receiver.fail(503, 2, { retryAfter: 7 });
+  const id = randomUUID();
+  const first = await post(report(id), id);
+  assert.equal(first.status, 503);
+  assert.equal(first.headers.get('retry-after'), '7');
+  assert.equal((await post(report(id), id)).status, 503);
+  assert.equal((await post(report(id), id)).status, 201);
+  const attempts = receiver.state.attempts.filter((a) => a.key === id);
+  assert.equal(attempts.length, 3);
+  assert.equal(new Set(attempts.map((a) => a.bodyHash)).size, 1);
+});
+
+test('injected hang: the request gets no answer', async () => {
+  receiver.hang(1);
+  const id = randomUUID();
+  const outcome = await Promise.race([post(report(id), id).then(() => 'answered'), new Promise((r) => setTimeout(() => r('no answer'), 500))]);
+  assert.equal(outcome, 'no answer');
+});
