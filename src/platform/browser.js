@@ -136,3 +136,13 @@ export function copyText(text) {
   if (navigator.clipboard && navigator.clipboard.writeText) return navigator.clipboard.writeText(text).then(() => true, () => false);
   return Promise.resolve(false);
 }
+
+// Timer ids as plain numbers: some environments (fake clocks in tests) hand out ids larger
+// than the i32 that web-sys's setTimeout binding assumes.
+export function later(ms, callback) {
+  return setTimeout(callback, ms);
+}
+
+export function cancel(id) {
+  clearTimeout(id);
+}

@@ -20,7 +20,7 @@ pub async fn sleep(ms: u32) {
 
 /// A callback after `ms`, cancelled when dropped.
 pub struct Timer {
-    id: Option<i32>,
+    id: f64,
     _callback: Closure<dyn FnMut()>,
 }
 
@@ -32,13 +32,10 @@ impl Timer {
                 callback();
             }
         });
-        let id = web_sys::window().and_then(|w| {
-            w.set_timeout_with_callback_and_timeout_and_arguments_0(
-                closure.as_ref().unchecked_ref(),
-                ms.clamp(0.0, 2_147_483_647.0) as i32,
-            )
-            .ok()
-        });
+        let id = super::js::later(
+            ms.clamp(0.0, 2_147_483_647.0),
+            closure.as_ref().unchecked_ref(),
+        );
         Timer {
             id,
             _callback: closure,
@@ -48,9 +45,7 @@ impl Timer {
 
 impl Drop for Timer {
     fn drop(&mut self) {
-        if let (Some(id), Some(window)) = (self.id, web_sys::window()) {
-            window.clear_timeout_with_handle(id);
-        }
+        super::js::cancel(self.id);
     }
 }
 

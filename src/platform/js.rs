@@ -33,6 +33,8 @@ extern "C" {
     pub fn release_image(image: &JsValue, canvas: &JsValue);
     #[wasm_bindgen(catch, js_name = jpegBase64)]
     pub fn jpeg_base64(canvas: &JsValue, quality: f64) -> Result<js_sys::Promise, JsValue>;
+    pub fn later(ms: f64, callback: &js_sys::Function) -> f64;
+    pub fn cancel(id: f64);
     #[wasm_bindgen(js_name = copyText)]
     pub fn copy_text(text: &str) -> js_sys::Promise;
 }

@@ -4,7 +4,7 @@
 pub mod clock;
 pub mod embed;
 pub mod http;
-mod js;
+pub(crate) mod js;
 pub mod lock;
 pub mod mock;
 pub mod photo;

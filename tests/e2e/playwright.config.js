@@ -35,7 +35,7 @@ export default defineConfig({
     launchOptions: { executablePath: process.env.CHROME_PATH || '/usr/bin/chromium', args: CHROMIUM_ARGS },
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
-    serviceWorkers: 'block',
+    serviceWorkers: 'allow',
     ...phone(360, 640),
   },
   projects: [
