@@ -37,14 +37,26 @@ export const test = base.extend({
    * serve({ config, feed, routes, csp }) → url of the widget served from dist/.
    * `config` is merged over the shipped config.json; `feed` replaces campaigns.json.
    */
+  /** Static pages of other origins (host pages for the iframe tests). */
+  host: async ({}, use) => {
+    const servers = [];
+    await use(async (html) => {
+      const page = typeof html === 'function' ? html : () => html;
+      const server = await startStatic({ dir: DIST, routes: { '/host.html': () => ({ body: page(), type: 'text/html; charset=utf-8' }) } });
+      servers.push(server);
+      return server;
+    });
+    await Promise.all(servers.map((s) => s.close()));
+  },
+
   serve: async ({}, use) => {
     const servers = [];
-    await use(async ({ config = {}, feed, routes = {}, csp = false, headers = {} } = {}) => {
+    await use(async ({ config = {}, feed, routes = {}, csp = false, headers = {}, dir = DIST } = {}) => {
       const all = { '/config.json': { ...shippedConfig(), ...config }, ...routes };
       if (feed !== undefined) all['/campaigns.json'] = feed;
       const endpoint = all['/config.json'].endpoint;
-      const extra = csp ? securityHeaders({ endpointOrigin: endpoint?.startsWith('http') ? new URL(endpoint).origin : '' }) : {};
-      const server = await startStatic({ dir: DIST, routes: all, headers: { ...extra, ...headers } });
+      const extra = csp ? securityHeaders({ endpointOrigin: endpoint?.startsWith('http') ? new URL(endpoint).origin : '', ...(typeof csp === 'object' ? csp : {}) }) : {};
+      const server = await startStatic({ dir, routes: all, headers: { ...extra, ...headers } });
       servers.push(server);
       return server.url;
     });
