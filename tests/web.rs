@@ -22,7 +22,9 @@ fn wrapper() -> web_sys::HtmlElement {
 
 fn texts(root: &web_sys::Element, selector: &str) -> Vec<String> {
     let list = root.query_selector_all(selector).unwrap();
-    (0..list.length()).filter_map(|i| list.item(i)?.text_content()).collect()
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.text_content())
+        .collect()
 }
 
 #[wasm_bindgen_test]
@@ -34,12 +36,24 @@ async fn emergency_strip_has_tap_to_call_links_in_both_languages() {
         view! { <EmergencyStrip/> }
     });
     let links = root.query_selector_all("a[href^='tel:']").unwrap();
-    let hrefs: Vec<String> = (0..links.length()).map(|i| links.item(i).unwrap().unchecked_into::<web_sys::Element>().get_attribute("href").unwrap()).collect();
+    let hrefs: Vec<String> = (0..links.length())
+        .map(|i| {
+            links
+                .item(i)
+                .unwrap()
+                .unchecked_into::<web_sys::Element>()
+                .get_attribute("href")
+                .unwrap()
+        })
+        .collect();
     assert_eq!(hrefs, ["tel:119", "tel:110", "tel:12345"]);
     assert_eq!(texts(&root, "a"), ["火警 119", "报警 110", "热线 12345"]);
     app.lang.set(Lang::En);
     tick().await;
-    assert_eq!(texts(&root, "a"), ["Fire 119", "Police 110", "Hotline 12345"]);
+    assert_eq!(
+        texts(&root, "a"),
+        ["Fire 119", "Police 110", "Hotline 12345"]
+    );
 }
 
 const FEED: &str = r#"{"campaigns": [
@@ -62,10 +76,20 @@ async fn campaign_list_shows_only_running_campaigns_and_report_this_preselects()
     });
     tick().await;
     assert_eq!(texts(&root, "h3"), ["正在进行"]);
-    let report: web_sys::HtmlElement = root.query_selector(".xj-primary").unwrap().unwrap().unchecked_into();
+    let report: web_sys::HtmlElement = root
+        .query_selector(".xj-primary")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
     report.click();
     tick().await;
     assert_eq!(app.screen.get_untracked(), Screen::Report);
-    assert_eq!(app.draft.get_untracked().category.map(|c| c.code()), Some("flying_line_charging"));
-    assert_eq!(app.draft.get_untracked().campaign_id.as_deref(), Some("now"));
+    assert_eq!(
+        app.draft.get_untracked().category.map(|c| c.code()),
+        Some("flying_line_charging")
+    );
+    assert_eq!(
+        app.draft.get_untracked().campaign_id.as_deref(),
+        Some("now")
+    );
 }

@@ -52,14 +52,20 @@ pub fn restore(app: AppState) {
     app.draft.set(draft);
 }
 
-/// Keeps the typed text on the device so a closed WeChat page loses nothing (photos stay in
-/// memory only: they are large and personal until the resident sends them).
+/// Keeps the typed text on the device so a closed WeChat page loses nothing. Photos stay in
+/// memory only (large, and personal until sent); name and phone are never kept here, only
+/// under "remember my contact".
 fn persist(draft: &Draft) {
-    let text_only = Draft {
+    let kept = Draft {
         photos: Vec::new(),
+        name: String::new(),
+        phone: String::new(),
+        share_contact: false,
         ..draft.clone()
     };
-    if let Ok(json) = serde_json::to_string(&text_only) {
+    if kept == Draft::default() {
+        storage::remove(storage::KEY_DRAFT);
+    } else if let Ok(json) = serde_json::to_string(&kept) {
         let _ = storage::set(storage::KEY_DRAFT, &json);
     }
 }
