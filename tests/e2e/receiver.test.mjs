@@ -113,3 +113,20 @@ test('injected hang: the request gets no answer', async () => {
   const outcome = await Promise.race([post(report(id), id).then(() => 'answered'), new Promise((r) => setTimeout(() => r('no answer'), 500))]);
   assert.equal(outcome, 'no answer');
 });
+
+test('the documents: the shipped feed fits its schema; the receiver answers fit the contract', async () => {
+  const { validators, describeErrors } = await import('./contract.mjs');
+  const { readFileSync } = await import('node:fs');
+  const v = validators();
+  const feed = JSON.parse(readFileSync(new URL('../../public/campaigns.json', import.meta.url)));
+  assert.ok(v.feed(feed), describeErrors(v.feed));
+  assert.equal(v.feed({ campaigns: [{ id: 'x' }] }), false, 'the schema does reject an incomplete campaign');
+  const id = randomUUID();
+  const good = report(id);
+  assert.ok(v.report(good), describeErrors(v.report));
+  assert.equal(v.report({ ...good, contact: { name: 'x', phone: '123' } }), false);
+  const accepted = await (await post(good, id)).json();
+  assert.ok(v.accepted(accepted), describeErrors(v.accepted));
+  const status = await (await fetch(`${receiver.endpoint}/${accepted.ticket}`)).json();
+  assert.ok(v.status(status), describeErrors(v.status));
+});

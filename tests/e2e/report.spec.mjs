@@ -1,5 +1,6 @@
 import { test, expect, ready, fillReport, jpegWithGps, jpegSegments, shippedConfig } from './fixtures.mjs';
 import { startReceiver } from './receiver.mjs';
+import { validators, describeErrors } from './contract.mjs';
 
 test('a full report reaches the receiver with every field, the key equal to the id, and a photo without EXIF', async ({ page, serve, receiver }) => {
   await page.goto(await serve({ config: { endpoint: receiver.endpoint } }));
@@ -20,6 +21,8 @@ test('a full report reaches the receiver with every field, the key equal to the 
   const [report] = receiver.reports();
   await expect(page.getByText(report.ticket, { exact: true })).toBeVisible();
   const body = report.body;
+  const { report: fitsContract } = validators();
+  expect(fitsContract(body), describeErrors(fitsContract)).toBe(true);
   expect(report.key).toBe(body.id);
   expect(body).toMatchObject({
     schema: 'xinjing.report/1',
