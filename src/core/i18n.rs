@@ -89,6 +89,7 @@ catalogue! {
     Call119 => "火警 119", "Fire 119";
     Call110 => "报警 110", "Police 110";
     Call12345 => "热线 12345", "Hotline 12345";
+    CallHint => "如点击无法直接拨号，请长按号码复制后拨打。", "If tapping does not dial, press and hold a number to copy it.";
     EmergencyNote => "本页面不是紧急求助渠道。起火、冒烟或有人身危险，请立即拨打 119 或 110；其他问题也可拨打 12345 市民服务热线。", "This page is not an emergency channel. For fire, smoke or danger to people call 119 or 110 now; for other matters you can also call the 12345 citizen hotline.";
     NavLabel => "主要栏目", "Main sections";
     TabCampaigns => "安全提示", "Campaigns";

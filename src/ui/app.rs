@@ -124,6 +124,9 @@ async fn load_config(app: AppState, overrides: Vec<(String, String)>, root: web_
 pub fn App(overrides: Vec<(String, String)>) -> impl IntoView {
     let app = AppState::new();
     provide_context(app);
+    let host = embed::detect_host();
+    app.in_mini_program
+        .set_value(host == embed::Host::MiniProgram);
     let prefill = query();
     app.prefill.set_value(prefill.clone());
     // Before config arrives: the resident's saved choice, the link, the browser.
@@ -185,7 +188,7 @@ pub fn App(overrides: Vec<(String, String)>) -> impl IntoView {
     let is_mock = move || matches!(app.config.get(), ConfigState::Ready(c) if c.is_mock());
 
     view! {
-        <div class="xj-app" class:xj-large=move || app.large_text.get() lang=move || app.lang.get().tag() node_ref=root_ref>
+        <div class="xj-app" class:xj-large=move || app.large_text.get() class:xj-in-wechat=host != embed::Host::Browser lang=move || app.lang.get().tag() node_ref=root_ref>
             <header class="xj-header">
                 <div class="xj-brand">
                     {move || app.ready_config().and_then(|c| c.theme.logo.clone()).map(|src| view! { <img class="xj-logo" src=src alt="" width="32" height="32"/> })}

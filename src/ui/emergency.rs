@@ -13,6 +13,7 @@ pub fn CallLinks() -> impl IntoView {
             <a class="xj-call xj-call-police" href="tel:110">{app.tr(Msg::Call110)}</a>
             <a class="xj-call" href="tel:12345">{app.tr(Msg::Call12345)}</a>
         </div>
+        {app.in_mini_program.get_value().then(|| view! { <p class="xj-call-hint">{app.tr(Msg::CallHint)}</p> })}
     }
 }
 

@@ -61,6 +61,8 @@ pub struct AppState {
     /// Reports sent without the outbox (storage unavailable): id → ticket.
     pub direct_tickets: RwSignal<Vec<(String, Option<String>)>>,
     pub prefill: StoredValue<Prefill>,
+    /// Inside a WeChat mini-program `web-view`, where `tel:` links may not dial.
+    pub in_mini_program: StoredValue<bool>,
     pub feed: RwSignal<Feed>,
     pub feed_note: RwSignal<Option<FeedNote>>,
 }
@@ -81,6 +83,7 @@ impl AppState {
             storage_ok: RwSignal::new(true),
             direct_tickets: RwSignal::new(Vec::new()),
             prefill: StoredValue::new(Prefill::default()),
+            in_mini_program: StoredValue::new(false),
             feed: RwSignal::new(bundled_feed()),
             feed_note: RwSignal::new(None),
         }

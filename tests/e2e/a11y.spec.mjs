@@ -133,3 +133,18 @@ test('prefers-reduced-motion is respected (no transitions or animations)', async
   }).length);
   expect(moving).toBe(0);
 });
+
+for (const [name, scheme, primary] of [['dark mode', 'dark', undefined], ['a bright deployer colour (WeChat green)', 'light', '#07c160']]) {
+  test(`contrast and the rest of axe hold in ${name}`, async ({ page, serve, receiver }) => {
+    await page.emulateMedia({ colorScheme: scheme });
+    const config = { endpoint: receiver.endpoint, ...(primary ? { theme: { primary } } : {}) };
+    await page.goto(await serve({ config }));
+    await ready(page);
+    await axe(page, `${name}: campaigns`);
+    await nav(page, '我要报告').click();
+    await page.getByRole('button', { name: '提交报告' }).click();
+    await axe(page, `${name}: form with errors`);
+    await page.getByLabel('隐患类型').selectOption({ label: '正在起火、冒烟或有危险' });
+    await axe(page, `${name}: danger card`);
+  });
+}

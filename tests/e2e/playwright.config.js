@@ -40,5 +40,7 @@ export default defineConfig({
   },
   projects: [
     { name: 'phone-360', use: phone(360, 640) },
+    // The core resident journeys again on the other common phone size.
+    { name: 'phone-375', use: phone(375, 667), testMatch: /(campaigns|report)\.spec\.mjs$/ },
   ],
 });
