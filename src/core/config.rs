@@ -492,25 +492,32 @@ fn parse_hex(hex: &str) -> Option<[f64; 3]> {
 /// unreadable.
 pub fn accessible_primary(hex: &str) -> Option<String> {
     let mut rgb = parse_hex(hex)?;
-    for _ in 0..40 {
-        if 1.05 / (relative_luminance(rgb) + 0.05) >= 4.5 {
+    // Judge the colour as it will be written (whole bytes), so rounding cannot undo the fix.
+    let to_bytes = |rgb: [f64; 3]| rgb.map(|c| (c * 255.0).round().clamp(0.0, 255.0) as u8);
+    let mut bytes = to_bytes(rgb);
+    for _ in 0..60 {
+        let written = bytes.map(|b| f64::from(b) / 255.0);
+        if 1.05 / (relative_luminance(written) + 0.05) >= 4.5 {
             break;
         }
         rgb = rgb.map(|c| c * 0.92);
+        bytes = to_bytes(rgb);
     }
-    let byte = |c: f64| (c * 255.0).round().clamp(0.0, 255.0) as u8;
-    Some(format!(
-        "#{:02x}{:02x}{:02x}",
-        byte(rgb[0]),
-        byte(rgb[1]),
-        byte(rgb[2])
-    ))
+    Some(format!("#{:02x}{:02x}{:02x}", bytes[0], bytes[1], bytes[2]))
 }
 
 #[cfg(test)]
 mod contrast_tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn rounding_cannot_undo_the_fix() {
+        // Found by the property test below: darkening stopped at 4.5 before rounding to bytes.
+        let out = accessible_primary("#17893b").unwrap();
+        let lum = relative_luminance(parse_hex(&out).unwrap());
+        assert!(1.05 / (lum + 0.05) >= 4.5, "{out}");
+    }
 
     #[test]
     fn wechat_green_is_darkened_dark_colours_kept() {
@@ -525,7 +532,7 @@ mod contrast_tests {
         fn result_always_reaches_aa(r in 0u8.., g in 0u8.., b in 0u8..) {
             let out = accessible_primary(&format!("#{r:02x}{g:02x}{b:02x}")).unwrap();
             let lum = relative_luminance(parse_hex(&out).unwrap());
-            prop_assert!(1.05 / (lum + 0.05) >= 4.49, "{} gives {}", out, 1.05 / (lum + 0.05));
+            prop_assert!(1.05 / (lum + 0.05) >= 4.5, "{} gives {}", out, 1.05 / (lum + 0.05));
         }
     }
 }
