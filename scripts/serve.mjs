@@ -4,6 +4,7 @@
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
+import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
@@ -26,7 +27,11 @@ export function securityHeaders({ endpointOrigin = '', parentOrigins = [] } = {}
  * routes: { '/config.json': object|string|{status, body, type} } answered instead of files.
  * headers: added to every answer of an HTML page (e.g. securityHeaders()).
  */
-export function startStatic({ dir = 'dist', port = 0, host = '127.0.0.1', routes = {}, headers = {} } = {}) {
+const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.json', '.wasm', '.svg']);
+
+/** compress: answer with brotli or gzip as the browser accepts, as a real deployment would. */
+export function startStatic({ dir = 'dist', port = 0, host = '127.0.0.1', routes = {}, headers = {}, compress = false } = {}) {
+  const packed = new Map();
   const root = resolve(dir);
   const log = [];
   const server = createServer(async (req, res) => {
@@ -45,8 +50,21 @@ export function startStatic({ dir = 'dist', port = 0, host = '127.0.0.1', routes
     if (!path.startsWith(root)) { res.writeHead(403); return res.end(); }
     try {
       if ((await stat(path)).isDirectory()) path = join(path, 'index.html');
-      const data = await readFile(path);
-      res.writeHead(200, { 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream', ...common });
+      let data = await readFile(path);
+      const type = { 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream' };
+      const accepts = String(req.headers['accept-encoding'] || '');
+      if (compress && COMPRESSIBLE.has(extname(path))) {
+        const encoding = accepts.includes('br') ? 'br' : accepts.includes('gzip') ? 'gzip' : null;
+        if (encoding) {
+          const key = `${encoding}:${path}`;
+          if (!packed.has(key)) {
+            packed.set(key, encoding === 'br' ? brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }) : gzipSync(data, { level: 9 }));
+          }
+          data = packed.get(key);
+          type['Content-Encoding'] = encoding;
+        }
+      }
+      res.writeHead(200, { ...type, ...common });
       res.end(data);
     } catch {
       res.writeHead(404, { 'Content-Type': 'text/plain' });
@@ -65,6 +83,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const port = portAt >= 0 ? Number(args[portAt + 1]) : 8080;
   const dir = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--port') ?? 'dist';
   const headers = args.includes('--csp') ? securityHeaders() : {};
-  const server = await startStatic({ dir, port, headers });
+  const server = await startStatic({ dir, port, headers, compress: true });
   console.log(`\nXinjing safety widget (demo, mock backend): ${server.url}\nPress Ctrl+C to stop.\n`);
 }

@@ -4,11 +4,12 @@
 use super::i18n::Lang;
 use super::report::Category;
 use super::time::Date;
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde::de::IgnoredAny;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::value::RawValue;
 
 /// A text in both languages; Chinese is authoritative, English falls back to it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 pub struct Text {
     pub zh: String,
     #[serde(default)]
@@ -28,7 +29,7 @@ impl Text {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct Campaign {
     pub id: String,
     pub title: Text,
@@ -42,7 +43,9 @@ pub struct Campaign {
     /// What happens if the rule is not kept.
     #[serde(default)]
     pub if_not: Option<Text>,
-    #[serde(default)]
+    /// Unknown codes are dropped rather than failing the entry, so the town can add a
+    /// category before every deployed widget knows it.
+    #[serde(default, deserialize_with = "known_categories")]
     pub categories: Vec<Category>,
     /// Higher is more urgent.
     #[serde(default)]
@@ -67,9 +70,8 @@ impl Campaign {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Feed {
-    #[serde(default)]
     pub updated: Option<Date>,
     pub campaigns: Vec<Campaign>,
 }
@@ -87,41 +89,50 @@ pub enum FeedError {
     NoCampaignList,
 }
 
-/// Parses a feed; a malformed entry is skipped, a malformed document is an error.
-/// Unknown categories in an entry are dropped rather than failing the entry, so the town can
-/// add a category before every deployed widget knows it.
+fn known_categories<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Category>, D::Error> {
+    let codes = Vec::<String>::deserialize(deserializer)?;
+    Ok(codes
+        .iter()
+        .filter_map(|code| Category::from_code(code))
+        .collect())
+}
+
+#[derive(Deserialize)]
+struct RawFeed<'a> {
+    #[serde(default)]
+    updated: Option<String>,
+    #[serde(borrow)]
+    campaigns: Vec<&'a RawValue>,
+}
+
+/// Parses a feed; a malformed entry is skipped, a malformed document is an error. Each
+/// entry is kept as raw text first and parsed on its own, so one bad entry cannot spoil
+/// the others (and no `serde_json::Value` tree is built: fewer bytes of wasm).
 pub fn parse_feed(json: &str) -> Result<ParsedFeed, FeedError> {
-    let document: Value = serde_json::from_str(json).map_err(|_| FeedError::NotJson)?;
-    let entries = document
-        .get("campaigns")
-        .and_then(Value::as_array)
-        .ok_or(FeedError::NoCampaignList)?;
-    let updated = document
-        .get("updated")
-        .and_then(Value::as_str)
-        .and_then(Date::parse);
-    let mut campaigns = Vec::with_capacity(entries.len());
-    for entry in entries {
-        match parse_campaign(entry) {
-            Some(campaign) if !campaigns.iter().any(|c: &Campaign| c.id == campaign.id) => {
+    let raw: RawFeed =
+        serde_json::from_str(json).map_err(|_| match serde_json::from_str::<IgnoredAny>(json) {
+            Ok(_) => FeedError::NoCampaignList,
+            Err(_) => FeedError::NotJson,
+        })?;
+    let mut campaigns: Vec<Campaign> = Vec::with_capacity(raw.campaigns.len());
+    for entry in &raw.campaigns {
+        match parse_campaign(entry.get()) {
+            Some(campaign) if !campaigns.iter().any(|c| c.id == campaign.id) => {
                 campaigns.push(campaign)
             }
             _ => {}
         }
     }
-    let skipped = entries.len() - campaigns.len();
+    let skipped = raw.campaigns.len() - campaigns.len();
+    let updated = raw.updated.as_deref().and_then(Date::parse);
     Ok(ParsedFeed {
         feed: Feed { updated, campaigns },
         skipped,
     })
 }
 
-fn parse_campaign(entry: &Value) -> Option<Campaign> {
-    let mut entry = entry.clone();
-    if let Some(categories) = entry.get_mut("categories").and_then(Value::as_array_mut) {
-        categories.retain(|c| c.as_str().and_then(Category::from_code).is_some());
-    }
-    let campaign: Campaign = serde_json::from_value(entry).ok()?;
+fn parse_campaign(entry: &str) -> Option<Campaign> {
+    let campaign: Campaign = serde_json::from_str(entry).ok()?;
     let complete = !campaign.id.trim().is_empty()
         && !campaign.title.is_blank()
         && !campaign.summary.is_blank()

@@ -4,7 +4,6 @@
 use super::campaign::Text;
 use super::i18n::Lang;
 use serde::Deserialize;
-use serde_json::Value;
 
 pub const DEFAULT_TIMEOUT_MS: u32 = 20_000;
 
@@ -90,33 +89,38 @@ pub fn parse_config(
     json: &str,
     overrides: &[(String, String)],
 ) -> Result<Config, Vec<ConfigError>> {
-    let mut document: Value = serde_json::from_str(json).map_err(|_| vec![ConfigError::NotJson])?;
-    let Some(object) = document.as_object_mut() else {
-        return Err(vec![ConfigError::NotJson]);
+    let mut raw: RawConfig = serde_json::from_str(json).map_err(|_| vec![ConfigError::NotJson])?;
+    let mut errors = Vec::new();
+    let list = |value: &str| {
+        value
+            .split([',', '，', '、', '\n'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
     };
     for (name, value) in overrides {
-        let key = name.replace('-', "_");
-        let value = match key.as_str() {
-            "timeout_ms" => value
-                .trim()
-                .parse::<u64>()
-                .map(Value::from)
-                .unwrap_or_else(|_| Value::from(value.clone())),
-            "communities" | "parent_origins" => Value::from(
-                value
-                    .split([',', '，', '、', '\n'])
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .collect::<Vec<_>>(),
-            ),
-            "endpoint" | "campaigns_url" | "default_lang" => Value::from(value.clone()),
-            _ => continue,
-        };
-        object.insert(key, value);
+        match name.replace('-', "_").as_str() {
+            "endpoint" => raw.endpoint = Some(value.clone()),
+            "campaigns_url" => raw.campaigns_url = Some(value.clone()),
+            "default_lang" => raw.default_lang = Some(value.clone()),
+            "communities" => raw.communities = list(value),
+            "parent_origins" => raw.parent_origins = list(value),
+            "timeout_ms" => match value.trim().parse() {
+                Ok(ms) => raw.timeout_ms = Some(ms),
+                Err(_) => errors.push(ConfigError::BadValue {
+                    key: "timeout_ms",
+                    value: value.clone(),
+                }),
+            },
+            _ => {}
+        }
     }
-    let raw: RawConfig =
-        serde_json::from_value(document).map_err(|_| vec![ConfigError::NotJson])?;
-    raw.check()
+    match raw.check() {
+        Ok(config) if errors.is_empty() => Ok(config),
+        Ok(_) => Err(errors),
+        Err(more) => Err(errors.into_iter().chain(more).collect()),
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -128,7 +132,7 @@ struct RawConfig {
     default_lang: Option<String>,
     #[serde(default)]
     privacy: RawPrivacy,
-    timeout_ms: Option<Value>,
+    timeout_ms: Option<f64>,
     #[serde(default)]
     theme: RawTheme,
     #[serde(default)]
@@ -193,18 +197,16 @@ impl RawConfig {
                 lang
             }
         };
-        let timeout_ms = match &self.timeout_ms {
+        let timeout_ms = match self.timeout_ms {
             None => DEFAULT_TIMEOUT_MS,
-            Some(value) => match value.as_u64().filter(|ms| (1_000..=120_000).contains(ms)) {
-                Some(ms) => ms as u32,
-                None => {
-                    errors.push(ConfigError::BadValue {
-                        key: "timeout_ms",
-                        value: value.to_string(),
-                    });
-                    DEFAULT_TIMEOUT_MS
-                }
-            },
+            Some(ms) if (1_000.0..=120_000.0).contains(&ms) => ms as u32,
+            Some(ms) => {
+                errors.push(ConfigError::BadValue {
+                    key: "timeout_ms",
+                    value: ms.to_string(),
+                });
+                DEFAULT_TIMEOUT_MS
+            }
         };
         let primary = self.theme.primary.filter(|c| !c.is_empty());
         if let Some(colour) = &primary {

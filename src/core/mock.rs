@@ -6,7 +6,6 @@ use super::outbox::Answer;
 use super::report::ReportPayload;
 use super::time::{rfc3339_shanghai, Date};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 /// A report stays "received" this long, then "in progress" until `RESOLVED_AFTER_MS`.
 pub const IN_PROGRESS_AFTER_MS: f64 = 60_000.0;
@@ -45,18 +44,60 @@ impl MockReport {
     }
 }
 
-fn answer(code: u16, body: serde_json::Value) -> Answer {
+fn answer(code: u16, body: &impl Serialize) -> Answer {
     Answer::Status {
         code,
         retry_after: None,
-        body: body.to_string(),
+        body: serde_json::to_string(body).unwrap_or_default(),
     }
+}
+
+#[derive(Serialize)]
+struct Ticketed<'a> {
+    ticket: &'a str,
+    status: &'a str,
+}
+
+#[derive(Serialize)]
+struct StatusBody<'a> {
+    ticket: &'a str,
+    status: &'a str,
+    updated_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct FeedbackOut<'a> {
+    ticket: &'a str,
+    satisfied: bool,
+}
+
+#[derive(Deserialize)]
+struct FeedbackIn {
+    satisfied: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct ErrorOut<'a> {
+    error: ErrorDetail<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorDetail<'a> {
+    code: &'a str,
+    message: &'a str,
 }
 
 fn error(code: u16, kind: &str, message: &str) -> Answer {
     answer(
         code,
-        json!({ "error": { "code": kind, "message": message } }),
+        &ErrorOut {
+            error: ErrorDetail {
+                code: kind,
+                message,
+            },
+        },
     )
 }
 
@@ -72,7 +113,10 @@ impl MockState {
             return if existing.body == body {
                 answer(
                     201,
-                    json!({ "ticket": existing.ticket, "status": existing.status_at(now_ms).0 }),
+                    &Ticketed {
+                        ticket: &existing.ticket,
+                        status: existing.status_at(now_ms).0,
+                    },
                 )
             } else {
                 error(422, "idempotency_key_reused", "同一报告编号的内容不一致 / This idempotency key was used for a different report")
@@ -104,7 +148,13 @@ impl MockState {
             received_ms: now_ms,
             satisfied: None,
         });
-        answer(201, json!({ "ticket": ticket, "status": "received" }))
+        answer(
+            201,
+            &Ticketed {
+                ticket: &ticket,
+                status: "received",
+            },
+        )
     }
 
     /// `GET {endpoint}/{ticket}`.
@@ -115,7 +165,12 @@ impl MockState {
                 let note = (status == "resolved").then_some("已处理完毕（演示） / Handled (demo)");
                 answer(
                     200,
-                    json!({ "ticket": ticket, "status": status, "updated_at": rfc3339_shanghai(since), "note": note }),
+                    &StatusBody {
+                        ticket,
+                        status,
+                        updated_at: rfc3339_shanghai(since),
+                        note,
+                    },
                 )
             }
             None => error(404, "not_found", "没有这个工单 / No such ticket"),
@@ -124,16 +179,16 @@ impl MockState {
 
     /// `POST {endpoint}/{ticket}/feedback`.
     pub fn feedback(&mut self, ticket: &str, body: &str) -> Answer {
-        let satisfied = serde_json::from_str::<serde_json::Value>(body)
+        let satisfied = serde_json::from_str::<FeedbackIn>(body)
             .ok()
-            .and_then(|v| v.get("satisfied")?.as_bool());
+            .and_then(|f| f.satisfied);
         match (
             self.reports.iter_mut().find(|r| r.ticket == ticket),
             satisfied,
         ) {
             (Some(report), Some(satisfied)) => {
                 report.satisfied = Some(satisfied);
-                answer(200, json!({ "ticket": ticket, "satisfied": satisfied }))
+                answer(200, &FeedbackOut { ticket, satisfied })
             }
             (None, _) => error(404, "not_found", "没有这个工单 / No such ticket"),
             (_, None) => error(

@@ -5,7 +5,7 @@ use super::i18n::Msg;
 use super::outbox::OutboxEntry;
 use super::report::Category;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -89,12 +89,12 @@ pub fn upsert(records: &mut Vec<TicketRecord>, record: TicketRecord) {
 
 /// The stored list, skipping entries that no longer parse.
 pub fn parse_records(json: &str) -> Vec<TicketRecord> {
-    let Ok(Value::Array(items)) = serde_json::from_str::<Value>(json) else {
+    let Ok(items) = serde_json::from_str::<Vec<&RawValue>>(json) else {
         return Vec::new();
     };
     items
-        .into_iter()
-        .filter_map(|item| serde_json::from_value(item).ok())
+        .iter()
+        .filter_map(|item| serde_json::from_str(item.get()).ok())
         .collect()
 }
 
@@ -120,7 +120,7 @@ pub fn apply_status(record: &mut TicketRecord, answer: StatusAnswer) {
 
 /// The body of `POST {endpoint}/{ticket}/feedback`.
 pub fn feedback_body(satisfied: bool) -> String {
-    serde_json::json!({ "satisfied": satisfied }).to_string()
+    format!(r#"{{"satisfied":{satisfied}}}"#)
 }
 
 #[cfg(test)]
@@ -128,6 +128,7 @@ mod tests {
     use super::*;
     use crate::core::i18n::Lang;
     use crate::core::report::{build_payload, Draft, Envelope};
+    use serde_json::Value;
 
     fn delivered_entry() -> OutboxEntry {
         let draft = Draft {

@@ -11,7 +11,6 @@ use super::my_reports::TicketStatus;
 use super::report::ReportPayload;
 use super::time::retry_after_ms;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 pub const FIRST_RETRY_MS: f64 = 5_000.0;
 pub const MAX_RETRY_MS: f64 = 300_000.0;
@@ -126,11 +125,21 @@ struct Accepted {
     status: Option<TicketStatus>,
 }
 
+#[derive(Deserialize)]
+struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(Deserialize)]
+struct ErrorDetail {
+    message: String,
+}
+
 /// The server's `{"error": {"message": …}}`, or the status code when it sent none.
 pub fn error_message(code: u16, body: &str) -> String {
-    serde_json::from_str::<Value>(body)
+    serde_json::from_str::<ErrorBody>(body)
         .ok()
-        .and_then(|v| v.get("error")?.get("message")?.as_str().map(str::to_owned))
+        .map(|b| b.error.message)
         .map(|m| m.chars().take(300).collect::<String>())
         .filter(|m| !m.trim().is_empty())
         .unwrap_or_else(|| format!("HTTP {code}"))

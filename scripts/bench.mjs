@@ -1,0 +1,200 @@
+// Performance benchmark: the release build against a static HTML page with the same campaign
+// text (the floor), both under Lighthouse's mobile profile (150 ms RTT, 1.6 Mbit/s down,
+// 4× CPU slowdown) through the DevTools protocol. Prints medians over several runs and
+// each figure as a ratio to the baseline of the same run.
+//   node scripts/bench.mjs [runs=5]
+import { chromium } from '@playwright/test';
+import { readFileSync, mkdirSync, writeFileSync, cpSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { startStatic } from './serve.mjs';
+import { startReceiver } from '../tests/e2e/receiver.mjs';
+
+const RUNS = Number(process.argv[2] || 5);
+const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const PROFILE = { latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8 };
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN; };
+
+// The floor: the same header, numbers and campaign cards as plain HTML and the same CSS.
+function buildBaseline() {
+  const feed = JSON.parse(readFileSync('dist/campaigns.json', 'utf8'));
+  const css = readFileSync('dist/' + readFileSync('dist/index.html', 'utf8').match(/href="\.\/(main-[^"]+\.css)"/)[1], 'utf8');
+  const esc = (t) => t.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+  const cards = feed.campaigns.map((c) => `<li class="xj-card"><div class="xj-card-head"><h3>${esc(c.title.zh)}</h3></div><p>${esc(c.summary.zh)}</p><div class="xj-actions"><button class="xj-button">查看详情</button><button class="xj-button xj-primary">报告此类隐患</button></div></li>`).join('');
+  const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>新泾安全随手报</title><link rel="stylesheet" href="./main.css"></head>
+<body><div class="xj-app"><header class="xj-header"><div class="xj-brand"><div><h1 class="xj-title">新泾安全随手报</h1><p class="xj-tagline">看安全提示，随手报隐患</p></div></div></header>
+<aside class="xj-emergency"><p class="xj-emergency-title">紧急情况请直接拨打电话</p><div class="xj-calls"><a class="xj-call xj-call-fire" href="tel:119">火警 119</a><a class="xj-call" href="tel:110">报警 110</a><a class="xj-call" href="tel:12345">热线 12345</a></div></aside>
+<main class="xj-main"><section class="xj-section"><h2>当前安全整治</h2><ul class="xj-cards">${cards}</ul></section></main></div></body></html>`;
+  mkdirSync('target/bench-baseline', { recursive: true });
+  writeFileSync('target/bench-baseline/index.html', html);
+  writeFileSync('target/bench-baseline/main.css', css);
+}
+
+// Records paint, the moment campaign buttons exist (and the static paint is gone), long
+// tasks and layout shifts, from the very start of the page.
+const PROBE = () => {
+  window.__bench = { longTasks: [], cls: 0, interactive: null };
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__bench.longTasks.push([e.startTime, e.duration]); }).observe({ type: 'longtask', buffered: true });
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) if (!e.hadRecentInput) window.__bench.cls += e.value; }).observe({ type: 'layout-shift', buffered: true });
+  const check = () => {
+    if (window.__bench.interactive === null && document.querySelector('.xj-card button') && !document.getElementById('xj-static')) {
+      window.__bench.interactive = performance.now();
+    }
+  };
+  new MutationObserver(check).observe(document, { childList: true, subtree: true });
+  addEventListener('TrunkApplicationStarted', (e) => { window.__wasmMemory = e.detail.wasm.memory; });
+};
+
+async function throttled(context, page) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, ...PROFILE });
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  return cdp;
+}
+
+async function startup(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await page.addInitScript(PROBE);
+  await throttled(context, page);
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForFunction(() => window.__bench.interactive !== null, null, { timeout: 60_000 });
+  await page.waitForTimeout(1000);
+  const m = await page.evaluate(() => ({
+    fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
+    interactive: window.__bench.interactive,
+    longest: Math.max(0, ...window.__bench.longTasks.map(([, d]) => d)),
+    cls: window.__bench.cls,
+  }));
+  await context.close();
+  return m;
+}
+
+async function memoryAfterReports(browser, url, receiver, count) {
+  const context = await browser.newContext({ viewport: { width: 360, height: 640 }, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await page.addInitScript(PROBE);
+  const cdp = await context.newCDPSession(page);
+  await page.goto(url);
+  await page.waitForFunction(() => window.__bench.interactive !== null);
+  const photo = await page.evaluate(() => { const c = document.createElement('canvas'); c.width = 1200; c.height = 900; const x = c.getContext('2d'); for (let i = 0; i < 300; i++) { x.fillStyle = `hsl(${i * 47 % 360} 60% 50%)`; x.fillRect(i * 13 % 1200, i * 7 % 900, 80, 60); } return c.toDataURL('image/jpeg', 0.9).split(',')[1]; });
+  for (let i = 0; i < count; i++) {
+    if (await page.getByRole('button', { name: '再报告一个' }).count()) await page.getByRole('button', { name: '再报告一个' }).click();
+    else await page.getByRole('navigation').getByRole('button', { name: '我要报告' }).click();
+    await page.getByLabel('隐患类型').selectOption('other');
+    await page.getByLabel('居民区', { exact: true }).selectOption({ index: 1 });
+    await page.getByLabel('楼号 / 单元').fill(`${i + 1}号楼`);
+    await page.getByLabel('情况描述').fill(`第 ${i + 1} 条测试报告：楼道有杂物`);
+    await page.getByLabel('添加照片 1').setInputFiles({ name: 'p.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(photo, 'base64') });
+    await page.getByRole('img', { name: '照片 1' }).waitFor();
+    await page.getByRole('button', { name: '提交报告' }).click();
+    await page.getByRole('heading', { name: '已受理' }).waitFor();
+  }
+  return measureMemory(cdp, page, context);
+}
+
+async function measureMemory(cdp, page, context) {
+  await cdp.send('HeapProfiler.enable');
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('Performance.enable');
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const heap = metrics.find((m) => m.name === 'JSHeapUsedSize').value;
+  const wasm = await page.evaluate(() => window.__wasmMemory?.buffer.byteLength ?? 0);
+  await context.close();
+  return { heap, wasm, total: heap + wasm };
+}
+
+async function baselineMemory(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 360, height: 640 } });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await page.goto(url);
+  return measureMemory(cdp, page, context);
+}
+
+async function photoQueue(browser, url, photos) {
+  const context = await browser.newContext({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await page.addInitScript(PROBE);
+  await page.goto(url);
+  await page.waitForFunction(() => window.__bench.interactive !== null);
+  await page.getByRole('navigation').getByRole('button', { name: '我要报告' }).click();
+  await page.getByLabel('隐患类型').selectOption('ebike_in_stairwell');
+  await page.getByLabel('居民区', { exact: true }).selectOption({ index: 1 });
+  await page.getByLabel('楼号 / 单元').fill('2号楼');
+  await page.getByLabel('情况描述').fill('楼道里停着三辆电动车');
+  await throttled(context, page);
+  const t0 = await page.evaluate(() => { window.__bench.longTasks = []; return performance.now(); });
+  for (let i = 0; i < 3; i++) {
+    await page.getByLabel(`添加照片 ${i + 1}`).setInputFiles({ name: `p${i}.jpg`, mimeType: 'image/jpeg', buffer: photos[i] });
+  }
+  for (let i = 0; i < 3; i++) await page.getByRole('img', { name: `照片 ${i + 1}` }).waitFor({ timeout: 60_000 });
+  await page.getByRole('button', { name: '提交报告' }).click();
+  await page.locator('.xj-count-badge').waitFor({ timeout: 60_000 });
+  const m = await page.evaluate((t) => ({ queued: performance.now() - t, longest: Math.max(0, ...window.__bench.longTasks.map(([, d]) => d)) }), t0);
+  await context.close();
+  return m;
+}
+
+async function twelveMegapixelJpegs(browser) {
+  const page = await browser.newPage();
+  const out = [];
+  for (let i = 0; i < 3; i++) {
+    const b64 = await page.evaluate((seed) => {
+      const c = document.createElement('canvas'); c.width = 4000; c.height = 3000;
+      const x = c.getContext('2d');
+      for (let k = 0; k < 3000; k++) { x.fillStyle = `hsl(${(k * 37 + seed * 91) % 360} 60% ${30 + k % 40}%)`; x.fillRect((k * 131) % 4000, (k * 71) % 3000, 120, 90); }
+      return c.toDataURL('image/jpeg', 0.92).split(',')[1];
+    }, i);
+    out.push(Buffer.from(b64, 'base64'));
+  }
+  await page.close();
+  return out;
+}
+
+buildBaseline();
+const app = await startStatic({ dir: 'dist', compress: true });
+const base = await startStatic({ dir: 'target/bench-baseline', compress: true });
+const receiver = await startReceiver();
+const hanging = await startReceiver();
+hanging.hang(1_000_000);
+const appWith = (endpoint) => startStatic({ dir: 'dist', compress: true, routes: { '/config.json': { ...JSON.parse(readFileSync('dist/config.json', 'utf8')), endpoint } } });
+const appReceiving = await appWith(receiver.endpoint);
+const appHanging = await appWith(hanging.endpoint);
+const browser = await chromium.launch({ executablePath: process.env.CHROME_PATH || '/usr/bin/chromium', args: ARGS });
+
+const sizes = execFileSync('python3', ['scripts/size.py', 'dist']).toString();
+const baseBytes = Number(execFileSync('brotli', ['-c', '-q', '11', 'target/bench-baseline/index.html']).length) + Number(execFileSync('brotli', ['-c', '-q', '11', 'target/bench-baseline/main.css']).length);
+const appBytes = Number(sizes.match(/TOTAL first load\s+[\d,]+\s+[\d,]+\s+([\d,]+)/)[1].replaceAll(',', ''));
+
+const photos = await twelveMegapixelJpegs(browser);
+const rows = { app: [], base: [], photo: [] };
+for (let run = 0; run < RUNS; run++) {
+  rows.app.push(await startup(browser, app.url));
+  rows.base.push(await startup(browser, base.url));
+  rows.photo.push(await photoQueue(browser, appHanging.url, photos));
+  process.stderr.write(`run ${run + 1}/${RUNS} done\n`);
+}
+const memApp = await memoryAfterReports(browser, appReceiving.url, receiver, 20);
+const memBase = await baselineMemory(browser, base.url);
+await browser.close();
+await Promise.all([app.close(), base.close(), appReceiving.close(), appHanging.close(), receiver.close(), hanging.close()]);
+
+const med = (list, key) => median(list.map((r) => r[key]));
+const line = (name, value, baseline, unit, target) => {
+  const ratio = baseline ? (value / baseline).toFixed(2) + '×' : 'n/a';
+  const show = (v) => (unit === 'bytes' ? Math.round(v).toLocaleString('en') : unit === '' ? v.toFixed(3) : Math.round(v) + ' ms');
+  console.log(`${name.padEnd(40)} ${show(value).padStart(12)} ${baseline === null ? ''.padStart(12) : show(baseline).padStart(12)} ${ratio.padStart(8)}   ${target}`);
+};
+console.log(sizes);
+console.log(`Medians of ${RUNS} runs; profile: 150 ms RTT, 1.6 Mbit/s down, 4× CPU slowdown; 360×640.`);
+console.log(`${'figure'.padEnd(40)} ${'widget'.padStart(12)} ${'baseline'.padStart(12)} ${'ratio'.padStart(8)}   target`);
+line('first-load bytes (brotli)', appBytes, baseBytes, 'bytes', '≤ 100 KB');
+line('first contentful paint', med(rows.app, 'fcp'), med(rows.base, 'fcp'), 'ms', '≤ 1000 ms');
+line('campaigns interactive', med(rows.app, 'interactive'), med(rows.base, 'interactive'), 'ms', '≤ 2000 ms');
+line('longest start-up task', med(rows.app, 'longest'), med(rows.base, 'longest'), 'ms', '≤ 50 ms (0 = none over 50 ms)');
+line('cumulative layout shift', med(rows.app, 'cls'), med(rows.base, 'cls'), '', '≤ 0.02');
+line('queue a report with 3 × 12 MP photos', med(rows.photo, 'queued'), null, 'ms', '≤ 1500 ms');
+line('longest task while preparing photos', med(rows.photo, 'longest'), null, 'ms', 'responsive');
+line('JS heap + wasm memory after 20 reports', memApp.total, memBase.total, 'bytes', '< 16 MB');
+console.log(`  (JS heap ${Math.round(memApp.heap).toLocaleString('en')} + wasm ${memApp.wasm.toLocaleString('en')} bytes)`);
