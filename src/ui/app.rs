@@ -7,7 +7,7 @@ use super::emergency::EmergencyStrip;
 use super::my_reports::{MyReports, SentView};
 use super::report_form::{restore, ReportForm};
 use super::sender;
-use super::state::{AppState, ConfigState, Prefill, Screen};
+use super::state::{use_app, AppState, ConfigState, Prefill, Screen};
 use crate::core::config::{accessible_primary, parse_config, Config};
 use crate::core::i18n::{choose_lang, fill, Lang, Msg};
 use crate::platform::{embed, http::get_text, storage};
@@ -238,7 +238,7 @@ fn title_text(app: AppState, lang: Lang) -> String {
 
 #[component]
 fn ReportScreen() -> impl IntoView {
-    let app = use_app_state();
+    let app = use_app();
     move || match app.config.get() {
         ConfigState::Ready(_) => view! { <ReportForm/> }.into_any(),
         ConfigState::Loading => {
@@ -258,13 +258,9 @@ fn ReportScreen() -> impl IntoView {
     }
 }
 
-fn use_app_state() -> AppState {
-    super::state::use_app()
-}
-
 #[component]
 fn Tabs() -> impl IntoView {
-    let app = use_app_state();
+    let app = use_app();
     let tab = move |target: Screen, label: Msg| {
         let current = {
             let target = target.clone();
