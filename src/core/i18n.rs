@@ -170,6 +170,7 @@ catalogue! {
     EditResend => "修改后重新发送", "Edit and resend";
     Delete => "删除", "Delete";
     ConfirmDelete => "确定删除这条尚未发送的报告吗？删除后无法恢复。", "Delete this unsent report? This cannot be undone.";
+    SetAside => "有 {n} 条保存的报告无法读取（可能来自旧版本），已单独保留在本机，未删除。请拨打 12345 反映。", "{n} saved report(s) could not be read (perhaps from an older version); they are kept aside on this phone, not deleted. Please call 12345 about them.";
     MineHeading => "已受理的报告", "Received reports";
     MineEmpty => "还没有已受理的报告。", "No received reports yet.";
     MineNote => "这些记录只保存在这部手机上。", "These records are kept on this phone only.";

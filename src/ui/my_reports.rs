@@ -136,6 +136,9 @@ pub fn MyReports() -> impl IntoView {
         }
     };
     view! {
+        <Show when=move || { app.set_aside.get() > 0 }>
+            <p class="xj-note xj-warn" role="status">{move || fill(app.t(Msg::SetAside), &[("n", &app.set_aside.get().to_string())])}</p>
+        </Show>
         <Show when=move || !app.waiting.with(Vec::is_empty)>
             <section class="xj-section" aria-labelledby="xj-outbox-title">
                 <h2 id="xj-outbox-title">{app.tr(Msg::OutboxHeading)}</h2>

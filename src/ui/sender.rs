@@ -165,6 +165,9 @@ async fn flush(app: AppState, forced: bool) {
         if let Some(problem) = &summary.store_error {
             web_sys::console::warn_1(&format!("outbox storage: {problem}").into());
         }
+        if summary.set_aside > 0 {
+            app.set_aside.update(|n| *n += summary.set_aside);
+        }
         schedule(app, summary.next_wakeup_ms);
     };
     let ran = lock::run_exclusive(LOCK_NAME, work).await;

@@ -55,6 +55,8 @@ pub struct AppState {
     pub remember_contact: RwSignal<bool>,
     pub waiting: RwSignal<Vec<WaitingItem>>,
     pub sending: RwSignal<bool>,
+    /// Stored outbox records that no longer parse, moved aside (never deleted).
+    pub set_aside: RwSignal<usize>,
     pub mine: RwSignal<Vec<TicketRecord>>,
     /// False when this phone cannot keep reports (private mode, full storage).
     pub storage_ok: RwSignal<bool>,
@@ -79,6 +81,7 @@ impl AppState {
             remember_contact: RwSignal::new(false),
             waiting: RwSignal::new(Vec::new()),
             sending: RwSignal::new(false),
+            set_aside: RwSignal::new(0),
             mine: RwSignal::new(Vec::new()),
             storage_ok: RwSignal::new(true),
             direct_tickets: RwSignal::new(Vec::new()),

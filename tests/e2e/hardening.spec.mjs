@@ -130,3 +130,31 @@ test('storage unavailable: a clear message, the report is sent directly, or can 
   await expect(page.getByLabel('情况描述')).toHaveValue('第二条报告发送失败时可以复制');
   await expect(page.getByRole('link', { name: '热线 12345' }).first()).toBeVisible();
 });
+
+test('a corrupted saved report is set aside and reported, not deleted, and the rest still works', async ({ page, serve, receiver }) => {
+  const url = await serve({ config: { endpoint: receiver.endpoint } });
+  await page.goto(url);
+  await ready(page);
+  await page.evaluate(() => new Promise((resolve, reject) => {
+    const open = indexedDB.open('xinjing-safety', 1);
+    open.onsuccess = () => {
+      const tx = open.result.transaction('outbox', 'readwrite');
+      tx.objectStore('outbox').put('{"from":"an old version", "photos": [', 'old-entry');
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+    };
+  }));
+  await page.reload();
+  await ready(page);
+  await nav(page, /我的报告/).click();
+  await expect(page.getByRole('status').filter({ hasText: '有 1 条保存的报告无法读取' })).toBeVisible();
+  const aside = await page.evaluate(() => new Promise((resolve) => {
+    const open = indexedDB.open('xinjing-safety', 1);
+    open.onsuccess = () => { const r = open.result.transaction('aside').objectStore('aside').get('old-entry'); r.onsuccess = () => resolve(r.result); };
+  }));
+  expect(aside).toBe('{"from":"an old version", "photos": [');
+  await nav(page, '我要报告').click();
+  await fillReport(page);
+  await page.getByRole('button', { name: '提交报告' }).click();
+  await expect(page.getByRole('heading', { name: '已受理' })).toBeVisible();
+});
