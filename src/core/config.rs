@@ -240,23 +240,33 @@ impl RawConfig {
             .map(|c| c.trim().to_owned())
             .filter(|c| !c.is_empty())
             .collect();
+        let or = |text: Option<Text>, zh: &str, en: &str| {
+            text.unwrap_or_else(|| Text {
+                zh: zh.into(),
+                en: en.into(),
+            })
+        };
         let privacy = Privacy {
-            controller: self.privacy.controller.unwrap_or_else(|| Text {
-                zh: "所在居民区居委会".into(),
-                en: "your neighbourhood committee".into(),
-            }),
-            purpose: self.privacy.purpose.unwrap_or_else(|| Text {
-                zh: "核实和处理安全隐患".into(),
-                en: "checking and fixing the hazard".into(),
-            }),
-            retention: self.privacy.retention.unwrap_or_else(|| Text {
-                zh: "办结后 1 年".into(),
-                en: "one year after the case is closed".into(),
-            }),
-            contact: self.privacy.contact.unwrap_or_else(|| Text {
-                zh: "12345 市民服务热线".into(),
-                en: "the 12345 citizen hotline".into(),
-            }),
+            controller: or(
+                self.privacy.controller,
+                "所在居民区居委会",
+                "your neighbourhood committee",
+            ),
+            purpose: or(
+                self.privacy.purpose,
+                "核实和处理安全隐患",
+                "checking and fixing the hazard",
+            ),
+            retention: or(
+                self.privacy.retention,
+                "办结后 1 年",
+                "one year after the case is closed",
+            ),
+            contact: or(
+                self.privacy.contact,
+                "12345 市民服务热线",
+                "the 12345 citizen hotline",
+            ),
             notice_version: self.privacy.notice_version.unwrap_or_else(|| "1".into()),
         };
         if !errors.is_empty() {

@@ -527,24 +527,24 @@ mod tests {
 
     #[test]
     fn retry_after_is_honoured_and_capped() {
-        let answer = Answer::Status {
-            code: 429,
-            retry_after: Some("120".into()),
-            body: String::new(),
+        let next_attempt = |code: u16, retry_after: &str| {
+            let answer = Answer::Status {
+                code,
+                retry_after: Some(retry_after.into()),
+                body: String::new(),
+            };
+            match after_attempt(entry("a", 0.0), classify(&answer, 0.0), 0.0, 0.0) {
+                Next::Keep(e) => e.next_attempt_ms,
+                other => panic!("{other:?}"),
+            }
         };
-        let Next::Keep(e) = after_attempt(entry("a", 0.0), classify(&answer, 0.0), 0.0, 0.0) else {
-            panic!()
-        };
-        assert_eq!(e.next_attempt_ms, 120_000.0);
-        let answer = Answer::Status {
-            code: 503,
-            retry_after: Some("999999".into()),
-            body: String::new(),
-        };
-        let Next::Keep(e) = after_attempt(entry("a", 0.0), classify(&answer, 0.0), 0.0, 0.0) else {
-            panic!()
-        };
-        assert_eq!(e.next_attempt_ms, MAX_RETRY_AFTER_MS);
+        assert_eq!(next_attempt(429, "120"), 120_000.0);
+        assert_eq!(next_attempt(503, "999999"), MAX_RETRY_AFTER_MS);
+        assert_eq!(
+            next_attempt(503, "soon"),
+            backoff_ms(1, 0.0),
+            "an unreadable Retry-After falls back to back-off"
+        );
     }
 
     #[test]
