@@ -102,16 +102,26 @@ export function imageSize(image) {
   return [image.naturalWidth || image.width || 0, image.naturalHeight || image.height || 0];
 }
 
-// Draws the image at width×height; pixels only, so no metadata survives.
+// Draws the image at width×height; pixels only, so no metadata survives. Where the browser
+// can, the scaling itself happens off the main thread (createImageBitmap with resize), so a
+// 12-megapixel photo does not freeze the page.
 export function drawScaled(image, width, height) {
-  const canvas = document.createElement('canvas');
-  canvas.width = width;
-  canvas.height = height;
-  const ctx = canvas.getContext('2d');
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, width, height);
-  ctx.drawImage(image, 0, 0, width, height);
-  return canvas;
+  const canvasFor = (source) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = width;
+    canvas.height = height;
+    const ctx = canvas.getContext('2d');
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, width, height);
+    ctx.drawImage(source, 0, 0, width, height);
+    return canvas;
+  };
+  if (window.createImageBitmap && typeof ImageBitmap !== 'undefined' && image instanceof ImageBitmap) {
+    return createImageBitmap(image, { resizeWidth: width, resizeHeight: height, resizeQuality: 'high' })
+      .then((small) => { const canvas = canvasFor(small); small.close(); return canvas; })
+      .catch(() => canvasFor(image));
+  }
+  return Promise.resolve(canvasFor(image));
 }
 
 export function releaseImage(image, canvas) {

@@ -56,15 +56,15 @@ pub async fn exchange(builder: RequestBuilder, body: Option<&str>, timeout_ms: u
     }
 }
 
-/// GETs a same-origin or configured URL as text (config, campaign feed).
-pub async fn get_text(url: &str, timeout_ms: u32) -> Result<String, Answer> {
-    match exchange(
-        Request::get(url).cache(web_sys::RequestCache::NoCache),
-        None,
-        timeout_ms,
-    )
-    .await
-    {
+/// GETs a same-origin or configured URL as text. `revalidate` skips the HTTP cache (the
+/// campaign feed); without it a `<link rel="preload">` of the same URL is reused (config).
+pub async fn get_text(url: &str, timeout_ms: u32, revalidate: bool) -> Result<String, Answer> {
+    let builder = if revalidate {
+        Request::get(url).cache(web_sys::RequestCache::NoCache)
+    } else {
+        Request::get(url)
+    };
+    match exchange(builder, None, timeout_ms).await {
         Answer::Status {
             code: 200..=299,
             body,

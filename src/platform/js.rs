@@ -28,7 +28,11 @@ extern "C" {
     #[wasm_bindgen(js_name = imageSize)]
     pub fn image_size(image: &JsValue) -> Vec<u32>;
     #[wasm_bindgen(catch, js_name = drawScaled)]
-    pub fn draw_scaled(image: &JsValue, width: u32, height: u32) -> Result<JsValue, JsValue>;
+    pub fn draw_scaled(
+        image: &JsValue,
+        width: u32,
+        height: u32,
+    ) -> Result<js_sys::Promise, JsValue>;
     #[wasm_bindgen(js_name = releaseImage)]
     pub fn release_image(image: &JsValue, canvas: &JsValue);
     #[wasm_bindgen(catch, js_name = jpegBase64)]

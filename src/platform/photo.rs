@@ -26,7 +26,11 @@ pub async fn reencode(file: &web_sys::File) -> Result<Photo, Undecodable> {
     let mut edge = MAX_EDGE;
     let result = loop {
         let (w, h) = fit(width, height, edge);
-        let Ok(canvas) = js::draw_scaled(&image, w, h) else {
+        let drawn = match js::draw_scaled(&image, w, h) {
+            Ok(promise) => JsFuture::from(promise).await.ok(),
+            Err(_) => None,
+        };
+        let Some(canvas) = drawn else {
             break Err(Undecodable);
         };
         let mut fitted = None;

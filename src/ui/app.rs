@@ -56,50 +56,28 @@ fn apply_theme(root: &web_sys::HtmlElement, config: &Config) {
     }
 }
 
-async fn load_config(app: AppState, overrides: Vec<(String, String)>, root: web_sys::HtmlElement) {
-    let state = match get_text(CONFIG_URL, 15_000).await {
-        Ok(json) => match parse_config(&json, &overrides) {
+/// Fetches and checks the deployment config. Called before the app mounts, so the first
+/// render already has the right language, theme and mode (no flicker, no layout shift).
+pub async fn fetch_config(overrides: &[(String, String)]) -> ConfigState {
+    let state = match get_text(CONFIG_URL, 15_000, false).await {
+        Ok(json) => match parse_config(&json, overrides) {
             Ok(config) => ConfigState::Ready(Arc::new(config)),
             Err(errors) => ConfigState::Broken(errors.iter().map(|e| e.explain()).collect()),
         },
         Err(_) => ConfigState::Broken(vec![format!("{CONFIG_URL} could not be loaded")]),
     };
-    let ConfigState::Ready(config) = &state else {
-        if let ConfigState::Broken(problems) = &state {
-            for problem in problems {
-                web_sys::console::error_1(&format!("xinjing-safety config: {problem}").into());
-            }
+    if let ConfigState::Broken(problems) = &state {
+        for problem in problems {
+            web_sys::console::error_1(&format!("xinjing-safety config: {problem}").into());
         }
-        app.config.set(state);
-        return;
-    };
-    let config = config.clone();
-    apply_theme(&root, &config);
-    let saved = storage::get(storage::KEY_LANG);
-    let prefill = app.prefill.get_value();
-    app.lang.set(choose_lang(
-        saved.as_deref(),
-        prefill.lang.as_deref(),
-        config.default_lang,
-        &browser_languages(),
-    ));
-    if let Some(community) = prefill
-        .community
-        .filter(|c| config.communities.is_empty() || config.communities.contains(c))
-    {
-        app.draft.update(|d| {
-            if d.community.is_empty() {
-                d.community = community
-            }
-        });
     }
-    app.draft.update(|d| {
-        if !config.communities.is_empty() && !config.communities.contains(&d.community) {
-            d.community.clear();
-        }
-    });
+    state
+}
+
+/// Everything that needs the DOM root or storage, once mounted.
+async fn start_services(app: AppState, config: Arc<Config>, root: web_sys::HtmlElement) {
+    apply_theme(&root, &config);
     embed::report_height(&root, config.parent_origins.clone());
-    app.config.set(ConfigState::Ready(config.clone()));
     #[cfg(feature = "crash-test")]
     if window()
         .location()
@@ -121,7 +99,7 @@ async fn load_config(app: AppState, overrides: Vec<(String, String)>, root: web_
 }
 
 #[component]
-pub fn App(overrides: Vec<(String, String)>) -> impl IntoView {
+pub fn App(config: ConfigState) -> impl IntoView {
     let app = AppState::new();
     provide_context(app);
     let host = embed::detect_host();
@@ -129,16 +107,29 @@ pub fn App(overrides: Vec<(String, String)>) -> impl IntoView {
         .set_value(host == embed::Host::MiniProgram);
     let prefill = query();
     app.prefill.set_value(prefill.clone());
-    // Before config arrives: the resident's saved choice, the link, the browser.
+    let ready = match &config {
+        ConfigState::Ready(c) => Some(c.clone()),
+        _ => None,
+    };
     app.lang.set(choose_lang(
         storage::get(storage::KEY_LANG).as_deref(),
         prefill.lang.as_deref(),
-        None,
+        ready.as_ref().and_then(|c| c.default_lang),
         &browser_languages(),
     ));
     app.large_text
         .set(storage::get(storage::KEY_LARGE_TEXT).as_deref() == Some("1"));
+    app.config.set(config);
     restore(app);
+    if let Some(config) = &ready {
+        // Only areas the deployment lists: a QR code for another compound is ignored.
+        let communities = &config.communities;
+        app.draft.update(|d| {
+            if !communities.is_empty() && !communities.contains(&d.community) {
+                d.community.clear();
+            }
+        });
+    }
     show_saved_feed(app);
 
     let root_ref = NodeRef::<leptos::html::Div>::new();
@@ -168,9 +159,8 @@ pub fn App(overrides: Vec<(String, String)>) -> impl IntoView {
     });
     Effect::new(move |started: Option<()>| {
         if started.is_none() {
-            if let Some(root) = root_ref.get() {
-                let root: web_sys::HtmlElement = root.unchecked_into();
-                spawn_local(load_config(app, overrides.clone(), root));
+            if let (Some(root), Some(config)) = (root_ref.get(), ready.clone()) {
+                spawn_local(start_services(app, config, root.unchecked_into()));
             }
         }
     });

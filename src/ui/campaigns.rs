@@ -13,7 +13,7 @@ use leptos::prelude::*;
 pub async fn refresh_feed(app: AppState, url: Option<String>, timeout_ms: u32) {
     let cached = storage::get(storage::KEY_FEED);
     let Some(url) = url else { return };
-    let fetched = get_text(&url, timeout_ms).await.ok();
+    let fetched = get_text(&url, timeout_ms, true).await.ok();
     let (feed, note, _) = choose_feed(fetched.as_deref(), cached.as_deref());
     if note.is_none() {
         if let Some(json) = fetched {

@@ -29,15 +29,15 @@ pub fn start() {
         .or_else(|| document.body());
     let Some(root) = root else { return };
     let overrides = data_overrides(&root);
-    // Keep the static first paint until the app has drawn, then swap in one frame.
-    leptos::mount::mount_to(
-        root.clone(),
-        move || view! { <app::App overrides=overrides/> },
-    )
-    .forget();
-    if let Some(static_paint) = document.get_element_by_id("xj-static") {
-        static_paint.remove();
-    }
+    // The static first paint stays until the config is known; then the app replaces it in
+    // one go, already in the right language and theme.
+    wasm_bindgen_futures::spawn_local(async move {
+        let config = app::fetch_config(&overrides).await;
+        leptos::mount::mount_to(root, move || view! { <app::App config=config/> }).forget();
+        if let Some(static_paint) = document.get_element_by_id("xj-static") {
+            static_paint.remove();
+        }
+    });
 }
 
 /// `data-*` attributes of the mount element (deployment overrides of config.json).

@@ -61,6 +61,8 @@ for (const [name, answer] of [
     await page.goto(url);
     await ready(page);
     await expect(page.getByRole('heading', { name: good.shown.title.zh })).toBeVisible();
+    // The served feed (not the bundled one) is on screen, so it has been saved.
+    await expect(page.getByRole('heading', { name: good.expired.title.zh })).toHaveCount(0);
     current = answer;
     await page.reload();
     await ready(page);
