@@ -1,6 +1,6 @@
 // Lighthouse 12.8.2 (13.x needs Node 22) against the release build, mobile profile, offline,
 // with Debian's Chromium. Installed on demand into target/lighthouse (not a test dependency).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { startStatic } from './serve.mjs';
 
@@ -11,10 +11,11 @@ if (!existsSync(bin)) {
 }
 const server = await startStatic({ dir: 'dist', compress: true });
 try {
-  execFileSync(bin, [server.url, '--quiet', '--output=json', `--output-path=${prefix}/report.json`,
+  // Async: the static server lives in this process and must keep answering.
+  await run(bin, [server.url, '--output=json', `--output-path=${prefix}/report.json`,
     '--only-categories=performance,accessibility,best-practices', '--form-factor=mobile', '--throttling-method=simulate',
     '--chrome-flags=--headless=new --no-sandbox --disable-gpu --no-first-run --disable-background-networking --disable-component-update --disable-sync'],
-    { stdio: 'inherit', env: { ...process.env, CHROME_PATH: process.env.CHROME_PATH || '/usr/bin/chromium' } });
+    { CHROME_PATH: process.env.CHROME_PATH || '/usr/bin/chromium' });
   const report = JSON.parse(readFileSync(`${prefix}/report.json`, 'utf8'));
   for (const [key, category] of Object.entries(report.categories)) console.log(`${category.title.padEnd(16)} ${Math.round(category.score * 100)}`);
   for (const id of ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift', 'interactive']) {
@@ -23,4 +24,11 @@ try {
   }
 } finally {
   await server.close();
+}
+
+function run(command, args, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'ignore'], env: { ...process.env, ...env } });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`lighthouse exited with ${code}`))));
+  });
 }
