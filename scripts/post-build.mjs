@@ -46,6 +46,19 @@ writeFileSync(join(dir, 'boot.js'), boot);
 writeFileSync(join(dir, 'nomodule.js'), "document.documentElement.className += ' xj-no-wasm';\n");
 html = html.replace(inline, '<script type="module" src="./boot.js"></script><script nomodule src="./nomodule.js"></script>');
 
+// The static first paint lists the bundled campaigns' names (Chinese, most urgent first),
+// taken from campaigns.json so the two cannot drift apart.
+const escape = (text) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+const feed = JSON.parse(readFileSync(join(dir, 'campaigns.json'), 'utf8'));
+const names = feed.campaigns
+  .slice()
+  .sort((a, b) => (b.priority ?? 0) - (a.priority ?? 0))
+  .map((c) => `<li>${escape(c.title.zh)}</li>`)
+  .join('');
+const placeholder = /<ul class="xj-static-list">[\s\S]*?<\/ul>/;
+if (!placeholder.test(html)) throw new Error('post-build: static campaign list not found in index.html');
+html = html.replace(placeholder, `<ul class="xj-static-list">${names}</ul>`);
+
 // The service worker: hashed assets cache-first; the page, config and feed network-first so
 // a deployer's edits reach residents at once, with the cached copy when offline.
 const assets = [...new Set([...html.matchAll(/(?:src|href)="\.\/([^"]+)"/g)].map((m) => m[1])
