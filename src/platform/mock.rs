@@ -40,10 +40,6 @@ async fn save_state(state: &MockState) {
     }
 }
 
-pub async fn clear_state() {
-    let _ = KV.delete(STATE_KEY).await;
-}
-
 pub struct MockTransport;
 
 impl MockTransport {
