@@ -92,6 +92,33 @@ impl OutboxEntry {
     }
 }
 
+/// How the first attempt at a just-queued report went, as far as the resident's
+/// "sending…" wait is concerned.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FirstAnswer {
+    Delivered,
+    /// Refused by the very first answer: the form, still filled in, is the place to fix it.
+    Refused(String),
+    /// A temporary failure, or a refusal on a later retry (then "my reports" offers the
+    /// edit): either way the report stays in the outbox.
+    Waiting,
+}
+
+/// `None` while the first attempt has not answered yet. Only the first answer counts, so a
+/// quick retry that is refused never pulls a report out of the outbox behind the
+/// resident's back.
+pub fn first_answer(delivered: bool, waiting: Option<&WaitingItem>) -> Option<FirstAnswer> {
+    if delivered {
+        return Some(FirstAnswer::Delivered);
+    }
+    let item = waiting?;
+    match (&item.refused, item.attempts) {
+        (_, 0) => None,
+        (Some(message), 1) => Some(FirstAnswer::Refused(message.clone())),
+        _ => Some(FirstAnswer::Waiting),
+    }
+}
+
 /// What came back from one HTTP exchange, before interpretation.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Answer {
@@ -587,6 +614,27 @@ mod tests {
         assert!(attempts
             .iter()
             .all(|(key, body)| key == "k1" && body == r#"{"id":"k1"}"#));
+    }
+
+    #[test]
+    fn only_the_first_answer_decides_the_sending_screen() {
+        let mut item = entry("a", 0.0).summary();
+        assert_eq!(first_answer(false, Some(&item)), None, "not answered yet");
+        assert_eq!(first_answer(false, None), None, "not stored yet");
+        assert_eq!(first_answer(true, None), Some(FirstAnswer::Delivered));
+        item.attempts = 1;
+        assert_eq!(first_answer(false, Some(&item)), Some(FirstAnswer::Waiting));
+        item.refused = Some("请补充楼层".into());
+        assert_eq!(
+            first_answer(false, Some(&item)),
+            Some(FirstAnswer::Refused("请补充楼层".into()))
+        );
+        item.attempts = 2;
+        assert_eq!(
+            first_answer(false, Some(&item)),
+            Some(FirstAnswer::Waiting),
+            "refused on a retry: it stays for \"my reports\""
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ use super::sender;
 use super::state::{use_app, AppState, PhotoSlot, Screen};
 use crate::core::i18n::{fill, Msg};
 use crate::core::ids::uuid_v4;
+use crate::core::outbox::FirstAnswer;
 use crate::core::report::{
     build_payload, char_count, validate, Category, Draft, Envelope, Field, FieldError, Photo,
     DESCRIPTION_MAX, MAX_PHOTOS,
@@ -227,15 +228,15 @@ pub fn ReportForm() -> impl IntoView {
                     } else {
                         app.storage_ok.set(false);
                         match sender::send_direct(app, &payload).await {
-                            Ok(_) => sender::FirstAttempt::Received,
+                            Ok(_) => FirstAnswer::Delivered,
                             Err(message) => {
                                 failure.set(Some(payload.as_text(app.lang.get_untracked())));
-                                sender::FirstAttempt::Refused(message)
+                                FirstAnswer::Refused(message)
                             }
                         }
                     };
                     match outcome {
-                        sender::FirstAttempt::Refused(message) => {
+                        FirstAnswer::Refused(message) => {
                             // Still on the form, everything as typed: show why and let them fix it.
                             server_error.set(Some(message));
                             focus("xj-server-error");

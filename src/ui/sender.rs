@@ -8,7 +8,8 @@ use crate::core::my_reports::{
     self, apply_status, feedback_body, parse_records, parse_status, TicketRecord,
 };
 use crate::core::outbox::{
-    self, classify, load, save, Answer, OutboxEntry, OutboxStore, Outcome, StoreError, Transport,
+    self, classify, load, save, Answer, FirstAnswer, OutboxEntry, OutboxStore, Outcome, StoreError,
+    Transport,
 };
 use crate::core::report::ReportPayload;
 use crate::platform::clock::{jitter, now_ms, Timer};
@@ -78,37 +79,28 @@ pub async fn queue(app: AppState, payload: &ReportPayload) -> Result<(), StoreEr
     Ok(())
 }
 
-/// How the attempt made while the resident is still looking went.
-pub enum FirstAttempt {
-    Received,
-    /// Refused by the server: the report has been taken out of the outbox again so the
-    /// resident can correct the form, which still holds everything.
-    Refused(String),
-    /// Not answered yet (or a temporary failure): it waits in the outbox.
-    Waiting,
-}
-
-/// Waits briefly for the first attempt at a just-queued report.
-pub async fn first_attempt(app: AppState, id: &str) -> FirstAttempt {
+/// Waits briefly for the answer to the first attempt at a just-queued report. A refusal
+/// takes the report out of the outbox again: the form, still filled in, is where it is fixed.
+pub async fn first_attempt(app: AppState, id: &str) -> FirstAnswer {
     const PATIENCE_MS: f64 = 3_000.0;
     let started = now_ms();
     while now_ms() - started < PATIENCE_MS {
         crate::platform::clock::sleep(100).await;
-        if app.mine.with_untracked(|m| m.iter().any(|r| r.id == id)) {
-            return FirstAttempt::Received;
-        }
-        let refused = app.waiting.with_untracked(|w| {
-            w.iter()
-                .find(|e| e.id == id)
-                .and_then(|e| e.refused.clone())
-        });
-        if let Some(message) = refused {
-            let _ = IdbOutbox.remove(id).await;
-            refresh_waiting(app).await;
-            return FirstAttempt::Refused(message);
+        let delivered = app.mine.with_untracked(|m| m.iter().any(|r| r.id == id));
+        let answer = app
+            .waiting
+            .with_untracked(|w| outbox::first_answer(delivered, w.iter().find(|e| e.id == id)));
+        match answer {
+            None => continue,
+            Some(FirstAnswer::Refused(message)) => {
+                let _ = IdbOutbox.remove(id).await;
+                refresh_waiting(app).await;
+                return FirstAnswer::Refused(message);
+            }
+            Some(answer) => return answer,
         }
     }
-    FirstAttempt::Waiting
+    FirstAnswer::Waiting
 }
 
 /// Without storage, one direct attempt; the caller shows the outcome.

@@ -69,8 +69,13 @@ test('a 422 on a retry: the message is shown, the report is kept, edited and res
   receiver.fail(422, 1, { message: '请补充具体楼层后再提交' });
   await open(page, serve, receiver);
   await submit(page);
+  await expect(page.getByRole('heading', { name: '已保存在本机，尚未发送' })).toBeVisible();
+  // "Send now" right away: the refusal then lands while the form would still be waiting for
+  // its first answer, and must stay in the outbox rather than vanish back into the form.
   await page.getByRole('navigation').getByRole('button', { name: /我的报告/ }).click();
-  await expect(page.getByText('未被受理：请补充具体楼层后再提交')).toBeVisible({ timeout: 30_000 });
+  await page.getByRole('button', { name: '立即发送' }).click();
+  await expect(page.getByText('未被受理：请补充具体楼层后再提交')).toBeVisible();
+  expect(receiver.state.attempts).toHaveLength(2);
   await page.reload();
   await ready(page);
   await page.getByRole('navigation').getByRole('button', { name: /我的报告/ }).click();
