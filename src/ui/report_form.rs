@@ -221,9 +221,9 @@ pub fn ReportForm() -> impl IntoView {
                 saving.set(true);
                 spawn_local(async move {
                     let remember = app.remember_contact.get_untracked();
-                    let outcome = if app.storage_ok.get_untracked()
-                        && sender::queue(app, &payload).await.is_ok()
-                    {
+                    let queued = app.storage_ok.get_untracked()
+                        && sender::queue(app, &payload).await.is_ok();
+                    let outcome = if queued {
                         sender::first_attempt(app, &payload.id).await
                     } else {
                         app.storage_ok.set(false);
@@ -235,9 +235,17 @@ pub fn ReportForm() -> impl IntoView {
                             }
                         }
                     };
+                    // The resident may have gone to another tab meanwhile; then a queued
+                    // report stays in the outbox ("my reports" offers any correction) and
+                    // the screen is left where they put it. One sent directly (no
+                    // storage) exists only in the form, so a refusal always returns there.
+                    let still_here = app.screen.get_untracked() == Screen::Report;
                     match outcome {
-                        FirstAnswer::Refused(message) => {
-                            // Still on the form, everything as typed: show why and let them fix it.
+                        FirstAnswer::Refused(message) if still_here || !queued => {
+                            if queued {
+                                sender::take_back(app, &payload.id).await;
+                            }
+                            // Everything still as typed: show why and let them fix it.
                             server_error.set(Some(message));
                             focus("xj-server-error");
                         }
@@ -247,7 +255,9 @@ pub fn ReportForm() -> impl IntoView {
                             errors.set(Vec::new());
                             server_error.set(None);
                             reset_form(app);
-                            app.screen.set(Screen::Sent(payload.id.clone()));
+                            if still_here {
+                                app.screen.set(Screen::Sent(payload.id.clone()));
+                            }
                         }
                     }
                     saving.set(false);

@@ -79,8 +79,7 @@ pub async fn queue(app: AppState, payload: &ReportPayload) -> Result<(), StoreEr
     Ok(())
 }
 
-/// Waits briefly for the answer to the first attempt at a just-queued report. A refusal
-/// takes the report out of the outbox again: the form, still filled in, is where it is fixed.
+/// Waits briefly for the answer to the first attempt at a just-queued report.
 pub async fn first_attempt(app: AppState, id: &str) -> FirstAnswer {
     const PATIENCE_MS: f64 = 3_000.0;
     let started = now_ms();
@@ -90,17 +89,18 @@ pub async fn first_attempt(app: AppState, id: &str) -> FirstAnswer {
         let answer = app
             .waiting
             .with_untracked(|w| outbox::first_answer(delivered, w.iter().find(|e| e.id == id)));
-        match answer {
-            None => continue,
-            Some(FirstAnswer::Refused(message)) => {
-                let _ = IdbOutbox.remove(id).await;
-                refresh_waiting(app).await;
-                return FirstAnswer::Refused(message);
-            }
-            Some(answer) => return answer,
+        if let Some(answer) = answer {
+            return answer;
         }
     }
     FirstAnswer::Waiting
+}
+
+/// Takes a refused report out of the outbox again, because the form that still holds it
+/// is where the resident will correct it.
+pub async fn take_back(app: AppState, id: &str) {
+    let _ = IdbOutbox.remove(id).await;
+    refresh_waiting(app).await;
 }
 
 /// Without storage, one direct attempt; the caller shows the outcome.
