@@ -44,6 +44,33 @@ const PROBE = () => {
   addEventListener('TrunkApplicationStarted', (e) => { window.__wasmMemory = e.detail.wasm.memory; });
 };
 
+// The photo worker's busy time, as the page sees it: from each request to its answer.
+// Chromium throttles only pages ("Operation is only supported for pages, not workers"), so
+// the throttled figure for photos comes from the run without a worker, where the very same
+// steps run on the page.
+const WORKER_PROBE = () => {
+  window.__workerBusy = [];
+  const Native = window.Worker;
+  window.Worker = class extends Native {
+    constructor(...args) {
+      super(...args);
+      const asked = new Map();
+      const post = this.postMessage.bind(this);
+      this.postMessage = (message, transfer) => { asked.set(message[0], performance.now()); post(message, transfer); };
+      this.addEventListener('message', (e) => {
+        if (asked.has(e.data[0])) { window.__workerBusy.push([asked.get(e.data[0]), performance.now()]); asked.delete(e.data[0]); }
+      });
+    }
+  };
+};
+// Older WebViews: no OffscreenCanvas, so every photo step runs on the (throttled) main thread.
+const NO_WORKER = () => { delete window.OffscreenCanvas; };
+const unionMs = (intervals) => {
+  let total = 0, end = -Infinity;
+  for (const [a, b] of [...intervals].sort((x, y) => x[0] - y[0])) { if (b > end) { total += b - Math.max(a, end); end = b; } }
+  return total;
+};
+
 async function throttled(context, page) {
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
@@ -112,10 +139,11 @@ async function baselineMemory(browser, url) {
   return measureMemory(cdp, page, context);
 }
 
-async function photoQueue(browser, url, photos) {
+async function photoQueue(browser, url, photos, { worker }) {
   const context = await browser.newContext({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true, serviceWorkers: 'block' });
   const page = await context.newPage();
   await page.addInitScript(PROBE);
+  await page.addInitScript(worker ? WORKER_PROBE : NO_WORKER);
   await page.goto(url);
   await page.waitForFunction(() => window.__bench.interactive !== null);
   await page.getByRole('navigation').getByRole('button', { name: '我要报告' }).click();
@@ -123,15 +151,31 @@ async function photoQueue(browser, url, photos) {
   await page.getByLabel('居民区', { exact: true }).selectOption({ index: 1 });
   await page.getByLabel('楼号 / 单元').fill('2号楼');
   await page.getByLabel('情况描述').fill('楼道里停着三辆电动车');
+  // The photos become File objects in the page before the clock starts, and reach each
+  // input the way a file picker delivers them (files + change). Playwright's setInputFiles
+  // would instead rebuild 3 MB files from base64 inside the throttled page, about a second
+  // per photo that no resident's phone spends.
+  const handles = [];
+  for (let i = 0; i < 3; i++) {
+    handles.push(await page.evaluateHandle((b64) => new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], 'photo.jpg', { type: 'image/jpeg' }), photos[i].toString('base64')));
+  }
   await throttled(context, page);
   const t0 = await page.evaluate(() => { window.__bench.longTasks = []; return performance.now(); });
   for (let i = 0; i < 3; i++) {
-    await page.getByLabel(`添加照片 ${i + 1}`).setInputFiles({ name: `p${i}.jpg`, mimeType: 'image/jpeg', buffer: photos[i] });
+    const input = page.getByLabel(`添加照片 ${i + 1}`);
+    await input.evaluate((el, file) => {
+      const picked = new DataTransfer();
+      picked.items.add(file);
+      el.files = picked.files;
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+    }, handles[i]);
   }
   for (let i = 0; i < 3; i++) await page.getByRole('img', { name: `照片 ${i + 1}` }).waitFor({ timeout: 60_000 });
   await page.getByRole('button', { name: '提交报告' }).click();
   await page.locator('.xj-count-badge').waitFor({ timeout: 60_000 });
-  const m = await page.evaluate((t) => ({ queued: performance.now() - t, longest: Math.max(0, ...window.__bench.longTasks.map(([, d]) => d)) }), t0);
+  const m = await page.evaluate((t) => ({ queued: performance.now() - t, longest: Math.max(0, ...window.__bench.longTasks.map(([, d]) => d)), workerBusy: window.__workerBusy || [] }), t0);
+  m.workerMs = unionMs(m.workerBusy);
+  if (worker && m.workerMs === 0) throw new Error('bench: the photo worker was not used');
   await context.close();
   return m;
 }
@@ -168,11 +212,12 @@ const baseBytes = Number(execFileSync('brotli', ['-c', '-q', '11', 'target/bench
 const appBytes = Number(sizes.match(/TOTAL first load\s+[\d,]+\s+[\d,]+\s+([\d,]+)/)[1].replaceAll(',', ''));
 
 const photos = await twelveMegapixelJpegs(browser);
-const rows = { app: [], base: [], photo: [] };
+const rows = { app: [], base: [], photo: [], photoMain: [] };
 for (let run = 0; run < RUNS; run++) {
   rows.app.push(await startup(browser, app.url));
   rows.base.push(await startup(browser, base.url));
-  rows.photo.push(await photoQueue(browser, appHanging.url, photos));
+  rows.photo.push(await photoQueue(browser, appHanging.url, photos, { worker: true }));
+  rows.photoMain.push(await photoQueue(browser, appHanging.url, photos, { worker: false }));
   process.stderr.write(`run ${run + 1}/${RUNS} done\n`);
 }
 const memApp = await memoryAfterReports(browser, appReceiving.url, receiver, 20);
@@ -194,7 +239,9 @@ line('first contentful paint', med(rows.app, 'fcp'), med(rows.base, 'fcp'), 'ms'
 line('campaigns interactive', med(rows.app, 'interactive'), med(rows.base, 'interactive'), 'ms', '≤ 2000 ms');
 line('longest start-up task', med(rows.app, 'longest'), med(rows.base, 'longest'), 'ms', '≤ 50 ms (0 = none over 50 ms)');
 line('cumulative layout shift', med(rows.app, 'cls'), med(rows.base, 'cls'), '', '≤ 0.02');
-line('queue a report with 3 × 12 MP photos', med(rows.photo, 'queued'), null, 'ms', '≤ 1500 ms');
-line('longest task while preparing photos', med(rows.photo, 'longest'), null, 'ms', 'responsive');
+line('queue a report with 3 × 12 MP photos', med(rows.photoMain, 'queued'), null, 'ms', '≤ 1500 ms (every step on the page, all at 4×)');
+line('  longest task meanwhile', med(rows.photoMain, 'longest'), null, 'ms', 'responsive');
+line('  the same with the photo worker', med(rows.photo, 'queued'), null, 'ms', `worker steps unthrottled (${Math.round(med(rows.photo, 'workerMs'))} ms busy)`);
+line('  longest task meanwhile', med(rows.photo, 'longest'), null, 'ms', 'responsive');
 line('JS heap + wasm memory after 20 reports', memApp.total, memBase.total, 'bytes', '< 16 MB');
 console.log(`  (JS heap ${Math.round(memApp.heap).toLocaleString('en')} + wasm ${memApp.wasm.toLocaleString('en')} bytes)`);

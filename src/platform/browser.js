@@ -82,9 +82,55 @@ export function withLock(name, work) {
   return work().then(() => true);
 }
 
-// Decodes an image file off the main thread where the browser can, honouring EXIF
-// orientation. Resolves to an ImageBitmap (or an <img> in older WebViews).
+// The photo pipeline: decode (honouring EXIF orientation), scale, encode as JPEG. Where the
+// browser can, every step runs in public/photo-worker.js and the page stays responsive;
+// otherwise (older WebViews, a worker that cannot load) the same steps run here. Handles
+// from the worker are {worker: id, …}; the Rust side treats both kinds as opaque.
+let photoWorker;
+let nextJob = 0;
+const jobs = new Map();
+
+function workerFor() {
+  if (photoWorker !== undefined) return photoWorker;
+  photoWorker = null;
+  if (typeof Worker === 'undefined' || typeof OffscreenCanvas === 'undefined') return null;
+  try {
+    const worker = new Worker(new URL('photo-worker.js', document.baseURI));
+    worker.onmessage = (event) => {
+      const [job, ok, value] = event.data;
+      const waiting = jobs.get(job);
+      jobs.delete(job);
+      if (waiting) (ok ? waiting.resolve : waiting.reject)(value);
+    };
+    worker.onerror = () => {
+      // Could not load or crashed: finish on the main thread from now on.
+      photoWorker = null;
+      for (const waiting of jobs.values()) waiting.reject(new Error('photo worker failed'));
+      jobs.clear();
+    };
+    photoWorker = worker;
+  } catch (_) { photoWorker = null; }
+  return photoWorker;
+}
+
+function ask(worker, step, args) {
+  return new Promise((resolve, reject) => {
+    jobs.set(++nextJob, { resolve, reject });
+    worker.postMessage([nextJob, step, args]);
+  });
+}
+
 export function decodeImage(file) {
+  const worker = workerFor();
+  if (worker) {
+    return ask(worker, 'decode', [file])
+      .then(([id, width, height]) => ({ worker: id, width, height }))
+      .catch(() => decodeHere(file)); // the worker failed to load, or met a format only <img> reads
+  }
+  return decodeHere(file);
+}
+
+function decodeHere(file) {
   if (window.createImageBitmap) {
     return createImageBitmap(file, { imageOrientation: 'from-image' }).catch(() => decodeWithImg(file));
   }
@@ -102,10 +148,11 @@ export function imageSize(image) {
   return [image.naturalWidth || image.width || 0, image.naturalHeight || image.height || 0];
 }
 
-// Draws the image at width×height; pixels only, so no metadata survives. Where the browser
-// can, the scaling itself happens off the main thread (createImageBitmap with resize), so a
-// 12-megapixel photo does not freeze the page.
+// Draws the image at width×height; pixels only, so no metadata survives.
 export function drawScaled(image, width, height) {
+  if (image.worker) {
+    return ask(photoWorker, 'draw', [image.worker, width, height]).then((id) => ({ worker: id }));
+  }
   const canvasFor = (source) => {
     const canvas = document.createElement('canvas');
     canvas.width = width;
@@ -125,12 +172,15 @@ export function drawScaled(image, width, height) {
 }
 
 export function releaseImage(image, canvas) {
+  const inWorker = [image, canvas].filter((h) => h && h.worker).map((h) => h.worker);
+  if (inWorker.length && photoWorker) ask(photoWorker, 'release', [inWorker]);
   if (image && image.close) image.close();
-  if (canvas) { canvas.width = 0; canvas.height = 0; }
+  if (canvas && !canvas.worker) { canvas.width = 0; canvas.height = 0; }
 }
 
 // JPEG as base64 without the data: prefix; toBlob encodes off the main thread.
 export function jpegBase64(canvas, quality) {
+  if (canvas.worker) return ask(photoWorker, 'encode', [canvas.worker, quality]);
   return new Promise((resolve, reject) => {
     canvas.toBlob((blob) => {
       if (!blob) { reject(new Error('encode failed')); return; }

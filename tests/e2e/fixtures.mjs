@@ -81,7 +81,9 @@ export async function fillReport(page, { description = '3 楼楼道停着一辆�
 }
 
 /** A JPEG drawn by the browser, w×h, with an EXIF block carrying a GPS position inserted. */
-export async function jpegWithGps(page, width = 640, height = 480) {
+// A JPEG carrying EXIF with a GPS position and an orientation tag (1 = as stored; 6 = the
+// phone was held upright, so the picture must be turned a quarter to the right).
+export async function jpegWithGps(page, width = 640, height = 480, orientation = 1) {
   const base64 = await page.evaluate(([w, h]) => {
     const canvas = document.createElement('canvas');
     canvas.width = w; canvas.height = h;
@@ -93,21 +95,22 @@ export async function jpegWithGps(page, width = 640, height = 480) {
     return canvas.toDataURL('image/jpeg', 0.95).split(',')[1];
   }, [width, height]);
   const jpeg = Buffer.from(base64, 'base64');
-  return Buffer.concat([jpeg.subarray(0, 2), exifWithGps(), jpeg.subarray(2)]);
+  return Buffer.concat([jpeg.subarray(0, 2), exifWithGps(orientation), jpeg.subarray(2)]);
 }
 
-function exifWithGps() {
-  // Big-endian TIFF: IFD0 with one GPSInfo pointer; GPS IFD with latitude ref and value.
-  const tiff = Buffer.alloc(80);
+function exifWithGps(orientation) {
+  // Big-endian TIFF: IFD0 with the orientation and a GPSInfo pointer; GPS IFD with latitude ref and value.
+  const tiff = Buffer.alloc(92);
   tiff.write('MM', 0, 'ascii'); tiff.writeUInt16BE(42, 2); tiff.writeUInt32BE(8, 4);
-  tiff.writeUInt16BE(1, 8); // IFD0: 1 entry
-  tiff.writeUInt16BE(0x8825, 10); tiff.writeUInt16BE(4, 12); tiff.writeUInt32BE(1, 14); tiff.writeUInt32BE(26, 18);
-  tiff.writeUInt32BE(0, 22);
-  tiff.writeUInt16BE(2, 26); // GPS IFD: 2 entries
-  tiff.writeUInt16BE(1, 28); tiff.writeUInt16BE(2, 30); tiff.writeUInt32BE(2, 32); tiff.write('N\0', 36, 'ascii');
-  tiff.writeUInt16BE(2, 40); tiff.writeUInt16BE(5, 42); tiff.writeUInt32BE(3, 44); tiff.writeUInt32BE(56, 48);
-  tiff.writeUInt32BE(0, 52);
-  [[31, 1], [13, 1], [4821, 100]].forEach(([n, d], i) => { tiff.writeUInt32BE(n, 56 + i * 8); tiff.writeUInt32BE(d, 60 + i * 8); });
+  tiff.writeUInt16BE(2, 8); // IFD0: 2 entries, in tag order
+  tiff.writeUInt16BE(0x0112, 10); tiff.writeUInt16BE(3, 12); tiff.writeUInt32BE(1, 14); tiff.writeUInt16BE(orientation, 18);
+  tiff.writeUInt16BE(0x8825, 22); tiff.writeUInt16BE(4, 24); tiff.writeUInt32BE(1, 26); tiff.writeUInt32BE(38, 30);
+  tiff.writeUInt32BE(0, 34);
+  tiff.writeUInt16BE(2, 38); // GPS IFD: 2 entries
+  tiff.writeUInt16BE(1, 40); tiff.writeUInt16BE(2, 42); tiff.writeUInt32BE(2, 44); tiff.write('N\0', 48, 'ascii');
+  tiff.writeUInt16BE(2, 52); tiff.writeUInt16BE(5, 54); tiff.writeUInt32BE(3, 56); tiff.writeUInt32BE(68, 60);
+  tiff.writeUInt32BE(0, 64);
+  [[31, 1], [13, 1], [4821, 100]].forEach(([n, d], i) => { tiff.writeUInt32BE(n, 68 + i * 8); tiff.writeUInt32BE(d, 72 + i * 8); });
   const body = Buffer.concat([Buffer.from('Exif\0\0', 'binary'), tiff]);
   const header = Buffer.from([0xff, 0xe1, 0, 0]);
   header.writeUInt16BE(body.length + 2, 2);

@@ -149,3 +149,33 @@ test('a photo that cannot be decoded gets a message on its slot; the others stay
   await expect(page.getByText('这张照片无法读取')).toBeVisible();
   await expect(page.getByRole('img', { name: '照片 1' })).toBeVisible();
 });
+
+// Photos are prepared in a worker where the browser can; older WebViews (no OffscreenCanvas)
+// do the same steps on the page. Both must give the resident the same result.
+for (const [where, olderWebView] of [['in the photo worker', false], ['on the page, as in WebViews without OffscreenCanvas', true]]) {
+  test(`a 12-megapixel photo taken upright is prepared ${where}: turned, 1600 px, ≤ 400 KB, no EXIF`, async ({ page, serve, receiver }) => {
+    if (olderWebView) await page.addInitScript(() => { delete window.OffscreenCanvas; });
+    const workerRequests = [];
+    page.on('request', (r) => { if (r.url().endsWith('/photo-worker.js')) workerRequests.push(r.url()); });
+    await page.goto(await serve({ config: { endpoint: receiver.endpoint } }));
+    await ready(page);
+    // Stored 4000×3000 with orientation 6: the resident sees (and sends) it 3000×4000.
+    const photo = await jpegWithGps(page, 4000, 3000, 6);
+    await page.getByRole('button', { name: '我要报告' }).click();
+    await fillReport(page);
+    await page.getByLabel('添加照片 1').setInputFiles({ name: 'IMG_0001.jpg', mimeType: 'image/jpeg', buffer: photo });
+    const preview = page.getByRole('img', { name: '照片 1' });
+    await expect(preview).toBeVisible({ timeout: 20_000 });
+    const shown = await preview.evaluate((img) => [img.naturalWidth, img.naturalHeight]);
+    expect(shown).toEqual([1200, 1600]);
+    await page.getByRole('button', { name: '提交报告' }).click();
+    await expect(page.getByRole('heading', { name: '已受理' })).toBeVisible();
+    const [sentPhoto] = receiver.reports()[0].body.photos;
+    expect(sentPhoto).toMatchObject({ mime: 'image/jpeg', width: 1200, height: 1600 });
+    const bytes = Buffer.from(sentPhoto.data, 'base64');
+    expect(bytes.length).toBeLessThanOrEqual(400 * 1024);
+    expect(jpegSegments(bytes)).not.toContain(0xe1);
+    expect(bytes.includes(Buffer.from('Exif'))).toBe(false);
+    expect(workerRequests.length > 0).toBe(!olderWebView);
+  });
+}
