@@ -77,6 +77,9 @@ pub async fn fetch_config(overrides: &[(String, String)]) -> ConfigState {
 /// Everything that needs the DOM root or storage, once mounted.
 async fn start_services(app: AppState, config: Arc<Config>, root: web_sys::HtmlElement) {
     apply_theme(&root, &config);
+    // Let the browser paint the campaigns first: storage, the outbox and the feed wait for
+    // the next task, so start-up is not one long task on a slow phone.
+    crate::platform::clock::sleep(0).await;
     embed::report_height(&root, config.parent_origins.clone());
     #[cfg(feature = "crash-test")]
     if window()
