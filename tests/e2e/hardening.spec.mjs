@@ -1,5 +1,6 @@
 // Strict CSP, the crash screen, clearing the phone's data, and storage that does not work.
 import { test, expect, ready, fillReport, jpegWithGps } from './fixtures.mjs';
+import { securityHeaders } from '../../scripts/serve.mjs';
 
 const nav = (page, name) => page.getByRole('navigation').getByRole('button', { name });
 
@@ -24,6 +25,25 @@ test('works under the strict Content-Security-Policy with no violation', async (
   await page.getByRole('button', { name: '长辈模式' }).click();
   expect(await page.evaluate(() => window.__violations)).toEqual([]);
   expect(receiver.reports()).toHaveLength(1);
+});
+
+test('a deployer policy that forbids workers still gets photos prepared, on the page', async ({ page, serve, receiver }) => {
+  await page.addInitScript(() => {
+    window.__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective));
+  });
+  const strict = securityHeaders({ endpointOrigin: new URL(receiver.endpoint).origin });
+  strict['Content-Security-Policy'] += "; worker-src 'none'";
+  await page.goto(await serve({ config: { endpoint: receiver.endpoint }, headers: strict }));
+  await ready(page);
+  await nav(page, '我要报告').click();
+  await fillReport(page);
+  await page.getByLabel('添加照片 1').setInputFiles({ name: 'p.jpg', mimeType: 'image/jpeg', buffer: await jpegWithGps(page, 2000, 1500) });
+  await expect(page.getByRole('img', { name: '照片 1' })).toBeVisible();
+  await page.getByRole('button', { name: '提交报告' }).click();
+  await expect(page.getByRole('heading', { name: '已受理' })).toBeVisible();
+  expect(receiver.reports()[0].body.photos[0]).toMatchObject({ width: 1600, height: 1200 });
+  expect(await page.evaluate(() => window.__violations)).toContain('worker-src');
 });
 
 test('a crash shows a plain message with the phone numbers, and waiting reports survive', async ({ page, serve, receiver }) => {
