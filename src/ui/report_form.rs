@@ -500,10 +500,12 @@ fn PhotoSlotView(index: usize, left_over: RwSignal<Option<usize>>) -> impl IntoV
     let app = use_app();
     let number = (index + 1).to_string();
     let input_id = format!("xj-photo-{index}");
-    let slot = move || {
+    // A memo, so a photo arriving in another slot does not rebuild this one's preview
+    // (and make the browser decode its half-megabyte image again).
+    let slot = Memo::new(move |_| {
         app.photos
             .with(|s| s.get(index).cloned().unwrap_or(PhotoSlot::Empty))
-    };
+    });
     let on_file = move |ev: leptos::ev::Event| {
         let Some(input) = ev
             .target()
@@ -525,7 +527,7 @@ fn PhotoSlotView(index: usize, left_over: RwSignal<Option<usize>>) -> impl IntoV
     let label_for = input_id.clone();
     view! {
         <li class="xj-photo">
-            {move || match slot() {
+            {move || match slot.get() {
                 PhotoSlot::Ready(Photo { data, width, height, .. }) => view! {
                     <img class="xj-thumb" src=format!("data:image/jpeg;base64,{data}") width=width height=height alt=label(Msg::PhotoSlot)/>
                     <button type="button" class="xj-button" on:click=move |_| { set_slot(app, index, PhotoSlot::Empty); left_over.set(None); }>
