@@ -22,18 +22,6 @@ pub fn fit(width: u32, height: u32, max_edge: u32) -> (u32, u32) {
     (scaled(width), scaled(height))
 }
 
-/// Where photos picked together from the slot `start` go: that slot first, then the free
-/// slots after it, then those before it. At most one photo per free slot; the caller tells
-/// the resident about any left over.
-pub fn slots_for(free: &[bool], start: usize, picked: usize) -> Vec<usize> {
-    let n = free.len();
-    (0..n)
-        .map(|offset| (start + offset) % n.max(1))
-        .filter(|&i| free.get(i).copied().unwrap_or(false))
-        .take(picked)
-        .collect()
-}
-
 /// The number of bytes that `base64` text decodes to.
 pub fn decoded_len(base64: &str) -> usize {
     let padding = base64.bytes().rev().take_while(|b| *b == b'=').count();
@@ -54,36 +42,7 @@ mod tests {
         assert_eq!(decoded_len("QUI="), 2);
     }
 
-    #[test]
-    fn photos_picked_together_fill_the_free_slots_from_the_tapped_one() {
-        assert_eq!(slots_for(&[true, true, true], 0, 3), vec![0, 1, 2]);
-        assert_eq!(slots_for(&[true, true, true], 0, 5), vec![0, 1, 2]);
-        assert_eq!(slots_for(&[false, true, true], 1, 1), vec![1]);
-        assert_eq!(slots_for(&[true, false, true], 2, 2), vec![2, 0]);
-        assert_eq!(slots_for(&[false, false, false], 0, 2), Vec::<usize>::new());
-        assert_eq!(slots_for(&[], 0, 2), Vec::<usize>::new());
-    }
-
     proptest! {
-        #[test]
-        fn each_picked_photo_gets_its_own_free_slot(
-            free in proptest::collection::vec(any::<bool>(), 0..6),
-            start in 0usize..6,
-            picked in 0usize..8,
-        ) {
-            let slots = slots_for(&free, start, picked);
-            let free_count = free.iter().filter(|f| **f).count();
-            prop_assert_eq!(slots.len(), picked.min(free_count));
-            prop_assert!(slots.iter().all(|&i| free[i]));
-            let mut unique = slots.clone();
-            unique.sort_unstable();
-            unique.dedup();
-            prop_assert_eq!(unique.len(), slots.len());
-            if start < free.len() && free[start] && picked > 0 {
-                prop_assert_eq!(slots[0], start);
-            }
-        }
-
         #[test]
         fn never_larger_than_the_edge_nor_the_original(w in 0u32..20_000, h in 0u32..20_000) {
             let (tw, th) = fit(w, h, MAX_EDGE);

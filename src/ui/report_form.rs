@@ -7,7 +7,6 @@ use super::state::{use_app, AppState, PhotoSlot, Screen};
 use crate::core::i18n::{fill, Msg};
 use crate::core::ids::uuid_v4;
 use crate::core::outbox::FirstAnswer;
-use crate::core::photo::slots_for;
 use crate::core::report::{
     build_payload, char_count, validate, Category, Draft, Envelope, Field, FieldError, Photo,
     DESCRIPTION_MAX, MAX_PHOTOS,
@@ -438,52 +437,16 @@ fn PhotoSlots() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
-    // How many photos went in when more were picked than there were free slots.
-    let left_over = RwSignal::new(None::<usize>);
-    let left_over_note = move || {
-        left_over.get().map(|added| {
-            view! { <p class="xj-hint" role="status">{fill(app.t(Msg::PhotosLeftOver), &[("n", &added.to_string())])}</p> }
-        })
-    };
     view! {
         <fieldset class="xj-field xj-photos">
             <legend>{app.tr(Msg::FieldPhotos)}</legend>
             <p class="xj-hint">{app.tr(Msg::PhotoNote)}</p>
             <ul class="xj-photo-list" role="list">
                 <For each=visible key=|i| *i let:index>
-                    <PhotoSlotView index=index left_over=left_over/>
+                    <PhotoSlotView index=index/>
                 </For>
             </ul>
-            {left_over_note}
         </fieldset>
-    }
-}
-
-/// Re-encodes photos picked together at slot `start`, each into its own free slot.
-fn add_photos(
-    app: AppState,
-    start: usize,
-    files: Vec<web_sys::File>,
-    left_over: RwSignal<Option<usize>>,
-) {
-    let free: Vec<bool> = app.photos.with_untracked(|slots| {
-        slots
-            .iter()
-            .map(|s| matches!(s, PhotoSlot::Empty | PhotoSlot::Failed))
-            .collect()
-    });
-    let targets = slots_for(&free, start, files.len());
-    left_over.set((targets.len() < files.len()).then_some(targets.len()));
-    for (index, file) in targets.into_iter().zip(files) {
-        set_slot(app, index, PhotoSlot::Working);
-        spawn_local(async move {
-            let result = photo::reencode(&file).await;
-            set_slot(
-                app,
-                index,
-                result.map(PhotoSlot::Ready).unwrap_or(PhotoSlot::Failed),
-            );
-        });
     }
 }
 
@@ -496,7 +459,7 @@ fn set_slot(app: AppState, index: usize, slot: PhotoSlot) {
 }
 
 #[component]
-fn PhotoSlotView(index: usize, left_over: RwSignal<Option<usize>>) -> impl IntoView {
+fn PhotoSlotView(index: usize) -> impl IntoView {
     let app = use_app();
     let number = (index + 1).to_string();
     let input_id = format!("xj-photo-{index}");
@@ -513,14 +476,19 @@ fn PhotoSlotView(index: usize, left_over: RwSignal<Option<usize>>) -> impl IntoV
         else {
             return;
         };
-        let files: Vec<web_sys::File> = input
-            .files()
-            .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
-            .unwrap_or_default();
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
         input.set_value("");
-        if !files.is_empty() {
-            add_photos(app, index, files, left_over);
-        }
+        set_slot(app, index, PhotoSlot::Working);
+        spawn_local(async move {
+            let result = photo::reencode(&file).await;
+            set_slot(
+                app,
+                index,
+                result.map(PhotoSlot::Ready).unwrap_or(PhotoSlot::Failed),
+            );
+        });
     };
     let n = number.clone();
     let label = move |msg: Msg| fill(app.t(msg), &[("n", &n)]);
@@ -530,7 +498,7 @@ fn PhotoSlotView(index: usize, left_over: RwSignal<Option<usize>>) -> impl IntoV
             {move || match slot.get() {
                 PhotoSlot::Ready(Photo { data, width, height, .. }) => view! {
                     <img class="xj-thumb" src=format!("data:image/jpeg;base64,{data}") width=width height=height alt=label(Msg::PhotoSlot)/>
-                    <button type="button" class="xj-button" on:click=move |_| { set_slot(app, index, PhotoSlot::Empty); left_over.set(None); }>
+                    <button type="button" class="xj-button" on:click=move |_| set_slot(app, index, PhotoSlot::Empty)>
                         {label(Msg::PhotoRemove)}
                     </button>
                 }.into_any(),
@@ -538,7 +506,7 @@ fn PhotoSlotView(index: usize, left_over: RwSignal<Option<usize>>) -> impl IntoV
                 other => view! {
                     <label class="xj-button xj-photo-add" for=label_for.clone()>
                         {label(Msg::PhotoAdd)}
-                        <input id=label_for.clone() class="xj-file" type="file" accept="image/*" multiple on:change=on_file
+                        <input id=label_for.clone() class="xj-file" type="file" accept="image/*" on:change=on_file
                             aria-describedby=(other == PhotoSlot::Failed).then(|| format!("{label_for}-error"))/>
                     </label>
                     {(other == PhotoSlot::Failed).then(|| view! {

@@ -179,21 +179,3 @@ for (const [where, olderWebView] of [['in the photo worker', false], ['on the pa
     expect(workerRequests.length > 0).toBe(!olderWebView);
   });
 }
-
-test('several photos picked at once fill the slots; more than 3 are left out with a note (English)', async ({ page, serve, receiver }) => {
-  await page.goto(await serve({ config: { endpoint: receiver.endpoint } }) + '?lang=en');
-  await ready(page);
-  const photos = [];
-  for (const [w, h] of [[800, 600], [600, 800], [640, 480], [500, 500]]) photos.push(await jpegWithGps(page, w, h));
-  await page.getByRole('navigation').getByRole('button', { name: 'Report', exact: true }).click();
-  await page.getByLabel('Add photo 1').setInputFiles(photos.map((buffer, i) => ({ name: `p${i}.jpg`, mimeType: 'image/jpeg', buffer })));
-  for (const n of [1, 2, 3]) await expect(page.getByRole('img', { name: `Photo ${n}` })).toBeVisible();
-  await expect(page.getByText('Up to 3 photos: 3 added, the rest were left out.')).toBeVisible();
-  await expect(page.getByLabel(/Add photo/)).toHaveCount(0);
-
-  await page.getByRole('button', { name: 'Remove photo 2' }).click();
-  await expect(page.getByText(/the rest were left out/)).toHaveCount(0);
-  await page.getByLabel('Add photo 2').setInputFiles([{ name: 'q.jpg', mimeType: 'image/jpeg', buffer: photos[3] }]);
-  await expect(page.getByRole('img', { name: 'Photo 2' })).toBeVisible();
-  expect(await page.getByRole('img', { name: 'Photo 2' }).evaluate((img) => [img.naturalWidth, img.naturalHeight])).toEqual([500, 500]);
-});
