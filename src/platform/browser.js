@@ -47,6 +47,10 @@ export function idbDelete(store, key) {
   return run([store], 'readwrite', (tx) => tx.objectStore(store).delete(key));
 }
 
+export function idbCount(store) {
+  return run([store], 'readonly', (tx) => tx.objectStore(store).count());
+}
+
 export function idbClear(store) {
   return run([store], 'readwrite', (tx) => tx.objectStore(store).clear());
 }

@@ -10,6 +10,8 @@ extern "C" {
     pub fn idb_get(store: &str, key: &str) -> Result<js_sys::Promise, JsValue>;
     #[wasm_bindgen(catch, js_name = idbDelete)]
     pub fn idb_delete(store: &str, key: &str) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = idbCount)]
+    pub fn idb_count(store: &str) -> Result<js_sys::Promise, JsValue>;
     #[wasm_bindgen(catch, js_name = idbClear)]
     pub fn idb_clear(store: &str) -> Result<js_sys::Promise, JsValue>;
     #[wasm_bindgen(catch, js_name = idbEntries)]

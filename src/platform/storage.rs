@@ -73,6 +73,11 @@ impl Idb {
         await_promise(js::idb_delete(self.0, key)).await.map(drop)
     }
 
+    pub async fn count(self) -> Result<usize, StoreError> {
+        let n = await_promise(js::idb_count(self.0)).await?;
+        Ok(n.as_f64().unwrap_or(0.0) as usize)
+    }
+
     pub async fn clear(self) -> Result<(), StoreError> {
         await_promise(js::idb_clear(self.0)).await.map(drop)
     }

@@ -37,8 +37,13 @@ pub fn transport_for(config: &Config) -> AnyTransport {
     }
 }
 
-/// Reloads the list of waiting reports from storage.
+/// Reloads the list of waiting reports, and how many unreadable ones are kept aside, from
+/// storage. The aside count comes from storage rather than from this page's flushes, so
+/// the notice stays after a reload for as long as such records are kept.
 pub async fn refresh_waiting(app: AppState) {
+    if let Ok(n) = storage::ASIDE.count().await {
+        app.set_aside.set(n);
+    }
     if let Ok(records) = IdbOutbox.records().await {
         let items = load(records)
             .entries
@@ -156,9 +161,6 @@ async fn flush(app: AppState, forced: bool) {
         .await;
         if let Some(problem) = &summary.store_error {
             web_sys::console::warn_1(&format!("outbox storage: {problem}").into());
-        }
-        if summary.set_aside > 0 {
-            app.set_aside.update(|n| *n += summary.set_aside);
         }
         schedule(app, summary.next_wakeup_ms);
     };

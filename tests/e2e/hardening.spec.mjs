@@ -173,6 +173,11 @@ test('a corrupted saved report is set aside and reported, not deleted, and the r
     open.onsuccess = () => { const r = open.result.transaction('aside').objectStore('aside').get('old-entry'); r.onsuccess = () => resolve(r.result); };
   }));
   expect(aside).toBe('{"from":"an old version", "photos": [');
+  // The notice lasts as long as the record is kept aside, not just for the page that moved it.
+  await page.reload();
+  await ready(page);
+  await nav(page, /我的报告/).click();
+  await expect(page.getByRole('status').filter({ hasText: '有 1 条保存的报告无法读取' })).toBeVisible();
   await nav(page, '我要报告').click();
   await fillReport(page);
   await page.getByRole('button', { name: '提交报告' }).click();
