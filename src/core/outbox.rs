@@ -502,6 +502,25 @@ mod tests {
         }
     }
 
+    /// One flush at a fixed time, without jitter, with the usual 30 s lease.
+    fn flush_at(
+        store: &MemoryStore,
+        transport: &ScriptedTransport,
+        now: f64,
+        forced: bool,
+        on_delivered: impl FnMut(&OutboxEntry, Option<String>, Option<TicketStatus>),
+    ) -> FlushSummary {
+        block_on(flush(
+            store,
+            transport,
+            || now,
+            || 0.0,
+            forced,
+            30_000.0,
+            on_delivered,
+        ))
+    }
+
     fn entry(id: &str, now: f64) -> OutboxEntry {
         OutboxEntry {
             id: id.into(),
@@ -673,28 +692,16 @@ mod tests {
             retry_after: None,
             body: r#"{"error":{"code":"x","message":"请补充位置"}}"#.into(),
         }]);
-        let summary = block_on(flush(
-            &store,
-            &transport,
-            || 0.0,
-            || 0.0,
-            false,
-            30_000.0,
-            |_, _, _| panic!("not delivered"),
-        ));
+        let summary = flush_at(&store, &transport, 0.0, false, |_, _, _| {
+            panic!("not delivered")
+        });
         assert_eq!(
             (summary.refused, summary.waiting, summary.next_wakeup_ms),
             (1, 0, None)
         );
-        let summary = block_on(flush(
-            &store,
-            &transport,
-            || 1e9,
-            || 0.0,
-            true,
-            30_000.0,
-            |_, _, _| panic!("not delivered"),
-        ));
+        let summary = flush_at(&store, &transport, 1e9, true, |_, _, _| {
+            panic!("not delivered")
+        });
         assert_eq!(
             summary.refused, 1,
             "even a forced flush leaves a refused report alone"
@@ -711,25 +718,9 @@ mod tests {
         leased.lease_until_ms = 10_000.0;
         block_on(save(&store, &leased)).unwrap();
         let transport = ScriptedTransport::new(vec![]);
-        block_on(flush(
-            &store,
-            &transport,
-            || 5_000.0,
-            || 0.0,
-            true,
-            30_000.0,
-            |_, _, _| {},
-        ));
+        flush_at(&store, &transport, 5_000.0, true, |_, _, _| {});
         assert!(transport.attempts.borrow().is_empty());
-        block_on(flush(
-            &store,
-            &transport,
-            || 10_000.0,
-            || 0.0,
-            false,
-            30_000.0,
-            |_, _, _| {},
-        ));
+        flush_at(&store, &transport, 10_000.0, false, |_, _, _| {});
         assert_eq!(
             transport.attempts.borrow().len(),
             1,
@@ -750,15 +741,7 @@ mod tests {
             .insert("junk".into(), "\u{0}garbage".into());
         block_on(save(&store, &entry("k1", 0.0))).unwrap();
         let transport = ScriptedTransport::new(vec![]);
-        let summary = block_on(flush(
-            &store,
-            &transport,
-            || 0.0,
-            || 0.0,
-            false,
-            30_000.0,
-            |_, _, _| {},
-        ));
+        let summary = flush_at(&store, &transport, 0.0, false, |_, _, _| {});
         assert_eq!((summary.delivered, summary.set_aside), (1, 2));
         assert_eq!(store.aside.borrow().len(), 2);
         assert_eq!(store.aside.borrow()["junk"], "\u{0}garbage");
