@@ -15,7 +15,7 @@ step "setup"
 scripts/setup.sh
 
 step "native cargo test"
-cargo test --locked
+cargo test --locked --workspace
 
 step "wasm-bindgen-test in headless Chromium"
 cargo test --locked --target wasm32-unknown-unknown --test web

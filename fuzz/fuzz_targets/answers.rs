@@ -16,5 +16,5 @@ fuzz_target!(|data: &[u8]| {
     let _ = parse_status(body);
     let mut state = MockState::parse(body);
     let _ = state.submit(retry_after, body, 1_796_000_000_000.0);
-    let _ = state.feedback(retry_after, body);
+    let _ = state.feedback(retry_after, retry_after, body);
 });

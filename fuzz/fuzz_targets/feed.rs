@@ -2,7 +2,7 @@
 //! The campaign feed and its cached copy: malformed input is skipped or refused, never a panic.
 use libfuzzer_sys::fuzz_target;
 use xinjing_safety::core::campaign::{active_on, choose_feed, parse_feed};
-use xinjing_safety::core::time::Date;
+use xinjing_contract::time::Date;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);

@@ -3,10 +3,10 @@
 
 use super::i18n::Lang;
 use super::report::Category;
-use super::time::Date;
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
+use xinjing_contract::time::Date;
 
 /// A text in both languages; Chinese is authoritative, English falls back to it.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
@@ -168,8 +168,8 @@ pub fn bundled_feed() -> Feed {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::time::{days_from_civil, Date};
     use proptest::prelude::*;
+    use xinjing_contract::time::{days_from_civil, Date};
 
     fn campaign(id: &str, priority: u8, start: &str, end: &str) -> Campaign {
         let text = |s: &str| Text {

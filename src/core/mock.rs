@@ -1,11 +1,15 @@
-//! The demo's mock backend: endpoint contract v1 implemented over plain data, so the demo
-//! behaves like a real receiver (tickets, idempotent replays, statuses that move on) and the
-//! rules are tested natively. The app keeps a `MockState` in browser storage.
+//! The demo's mock backend: endpoint contract v1 implemented over plain data with the
+//! contract crate's types and rules, so the demo behaves like a real receiver (tickets,
+//! idempotent replays, statuses that move on, the report key) and is tested natively. The
+//! app keeps a `MockState` in browser storage.
 
-use super::outbox::Answer;
-use super::report::ReportPayload;
-use super::time::{rfc3339_shanghai, Date};
 use serde::{Deserialize, Serialize};
+use xinjing_contract::report::validate_report;
+use xinjing_contract::ticket::format_ticket;
+use xinjing_contract::time::{rfc3339_shanghai, Date};
+use xinjing_contract::{
+    Accepted, Answer, ErrorBody, Feedback, ReportPayload, StatusAnswer, TicketStatus,
+};
 
 /// A report stays "received" this long, then "in progress" until `RESOLVED_AFTER_MS`.
 pub const IN_PROGRESS_AFTER_MS: f64 = 60_000.0;
@@ -32,14 +36,18 @@ impl MockReport {
         serde_json::from_str(&self.body).ok()
     }
 
-    pub fn status_at(&self, now_ms: f64) -> (&'static str, f64) {
+    /// The status at `now_ms` and since when it holds.
+    pub fn status_at(&self, now_ms: f64) -> (TicketStatus, f64) {
         let age = now_ms - self.received_ms;
         if age >= RESOLVED_AFTER_MS {
-            ("resolved", self.received_ms + RESOLVED_AFTER_MS)
+            (TicketStatus::Resolved, self.received_ms + RESOLVED_AFTER_MS)
         } else if age >= IN_PROGRESS_AFTER_MS {
-            ("in_progress", self.received_ms + IN_PROGRESS_AFTER_MS)
+            (
+                TicketStatus::InProgress,
+                self.received_ms + IN_PROGRESS_AFTER_MS,
+            )
         } else {
-            ("received", self.received_ms)
+            (TicketStatus::Received, self.received_ms)
         }
     }
 }
@@ -52,53 +60,12 @@ fn answer(code: u16, body: &impl Serialize) -> Answer {
     }
 }
 
-#[derive(Serialize)]
-struct Ticketed<'a> {
-    ticket: &'a str,
-    status: &'a str,
-}
-
-#[derive(Serialize)]
-struct StatusBody<'a> {
-    ticket: &'a str,
-    status: &'a str,
-    updated_at: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    note: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct FeedbackOut<'a> {
-    ticket: &'a str,
-    satisfied: bool,
-}
-
-#[derive(Deserialize)]
-struct FeedbackIn {
-    satisfied: Option<bool>,
-}
-
-#[derive(Serialize)]
-struct ErrorOut<'a> {
-    error: ErrorDetail<'a>,
-}
-
-#[derive(Serialize)]
-struct ErrorDetail<'a> {
-    code: &'a str,
-    message: &'a str,
-}
-
 fn error(code: u16, kind: &str, message: &str) -> Answer {
-    answer(
-        code,
-        &ErrorOut {
-            error: ErrorDetail {
-                code: kind,
-                message,
-            },
-        },
-    )
+    answer(code, &ErrorBody::new(kind, message))
+}
+
+fn not_found() -> Answer {
+    error(404, "not_found", "没有这个工单 / No such ticket")
 }
 
 impl MockState {
@@ -107,14 +74,15 @@ impl MockState {
     }
 
     /// `POST {endpoint}`: a repeated key replays the first answer; the same key with another
-    /// body is refused (422), as the IETF Idempotency-Key draft describes.
+    /// body is refused (422), as the IETF Idempotency-Key draft describes. The contract's
+    /// rules are checked as the desk checks them.
     pub fn submit(&mut self, key: &str, body: &str, now_ms: f64) -> Answer {
         if let Some(existing) = self.reports.iter().find(|r| r.key == key) {
             return if existing.body == body {
                 answer(
                     201,
-                    &Ticketed {
-                        ticket: &existing.ticket,
+                    &Accepted {
+                        ticket: existing.ticket.clone(),
                         status: existing.status_at(now_ms).0,
                     },
                 )
@@ -132,15 +100,19 @@ impl MockState {
                 "报告格式不正确 / The report is not in the expected format",
             );
         };
+        if let Some((field, problem)) = validate_report(&payload, &[]).into_iter().next() {
+            return answer(422, &ErrorBody::for_field(field, problem, payload.lang()));
+        }
         let day = Date::in_shanghai(now_ms);
-        let prefix = format!("XJ-{:04}{:02}{:02}-", day.year, day.month, day.day);
+        let today = format_ticket(day, 1);
+        let prefix = &today[..today.len() - 4];
         let number = self
             .reports
             .iter()
-            .filter(|r| r.ticket.starts_with(&prefix))
+            .filter(|r| r.ticket.starts_with(prefix))
             .count()
             + 1;
-        let ticket = format!("{prefix}{number:04}");
+        let ticket = format_ticket(day, number as u32);
         self.reports.push(MockReport {
             key: payload.id,
             body: body.to_owned(),
@@ -150,53 +122,55 @@ impl MockState {
         });
         answer(
             201,
-            &Ticketed {
-                ticket: &ticket,
-                status: "received",
+            &Accepted {
+                ticket,
+                status: TicketStatus::Received,
             },
         )
     }
 
-    /// `GET {endpoint}/{ticket}`.
-    pub fn status(&self, ticket: &str, now_ms: f64) -> Answer {
-        match self.reports.iter().find(|r| r.ticket == ticket) {
-            Some(report) => {
-                let (status, since) = report.status_at(now_ms);
-                let note = (status == "resolved").then_some("已处理完毕（演示） / Handled (demo)");
-                answer(
-                    200,
-                    &StatusBody {
-                        ticket,
-                        status,
-                        updated_at: rfc3339_shanghai(since),
-                        note,
-                    },
-                )
-            }
-            None => error(404, "not_found", "没有这个工单 / No such ticket"),
-        }
+    /// The report behind `ticket`, only for the phone that knows its key.
+    fn find(&self, ticket: &str, report_key: &str) -> Option<&MockReport> {
+        self.reports
+            .iter()
+            .find(|r| r.ticket == ticket && r.key == report_key)
     }
 
-    /// `POST {endpoint}/{ticket}/feedback`.
-    pub fn feedback(&mut self, ticket: &str, body: &str) -> Answer {
-        let satisfied = serde_json::from_str::<FeedbackIn>(body)
-            .ok()
-            .and_then(|f| f.satisfied);
-        match (
-            self.reports.iter_mut().find(|r| r.ticket == ticket),
-            satisfied,
-        ) {
-            (Some(report), Some(satisfied)) => {
-                report.satisfied = Some(satisfied);
-                answer(200, &FeedbackOut { ticket, satisfied })
-            }
-            (None, _) => error(404, "not_found", "没有这个工单 / No such ticket"),
-            (_, None) => error(
+    /// `GET {endpoint}/{ticket}` with the report's key.
+    pub fn status(&self, ticket: &str, report_key: &str, now_ms: f64) -> Answer {
+        let Some(report) = self.find(ticket, report_key) else {
+            return not_found();
+        };
+        let (status, since) = report.status_at(now_ms);
+        let note = (status == TicketStatus::Resolved)
+            .then(|| "已处理完毕（演示） / Handled (demo)".to_owned());
+        answer(
+            200,
+            &StatusAnswer {
+                ticket: Some(ticket.to_owned()),
+                status,
+                updated_at: Some(rfc3339_shanghai(since)),
+                note,
+            },
+        )
+    }
+
+    /// `POST {endpoint}/{ticket}/feedback` with the report's key.
+    pub fn feedback(&mut self, ticket: &str, report_key: &str, body: &str) -> Answer {
+        if self.find(ticket, report_key).is_none() {
+            return not_found();
+        }
+        let Ok(feedback) = serde_json::from_str::<Feedback>(body) else {
+            return error(
                 400,
                 "invalid_feedback",
                 "评价格式不正确 / Feedback must say satisfied: true or false",
-            ),
+            );
+        };
+        if let Some(report) = self.reports.iter_mut().find(|r| r.ticket == ticket) {
+            report.satisfied = Some(feedback.satisfied);
         }
+        answer(200, &feedback)
     }
 }
 
@@ -204,10 +178,13 @@ impl MockState {
 mod tests {
     use super::*;
     use crate::core::i18n::Lang;
-    use crate::core::outbox::{classify, Outcome};
     use crate::core::report::{build_payload, Category, Draft, Envelope};
+    use xinjing_contract::{classify, Outcome};
 
     const NOW: f64 = 1_796_000_000_000.0; // 2026-11-30 in Shanghai
+    const A: &str = "6f1c2a3b-0000-4000-8000-00000000000a";
+    const B: &str = "6f1c2a3b-0000-4000-8000-00000000000b";
+    const C: &str = "6f1c2a3b-0000-4000-8000-00000000000c";
 
     fn body(id: &str, description: &str) -> String {
         let draft = Draft {
@@ -238,37 +215,41 @@ mod tests {
     #[test]
     fn tickets_count_per_day_and_replays_are_idempotent() {
         let mut state = MockState::default();
-        let first = ticket_of(&state.submit("a", &body("a", "楼道堆满纸箱"), NOW));
+        let first = ticket_of(&state.submit(A, &body(A, "楼道堆满纸箱"), NOW));
         assert!(
             first.starts_with("XJ-2026113") && first.ends_with("-0001"),
             "{first}"
         );
         assert_eq!(
-            ticket_of(&state.submit("b", &body("b", "楼道堆满纸箱"), NOW)),
+            ticket_of(&state.submit(B, &body(B, "楼道堆满纸箱"), NOW)),
             first.replace("0001", "0002")
         );
         assert_eq!(
-            ticket_of(&state.submit("a", &body("a", "楼道堆满纸箱"), NOW + 5.0)),
+            ticket_of(&state.submit(A, &body(A, "楼道堆满纸箱"), NOW + 5.0)),
             first
         );
         assert_eq!(state.reports.len(), 2);
-        let reuse = state.submit("a", &body("a", "另一件事情"), NOW);
+        let reuse = state.submit(A, &body(A, "另一件事情"), NOW);
         assert!(matches!(reuse, Answer::Status { code: 422, .. }));
         assert!(matches!(
             state.submit("c", "{}", NOW),
             Answer::Status { code: 400, .. }
         ));
         assert!(matches!(
-            state.submit("c", &body("d", "key differs from id"), NOW),
+            state.submit(C, &body(A, "key differs from id"), NOW),
             Answer::Status { code: 400, .. }
         ));
+        assert!(
+            matches!(state.submit(C, &body(C, "五个字以上").replace("五个字以上", "短"), NOW), Answer::Status { code: 422, body, .. } if body.contains("at least 5")),
+            "the contract's rules, in the report's language"
+        );
     }
 
     #[test]
     fn status_moves_on_and_feedback_is_kept() {
         let mut state = MockState::default();
-        let ticket = ticket_of(&state.submit("a", &body("a", "电箱门坏了"), NOW));
-        let status_at = |state: &MockState, t: f64| match state.status(&ticket, t) {
+        let ticket = ticket_of(&state.submit(A, &body(A, "电箱门坏了，一直开着"), NOW));
+        let status_at = |state: &MockState, t: f64| match state.status(&ticket, A, t) {
             Answer::Status {
                 code: 200, body, ..
             } => serde_json::from_str::<serde_json::Value>(&body).unwrap()["status"]
@@ -281,16 +262,27 @@ mod tests {
         assert_eq!(status_at(&state, NOW + IN_PROGRESS_AFTER_MS), "in_progress");
         assert_eq!(status_at(&state, NOW + RESOLVED_AFTER_MS), "resolved");
         assert!(matches!(
-            state.feedback(&ticket, r#"{"satisfied":false}"#),
+            state.feedback(&ticket, A, r#"{"satisfied":false}"#),
             Answer::Status { code: 200, .. }
+        ));
+        assert!(
+            matches!(
+                state.status(&ticket, B, NOW),
+                Answer::Status { code: 404, .. }
+            ),
+            "a ticket number without its report key reveals nothing"
+        );
+        assert!(matches!(
+            state.feedback(&ticket, B, r#"{"satisfied":true}"#),
+            Answer::Status { code: 404, .. }
         ));
         assert_eq!(state.reports[0].satisfied, Some(false));
         assert!(matches!(
-            state.feedback(&ticket, "{}"),
+            state.feedback(&ticket, A, "{}"),
             Answer::Status { code: 400, .. }
         ));
         assert!(matches!(
-            state.status("XJ-none", NOW),
+            state.status("XJ-none", A, NOW),
             Answer::Status { code: 404, .. }
         ));
         let saved = serde_json::to_string(&state).unwrap();

@@ -1,35 +1,11 @@
 //! "My reports": the tickets this phone received, their status and the resident's verdict,
 //! as the 12345 hotline closes its loop. Kept on the device only.
 
-use super::i18n::Msg;
-use super::outbox::OutboxEntry;
-use super::report::Category;
+use super::report::{Category, ReportPayload};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TicketStatus {
-    Received,
-    InProgress,
-    Resolved,
-    Rejected,
-}
-
-impl TicketStatus {
-    pub fn label(self) -> Msg {
-        match self {
-            TicketStatus::Received => Msg::StatusReceived,
-            TicketStatus::InProgress => Msg::StatusInProgress,
-            TicketStatus::Resolved => Msg::StatusResolved,
-            TicketStatus::Rejected => Msg::StatusRejected,
-        }
-    }
-
-    pub fn is_final(self) -> bool {
-        matches!(self, TicketStatus::Resolved | TicketStatus::Rejected)
-    }
-}
+pub use xinjing_contract::ticket::{parse_status, StatusAnswer, NOTE_MAX};
+pub use xinjing_contract::{Feedback, TicketStatus};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TicketRecord {
@@ -51,27 +27,31 @@ pub struct TicketRecord {
     pub satisfied: Option<bool>,
 }
 
+/// How much of a description lists show to recognise a report.
 pub const EXCERPT_CHARS: usize = 40;
+
+pub fn excerpt(description: &str) -> String {
+    description.chars().take(EXCERPT_CHARS).collect()
+}
 
 impl TicketRecord {
     pub fn from_delivery(
-        entry: &OutboxEntry,
+        payload: &ReportPayload,
         ticket: Option<String>,
         status: Option<TicketStatus>,
-    ) -> Option<TicketRecord> {
-        let payload = entry.payload()?;
-        Some(TicketRecord {
+    ) -> TicketRecord {
+        TicketRecord {
             ticket,
-            id: payload.id,
-            created_at: payload.created_at,
+            id: payload.id.clone(),
+            created_at: payload.created_at.clone(),
             category: payload.category,
-            community: payload.location.community,
-            excerpt: payload.description.chars().take(EXCERPT_CHARS).collect(),
+            community: payload.location.community.clone(),
+            excerpt: excerpt(&payload.description),
             status: status.or(Some(TicketStatus::Received)),
             updated_at: None,
             note: None,
             satisfied: None,
-        })
+        }
     }
 
     pub fn can_give_feedback(&self) -> bool {
@@ -98,29 +78,10 @@ pub fn parse_records(json: &str) -> Vec<TicketRecord> {
         .collect()
 }
 
-/// `GET {endpoint}/{ticket}` → `{ticket, status, updated_at, note?}`.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct StatusAnswer {
-    pub status: TicketStatus,
-    #[serde(default)]
-    pub updated_at: Option<String>,
-    #[serde(default)]
-    pub note: Option<String>,
-}
-
-pub fn parse_status(body: &str) -> Option<StatusAnswer> {
-    serde_json::from_str(body).ok()
-}
-
 pub fn apply_status(record: &mut TicketRecord, answer: StatusAnswer) {
     record.status = Some(answer.status);
     record.updated_at = answer.updated_at;
-    record.note = answer.note.map(|n| n.chars().take(500).collect());
-}
-
-/// The body of `POST {endpoint}/{ticket}/feedback`.
-pub fn feedback_body(satisfied: bool) -> String {
-    format!(r#"{{"satisfied":{satisfied}}}"#)
+    record.note = answer.note.map(|n| n.chars().take(NOTE_MAX).collect());
 }
 
 #[cfg(test)]
@@ -130,7 +91,7 @@ mod tests {
     use crate::core::report::{build_payload, Draft, Envelope};
     use serde_json::Value;
 
-    fn delivered_entry() -> OutboxEntry {
+    fn delivered() -> ReportPayload {
         let draft = Draft {
             category: Some(Category::FlyingLineCharging),
             community: "示例一村（演示）".into(),
@@ -146,14 +107,13 @@ mod tests {
             notice_version: "1",
             client_version: "t",
         };
-        OutboxEntry::new(&build_payload(&draft, &[], envelope).unwrap(), 0.0)
+        build_payload(&draft, &[], envelope).unwrap()
     }
 
     #[test]
     fn record_from_delivery_and_status_updates() {
         let mut record =
-            TicketRecord::from_delivery(&delivered_entry(), Some("XJ-20261130-0001".into()), None)
-                .unwrap();
+            TicketRecord::from_delivery(&delivered(), Some("XJ-20261130-0001".into()), None);
         assert_eq!(record.excerpt.chars().count(), EXCERPT_CHARS);
         assert_eq!(record.status, Some(TicketStatus::Received));
         assert!(!record.can_give_feedback());
@@ -165,8 +125,7 @@ mod tests {
 
     #[test]
     fn storage_round_trip_skips_bad_items() {
-        let record =
-            TicketRecord::from_delivery(&delivered_entry(), Some("XJ-1".into()), None).unwrap();
+        let record = TicketRecord::from_delivery(&delivered(), Some("XJ-1".into()), None);
         let mut records = vec![];
         upsert(&mut records, record.clone());
         upsert(&mut records, record.clone());

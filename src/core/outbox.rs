@@ -7,15 +7,13 @@
 //! and `OutboxStore` traits, which the app implements with fetch/IndexedDB and the tests
 //! with fakes.
 
-use super::my_reports::TicketStatus;
 use super::report::ReportPayload;
-use super::time::retry_after_ms;
 use serde::{Deserialize, Serialize};
+pub use xinjing_contract::answer::MAX_RETRY_AFTER_MS;
+pub use xinjing_contract::{classify, Answer, Outcome, TicketStatus};
 
 pub const FIRST_RETRY_MS: f64 = 5_000.0;
 pub const MAX_RETRY_MS: f64 = 300_000.0;
-/// A server may ask for a longer pause with `Retry-After`, but not for more than this.
-pub const MAX_RETRY_AFTER_MS: f64 = 3_600_000.0;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OutboxEntry {
@@ -127,112 +125,6 @@ pub fn first_answer(delivered: bool, waiting: Option<&WaitingItem>) -> Option<Fi
     }
 }
 
-/// What came back from one HTTP exchange, before interpretation.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Answer {
-    Status {
-        code: u16,
-        retry_after: Option<String>,
-        body: String,
-    },
-    NetworkError,
-    Timeout,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum Outcome {
-    Accepted {
-        ticket: Option<String>,
-        status: Option<TicketStatus>,
-    },
-    Temporary {
-        retry_after_ms: Option<f64>,
-        reason: String,
-    },
-    Refused {
-        message: String,
-    },
-}
-
-#[derive(Deserialize)]
-struct Accepted {
-    ticket: Option<String>,
-    status: Option<TicketStatus>,
-}
-
-#[derive(Deserialize)]
-struct ErrorBody {
-    error: ErrorDetail,
-}
-
-#[derive(Deserialize)]
-struct ErrorDetail {
-    message: String,
-}
-
-/// The server's `{"error": {"message": …}}`, or the status code when it sent none.
-pub fn error_message(code: u16, body: &str) -> String {
-    serde_json::from_str::<ErrorBody>(body)
-        .ok()
-        .map(|b| b.error.message)
-        .map(|m| m.chars().take(300).collect::<String>())
-        .filter(|m| !m.trim().is_empty())
-        .unwrap_or_else(|| format!("HTTP {code}"))
-}
-
-/// 2xx is success; 408, 429, 5xx, network errors and time-outs are temporary; any other
-/// answer is a refusal the resident has to act on.
-pub fn classify(answer: &Answer, now_ms: f64) -> Outcome {
-    match answer {
-        Answer::NetworkError => Outcome::Temporary {
-            retry_after_ms: None,
-            reason: "network".into(),
-        },
-        Answer::Timeout => Outcome::Temporary {
-            retry_after_ms: None,
-            reason: "timeout".into(),
-        },
-        Answer::Status {
-            code: 200..=299,
-            body,
-            ..
-        } => {
-            let parsed: Option<Accepted> = serde_json::from_str(body).ok();
-            let ticket = parsed
-                .as_ref()
-                .and_then(|a| a.ticket.clone())
-                .filter(|t| is_plain_ticket(t));
-            Outcome::Accepted {
-                ticket,
-                status: parsed.and_then(|a| a.status),
-            }
-        }
-        Answer::Status {
-            code: code @ (408 | 429 | 500..=599),
-            retry_after,
-            ..
-        } => Outcome::Temporary {
-            retry_after_ms: retry_after
-                .as_deref()
-                .and_then(|v| retry_after_ms(v, now_ms))
-                .map(|ms| ms.min(MAX_RETRY_AFTER_MS)),
-            reason: format!("HTTP {code}"),
-        },
-        Answer::Status { code, body, .. } => Outcome::Refused {
-            message: error_message(*code, body),
-        },
-    }
-}
-
-/// A ticket is shown big on screen and used in URLs: keep it short and plain.
-fn is_plain_ticket(ticket: &str) -> bool {
-    !ticket.is_empty()
-        && ticket.len() <= 64
-        && ticket
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
 /// Delay before attempt `attempts + 1`: 5 s doubling to 5 min, with the later half jittered
 /// (`jitter` in 0..1) so phones that come back online together do not retry together.
 pub fn backoff_ms(attempts: u32, jitter: f64) -> f64 {
@@ -328,8 +220,9 @@ pub trait OutboxStore {
 #[allow(async_fn_in_trait)]
 pub trait Transport {
     async fn submit(&self, idempotency_key: &str, body: &str) -> Answer;
-    async fn ticket_status(&self, ticket: &str) -> Answer;
-    async fn feedback(&self, ticket: &str, body: &str) -> Answer;
+    /// `report_key` is the report's id: the contract's proof that this phone filed it.
+    async fn ticket_status(&self, ticket: &str, report_key: &str) -> Answer;
+    async fn feedback(&self, ticket: &str, report_key: &str, body: &str) -> Answer;
 }
 
 pub async fn save<S: OutboxStore>(store: &S, entry: &OutboxEntry) -> Result<(), StoreError> {
@@ -478,10 +371,10 @@ mod tests {
                 created(&format!("XJ-20261130-{:04}", self.tickets.get()))
             })
         }
-        async fn ticket_status(&self, _: &str) -> Answer {
+        async fn ticket_status(&self, _: &str, _: &str) -> Answer {
             Answer::NetworkError
         }
-        async fn feedback(&self, _: &str, _: &str) -> Answer {
+        async fn feedback(&self, _: &str, _: &str, _: &str) -> Answer {
             Answer::NetworkError
         }
     }
@@ -549,52 +442,6 @@ mod tests {
         assert_eq!(
             (unreadable.category, unreadable.excerpt.as_str()),
             (None, "")
-        );
-    }
-
-    #[test]
-    fn classification() {
-        assert!(
-            matches!(classify(&created("XJ-1"), 0.0), Outcome::Accepted { ticket: Some(t), status: Some(TicketStatus::Received) } if t == "XJ-1")
-        );
-        for code in [408, 429, 500, 502, 503, 504] {
-            assert!(
-                matches!(classify(&status(code), 0.0), Outcome::Temporary { .. }),
-                "{code}"
-            );
-        }
-        assert!(matches!(
-            classify(&Answer::Timeout, 0.0),
-            Outcome::Temporary { .. }
-        ));
-        let refused = Answer::Status {
-            code: 400,
-            retry_after: None,
-            body: r#"{"error":{"code":"bad","message":"描述太短"}}"#.into(),
-        };
-        assert_eq!(
-            classify(&refused, 0.0),
-            Outcome::Refused {
-                message: "描述太短".into()
-            }
-        );
-        assert_eq!(
-            classify(&status(422), 0.0),
-            Outcome::Refused {
-                message: "HTTP 422".into()
-            }
-        );
-        let html_ticket = Answer::Status {
-            code: 200,
-            retry_after: None,
-            body: r#"{"ticket":"<img src=x>"}"#.into(),
-        };
-        assert_eq!(
-            classify(&html_ticket, 0.0),
-            Outcome::Accepted {
-                ticket: None,
-                status: None
-            }
         );
     }
 

@@ -6,6 +6,7 @@ use gloo_net::http::{Request, RequestBuilder};
 use std::cell::Cell;
 use std::rc::Rc;
 use web_sys::AbortController;
+use xinjing_contract::REPORT_KEY_HEADER;
 
 pub struct HttpTransport {
     pub endpoint: String,
@@ -80,17 +81,19 @@ impl Transport for HttpTransport {
         exchange(builder, Some(body), self.timeout_ms).await
     }
 
-    async fn ticket_status(&self, ticket: &str) -> Answer {
+    async fn ticket_status(&self, ticket: &str, report_key: &str) -> Answer {
         let url = format!("{}/{}", self.endpoint, js_sys::encode_uri_component(ticket));
-        exchange(Request::get(&url), None, self.timeout_ms).await
+        let builder = Request::get(&url).header(REPORT_KEY_HEADER, report_key);
+        exchange(builder, None, self.timeout_ms).await
     }
 
-    async fn feedback(&self, ticket: &str, body: &str) -> Answer {
+    async fn feedback(&self, ticket: &str, report_key: &str, body: &str) -> Answer {
         let url = format!(
             "{}/{}/feedback",
             self.endpoint,
             js_sys::encode_uri_component(ticket)
         );
-        exchange(Request::post(&url), Some(body), self.timeout_ms).await
+        let builder = Request::post(&url).header(REPORT_KEY_HEADER, report_key);
+        exchange(builder, Some(body), self.timeout_ms).await
     }
 }

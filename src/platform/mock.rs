@@ -71,19 +71,19 @@ impl Transport for MockTransport {
         answer
     }
 
-    async fn ticket_status(&self, ticket: &str) -> Answer {
+    async fn ticket_status(&self, ticket: &str, report_key: &str) -> Answer {
         if let Some(failure) = self.network().await {
             return failure;
         }
-        load_state().await.status(ticket, now_ms())
+        load_state().await.status(ticket, report_key, now_ms())
     }
 
-    async fn feedback(&self, ticket: &str, body: &str) -> Answer {
+    async fn feedback(&self, ticket: &str, report_key: &str, body: &str) -> Answer {
         if let Some(failure) = self.network().await {
             return failure;
         }
         let mut state = load_state().await;
-        let answer = state.feedback(ticket, body);
+        let answer = state.feedback(ticket, report_key, body);
         save_state(&state).await;
         answer
     }

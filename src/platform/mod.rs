@@ -27,17 +27,17 @@ impl Transport for AnyTransport {
         }
     }
 
-    async fn ticket_status(&self, ticket: &str) -> Answer {
+    async fn ticket_status(&self, ticket: &str, report_key: &str) -> Answer {
         match self {
-            AnyTransport::Http(t) => t.ticket_status(ticket).await,
-            AnyTransport::Mock(t) => t.ticket_status(ticket).await,
+            AnyTransport::Http(t) => t.ticket_status(ticket, report_key).await,
+            AnyTransport::Mock(t) => t.ticket_status(ticket, report_key).await,
         }
     }
 
-    async fn feedback(&self, ticket: &str, body: &str) -> Answer {
+    async fn feedback(&self, ticket: &str, report_key: &str, body: &str) -> Answer {
         match self {
-            AnyTransport::Http(t) => t.feedback(ticket, body).await,
-            AnyTransport::Mock(t) => t.feedback(ticket, body).await,
+            AnyTransport::Http(t) => t.feedback(ticket, report_key, body).await,
+            AnyTransport::Mock(t) => t.feedback(ticket, report_key, body).await,
         }
     }
 }

@@ -3,11 +3,11 @@
 use super::state::{use_app, AppState, Screen};
 use crate::core::campaign::{active_on, choose_feed, CachedFeed, Campaign, FeedNote};
 use crate::core::i18n::{fill, Msg};
-use crate::core::time::{display_shanghai, Date};
 use crate::platform::clock::now_ms;
 use crate::platform::http::get_text;
 use crate::platform::storage;
 use leptos::prelude::*;
+use xinjing_contract::time::{display_shanghai, Date};
 
 /// Shows the saved feed at once, then fetches the configured one.
 pub async fn refresh_feed(app: AppState, url: Option<String>, timeout_ms: u32) {

@@ -5,10 +5,11 @@ use super::sender;
 use super::state::{use_app, Screen};
 use crate::core::i18n::{fill, Msg};
 use crate::core::report::ReportPayload;
-use crate::core::time::display_shanghai;
 use crate::platform::clock::now_ms;
 use crate::platform::mock;
 use leptos::prelude::*;
+use xinjing_contract::time::display_shanghai;
+use xinjing_contract::TicketStatus;
 
 #[component]
 pub fn DemoPanel() -> impl IntoView {
@@ -71,30 +72,16 @@ pub fn CommitteeView() -> impl IntoView {
 fn CommitteeItem(
     ticket: String,
     received: f64,
-    status: &'static str,
+    status: TicketStatus,
     satisfied: Option<bool>,
     payload: ReportPayload,
 ) -> impl IntoView {
     let app = use_app();
-    let place = [
-        payload.location.community.as_str(),
-        payload.location.building.as_str(),
-        payload.location.detail.as_str(),
-    ]
-    .iter()
-    .filter(|p| !p.is_empty())
-    .copied()
-    .collect::<Vec<_>>()
-    .join(" · ");
+    let place = payload.place();
     let contact = payload.contact.clone();
-    let status_msg = match status {
-        "resolved" => Msg::StatusResolved,
-        "in_progress" => Msg::StatusInProgress,
-        _ => Msg::StatusReceived,
-    };
     view! {
         <article class="xj-item">
-            <p class="xj-item-title">{ticket} " · " {move || app.t(payload.category.label())}</p>
+            <p class="xj-item-title">{ticket} " · " {move || payload.category.name(app.lang.get())}</p>
             <p class="xj-muted">{display_shanghai(received)} " · " {place}</p>
             <p>{payload.description.clone()}</p>
             <p class="xj-muted">
@@ -103,7 +90,7 @@ fn CommitteeItem(
                     None => app.t(Msg::DemoContactNone).to_owned(),
                 }}
             </p>
-            <p><span class="xj-badge">{app.tr(status_msg)}</span>
+            <p><span class="xj-badge">{move || status.name(app.lang.get())}</span>
                 {satisfied.map(|s| view! { " " <span>{move || app.t(if s { Msg::Satisfied } else { Msg::NotSatisfied })}</span> })}
             </p>
             <div class="xj-committee-photos">

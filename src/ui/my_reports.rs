@@ -6,9 +6,9 @@ use super::state::{use_app, Screen};
 use crate::core::i18n::{fill, Msg};
 use crate::core::my_reports::TicketRecord;
 use crate::core::outbox::WaitingItem;
-use crate::core::time::display_shanghai;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use xinjing_contract::time::display_shanghai;
 
 /// The screen right after "send": saved on the phone, or received with a ticket.
 #[component]
@@ -97,7 +97,7 @@ fn WaitingCard(item: WaitingItem) -> impl IntoView {
     };
     view! {
         <div class="xj-item" class:xj-refused=is_refused>
-            <p class="xj-item-title">{move || item.category.map(|c| app.t(c.label())).unwrap_or_default()}</p>
+            <p class="xj-item-title">{move || item.category.map(|c| c.name(app.lang.get())).unwrap_or_default()}</p>
             <p class="xj-muted">{display_shanghai(item.queued_at_ms)} " · " {item.excerpt.clone()}</p>
             <p class="xj-status" role="status">{status}</p>
             <div class="xj-actions">
@@ -184,11 +184,11 @@ fn TicketCard(record: TicketRecord) -> impl IntoView {
     let can_answer = record.can_give_feedback();
     view! {
         <article class="xj-item">
-            <p class="xj-item-title">{move || app.t(record.category.label())}</p>
+            <p class="xj-item-title">{move || record.category.name(app.lang.get())}</p>
             {record.ticket.clone().map(|t| view! { <p class="xj-ticket-small">{app.tr(Msg::TicketLabel)} " " <strong>{t.clone()}</strong></p> })}
             <p class="xj-muted">{record.created_at.get(..16).unwrap_or_default().replace('T', " ")} " · " {record.excerpt.clone()}</p>
             <p class="xj-status">
-                <span class="xj-badge">{move || app.t(status.map(|s| s.label()).unwrap_or(Msg::StatusUnknown))}</span>
+                <span class="xj-badge">{move || status.map(|s| s.name(app.lang.get())).unwrap_or_else(|| app.t(Msg::StatusUnknown))}</span>
                 {updated.map(|u| view! { " " <span class="xj-muted">{move || fill(app.t(Msg::UpdatedAt), &[("time", &u.get(..16).unwrap_or_default().replace('T', " "))])}</span> })}
             </p>
             {record.note.clone().map(|n| view! { <p>{n}</p> })}

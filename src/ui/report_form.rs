@@ -5,19 +5,19 @@ use super::emergency::DangerCard;
 use super::sender;
 use super::state::{use_app, AppState, PhotoSlot, Screen};
 use crate::core::i18n::{fill, Msg};
-use crate::core::ids::uuid_v4;
 use crate::core::outbox::FirstAnswer;
 use crate::core::report::{
     build_payload, char_count, validate, Category, Draft, Envelope, Field, FieldError, Photo,
     DESCRIPTION_MAX, MAX_PHOTOS,
 };
-use crate::core::time::rfc3339_shanghai;
 use crate::platform::clock::{now_ms, random_bytes};
 use crate::platform::{photo, storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
+use xinjing_contract::ids::uuid_v4;
+use xinjing_contract::time::rfc3339_shanghai;
 
 const DANGER_VALUE: &str = "danger";
 
@@ -106,8 +106,24 @@ fn focus(id: &str) {
 }
 
 /// Error text under a field, referenced by the input's `aria-describedby`.
+/// The DOM id of a field's input, so labels point at it and the form can focus the first
+/// error. A UI concern: the contract only names fields.
+fn input_id(field: Field) -> &'static str {
+    match field {
+        Field::Category => "xj-category",
+        Field::Community => "xj-community",
+        Field::Building => "xj-building",
+        Field::Spot => "xj-spot",
+        Field::Description => "xj-description",
+        Field::Name => "xj-name",
+        Field::Phone => "xj-phone",
+        Field::Photos => "xj-photo-0",
+        Field::Envelope => "xj-category",
+    }
+}
+
 fn error_id(field: Field) -> String {
-    format!("{}-error", field.input_id())
+    format!("{}-error", input_id(field))
 }
 
 /// The form's validation messages, as the core reported them.
@@ -213,7 +229,7 @@ pub fn ReportForm() -> impl IntoView {
             Err(found) => {
                 attempted.set(true);
                 if let Some((first, _)) = found.first() {
-                    focus(first.input_id());
+                    focus(input_id(*first));
                 }
                 errors.set(found);
             }
@@ -230,7 +246,10 @@ pub fn ReportForm() -> impl IntoView {
                         match sender::send_direct(app, &payload).await {
                             Ok(_) => FirstAnswer::Delivered,
                             Err(message) => {
-                                failure.set(Some(payload.as_text(app.lang.get_untracked())));
+                                failure.set(Some(crate::core::report::report_as_text(
+                                    &payload,
+                                    app.lang.get_untracked(),
+                                )));
                                 FirstAnswer::Refused(message)
                             }
                         }
@@ -297,7 +316,7 @@ pub fn ReportForm() -> impl IntoView {
                         <option value="">{app.tr(Msg::ChooseOne)}</option>
                         <option value=DANGER_VALUE>{app.tr(Msg::DangerNow)}</option>
                         {Category::ALL.into_iter().map(|c| view! {
-                            <option value=c.code()>{move || app.t(c.label())}</option>
+                            <option value=c.code()>{move || c.name(app.lang.get())}</option>
                         }).collect_view()}
                     </select>
                     {errs.view(Field::Category)}
@@ -352,10 +371,10 @@ fn FormBody(communities: Memo<Vec<String>>, errs: FormErrors) -> impl IntoView {
                            set: fn(&mut Draft, String)| {
         view! {
             <div class="xj-field">
-                <label for=field.input_id()>{app.tr(label)}</label>
+                <label for=input_id(field)>{app.tr(label)}</label>
                 {hint.map(|(id, msg)| view! { <p class="xj-hint" id=id>{app.tr(msg)}</p> })}
                 <input
-                    id=field.input_id()
+                    id=input_id(field)
                     type="text"
                     autocomplete="off"
                     prop:value=move || app.draft.with(get)

@@ -5,7 +5,7 @@
 use super::state::AppState;
 use crate::core::config::{Config, Endpoint};
 use crate::core::my_reports::{
-    self, apply_status, feedback_body, parse_records, parse_status, TicketRecord,
+    self, apply_status, parse_records, parse_status, Feedback, TicketRecord,
 };
 use crate::core::outbox::{
     self, classify, load, save, Answer, FirstAnswer, OutboxEntry, OutboxStore, Outcome, StoreError,
@@ -117,9 +117,8 @@ pub async fn send_direct(app: AppState, payload: &ReportPayload) -> Result<Optio
     let answer = transport_for(&config).submit(&entry.id, &entry.body).await;
     match classify(&answer, now_ms()) {
         Outcome::Accepted { ticket, status } => {
-            if let Some(r) = TicketRecord::from_delivery(&entry, ticket.clone(), status) {
-                app.mine.update(|records| my_reports::upsert(records, r));
-            }
+            let r = TicketRecord::from_delivery(payload, ticket.clone(), status);
+            app.mine.update(|records| my_reports::upsert(records, r));
             app.direct_tickets
                 .update(|t| t.push((entry.id.clone(), ticket.clone())));
             Ok(ticket)
@@ -153,8 +152,8 @@ async fn flush(app: AppState, forced: bool) {
             forced,
             lease_ms,
             |entry, ticket, status| {
-                if let Some(r) = TicketRecord::from_delivery(entry, ticket, status) {
-                    record(app, r);
+                if let Some(payload) = entry.payload() {
+                    record(app, TicketRecord::from_delivery(&payload, ticket, status));
                 }
             },
         )
@@ -210,7 +209,7 @@ pub async fn edit(app: AppState, id: String) {
     let Some(payload) = entry.payload() else {
         return;
     };
-    super::report_form::load_draft(app, payload.to_draft());
+    super::report_form::load_draft(app, crate::core::report::draft_from(&payload));
     let _ = IdbOutbox.remove(&id).await;
     refresh_waiting(app).await;
     app.screen.set(super::state::Screen::Report);
@@ -240,7 +239,7 @@ pub fn refresh_statuses(app: AppState) {
                 code: 200..=299,
                 body,
                 ..
-            } = transport.ticket_status(&ticket).await
+            } = transport.ticket_status(&ticket, &item.id).await
             {
                 if let Some(answer) = parse_status(&body) {
                     apply_status(&mut item, answer);
@@ -272,7 +271,15 @@ pub async fn send_feedback(app: AppState, id: String, satisfied: bool) -> bool {
         return false;
     };
     let answer = transport_for(&config)
-        .feedback(&ticket, &feedback_body(satisfied))
+        .feedback(
+            &ticket,
+            &item.id,
+            &Feedback {
+                satisfied,
+                comment: None,
+            }
+            .to_json(),
+        )
         .await;
     let ok = matches!(
         answer,

@@ -3,8 +3,8 @@
 // run it (`node tests/e2e/receiver.mjs --port 8787`) and read it as a starting point.
 //
 //   POST /reports                  store a report (Idempotency-Key required)
-//   GET  /reports/{ticket}         status
-//   POST /reports/{ticket}/feedback satisfaction
+//   GET  /reports/{ticket}         status        (X-Report-Key: the report's id)
+//   POST /reports/{ticket}/feedback satisfaction  (X-Report-Key: the report's id)
 //
 // Idempotency follows the IETF Idempotency-Key draft: a repeated key with the same body
 // replays the first answer; the same key with another body is refused with 422; a key whose
@@ -85,8 +85,12 @@ export function startReceiver({ port = 0, host = '127.0.0.1', allowedOrigins = [
     return prefix + String(n + 1).padStart(4, '0');
   }
 
-  function findTicket(ticket) {
-    for (const r of state.reports.values()) if (r.ticket === ticket) return r;
+  // Status and feedback need the report's id in X-Report-Key: only the phone that filed the
+  // report knows it, so counting ticket numbers reads and forges nothing. A wrong key and an
+  // unknown ticket get the same 404.
+  function findTicket(ticket, req) {
+    const key = req.headers['x-report-key'];
+    for (const r of state.reports.values()) if (r.ticket === ticket && r.key === key) return r;
     return null;
   }
 
@@ -98,7 +102,7 @@ export function startReceiver({ port = 0, host = '127.0.0.1', allowedOrigins = [
       if (!allowed) return error(res, 403, 'origin_not_allowed', 'Origin not allowed');
       res.writeHead(204, {
         'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
-        'Access-Control-Allow-Headers': 'Content-Type, Idempotency-Key',
+        'Access-Control-Allow-Headers': 'Content-Type, Idempotency-Key, X-Report-Key',
         'Access-Control-Max-Age': '600',
       });
       return res.end();
@@ -108,12 +112,12 @@ export function startReceiver({ port = 0, host = '127.0.0.1', allowedOrigins = [
 
     if (req.method === 'POST' && rest.length === 0) return submit(req, res);
     if (req.method === 'GET' && rest.length === 1) {
-      const report = findTicket(rest[0]);
+      const report = findTicket(rest[0], req);
       if (!report) return error(res, 404, 'not_found', '没有这个工单 / No such ticket');
       return send(res, 200, { ticket: report.ticket, status: report.status, updated_at: report.updatedAt, note: report.note ?? undefined });
     }
     if (req.method === 'POST' && rest.length === 2 && rest[1] === 'feedback') {
-      const report = findTicket(rest[0]);
+      const report = findTicket(rest[0], req);
       if (!report) return error(res, 404, 'not_found', '没有这个工单 / No such ticket');
       let body;
       try { body = JSON.parse(await readBody(req)); } catch { body = null; }

@@ -83,15 +83,28 @@ test('bodies over the size limit are refused with 413', async () => {
 test('status and feedback endpoints', async () => {
   const id = randomUUID();
   const { ticket } = await (await post(report(id), id)).json();
-  let status = await (await fetch(`${receiver.endpoint}/${ticket}`)).json();
+  const keyed = { 'X-Report-Key': id };
+  let status = await (await fetch(`${receiver.endpoint}/${ticket}`, { headers: keyed })).json();
   assert.equal(status.status, 'received');
   receiver.setStatus(ticket, 'resolved', '已清理');
-  status = await (await fetch(`${receiver.endpoint}/${ticket}`)).json();
+  status = await (await fetch(`${receiver.endpoint}/${ticket}`, { headers: keyed })).json();
   assert.deepEqual([status.status, status.note], ['resolved', '已清理']);
-  const feedback = await fetch(`${receiver.endpoint}/${ticket}/feedback`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"satisfied":true}' });
+  const feedback = await fetch(`${receiver.endpoint}/${ticket}/feedback`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...keyed }, body: '{"satisfied":true}' });
   assert.equal(feedback.status, 200);
   assert.equal(receiver.reports().find((r) => r.ticket === ticket).feedback.satisfied, true);
-  assert.equal((await fetch(`${receiver.endpoint}/XJ-00000000-0000`)).status, 404);
+  assert.equal((await fetch(`${receiver.endpoint}/XJ-00000000-0000`, { headers: keyed })).status, 404);
+});
+
+test('a ticket number alone reads and forges nothing: status and feedback need the report key', async () => {
+  const id = randomUUID();
+  const { ticket } = await (await post(report(id), id)).json();
+  assert.equal((await fetch(`${receiver.endpoint}/${ticket}`)).status, 404, 'no key');
+  assert.equal((await fetch(`${receiver.endpoint}/${ticket}`, { headers: { 'X-Report-Key': randomUUID() } })).status, 404, 'wrong key');
+  const forged = await fetch(`${receiver.endpoint}/${ticket}/feedback`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Report-Key': randomUUID() }, body: '{"satisfied":false}' });
+  assert.equal(forged.status, 404);
+  assert.equal(receiver.reports().find((r) => r.ticket === ticket).feedback, null, 'nothing recorded');
+  const preflight = await fetch(receiver.endpoint + '/' + ticket, { method: 'OPTIONS', headers: { Origin: 'http://127.0.0.1:1', 'Access-Control-Request-Headers': 'x-report-key' } });
+  assert.match(preflight.headers.get('access-control-allow-headers'), /X-Report-Key/i, 'a cross-origin phone may send the key');
 });
 
 test('injected faults: N times 503 with Retry-After, then normal', async () => {
@@ -127,6 +140,6 @@ test('the documents: the shipped feed fits its schema; the receiver answers fit 
   assert.equal(v.report({ ...good, contact: { name: 'x', phone: '123' } }), false);
   const accepted = await (await post(good, id)).json();
   assert.ok(v.accepted(accepted), describeErrors(v.accepted));
-  const status = await (await fetch(`${receiver.endpoint}/${accepted.ticket}`)).json();
+  const status = await (await fetch(`${receiver.endpoint}/${accepted.ticket}`, { headers: { 'X-Report-Key': id } })).json();
   assert.ok(v.status(status), describeErrors(v.status));
 });

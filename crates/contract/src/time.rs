@@ -124,6 +124,46 @@ pub fn rfc3339_shanghai(epoch_ms: f64) -> String {
     )
 }
 
+/// True for an RFC 3339 timestamp with seconds and an offset (`Z` or `±hh:mm`), as the
+/// contract's `created_at` requires. Checks the shape and the calendar date.
+pub fn is_rfc3339(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.len() < 20 || bytes[10] != b'T' || text.get(..10).and_then(Date::parse).is_none() {
+        return false;
+    }
+    let two = |at: usize, max: u8| {
+        text.get(at..at + 2)
+            .filter(|p| p.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|p| p.parse::<u8>().ok())
+            .is_some_and(|n| n <= max)
+    };
+    if !(two(11, 23) && bytes[13] == b':' && two(14, 59) && bytes[16] == b':' && two(17, 60)) {
+        return false;
+    }
+    let mut rest = &text[19..];
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return false;
+        }
+        rest = &fraction[digits..];
+    }
+    match rest.as_bytes() {
+        [b'Z'] => true,
+        [b'+' | b'-', ..] if rest.len() == 6 => two_digits_colon(&rest[1..]),
+        _ => false,
+    }
+}
+
+fn two_digits_colon(offset: &str) -> bool {
+    let b = offset.as_bytes();
+    b[0].is_ascii_digit()
+        && b[1].is_ascii_digit()
+        && b[2] == b':'
+        && b[3].is_ascii_digit()
+        && b[4].is_ascii_digit()
+}
+
 /// A short local time for people: `2026-11-30 16:05`.
 pub fn display_shanghai(epoch_ms: f64) -> String {
     let text = rfc3339_shanghai(epoch_ms);
@@ -201,6 +241,29 @@ mod tests {
             "2026-12-01T01:02:03+08:00"
         );
         assert_eq!(display_shanghai(UTC_2026_11_30_1600), "2026-12-01 00:00");
+        assert!(is_rfc3339(&rfc3339_shanghai(UTC_2026_11_30_1600)));
+    }
+
+    #[test]
+    fn rfc3339_shapes() {
+        for good in [
+            "2026-11-30T09:00:00+08:00",
+            "2026-11-30T01:00:00Z",
+            "2026-11-30T01:00:00.123-05:30",
+        ] {
+            assert!(is_rfc3339(good), "{good}");
+        }
+        for bad in [
+            "2026-11-30 09:00:00+08:00",
+            "2026-02-30T09:00:00Z",
+            "2026-11-30T24:00:00Z",
+            "2026-11-30T09:00:00",
+            "2026-11-30T09:00:00.Z",
+            "2026-11-30T09:00:00+0800",
+            "2026-11-3é09:00:00+08:00",
+        ] {
+            assert!(!is_rfc3339(bad), "{bad}");
+        }
     }
 
     #[test]
@@ -223,6 +286,11 @@ mod tests {
             if date.year >= 1970 && date.year <= 9999 {
                 prop_assert_eq!(Date::parse(&date.to_string()), Some(date));
             }
+        }
+
+        #[test]
+        fn rfc3339_check_never_panics(text in "\\PC{0,30}") {
+            let _ = is_rfc3339(&text);
         }
 
         #[test]

@@ -1,0 +1,270 @@
+//! What comes back from the endpoint, and what the phone makes of it.
+
+use crate::locale::Lang;
+use crate::ticket::{is_plain_ticket, TicketStatus};
+use crate::time::retry_after_ms;
+use serde::{Deserialize, Serialize};
+
+/// A server may ask for a longer pause with `Retry-After`, but not for more than this.
+pub const MAX_RETRY_AFTER_MS: f64 = 3_600_000.0;
+
+/// What came back from one HTTP exchange, before interpretation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Answer {
+    Status {
+        code: u16,
+        retry_after: Option<String>,
+        body: String,
+    },
+    NetworkError,
+    Timeout,
+}
+
+impl Answer {
+    /// The one definition of success used everywhere: a 2xx status.
+    pub fn is_success(&self) -> bool {
+        matches!(
+            self,
+            Answer::Status {
+                code: 200..=299,
+                ..
+            }
+        )
+    }
+
+    /// The body of a 2xx answer.
+    pub fn success_body(&self) -> Option<&str> {
+        match self {
+            Answer::Status {
+                code: 200..=299,
+                body,
+                ..
+            } => Some(body),
+            _ => None,
+        }
+    }
+}
+
+/// What an answer to `POST {endpoint}` means for the report.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    Accepted {
+        ticket: Option<String>,
+        status: Option<TicketStatus>,
+    },
+    Temporary {
+        retry_after_ms: Option<f64>,
+        reason: String,
+    },
+    Refused {
+        message: String,
+    },
+}
+
+/// `{"error": {"code": …, "message": …}}`: every refusal's body. `message` is shown to the
+/// resident as is, so a server writes it in the report's `locale`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    pub code: String,
+    pub message: String,
+}
+
+impl ErrorBody {
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> ErrorBody {
+        ErrorBody {
+            error: ErrorDetail {
+                code: code.into(),
+                message: message.into(),
+            },
+        }
+    }
+
+    /// The refusal for a failed rule, in the resident's language.
+    pub fn for_field(
+        field: crate::report::Field,
+        error: crate::report::FieldError,
+        lang: Lang,
+    ) -> ErrorBody {
+        ErrorBody::new(
+            format!("{}:{}", error.code(), field.code()),
+            error.message(lang),
+        )
+    }
+}
+
+#[derive(Deserialize)]
+struct LenientAccepted {
+    ticket: Option<String>,
+    status: Option<TicketStatus>,
+}
+
+#[derive(Deserialize)]
+struct LenientError {
+    error: LenientDetail,
+}
+
+#[derive(Deserialize)]
+struct LenientDetail {
+    message: String,
+}
+
+/// The server's `{"error": {"message": …}}`, or the status code when it sent none.
+pub fn error_message(code: u16, body: &str) -> String {
+    serde_json::from_str::<LenientError>(body)
+        .ok()
+        .map(|b| b.error.message)
+        .map(|m| m.chars().take(300).collect::<String>())
+        .filter(|m| !m.trim().is_empty())
+        .unwrap_or_else(|| format!("HTTP {code}"))
+}
+
+/// 2xx is success; 408, 409 (the first request with this key is still being processed),
+/// 429, 5xx, network errors and time-outs are temporary; any other answer is a refusal the
+/// resident has to act on.
+pub fn classify(answer: &Answer, now_ms: f64) -> Outcome {
+    match answer {
+        Answer::NetworkError => Outcome::Temporary {
+            retry_after_ms: None,
+            reason: "network".into(),
+        },
+        Answer::Timeout => Outcome::Temporary {
+            retry_after_ms: None,
+            reason: "timeout".into(),
+        },
+        Answer::Status {
+            code: 200..=299,
+            body,
+            ..
+        } => {
+            let parsed: Option<LenientAccepted> = serde_json::from_str(body).ok();
+            let ticket = parsed
+                .as_ref()
+                .and_then(|a| a.ticket.clone())
+                .filter(|t| is_plain_ticket(t));
+            Outcome::Accepted {
+                ticket,
+                status: parsed.and_then(|a| a.status),
+            }
+        }
+        Answer::Status {
+            code: code @ (408 | 409 | 429 | 500..=599),
+            retry_after,
+            ..
+        } => Outcome::Temporary {
+            retry_after_ms: retry_after
+                .as_deref()
+                .and_then(|v| retry_after_ms(v, now_ms))
+                .map(|ms| ms.min(MAX_RETRY_AFTER_MS)),
+            reason: format!("HTTP {code}"),
+        },
+        Answer::Status { code, body, .. } => Outcome::Refused {
+            message: error_message(*code, body),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn created(ticket: &str) -> Answer {
+        Answer::Status {
+            code: 201,
+            retry_after: None,
+            body: format!(r#"{{"ticket":"{ticket}","status":"received"}}"#),
+        }
+    }
+
+    fn status(code: u16) -> Answer {
+        Answer::Status {
+            code,
+            retry_after: None,
+            body: String::new(),
+        }
+    }
+
+    #[test]
+    fn classification() {
+        assert!(
+            matches!(classify(&created("XJ-1"), 0.0), Outcome::Accepted { ticket: Some(t), status: Some(TicketStatus::Received) } if t == "XJ-1")
+        );
+        for code in [408, 409, 429, 500, 502, 503, 504] {
+            assert!(
+                matches!(classify(&status(code), 0.0), Outcome::Temporary { .. }),
+                "{code}"
+            );
+        }
+        assert!(matches!(
+            classify(&Answer::Timeout, 0.0),
+            Outcome::Temporary { .. }
+        ));
+        let refused = Answer::Status {
+            code: 400,
+            retry_after: None,
+            body: r#"{"error":{"code":"bad","message":"描述太短"}}"#.into(),
+        };
+        assert_eq!(
+            classify(&refused, 0.0),
+            Outcome::Refused {
+                message: "描述太短".into()
+            }
+        );
+        assert_eq!(
+            classify(&status(422), 0.0),
+            Outcome::Refused {
+                message: "HTTP 422".into()
+            }
+        );
+        let html_ticket = Answer::Status {
+            code: 200,
+            retry_after: None,
+            body: r#"{"ticket":"<img src=x>"}"#.into(),
+        };
+        assert_eq!(
+            classify(&html_ticket, 0.0),
+            Outcome::Accepted {
+                ticket: None,
+                status: None
+            }
+        );
+    }
+
+    #[test]
+    fn success_is_2xx_only() {
+        assert!(created("XJ-1").is_success());
+        assert!(!status(302).is_success());
+        assert!(!Answer::NetworkError.is_success());
+        assert_eq!(status(204).success_body(), Some(""));
+        assert_eq!(status(500).success_body(), None);
+    }
+
+    #[test]
+    fn retry_after_is_capped() {
+        let answer = Answer::Status {
+            code: 503,
+            retry_after: Some("999999".into()),
+            body: String::new(),
+        };
+        assert!(matches!(
+            classify(&answer, 0.0),
+            Outcome::Temporary { retry_after_ms: Some(ms), .. } if ms == MAX_RETRY_AFTER_MS
+        ));
+    }
+
+    #[test]
+    fn error_bodies_round_trip_and_are_localised() {
+        use crate::report::{Field, FieldError};
+        let zh = ErrorBody::for_field(Field::Phone, FieldError::PhoneInvalid, Lang::Zh);
+        let en = ErrorBody::for_field(Field::Phone, FieldError::PhoneInvalid, Lang::En);
+        assert_eq!(zh.error.code, "phone_invalid:contact.phone");
+        assert!(zh.error.message.contains("手机号"));
+        assert!(en.error.message.contains("mobile"));
+        let text = serde_json::to_string(&zh).unwrap();
+        assert_eq!(error_message(422, &text), zh.error.message);
+    }
+}

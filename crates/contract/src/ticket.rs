@@ -1,0 +1,193 @@
+//! Tickets: the number a resident keeps (`XJ-20261130-0001`, as the 12345 hotline gives
+//! one), its status, and the bodies of the status and feedback requests.
+
+use crate::locale::Lang;
+use crate::time::Date;
+use serde::{Deserialize, Serialize};
+
+pub const TICKET_PREFIX: &str = "XJ";
+
+/// `XJ-YYYYMMDD-NNNN`: the Shanghai day the report arrived and its number that day, at
+/// least four digits.
+pub fn format_ticket(day: Date, number: u32) -> String {
+    format!(
+        "{TICKET_PREFIX}-{:04}{:02}{:02}-{number:04}",
+        day.year, day.month, day.day
+    )
+}
+
+/// The day and number of a ticket in the desk's format.
+pub fn parse_ticket(ticket: &str) -> Option<(Date, u32)> {
+    let rest = ticket.strip_prefix(TICKET_PREFIX)?.strip_prefix('-')?;
+    let (day, number) = rest.split_once('-')?;
+    if day.len() != 8 || number.len() < 4 || number.len() > 9 {
+        return None;
+    }
+    if !day
+        .bytes()
+        .chain(number.bytes())
+        .all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let date = Date::parse(&format!("{}-{}-{}", &day[..4], &day[4..6], &day[6..]))?;
+    let number: u32 = number.parse().ok()?;
+    (number >= 1 && format_ticket(date, number) == ticket).then_some((date, number))
+}
+
+/// Any endpoint's ticket is shown big on screen and used in URLs: keep it short and plain.
+pub fn is_plain_ticket(ticket: &str) -> bool {
+    !ticket.is_empty()
+        && ticket.len() <= 64
+        && ticket
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketStatus {
+    Received,
+    InProgress,
+    Resolved,
+    Rejected,
+}
+
+impl TicketStatus {
+    pub const ALL: [TicketStatus; 4] = [
+        TicketStatus::Received,
+        TicketStatus::InProgress,
+        TicketStatus::Resolved,
+        TicketStatus::Rejected,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            TicketStatus::Received => "received",
+            TicketStatus::InProgress => "in_progress",
+            TicketStatus::Resolved => "resolved",
+            TicketStatus::Rejected => "rejected",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<TicketStatus> {
+        TicketStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn name(self, lang: Lang) -> &'static str {
+        match self {
+            TicketStatus::Received => lang.pick("已受理", "Received"),
+            TicketStatus::InProgress => lang.pick("处理中", "Being handled"),
+            TicketStatus::Resolved => lang.pick("已办结", "Resolved"),
+            TicketStatus::Rejected => lang.pick("不予受理", "Not accepted"),
+        }
+    }
+
+    pub fn is_final(self) -> bool {
+        matches!(self, TicketStatus::Resolved | TicketStatus::Rejected)
+    }
+}
+
+/// `201` to `POST {endpoint}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Accepted {
+    pub ticket: String,
+    pub status: TicketStatus,
+}
+
+/// `GET {endpoint}/{ticket}` → the ticket's current status. Fields a server does not know
+/// are left out; newer fields are optional so older phones keep reading the answer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StatusAnswer {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+    pub status: TicketStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    /// The committee's public note, shown to the resident as text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Longest note a phone keeps and shows.
+pub const NOTE_MAX: usize = 500;
+/// Longest comment a resident can send with their verdict.
+pub const COMMENT_MAX: usize = 500;
+
+pub fn parse_status(body: &str) -> Option<StatusAnswer> {
+    serde_json::from_str(body).ok()
+}
+
+/// `POST {endpoint}/{ticket}/feedback`: the resident's verdict once resolved.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Feedback {
+    pub satisfied: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+impl Feedback {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn ticket_format() {
+        let day = Date::new(2026, 11, 30).unwrap();
+        assert_eq!(format_ticket(day, 1), "XJ-20261130-0001");
+        assert_eq!(format_ticket(day, 12345), "XJ-20261130-12345");
+        assert_eq!(parse_ticket("XJ-20261130-0001"), Some((day, 1)));
+        for bad in [
+            "XJ-20261130-001",
+            "XJ-20261130-0000",
+            "XJ-20261131-0001",
+            "XJ-2026113-00001",
+            "xj-20261130-0001",
+            "XJ-20261130-00001",
+        ] {
+            assert_eq!(parse_ticket(bad), None, "{bad}");
+        }
+        assert!(is_plain_ticket("XJ-20261130-0001"));
+        assert!(!is_plain_ticket("<b>"));
+    }
+
+    #[test]
+    fn status_and_feedback_bodies() {
+        let status =
+            parse_status(r#"{"ticket":"XJ-20261130-0001","status":"resolved","note":"已清理"}"#)
+                .unwrap();
+        assert_eq!(status.status, TicketStatus::Resolved);
+        assert_eq!(parse_status(r#"{"status":"closed"}"#), None);
+        assert_eq!(
+            Feedback {
+                satisfied: true,
+                comment: None
+            }
+            .to_json(),
+            r#"{"satisfied":true}"#
+        );
+        for s in TicketStatus::ALL {
+            assert_eq!(TicketStatus::from_code(s.code()), Some(s));
+            assert_eq!(
+                serde_json::to_string(&s).unwrap(),
+                format!("\"{}\"", s.code())
+            );
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn tickets_round_trip(days in 0i64..2_900_000, number in 1u32..100_000) {
+            let day = Date::in_shanghai(days as f64 * 86_400_000.0);
+            let ticket = format_ticket(day, number);
+            prop_assert!(is_plain_ticket(&ticket));
+            prop_assert_eq!(parse_ticket(&ticket), Some((day, number)));
+        }
+    }
+}
