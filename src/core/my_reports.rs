@@ -1,7 +1,7 @@
 //! "My reports": the tickets this phone received, their status and the resident's verdict,
 //! as the 12345 hotline closes its loop. Kept on the device only.
 
-use super::report::{Category, ReportPayload};
+use super::report::{excerpt, Category, ReportPayload};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 pub use xinjing_contract::ticket::{parse_status, StatusAnswer, NOTE_MAX};
@@ -25,13 +25,6 @@ pub struct TicketRecord {
     /// The resident's verdict once resolved: satisfied or not.
     #[serde(default)]
     pub satisfied: Option<bool>,
-}
-
-/// How much of a description lists show to recognise a report.
-pub const EXCERPT_CHARS: usize = 40;
-
-pub fn excerpt(description: &str) -> String {
-    description.chars().take(EXCERPT_CHARS).collect()
 }
 
 impl TicketRecord {
@@ -114,7 +107,10 @@ mod tests {
     fn record_from_delivery_and_status_updates() {
         let mut record =
             TicketRecord::from_delivery(&delivered(), Some("XJ-20261130-0001".into()), None);
-        assert_eq!(record.excerpt.chars().count(), EXCERPT_CHARS);
+        assert_eq!(
+            record.excerpt.chars().count(),
+            crate::core::report::EXCERPT_CHARS
+        );
         assert_eq!(record.status, Some(TicketStatus::Received));
         assert!(!record.can_give_feedback());
         apply_status(&mut record, parse_status(r#"{"ticket":"XJ-20261130-0001","status":"resolved","updated_at":"2026-11-30T12:00:00+08:00","note":"已清理"}"#).unwrap());

@@ -26,6 +26,14 @@ pub struct Draft {
     pub phone: String,
 }
 
+/// How much of a description lists show to recognise a report.
+pub const EXCERPT_CHARS: usize = 40;
+
+/// The first words of a description, as the waiting list and "my reports" show them.
+pub fn excerpt(description: &str) -> String {
+    description.chars().take(EXCERPT_CHARS).collect()
+}
+
 /// Every problem with the draft, in the order the fields appear on the form.
 pub fn validate(draft: &Draft, communities: &[String]) -> Vec<(Field, FieldError)> {
     let fields = ReportFields {

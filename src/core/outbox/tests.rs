@@ -1,0 +1,328 @@
+use super::fakes::{created, entry, status, FakeClock, MemoryStore, ScriptedTransport};
+use super::*;
+use crate::core::report::Category;
+use futures::executor::block_on;
+use proptest::prelude::*;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+const LEASE: Lease = Lease { ms: 30_000.0 };
+
+/// One flush at a fixed time, without jitter, with the usual 30 s lease.
+fn flush_at(
+    store: &MemoryStore,
+    transport: &ScriptedTransport,
+    now: f64,
+    mode: FlushMode,
+    on_attempt: impl FnMut(&OutboxEntry, &Next),
+) -> FlushSummary {
+    block_on(flush(
+        store,
+        transport,
+        &FakeClock::at(now),
+        mode,
+        LEASE,
+        on_attempt,
+    ))
+}
+
+/// The ids delivered by an attempt callback, with their tickets.
+fn delivered_into(
+    out: &RefCell<Vec<(String, Option<String>)>>,
+) -> impl FnMut(&OutboxEntry, &Next) + '_ {
+    move |entry, next| {
+        if let Next::Delivered { ticket, .. } = next {
+            out.borrow_mut().push((entry.id.clone(), ticket.clone()));
+        }
+    }
+}
+
+fn not_delivered(_: &OutboxEntry, next: &Next) {
+    assert!(matches!(next, Next::Keep(_)), "not delivered");
+}
+
+#[test]
+fn the_waiting_list_shows_category_and_the_start_of_the_words() {
+    let mut stored = entry("a", 0.0);
+    stored.body = format!(
+        r#"{{"id":"a","category":"flying_line_charging","description":"{}","photos":[{{"data":"QUJD"}}]}}"#,
+        "从五楼窗口拉下一根电线给电动车充电".repeat(3)
+    );
+    let item = stored.summary();
+    assert_eq!(item.category, Some(Category::FlyingLineCharging));
+    assert_eq!(item.excerpt.chars().count(), 40);
+    assert!(item.excerpt.starts_with("从五楼窗口"));
+    let unreadable = entry("b", 0.0).summary();
+    assert_eq!(
+        (unreadable.category, unreadable.excerpt.as_str()),
+        (None, "")
+    );
+}
+
+#[test]
+fn retry_after_is_honoured_and_capped() {
+    let next_attempt = |code: u16, retry_after: &str| {
+        let answer = Answer::Status {
+            code,
+            retry_after: Some(retry_after.into()),
+            body: String::new(),
+        };
+        match after_attempt(entry("a", 0.0), classify(&answer, 0.0), 0.0, 0.0) {
+            Next::Keep(e) => e.next_attempt_ms,
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(next_attempt(429, "120"), 120_000.0);
+    assert_eq!(next_attempt(503, "999999"), MAX_RETRY_AFTER_MS);
+    assert_eq!(
+        next_attempt(503, "soon"),
+        backoff_ms(1, 0.0),
+        "an unreadable Retry-After falls back to back-off"
+    );
+}
+
+#[test]
+fn backoff_doubles_to_a_cap() {
+    assert_eq!(backoff_ms(1, 1.0), 5_000.0);
+    assert_eq!(backoff_ms(2, 1.0), 10_000.0);
+    assert_eq!(backoff_ms(3, 0.0), 10_000.0);
+    assert_eq!(backoff_ms(20, 1.0), MAX_RETRY_MS);
+    assert_eq!(backoff_ms(u32::MAX, 0.5), MAX_RETRY_MS * 0.75);
+}
+
+#[test]
+fn two_503_then_201_is_one_delivery_under_one_key() {
+    let store = MemoryStore::default();
+    block_on(save(&store, &entry("k1", 0.0))).unwrap();
+    let transport = ScriptedTransport::new(vec![status(503), status(503)]);
+    let clock = FakeClock {
+        jitter: 0.5,
+        ..FakeClock::at(0.0)
+    };
+    let delivered = RefCell::new(Vec::new());
+    for _ in 0..3 {
+        let summary = block_on(flush(
+            &store,
+            &transport,
+            &clock,
+            FlushMode::Automatic,
+            LEASE,
+            delivered_into(&delivered),
+        ));
+        if let Some(at) = summary.next_wakeup_ms {
+            clock.now.set(at);
+        }
+    }
+    assert_eq!(
+        delivered.into_inner(),
+        vec![("k1".to_owned(), Some("XJ-20261130-0001".to_owned()))]
+    );
+    assert!(store.records.borrow().is_empty());
+    let attempts = transport.attempts.borrow();
+    assert_eq!(attempts.len(), 3);
+    assert!(attempts
+        .iter()
+        .all(|(key, body)| key == "k1" && body == r#"{"id":"k1"}"#));
+}
+
+#[test]
+fn only_the_first_answer_decides_the_sending_screen() {
+    let fresh = entry("a", 0.0);
+    let mut retried = entry("a", 0.0);
+    retried.attempts = 1;
+    let refused = |message: &str| {
+        let mut e = entry("a", 0.0);
+        e.attempts = 1;
+        e.refused = Some(message.into());
+        Next::Keep(e)
+    };
+    let delivered = Next::Delivered {
+        ticket: Some("XJ-1".into()),
+        status: None,
+    };
+    assert_eq!(
+        first_answer(&fresh, &delivered),
+        Some(FirstAnswer::Delivered {
+            ticket: Some("XJ-1".into())
+        })
+    );
+    assert_eq!(
+        first_answer(&fresh, &refused("请补充楼层")),
+        Some(FirstAnswer::Refused("请补充楼层".into()))
+    );
+    let mut waiting = entry("a", 0.0);
+    waiting.attempts = 1;
+    assert_eq!(
+        first_answer(&fresh, &Next::Keep(waiting)),
+        Some(FirstAnswer::Waiting)
+    );
+    assert_eq!(
+        first_answer(&retried, &refused("请补充楼层")),
+        None,
+        "refused on a retry: it stays for \"my reports\""
+    );
+    assert_eq!(first_answer(&retried, &delivered), None);
+}
+
+#[test]
+fn refused_entry_waits_for_the_resident() {
+    let store = MemoryStore::default();
+    block_on(save(&store, &entry("k1", 0.0))).unwrap();
+    let transport = ScriptedTransport::new(vec![Answer::Status {
+        code: 422,
+        retry_after: None,
+        body: r#"{"error":{"code":"x","message":"请补充位置"}}"#.into(),
+    }]);
+    let summary = flush_at(&store, &transport, 0.0, FlushMode::Automatic, not_delivered);
+    assert_eq!(
+        (summary.refused, summary.waiting, summary.next_wakeup_ms),
+        (1, 0, None)
+    );
+    let summary = flush_at(
+        &store,
+        &transport,
+        1e9,
+        FlushMode::ResidentAsked,
+        not_delivered,
+    );
+    assert_eq!(
+        summary.refused, 1,
+        "even a forced flush leaves a refused report alone"
+    );
+    let stored = load(block_on(store.records()).unwrap()).entries;
+    assert_eq!(stored[0].refused.as_deref(), Some("请补充位置"));
+    assert_eq!(transport.attempts.borrow().len(), 1);
+}
+
+#[test]
+fn a_leased_entry_is_not_sent_twice() {
+    let store = MemoryStore::default();
+    let mut leased = entry("k1", 0.0);
+    leased.lease_until_ms = 10_000.0;
+    block_on(save(&store, &leased)).unwrap();
+    let transport = ScriptedTransport::new(vec![]);
+    flush_at(
+        &store,
+        &transport,
+        5_000.0,
+        FlushMode::ResidentAsked,
+        |_, _| {},
+    );
+    assert!(transport.attempts.borrow().is_empty());
+    flush_at(
+        &store,
+        &transport,
+        10_000.0,
+        FlushMode::Automatic,
+        |_, _| {},
+    );
+    assert_eq!(
+        transport.attempts.borrow().len(),
+        1,
+        "an expired lease (a closed tab) frees the entry"
+    );
+}
+
+#[test]
+fn unreadable_records_are_set_aside_not_deleted() {
+    let store = MemoryStore::default();
+    store.records.borrow_mut().insert(
+        "old".into(),
+        r#"{"version":0,"text":"from an old build"}"#.into(),
+    );
+    store
+        .records
+        .borrow_mut()
+        .insert("junk".into(), "\u{0}garbage".into());
+    block_on(save(&store, &entry("k1", 0.0))).unwrap();
+    let transport = ScriptedTransport::new(vec![]);
+    let summary = flush_at(&store, &transport, 0.0, FlushMode::Automatic, |_, _| {});
+    assert_eq!((summary.delivered, summary.set_aside), (1, 2));
+    assert_eq!(store.aside.borrow().len(), 2);
+    assert_eq!(store.aside.borrow()["junk"], "\u{0}garbage");
+}
+
+fn answer_strategy() -> impl Strategy<Value = Answer> {
+    prop_oneof![
+        Just(Answer::NetworkError),
+        Just(Answer::Timeout),
+        (
+            prop_oneof![Just(408u16), Just(429), 500u16..600],
+            proptest::option::of(0u32..400)
+        )
+            .prop_map(|(code, ra)| Answer::Status {
+                code,
+                retry_after: ra.map(|s| s.to_string()),
+                body: String::new()
+            }),
+        (200u16..300).prop_map(|code| Answer::Status {
+            code,
+            retry_after: None,
+            body: r#"{"ticket":"XJ-1"}"#.into()
+        }),
+        (400u16..500)
+            .prop_filter("temporary", |c| *c != 408 && *c != 429)
+            .prop_map(|code| Answer::Status {
+                code,
+                retry_after: None,
+                body: String::new()
+            }),
+    ]
+}
+
+proptest! {
+    /// For any sequence of answers: one key per report, removal only after a 2xx, and
+    /// every report is either delivered or still in the outbox.
+    #[test]
+    fn nothing_is_lost(reports in 1usize..5, script in proptest::collection::vec(answer_strategy(), 0..30), rounds in 1usize..40, resident_asked in any::<bool>()) {
+        let store = MemoryStore::default();
+        for i in 0..reports {
+            block_on(save(&store, &entry(&format!("k{i}"), i as f64))).unwrap();
+        }
+        let transport = ScriptedTransport::new(script.clone());
+        let clock = FakeClock { jitter: 0.3, ..FakeClock::at(0.0) };
+        let mode = if resident_asked { FlushMode::ResidentAsked } else { FlushMode::Automatic };
+        let delivered = RefCell::new(Vec::new());
+        for _ in 0..rounds {
+            let summary = block_on(flush(&store, &transport, &clock, mode, LEASE, delivered_into(&delivered)));
+            let now = clock.now_ms();
+            clock.now.set(summary.next_wakeup_ms.unwrap_or(now + 1_000.0).max(now));
+        }
+        let delivered: Vec<String> = delivered.into_inner().into_iter().map(|(id, _)| id).collect();
+        let stored: Vec<String> = store.records.borrow().keys().cloned().collect();
+        for i in 0..reports {
+            let id = format!("k{i}");
+            prop_assert!(delivered.contains(&id) != stored.contains(&id), "{} lost or duplicated", id);
+        }
+        let attempts = transport.attempts.borrow();
+        // Every attempt for a report used its own key and its original body.
+        for (key, body) in attempts.iter() {
+            prop_assert_eq!(body, &format!(r#"{{"id":"{key}"}}"#));
+        }
+        // A report left the outbox only if its last attempt was answered 2xx.
+        let mut answers = script.clone();
+        answers.reverse();
+        let mut last_answer = BTreeMap::new();
+        for (key, _) in attempts.iter() {
+            let answer = answers.pop().unwrap_or_else(|| created("XJ"));
+            last_answer.insert(key.clone(), answer);
+        }
+        for id in &delivered {
+            let last_was_2xx = matches!(last_answer.get(id), Some(Answer::Status { code: 200..=299, .. }));
+            prop_assert!(last_was_2xx, "{} removed without a 2xx", id);
+            prop_assert_eq!(delivered.iter().filter(|d| *d == id).count(), 1);
+        }
+    }
+
+    #[test]
+    fn load_never_panics(key in "\\PC{0,10}", raw in "\\PC{0,200}") {
+        let loaded = load(vec![(key, raw)]);
+        prop_assert_eq!(loaded.entries.len() + loaded.unreadable.len(), 1);
+    }
+
+    #[test]
+    fn backoff_is_bounded(attempts in any::<u32>(), jitter in -1.0f64..2.0) {
+        let delay = backoff_ms(attempts, jitter);
+        prop_assert!((FIRST_RETRY_MS / 2.0..=MAX_RETRY_MS).contains(&delay));
+    }
+}
