@@ -165,6 +165,42 @@ pub fn bundled_feed() -> Feed {
         })
 }
 
+/// The last good remote feed, as kept on the device.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CachedFeed {
+    pub saved_ms: f64,
+    pub json: String,
+}
+
+/// Why the campaigns on screen are not fresh from the town's server.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FeedNote {
+    /// The remote feed failed; this is the copy saved at `saved_ms`.
+    Saved { saved_ms: f64 },
+    /// The remote feed failed and nothing was saved: the feed built into the widget.
+    Bundled,
+}
+
+/// What to show after trying the remote feed: the fresh one, else the saved copy, else the
+/// bundled one, with a note saying which.
+pub fn choose_feed(fetched: Option<&str>, cached: Option<&str>) -> (Feed, Option<FeedNote>) {
+    if let Some(parsed) = fetched.and_then(|json| parse_feed(json).ok()) {
+        return (parsed.feed, None);
+    }
+    let saved = cached.and_then(|json| serde_json::from_str::<CachedFeed>(json).ok());
+    if let Some(saved) = saved {
+        if let Ok(parsed) = parse_feed(&saved.json) {
+            return (
+                parsed.feed,
+                Some(FeedNote::Saved {
+                    saved_ms: saved.saved_ms,
+                }),
+            );
+        }
+    }
+    (bundled_feed(), Some(FeedNote::Bundled))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -346,51 +382,6 @@ mod tests {
             let _ = parse_feed(&text);
         }
     }
-}
-
-/// The last good remote feed, as kept on the device.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct CachedFeed {
-    pub saved_ms: f64,
-    pub json: String,
-}
-
-/// Why the campaigns on screen are not fresh from the town's server.
-#[derive(Clone, Debug, PartialEq)]
-pub enum FeedNote {
-    /// The remote feed failed; this is the copy saved at `saved_ms`.
-    Saved { saved_ms: f64 },
-    /// The remote feed failed and nothing was saved: the feed built into the widget.
-    Bundled,
-}
-
-/// What to show after trying the remote feed: the fresh one, else the saved copy, else the
-/// bundled one, with a note saying which.
-pub fn choose_feed(
-    fetched: Option<&str>,
-    cached: Option<&str>,
-) -> (Feed, Option<FeedNote>, Option<CachedFeed>) {
-    if let Some(parsed) = fetched.and_then(|json| parse_feed(json).ok()) {
-        return (parsed.feed, None, None);
-    }
-    let saved = cached.and_then(|json| serde_json::from_str::<CachedFeed>(json).ok());
-    if let Some(saved) = saved {
-        if let Ok(parsed) = parse_feed(&saved.json) {
-            return (
-                parsed.feed,
-                Some(FeedNote::Saved {
-                    saved_ms: saved.saved_ms,
-                }),
-                Some(saved),
-            );
-        }
-    }
-    (bundled_feed(), Some(FeedNote::Bundled), None)
-}
-
-#[cfg(test)]
-mod fallback_tests {
-    use super::*;
 
     const GOOD: &str = r#"{"campaigns": [{"id": "x", "title": {"zh": "标题"}, "summary": {"zh": "摘要"}, "rule": {"zh": "r"}, "why": {"zh": "w"}, "instead": {"zh": "i"}, "start": "2026-01-01", "end": "2026-12-31"}]}"#;
 
@@ -401,14 +392,14 @@ mod fallback_tests {
             json: GOOD.into(),
         })
         .unwrap();
-        let (feed, note, _) = choose_feed(Some(GOOD), Some(&cached));
+        let (feed, note) = choose_feed(Some(GOOD), Some(&cached));
         assert_eq!((feed.campaigns.len(), note), (1, None));
-        let (feed, note, _) = choose_feed(Some("<html>502</html>"), Some(&cached));
+        let (feed, note) = choose_feed(Some("<html>502</html>"), Some(&cached));
         assert_eq!(
             (feed.campaigns[0].id.as_str(), note),
             ("x", Some(FeedNote::Saved { saved_ms: 5.0 }))
         );
-        let (feed, note, _) = choose_feed(None, Some("corrupt"));
+        let (feed, note) = choose_feed(None, Some("corrupt"));
         assert_eq!((feed, note), (bundled_feed(), Some(FeedNote::Bundled)));
     }
 }

@@ -88,3 +88,8 @@ impl Transport for MockTransport {
         answer
     }
 }
+
+/// "Clear my data" in the demo: the mock backend's reports are the resident's too.
+pub async fn forget_state() {
+    let _ = KV.delete(STATE_KEY).await;
+}

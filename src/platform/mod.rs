@@ -10,6 +10,7 @@ pub mod mock;
 pub mod photo;
 pub mod storage;
 
+use crate::core::config::{Config, Endpoint};
 use crate::core::outbox::{Answer, Transport};
 
 /// The configured endpoint: real HTTP or the demo's mock. An enum rather than `dyn`, since
@@ -17,6 +18,19 @@ use crate::core::outbox::{Answer, Transport};
 pub enum AnyTransport {
     Http(http::HttpTransport),
     Mock(mock::MockTransport),
+}
+
+impl AnyTransport {
+    /// The transport a deployment's config names.
+    pub fn for_config(config: &Config) -> AnyTransport {
+        match &config.endpoint {
+            Endpoint::Mock => AnyTransport::Mock(mock::MockTransport),
+            Endpoint::Url(url) => AnyTransport::Http(http::HttpTransport {
+                endpoint: url.clone(),
+                timeout_ms: config.timeout_ms,
+            }),
+        }
+    }
 }
 
 impl Transport for AnyTransport {

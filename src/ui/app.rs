@@ -2,12 +2,17 @@
 //! outbox).
 
 use super::campaigns::{refresh_feed, show_saved_feed, CampaignDetail, CampaignList};
+use super::context::{
+    provide_contexts, use_feed, use_form, use_outbox, use_settings, ConfigState, FeedState,
+    OutboxView, Prefill, Screen, Settings,
+};
 use super::demo::{CommitteeView, DemoPanel};
+use super::draft;
 use super::emergency::EmergencyStrip;
 use super::my_reports::{MyReports, SentView};
-use super::report_form::{restore, ReportForm};
-use super::sender;
-use super::state::{use_app, AppState, ConfigState, Prefill, Screen};
+use super::outbox::{provide_sending_state, use_sender, Sender};
+use super::report_form::ReportForm;
+use super::tickets::{use_ticket_desk, TicketDesk};
 use crate::core::config::{accessible_primary, parse_config, Config};
 use crate::core::i18n::{choose_lang, fill, Lang, Msg};
 use crate::platform::{embed, http::get_text, storage};
@@ -74,8 +79,23 @@ pub async fn fetch_config(overrides: &[(String, String)]) -> ConfigState {
     state
 }
 
+/// The contexts start-up works with, taken in the component (where they are provided).
+#[derive(Clone, Copy)]
+struct Services {
+    outbox: OutboxView,
+    sender: Sender,
+    desk: TicketDesk,
+    feed: FeedState,
+}
+
 /// Everything that needs the DOM root or storage, once mounted.
-async fn start_services(app: AppState, config: Arc<Config>, root: web_sys::HtmlElement) {
+async fn start_services(config: Arc<Config>, root: web_sys::HtmlElement, services: Services) {
+    let Services {
+        outbox,
+        sender,
+        desk,
+        feed,
+    } = services;
     apply_theme(&root, &config);
     // Let the browser paint the campaigns first: storage, the outbox and the feed wait for
     // the next task, so start-up is not one long task on a slow phone.
@@ -91,63 +111,61 @@ async fn start_services(app: AppState, config: Arc<Config>, root: web_sys::HtmlE
         panic!("crash-test build: ?crash=1");
     }
     if storage::probe().await.is_err() {
-        app.storage_ok.set(false);
+        outbox.storage_ok.set(false);
     }
-    sender::load_my_reports(app);
-    sender::refresh_waiting(app).await;
-    sender::install_triggers(app);
-    sender::send_now(app);
-    sender::refresh_statuses(app);
-    refresh_feed(app, config.campaigns_url.clone(), config.timeout_ms).await;
+    desk.load();
+    sender.refresh_waiting().await;
+    sender.send_now();
+    desk.refresh_statuses();
+    refresh_feed(feed, config.campaigns_url.clone(), config.timeout_ms).await;
 }
 
 #[component]
 pub fn App(config: ConfigState) -> impl IntoView {
-    let app = AppState::new();
-    provide_context(app);
+    provide_contexts();
+    provide_sending_state();
+    let settings = use_settings();
+    let form = use_form();
     let host = embed::detect_host();
-    app.in_mini_program
+    settings
+        .in_mini_program
         .set_value(host == embed::Host::MiniProgram);
     let prefill = query();
-    app.prefill.set_value(prefill.clone());
+    settings.prefill.set_value(prefill.clone());
     let ready = match &config {
         ConfigState::Ready(c) => Some(c.clone()),
         _ => None,
     };
-    app.lang.set(choose_lang(
+    settings.lang.set(choose_lang(
         storage::get(storage::KEY_LANG).as_deref(),
         prefill.lang.as_deref(),
         ready.as_ref().and_then(|c| c.default_lang),
         &browser_languages(),
     ));
-    app.large_text
+    settings
+        .large_text
         .set(storage::get(storage::KEY_LARGE_TEXT).as_deref() == Some("1"));
-    app.config.set(config);
-    restore(app);
-    if let Some(config) = &ready {
-        // Only areas the deployment lists: a QR code for another compound is ignored.
-        let communities = &config.communities;
-        app.draft.update(|d| {
-            if !communities.is_empty() && !communities.contains(&d.community) {
-                d.community.clear();
-            }
-        });
-    }
-    show_saved_feed(app);
+    settings.config.set(config);
+    let communities = ready
+        .as_ref()
+        .map(|c| c.communities.clone())
+        .unwrap_or_default();
+    draft::restore(form, &prefill, &communities);
+    show_saved_feed(use_feed());
+    use_sender().install_triggers();
 
-    let root_ref = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
-        let lang = app.lang.get();
+        let lang = settings.lang.get();
         super::crash::remember_lang(lang);
         if let Some(html) = document().document_element() {
             let _ = html.set_attribute("lang", lang.tag());
         }
-        document().set_title(&title_text(app, lang));
+        document().set_title(&title_text(settings, lang));
     });
-    Effect::new(move |first: Option<()>| {
-        let _ = app.screen.get();
-        if first.is_some() {
-            // Move focus to the new section's heading so screen readers announce it.
+    // Move focus to a new section's heading so screen readers announce it.
+    Effect::watch(
+        move || settings.screen.get(),
+        |_, _, _| {
             request_animation_frame(|| {
                 if let Some(heading) = document()
                     .query_selector(".xj-main h2")
@@ -158,52 +176,58 @@ pub fn App(config: ConfigState) -> impl IntoView {
                     let _ = heading.focus();
                 }
             });
-        }
-    });
-    Effect::new(move |started: Option<()>| {
-        if started.is_none() {
-            if let (Some(root), Some(config)) = (root_ref.get(), ready.clone()) {
-                spawn_local(start_services(app, config, root.unchecked_into()));
-            }
-        }
-    });
+        },
+        false,
+    );
+    let root_ref = NodeRef::<leptos::html::Div>::new();
+    if let Some(config) = ready {
+        let services = Services {
+            outbox: use_outbox(),
+            sender: use_sender(),
+            desk: use_ticket_desk(),
+            feed: use_feed(),
+        };
+        root_ref.on_load(move |root| {
+            spawn_local(start_services(config, root.unchecked_into(), services));
+        });
+    }
 
     let switch_lang = move |_| {
-        let next = app.lang.get_untracked().other();
-        app.lang.set(next);
+        let next = settings.lang.get_untracked().other();
+        settings.lang.set(next);
         let _ = storage::set(storage::KEY_LANG, next.tag());
     };
     let toggle_large = move |_| {
-        let on = !app.large_text.get_untracked();
-        app.large_text.set(on);
+        let on = !settings.large_text.get_untracked();
+        settings.large_text.set(on);
         let _ = storage::set(storage::KEY_LARGE_TEXT, if on { "1" } else { "0" });
     };
-    let is_mock = move || matches!(app.config.get(), ConfigState::Ready(c) if c.is_mock());
+    let is_mock = move || settings.ready_config().is_some_and(|c| c.is_mock());
 
     view! {
-        <div class="xj-app" class:xj-large=move || app.large_text.get() class:xj-in-wechat=host != embed::Host::Browser lang=move || app.lang.get().tag() node_ref=root_ref>
+        <div class="xj-app" class:xj-large=move || settings.large_text.get() class:xj-in-wechat=host != embed::Host::Browser lang=move || settings.lang.get().tag() node_ref=root_ref>
             <header class="xj-header">
                 <div class="xj-brand">
-                    {move || app.ready_config().and_then(|c| c.theme.logo.clone()).map(|src| view! { <img class="xj-logo" src=src alt="" width="32" height="32"/> })}
+                    {move || settings.ready_config().and_then(|c| c.theme.logo.clone()).map(|src| view! { <img class="xj-logo" src=src alt="" width="32" height="32"/> })}
                     <div>
-                        <h1 class="xj-title">{move || title_text(app, app.lang.get())}</h1>
-                        <p class="xj-tagline">{app.tr(Msg::AppTagline)}</p>
+                        <h1 class="xj-title">{move || title_text(settings, settings.lang.get())}</h1>
+                        <p class="xj-tagline">{settings.tr(Msg::AppTagline)}</p>
                     </div>
                 </div>
                 <div class="xj-tools">
-                    <button type="button" class="xj-button xj-small" on:click=switch_lang lang=move || app.lang.get().other().tag()
-                        aria-label=app.tr(Msg::SwitchLanguageLabel)>
-                        {app.tr(Msg::SwitchLanguage)}
+                    <button type="button" class="xj-button xj-small" on:click=switch_lang lang=move || settings.lang.get().other().tag()
+                        aria-label=settings.tr(Msg::SwitchLanguageLabel)>
+                        {settings.tr(Msg::SwitchLanguage)}
                     </button>
-                    <button type="button" class="xj-button xj-small" aria-pressed=move || app.large_text.get().to_string() on:click=toggle_large>
-                        {app.tr(Msg::LargeText)}
+                    <button type="button" class="xj-button xj-small" aria-pressed=move || settings.large_text.get().to_string() on:click=toggle_large>
+                        {settings.tr(Msg::LargeText)}
                     </button>
                 </div>
             </header>
             <EmergencyStrip/>
             <Tabs/>
             <main class="xj-main">
-                {move || match app.screen.get() {
+                {move || match settings.screen.get() {
                     Screen::Campaigns => view! { <CampaignList/> }.into_any(),
                     Screen::Campaign(id) => view! { <CampaignDetail id=id/> }.into_any(),
                     Screen::Report => view! { <ReportScreen/> }.into_any(),
@@ -216,14 +240,15 @@ pub fn App(config: ConfigState) -> impl IntoView {
                 <DemoPanel/>
             </Show>
             <footer class="xj-footer">
-                <p>{app.tr(Msg::EmergencyNote)}</p>
+                <p>{settings.tr(Msg::EmergencyNote)}</p>
             </footer>
         </div>
     }
 }
 
-fn title_text(app: AppState, lang: Lang) -> String {
-    app.ready_config()
+fn title_text(settings: Settings, lang: Lang) -> String {
+    settings
+        .ready_config()
         .and_then(|c| c.theme.title.as_ref().map(|t| t.get(lang).to_owned()))
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| Msg::AppTitle.text(lang).to_owned())
@@ -231,17 +256,17 @@ fn title_text(app: AppState, lang: Lang) -> String {
 
 #[component]
 fn ReportScreen() -> impl IntoView {
-    let app = use_app();
-    move || match app.config.get() {
+    let settings = use_settings();
+    move || match settings.config.get() {
         ConfigState::Ready(_) => view! { <ReportForm/> }.into_any(),
         ConfigState::Loading => {
-            view! { <p class="xj-section">{app.tr(Msg::Loading)}</p> }.into_any()
+            view! { <p class="xj-section">{settings.tr(Msg::Loading)}</p> }.into_any()
         }
         ConfigState::Broken(problems) => view! {
             <section class="xj-section" aria-labelledby="xj-broken-title">
-                <h2 id="xj-broken-title" tabindex="-1">{app.tr(Msg::FormHeading)}</h2>
-                <p class="xj-note xj-warn" role="alert">{app.tr(Msg::ConfigBroken)}</p>
-                <p><a class="xj-call" href="tel:12345">{app.tr(Msg::Call12345)}</a></p>
+                <h2 id="xj-broken-title" tabindex="-1">{settings.tr(Msg::FormHeading)}</h2>
+                <p class="xj-note xj-warn" role="alert">{settings.tr(Msg::ConfigBroken)}</p>
+                <p><a class="xj-call" href="tel:12345">{settings.tr(Msg::Call12345)}</a></p>
                 <details class="xj-muted"><summary>"config"</summary>
                     <ul>{problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
                 </details>
@@ -253,12 +278,13 @@ fn ReportScreen() -> impl IntoView {
 
 #[component]
 fn Tabs() -> impl IntoView {
-    let app = use_app();
+    let settings = use_settings();
+    let outbox = use_outbox();
     let tab = move |target: Screen, label: Msg| {
         let current = {
             let target = target.clone();
             move || {
-                let screen = app.screen.get();
+                let screen = settings.screen.get();
                 let here = screen == target
                     || matches!(
                         (&screen, &target),
@@ -270,12 +296,12 @@ fn Tabs() -> impl IntoView {
             }
         };
         view! {
-            <button type="button" class="xj-tab" aria-current=current on:click=move |_| app.screen.set(target.clone())>
-                {app.tr(label)}
+            <button type="button" class="xj-tab" aria-current=current on:click=move |_| settings.go(target.clone())>
+                {settings.tr(label)}
                 {(label == Msg::TabMine).then(|| view! {
-                    <Show when=move || !app.waiting.with(Vec::is_empty)>
-                        <span class="xj-count-badge" aria-label=move || fill(app.t(Msg::WaitingBadge), &[("n", &app.waiting.with(Vec::len).to_string())])>
-                            {move || app.waiting.with(Vec::len)}
+                    <Show when=move || !outbox.waiting.with(Vec::is_empty)>
+                        <span class="xj-count-badge" aria-label=move || fill(settings.t(Msg::WaitingBadge), &[("n", &outbox.waiting.with(Vec::len).to_string())])>
+                            {move || outbox.waiting.with(Vec::len)}
                         </span>
                     </Show>
                 })}
@@ -283,7 +309,7 @@ fn Tabs() -> impl IntoView {
         }
     };
     view! {
-        <nav class="xj-tabs" aria-label=app.tr(Msg::NavLabel)>
+        <nav class="xj-tabs" aria-label=settings.tr(Msg::NavLabel)>
             {tab(Screen::Campaigns, Msg::TabCampaigns)}
             {tab(Screen::Report, Msg::TabReport)}
             {tab(Screen::Mine, Msg::TabMine)}

@@ -1,6 +1,7 @@
 //! The campaign feed: cards of what the town asks now, and a detail view.
 
-use super::state::{use_app, AppState, Screen};
+use super::context::{use_feed, use_form, use_settings, FeedState, Screen};
+use super::draft::start_report;
 use crate::core::campaign::{active_on, choose_feed, CachedFeed, Campaign, FeedNote};
 use crate::core::i18n::{fill, Msg};
 use crate::platform::clock::now_ms;
@@ -10,11 +11,11 @@ use leptos::prelude::*;
 use xinjing_contract::time::{display_shanghai, Date};
 
 /// Shows the saved feed at once, then fetches the configured one.
-pub async fn refresh_feed(app: AppState, url: Option<String>, timeout_ms: u32) {
+pub async fn refresh_feed(state: FeedState, url: Option<String>, timeout_ms: u32) {
     let cached = storage::get(storage::KEY_FEED);
     let Some(url) = url else { return };
     let fetched = get_text(&url, timeout_ms, true).await.ok();
-    let (feed, note, _) = choose_feed(fetched.as_deref(), cached.as_deref());
+    let (feed, note) = choose_feed(fetched.as_deref(), cached.as_deref());
     if note.is_none() {
         if let Some(json) = fetched {
             let saved = CachedFeed {
@@ -26,15 +27,15 @@ pub async fn refresh_feed(app: AppState, url: Option<String>, timeout_ms: u32) {
             }
         }
     }
-    app.feed.set(feed);
-    app.feed_note.set(note);
+    state.feed.set(feed);
+    state.note.set(note);
 }
 
 /// Before the network answers: the copy saved last time, if any (no note yet).
-pub fn show_saved_feed(app: AppState) {
+pub fn show_saved_feed(state: FeedState) {
     if let Some(cached) = storage::get(storage::KEY_FEED) {
-        if let (feed, Some(FeedNote::Saved { .. }), _) = choose_feed(None, Some(&cached)) {
-            app.feed.set(feed);
+        if let (feed, Some(FeedNote::Saved { .. })) = choose_feed(None, Some(&cached)) {
+            state.feed.set(feed);
         }
     }
 }
@@ -60,10 +61,11 @@ fn icon(name: Option<&str>) -> impl IntoView {
 
 #[component]
 pub fn CampaignList() -> impl IntoView {
-    let app = use_app();
+    let settings = use_settings();
+    let state = use_feed();
     let active = Memo::new(move |_| {
         let today = Date::in_shanghai(now_ms());
-        app.feed.with(|feed| {
+        state.feed.with(|feed| {
             active_on(&feed.campaigns, today)
                 .into_iter()
                 .cloned()
@@ -71,8 +73,8 @@ pub fn CampaignList() -> impl IntoView {
         })
     });
     let note = move || {
-        let lang = app.lang.get();
-        app.feed_note.get().map(|note| match note {
+        let lang = settings.lang.get();
+        state.note.get().map(|note| match note {
             FeedNote::Saved { saved_ms } => fill(
                 Msg::FeedStale.text(lang),
                 &[("date", &display_shanghai(saved_ms))],
@@ -82,11 +84,11 @@ pub fn CampaignList() -> impl IntoView {
     };
     view! {
         <section class="xj-section" aria-labelledby="xj-campaigns-title">
-            <h2 id="xj-campaigns-title">{app.tr(Msg::CampaignsHeading)}</h2>
+            <h2 id="xj-campaigns-title">{settings.tr(Msg::CampaignsHeading)}</h2>
             {move || note().map(|text| view! { <p class="xj-note" role="status">{text}</p> })}
             <Show
                 when=move || !active.with(Vec::is_empty)
-                fallback=move || view! { <p class="xj-empty">{app.tr(Msg::NoActiveCampaigns)}</p> }
+                fallback=move || view! { <p class="xj-empty">{settings.tr(Msg::NoActiveCampaigns)}</p> }
             >
                 <ul class="xj-cards" role="list">
                     <For each=move || active.get() key=|c| c.id.clone() let:campaign>
@@ -100,19 +102,18 @@ pub fn CampaignList() -> impl IntoView {
 
 #[component]
 fn CampaignCard(campaign: Campaign) -> impl IntoView {
-    let app = use_app();
+    let settings = use_settings();
+    let form = use_form();
     let title_id = format!("xj-c-{}", campaign.id);
     let c = StoredValue::new(campaign);
     let text = move |pick: fn(&Campaign) -> &crate::core::campaign::Text| {
-        let lang = app.lang.get();
+        let lang = settings.lang.get();
         c.with_value(|c| pick(c).get(lang).to_owned())
     };
-    let open = move |_| {
-        app.screen
-            .set(Screen::Campaign(c.with_value(|c| c.id.clone())))
+    let open = move |_| settings.go(Screen::Campaign(c.with_value(|c| c.id.clone())));
+    let report = move |_| {
+        c.with_value(|c| start_report(form, settings, c.first_category(), Some(c.id.clone())))
     };
-    let report =
-        move |_| c.with_value(|c| app.report_about(c.first_category(), Some(c.id.clone())));
     view! {
         <li class="xj-card">
             <div class="xj-card-head">
@@ -122,10 +123,10 @@ fn CampaignCard(campaign: Campaign) -> impl IntoView {
             <p>{move || text(|c| &c.summary)}</p>
             <div class="xj-actions">
                 <button type="button" class="xj-button" on:click=open aria-describedby=title_id.clone()>
-                    {app.tr(Msg::ReadMore)}
+                    {settings.tr(Msg::ReadMore)}
                 </button>
                 <button type="button" class="xj-button xj-primary" on:click=report aria-describedby=title_id>
-                    {app.tr(Msg::ReportThis)}
+                    {settings.tr(Msg::ReportThis)}
                 </button>
             </div>
         </li>
@@ -134,16 +135,19 @@ fn CampaignCard(campaign: Campaign) -> impl IntoView {
 
 #[component]
 pub fn CampaignDetail(id: String) -> impl IntoView {
-    let app = use_app();
+    let settings = use_settings();
+    let form = use_form();
+    let state = use_feed();
     let campaign = Memo::new(move |_| {
-        app.feed
+        state
+            .feed
             .with(|f| f.campaigns.iter().find(|c| c.id == id).cloned())
     });
     view! {
         {move || match campaign.get() {
-            None => view! { <p class="xj-empty">{app.tr(Msg::NoActiveCampaigns)}</p> }.into_any(),
+            None => view! { <p class="xj-empty">{settings.tr(Msg::NoActiveCampaigns)}</p> }.into_any(),
             Some(c) => {
-                let lang = app.lang.get();
+                let lang = settings.lang.get();
                 let section = |heading: Msg, text: &crate::core::campaign::Text| view! {
                     <h3>{heading.text(lang)}</h3>
                     <p>{text.get(lang).to_owned()}</p>
@@ -164,10 +168,10 @@ pub fn CampaignDetail(id: String) -> impl IntoView {
                         {c.if_not.as_ref().map(|t| section(Msg::DetailIfNot, t))}
                         {c.source.as_ref().map(|t| section(Msg::DetailSource, t))}
                         <div class="xj-actions">
-                            <button type="button" class="xj-button" on:click=move |_| app.screen.set(Screen::Campaigns)>
+                            <button type="button" class="xj-button" on:click=move |_| settings.go(Screen::Campaigns)>
                                 {Msg::Back.text(lang)}
                             </button>
-                            <button type="button" class="xj-button xj-primary" on:click=move |_| app.report_about(category, Some(campaign_id.clone()))>
+                            <button type="button" class="xj-button xj-primary" on:click=move |_| start_report(form, settings, category, Some(campaign_id.clone()))>
                                 {Msg::ReportThis.text(lang)}
                             </button>
                         </div>

@@ -1,8 +1,8 @@
 //! Demo mode only (`"endpoint": "mock"`): the presenter's switches, and what the
 //! neighbourhood committee would receive.
 
-use super::sender;
-use super::state::{use_app, Screen};
+use super::context::{use_settings, Screen};
+use super::outbox::use_sender;
 use crate::core::i18n::{fill, Msg};
 use crate::core::report::ReportPayload;
 use crate::platform::clock::now_ms;
@@ -13,45 +13,46 @@ use xinjing_contract::TicketStatus;
 
 #[component]
 pub fn DemoPanel() -> impl IntoView {
-    let app = use_app();
+    let settings = use_settings();
+    let sender = use_sender();
     let offline = RwSignal::new(false);
     let errors = RwSignal::new(false);
     let toggle = move |signal: RwSignal<bool>, apply: fn(bool), on: bool| {
         signal.set(on);
         apply(on);
         if !on {
-            sender::send_now(app);
+            sender.send_now();
         }
     };
     view! {
         <section class="xj-section xj-demo" aria-labelledby="xj-demo-title">
-            <h2 id="xj-demo-title">{app.tr(Msg::DemoHeading)}</h2>
-            <p class="xj-muted">{app.tr(Msg::DemoNote)}</p>
+            <h2 id="xj-demo-title">{settings.tr(Msg::DemoHeading)}</h2>
+            <p class="xj-muted">{settings.tr(Msg::DemoNote)}</p>
             <label class="xj-check">
                 <input type="checkbox" prop:checked=move || offline.get() on:change=move |ev| toggle(offline, mock::set_offline, event_target_checked(&ev))/>
-                <span>{app.tr(Msg::DemoOffline)}</span>
+                <span>{settings.tr(Msg::DemoOffline)}</span>
             </label>
             <label class="xj-check">
                 <input type="checkbox" prop:checked=move || errors.get() on:change=move |ev| toggle(errors, mock::set_server_errors, event_target_checked(&ev))/>
-                <span>{app.tr(Msg::DemoServerErrors)}</span>
+                <span>{settings.tr(Msg::DemoServerErrors)}</span>
             </label>
-            <button type="button" class="xj-button" on:click=move |_| app.screen.set(Screen::Committee)>{app.tr(Msg::DemoCommittee)}</button>
+            <button type="button" class="xj-button" on:click=move |_| settings.go(Screen::Committee)>{settings.tr(Msg::DemoCommittee)}</button>
         </section>
     }
 }
 
 #[component]
 pub fn CommitteeView() -> impl IntoView {
-    let app = use_app();
+    let settings = use_settings();
     let state = LocalResource::new(mock::load_state);
     view! {
         <section class="xj-section" aria-labelledby="xj-committee-title">
-            <h2 id="xj-committee-title" tabindex="-1">{app.tr(Msg::DemoCommittee)}</h2>
-            <p class="xj-muted">{app.tr(Msg::DemoNote)}</p>
-            <Suspense fallback=move || view! { <p>{app.tr(Msg::Loading)}</p> }>
+            <h2 id="xj-committee-title" tabindex="-1">{settings.tr(Msg::DemoCommittee)}</h2>
+            <p class="xj-muted">{settings.tr(Msg::DemoNote)}</p>
+            <Suspense fallback=move || view! { <p>{settings.tr(Msg::Loading)}</p> }>
                 {move || state.get().map(|state| {
                     if state.reports.is_empty() {
-                        return view! { <p class="xj-empty">{app.tr(Msg::DemoCommitteeEmpty)}</p> }.into_any();
+                        return view! { <p class="xj-empty">{settings.tr(Msg::DemoCommitteeEmpty)}</p> }.into_any();
                     }
                     let now = now_ms();
                     view! {
@@ -63,7 +64,7 @@ pub fn CommitteeView() -> impl IntoView {
                     }.into_any()
                 })}
             </Suspense>
-            <button type="button" class="xj-button" on:click=move |_| app.screen.set(Screen::Campaigns)>{app.tr(Msg::Back)}</button>
+            <button type="button" class="xj-button" on:click=move |_| settings.go(Screen::Campaigns)>{settings.tr(Msg::Back)}</button>
         </section>
     }
 }
@@ -76,26 +77,26 @@ fn CommitteeItem(
     satisfied: Option<bool>,
     payload: ReportPayload,
 ) -> impl IntoView {
-    let app = use_app();
+    let settings = use_settings();
     let place = payload.place();
     let contact = payload.contact.clone();
     view! {
         <article class="xj-item">
-            <p class="xj-item-title">{ticket} " · " {move || payload.category.name(app.lang.get())}</p>
+            <p class="xj-item-title">{ticket} " · " {move || payload.category.name(settings.lang.get())}</p>
             <p class="xj-muted">{display_shanghai(received)} " · " {place}</p>
             <p>{payload.description.clone()}</p>
             <p class="xj-muted">
                 {move || match &contact {
                     Some(c) => format!("{} {}", c.name, c.phone),
-                    None => app.t(Msg::DemoContactNone).to_owned(),
+                    None => settings.t(Msg::DemoContactNone).to_owned(),
                 }}
             </p>
-            <p><span class="xj-badge">{move || status.name(app.lang.get())}</span>
-                {satisfied.map(|s| view! { " " <span>{move || app.t(if s { Msg::Satisfied } else { Msg::NotSatisfied })}</span> })}
+            <p><span class="xj-badge">{move || status.name(settings.lang.get())}</span>
+                {satisfied.map(|s| view! { " " <span>{move || settings.t(if s { Msg::Satisfied } else { Msg::NotSatisfied })}</span> })}
             </p>
             <div class="xj-committee-photos">
                 {payload.photos.iter().enumerate().map(|(i, p)| {
-                    let alt = move || fill(app.t(Msg::DemoPhotoAlt), &[("n", &(i + 1).to_string())]);
+                    let alt = move || fill(settings.t(Msg::DemoPhotoAlt), &[("n", &(i + 1).to_string())]);
                     view! { <img class="xj-thumb" src=format!("data:{};base64,{}", p.mime, p.data) width=p.width height=p.height alt=alt/> }
                 }).collect_view()}
             </div>

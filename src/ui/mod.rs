@@ -3,13 +3,16 @@
 
 pub mod app;
 pub mod campaigns;
+pub mod context;
+pub mod copy;
 pub mod crash;
 pub mod demo;
+pub mod draft;
 pub mod emergency;
 pub mod my_reports;
+pub mod outbox;
 pub mod report_form;
-pub mod sender;
-pub mod state;
+pub mod tickets;
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;

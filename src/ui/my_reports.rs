@@ -1,8 +1,10 @@
 //! After sending: the confirmation, the reports still waiting on this phone, and the
 //! received tickets with their status and the satisfaction question.
 
-use super::sender;
-use super::state::{use_app, Screen};
+use super::context::{use_outbox, use_settings, use_tickets, Screen};
+use super::copy::CopyButton;
+use super::outbox::use_sender;
+use super::tickets::use_ticket_desk;
 use crate::core::i18n::{fill, Msg};
 use crate::core::my_reports::TicketRecord;
 use crate::core::outbox::WaitingItem;
@@ -13,34 +15,37 @@ use xinjing_contract::time::display_shanghai;
 /// The screen right after "send": saved on the phone, or received with a ticket.
 #[component]
 pub fn SentView(id: String) -> impl IntoView {
-    let app = use_app();
+    let settings = use_settings();
+    let (tickets, outbox) = (use_tickets(), use_outbox());
     let id = StoredValue::new(id);
     let received = move || {
-        app.mine
+        tickets
+            .mine
             .with(|m| m.iter().find(|r| id.with_value(|id| r.id == *id)).cloned())
     };
     let waiting = move || {
-        app.waiting
+        outbox
+            .waiting
             .with(|w| w.iter().find(|r| id.with_value(|id| r.id == *id)).cloned())
     };
     view! {
         <section class="xj-section xj-sent" aria-labelledby="xj-sent-title">
             {move || match (received(), waiting()) {
                 (Some(record), _) => view! {
-                    <h2 id="xj-sent-title" tabindex="-1" class="xj-ok">{app.tr(Msg::ReceivedTitle)}</h2>
+                    <h2 id="xj-sent-title" tabindex="-1" class="xj-ok">{settings.tr(Msg::ReceivedTitle)}</h2>
                     <TicketNumber ticket=record.ticket.clone()/>
-                    <p>{app.tr(Msg::ReceivedText)}</p>
+                    <p>{settings.tr(Msg::ReceivedText)}</p>
                 }.into_any(),
                 (None, Some(item)) => view! {
-                    <h2 id="xj-sent-title" tabindex="-1">{app.tr(Msg::SavedTitle)}</h2>
-                    <WaitingCard item=item/>
-                    <p>{app.tr(Msg::SavedText)}</p>
+                    <h2 id="xj-sent-title" tabindex="-1">{settings.tr(Msg::SavedTitle)}</h2>
+                    <WaitingCardBody item=item/>
+                    <p>{settings.tr(Msg::SavedText)}</p>
                 }.into_any(),
-                (None, None) => view! { <h2 id="xj-sent-title" tabindex="-1">{app.tr(Msg::Sending)}</h2> }.into_any(),
+                (None, None) => view! { <h2 id="xj-sent-title" tabindex="-1">{settings.tr(Msg::Sending)}</h2> }.into_any(),
             }}
             <div class="xj-actions">
-                <button type="button" class="xj-button" on:click=move |_| app.screen.set(Screen::Mine)>{app.tr(Msg::TabMine)}</button>
-                <button type="button" class="xj-button xj-primary" on:click=move |_| app.screen.set(Screen::Report)>{app.tr(Msg::NewReport)}</button>
+                <button type="button" class="xj-button" on:click=move |_| settings.go(Screen::Mine)>{settings.tr(Msg::TabMine)}</button>
+                <button type="button" class="xj-button xj-primary" on:click=move |_| settings.go(Screen::Report)>{settings.tr(Msg::NewReport)}</button>
             </div>
         </section>
     }
@@ -48,36 +53,44 @@ pub fn SentView(id: String) -> impl IntoView {
 
 #[component]
 fn TicketNumber(ticket: Option<String>) -> impl IntoView {
-    let app = use_app();
-    let copied = RwSignal::new(false);
+    let settings = use_settings();
     ticket.map(|ticket| {
-        let copy_text = ticket.clone();
-        let copy = move |_| {
-            let text = copy_text.clone();
-            spawn_local(async move { copied.set(crate::platform::js_copy(&text).await) });
-        };
         view! {
-            <p class="xj-ticket-label">{app.tr(Msg::TicketLabel)}</p>
-            <p class="xj-ticket">{ticket}</p>
-            <button type="button" class="xj-button" on:click=copy>
-                {move || if copied.get() { app.t(Msg::Copied) } else { app.t(Msg::CopyTicket) }}
-            </button>
+            <p class="xj-ticket-label">{settings.tr(Msg::TicketLabel)}</p>
+            <p class="xj-ticket">{ticket.clone()}</p>
+            <CopyButton text=ticket label=Msg::CopyTicket/>
         }
     })
 }
 
 #[component]
-fn WaitingCard(item: WaitingItem) -> impl IntoView {
-    let app = use_app();
+fn WaitingCard(id: String) -> impl IntoView {
+    let outbox = use_outbox();
+    let this = Memo::new(move |_| {
+        outbox
+            .waiting
+            .with(|w| w.iter().find(|r| r.id == id).cloned())
+    });
+    move || {
+        this.get()
+            .map(|item| view! { <WaitingCardBody item=item/> })
+    }
+}
+
+#[component]
+fn WaitingCardBody(item: WaitingItem) -> impl IntoView {
+    let settings = use_settings();
+    let outbox = use_outbox();
+    let sender = use_sender();
     let id = item.id.clone();
     let (edit_id, delete_id) = (id.clone(), id);
     let next = display_shanghai(item.next_attempt_ms);
     let refused = item.refused.clone();
     let status = move || {
-        let lang = app.lang.get();
+        let lang = settings.lang.get();
         match &refused {
             Some(message) => fill(Msg::RejectedBy.text(lang), &[("message", message)]),
-            None if app.sending.get() => Msg::Sending.text(lang).to_owned(),
+            None if outbox.sending.get() => Msg::Sending.text(lang).to_owned(),
             None => format!(
                 "{} · {}",
                 Msg::SavedTitle.text(lang),
@@ -88,33 +101,33 @@ fn WaitingCard(item: WaitingItem) -> impl IntoView {
     let is_refused = item.refused.is_some();
     let delete = move |_| {
         let confirmed = window()
-            .confirm_with_message(app.t(Msg::ConfirmDelete))
+            .confirm_with_message(settings.t(Msg::ConfirmDelete))
             .unwrap_or(false);
         if confirmed {
             let id = delete_id.clone();
-            spawn_local(sender::delete(app, id));
+            spawn_local(sender.delete(id));
         }
     };
     view! {
         <div class="xj-item" class:xj-refused=is_refused>
-            <p class="xj-item-title">{move || item.category.map(|c| c.name(app.lang.get())).unwrap_or_default()}</p>
+            <p class="xj-item-title">{move || item.category.map(|c| c.name(settings.lang.get())).unwrap_or_default()}</p>
             <p class="xj-muted">{display_shanghai(item.queued_at_ms)} " · " {item.excerpt.clone()}</p>
             <p class="xj-status" role="status">{status}</p>
             <div class="xj-actions">
                 {if is_refused {
                     view! {
-                        <button type="button" class="xj-button xj-primary" on:click=move |_| spawn_local(sender::edit(app, edit_id.clone()))>
-                            {app.tr(Msg::EditResend)}
+                        <button type="button" class="xj-button xj-primary" on:click=move |_| spawn_local(sender.edit(edit_id.clone()))>
+                            {settings.tr(Msg::EditResend)}
                         </button>
                     }.into_any()
                 } else {
                     view! {
-                        <button type="button" class="xj-button xj-primary" disabled=move || app.sending.get() on:click=move |_| sender::send_now(app)>
-                            {app.tr(Msg::SendNow)}
+                        <button type="button" class="xj-button xj-primary" disabled=move || outbox.sending.get() on:click=move |_| sender.send_now()>
+                            {settings.tr(Msg::SendNow)}
                         </button>
                     }.into_any()
                 }}
-                <button type="button" class="xj-button" on:click=delete>{app.tr(Msg::Delete)}</button>
+                <button type="button" class="xj-button" on:click=delete>{settings.tr(Msg::Delete)}</button>
             </div>
         </div>
     }
@@ -122,59 +135,80 @@ fn WaitingCard(item: WaitingItem) -> impl IntoView {
 
 #[component]
 pub fn MyReports() -> impl IntoView {
-    let app = use_app();
-    sender::refresh_statuses(app);
+    let settings = use_settings();
+    let (outbox, tickets) = (use_outbox(), use_tickets());
+    let (sender, desk) = (use_sender(), use_ticket_desk());
+    desk.refresh_statuses();
     let clear = move |_| {
-        let unsent = app.waiting.with_untracked(Vec::len);
+        let unsent = outbox.waiting.with_untracked(Vec::len);
         let question = if unsent > 0 {
-            fill(app.t(Msg::ClearDataUnsent), &[("n", &unsent.to_string())])
+            fill(
+                settings.t(Msg::ClearDataUnsent),
+                &[("n", &unsent.to_string())],
+            )
         } else {
-            app.t(Msg::ClearDataConfirm).to_owned()
+            settings.t(Msg::ClearDataConfirm).to_owned()
         };
         if window().confirm_with_message(&question).unwrap_or(false) {
-            spawn_local(sender::clear_device_data(app, true));
+            spawn_local(sender.clear_device_data());
         }
     };
     view! {
-        <Show when=move || { app.set_aside.get() > 0 }>
-            <p class="xj-note xj-warn" role="status">{move || fill(app.t(Msg::SetAside), &[("n", &app.set_aside.get().to_string())])}</p>
+        <Show when=move || { outbox.set_aside.get() > 0 }>
+            <p class="xj-note xj-warn" role="status">{move || fill(settings.t(Msg::SetAside), &[("n", &outbox.set_aside.get().to_string())])}</p>
         </Show>
-        <Show when=move || !app.waiting.with(Vec::is_empty)>
+        <Show when=move || !outbox.waiting.with(Vec::is_empty)>
             <section class="xj-section" aria-labelledby="xj-outbox-title">
-                <h2 id="xj-outbox-title">{app.tr(Msg::OutboxHeading)}</h2>
+                <h2 id="xj-outbox-title">{settings.tr(Msg::OutboxHeading)}</h2>
                 <ul class="xj-list" role="list">
-                    <For each=move || app.waiting.get() key=|w| (w.id.clone(), w.refused.clone(), w.attempts) let:item>
-                        <li><WaitingCard item=item/></li>
+                    <For each=move || outbox.waiting.get() key=|w| w.id.clone() let:item>
+                        <li><WaitingCard id=item.id/></li>
                     </For>
                 </ul>
             </section>
         </Show>
         <section class="xj-section" aria-labelledby="xj-mine-title">
-            <h2 id="xj-mine-title" tabindex="-1">{app.tr(Msg::MineHeading)}</h2>
-            <p class="xj-muted">{app.tr(Msg::MineNote)}</p>
-            <Show when=move || !app.mine.with(Vec::is_empty) fallback=move || view! { <p class="xj-empty">{app.tr(Msg::MineEmpty)}</p> }>
+            <h2 id="xj-mine-title" tabindex="-1">{settings.tr(Msg::MineHeading)}</h2>
+            <p class="xj-muted">{settings.tr(Msg::MineNote)}</p>
+            <Show when=move || !tickets.mine.with(Vec::is_empty) fallback=move || view! { <p class="xj-empty">{settings.tr(Msg::MineEmpty)}</p> }>
                 <ul class="xj-list" role="list">
-                    <For each=move || app.mine.get() key=|r| format!("{}{:?}{:?}", r.id, r.status, r.satisfied) let:record>
-                        <li><TicketCard record=record/></li>
+                    <For each=move || tickets.mine.get() key=|r| r.id.clone() let:record>
+                        <li><TicketCard id=record.id/></li>
                     </For>
                 </ul>
-                <button type="button" class="xj-button" on:click=move |_| sender::refresh_statuses(app)>{app.tr(Msg::RefreshStatus)}</button>
+                <button type="button" class="xj-button" on:click=move |_| desk.refresh_statuses()>{settings.tr(Msg::RefreshStatus)}</button>
             </Show>
         </section>
         <section class="xj-section">
-            <button type="button" class="xj-button xj-danger-button" on:click=clear>{app.tr(Msg::ClearData)}</button>
+            <button type="button" class="xj-button xj-danger-button" on:click=clear>{settings.tr(Msg::ClearData)}</button>
         </section>
     }
 }
 
 #[component]
-fn TicketCard(record: TicketRecord) -> impl IntoView {
-    let app = use_app();
+fn TicketCard(id: String) -> impl IntoView {
+    let tickets = use_tickets();
+    let this = Memo::new(move |_| {
+        tickets
+            .mine
+            .with(|m| m.iter().find(|r| r.id == id).cloned())
+    });
+    // Keyed by id, the card stays; its content follows the record as it changes.
+    move || {
+        this.get()
+            .map(|record| view! { <TicketCardBody record=record/> })
+    }
+}
+
+#[component]
+fn TicketCardBody(record: TicketRecord) -> impl IntoView {
+    let settings = use_settings();
+    let desk = use_ticket_desk();
     let failed = RwSignal::new(false);
     let id = StoredValue::new(record.id.clone());
     let answer = move |satisfied: bool| {
         spawn_local(async move {
-            let ok = sender::send_feedback(app, id.get_value(), satisfied).await;
+            let ok = desk.send_feedback(id.get_value(), satisfied).await;
             failed.set(!ok);
         });
     };
@@ -184,28 +218,28 @@ fn TicketCard(record: TicketRecord) -> impl IntoView {
     let can_answer = record.can_give_feedback();
     view! {
         <article class="xj-item">
-            <p class="xj-item-title">{move || record.category.name(app.lang.get())}</p>
-            {record.ticket.clone().map(|t| view! { <p class="xj-ticket-small">{app.tr(Msg::TicketLabel)} " " <strong>{t.clone()}</strong></p> })}
+            <p class="xj-item-title">{move || record.category.name(settings.lang.get())}</p>
+            {record.ticket.clone().map(|t| view! { <p class="xj-ticket-small">{settings.tr(Msg::TicketLabel)} " " <strong>{t.clone()}</strong></p> })}
             <p class="xj-muted">{record.created_at.get(..16).unwrap_or_default().replace('T', " ")} " · " {record.excerpt.clone()}</p>
             <p class="xj-status">
-                <span class="xj-badge">{move || status.map(|s| s.name(app.lang.get())).unwrap_or_else(|| app.t(Msg::StatusUnknown))}</span>
-                {updated.map(|u| view! { " " <span class="xj-muted">{move || fill(app.t(Msg::UpdatedAt), &[("time", &u.get(..16).unwrap_or_default().replace('T', " "))])}</span> })}
+                <span class="xj-badge">{move || status.map(|s| s.name(settings.lang.get())).unwrap_or_else(|| settings.t(Msg::StatusUnknown))}</span>
+                {updated.map(|u| view! { " " <span class="xj-muted">{move || fill(settings.t(Msg::UpdatedAt), &[("time", &u.get(..16).unwrap_or_default().replace('T', " "))])}</span> })}
             </p>
             {record.note.clone().map(|n| view! { <p>{n}</p> })}
             {can_answer.then(|| view! {
                 <fieldset class="xj-feedback">
-                    <legend>{app.tr(Msg::SatisfiedQuestion)}</legend>
+                    <legend>{settings.tr(Msg::SatisfiedQuestion)}</legend>
                     <div class="xj-actions">
-                        <button type="button" class="xj-button xj-primary" on:click=move |_| answer(true)>{app.tr(Msg::Satisfied)}</button>
-                        <button type="button" class="xj-button" on:click=move |_| answer(false)>{app.tr(Msg::NotSatisfied)}</button>
+                        <button type="button" class="xj-button xj-primary" on:click=move |_| answer(true)>{settings.tr(Msg::Satisfied)}</button>
+                        <button type="button" class="xj-button" on:click=move |_| answer(false)>{settings.tr(Msg::NotSatisfied)}</button>
                     </div>
                     <Show when=move || failed.get()>
-                        <p class="xj-error" role="alert">{app.tr(Msg::FeedbackFailed)}</p>
+                        <p class="xj-error" role="alert">{settings.tr(Msg::FeedbackFailed)}</p>
                     </Show>
                 </fieldset>
             })}
             {verdict.map(|v| view! {
-                <p class="xj-ok" role="status">{move || fill(app.t(Msg::FeedbackThanks), &[("answer", app.t(if v { Msg::Satisfied } else { Msg::NotSatisfied }))])}</p>
+                <p class="xj-ok" role="status">{move || fill(settings.t(Msg::FeedbackThanks), &[("answer", settings.t(if v { Msg::Satisfied } else { Msg::NotSatisfied }))])}</p>
             })}
         </article>
     }

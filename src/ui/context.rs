@@ -1,0 +1,200 @@
+//! The app's state as a few narrow contexts, each with one accessor: what every component
+//! reads (settings and the screen), the campaign feed, the outbox as the resident sees it,
+//! the tickets this phone holds, and the report being written. A component asks only for
+//! what it uses; `provide_contexts` sets them all up (the app, and tests that mount one
+//! component).
+
+use crate::core::campaign::{bundled_feed, Feed, FeedNote};
+use crate::core::config::Config;
+use crate::core::i18n::{Lang, Msg};
+use crate::core::my_reports::TicketRecord;
+use crate::core::outbox::WaitingItem;
+use crate::core::report::{Draft, Photo, MAX_PHOTOS};
+use leptos::prelude::*;
+use std::sync::Arc;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConfigState {
+    Loading,
+    Ready(Arc<Config>),
+    /// Problems for the deployer; residents are sent to 12345.
+    Broken(Vec<String>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Screen {
+    Campaigns,
+    Campaign(String),
+    Report,
+    /// Just submitted: the report with this id.
+    Sent(String),
+    Mine,
+    Committee,
+}
+
+/// Values a stairwell poster's QR code can put in the link (never the endpoint).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Prefill {
+    pub community: Option<String>,
+    pub building: Option<String>,
+    pub lang: Option<String>,
+}
+
+/// Language, text size, the deployment's config and where the resident is.
+#[derive(Clone, Copy)]
+pub struct Settings {
+    pub lang: RwSignal<Lang>,
+    pub large_text: RwSignal<bool>,
+    pub config: RwSignal<ConfigState>,
+    pub screen: RwSignal<Screen>,
+    pub prefill: StoredValue<Prefill>,
+    /// Inside a WeChat mini-program `web-view`, where `tel:` links may not dial.
+    pub in_mini_program: StoredValue<bool>,
+}
+
+impl Settings {
+    /// The text of `msg` in the current language (reactive).
+    pub fn t(&self, msg: Msg) -> &'static str {
+        msg.text(self.lang.get())
+    }
+
+    /// The text of `msg` as a signal. Every call shares one closure type, so the renderer
+    /// is instantiated once for all UI strings instead of once per string (this alone is
+    /// tens of KB of wasm).
+    pub fn tr(&self, msg: Msg) -> Signal<&'static str> {
+        let lang = self.lang;
+        Signal::derive(move || msg.text(lang.get()))
+    }
+
+    /// The config, if it loaded (reactive).
+    pub fn ready_config(&self) -> Option<Arc<Config>> {
+        self.config.with(ready)
+    }
+
+    /// The config without subscribing: for event handlers and spawned tasks.
+    pub fn config_now(&self) -> Option<Arc<Config>> {
+        self.config.with_untracked(ready)
+    }
+
+    pub fn go(&self, screen: Screen) {
+        self.screen.set(screen);
+    }
+}
+
+fn ready(state: &ConfigState) -> Option<Arc<Config>> {
+    match state {
+        ConfigState::Ready(config) => Some(config.clone()),
+        _ => None,
+    }
+}
+
+/// The campaigns shown, and why they may be old.
+#[derive(Clone, Copy)]
+pub struct FeedState {
+    pub feed: RwSignal<Feed>,
+    pub note: RwSignal<Option<FeedNote>>,
+}
+
+/// The outbox as the resident sees it.
+#[derive(Clone, Copy)]
+pub struct OutboxView {
+    pub waiting: RwSignal<Vec<WaitingItem>>,
+    pub sending: RwSignal<bool>,
+    /// Stored outbox records that no longer parse, moved aside (never deleted).
+    pub set_aside: RwSignal<usize>,
+    /// False when this phone cannot keep reports (private mode, full storage).
+    pub storage_ok: RwSignal<bool>,
+}
+
+/// "My reports": tickets this phone received.
+#[derive(Clone, Copy)]
+pub struct Tickets {
+    pub mine: RwSignal<Vec<TicketRecord>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum PhotoSlot {
+    Empty,
+    Working,
+    Ready(Photo),
+    Failed,
+}
+
+/// The report being written. `ui::draft` owns how it is restored, kept and reset.
+#[derive(Clone, Copy)]
+pub struct FormState {
+    pub draft: RwSignal<Draft>,
+    pub photos: RwSignal<Vec<PhotoSlot>>,
+    pub remember_contact: RwSignal<bool>,
+    /// The waiting report being corrected ("edit and resend"): it stays in the outbox
+    /// until its replacement is queued.
+    pub replaces: RwSignal<Option<String>>,
+}
+
+impl FormState {
+    pub fn empty_slots() -> Vec<PhotoSlot> {
+        vec![PhotoSlot::Empty; MAX_PHOTOS]
+    }
+
+    /// The photos that are ready to go with the report.
+    pub fn ready_photos(&self) -> Vec<Photo> {
+        self.photos.with_untracked(|slots| {
+            slots
+                .iter()
+                .filter_map(|s| match s {
+                    PhotoSlot::Ready(p) => Some(p.clone()),
+                    _ => None,
+                })
+                .collect()
+        })
+    }
+}
+
+/// Creates and provides every context, in their starting state.
+pub fn provide_contexts() {
+    provide_context(Settings {
+        lang: RwSignal::new(Lang::Zh),
+        large_text: RwSignal::new(false),
+        config: RwSignal::new(ConfigState::Loading),
+        screen: RwSignal::new(Screen::Campaigns),
+        prefill: StoredValue::new(Prefill::default()),
+        in_mini_program: StoredValue::new(false),
+    });
+    provide_context(FeedState {
+        feed: RwSignal::new(bundled_feed()),
+        note: RwSignal::new(None),
+    });
+    provide_context(OutboxView {
+        waiting: RwSignal::new(Vec::new()),
+        sending: RwSignal::new(false),
+        set_aside: RwSignal::new(0),
+        storage_ok: RwSignal::new(true),
+    });
+    provide_context(Tickets {
+        mine: RwSignal::new(Vec::new()),
+    });
+    provide_context(FormState {
+        draft: RwSignal::new(Draft::default()),
+        photos: RwSignal::new(FormState::empty_slots()),
+        remember_contact: RwSignal::new(false),
+        replaces: RwSignal::new(None),
+    });
+}
+
+// Missing context is a programming error caught by every test that mounts a component,
+// so these panic with the name of what is missing rather than silently starting afresh.
+pub fn use_settings() -> Settings {
+    expect_context()
+}
+pub fn use_feed() -> FeedState {
+    expect_context()
+}
+pub fn use_outbox() -> OutboxView {
+    expect_context()
+}
+pub fn use_tickets() -> Tickets {
+    expect_context()
+}
+pub fn use_form() -> FormState {
+    expect_context()
+}

@@ -1,0 +1,129 @@
+//! The one owner of the report being written: restoring it after a reload, keeping the
+//! typed text on the phone, loading a report back for correction, resetting after sending,
+//! and the contact the resident asked this phone to remember.
+
+use super::context::{FormState, PhotoSlot, Prefill, Screen, Settings};
+use crate::core::report::{Category, Draft, ReportPayload, MAX_PHOTOS};
+use crate::platform::storage;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The contact a resident asked this phone to remember.
+#[derive(Serialize, Deserialize)]
+struct RememberedContact {
+    name: String,
+    phone: String,
+}
+
+/// Restores the text of an unfinished report and a remembered contact after a reload; a
+/// poster's QR link fills in the place when the draft has none.
+pub fn restore(form: FormState, prefill: &Prefill, communities: &[String]) {
+    let mut draft: Draft = storage::get(storage::KEY_DRAFT)
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default();
+    if let Some(contact) = storage::get(storage::KEY_CONTACT)
+        .and_then(|json| serde_json::from_str::<RememberedContact>(&json).ok())
+    {
+        if draft.phone.is_empty() {
+            draft.name = contact.name;
+            draft.phone = contact.phone;
+            draft.share_contact = true;
+        }
+        form.remember_contact.set(true);
+    }
+    if draft.community.is_empty() {
+        draft.community = prefill.community.clone().unwrap_or_default();
+    }
+    if draft.building.is_empty() {
+        draft.building = prefill.building.clone().unwrap_or_default();
+    }
+    // Only areas the deployment lists: a QR code for another compound is ignored.
+    if !communities.is_empty() && !communities.contains(&draft.community) {
+        draft.community.clear();
+    }
+    form.draft.set(draft);
+}
+
+/// Keeps the typed text on the device so a closed WeChat page loses nothing. Photos stay in
+/// memory only (large, and personal until sent); name and phone are never kept here, only
+/// under "remember my contact".
+pub fn persist(draft: &Draft) {
+    let kept = Draft {
+        photos: Vec::new(),
+        name: String::new(),
+        phone: String::new(),
+        share_contact: false,
+        ..draft.clone()
+    };
+    if kept == Draft::default() {
+        storage::remove(storage::KEY_DRAFT);
+    } else if let Ok(json) = serde_json::to_string(&kept) {
+        let _ = storage::set(storage::KEY_DRAFT, &json);
+    }
+}
+
+/// Puts a report back into the form, photos and all.
+pub fn load(form: FormState, draft: Draft) {
+    let mut slots: Vec<PhotoSlot> = draft.photos.iter().cloned().map(PhotoSlot::Ready).collect();
+    slots.resize(MAX_PHOTOS, PhotoSlot::Empty);
+    form.photos.set(slots);
+    form.draft.set(Draft {
+        photos: Vec::new(),
+        ..draft
+    });
+}
+
+/// An empty form, keeping a remembered contact.
+pub fn reset(form: FormState) {
+    storage::remove(storage::KEY_DRAFT);
+    let remembered = form.remember_contact.get_untracked();
+    form.draft.update(|d| {
+        let keep = remembered.then(|| (d.name.clone(), d.phone.clone()));
+        *d = Draft::default();
+        if let Some((name, phone)) = keep {
+            d.share_contact = true;
+            d.name = name;
+            d.phone = phone;
+        }
+    });
+    form.photos.set(FormState::empty_slots());
+    form.replaces.set(None);
+}
+
+/// After a report is queued: remember its contact if asked to, else forget any.
+pub fn remember_contact(form: FormState, payload: &ReportPayload) {
+    match (&payload.contact, form.remember_contact.get_untracked()) {
+        (Some(contact), true) => {
+            let saved = RememberedContact {
+                name: contact.name.clone(),
+                phone: contact.phone.clone(),
+            };
+            if let Ok(json) = serde_json::to_string(&saved) {
+                let _ = storage::set(storage::KEY_CONTACT, &json);
+            }
+        }
+        _ => storage::remove(storage::KEY_CONTACT),
+    }
+}
+
+/// "Clear my data": the draft, the remembered contact and the choice to remember it.
+pub fn forget_everything(form: FormState) {
+    storage::remove(storage::KEY_CONTACT);
+    form.remember_contact.set(false);
+    form.draft.set(Draft::default());
+    reset(form);
+}
+
+/// Opens the form about a campaign, its category chosen.
+pub fn start_report(
+    form: FormState,
+    settings: Settings,
+    category: Option<Category>,
+    campaign_id: Option<String>,
+) {
+    form.draft.update(|d| {
+        d.category = category.or(d.category);
+        d.campaign_id = campaign_id;
+    });
+    settings.go(Screen::Report);
+}

@@ -1,0 +1,301 @@
+//! Wires the outbox (core policy) to IndexedDB, the transport and the app's signals, and
+//! decides *when* to try: on start, when the phone comes online, when the page becomes
+//! visible, when a retry falls due, and when the resident sends or taps "send now".
+//!
+//! The form calls one function, [`Sender::submit`], and renders its [`SubmitOutcome`].
+
+use super::context::{use_form, use_outbox, use_settings, FormState, OutboxView, Screen, Settings};
+use super::draft;
+use super::tickets::{use_ticket_desk, TicketDesk};
+use crate::core::my_reports::TicketRecord;
+use crate::core::outbox::{
+    self, classify, first_answer, load, save, FirstAnswer, FlushMode, Lease, Next, OutboxEntry,
+    OutboxStore, Outcome, Transport,
+};
+use crate::core::report::{draft_from, report_as_text, ReportPayload};
+use crate::platform::clock::{jitter, now_ms, sleep, Timer};
+use crate::platform::storage::{self, IdbOutbox};
+use crate::platform::{lock, mock, AnyTransport};
+use futures_channel::oneshot;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+const LOCK_NAME: &str = "xinjing-outbox";
+/// How long "sending…" waits for the first answer before saying "saved, will be sent".
+const FIRST_ANSWER_PATIENCE_MS: u32 = 3_000;
+
+/// What became of a report the resident sent, as the form shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SubmitOutcome {
+    /// The endpoint has it.
+    Delivered,
+    /// Kept on the phone and sent when it can be (or it was refused after the resident
+    /// left the form: "my reports" offers the correction).
+    Queued,
+    /// Refused by the endpoint's first answer. The form holds the report again, as typed.
+    Refused(String),
+    /// This phone can neither keep nor send it: the text to copy, and why.
+    NotKept { text: String, reason: String },
+}
+
+/// The time and randomness of the browser, for the core's flush.
+struct BrowserClock;
+
+impl outbox::Clock for BrowserClock {
+    fn now_ms(&self) -> f64 {
+        now_ms()
+    }
+    fn jitter(&self) -> f64 {
+        jitter()
+    }
+}
+
+/// Owner-scoped state of the sending machinery: the next wake-up and the forms waiting for
+/// a first answer. Dropped (timer cancelled) with the app.
+#[derive(Clone, Copy)]
+pub struct SendingState {
+    wakeup: StoredValue<Option<Timer>, LocalStorage>,
+    waiters: StoredValue<Vec<(String, oneshot::Sender<FirstAnswer>)>, LocalStorage>,
+}
+
+pub fn provide_sending_state() {
+    provide_context(SendingState {
+        wakeup: StoredValue::new_local(None),
+        waiters: StoredValue::new_local(Vec::new()),
+    });
+}
+
+/// Everything that sends: a handle components get with [`use_sender`].
+#[derive(Clone, Copy)]
+pub struct Sender {
+    settings: Settings,
+    outbox: OutboxView,
+    form: FormState,
+    tickets: TicketDesk,
+    state: SendingState,
+}
+
+pub fn use_sender() -> Sender {
+    Sender {
+        settings: use_settings(),
+        outbox: use_outbox(),
+        form: use_form(),
+        tickets: use_ticket_desk(),
+        state: expect_context(),
+    }
+}
+
+impl Sender {
+    /// Reloads the list of waiting reports, and how many unreadable ones are kept aside,
+    /// from storage. The aside count comes from storage rather than from this page's
+    /// flushes, so the notice stays after a reload for as long as such records are kept.
+    pub async fn refresh_waiting(self) {
+        if let Ok(n) = storage::ASIDE.count().await {
+            self.outbox.set_aside.set(n);
+        }
+        if let Ok(records) = IdbOutbox.records().await {
+            let items = load(records)
+                .entries
+                .iter()
+                .map(OutboxEntry::summary)
+                .collect();
+            self.outbox.waiting.set(items);
+        }
+    }
+
+    /// The one way a report leaves the form. It is queued (or, without storage, sent
+    /// once); the form is emptied in the same step, so closing the page now cannot lead to
+    /// the same words being sent again under a new id. Resolves on the first answer, or
+    /// after a short wait with `Queued`.
+    pub async fn submit(self, payload: ReportPayload) -> SubmitOutcome {
+        let replaces = self.form.replaces.get_untracked();
+        draft::remember_contact(self.form, &payload);
+        let entry = OutboxEntry::new(&payload, now_ms());
+        let queued =
+            self.outbox.storage_ok.get_untracked() && save(&IdbOutbox, &entry).await.is_ok();
+        if !queued {
+            self.outbox.storage_ok.set(false);
+            return self.send_directly(payload).await;
+        }
+        draft::reset(self.form);
+        if let Some(old) = replaces.filter(|old| *old != payload.id) {
+            // The corrected report is safely queued: only now does the original go.
+            let _ = IdbOutbox.remove(&old).await;
+        }
+        let (tell, answer) = oneshot::channel();
+        self.state
+            .waiters
+            .update_value(|w| w.push((payload.id.clone(), tell)));
+        let id = payload.id.clone();
+        spawn_local(async move {
+            sleep(FIRST_ANSWER_PATIENCE_MS).await;
+            self.answer_first(&id, FirstAnswer::Waiting);
+        });
+        self.refresh_waiting().await;
+        spawn_local(self.flush(FlushMode::ResidentAsked));
+        match answer.await.unwrap_or(FirstAnswer::Waiting) {
+            FirstAnswer::Delivered { .. } => SubmitOutcome::Delivered,
+            FirstAnswer::Waiting => SubmitOutcome::Queued,
+            FirstAnswer::Refused(message) => {
+                if self.settings.screen.get_untracked() != Screen::Report {
+                    // They moved on: it waits in "my reports" with the server's reason.
+                    return SubmitOutcome::Queued;
+                }
+                // Back into the form, everything as typed, and out of the outbox.
+                draft::load(self.form, draft_from(&payload));
+                let _ = IdbOutbox.remove(&payload.id).await;
+                self.refresh_waiting().await;
+                SubmitOutcome::Refused(message)
+            }
+        }
+    }
+
+    /// Wakes the form waiting for this report's first answer, if any still is.
+    fn answer_first(self, id: &str, answer: FirstAnswer) {
+        let waiter = self.state.waiters.try_update_value(|waiters| {
+            let at = waiters.iter().position(|(w, _)| w == id)?;
+            Some(waiters.remove(at).1)
+        });
+        if let Some(Some(tell)) = waiter {
+            let _ = tell.send(answer);
+        }
+    }
+
+    /// Without storage, one direct attempt; the form keeps the report unless it arrived.
+    async fn send_directly(self, payload: ReportPayload) -> SubmitOutcome {
+        let Some(config) = self.settings.config_now() else {
+            return SubmitOutcome::NotKept {
+                text: report_as_text(&payload, self.settings.lang.get_untracked()),
+                reason: String::new(),
+            };
+        };
+        let entry = OutboxEntry::new(&payload, now_ms());
+        let answer = AnyTransport::for_config(&config)
+            .submit(&entry.id, &entry.body)
+            .await;
+        match classify(&answer, now_ms()) {
+            Outcome::Accepted { ticket, status } => {
+                self.tickets
+                    .record(TicketRecord::from_delivery(&payload, ticket, status));
+                draft::reset(self.form);
+                SubmitOutcome::Delivered
+            }
+            Outcome::Temporary { reason, .. } => SubmitOutcome::NotKept {
+                text: report_as_text(&payload, self.settings.lang.get_untracked()),
+                reason,
+            },
+            Outcome::Refused { message } => SubmitOutcome::Refused(message),
+        }
+    }
+
+    /// Tries every waiting report now, ignoring back-off (never a refused one).
+    pub fn send_now(self) {
+        spawn_local(self.flush(FlushMode::ResidentAsked));
+    }
+
+    async fn flush(self, mode: FlushMode) {
+        let Some(config) = self.settings.config_now() else {
+            return;
+        };
+        if !self.outbox.storage_ok.get_untracked() {
+            return;
+        }
+        self.outbox.sending.set(true);
+        let lease = Lease {
+            ms: f64::from(config.timeout_ms) + 10_000.0,
+        };
+        let work = async move {
+            let transport = AnyTransport::for_config(&config);
+            let summary = outbox::flush(
+                &IdbOutbox,
+                &transport,
+                &BrowserClock,
+                mode,
+                lease,
+                |entry, next| {
+                    if let (Next::Delivered { ticket, status }, Some(payload)) =
+                        (next, entry.payload())
+                    {
+                        let record = TicketRecord::from_delivery(&payload, ticket.clone(), *status);
+                        self.tickets.record(record);
+                    }
+                    if let Some(answer) = first_answer(entry, next) {
+                        self.answer_first(&entry.id, answer);
+                    }
+                },
+            )
+            .await;
+            if let Some(problem) = &summary.store_error {
+                web_sys::console::warn_1(&format!("outbox storage: {problem}").into());
+            }
+            self.schedule(summary.next_wakeup_ms);
+        };
+        if !lock::run_exclusive(LOCK_NAME, work).await {
+            // Another tab is sending; look again shortly.
+            self.schedule(Some(now_ms() + 5_000.0));
+        }
+        self.refresh_waiting().await;
+        self.outbox.sending.set(false);
+    }
+
+    fn schedule(self, at_ms: Option<f64>) {
+        let timer = at_ms.map(|at| {
+            Timer::new(at - now_ms(), move || {
+                spawn_local(self.flush(FlushMode::Automatic))
+            })
+        });
+        // Replacing the timer cancels the one before it.
+        self.state.wakeup.set_value(timer);
+    }
+
+    /// The moments to try again at once; removed with the app.
+    pub fn install_triggers(self) {
+        let on_online = window_event_listener(leptos::ev::online, move |_| self.send_now());
+        let on_visible = window_event_listener(leptos::ev::visibilitychange, move |_| {
+            if document().visibility_state() == web_sys::VisibilityState::Visible {
+                self.send_now();
+                self.tickets.refresh_statuses();
+            }
+        });
+        on_cleanup(move || {
+            on_online.remove();
+            on_visible.remove();
+        });
+    }
+
+    /// Deletes a waiting report the resident chose to drop.
+    pub async fn delete(self, id: String) {
+        let _ = IdbOutbox.remove(&id).await;
+        self.refresh_waiting().await;
+    }
+
+    /// A refused report back into the form, photos included. The original stays in the
+    /// outbox until the corrected one is queued (under a new key: its content may change).
+    pub async fn edit(self, id: String) {
+        let Ok(records) = IdbOutbox.records().await else {
+            return;
+        };
+        let Some(payload) = load(records)
+            .entries
+            .into_iter()
+            .find(|e| e.id == id)
+            .and_then(|e| e.payload())
+        else {
+            return;
+        };
+        draft::load(self.form, draft_from(&payload));
+        self.form.replaces.set(Some(id));
+        self.settings.go(Screen::Report);
+    }
+
+    /// Removes everything personal this phone keeps: drafts, the remembered contact,
+    /// tickets, reports kept aside, the demo's mock data, and unsent reports.
+    pub async fn clear_device_data(self) {
+        self.tickets.forget_all();
+        draft::forget_everything(self.form);
+        let _ = storage::OUTBOX.clear().await;
+        let _ = storage::ASIDE.clear().await;
+        mock::forget_state().await;
+        self.refresh_waiting().await;
+    }
+}
