@@ -14,6 +14,9 @@ step() { printf '\n== %s (%ds)\n' "$*" $((SECONDS - started)); }
 step "setup"
 scripts/setup.sh
 
+step "code health: no import cycles between modules"
+python3 scripts/check-cycles.py
+
 step "native cargo test"
 cargo test --locked --workspace
 
@@ -29,8 +32,8 @@ python3 scripts/size.py dist --budget "$(cat size-budget)"
 step "crash-test build (test-only feature, separate folder)"
 DIST=dist-crash-test scripts/build.sh --features crash-test
 
-step "reference receiver tests"
-node --test tests/e2e/receiver.test.mjs
+step "node tests: reference receiver, service worker"
+node --test tests/e2e/receiver.test.mjs tests/sw.test.mjs
 
 step "end-to-end tests (Playwright, Chromium, phone viewports)"
 npx playwright test -c tests/e2e/playwright.config.js

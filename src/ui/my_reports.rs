@@ -139,6 +139,7 @@ pub fn MyReports() -> impl IntoView {
     let (outbox, tickets) = (use_outbox(), use_tickets());
     let (sender, desk) = (use_sender(), use_ticket_desk());
     desk.refresh_statuses();
+    let cleared = RwSignal::new(false);
     let clear = move |_| {
         let unsent = outbox.waiting.with_untracked(Vec::len);
         let question = if unsent > 0 {
@@ -150,7 +151,10 @@ pub fn MyReports() -> impl IntoView {
             settings.t(Msg::ClearDataConfirm).to_owned()
         };
         if window().confirm_with_message(&question).unwrap_or(false) {
-            spawn_local(sender.clear_device_data());
+            spawn_local(async move {
+                sender.clear_device_data().await;
+                cleared.set(true);
+            });
         }
     };
     view! {
@@ -181,6 +185,9 @@ pub fn MyReports() -> impl IntoView {
         </section>
         <section class="xj-section">
             <button type="button" class="xj-button xj-danger-button" on:click=clear>{settings.tr(Msg::ClearData)}</button>
+            <Show when=move || cleared.get()>
+                <p class="xj-ok" role="status">{settings.tr(Msg::DataCleared)}</p>
+            </Show>
         </section>
     }
 }

@@ -44,9 +44,19 @@ test('a host page that is not in parent_origins gets nothing, even when it asks'
   await page.goto(evil.origin + '/host.html');
   const frame = page.frameLocator('iframe');
   await expect(frame.getByRole('heading', { name: '当前安全整治' })).toBeVisible();
-  // Ask explicitly, as embed.js does on load, and give the widget time to (not) answer.
-  await page.evaluate((origin) => document.querySelector('iframe').contentWindow.postMessage({ type: 'xinjing:hello' }, origin), new URL(widgetUrl).origin);
-  await page.waitForTimeout(1000);
+  // Ask explicitly, as embed.js does on load. A probe in the frame, listening after the
+  // widget, echoes the question back to the host: messages from one window to another
+  // arrive in order, so once the echo is in, any answer from the widget would be too.
+  const widgetFrame = page.frames().find((f) => f.url().startsWith(widgetUrl));
+  await widgetFrame.evaluate(() => addEventListener('message', (e) => {
+    if (e.data?.type === 'xinjing:hello') setTimeout(() => parent.postMessage({ type: 'probe:echo' }, '*'));
+  }));
+  await page.evaluate((origin) => {
+    window.__echoed = false;
+    addEventListener('message', (e) => { if (e.data?.type === 'probe:echo') window.__echoed = true; });
+    document.querySelector('iframe').contentWindow.postMessage({ type: 'xinjing:hello' }, origin);
+  }, new URL(widgetUrl).origin);
+  await page.waitForFunction(() => window.__echoed);
   expect(await page.evaluate(() => window.__heights)).toEqual([]);
   expect(await page.locator('iframe').evaluate((el) => el.getBoundingClientRect().height)).toBe(640);
 });

@@ -73,9 +73,17 @@ test('a crash shows a plain message with the phone numbers, and waiting reports 
 });
 
 test('the shipped build has no crash switch', async ({ page, serve }) => {
+  // A ticket kept on the phone shows only once start-up has loaded "my reports", which is
+  // later than the crash-test build panics: seeing it proves start-up ran past that point.
+  await page.addInitScript(() => localStorage.setItem('xj.mine', JSON.stringify([{
+    ticket: 'XJ-20261130-0042', id: '6f1c2a3b-0000-4000-8000-000000000042', created_at: '2026-11-30T09:00:00+08:00',
+    category: 'other', community: '示例一村（演示）', excerpt: '楼道灯坏了', status: 'received',
+  }])));
   await page.goto((await serve()) + '?crash=1');
   await ready(page);
-  await expect(page.getByRole('heading', { name: '当前安全整治' })).toBeVisible();
+  await page.getByRole('navigation').getByRole('button', { name: /我的报告/ }).click();
+  await expect(page.getByText('XJ-20261130-0042')).toBeVisible();
+  await expect(page.getByRole('heading', { name: '已受理的报告' })).toBeVisible();
 });
 
 test('contact is remembered only when asked; "clear my data" removes history, draft and contact', async ({ page, serve, receiver }) => {

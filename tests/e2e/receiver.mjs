@@ -1,4 +1,4 @@
-// Reference receiver for endpoint contract v1 (docs/openapi.yaml), with no dependencies
+// Reference receiver for endpoint contract v1 (docs/openapi.json), with no dependencies
 // beyond Node's standard library. The end-to-end tests start it in-process; integrators can
 // run it (`node tests/e2e/receiver.mjs --port 8787`) and read it as a starting point.
 //
@@ -88,10 +88,13 @@ export function startReceiver({ port = 0, host = '127.0.0.1', allowedOrigins = [
   // Status and feedback need the report's id in X-Report-Key: only the phone that filed the
   // report knows it, so counting ticket numbers reads and forges nothing. A wrong key and an
   // unknown ticket get the same 404.
-  function findTicket(ticket, req) {
-    const key = req.headers['x-report-key'];
-    for (const r of state.reports.values()) if (r.ticket === ticket && r.key === key) return r;
+  function byTicket(ticket) {
+    for (const r of state.reports.values()) if (r.ticket === ticket) return r;
     return null;
+  }
+  function findTicket(ticket, req) {
+    const report = byTicket(ticket);
+    return report && report.key === req.headers['x-report-key'] ? report : null;
   }
 
   async function handle(req, res) {
@@ -199,7 +202,7 @@ export function startReceiver({ port = 0, host = '127.0.0.1', allowedOrigins = [
         hang(times = 1) { state.faults.push({ hang: true, times }); },
         setStatus(ticket, status, note = null) {
           if (!STATUSES.includes(status)) throw new Error('bad status ' + status);
-          const report = findTicket(ticket);
+          const report = byTicket(ticket);
           if (!report) throw new Error('no ticket ' + ticket);
           Object.assign(report, { status, note, updatedAt: rfc3339(Date.now()) });
         },

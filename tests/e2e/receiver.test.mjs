@@ -103,7 +103,7 @@ test('a ticket number alone reads and forges nothing: status and feedback need t
   const forged = await fetch(`${receiver.endpoint}/${ticket}/feedback`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Report-Key': randomUUID() }, body: '{"satisfied":false}' });
   assert.equal(forged.status, 404);
   assert.equal(receiver.reports().find((r) => r.ticket === ticket).feedback, null, 'nothing recorded');
-  const preflight = await fetch(receiver.endpoint + '/' + ticket, { method: 'OPTIONS', headers: { Origin: 'http://127.0.0.1:1', 'Access-Control-Request-Headers': 'x-report-key' } });
+  const preflight = await fetch(receiver.endpoint + '/' + ticket, { method: 'OPTIONS', headers: { Origin: 'https://h5.example.cn', 'Access-Control-Request-Headers': 'x-report-key' } });
   assert.match(preflight.headers.get('access-control-allow-headers'), /X-Report-Key/i, 'a cross-origin phone may send the key');
 });
 

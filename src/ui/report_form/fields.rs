@@ -1,10 +1,8 @@
 //! The form's text fields, their labels, hints and error messages.
 
-use super::contact::ContactFields;
-use super::photos::PhotoSlots;
-use crate::core::i18n::{fill, Msg};
-use crate::core::report::{char_count, Draft, Field, FieldError, DESCRIPTION_MAX};
-use crate::ui::context::{use_form, use_settings, Settings};
+use crate::core::i18n::Msg;
+use crate::core::report::{Draft, Field, FieldError};
+use crate::ui::context::{use_form, Settings};
 use leptos::prelude::*;
 
 /// The DOM id of a field's input, so labels point at it and the form can focus the first
@@ -101,73 +99,5 @@ pub fn text_field(
             />
             {errs.view(field)}
         </div>
-    }
-}
-
-#[component]
-pub fn FormBody(communities: Memo<Vec<String>>, errs: FormErrors) -> impl IntoView {
-    let settings = use_settings();
-    let form = use_form();
-    let count = move || {
-        let n = form.draft.with(|d| char_count(&d.description));
-        fill(settings.t(Msg::CharCount), &[("n", &n.to_string())])
-    };
-    let over = move || {
-        form.draft
-            .with(|d| char_count(&d.description) > DESCRIPTION_MAX)
-    };
-    let community = move || {
-        if communities.with(Vec::is_empty) {
-            text_field(
-                Field::Community,
-                Msg::FieldCommunity,
-                None,
-                "text",
-                "off",
-                Binding {
-                    get: |d| d.community.clone(),
-                    set: |d, v| d.community = v,
-                },
-                errs,
-            )
-            .into_any()
-        } else {
-            view! {
-                <div class="xj-field">
-                    <label for=input_id(Field::Community)>{settings.tr(Msg::FieldCommunity)}</label>
-                    <select id=input_id(Field::Community) prop:value=move || form.draft.with(|d| d.community.clone())
-                        on:change=move |ev| form.draft.update(|d| d.community = event_target_value(&ev))
-                        aria-invalid=move || errs.invalid(Field::Community) aria-describedby=move || errs.described(Field::Community, None)>
-                        <option value="">{settings.tr(Msg::ChooseOne)}</option>
-                        {communities.get().into_iter().map(|name| view! { <option value=name.clone()>{name.clone()}</option> }).collect_view()}
-                    </select>
-                    {errs.view(Field::Community)}
-                </div>
-            }
-            .into_any()
-        }
-    };
-    view! {
-        {community}
-        {text_field(Field::Building, Msg::FieldBuilding, None, "text", "off",
-            Binding { get: |d| d.building.clone(), set: |d, v| d.building = v }, errs)}
-        {text_field(Field::Spot, Msg::FieldSpot, Some(("xj-spot-hint", Msg::SpotHint)), "text", "off",
-            Binding { get: |d| d.spot.clone(), set: |d, v| d.spot = v }, errs)}
-        <div class="xj-field">
-            <label for=input_id(Field::Description)>{settings.tr(Msg::FieldDescription)}</label>
-            <p class="xj-hint" id="xj-description-hint">{settings.tr(Msg::DescriptionHint)}</p>
-            <textarea
-                id=input_id(Field::Description)
-                rows="4"
-                prop:value=move || form.draft.with(|d| d.description.clone())
-                on:input=move |ev| form.draft.update(|d| d.description = event_target_value(&ev))
-                aria-invalid=move || errs.invalid(Field::Description)
-                aria-describedby=move || errs.described(Field::Description, Some("xj-description-hint xj-description-count"))
-            ></textarea>
-            <p class="xj-count" class:xj-over=over id="xj-description-count">{count}</p>
-            {errs.view(Field::Description)}
-        </div>
-        <PhotoSlots/>
-        <ContactFields errs=errs/>
     }
 }
