@@ -205,9 +205,7 @@ mod tests {
 
     fn ticket_of(answer: &Answer) -> String {
         match classify(answer, NOW) {
-            Outcome::Accepted {
-                ticket: Some(t), ..
-            } => t,
+            Outcome::Accepted { ticket, .. } => ticket,
             other => panic!("{other:?}"),
         }
     }

@@ -18,6 +18,10 @@ pub enum Answer {
     },
     NetworkError,
     Timeout,
+    /// The endpoint answered with a redirect (3xx; with `redirect: "manual"` the browser
+    /// only says that it was one). A report is never followed to another address: a
+    /// 301/302 turns the POST into a GET of whatever page is there.
+    Redirected,
 }
 
 impl Answer {
@@ -48,8 +52,9 @@ impl Answer {
 /// What an answer to `POST {endpoint}` means for the report.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
+    /// A 2xx with a valid ticket: the only answer after which a phone forgets a report.
     Accepted {
-        ticket: Option<String>,
+        ticket: String,
         status: Option<TicketStatus>,
     },
     Temporary {
@@ -59,6 +64,31 @@ pub enum Outcome {
     Refused {
         message: String,
     },
+    /// The endpoint is not answering as the contract says: a redirect (a configuration
+    /// error: the endpoint moved, or a login page sits in front of it) or a 2xx without a
+    /// valid ticket (a server fault). The report may or may not have arrived, so it is kept
+    /// and retried under the same key with back-off; the resident cannot fix this, the
+    /// deployer can.
+    Fault(Fault),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fault {
+    Redirect,
+    NoTicket,
+}
+
+impl Fault {
+    /// For the deployer (console) and the stored entry's last error.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Fault::Redirect => {
+                "the endpoint answered with a redirect: check the configured endpoint URL"
+            }
+            Fault::NoTicket => "the endpoint answered 2xx without a valid ticket",
+        }
+    }
 }
 
 /// `{"error": {"code": …, "message": …}}`: every refusal's body. `message` is shown to the
@@ -123,9 +153,10 @@ pub fn error_message(code: u16, body: &str) -> String {
         .unwrap_or_else(|| format!("HTTP {code}"))
 }
 
-/// 2xx is success; 408, 409 (the first request with this key is still being processed),
-/// 429, 5xx, network errors and time-outs are temporary; any other answer is a refusal the
-/// resident has to act on.
+/// 2xx with a valid ticket is success; 408, 409 (the first request with this key is still
+/// being processed), 429, 5xx, network errors and time-outs are temporary; a redirect or a
+/// 2xx without a valid ticket is a fault of the deployment (kept, retried); any other answer
+/// is a refusal the resident has to act on.
 pub fn classify(answer: &Answer, now_ms: f64) -> Outcome {
     match answer {
         Answer::NetworkError => Outcome::Temporary {
@@ -136,19 +167,20 @@ pub fn classify(answer: &Answer, now_ms: f64) -> Outcome {
             retry_after_ms: None,
             reason: "timeout".into(),
         },
+        Answer::Redirected
+        | Answer::Status {
+            code: 300..=399, ..
+        } => Outcome::Fault(Fault::Redirect),
         Answer::Status {
             code: 200..=299,
             body,
             ..
         } => {
             let parsed: Option<LenientAccepted> = serde_json::from_str(body).ok();
-            let ticket = parsed
-                .as_ref()
-                .and_then(|a| a.ticket.clone())
-                .filter(|t| is_plain_ticket(t));
-            Outcome::Accepted {
-                ticket,
-                status: parsed.and_then(|a| a.status),
+            let status = parsed.as_ref().and_then(|a| a.status);
+            match parsed.and_then(|a| a.ticket).filter(|t| is_plain_ticket(t)) {
+                Some(ticket) => Outcome::Accepted { ticket, status },
+                None => Outcome::Fault(Fault::NoTicket),
             }
         }
         Answer::Status {
@@ -191,7 +223,7 @@ mod tests {
     #[test]
     fn classification() {
         assert!(
-            matches!(classify(&created("XJ-1"), 0.0), Outcome::Accepted { ticket: Some(t), status: Some(TicketStatus::Received) } if t == "XJ-1")
+            matches!(classify(&created("XJ-1"), 0.0), Outcome::Accepted { ticket: t, status: Some(TicketStatus::Received) } if t == "XJ-1")
         );
         for code in [408, 409, 429, 500, 502, 503, 504] {
             assert!(
@@ -225,13 +257,45 @@ mod tests {
             retry_after: None,
             body: r#"{"ticket":"<img src=x>"}"#.into(),
         };
+        assert_eq!(classify(&html_ticket, 0.0), Outcome::Fault(Fault::NoTicket));
+    }
+
+    #[test]
+    fn a_2xx_without_a_valid_ticket_is_a_fault_not_a_delivery() {
+        let ok = |code: u16, body: &str| Answer::Status {
+            code,
+            retry_after: None,
+            body: body.into(),
+        };
+        for (code, body) in [
+            (200, "<!doctype html><title>Sign in</title>"),
+            (204, ""),
+            (200, "{}"),
+            (201, r#"{"ticket":null}"#),
+            (200, r#"{"ticket":""}"#),
+            (200, r#"{"status":"received"}"#),
+        ] {
+            assert_eq!(
+                classify(&ok(code, body), 0.0),
+                Outcome::Fault(Fault::NoTicket),
+                "{code} {body}"
+            );
+        }
+    }
+
+    #[test]
+    fn redirects_are_a_configuration_fault_never_a_refusal() {
         assert_eq!(
-            classify(&html_ticket, 0.0),
-            Outcome::Accepted {
-                ticket: None,
-                status: None
-            }
+            classify(&Answer::Redirected, 0.0),
+            Outcome::Fault(Fault::Redirect)
         );
+        for code in [301, 302, 303, 307, 308] {
+            assert_eq!(
+                classify(&status(code), 0.0),
+                Outcome::Fault(Fault::Redirect),
+                "{code}"
+            );
+        }
     }
 
     #[test]

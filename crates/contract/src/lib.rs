@@ -12,7 +12,7 @@ pub mod report;
 pub mod ticket;
 pub mod time;
 
-pub use answer::{classify, error_message, Answer, ErrorBody, Outcome};
+pub use answer::{classify, error_message, Answer, ErrorBody, Fault, Outcome};
 pub use locale::Lang;
 pub use report::{Category, Field, FieldError, Photo, ReportPayload};
 pub use ticket::{Accepted, Feedback, StatusAnswer, TicketStatus};

@@ -1,18 +1,68 @@
-//! Fakes for the outbox's traits, reusable by any native test: a store in memory, a
-//! transport that answers from a script, and a clock that stands still until moved.
+//! Fakes for the outbox's traits, reusable by any native test: a store in memory (one
+//! atomic step per operation, as a transaction is), a transport that answers from a script,
+//! and a clock that stands still until moved.
 
 use super::{Answer, Clock, OutboxEntry, OutboxStore, StoreError, Transport};
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 #[derive(Default)]
 pub struct MemoryStore {
     pub records: RefCell<BTreeMap<String, String>>,
     pub aside: RefCell<BTreeMap<String, String>>,
+    /// Ticket records kept by `complete`, by report id ("my reports").
+    pub history: RefCell<BTreeMap<String, String>>,
+    /// Every operation first waits one poll, so a test's scheduler can run other tasks
+    /// between the operations of a flush; the operation itself stays one atomic step.
+    pub yields: Cell<bool>,
+    /// The next this-many operations fail (a full disk, a connection being closed).
+    pub failures: Cell<u32>,
+}
+
+/// Pending once, then ready: an await point where a scheduler may switch tasks.
+#[derive(Default)]
+pub struct YieldOnce(bool);
+
+impl Future for YieldOnce {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0 {
+            return Poll::Ready(());
+        }
+        self.0 = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
+
+impl MemoryStore {
+    async fn begin(&self) -> Result<(), StoreError> {
+        if self.yields.get() {
+            YieldOnce::default().await;
+        }
+        match self.failures.get() {
+            0 => Ok(()),
+            n => {
+                self.failures.set(n - 1);
+                Err(StoreError("QuotaExceededError (injected)".into()))
+            }
+        }
+    }
+
+    /// "Clear my data": every store at once.
+    pub fn clear_all(&self) {
+        self.records.borrow_mut().clear();
+        self.aside.borrow_mut().clear();
+        self.history.borrow_mut().clear();
+    }
 }
 
 impl OutboxStore for MemoryStore {
     async fn records(&self) -> Result<Vec<(String, String)>, StoreError> {
+        self.begin().await?;
         Ok(self
             .records
             .borrow()
@@ -21,16 +71,45 @@ impl OutboxStore for MemoryStore {
             .collect())
     }
     async fn put(&self, key: &str, json: &str) -> Result<(), StoreError> {
+        self.begin().await?;
         self.records.borrow_mut().insert(key.into(), json.into());
         Ok(())
     }
+    async fn update<F>(&self, key: &str, change: F) -> Result<Option<String>, StoreError>
+    where
+        F: FnOnce(&str) -> Option<String> + 'static,
+    {
+        self.begin().await?;
+        let mut records = self.records.borrow_mut();
+        let Some(current) = records.get_mut(key) else {
+            return Ok(None);
+        };
+        let next = change(current);
+        if let Some(next) = &next {
+            current.clone_from(next);
+        }
+        Ok(next)
+    }
     async fn remove(&self, key: &str) -> Result<(), StoreError> {
+        self.begin().await?;
         self.records.borrow_mut().remove(key);
         Ok(())
     }
+    async fn complete(&self, key: &str, receipt: Option<&str>) -> Result<bool, StoreError> {
+        self.begin().await?;
+        if self.records.borrow_mut().remove(key).is_none() {
+            return Ok(false);
+        }
+        if let Some(receipt) = receipt {
+            self.history.borrow_mut().insert(key.into(), receipt.into());
+        }
+        Ok(true)
+    }
     async fn set_aside(&self, key: &str, json: &str) -> Result<(), StoreError> {
-        self.records.borrow_mut().remove(key);
-        self.aside.borrow_mut().insert(key.into(), json.into());
+        self.begin().await?;
+        if self.records.borrow_mut().remove(key).is_some() {
+            self.aside.borrow_mut().insert(key.into(), json.into());
+        }
         Ok(())
     }
 }
@@ -112,13 +191,7 @@ pub fn status(code: u16) -> Answer {
 /// A queued entry whose body is `{"id":"…"}`.
 pub fn entry(id: &str, now: f64) -> OutboxEntry {
     OutboxEntry {
-        id: id.into(),
         body: format!(r#"{{"id":"{id}"}}"#),
-        queued_at_ms: now,
-        attempts: 0,
-        next_attempt_ms: now,
-        lease_until_ms: 0.0,
-        last_error: None,
-        refused: None,
+        ..OutboxEntry::new_raw(id, now)
     }
 }

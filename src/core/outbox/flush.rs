@@ -1,9 +1,17 @@
 //! One pass over the outbox: every due entry is sent once, through traits the app
 //! implements with IndexedDB and fetch and the tests with fakes.
+//!
+//! Each step that changes an entry re-reads it in the same transaction (`update`,
+//! `complete`): the list read at the start only says what to look at. So a resident who
+//! deletes a report, or clears the phone, while an attempt hangs, is not overruled when the
+//! answer arrives, and a tab never writes back a copy another tab has since changed.
 
-use super::policy::{after_attempt, next_wakeup, Next};
-use super::{load, save, OutboxEntry, OutboxStore, StoreError, Transport};
-use xinjing_contract::classify;
+use super::policy::{after_attempt, attempt_timeout_ms, next_wakeup, FlushMode, Next};
+use super::{load, parse_entry, OutboxEntry, OutboxStore, StoreError, Transport};
+use crate::core::my_reports::TicketRecord;
+use std::cell::RefCell;
+use std::rc::Rc;
+use xinjing_contract::{classify, Outcome};
 
 /// The time and the randomness a flush needs, injected so tests can set them.
 pub trait Clock {
@@ -12,34 +20,84 @@ pub trait Clock {
     fn jitter(&self) -> f64;
 }
 
-/// Who asked for the flush.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FlushMode {
-    /// A retry falling due, a start or the phone coming online: back-off is respected.
-    Automatic,
-    /// The resident tapped "send" or "send now": waiting reports go at once.
-    ResidentAsked,
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FlushSummary {
     pub delivered: usize,
     pub waiting: usize,
     pub refused: usize,
     pub set_aside: usize,
+    /// Entries deleted or cleared while their attempt was in flight: nothing written back.
+    pub dropped: usize,
     pub store_error: Option<String>,
     pub next_wakeup_ms: Option<f64>,
 }
 
-/// How long another tab or start may hold an entry it is sending.
+/// How long a tab may hold an entry it is sending: the configured time-out plus a margin,
+/// and more for a larger body (`attempt_timeout_ms`), as the transport allows it.
 #[derive(Clone, Copy, Debug)]
 pub struct Lease {
-    pub ms: f64,
+    /// The configured per-request time-out.
+    pub timeout_ms: f64,
 }
 
-/// Sends every due entry once. `on_attempt` hears of each attempt (the entry as it was,
-/// and what became of it) before the store forgets a delivered entry, so a crash in
-/// between leaves a duplicate attempt (harmless under the same key), never a lost report.
+impl Lease {
+    pub fn for_body(self, body_bytes: usize) -> f64 {
+        attempt_timeout_ms(self.timeout_ms, body_bytes) + super::LEASE_MARGIN_MS
+    }
+}
+
+/// What trying to take an entry found.
+enum Claim {
+    /// Ours to send, as stored with our lease.
+    Taken(OutboxEntry),
+    /// Still there, but no longer due (another tab holds it, or it was just answered).
+    Busy(OutboxEntry),
+    /// Deleted, cleared or delivered meanwhile.
+    Gone,
+}
+
+async fn claim<S: OutboxStore>(
+    store: &S,
+    id: &str,
+    now: f64,
+    mode: FlushMode,
+    lease: Lease,
+) -> Result<Claim, StoreError> {
+    let seen = Rc::new(RefCell::new(None));
+    let found = seen.clone();
+    let written = store
+        .update(id, move |raw| {
+            let current = parse_entry(raw)?;
+            let due = current.is_due(now, mode);
+            let ms = lease.for_body(current.body.len());
+            *found.borrow_mut() = Some(current.clone());
+            due.then(|| current.leased(now, ms).to_json())
+        })
+        .await?;
+    let seen = seen.borrow_mut().take();
+    Ok(match (written.as_deref().and_then(parse_entry), seen) {
+        (Some(taken), _) => Claim::Taken(taken),
+        (None, Some(current)) => Claim::Busy(current),
+        (None, None) => Claim::Gone,
+    })
+}
+
+/// A storage step tried twice: one failed transaction (a busy disk, a connection being
+/// reopened) must not decide a report's fate.
+async fn twice<T, F, Fut>(mut step: F) -> Result<T, StoreError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, StoreError>>,
+{
+    match step().await {
+        Ok(value) => Ok(value),
+        Err(_) => step().await,
+    }
+}
+
+/// Sends every due entry once. `on_attempt` hears of each attempt whose result was stored
+/// (the entry as it was sent, and what became of it). A delivered entry leaves the outbox in
+/// the same transaction that keeps its ticket, so there is no moment where it is in neither.
 pub async fn flush<S, T, C>(
     store: &S,
     transport: &T,
@@ -54,10 +112,12 @@ where
     C: Clock,
 {
     let mut summary = FlushSummary::default();
-    let records = match store.records().await {
+    let records = match twice(|| store.records()).await {
         Ok(records) => records,
         Err(StoreError(message)) => {
             summary.store_error = Some(message);
+            // Look again soon: this error may pass, and the reports are still there.
+            summary.next_wakeup_ms = Some(clock.now_ms() + super::FIRST_RETRY_MS);
             return summary;
         }
     };
@@ -67,35 +127,75 @@ where
             summary.set_aside += 1;
         }
     }
-    let forced = mode == FlushMode::ResidentAsked;
     let mut remaining = Vec::new();
-    for mut entry in loaded.entries {
-        if !entry.is_due(clock.now_ms(), forced) {
+    for entry in loaded.entries {
+        if !entry.is_due(clock.now_ms(), mode) {
             remaining.push(entry);
             continue;
         }
-        entry.lease_until_ms = clock.now_ms() + lease.ms;
-        if let Err(StoreError(message)) = save(store, &entry).await {
-            summary.store_error = Some(message);
-            remaining.push(entry);
-            continue;
-        }
-        let answer = transport.submit(&entry.id, &entry.body).await;
-        let outcome = classify(&answer, clock.now_ms());
-        let next = after_attempt(entry.clone(), outcome, clock.now_ms(), clock.jitter());
-        on_attempt(&entry, &next);
-        match next {
-            Next::Delivered { .. } => {
-                if let Err(StoreError(message)) = store.remove(&entry.id).await {
-                    summary.store_error = Some(message);
-                }
-                summary.delivered += 1;
+        let now = clock.now_ms();
+        let claimed = match twice(|| claim(store, &entry.id, now, mode, lease)).await {
+            Ok(Claim::Taken(claimed)) => claimed,
+            Ok(Claim::Busy(current)) => {
+                remaining.push(current);
+                continue;
             }
-            Next::Keep(updated) => {
-                if let Err(StoreError(message)) = save(store, &updated).await {
-                    summary.store_error = Some(message);
+            Ok(Claim::Gone) => continue,
+            Err(StoreError(message)) => {
+                // Without a stored lease another tab could send it too: try again shortly
+                // rather than now, and never give up on the entry.
+                summary.store_error = Some(message);
+                let mut later = entry;
+                later.next_attempt_ms = now + super::FIRST_RETRY_MS;
+                remaining.push(later);
+                continue;
+            }
+        };
+        let answer = transport.submit(&claimed.id, &claimed.body).await;
+        let now = clock.now_ms();
+        let outcome = classify(&answer, now);
+        let jitter = clock.jitter();
+        let next = after_attempt(claimed.clone(), outcome.clone(), now, jitter);
+        match &next {
+            Next::Delivered { ticket, status } => {
+                let receipt = claimed
+                    .payload()
+                    .map(|p| TicketRecord::from_delivery(&p, Some(ticket.clone()), *status))
+                    .and_then(|record| serde_json::to_string(&record).ok());
+                match twice(|| store.complete(&claimed.id, receipt.as_deref())).await {
+                    Ok(true) => {
+                        summary.delivered += 1;
+                        on_attempt(&claimed, &next);
+                    }
+                    Ok(false) => summary.dropped += 1,
+                    // Still stored under our lease: the next attempt repeats it under the
+                    // same key and the server replays its first answer.
+                    Err(StoreError(message)) => {
+                        summary.store_error = Some(message);
+                        remaining.push(claimed);
+                    }
                 }
-                remaining.push(updated);
+            }
+            Next::Keep(_) => {
+                let apply = |outcome: Outcome| {
+                    move |raw: &str| match after_attempt(parse_entry(raw)?, outcome, now, jitter) {
+                        Next::Keep(updated) => Some(updated.to_json()),
+                        Next::Delivered { .. } => None,
+                    }
+                };
+                match twice(|| store.update(&claimed.id, apply(outcome.clone()))).await {
+                    Ok(Some(json)) => {
+                        if let Some(updated) = parse_entry(&json) {
+                            remaining.push(updated);
+                        }
+                        on_attempt(&claimed, &next);
+                    }
+                    Ok(None) => summary.dropped += 1,
+                    Err(StoreError(message)) => {
+                        summary.store_error = Some(message);
+                        remaining.push(claimed);
+                    }
+                }
             }
         }
     }

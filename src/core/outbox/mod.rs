@@ -1,9 +1,11 @@
 //! The outbox: reports saved on the phone until the endpoint has them.
 //!
 //! Rules: an entry is written before its first attempt; every attempt sends the same body
-//! under the same `Idempotency-Key` (the report id); it leaves the outbox only after a 2xx;
-//! temporary failures back off exponentially with jitter; other refusals wait for the
-//! resident. Nothing here touches the browser: `flush` is driven through the `Transport`,
+//! under the same `Idempotency-Key` (the report id); it leaves the outbox only after a 2xx
+//! with a ticket; temporary failures back off exponentially with jitter; other refusals
+//! wait for the resident. Every change to a stored entry is one read-modify-write of that
+//! entry, and none recreates an entry that is gone, so a delete or "clear my data" wins
+//! against an attempt in flight. Nothing here touches the browser: `flush` is driven through the `Transport`,
 //! `OutboxStore` and `Clock` traits, which the app implements with fetch, IndexedDB and
 //! the browser clock, and the tests with the fakes in `fakes.rs`.
 //!
@@ -17,18 +19,20 @@ mod policy;
 #[cfg(test)]
 pub(crate) mod fakes;
 #[cfg(test)]
+mod interleaving;
+#[cfg(test)]
 mod tests;
 
-pub use flush::{flush, Clock, FlushMode, FlushSummary, Lease};
+pub use flush::{flush, Clock, FlushSummary, Lease};
 pub use policy::{
-    after_attempt, backoff_ms, first_answer, next_wakeup, FirstAnswer, Next, FIRST_RETRY_MS,
-    MAX_RETRY_MS,
+    after_attempt, attempt_timeout_ms, backoff_ms, first_answer, next_wakeup, FirstAnswer,
+    FlushMode, Next, FIRST_RETRY_MS, LEASE_MARGIN_MS, MAX_LEASE_MS, MAX_RETRY_MS,
 };
 
 use super::report::{excerpt, Category, ReportPayload};
 use serde::{Deserialize, Serialize};
 pub use xinjing_contract::answer::MAX_RETRY_AFTER_MS;
-pub use xinjing_contract::{classify, Answer, Outcome, TicketStatus};
+pub use xinjing_contract::{classify, Answer, Fault, Outcome, TicketStatus};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OutboxEntry {
@@ -41,11 +45,24 @@ pub struct OutboxEntry {
     pub attempts: u32,
     #[serde(default)]
     pub next_attempt_ms: f64,
-    /// Another tab or start is sending this entry until then.
+    /// A tab is sending this entry from `lease_at_ms` until `lease_until_ms`. Both ends are
+    /// kept so that a clock set back (now before the start) frees the entry instead of
+    /// holding it until the old time comes round again.
+    #[serde(default)]
+    pub lease_at_ms: f64,
     #[serde(default)]
     pub lease_until_ms: f64,
+    /// When the last attempt ended (0: never).
+    #[serde(default)]
+    pub attempted_at_ms: f64,
+    /// The pause the server asked for (`Retry-After`): no automatic trigger sends before.
+    #[serde(default)]
+    pub not_before_ms: Option<f64>,
     #[serde(default)]
     pub last_error: Option<String>,
+    /// The endpoint's last answer broke the contract (a redirect, a 2xx without a ticket).
+    #[serde(default)]
+    pub fault: Option<Fault>,
     /// The server's message when it refused the report; no automatic retries after that.
     #[serde(default)]
     pub refused: Option<String>,
@@ -54,25 +71,70 @@ pub struct OutboxEntry {
 impl OutboxEntry {
     pub fn new(payload: &ReportPayload, now_ms: f64) -> OutboxEntry {
         OutboxEntry {
-            id: payload.id.clone(),
             body: serde_json::to_string(payload).unwrap_or_default(),
+            ..OutboxEntry::new_raw(&payload.id, now_ms)
+        }
+    }
+
+    /// An entry for `id` queued at `now_ms`, with an empty body.
+    pub fn new_raw(id: &str, now_ms: f64) -> OutboxEntry {
+        OutboxEntry {
+            id: id.to_owned(),
+            body: String::new(),
             queued_at_ms: now_ms,
             attempts: 0,
             next_attempt_ms: now_ms,
+            lease_at_ms: 0.0,
             lease_until_ms: 0.0,
+            attempted_at_ms: 0.0,
+            not_before_ms: None,
             last_error: None,
+            fault: None,
             refused: None,
         }
     }
 
-    pub fn payload(&self) -> Option<ReportPayload> {
-        serde_json::from_str(&self.body).ok()
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
     }
 
-    pub fn is_due(&self, now_ms: f64, forced: bool) -> bool {
-        self.refused.is_none()
-            && self.lease_until_ms <= now_ms
-            && (forced || self.next_attempt_ms <= now_ms)
+    /// Another tab (or an earlier start of this one) is sending it right now. Never longer
+    /// than `MAX_LEASE_MS`, and not at all once the clock reads earlier than the lease's
+    /// start: elapsed time is unknown then, and a duplicate attempt under the same key is
+    /// harmless where a report stuck behind a lease is not.
+    pub fn is_leased(&self, now_ms: f64) -> bool {
+        self.lease_at_ms <= now_ms
+            && now_ms < self.lease_until_ms
+            && self.lease_until_ms - self.lease_at_ms <= MAX_LEASE_MS
+    }
+
+    /// The clock reads earlier than something already stored about this entry: it was set
+    /// back, and waits measured from those times would last for no reason.
+    fn clock_went_back(&self, now_ms: f64) -> bool {
+        now_ms < self.queued_at_ms.max(self.attempted_at_ms)
+    }
+
+    pub fn is_due(&self, now_ms: f64, mode: FlushMode) -> bool {
+        if self.refused.is_some() || self.is_leased(now_ms) {
+            return false;
+        }
+        let went_back = self.clock_went_back(now_ms);
+        match mode {
+            FlushMode::ResidentAsked => true,
+            FlushMode::Resumed => went_back || self.not_before_ms.is_none_or(|t| now_ms >= t),
+            FlushMode::Automatic => went_back || now_ms >= self.next_attempt_ms,
+        }
+    }
+
+    /// This entry, held by the caller from `now_ms` for `ms`.
+    pub fn leased(mut self, now_ms: f64, ms: f64) -> OutboxEntry {
+        self.lease_at_ms = now_ms;
+        self.lease_until_ms = now_ms + ms.min(MAX_LEASE_MS);
+        self
+    }
+
+    pub fn payload(&self) -> Option<ReportPayload> {
+        serde_json::from_str(&self.body).ok()
     }
 
     pub fn summary(&self) -> WaitingItem {
@@ -84,6 +146,7 @@ impl OutboxEntry {
             queued_at_ms: self.queued_at_ms,
             next_attempt_ms: self.next_attempt_ms,
             attempts: self.attempts,
+            fault: self.fault,
             refused: self.refused.clone(),
         }
     }
@@ -98,6 +161,7 @@ pub struct WaitingItem {
     pub queued_at_ms: f64,
     pub next_attempt_ms: f64,
     pub attempts: u32,
+    pub fault: Option<Fault>,
     pub refused: Option<String>,
 }
 
@@ -125,6 +189,7 @@ pub fn load(records: Vec<(String, String)>) -> Loaded {
             Ok(entry)
                 if entry.id == key
                     && entry.next_attempt_ms.is_finite()
+                    && entry.lease_at_ms.is_finite()
                     && entry.lease_until_ms.is_finite() =>
             {
                 loaded.entries.push(entry)
@@ -141,13 +206,28 @@ pub fn load(records: Vec<(String, String)>) -> Loaded {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoreError(pub String);
 
-/// Persistent storage of outbox records, keyed by report id.
+/// Persistent storage of outbox records, keyed by report id. Each method is one
+/// transaction; none but `put` creates a record, so what a resident deleted or cleared
+/// stays deleted whatever an attempt in flight does afterwards.
 #[allow(async_fn_in_trait)]
 pub trait OutboxStore {
     async fn records(&self) -> Result<Vec<(String, String)>, StoreError>;
+    /// Stores a report just queued.
     async fn put(&self, key: &str, json: &str) -> Result<(), StoreError>;
+    /// Reads one record and, in the same transaction, replaces it with what `change`
+    /// returns (`None`: leave it). A record that is not there is left alone and `change`
+    /// is not asked. Returns the text written.
+    async fn update<F>(&self, key: &str, change: F) -> Result<Option<String>, StoreError>
+    where
+        F: FnOnce(&str) -> Option<String> + 'static;
     async fn remove(&self, key: &str) -> Result<(), StoreError>;
-    /// Moves an unreadable record out of the outbox into a quarantine area.
+    /// A delivered report: removes its record and, in the same transaction, keeps its
+    /// ticket record (`receipt`, the JSON of a `TicketRecord`) in "my reports". Neither
+    /// happens if the record is gone (deleted or cleared while the attempt was in flight):
+    /// returns whether it was there.
+    async fn complete(&self, key: &str, receipt: Option<&str>) -> Result<bool, StoreError>;
+    /// Moves an unreadable record out of the outbox into a quarantine area, if it is
+    /// still there.
     async fn set_aside(&self, key: &str, json: &str) -> Result<(), StoreError>;
 }
 
@@ -160,7 +240,13 @@ pub trait Transport {
     async fn feedback(&self, ticket: &str, report_key: &str, body: &str) -> Answer;
 }
 
+/// Queues a new entry.
 pub async fn save<S: OutboxStore>(store: &S, entry: &OutboxEntry) -> Result<(), StoreError> {
     let json = serde_json::to_string(entry).map_err(|e| StoreError(e.to_string()))?;
     store.put(&entry.id, &json).await
+}
+
+/// Parses one stored record of the outbox.
+pub fn parse_entry(raw: &str) -> Option<OutboxEntry> {
+    serde_json::from_str(raw).ok()
 }

@@ -5,6 +5,29 @@ use xinjing_contract::{Outcome, TicketStatus};
 
 pub const FIRST_RETRY_MS: f64 = 5_000.0;
 pub const MAX_RETRY_MS: f64 = 300_000.0;
+/// The slowest upload an attempt is given time for: 20 KB/s (160 kbit/s, a weak 3G or a
+/// crowded cell). A fixed limit would make every attempt of a 1.5 MB report give up on such
+/// a link and upload it all again.
+pub const SLOWEST_UPLOAD_BYTES_PER_MS: f64 = 20.48;
+/// The time an attempt may take beyond its time-out before its lease runs out.
+pub const LEASE_MARGIN_MS: f64 = 10_000.0;
+/// No lease lasts longer than this, whatever was stored: the longest time-out (120 s) plus
+/// a 5 MB body at the slowest upload, with room to spare.
+pub const MAX_LEASE_MS: f64 = 600_000.0;
+
+/// Who asked for the flush, which decides which waits it respects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FlushMode {
+    /// A retry falling due: back-off and the server's `Retry-After` are respected.
+    Automatic,
+    /// Start, the page becoming visible, the phone coming online, a new report queued:
+    /// ordinary back-off is skipped (the reason for it may be gone), but a server that asked
+    /// for a pause with `Retry-After` gets it.
+    Resumed,
+    /// The resident tapped "send now": every waiting report goes at once (never a refused
+    /// one).
+    ResidentAsked,
+}
 
 /// Delay before attempt `attempts + 1`: 5 s doubling to 5 min, with the later half jittered
 /// (`jitter` in 0..1) so phones that come back online together do not retry together.
@@ -14,20 +37,29 @@ pub fn backoff_ms(attempts: u32, jitter: f64) -> f64 {
     ceiling / 2.0 + ceiling / 2.0 * jitter.clamp(0.0, 1.0)
 }
 
+/// How long one attempt at a body of `body_bytes` may take: the configured time-out plus
+/// the time the body needs at the slowest upload we serve.
+pub fn attempt_timeout_ms(base_timeout_ms: f64, body_bytes: usize) -> f64 {
+    base_timeout_ms + body_bytes as f64 / SLOWEST_UPLOAD_BYTES_PER_MS
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Next {
     Delivered {
-        ticket: Option<String>,
+        ticket: String,
         status: Option<TicketStatus>,
     },
     Keep(OutboxEntry),
 }
 
-/// The entry after one attempt ended with `outcome`.
+/// The entry after one attempt ended with `outcome` at `now_ms`. Applied to the entry as
+/// stored when the answer arrives, not to the copy the attempt started from.
 pub fn after_attempt(mut entry: OutboxEntry, outcome: Outcome, now_ms: f64, jitter: f64) -> Next {
+    entry.lease_at_ms = 0.0;
     entry.lease_until_ms = 0.0;
+    entry.attempted_at_ms = now_ms;
     match outcome {
-        Outcome::Accepted { ticket, status } => Next::Delivered { ticket, status },
+        Outcome::Accepted { ticket, status } => return Next::Delivered { ticket, status },
         Outcome::Temporary {
             retry_after_ms,
             reason,
@@ -35,15 +67,24 @@ pub fn after_attempt(mut entry: OutboxEntry, outcome: Outcome, now_ms: f64, jitt
             entry.attempts = entry.attempts.saturating_add(1);
             let delay = backoff_ms(entry.attempts, jitter).max(retry_after_ms.unwrap_or(0.0));
             entry.next_attempt_ms = now_ms + delay;
+            // The server's own pause binds every automatic trigger, not only the timer.
+            entry.not_before_ms = retry_after_ms.map(|ms| now_ms + ms);
             entry.last_error = Some(reason);
-            Next::Keep(entry)
+            entry.fault = None;
+        }
+        Outcome::Fault(fault) => {
+            entry.attempts = entry.attempts.saturating_add(1);
+            entry.next_attempt_ms = now_ms + backoff_ms(entry.attempts, jitter);
+            entry.not_before_ms = None;
+            entry.last_error = Some(fault.describe().into());
+            entry.fault = Some(fault);
         }
         Outcome::Refused { message } => {
             entry.attempts = entry.attempts.saturating_add(1);
             entry.refused = Some(message);
-            Next::Keep(entry)
         }
     }
+    Next::Keep(entry)
 }
 
 /// When the earliest waiting entry is next due, if any is.
@@ -60,7 +101,7 @@ pub fn next_wakeup(entries: &[OutboxEntry]) -> Option<f64> {
 #[derive(Clone, Debug, PartialEq)]
 pub enum FirstAnswer {
     Delivered {
-        ticket: Option<String>,
+        ticket: String,
     },
     /// Refused by the very first answer: the form, still filled in, is the place to fix it.
     Refused(String),

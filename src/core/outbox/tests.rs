@@ -6,9 +6,11 @@ use proptest::prelude::*;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-const LEASE: Lease = Lease { ms: 30_000.0 };
+const LEASE: Lease = Lease {
+    timeout_ms: 20_000.0,
+};
 
-/// One flush at a fixed time, without jitter, with the usual 30 s lease.
+/// One flush at a fixed time, without jitter, with the usual 20 s time-out.
 fn flush_at(
     store: &MemoryStore,
     transport: &ScriptedTransport,
@@ -27,9 +29,7 @@ fn flush_at(
 }
 
 /// The ids delivered by an attempt callback, with their tickets.
-fn delivered_into(
-    out: &RefCell<Vec<(String, Option<String>)>>,
-) -> impl FnMut(&OutboxEntry, &Next) + '_ {
+fn delivered_into(out: &RefCell<Vec<(String, String)>>) -> impl FnMut(&OutboxEntry, &Next) + '_ {
     move |entry, next| {
         if let Next::Delivered { ticket, .. } = next {
             out.borrow_mut().push((entry.id.clone(), ticket.clone()));
@@ -115,7 +115,7 @@ fn two_503_then_201_is_one_delivery_under_one_key() {
     }
     assert_eq!(
         delivered.into_inner(),
-        vec![("k1".to_owned(), Some("XJ-20261130-0001".to_owned()))]
+        vec![("k1".to_owned(), "XJ-20261130-0001".to_owned())]
     );
     assert!(store.records.borrow().is_empty());
     let attempts = transport.attempts.borrow();
@@ -137,13 +137,13 @@ fn only_the_first_answer_decides_the_sending_screen() {
         Next::Keep(e)
     };
     let delivered = Next::Delivered {
-        ticket: Some("XJ-1".into()),
+        ticket: "XJ-1".into(),
         status: None,
     };
     assert_eq!(
         first_answer(&fresh, &delivered),
         Some(FirstAnswer::Delivered {
-            ticket: Some("XJ-1".into())
+            ticket: "XJ-1".into()
         })
     );
     assert_eq!(
@@ -197,8 +197,7 @@ fn refused_entry_waits_for_the_resident() {
 #[test]
 fn a_leased_entry_is_not_sent_twice() {
     let store = MemoryStore::default();
-    let mut leased = entry("k1", 0.0);
-    leased.lease_until_ms = 10_000.0;
+    let leased = entry("k1", 0.0).leased(0.0, 10_000.0);
     block_on(save(&store, &leased)).unwrap();
     let transport = ScriptedTransport::new(vec![]);
     flush_at(
@@ -324,5 +323,350 @@ proptest! {
     fn backoff_is_bounded(attempts in any::<u32>(), jitter in -1.0f64..2.0) {
         let delay = backoff_ms(attempts, jitter);
         prop_assert!((FIRST_RETRY_MS / 2.0..=MAX_RETRY_MS).contains(&delay));
+    }
+}
+
+/// An answer with `Retry-After`.
+fn retry_after(code: u16, seconds: u32) -> Answer {
+    Answer::Status {
+        code,
+        retry_after: Some(seconds.to_string()),
+        body: String::new(),
+    }
+}
+
+#[test]
+fn a_409_is_retried_under_the_same_key_never_refused() {
+    let store = MemoryStore::default();
+    block_on(save(&store, &entry("k1", 0.0))).unwrap();
+    let transport = ScriptedTransport::new(vec![status(409)]);
+    let summary = flush_at(&store, &transport, 0.0, FlushMode::Resumed, not_delivered);
+    assert_eq!((summary.waiting, summary.refused), (1, 0));
+    let delivered = RefCell::new(Vec::new());
+    flush_at(
+        &store,
+        &transport,
+        summary.next_wakeup_ms.unwrap(),
+        FlushMode::Automatic,
+        delivered_into(&delivered),
+    );
+    assert_eq!(delivered.into_inner().len(), 1);
+    let keys: Vec<String> = transport
+        .attempts
+        .borrow()
+        .iter()
+        .map(|a| a.0.clone())
+        .collect();
+    assert_eq!(keys, ["k1", "k1"]);
+}
+
+#[test]
+fn a_redirect_or_a_2xx_without_a_ticket_keeps_the_report() {
+    for answer in [
+        Answer::Redirected,
+        status(302),
+        Answer::Status {
+            code: 200,
+            retry_after: None,
+            body: "<!doctype html><title>登录</title>".into(),
+        },
+        status(204),
+    ] {
+        let store = MemoryStore::default();
+        block_on(save(&store, &entry("k1", 0.0))).unwrap();
+        let transport = ScriptedTransport::new(vec![answer.clone()]);
+        let summary = flush_at(&store, &transport, 0.0, FlushMode::Resumed, not_delivered);
+        assert_eq!((summary.delivered, summary.waiting), (0, 1), "{answer:?}");
+        assert!(store.history.borrow().is_empty());
+        let kept = &load(block_on(store.records()).unwrap()).entries[0];
+        assert!(kept.fault.is_some() && kept.refused.is_none(), "{kept:?}");
+        assert!(kept.summary().fault.is_some());
+        // Once the deployment is fixed, the same key goes through and the fault is gone.
+        let delivered = RefCell::new(Vec::new());
+        flush_at(
+            &store,
+            &transport,
+            1.0,
+            FlushMode::ResidentAsked,
+            delivered_into(&delivered),
+        );
+        assert_eq!(delivered.into_inner().len(), 1);
+        assert_eq!(
+            store.history.borrow().len(),
+            0,
+            "the fake body is no report"
+        );
+        assert!(store.records.borrow().is_empty());
+    }
+}
+
+#[test]
+fn retry_after_binds_start_online_and_visibility_but_not_send_now() {
+    let store = MemoryStore::default();
+    block_on(save(&store, &entry("k1", 0.0))).unwrap();
+    let transport = ScriptedTransport::new(vec![retry_after(429, 3600)]);
+    let summary = flush_at(&store, &transport, 0.0, FlushMode::Resumed, not_delivered);
+    assert_eq!(summary.next_wakeup_ms, Some(3_600_000.0));
+    for (now, mode) in [
+        (1_000.0, FlushMode::Resumed),
+        (600_000.0, FlushMode::Resumed),
+        (600_000.0, FlushMode::Automatic),
+        (3_599_999.0, FlushMode::Resumed),
+    ] {
+        flush_at(&store, &transport, now, mode, |_, _| {});
+        assert_eq!(transport.attempts.borrow().len(), 1, "{mode:?} at {now}");
+    }
+    flush_at(
+        &store,
+        &transport,
+        3_600_000.0,
+        FlushMode::Resumed,
+        |_, _| {},
+    );
+    assert_eq!(
+        transport.attempts.borrow().len(),
+        2,
+        "due once the pause is over"
+    );
+}
+
+#[test]
+fn send_now_overrides_retry_after_and_resumed_skips_ordinary_backoff() {
+    let store = MemoryStore::default();
+    block_on(save(&store, &entry("a", 0.0))).unwrap();
+    block_on(save(&store, &entry("b", 1.0))).unwrap();
+    let transport = ScriptedTransport::new(vec![retry_after(429, 3600), status(503)]);
+    flush_at(&store, &transport, 10.0, FlushMode::Resumed, |_, _| {});
+    assert_eq!(transport.attempts.borrow().len(), 2);
+    // "b" only backs off (5 s): coming online skips that; "a" was asked to wait an hour.
+    let delivered = RefCell::new(Vec::new());
+    flush_at(
+        &store,
+        &transport,
+        20.0,
+        FlushMode::Resumed,
+        delivered_into(&delivered),
+    );
+    assert_eq!(
+        delivered
+            .borrow()
+            .iter()
+            .map(|d| d.0.as_str())
+            .collect::<Vec<_>>(),
+        ["b"]
+    );
+    flush_at(
+        &store,
+        &transport,
+        30.0,
+        FlushMode::ResidentAsked,
+        delivered_into(&delivered),
+    );
+    assert_eq!(
+        delivered.into_inner().len(),
+        2,
+        "the resident's own tap may override"
+    );
+}
+
+#[test]
+fn one_failed_storage_step_fails_one_attempt_not_the_outbox() {
+    let store = MemoryStore::default();
+    for id in ["a", "b"] {
+        block_on(save(&store, &entry(id, 0.0))).unwrap();
+    }
+    // The first read fails once and is tried again; the flush goes on.
+    store.failures.set(1);
+    let transport = ScriptedTransport::new(vec![]);
+    let summary = flush_at(&store, &transport, 0.0, FlushMode::Resumed, |_, _| {});
+    assert_eq!(summary.delivered, 2);
+    // Every storage step failing: nothing is lost, and the flush says when to look again.
+    block_on(save(&store, &entry("c", 0.0))).unwrap();
+    store.failures.set(u32::MAX);
+    let summary = flush_at(&store, &transport, 0.0, FlushMode::Resumed, |_, _| {});
+    assert!(summary.store_error.is_some());
+    assert_eq!(summary.next_wakeup_ms, Some(FIRST_RETRY_MS));
+    store.failures.set(0);
+    assert_eq!(store.records.borrow().len(), 1);
+}
+
+#[test]
+fn a_failed_lease_write_is_retried_and_never_skips_the_report_for_good() {
+    let store = MemoryStore::default();
+    block_on(save(&store, &entry("k1", 0.0))).unwrap();
+    let transport = ScriptedTransport::new(vec![]);
+    // records() succeeds, then both tries of the lease write fail.
+    let failing = FailAfter::new(&store, 1, 2);
+    let summary = block_on(flush(
+        &failing,
+        &transport,
+        &FakeClock::at(0.0),
+        FlushMode::Resumed,
+        LEASE,
+        |_, _| {},
+    ));
+    assert_eq!(
+        transport.attempts.borrow().len(),
+        0,
+        "not sent without a lease"
+    );
+    assert_eq!(
+        summary.next_wakeup_ms,
+        Some(FIRST_RETRY_MS),
+        "tried again soon"
+    );
+    let summary = flush_at(
+        &store,
+        &transport,
+        FIRST_RETRY_MS,
+        FlushMode::Automatic,
+        |_, _| {},
+    );
+    assert_eq!(summary.delivered, 1);
+    // One failed write of the lease is simply tried again at once.
+    block_on(save(&store, &entry("k2", 0.0))).unwrap();
+    let failing = FailAfter::new(&store, 1, 1);
+    let summary = block_on(flush(
+        &failing,
+        &transport,
+        &FakeClock::at(0.0),
+        FlushMode::Resumed,
+        LEASE,
+        |_, _| {},
+    ));
+    assert_eq!(summary.delivered, 1);
+}
+
+#[test]
+fn a_lease_written_before_the_clock_moved_back_does_not_block_sending() {
+    let store = MemoryStore::default();
+    let day = 86_400_000.0;
+    let leased = entry("k1", 10.0 * day).leased(10.0 * day, 30_000.0);
+    block_on(save(&store, &leased)).unwrap();
+    let transport = ScriptedTransport::new(vec![]);
+    // The phone's clock is set back a day while the lease is held.
+    let summary = flush_at(
+        &store,
+        &transport,
+        9.0 * day,
+        FlushMode::ResidentAsked,
+        |_, _| {},
+    );
+    assert_eq!(
+        summary.delivered, 1,
+        "elapsed time is unknown: the lease is over"
+    );
+    // A lease as old builds stored it (no start) holds no longer than any lease can.
+    let mut old = entry("k2", 0.0);
+    old.lease_until_ms = 20.0 * day;
+    block_on(save(&store, &old)).unwrap();
+    let summary = flush_at(
+        &store,
+        &transport,
+        9.0 * day,
+        FlushMode::ResidentAsked,
+        |_, _| {},
+    );
+    assert_eq!(summary.delivered, 1);
+    // And a current lease still holds.
+    block_on(save(&store, &entry("k3", 0.0).leased(1_000.0, 30_000.0))).unwrap();
+    flush_at(
+        &store,
+        &transport,
+        2_000.0,
+        FlushMode::ResidentAsked,
+        not_delivered,
+    );
+    assert!(store.records.borrow().contains_key("k3"));
+}
+
+#[test]
+fn a_delivery_keeps_the_ticket_record_in_the_same_step_that_drops_the_entry() {
+    let store = MemoryStore::default();
+    let mut real = entry("k1", 0.0);
+    real.body = super::interleaving::report_body("k1", 1);
+    block_on(save(&store, &real)).unwrap();
+    let transport = ScriptedTransport::new(vec![]);
+    flush_at(&store, &transport, 0.0, FlushMode::Resumed, |_, _| {});
+    assert!(store.records.borrow().is_empty());
+    let record: crate::core::my_reports::TicketRecord =
+        serde_json::from_str(&store.history.borrow()["k1"]).unwrap();
+    assert_eq!(record.ticket.as_deref(), Some("XJ-20261130-0001"));
+}
+
+#[test]
+fn time_outs_and_leases_grow_with_the_body() {
+    // 1.5 MB at 20 KB/s needs 73 s on the wire: a fixed 20 s limit would never let it
+    // through, and each attempt would upload it again.
+    let body = 1_500_000;
+    let timeout = attempt_timeout_ms(20_000.0, body);
+    assert!((93_000.0..94_000.0).contains(&timeout), "{timeout}");
+    assert_eq!(attempt_timeout_ms(20_000.0, 0), 20_000.0);
+    assert_eq!(LEASE.for_body(body), timeout + LEASE_MARGIN_MS);
+    assert!(
+        Lease {
+            timeout_ms: 120_000.0
+        }
+        .for_body(5 * 1024 * 1024)
+            < MAX_LEASE_MS
+    );
+}
+
+/// A store whose operations fail from the `skip`-th on, `count` times.
+struct FailAfter<'a> {
+    inner: &'a MemoryStore,
+    skip: std::cell::Cell<u32>,
+    count: std::cell::Cell<u32>,
+}
+
+impl<'a> FailAfter<'a> {
+    fn new(inner: &'a MemoryStore, skip: u32, count: u32) -> Self {
+        FailAfter {
+            inner,
+            skip: skip.into(),
+            count: count.into(),
+        }
+    }
+
+    fn fails(&self) -> Result<(), StoreError> {
+        if self.skip.get() > 0 {
+            self.skip.set(self.skip.get() - 1);
+            return Ok(());
+        }
+        if self.count.get() > 0 {
+            self.count.set(self.count.get() - 1);
+            return Err(StoreError("injected".into()));
+        }
+        Ok(())
+    }
+}
+
+impl OutboxStore for FailAfter<'_> {
+    async fn records(&self) -> Result<Vec<(String, String)>, StoreError> {
+        self.fails()?;
+        self.inner.records().await
+    }
+    async fn put(&self, key: &str, json: &str) -> Result<(), StoreError> {
+        self.fails()?;
+        self.inner.put(key, json).await
+    }
+    async fn update<F>(&self, key: &str, change: F) -> Result<Option<String>, StoreError>
+    where
+        F: FnOnce(&str) -> Option<String> + 'static,
+    {
+        self.fails()?;
+        self.inner.update(key, change).await
+    }
+    async fn remove(&self, key: &str) -> Result<(), StoreError> {
+        self.fails()?;
+        self.inner.remove(key).await
+    }
+    async fn complete(&self, key: &str, receipt: Option<&str>) -> Result<bool, StoreError> {
+        self.fails()?;
+        self.inner.complete(key, receipt).await
+    }
+    async fn set_aside(&self, key: &str, json: &str) -> Result<(), StoreError> {
+        self.fails()?;
+        self.inner.set_aside(key, json).await
     }
 }
