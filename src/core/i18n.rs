@@ -116,6 +116,7 @@ catalogue! {
     Sending => "正在发送…", "Sending…";
     NextTry => "将于 {time} 自动重试", "Will retry automatically at {time}";
     RejectedBy => "未被受理：{message}", "Not accepted: {message}";
+    ServerFault => "接收方的回应不正常（可能是设置有误），报告仍保存在本机，会稍后重试。如一直如此，请拨打 12345。", "The receiving server answered wrongly (it may be misconfigured). The report stays on this phone and will be retried. If this goes on, call 12345.";
     EditResend => "修改后重新发送", "Edit and resend";
     Delete => "删除", "Delete";
     ConfirmDelete => "确定删除这条尚未发送的报告吗？删除后无法恢复。", "Delete this unsent report? This cannot be undone.";

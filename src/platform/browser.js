@@ -6,25 +6,48 @@ const DB_NAME = 'xinjing-safety';
 const STORES = ['outbox', 'aside', 'kv'];
 let opening = null;
 
+// Opens at whatever version the database has (a newer build may have moved it on), and
+// adds a store only when one is missing. The connection is let go when another tab needs to
+// upgrade (versionchange) or the browser closes it (storage cleared, disk error); the next
+// operation then opens a new one, so one closed connection never ends storage for the visit.
 function openDb() {
   if (!opening) {
-    opening = new Promise((resolve, reject) => {
-      const request = indexedDB.open(DB_NAME, 1);
-      request.onupgradeneeded = () => {
-        for (const name of STORES) {
-          if (!request.result.objectStoreNames.contains(name)) request.result.createObjectStore(name);
-        }
-      };
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-      request.onblocked = () => reject(new Error('blocked'));
-    });
-    opening.catch(() => { opening = null; });
+    const attempt = openAt(undefined)
+      .then((db) => {
+        if (STORES.every((name) => db.objectStoreNames.contains(name))) return db;
+        const next = db.version + 1;
+        db.close();
+        return openAt(next);
+      })
+      .then((db) => {
+        const forget = () => { if (opening === attempt) opening = null; };
+        db.onversionchange = () => { db.close(); forget(); };
+        db.onclose = forget;
+        return db;
+      });
+    opening = attempt;
+    attempt.catch(() => { if (opening === attempt) opening = null; });
   }
   return opening;
 }
 
-function run(stores, mode, work) {
+function openAt(version) {
+  return new Promise((resolve, reject) => {
+    const request = version === undefined ? indexedDB.open(DB_NAME) : indexedDB.open(DB_NAME, version);
+    request.onupgradeneeded = () => {
+      for (const name of STORES) {
+        if (!request.result.objectStoreNames.contains(name)) request.result.createObjectStore(name);
+      }
+    };
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+    request.onblocked = () => reject(new Error('blocked'));
+  });
+}
+
+// One transaction. A connection closed under us (InvalidStateError when the transaction is
+// created, before `work` ran) is reopened and the transaction tried once more.
+function run(stores, mode, work, retried = false) {
   return openDb().then((db) => new Promise((resolve, reject) => {
     const tx = db.transaction(stores, mode);
     let result;
@@ -32,15 +55,52 @@ function run(stores, mode, work) {
     if (request) request.onsuccess = () => { result = request.result; };
     tx.oncomplete = () => resolve(result);
     tx.onerror = tx.onabort = () => reject(tx.error || new Error('transaction aborted'));
-  }));
+  })).catch((e) => {
+    if (!retried && e && e.name === 'InvalidStateError') {
+      opening = null;
+      return run(stores, mode, work, true);
+    }
+    throw e;
+  });
 }
 
 export function idbPut(store, key, value) {
   return run([store], 'readwrite', (tx) => tx.objectStore(store).put(value, key));
 }
 
+// Writes only if nothing is stored under `key` yet; resolves to whether it wrote.
+export function idbPutIfAbsent(store, key, value) {
+  let wrote = false;
+  return run([store], 'readwrite', (tx) => {
+    const os = tx.objectStore(store);
+    const get = os.get(key);
+    get.onsuccess = () => {
+      if (get.result === undefined) { os.put(value, key); wrote = true; }
+    };
+    return null;
+  }).then(() => wrote);
+}
+
 export function idbGet(store, key) {
   return run([store], 'readonly', (tx) => tx.objectStore(store).get(key)).then((v) => (v === undefined ? null : v));
+}
+
+// Read-modify-write of one record in one transaction: `change(current)` runs inside it and
+// returns the new text, or null to leave the record as it is. A missing record stays
+// missing (`change(null)` is called only so its closure is freed). Resolves to the text
+// written, or null.
+export function idbUpdate(store, key, change) {
+  let written = null;
+  return run([store], 'readwrite', (tx) => {
+    const os = tx.objectStore(store);
+    const get = os.get(key);
+    get.onsuccess = () => {
+      const current = get.result === undefined ? null : String(get.result);
+      const next = change(current);
+      if (current !== null && typeof next === 'string') { os.put(next, key); written = next; }
+    };
+    return null;
+  }).then(() => written);
 }
 
 export function idbDelete(store, key) {
@@ -55,11 +115,18 @@ export function idbClear(store) {
   return run([store], 'readwrite', (tx) => tx.objectStore(store).clear());
 }
 
-// [[key, value], …] in key order, from one read transaction.
-export function idbEntries(store) {
+// "Clear my data": every store, in one transaction.
+export function idbWipe() {
+  return run(STORES, 'readwrite', (tx) => { for (const name of STORES) tx.objectStore(name).clear(); return null; });
+}
+
+// [[key, value], …] in key order, from one read transaction; only keys starting with
+// `prefix` when one is given.
+export function idbEntries(store, prefix) {
   const out = [];
   return run([store], 'readonly', (tx) => {
-    const cursor = tx.objectStore(store).openCursor();
+    const range = prefix ? IDBKeyRange.bound(prefix, prefix + '\uffff') : undefined;
+    const cursor = tx.objectStore(store).openCursor(range);
     cursor.onsuccess = () => {
       const c = cursor.result;
       if (c) { out.push([String(c.key), String(c.value)]); c.continue(); }
@@ -68,12 +135,68 @@ export function idbEntries(store) {
   }).then(() => out);
 }
 
-// Moves one record between stores atomically (used to set aside unreadable entries).
+// A delivered report: removes it from the outbox and keeps its ticket record, in one
+// transaction, only if it is still in the outbox (a delete or a clear while it was on the
+// wire wins). Resolves to whether it was there.
+export function idbComplete(key, receiptKey, receipt) {
+  let found = false;
+  return run(['outbox', 'kv'], 'readwrite', (tx) => {
+    const outbox = tx.objectStore('outbox');
+    const get = outbox.getKey(key);
+    get.onsuccess = () => {
+      if (get.result === undefined) return;
+      found = true;
+      outbox.delete(key);
+      if (typeof receipt === 'string') tx.objectStore('kv').put(receipt, receiptKey);
+    };
+    return null;
+  }).then(() => found);
+}
+
+// Moves one record between stores atomically (used to set aside unreadable entries), if it
+// is still there.
 export function idbMove(from, to, key, value) {
   return run([from, to], 'readwrite', (tx) => {
-    tx.objectStore(to).put(value, key);
-    return tx.objectStore(from).delete(key);
+    const get = tx.objectStore(from).getKey(key);
+    get.onsuccess = () => {
+      if (get.result === undefined) return;
+      tx.objectStore(to).put(value, key);
+      tx.objectStore(from).delete(key);
+    };
+    return null;
   });
+}
+
+// Tells the widget's other tabs that something they show changed ("tickets", "outbox",
+// "cleared"). One channel object for both directions: it does not hear its own messages.
+// Without BroadcastChannel (Safari before 15.4), a localStorage write: its `storage` event
+// reaches the other tabs only.
+let bus;
+function channel() {
+  if (bus === undefined) bus = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('xinjing-safety');
+  return bus;
+}
+
+export function announce(topic) {
+  try {
+    const ch = channel();
+    if (ch) ch.postMessage(topic);
+    else localStorage.setItem('xj.sync', `${topic} ${Date.now()} ${Math.random()}`);
+  } catch (_) { /* another tab refreshes on its next start */ }
+}
+
+// Calls `callback(topic)` for each announcement from another tab; returns the function that
+// stops listening.
+export function listen(callback) {
+  const ch = channel();
+  if (ch) {
+    const onMessage = (e) => callback(String(e.data));
+    ch.addEventListener('message', onMessage);
+    return () => ch.removeEventListener('message', onMessage);
+  }
+  const onStorage = (e) => { if (e.key === 'xj.sync' && e.newValue) callback(e.newValue.split(' ')[0]); };
+  addEventListener('storage', onStorage);
+  return () => removeEventListener('storage', onStorage);
 }
 
 // Runs `work` (returning a promise) only if no other tab or start holds the lock;

@@ -1,11 +1,13 @@
 //! The real endpoint over HTTP (contract v1), with a time-out that aborts the request.
+//! Requests to the endpoint never follow a redirect: a 301/302 would turn the report's POST
+//! into a GET of some other page, whose 200 says nothing about the report.
 
 use super::clock::Timer;
-use crate::core::outbox::{Answer, Transport};
+use crate::core::outbox::{attempt_timeout_ms, Answer, Transport};
 use gloo_net::http::{Request, RequestBuilder};
 use std::cell::Cell;
 use std::rc::Rc;
-use web_sys::AbortController;
+use web_sys::{AbortController, RequestRedirect, ResponseType};
 use xinjing_contract::REPORT_KEY_HEADER;
 
 pub struct HttpTransport {
@@ -14,12 +16,12 @@ pub struct HttpTransport {
 }
 
 /// Sends a request and reads its whole body, giving up after `timeout_ms`.
-pub async fn exchange(builder: RequestBuilder, body: Option<&str>, timeout_ms: u32) -> Answer {
+pub async fn exchange(builder: RequestBuilder, body: Option<&str>, timeout_ms: f64) -> Answer {
     let controller = AbortController::new().ok();
     let timed_out = Rc::new(Cell::new(false));
     let _timer = controller.clone().map(|controller| {
         let timed_out = timed_out.clone();
-        Timer::new(f64::from(timeout_ms), move || {
+        Timer::new(timeout_ms, move || {
             timed_out.set(true);
             controller.abort();
         })
@@ -45,6 +47,11 @@ pub async fn exchange(builder: RequestBuilder, body: Option<&str>, timeout_ms: u
         Ok(response) => response,
         Err(_) => return failed(),
     };
+    // With `redirect: "manual"` a redirect arrives as an opaque response (status 0); a
+    // WebView that ignores the mode follows it, and says so in `redirected`.
+    if response.type_() == ResponseType::Opaqueredirect || response.redirected() {
+        return Answer::Redirected;
+    }
     let code = response.status();
     let retry_after = response.headers().get("retry-after");
     match response.text().await {
@@ -65,7 +72,7 @@ pub async fn get_text(url: &str, timeout_ms: u32, revalidate: bool) -> Result<St
     } else {
         Request::get(url)
     };
-    match exchange(builder, None, timeout_ms).await {
+    match exchange(builder, None, f64::from(timeout_ms)).await {
         Answer::Status {
             code: 200..=299,
             body,
@@ -75,16 +82,29 @@ pub async fn get_text(url: &str, timeout_ms: u32, revalidate: bool) -> Result<St
     }
 }
 
+impl HttpTransport {
+    fn timeout(&self) -> f64 {
+        f64::from(self.timeout_ms)
+    }
+}
+
 impl Transport for HttpTransport {
     async fn submit(&self, key: &str, body: &str) -> Answer {
-        let builder = Request::post(&self.endpoint).header("Idempotency-Key", key);
-        exchange(builder, Some(body), self.timeout_ms).await
+        let builder = Request::post(&self.endpoint)
+            .redirect(RequestRedirect::Manual)
+            .header("Idempotency-Key", key);
+        // A large report on a slow uplink needs longer than the configured time-out; the
+        // outbox's lease is computed the same way, so it outlasts the attempt.
+        let timeout = attempt_timeout_ms(self.timeout(), body.len());
+        exchange(builder, Some(body), timeout).await
     }
 
     async fn ticket_status(&self, ticket: &str, report_key: &str) -> Answer {
         let url = format!("{}/{}", self.endpoint, js_sys::encode_uri_component(ticket));
-        let builder = Request::get(&url).header(REPORT_KEY_HEADER, report_key);
-        exchange(builder, None, self.timeout_ms).await
+        let builder = Request::get(&url)
+            .redirect(RequestRedirect::Manual)
+            .header(REPORT_KEY_HEADER, report_key);
+        exchange(builder, None, self.timeout()).await
     }
 
     async fn feedback(&self, ticket: &str, report_key: &str, body: &str) -> Answer {
@@ -93,7 +113,9 @@ impl Transport for HttpTransport {
             self.endpoint,
             js_sys::encode_uri_component(ticket)
         );
-        let builder = Request::post(&url).header(REPORT_KEY_HEADER, report_key);
-        exchange(builder, Some(body), self.timeout_ms).await
+        let builder = Request::post(&url)
+            .redirect(RequestRedirect::Manual)
+            .header(REPORT_KEY_HEADER, report_key);
+        exchange(builder, Some(body), self.timeout()).await
     }
 }

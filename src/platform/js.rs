@@ -15,7 +15,26 @@ extern "C" {
     #[wasm_bindgen(catch, js_name = idbClear)]
     pub fn idb_clear(store: &str) -> Result<js_sys::Promise, JsValue>;
     #[wasm_bindgen(catch, js_name = idbEntries)]
-    pub fn idb_entries(store: &str) -> Result<js_sys::Promise, JsValue>;
+    pub fn idb_entries(store: &str, prefix: Option<&str>) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = idbPutIfAbsent)]
+    pub fn idb_put_if_absent(
+        store: &str,
+        key: &str,
+        value: &str,
+    ) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = idbUpdate)]
+    pub fn idb_update(store: &str, key: &str, change: &JsValue)
+        -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = idbComplete)]
+    pub fn idb_complete(
+        key: &str,
+        receipt_key: &str,
+        receipt: Option<&str>,
+    ) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = idbWipe)]
+    pub fn idb_wipe() -> Result<js_sys::Promise, JsValue>;
+    pub fn announce(topic: &str);
+    pub fn listen(callback: &js_sys::Function) -> js_sys::Function;
     #[wasm_bindgen(catch, js_name = idbMove)]
     pub fn idb_move(
         from: &str,

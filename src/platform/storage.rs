@@ -1,14 +1,18 @@
-//! Device storage: `localStorage` for small settings and records, IndexedDB (through
-//! `browser.js`) for the outbox, whose entries carry photos.
+//! Device storage: `localStorage` for small settings, IndexedDB (through `browser.js`) for
+//! the outbox, whose entries carry photos, and for "my reports", one record per ticket so
+//! that two tabs never overwrite each other's list.
 
 use super::js;
 use crate::core::outbox::{OutboxStore, StoreError};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 pub const KEY_LANG: &str = "xj.lang";
 pub const KEY_LARGE_TEXT: &str = "xj.large";
+/// "My reports" as older builds kept them: one list, moved into IndexedDB on start.
 pub const KEY_MY_REPORTS: &str = "xj.mine";
+/// The last config.json that loaded and checked out, for when loading it fails.
+pub const KEY_CONFIG: &str = "xj.config";
 pub const KEY_FEED: &str = "xj.feed";
 pub const KEY_CONTACT: &str = "xj.contact";
 pub const KEY_DRAFT: &str = "xj.draft";
@@ -83,7 +87,20 @@ impl Idb {
     }
 
     pub async fn entries(self) -> Result<Vec<(String, String)>, StoreError> {
-        let array: js_sys::Array = await_promise(js::idb_entries(self.0)).await?.into();
+        self.entries_from(js::idb_entries(self.0, None)).await
+    }
+
+    /// Records whose key starts with `prefix`.
+    pub async fn entries_under(self, prefix: &str) -> Result<Vec<(String, String)>, StoreError> {
+        self.entries_from(js::idb_entries(self.0, Some(prefix)))
+            .await
+    }
+
+    async fn entries_from(
+        self,
+        promise: Result<js_sys::Promise, JsValue>,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let array: js_sys::Array = await_promise(promise).await?.into();
         Ok(array
             .iter()
             .filter_map(|pair| {
@@ -92,6 +109,42 @@ impl Idb {
             })
             .collect())
     }
+
+    /// Writes unless a record is there already; returns whether it wrote.
+    pub async fn put_if_absent(self, key: &str, value: &str) -> Result<bool, StoreError> {
+        let wrote = await_promise(js::idb_put_if_absent(self.0, key, value)).await?;
+        Ok(wrote.as_bool().unwrap_or(false))
+    }
+
+    /// One record read and rewritten in one transaction; a missing record stays missing.
+    pub async fn update<F>(self, key: &str, change: F) -> Result<Option<String>, StoreError>
+    where
+        F: FnOnce(&str) -> Option<String> + 'static,
+    {
+        // Called exactly once by browser.js (with null for a missing record), which frees it.
+        let change = Closure::once_into_js(move |current: JsValue| -> JsValue {
+            current
+                .as_string()
+                .and_then(|text| change(&text))
+                .map(JsValue::from)
+                .unwrap_or(JsValue::NULL)
+        });
+        let written = await_promise(js::idb_update(self.0, key, &change)).await?;
+        Ok(written.as_string())
+    }
+}
+
+/// Where "my reports" keeps the ticket record of report `id` (in the `kv` store).
+pub fn ticket_key(id: &str) -> String {
+    format!("{TICKET_PREFIX}{id}")
+}
+
+pub const TICKET_PREFIX: &str = "ticket:";
+
+/// "Clear my data": outbox, reports set aside, tickets and the demo's data, in one
+/// transaction.
+pub async fn wipe() -> Result<(), StoreError> {
+    await_promise(js::idb_wipe()).await.map(drop)
 }
 
 /// The outbox in IndexedDB.
@@ -106,8 +159,20 @@ impl OutboxStore for IdbOutbox {
         OUTBOX.put(key, json).await
     }
 
+    async fn update<F>(&self, key: &str, change: F) -> Result<Option<String>, StoreError>
+    where
+        F: FnOnce(&str) -> Option<String> + 'static,
+    {
+        OUTBOX.update(key, change).await
+    }
+
     async fn remove(&self, key: &str) -> Result<(), StoreError> {
         OUTBOX.delete(key).await
+    }
+
+    async fn complete(&self, key: &str, receipt: Option<&str>) -> Result<bool, StoreError> {
+        let found = await_promise(js::idb_complete(key, &ticket_key(key), receipt)).await?;
+        Ok(found.as_bool().unwrap_or(false))
     }
 
     async fn set_aside(&self, key: &str, json: &str) -> Result<(), StoreError> {
@@ -127,4 +192,32 @@ pub async fn probe() -> Result<(), StoreError> {
     remove("xj.probe");
     KV.put("probe", "1").await?;
     KV.delete("probe").await
+}
+
+/// Tells this widget's other tabs that `topic` changed ("tickets", "outbox", "cleared").
+pub fn announce(topic: &str) {
+    js::announce(topic);
+}
+
+/// Hears other tabs' announcements until dropped.
+pub struct Listener {
+    stop: js_sys::Function,
+    _callback: Closure<dyn FnMut(String)>,
+}
+
+impl Listener {
+    pub fn new(on_topic: impl FnMut(String) + 'static) -> Listener {
+        let callback = Closure::<dyn FnMut(String)>::new(on_topic);
+        let stop = js::listen(callback.as_ref().unchecked_ref());
+        Listener {
+            stop,
+            _callback: callback,
+        }
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self.stop.call0(&JsValue::NULL);
+    }
 }

@@ -21,7 +21,7 @@ pub fn DemoPanel() -> impl IntoView {
         signal.set(on);
         apply(on);
         if !on {
-            sender.send_now();
+            sender.resume();
         }
     };
     view! {

@@ -86,16 +86,16 @@ fn WaitingCardBody(item: WaitingItem) -> impl IntoView {
     let (edit_id, delete_id) = (id.clone(), id);
     let next = display_shanghai(item.next_attempt_ms);
     let refused = item.refused.clone();
+    let fault = item.fault.is_some();
     let status = move || {
         let lang = settings.lang.get();
+        let next_try = fill(Msg::NextTry.text(lang), &[("time", &next[11..])]);
         match &refused {
             Some(message) => fill(Msg::RejectedBy.text(lang), &[("message", message)]),
             None if outbox.sending.get() => Msg::Sending.text(lang).to_owned(),
-            None => format!(
-                "{} · {}",
-                Msg::SavedTitle.text(lang),
-                fill(Msg::NextTry.text(lang), &[("time", &next[11..])])
-            ),
+            // Not the resident's doing and not theirs to fix: said plainly, with the way out.
+            None if fault => format!("{} {next_try}", Msg::ServerFault.text(lang)),
+            None => format!("{} · {next_try}", Msg::SavedTitle.text(lang)),
         }
     };
     let is_refused = item.refused.is_some();

@@ -1,6 +1,8 @@
 //! Wires the outbox (core policy) to IndexedDB, the transport and the app's signals, and
 //! decides *when* to try: on start, when the phone comes online, when the page becomes
-//! visible, when a retry falls due, and when the resident sends or taps "send now".
+//! visible, when a retry falls due, and when the resident sends or taps "send now". Only
+//! "send now" overrides a pause the server asked for (`Retry-After`); the others skip
+//! ordinary back-off only (`FlushMode`).
 //!
 //! The form calls one function, [`Sender::submit`], and renders its [`SubmitOutcome`].
 
@@ -15,7 +17,7 @@ use crate::core::outbox::{
 use crate::core::report::{draft_from, report_as_text, ReportPayload};
 use crate::platform::clock::{jitter, now_ms, sleep, Timer};
 use crate::platform::storage::{self, IdbOutbox};
-use crate::platform::{lock, mock, AnyTransport};
+use crate::platform::{lock, AnyTransport};
 use futures_channel::oneshot;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -103,10 +105,10 @@ impl Sender {
         }
     }
 
-    /// The one way a report leaves the form. It is queued (or, without storage, sent
-    /// once); the form is emptied in the same step, so closing the page now cannot lead to
-    /// the same words being sent again under a new id. Resolves on the first answer, or
-    /// after a short wait with `Queued`.
+    /// The one way a report leaves the form. It is queued (or, if this phone cannot keep
+    /// it, sent once); the form is emptied in the same step, so closing the page now cannot
+    /// lead to the same words being sent again under a new id. Resolves on the first
+    /// answer, or after a short wait with `Queued`.
     pub async fn submit(self, payload: ReportPayload) -> SubmitOutcome {
         let replaces = self.form.replaces.get_untracked();
         draft::remember_contact(self.form, &payload);
@@ -114,7 +116,8 @@ impl Sender {
         let queued =
             self.outbox.storage_ok.get_untracked() && save(&IdbOutbox, &entry).await.is_ok();
         if !queued {
-            self.outbox.storage_ok.set(false);
+            // This report could not be kept (too big for what storage has left, say): it
+            // alone is sent directly. The reports already queued keep going as before.
             return self.send_directly(payload).await;
         }
         draft::reset(self.form);
@@ -122,6 +125,7 @@ impl Sender {
             // The corrected report is safely queued: only now does the original go.
             let _ = IdbOutbox.remove(&old).await;
         }
+        storage::announce("outbox");
         let (tell, answer) = oneshot::channel();
         self.state
             .waiters
@@ -132,7 +136,9 @@ impl Sender {
             self.answer_first(&id, FirstAnswer::Waiting);
         });
         self.refresh_waiting().await;
-        spawn_local(self.flush(FlushMode::ResidentAsked));
+        // Resumed, not ResidentAsked: the new report goes at once, but a report the server
+        // asked to hold back (Retry-After) is not pushed along with it.
+        spawn_local(self.flush(FlushMode::Resumed));
         match answer.await.unwrap_or(FirstAnswer::Waiting) {
             FirstAnswer::Delivered { .. } => SubmitOutcome::Delivered,
             FirstAnswer::Waiting => SubmitOutcome::Queued,
@@ -175,8 +181,11 @@ impl Sender {
             .await;
         match classify(&answer, now_ms()) {
             Outcome::Accepted { ticket, status } => {
-                self.tickets
-                    .record(TicketRecord::from_delivery(&payload, ticket, status));
+                self.tickets.record_unstored(TicketRecord::from_delivery(
+                    &payload,
+                    Some(ticket),
+                    status,
+                ));
                 draft::reset(self.form);
                 SubmitOutcome::Delivered
             }
@@ -184,25 +193,37 @@ impl Sender {
                 text: report_as_text(&payload, self.settings.lang.get_untracked()),
                 reason,
             },
+            Outcome::Fault(fault) => SubmitOutcome::NotKept {
+                text: report_as_text(&payload, self.settings.lang.get_untracked()),
+                reason: fault.describe().into(),
+            },
             Outcome::Refused { message } => SubmitOutcome::Refused(message),
         }
     }
 
-    /// Tries every waiting report now, ignoring back-off (never a refused one).
+    /// The resident's "send now": every waiting report at once, whatever the back-off or
+    /// the server's `Retry-After` (never a refused one).
     pub fn send_now(self) {
         spawn_local(self.flush(FlushMode::ResidentAsked));
     }
 
+    /// Start, the phone coming online, the page becoming visible: waiting reports go at
+    /// once unless the server asked for a pause.
+    pub fn resume(self) {
+        spawn_local(self.flush(FlushMode::Resumed));
+    }
+
     async fn flush(self, mode: FlushMode) {
+        // The config as it is now: a newer config.json with another endpoint wins.
         let Some(config) = self.settings.config_now() else {
             return;
         };
         if !self.outbox.storage_ok.get_untracked() {
-            return;
+            return; // this phone keeps nothing (private mode): there is nothing to send
         }
         self.outbox.sending.set(true);
         let lease = Lease {
-            ms: f64::from(config.timeout_ms) + 10_000.0,
+            timeout_ms: f64::from(config.timeout_ms),
         };
         let work = async move {
             let transport = AnyTransport::for_config(&config);
@@ -216,7 +237,9 @@ impl Sender {
                     if let (Next::Delivered { ticket, status }, Some(payload)) =
                         (next, entry.payload())
                     {
-                        let record = TicketRecord::from_delivery(&payload, ticket.clone(), *status);
+                        // Stored by the flush with the delivery; here it is only shown.
+                        let record =
+                            TicketRecord::from_delivery(&payload, Some(ticket.clone()), *status);
                         self.tickets.record(record);
                     }
                     if let Some(answer) = first_answer(entry, next) {
@@ -235,6 +258,7 @@ impl Sender {
             self.schedule(Some(now_ms() + 5_000.0));
         }
         self.refresh_waiting().await;
+        storage::announce("outbox");
         self.outbox.sending.set(false);
     }
 
@@ -248,24 +272,34 @@ impl Sender {
         self.state.wakeup.set_value(timer);
     }
 
-    /// The moments to try again at once; removed with the app.
+    /// The moments to try again at once, and what other tabs tell; removed with the app.
     pub fn install_triggers(self) {
-        let on_online = window_event_listener(leptos::ev::online, move |_| self.send_now());
+        let on_online = window_event_listener(leptos::ev::online, move |_| self.resume());
         let on_visible = window_event_listener(leptos::ev::visibilitychange, move |_| {
             if document().visibility_state() == web_sys::VisibilityState::Visible {
-                self.send_now();
+                self.resume();
                 self.tickets.refresh_statuses();
             }
         });
+        let other_tabs = storage::Listener::new(move |topic| match topic.as_str() {
+            "tickets" => spawn_local(self.tickets.load()),
+            "outbox" => spawn_local(self.refresh_waiting()),
+            "cleared" => self.forget_here(),
+            _ => {}
+        });
+        let other_tabs = StoredValue::new_local(Some(other_tabs));
         on_cleanup(move || {
             on_online.remove();
             on_visible.remove();
+            other_tabs.set_value(None);
         });
     }
 
-    /// Deletes a waiting report the resident chose to drop.
+    /// Deletes a waiting report the resident chose to drop. If it is on the wire, the
+    /// answer finds it gone and writes nothing back.
     pub async fn delete(self, id: String) {
         let _ = IdbOutbox.remove(&id).await;
+        storage::announce("outbox");
         self.refresh_waiting().await;
     }
 
@@ -288,14 +322,25 @@ impl Sender {
         self.settings.go(Screen::Report);
     }
 
-    /// Removes everything personal this phone keeps: drafts, the remembered contact,
-    /// tickets, reports kept aside, the demo's mock data, and unsent reports.
+    /// Removes everything personal this phone keeps: drafts, the remembered contact and
+    /// the choice to remember it, tickets, unsent reports, reports kept aside and the demo's
+    /// mock data (one IndexedDB transaction), in this tab and in the others. An attempt on
+    /// the wire finds its report gone and writes nothing back, not even its ticket.
     pub async fn clear_device_data(self) {
+        self.forget_here();
+        if let Err(e) = storage::wipe().await {
+            web_sys::console::warn_1(&format!("clearing storage: {}", e.0).into());
+        }
+        storage::announce("cleared");
+        self.refresh_waiting().await;
+    }
+
+    /// What this tab shows and holds of the resident: the form (contact included), the
+    /// tickets and the waiting list.
+    fn forget_here(self) {
         self.tickets.forget_all();
         draft::forget_everything(self.form);
-        let _ = storage::OUTBOX.clear().await;
-        let _ = storage::ASIDE.clear().await;
-        mock::forget_state().await;
-        self.refresh_waiting().await;
+        self.outbox.waiting.set(Vec::new());
+        self.outbox.set_aside.set(0);
     }
 }

@@ -1,12 +1,19 @@
-//! "My reports": the tickets this phone received, kept in local storage, their status
-//! asked of the endpoint, and the resident's verdict sent back.
+//! "My reports": the tickets this phone received, their status asked of the endpoint, and
+//! the resident's verdict sent back.
+//!
+//! Each ticket is its own IndexedDB record (`kv`, key `ticket:{report id}`): the outbox
+//! writes it in the transaction that drops the delivered report, and a status or a verdict
+//! rewrites that one record in place. Two tabs therefore never overwrite each other's
+//! tickets, and a refresh in flight never brings back a ticket "clear my data" removed.
+//! Other tabs hear of changes and read the records again.
 
 use super::context::{use_settings, use_tickets, Settings, Tickets};
 use crate::core::my_reports::{
     self, apply_status, parse_records, parse_status, Feedback, TicketRecord,
 };
 use crate::core::outbox::Transport;
-use crate::platform::{storage, AnyTransport};
+use crate::platform::storage::{self, KV, TICKET_PREFIX};
+use crate::platform::AnyTransport;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -24,41 +31,93 @@ pub fn use_ticket_desk() -> TicketDesk {
     }
 }
 
-impl TicketDesk {
-    /// Reads the list this phone keeps.
-    pub fn load(self) {
-        let records = storage::get(storage::KEY_MY_REPORTS)
-            .map(|json| parse_records(&json))
-            .unwrap_or_default();
-        self.tickets.mine.set(records);
-    }
-
-    fn save(records: &[TicketRecord]) {
-        if let Ok(json) = serde_json::to_string(records) {
-            if let Err(e) = storage::set(storage::KEY_MY_REPORTS, &json) {
-                web_sys::console::warn_1(&format!("my reports not saved: {}", e.0).into());
+/// Moves a list kept by an older build (one localStorage value) into per-ticket records,
+/// keeping any record already there, then drops the list. Run on every start, so a tab of
+/// the old build that wrote the list again is merged the next time.
+async fn migrate_old_list() {
+    let Some(json) = storage::get(storage::KEY_MY_REPORTS) else {
+        return;
+    };
+    for record in parse_records(&json) {
+        if let Ok(text) = serde_json::to_string(&record) {
+            if KV
+                .put_if_absent(&storage::ticket_key(&record.id), &text)
+                .await
+                .is_err()
+            {
+                return; // keep the list for the next start
             }
         }
     }
+    storage::remove(storage::KEY_MY_REPORTS);
+}
 
-    /// Adds a delivered report (newest first), or replaces the one with its id.
+impl TicketDesk {
+    /// Reads the tickets this phone keeps (all tabs' deliveries), newest first.
+    pub async fn load(self) {
+        migrate_old_list().await;
+        let Ok(stored) = KV.entries_under(TICKET_PREFIX).await else {
+            return;
+        };
+        let mut records: Vec<TicketRecord> = stored
+            .iter()
+            .filter_map(|(_, json)| serde_json::from_str(json).ok())
+            .collect();
+        // RFC 3339 in one offset (+08:00) sorts as text.
+        records.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        self.tickets.mine.set(records);
+    }
+
+    /// A delivered report (its record is already stored with the delivery): shown here, and
+    /// announced to the other tabs.
     pub fn record(self, record: TicketRecord) {
-        self.tickets.mine.update(|records| {
-            my_reports::upsert(records, record);
-            Self::save(records);
-        });
+        self.tickets
+            .mine
+            .update(|records| my_reports::upsert(records, record));
+        storage::announce("tickets");
     }
 
+    /// Keeps a ticket delivered without the outbox (storage failed): best effort.
+    pub fn record_unstored(self, record: TicketRecord) {
+        if let Ok(json) = serde_json::to_string(&record) {
+            let key = storage::ticket_key(&record.id);
+            spawn_local(async move {
+                let _ = KV.put(&key, &json).await;
+            });
+        }
+        self.record(record);
+    }
+
+    /// A status or verdict for one ticket: that record is rewritten in one transaction,
+    /// only if it is still kept (a clear meanwhile wins).
     fn update_in_place(self, item: TicketRecord) {
-        self.tickets.mine.update(|records| {
-            if let Some(slot) = records.iter_mut().find(|r| r.id == item.id) {
-                *slot = item;
+        let found = self.tickets.mine.try_update(|records| {
+            let slot = records.iter_mut().find(|r| r.id == item.id)?;
+            *slot = item.clone();
+            Some(())
+        });
+        if found.flatten().is_none() {
+            return;
+        }
+        spawn_local(async move {
+            let key = storage::ticket_key(&item.id);
+            let written = KV
+                .update(&key, move |current| {
+                    let mut stored: TicketRecord = serde_json::from_str(current).ok()?;
+                    stored.status = item.status;
+                    stored.updated_at = item.updated_at;
+                    stored.note = item.note;
+                    stored.satisfied = stored.satisfied.or(item.satisfied);
+                    serde_json::to_string(&stored).ok()
+                })
+                .await;
+            if matches!(written, Ok(Some(_))) {
+                storage::announce("tickets");
             }
-            Self::save(records);
         });
     }
 
-    /// Forgets every ticket ("clear my data").
+    /// Forgets every ticket shown ("clear my data"; storage is wiped by the caller).
     pub fn forget_all(self) {
         storage::remove(storage::KEY_MY_REPORTS);
         self.tickets.mine.set(Vec::new());
