@@ -1,6 +1,10 @@
 //! The shell: header, emergency strip, sections, and start-up (config, language, feed,
 //! outbox).
 
+mod config_load;
+
+pub use config_load::fetch_config;
+
 use super::campaigns::{refresh_feed, show_saved_feed, CampaignDetail, CampaignList};
 use super::context::{
     provide_contexts, use_feed, use_form, use_outbox, use_settings, ConfigState, FeedState,
@@ -13,15 +17,13 @@ use super::my_reports::{MyReports, SentView};
 use super::outbox::{provide_sending_state, use_sender, Sender};
 use super::report_form::ReportForm;
 use super::tickets::{use_ticket_desk, TicketDesk};
-use crate::core::config::{accessible_primary, parse_config, Config};
+use crate::core::config::{accessible_primary, Config};
 use crate::core::i18n::{choose_lang, fill, Lang, Msg};
-use crate::platform::{embed, http::get_text, storage};
+use crate::platform::{embed, storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
-
-const CONFIG_URL: &str = "config.json";
 
 fn query() -> Prefill {
     let params = window()
@@ -61,24 +63,6 @@ fn apply_theme(root: &web_sys::HtmlElement, config: &Config) {
     }
 }
 
-/// Fetches and checks the deployment config. Called before the app mounts, so the first
-/// render already has the right language, theme and mode (no flicker, no layout shift).
-pub async fn fetch_config(overrides: &[(String, String)]) -> ConfigState {
-    let state = match get_text(CONFIG_URL, 15_000, false).await {
-        Ok(json) => match parse_config(&json, overrides) {
-            Ok(config) => ConfigState::Ready(Arc::new(config)),
-            Err(errors) => ConfigState::Broken(errors.iter().map(|e| e.explain()).collect()),
-        },
-        Err(_) => ConfigState::Broken(vec![format!("{CONFIG_URL} could not be loaded")]),
-    };
-    if let ConfigState::Broken(problems) = &state {
-        for problem in problems {
-            web_sys::console::error_1(&format!("xinjing-safety config: {problem}").into());
-        }
-    }
-    state
-}
-
 /// The contexts start-up works with, taken in the component (where they are provided).
 #[derive(Clone, Copy)]
 struct Services {
@@ -113,9 +97,9 @@ async fn start_services(config: Arc<Config>, root: web_sys::HtmlElement, service
     if storage::probe().await.is_err() {
         outbox.storage_ok.set(false);
     }
-    desk.load();
+    desk.load().await;
     sender.refresh_waiting().await;
-    sender.send_now();
+    sender.resume();
     desk.refresh_statuses();
     refresh_feed(feed, config.campaigns_url.clone(), config.timeout_ms).await;
 }
@@ -180,17 +164,29 @@ pub fn App(config: ConfigState) -> impl IntoView {
         false,
     );
     let root_ref = NodeRef::<leptos::html::Div>::new();
-    if let Some(config) = ready {
-        let services = Services {
-            outbox: use_outbox(),
-            sender: use_sender(),
-            desk: use_ticket_desk(),
-            feed: use_feed(),
-        };
-        root_ref.on_load(move |root| {
-            spawn_local(start_services(config, root.unchecked_into(), services));
-        });
-    }
+    let services = Services {
+        outbox: use_outbox(),
+        sender: use_sender(),
+        desk: use_ticket_desk(),
+        feed: use_feed(),
+    };
+    // Start once there is a root and a config: at once, or when a config that failed to
+    // load arrives later. A newer config replacing this one needs no restart: every flush
+    // reads the config it sends with.
+    let started = StoredValue::new(false);
+    Effect::new(move |_| {
+        if let (Some(config), Some(root)) = (settings.ready_config(), root_ref.get()) {
+            if !started.get_value() {
+                started.set_value(true);
+                spawn_local(start_services(config, root.unchecked_into(), services));
+            }
+        }
+    });
+    // Revalidate config.json once start-up is done (or at once when it could not be used).
+    spawn_local(config_load::keep_fresh(
+        settings,
+        if ready.is_some() { 3_000 } else { 0 },
+    ));
 
     let switch_lang = move |_| {
         let next = settings.lang.get_untracked().other();
