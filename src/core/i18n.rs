@@ -91,6 +91,7 @@ catalogue! {
     PhotoAdd => "添加照片 {n}", "Add photo {n}";
     PhotoRemove => "删除照片 {n}", "Remove photo {n}";
     PhotoWorking => "正在处理照片…", "Preparing photo…";
+    PhotoCancel => "取消照片 {n}", "Cancel photo {n}";
     PhotoFailed => "这张照片无法读取（可能是 HEIC 等格式）。请换一张，或截图后再上传。", "This photo could not be read (it may be HEIC). Choose another, or upload a screenshot of it.";
     ContactHeading => "联系方式（选填）", "Contact (optional)";
     ContactConsent => "我同意把称呼和手机号提供给{controller}，仅用于核实和答复本次报告。", "I agree to give my name and mobile number to {controller}, only to check and answer this report.";

@@ -129,6 +129,9 @@ pub struct FormState {
     /// The waiting report being corrected ("edit and resend"): it stays in the outbox
     /// until its replacement is queued.
     pub replaces: RwSignal<Option<String>>,
+    /// Per photo slot, which preparation is current: a photo the resident cancelled (or
+    /// replaced) that finishes later is dropped instead of landing in the slot.
+    pub photo_runs: StoredValue<[u32; MAX_PHOTOS]>,
 }
 
 impl FormState {
@@ -178,6 +181,7 @@ pub fn provide_contexts() {
         photos: RwSignal::new(FormState::empty_slots()),
         remember_contact: RwSignal::new(false),
         replaces: RwSignal::new(None),
+        photo_runs: StoredValue::new([0; MAX_PHOTOS]),
     });
 }
 

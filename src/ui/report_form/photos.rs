@@ -57,6 +57,16 @@ fn PhotoSlotView(index: usize) -> impl IntoView {
         form.photos
             .with(|s| s.get(index).cloned().unwrap_or(PhotoSlot::Empty))
     });
+    // Starts a new preparation for this slot; the earlier one, if still running, no longer
+    // counts.
+    let next_run = move || {
+        form.photo_runs
+            .try_update_value(|runs| {
+                runs[index] = runs[index].wrapping_add(1);
+                runs[index]
+            })
+            .unwrap_or_default()
+    };
     let on_file = move |ev: leptos::ev::Event| {
         let Some(input) = ev
             .target()
@@ -69,14 +79,23 @@ fn PhotoSlotView(index: usize) -> impl IntoView {
         };
         input.set_value("");
         set_slot(form, index, PhotoSlot::Working);
+        let run = next_run();
         spawn_local(async move {
             let result = photo::reencode(&file).await;
-            set_slot(
-                form,
-                index,
-                result.map(PhotoSlot::Ready).unwrap_or(PhotoSlot::Failed),
-            );
+            if form.photo_runs.try_with_value(|runs| runs[index]) == Some(run) {
+                set_slot(
+                    form,
+                    index,
+                    result.map(PhotoSlot::Ready).unwrap_or(PhotoSlot::Failed),
+                );
+            }
         });
+    };
+    // A photo that never finishes decoding (a broken file, a stuck decoder) must not hold
+    // "send" back for ever: the resident can give up on it.
+    let cancel = move |_| {
+        next_run();
+        set_slot(form, index, PhotoSlot::Empty);
     };
     let label = move |msg: Msg| fill(settings.t(msg), &[("n", &number)]);
     let error_id = format!("{input_id}-error");
@@ -89,7 +108,10 @@ fn PhotoSlotView(index: usize) -> impl IntoView {
                         {label(Msg::PhotoRemove)}
                     </button>
                 }.into_any(),
-                PhotoSlot::Working => view! { <p class="xj-hint" role="status">{settings.tr(Msg::PhotoWorking)}</p> }.into_any(),
+                PhotoSlot::Working => view! {
+                    <p class="xj-hint" role="status">{settings.tr(Msg::PhotoWorking)}</p>
+                    <button type="button" class="xj-button" on:click=cancel>{label(Msg::PhotoCancel)}</button>
+                }.into_any(),
                 other => {
                     let failed = other == PhotoSlot::Failed;
                     view! {
