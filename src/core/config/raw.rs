@@ -1,7 +1,7 @@
 //! `config.json` as written, and the checks that turn it into a `Config`.
 
 use super::colour::is_hex_colour;
-use super::url::{is_allowed_endpoint, is_origin, is_relative_path};
+use super::url::{is_allowed_endpoint, is_endpoint_base, is_origin, is_relative_path};
 use super::{Config, ConfigError, Endpoint, Privacy, Theme, DEFAULT_TIMEOUT_MS};
 use crate::core::campaign::Text;
 use crate::core::i18n::Lang;
@@ -80,8 +80,15 @@ impl RawConfig {
                 Endpoint::Mock
             }
             Some("mock") => Endpoint::Mock,
-            Some(url) if is_allowed_endpoint(url) => {
+            Some(url) if is_endpoint_base(url) => {
                 Endpoint::Url(url.trim_end_matches('/').to_owned())
+            }
+            Some(url) if is_allowed_endpoint(url) => {
+                errors.push(ConfigError::BadValue {
+                    key: "endpoint (no ?query: ticket URLs are {endpoint}/{ticket})",
+                    value: url.to_owned(),
+                });
+                Endpoint::Mock
             }
             Some(url) => {
                 errors.push(ConfigError::InsecureEndpoint(url.to_owned()));

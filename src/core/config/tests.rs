@@ -101,6 +101,38 @@ fn theme_and_timeout_are_checked() {
 }
 
 #[test]
+fn paths_with_backslashes_and_endpoints_with_a_query_are_refused() {
+    for logo in [
+        "\\\\evil.example/x.png",
+        "/\\evil.example/x.png",
+        "img\\..\\x.png",
+    ] {
+        let json =
+            serde_json::json!({"endpoint": "mock", "theme": {"logo": logo}, "campaigns_url": logo});
+        let errors = parse_config(&json.to_string(), &[]).unwrap_err();
+        assert_eq!(errors.len(), 2, "{logo}: {errors:?}");
+    }
+    assert!(parse_config(
+        r#"{"endpoint": "mock", "theme": {"logo": "img/logo.png"}}"#,
+        &[]
+    )
+    .is_ok());
+    let errors = parse_config(
+        r#"{"endpoint": "https://report.example.gov.cn/v1/reports?token=abc"}"#,
+        &[],
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&errors[..], [ConfigError::BadValue { key, .. }] if key.starts_with("endpoint"))
+    );
+    assert!(parse_config(
+        r#"{"endpoint": "https://report.example.gov.cn/v1/reports"}"#,
+        &[]
+    )
+    .is_ok());
+}
+
+#[test]
 fn origins() {
     assert_eq!(
         origin_of("https://a.example:8443/x?y").as_deref(),

@@ -45,9 +45,18 @@ pub(super) fn is_origin(text: &str) -> bool {
     is_allowed_endpoint(text) && origin_of(text).as_deref() == Some(text)
 }
 
+/// A path on the widget's own origin. No backslash anywhere: browsers read `\\` as `//`
+/// in http(s) URLs, so `\\evil.example/x.png` would load from another host.
 pub(super) fn is_relative_path(text: &str) -> bool {
     !text.contains("://")
         && !text.starts_with("//")
         && !text.contains(':')
-        && !text.chars().any(char::is_whitespace)
+        && !text.contains('\\')
+        && !text.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// The reports endpoint: an allowed URL without a query, since ticket URLs are built by
+/// appending to it (`{endpoint}/{ticket}`), which a query would break.
+pub(super) fn is_endpoint_base(url: &str) -> bool {
+    is_allowed_endpoint(url) && !url.contains('?')
 }
