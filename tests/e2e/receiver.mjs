@@ -29,8 +29,11 @@ export function startReceiver({ port = 0, host = '127.0.0.1', allowedOrigins = [
     inFlight: new Set(),
     attempts: [], // every POST to basePath: { key, bodyHash, at }
     requests: [], // every request: { method, path, origin }
-    faults: [], // queue of { status, times, message, retryAfter } or { hang: true, times }
+    faults: [], // queue of { status, times, message, retryAfter, location, body, type } or { hang | hold: true, times }
     hung: new Set(),
+    held: [], // requests waiting for release(): functions that answer them normally
+    aborted: 0, // hung or held requests the client gave up on (closed)
+    pages: new Map(), // path -> html answered to GET (what a redirect may lead to)
   };
 
   function cors(req, res) {
@@ -60,20 +63,26 @@ export function startReceiver({ port = 0, host = '127.0.0.1', allowedOrigins = [
     return fault;
   }
 
+  // Reads the body up to MAX_BODY. A larger one is read to its end and thrown away, so
+  // the 413 reaches the client: closing the connection mid-upload would show the phone a
+  // reset, which it takes for a network error and retries for ever. Only a body far past
+  // any report (8x the limit) is cut off.
   function readBody(req) {
     return new Promise((resolve, reject) => {
       const chunks = [];
       let size = 0;
       req.on('data', (chunk) => {
         size += chunk.length;
-        if (size > MAX_BODY) {
-          reject(Object.assign(new Error('too large'), { tooLarge: true }));
+        if (size > 8 * MAX_BODY) {
           req.destroy();
           return;
         }
-        chunks.push(chunk);
+        if (size <= MAX_BODY) chunks.push(chunk);
       });
-      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      req.on('end', () => {
+        if (size > MAX_BODY) reject(Object.assign(new Error('too large'), { tooLarge: true }));
+        else resolve(Buffer.concat(chunks).toString('utf8'));
+      });
       req.on('error', reject);
     });
   }
@@ -110,6 +119,10 @@ export function startReceiver({ port = 0, host = '127.0.0.1', allowedOrigins = [
       });
       return res.end();
     }
+    if (req.method === 'GET' && state.pages.has(url.pathname)) {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+      return res.end(state.pages.get(url.pathname));
+    }
     if (!url.pathname.startsWith(basePath)) return error(res, 404, 'not_found', 'Not found');
     const rest = url.pathname.slice(basePath.length).split('/').filter(Boolean).map(decodeURIComponent);
 
@@ -137,22 +150,41 @@ export function startReceiver({ port = 0, host = '127.0.0.1', allowedOrigins = [
     try {
       text = await readBody(req);
     } catch (e) {
-      if (e.tooLarge) return error(res, 413, 'too_large', `报告太大（上限 ${MAX_BODY} 字节）/ Report larger than ${MAX_BODY} bytes`);
+      if (e.tooLarge) return error(res, 413, 'too_large', `报告太大（上限 ${MAX_BODY} 字节）/ Report larger than ${MAX_BODY} bytes`, { Connection: 'close' });
       throw e;
     }
     const hash = createHash('sha256').update(text).digest('hex');
     state.attempts.push({ key: key ?? null, bodyHash: hash, at: Date.now() });
 
     const fault = takeFault();
-    if (fault?.hang) {
+    if (fault?.hang || fault?.hold) {
       state.hung.add(res);
-      return null; // never answers; the client must time out
+      res.on('close', () => { if (!res.writableEnded) state.aborted += 1; });
+      // hang: never answers, the client must time out; hold: the key is being processed
+      // (a retry with it gets 409) until release() answers it normally.
+      if (fault.hold) {
+        if (key) state.inFlight.add(key);
+        state.held.push(() => {
+          state.hung.delete(res);
+          if (key) state.inFlight.delete(key);
+          return accept(req, res, key, text, hash);
+        });
+      }
+      return null;
     }
     if (fault) {
       const headers = fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {};
+      if (fault.location) headers.Location = fault.location;
+      if (fault.body !== undefined) {
+        res.writeHead(fault.status, { 'Content-Type': fault.type ?? 'text/html; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
+        return res.end(fault.body);
+      }
       return error(res, fault.status, fault.code ?? `http_${fault.status}`, fault.message ?? `Injected ${fault.status}`, headers);
     }
+    return accept(req, res, key, text, hash);
+  }
 
+  function accept(req, res, key, text, hash) {
     if (!(req.headers['content-type'] || '').startsWith('application/json')) {
       return error(res, 415, 'unsupported_media_type', 'Content-Type must be application/json');
     }
@@ -200,6 +232,12 @@ export function startReceiver({ port = 0, host = '127.0.0.1', allowedOrigins = [
         fail(status, times = 1, extra = {}) { state.faults.push({ status, times, ...extra }); },
         /** The next `times` report POSTs never get an answer. */
         hang(times = 1) { state.faults.push({ hang: true, times }); },
+        /** The next `times` report POSTs wait, unanswered, until release(). */
+        hold(times = 1) { state.faults.push({ hold: true, times }); },
+        /** Answers every held POST as it would have been answered at once. */
+        release() { const waiting = state.held.splice(0); waiting.forEach((answer) => answer()); return waiting.length; },
+        /** GET `path` answers this HTML page (where a misconfigured redirect might lead). */
+        page(path, html) { state.pages.set(path, html); },
         setStatus(ticket, status, note = null) {
           if (!STATUSES.includes(status)) throw new Error('bad status ' + status);
           const report = byTicket(ticket);

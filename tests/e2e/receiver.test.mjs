@@ -70,13 +70,44 @@ test('CORS: the preflight names the methods and headers, only for allowed origin
   assert.match(answer.headers.get('access-control-expose-headers'), /Retry-After/);
 });
 
-test('bodies over the size limit are refused with 413', async () => {
+test('bodies over the size limit are answered 413 (not a reset), and nothing is stored', async () => {
   const id = randomUUID();
   const huge = report(id);
   huge.photos = [{ mime: 'image/jpeg', width: 1, height: 1, data: 'A'.repeat(6 * 1024 * 1024) }];
-  const answer = await post(huge, id).catch((e) => e);
-  // Node's fetch may see the connection close before the answer: either way nothing is stored.
-  if (!(answer instanceof Error)) assert.equal(answer.status, 413);
+  // A reset would reject this fetch ("fetch failed"): the phone would take it for a network
+  // error and retry for ever. The client must see the refusal.
+  const answer = await post(huge, id);
+  assert.equal(answer.status, 413);
+  assert.equal((await answer.json()).error.code, 'too_large');
+  assert.equal(receiver.reports().filter((r) => r.key === id).length, 0);
+  // The receiver still answers afterwards.
+  const next = randomUUID();
+  assert.equal((await post(report(next), next)).status, 201);
+});
+
+test('a held request keeps its key in flight (409 for a retry) until released', async () => {
+  receiver.hold(1);
+  const id = randomUUID();
+  const first = post(report(id), id);
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal((await post(report(id), id)).status, 409);
+  assert.equal(receiver.release(), 1);
+  assert.equal((await first).status, 201);
+  assert.equal((await post(report(id), id)).status, 201, 'replayed');
+});
+
+test('injected redirect and a 200 page without a ticket', async () => {
+  receiver.page('/login', '<!doctype html><title>Sign in</title>');
+  receiver.fail(302, 1, { location: '/login' });
+  const id = randomUUID();
+  const redirected = await post(report(id), id, {});
+  // fetch follows it (as a GET), which is exactly what the widget must not do.
+  assert.equal(redirected.redirected, true);
+  assert.match(await redirected.text(), /Sign in/);
+  receiver.fail(200, 1, { body: '<html>ok</html>' });
+  const page = await post(report(id), id);
+  assert.equal(page.status, 200);
+  assert.equal(await page.text(), '<html>ok</html>');
   assert.equal(receiver.reports().filter((r) => r.key === id).length, 0);
 });
 
