@@ -185,7 +185,7 @@ for (const profile of [PROFILES.webkit, PROFILES.wechat]) {
 
       await (profile.serviceWorker ? scene.online() : scene.endpointOnline());
       // No "online" event comes in WebKitGTK: the outbox's own retry timer sends it.
-      await browser.gone(by.heading('尚未发送'), 'the outbox to empty', 30_000);
+      await browser.gone(by.heading('尚未发送'), 'the “not sent yet” list', 30_000);
       await browser.waitFor(async () => /XJ-\d{8}-0001/.test(await browser.text()), 'the ticket in “my reports”');
       await new Promise((r) => setTimeout(r, 1500)); // room for a duplicate to show up
       assert.equal(scene.receiver.reports().length, 1, 'exactly one copy');
@@ -201,7 +201,7 @@ for (const profile of [PROFILES.webkit, PROFILES.wechat]) {
       await browser.openTab('我要报告');
       await fillReport(browser);
       await browser.pressButton('提交报告');
-      await browser.see(by.heading('已受理'));
+      await browser.see(by.heading('已受理'), 'the “received” screen', 20_000);
       const { ticket } = scene.receiver.reports()[0];
       scene.receiver.setStatus(ticket, 'in_progress');
 
