@@ -40,8 +40,9 @@ xauth -q -f "$XAUTHORITY" add "$DISPLAY" . "$cookie" 2>/dev/null
 port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 WebKitWebDriver --host=127.0.0.1 --port="$port" >"$work/webdriver.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/status" >/dev/null && break; sleep 0.1; done
-curl -sf "http://127.0.0.1:$port/status" >/dev/null || { cat "$work/webdriver.log"; echo "WebKitWebDriver did not start"; exit 1; }
+driver_up() { node -e "fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))" "http://127.0.0.1:$port/status"; }
+for _ in $(seq 50); do driver_up && break; sleep 0.1; done
+driver_up || { cat "$work/webdriver.log"; echo "WebKitWebDriver did not start"; exit 1; }
 
 export WEBKIT_WEBDRIVER_URL="http://127.0.0.1:$port"
 echo "WebKit $("$WEBKIT_MINIBROWSER" --version 2>/dev/null | awk '{print $2}') on display $DISPLAY, WebDriver on port $port"

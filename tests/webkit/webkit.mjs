@@ -119,11 +119,11 @@ export class Browser {
   /** The wasm app has replaced the static first paint. */
   async ready() {
     await this.waitFor(() => this.script("return !document.getElementById('xj-static') && !!document.querySelector('.xj-app nav')"),
-      'the app to start', 20_000);
+      'the app to start', 30_000);
   }
 
   /** Polls `check` until it returns something truthy; fails with what the page shows. */
-  async waitFor(check, what, timeout = 10_000) {
+  async waitFor(check, what, timeout = 15_000) {
     const until = Date.now() + timeout;
     let last;
     for (;;) {
