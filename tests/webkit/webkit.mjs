@@ -90,7 +90,12 @@ export class Browser {
     const capabilities = new Capabilities({
       'webkitgtk:browserOptions': { binary: process.env.WEBKIT_MINIBROWSER || '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser', args },
     });
-    const driver = await WebDriver.createSession(new http.Executor(new http.HttpClient(driverUrl())), capabilities);
+    // A browser that cannot start (no display, say) leaves the session request unanswered.
+    let timer;
+    const driver = await Promise.race([
+      WebDriver.createSession(new http.Executor(new http.HttpClient(driverUrl())), capabilities),
+      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('MiniBrowser did not start within 60 s (see the WebKitWebDriver log below)')), 60_000); }),
+    ]).finally(() => clearTimeout(timer));
     const browser = new Browser(driver, profile, label);
     try {
       await driver.manage().window().setRect({ width, height });
