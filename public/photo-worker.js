@@ -8,6 +8,9 @@ const keep = (value) => { held.set(++next, value); return next; };
 
 const steps = {
   async decode(file) {
+    // Some WebKit builds have OffscreenCanvas on the page but not in workers: this worker
+    // could decode but never draw, so it declines at once and the page does every step.
+    if (typeof OffscreenCanvas === 'undefined') throw new Error('no OffscreenCanvas in this worker');
     const image = await createImageBitmap(file, { imageOrientation: 'from-image' });
     return [keep(image), image.width, image.height];
   },

@@ -17,4 +17,4 @@ if ! "${isolate[@]}" trunk build --release --dist "$dist" "$@" >"$log" 2>&1; the
   exit 1
 fi
 grep -E 'warn|✅' "$log" | grep -v 'integrity' || true
-test -f "$dist/index.html" && test -f "$dist/boot.js"
+test -f "$dist/index.html" && compgen -G "$dist/boot-*.js" >/dev/null

@@ -1,5 +1,5 @@
 // Trunk post-build hook: strict-CSP friendly output.
-// 1. Moves Trunk's inline module loader into boot.js (so `script-src 'self'` suffices),
+// 1. Moves Trunk's inline module loader into boot-<hash>.js (so `script-src 'self'` suffices),
 //    wrapping it so a missing or failing WebAssembly leaves the static first paint in place
 //    and reveals its "call 12345" note instead of a blank page.
 // 2. Fails the build if any other inline <script> or style attribute remains.
@@ -41,10 +41,13 @@ if (typeof WebAssembly !== 'object' || typeof WebAssembly.instantiate !== 'funct
     .catch(fail);
 }
 `;
-writeFileSync(join(dir, 'boot.js'), boot);
+// Versioned by content: a browser or proxy holding an old boot.js under a long max-age can
+// never pair it with a new deploy (whose hashed files it would not find).
+const bootName = `boot-${createHash('sha256').update(boot).digest('hex').slice(0, 12)}.js`;
+writeFileSync(join(dir, bootName), boot);
 // Browsers too old for modules skip boot.js; this one tells them to show the fallback.
 writeFileSync(join(dir, 'nomodule.js'), "document.documentElement.className += ' xj-no-wasm';\n");
-html = html.replace(inline, '<script type="module" src="./boot.js"></script><script nomodule src="./nomodule.js"></script>');
+html = html.replace(inline, `<script type="module" src="./${bootName}"></script><script nomodule src="./nomodule.js"></script>`);
 
 // The static first paint lists the bundled campaigns' names (Chinese, most urgent first),
 // taken from campaigns.json so the two cannot drift apart.
@@ -74,4 +77,4 @@ writeFileSync(join(dir, 'sw.js'), sw);
 if (/<script(?![^>]*\bsrc=)[^>]*>/.test(html)) throw new Error('post-build: an inline <script> remains');
 if (/\sstyle=/.test(html)) throw new Error('post-build: an inline style attribute remains');
 writeFileSync(indexPath, html);
-console.log('post-build: loader moved to boot.js');
+console.log(`post-build: loader moved to ${bootName}`);

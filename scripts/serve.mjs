@@ -26,13 +26,14 @@ export function securityHeaders({ endpointOrigin = '', parentOrigins = [] } = {}
 /**
  * routes: { '/config.json': object|string|{status, body, type} } answered instead of files.
  * headers: added to every answer of an HTML page (e.g. securityHeaders()).
+ * dir: the folder served, or a function naming it per request (a test swaps deploys).
  */
 const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.json', '.wasm', '.svg']);
 
 /** compress: answer with brotli or gzip as the browser accepts, as a real deployment would. */
 export function startStatic({ dir = 'dist', port = 0, host = '127.0.0.1', routes = {}, headers = {}, compress = false } = {}) {
   const packed = new Map();
-  const root = resolve(dir);
+  const rootOf = () => resolve(typeof dir === 'function' ? dir() : dir);
   const log = [];
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://static');
@@ -46,6 +47,7 @@ export function startStatic({ dir = 'dist', port = 0, host = '127.0.0.1', routes
       res.writeHead(spec.status ?? 200, { 'Content-Type': spec.type ?? 'application/json; charset=utf-8', ...common });
       return res.end(body);
     }
+    const root = rootOf();
     let path = normalize(join(root, decodeURIComponent(url.pathname)));
     if (!path.startsWith(root)) { res.writeHead(403); return res.end(); }
     try {

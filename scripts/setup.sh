@@ -27,7 +27,7 @@ fi
 unset CARGO_PROFILE_RELEASE_LTO CARGO_PROFILE_RELEASE_CODEGEN_UNITS
 
 if [ ! -x node_modules/.bin/wasm-opt ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  step "npm ci (binaryen's wasm-opt, Playwright, axe-core)"
+  step "npm ci (binaryen's wasm-opt, Playwright, axe-core, selenium-webdriver)"
   npm ci --no-audit --no-fund
 fi
 
@@ -37,6 +37,11 @@ if [ "$want_browser" = all ]; then
   [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
   fc-list 2>/dev/null | grep -qi 'wenquanyi\|noto sans cjk' || missing+=(fonts-wqy-microhei)
   command -v brotli >/dev/null || missing+=(brotli)
+  # WebKit, the engine family of iOS WeChat: WebKitGTK's WebDriver and MiniBrowser, run
+  # under a virtual X display (MiniBrowser has no headless mode).
+  command -v WebKitWebDriver >/dev/null || missing+=(webkit2gtk-driver)
+  command -v Xvfb >/dev/null || missing+=(xvfb)
+  command -v xauth >/dev/null || missing+=(xauth)
   if [ ${#missing[@]} -gt 0 ]; then
     step "apt-get install ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive

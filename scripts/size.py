@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Prints what a phone downloads on first load: raw, gzip and brotli bytes per file.
 
-First load = index.html and everything it references (boot.js, the wasm-bindgen JS, its
+First load = index.html and everything it references (boot-<hash>.js, the wasm-bindgen JS, its
 snippets, the wasm, the CSS) plus config.json and campaigns.json, which the app fetches at
 start. With --budget N, exits 1 when the brotli total exceeds N bytes.
 """
@@ -18,7 +18,8 @@ def first_load(dist: pathlib.Path) -> list[pathlib.Path]:
     html = (dist / "index.html").read_text()
     refs = re.findall(r'(?:src|href)="\./([^"]+)"', html)
     files = ["index.html"] + [r for r in refs if not r.startswith("nomodule")]
-    boot = (dist / "boot.js").read_text() if (dist / "boot.js").exists() else ""
+    boots = sorted(dist.glob("boot-*.js"))
+    boot = boots[0].read_text() if boots else ""
     files += re.findall(r"'\./([^']+\.wasm)'", boot)
     files += ["config.json", "campaigns.json"]
     seen, out = set(), []

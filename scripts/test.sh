@@ -5,6 +5,7 @@
 #   3. release build + first-load size budget
 #   4. the reference receiver's own tests (node --test)
 #   5. Playwright end-to-end tests against the release build
+#   6. the core flows again in WebKit (iOS WeChat's engine family): tests/webkit/run.sh
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$REPO_ROOT"
@@ -37,5 +38,14 @@ node --test tests/e2e/receiver.test.mjs tests/sw.test.mjs
 
 step "end-to-end tests (Playwright, Chromium, phone viewports)"
 npx playwright test -c tests/e2e/playwright.config.js
+
+# --- WebKit ------------------------------------------------------------------------------
+# WebKitGTK's MiniBrowser through WebKitWebDriver: run.sh starts Xvfb and the driver on free
+# ports and stops them when it exits (see tests/webkit/, and README "Browser support").
+step "end-to-end tests in WebKit (WebKitGTK, the engine family of iOS WeChat)"
+webkit_started=$SECONDS
+tests/webkit/run.sh
+echo "WebKit step: $((SECONDS - webkit_started)) s"
+# -----------------------------------------------------------------------------------------
 
 step "all test layers passed"

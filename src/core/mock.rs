@@ -8,7 +8,7 @@ use xinjing_contract::report::validate_report;
 use xinjing_contract::ticket::format_ticket;
 use xinjing_contract::time::{rfc3339_shanghai, Date};
 use xinjing_contract::{
-    Accepted, Answer, ErrorBody, Feedback, ReportPayload, StatusAnswer, TicketStatus,
+    Accepted, Answer, ErrorBody, Feedback, ReportPayload, StatusAnswer, StatusChange, TicketStatus,
 };
 
 /// A report stays "received" this long, then "in progress" until `RESOLVED_AFTER_MS`.
@@ -142,15 +142,40 @@ impl MockState {
             return not_found();
         };
         let (status, since) = report.status_at(now_ms);
-        let note = (status == TicketStatus::Resolved)
-            .then(|| "已处理完毕（演示） / Handled (demo)".to_owned());
+        let note = |status| {
+            (status == TicketStatus::Resolved)
+                .then(|| "已处理完毕（演示） / Handled (demo)".to_owned())
+        };
+        // Every step the demo's clock has passed, oldest first.
+        let history = [
+            (TicketStatus::Received, report.received_ms),
+            (
+                TicketStatus::InProgress,
+                report.received_ms + IN_PROGRESS_AFTER_MS,
+            ),
+            (
+                TicketStatus::Resolved,
+                report.received_ms + RESOLVED_AFTER_MS,
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, at)| *at <= now_ms)
+        .map(|(status, at)| StatusChange {
+            status,
+            at: rfc3339_shanghai(at),
+            note: note(status),
+            reopened: false,
+        })
+        .collect();
         answer(
             200,
             &StatusAnswer {
                 ticket: Some(ticket.to_owned()),
                 status,
                 updated_at: Some(rfc3339_shanghai(since)),
-                note,
+                note: note(status),
+                merged_into: None,
+                history,
             },
         )
     }

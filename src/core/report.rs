@@ -162,23 +162,6 @@ mod tests {
     }
 
     #[test]
-    fn empty_draft_lists_errors_in_form_order() {
-        let fields: Vec<Field> = validate(&Draft::default(), &communities())
-            .into_iter()
-            .map(|(f, _)| f)
-            .collect();
-        assert_eq!(
-            fields,
-            [
-                Field::Category,
-                Field::Community,
-                Field::Building,
-                Field::Description
-            ]
-        );
-    }
-
-    #[test]
     fn good_draft_is_valid_and_anonymous() {
         let payload = build_payload(&good_draft(), &communities(), envelope()).unwrap();
         assert_eq!(payload.contact, None);

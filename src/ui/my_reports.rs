@@ -65,16 +65,20 @@ fn TicketNumber(ticket: Option<String>) -> impl IntoView {
 
 #[component]
 fn WaitingCard(id: String) -> impl IntoView {
-    let outbox = use_outbox();
-    let this = Memo::new(move |_| {
-        outbox
-            .waiting
-            .with(|w| w.iter().find(|r| r.id == id).cloned())
-    });
+    let this = item_with_id(use_outbox().waiting, id, |w| &w.id);
     move || {
         this.get()
             .map(|item| view! { <WaitingCardBody item=item/> })
     }
+}
+
+/// The item of `list` with this id, as it changes: lists are keyed by id only, so a card
+/// stays in place and its content follows its record.
+fn item_with_id<T>(list: RwSignal<Vec<T>>, id: String, id_of: fn(&T) -> &String) -> Memo<Option<T>>
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+{
+    Memo::new(move |_| list.with(|items| items.iter().find(|r| *id_of(r) == id).cloned()))
 }
 
 #[component]
@@ -194,13 +198,7 @@ pub fn MyReports() -> impl IntoView {
 
 #[component]
 fn TicketCard(id: String) -> impl IntoView {
-    let tickets = use_tickets();
-    let this = Memo::new(move |_| {
-        tickets
-            .mine
-            .with(|m| m.iter().find(|r| r.id == id).cloned())
-    });
-    // Keyed by id, the card stays; its content follows the record as it changes.
+    let this = item_with_id(use_tickets().mine, id, |r| &r.id);
     move || {
         this.get()
             .map(|record| view! { <TicketCardBody record=record/> })

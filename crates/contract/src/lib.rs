@@ -15,7 +15,7 @@ pub mod time;
 pub use answer::{classify, error_message, Answer, ErrorBody, Fault, Outcome};
 pub use locale::Lang;
 pub use report::{Category, Field, FieldError, Photo, ReportPayload};
-pub use ticket::{Accepted, Feedback, StatusAnswer, TicketStatus};
+pub use ticket::{Accepted, Feedback, Similar, StatusAnswer, StatusChange, TicketStatus};
 
 /// The request header that carries a report's id on `GET {ticket}` and
 /// `POST {ticket}/feedback`. Only the phone that filed the report knows the id, so a

@@ -107,7 +107,38 @@ pub struct StatusAnswer {
     /// The committee's public note, shown to the resident as text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Set when the committee found this to be a duplicate: the ticket that carries on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<String>,
+    /// Every change so far, oldest first, with its public note (never an internal one).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<StatusChange>,
 }
+
+/// One step of a ticket's life as the resident may see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StatusChange {
+    pub status: TicketStatus,
+    pub at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The resident was not satisfied and the ticket was opened again (12345's 重办).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reopened: bool,
+}
+
+/// `GET {endpoint}/similar?community=…&building=…&category=…` → open reports of the same
+/// kind at the same place in the last 30 days, so a resident can see it is being handled
+/// before sending it again. Ticket numbers only: nothing about who sent them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Similar {
+    pub count: u32,
+    #[serde(default)]
+    pub tickets: Vec<String>,
+}
+
+/// How far back "similar" looks, in days.
+pub const SIMILAR_DAYS: u32 = 30;
 
 /// Longest note a phone keeps and shows.
 pub const NOTE_MAX: usize = 500;
@@ -179,6 +210,21 @@ mod tests {
                 format!("\"{}\"", s.code())
             );
         }
+    }
+
+    #[test]
+    fn older_status_answers_still_parse_and_history_is_optional() {
+        let bare = parse_status(r#"{"status":"received"}"#).unwrap();
+        assert!(bare.history.is_empty() && bare.merged_into.is_none());
+        let full = parse_status(r#"{"ticket":"XJ-20261130-0002","status":"resolved","merged_into":"XJ-20261130-0001","history":[{"status":"received","at":"2026-11-30T09:00:00+08:00"},{"status":"in_progress","at":"2026-11-30T10:00:00+08:00","note":"已派人","reopened":true}]}"#).unwrap();
+        assert_eq!(full.merged_into.as_deref(), Some("XJ-20261130-0001"));
+        assert_eq!(full.history.len(), 2);
+        assert!(full.history[1].reopened && !full.history[0].reopened);
+        let text = serde_json::to_string(&full.history[0]).unwrap();
+        assert!(
+            !text.contains("reopened") && !text.contains("note"),
+            "{text}"
+        );
     }
 
     proptest! {

@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 use xinjing_contract::report::{self, validate_report, Category, ReportPayload};
-use xinjing_contract::{Accepted, ErrorBody, Feedback, StatusAnswer, TicketStatus};
+use xinjing_contract::{Accepted, ErrorBody, Feedback, Similar, StatusAnswer, TicketStatus};
 
 fn openapi() -> Value {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/openapi.json");
@@ -47,6 +47,7 @@ fn documented_examples_round_trip() {
     round_trip::<StatusAnswer>("Status");
     round_trip::<Feedback>("Feedback");
     round_trip::<ErrorBody>("Error");
+    round_trip::<Similar>("Similar");
 }
 
 fn strings(value: &Value) -> Vec<String> {
