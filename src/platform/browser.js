@@ -24,12 +24,22 @@ function openDb() {
   return opening;
 }
 
+// How many reports wait in the outbox, kept in localStorage after every change to it, so
+// that boot.js can start the app at once for them without loading anything first.
+function noteWaiting(tx) {
+  const count = tx.objectStore('outbox').count();
+  count.onsuccess = () => {
+    try { localStorage.setItem('xj.outbox', String(count.result)); } catch (_) { /* no storage */ }
+  };
+}
+
 function run(stores, mode, work) {
   return openDb().then((db) => new Promise((resolve, reject) => {
     const tx = db.transaction(stores, mode);
     let result;
     const request = work(tx);
     if (request) request.onsuccess = () => { result = request.result; };
+    if (mode === 'readwrite' && stores.includes('outbox')) noteWaiting(tx);
     tx.oncomplete = () => resolve(result);
     tx.onerror = tx.onabort = () => reject(tx.error || new Error('transaction aborted'));
   }));
