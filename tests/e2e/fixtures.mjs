@@ -13,6 +13,13 @@ export function shanghaiDay(offsetDays = 0) {
   return new Date(Date.now() + 8 * 3600e3 + offsetDays * 86400e3).toISOString().slice(0, 10);
 }
 
+/** The campaigns running on `day`, in the app's order (core::campaign::active_on). */
+export function activeOn(feed, day) {
+  return feed.campaigns
+    .filter((c) => c.start <= day && day <= c.end)
+    .sort((a, b) => (b.priority ?? 0) - (a.priority ?? 0) || a.end.localeCompare(b.end) || a.id.localeCompare(b.id));
+}
+
 export const test = base.extend({
   /** Requests that tried to leave the machine (each test asserts it stays empty). */
   offHost: [async ({ context }, use) => {
