@@ -27,8 +27,8 @@ cargo test --locked --target wasm32-unknown-unknown --test web
 step "release build"
 scripts/build.sh
 
-step "first-load size budget"
-python3 scripts/size.py dist --budget "$(cat size-budget)"
+step "size budgets: critical path and whole app"
+python3 scripts/size.py dist --budgets size-budget
 
 step "crash-test build (test-only feature, separate folder)"
 DIST=dist-crash-test scripts/build.sh --features crash-test

@@ -1,7 +1,7 @@
 //! Safety campaigns: the feed format (`docs/campaigns.schema.json`), lenient parsing and
 //! the choice of what is active today.
 
-use super::i18n::Lang;
+use super::i18n::{Lang, Msg};
 use super::report::Category;
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -144,13 +144,54 @@ fn parse_campaign(entry: &str) -> Option<Campaign> {
 /// one ending soonest, then by id so the order is stable.
 pub fn active_on(campaigns: &[Campaign], today: Date) -> Vec<&Campaign> {
     let mut active: Vec<&Campaign> = campaigns.iter().filter(|c| c.is_active_on(today)).collect();
-    active.sort_by(|a, b| {
-        b.priority
-            .cmp(&a.priority)
-            .then(a.end.cmp(&b.end))
-            .then(a.id.cmp(&b.id))
-    });
+    active.sort_by(|a, b| by_urgency(a, b));
     active
+}
+
+/// Every campaign, whatever its dates, in the order `active_on` lists the running ones:
+/// the static first paint (`crates/static-page`) renders them all at build time and hides
+/// those not running on the reader's day, so both show the same campaigns in the same order.
+pub fn in_display_order(campaigns: &[Campaign]) -> Vec<&Campaign> {
+    let mut all: Vec<&Campaign> = campaigns.iter().collect();
+    all.sort_by(|a, b| by_urgency(a, b));
+    all
+}
+
+fn by_urgency(a: &Campaign, b: &Campaign) -> std::cmp::Ordering {
+    b.priority
+        .cmp(&a.priority)
+        .then(a.end.cmp(&b.end))
+        .then(a.id.cmp(&b.id))
+}
+
+impl Campaign {
+    /// The detail sections (heading, text) in the order the detail view shows them: the
+    /// rule, why, what to do instead, and, when given, what happens if not and the source.
+    pub fn details(&self) -> Vec<(Msg, &Text)> {
+        let mut sections = vec![
+            (Msg::DetailRule, &self.rule),
+            (Msg::DetailWhy, &self.why),
+            (Msg::DetailInstead, &self.instead),
+        ];
+        sections.extend(self.if_not.as_ref().map(|t| (Msg::DetailIfNot, t)));
+        sections.extend(self.source.as_ref().map(|t| (Msg::DetailSource, t)));
+        sections
+    }
+}
+
+/// The SVG path of a campaign's line icon (`icon` in the feed); unknown names get a
+/// generic warning sign. Drawn in the widget, so nothing is fetched from elsewhere.
+pub fn icon_path(name: Option<&str>) -> &'static str {
+    match name {
+        Some("ebike") => {
+            "M5 17a3 3 0 1 0 0.01 0M19 17a3 3 0 1 0 0.01 0M5 17l4-7h6l4 7M9 10l-1-3H6M15 10l1-4h2"
+        }
+        Some("plug") => "M9 3v5M15 3v5M7 8h10v3a5 5 0 0 1-10 0zM12 16v5",
+        Some("wiring") => "M3 12h4l2-5 4 10 2-5h6",
+        Some("power") => "M13 2L4 14h7l-1 8 9-12h-7z",
+        Some("exit") => "M14 4h5v16h-5M10 8l-4 4 4 4M6 12h9",
+        _ => "M12 3l9 16H3zM12 9v5M12 17v0.5",
+    }
 }
 
 /// The feed that ships inside the build, used until a remote feed has been fetched.
@@ -311,6 +352,50 @@ mod tests {
             .map(|c| c.id.as_str())
             .collect();
         assert_eq!(ids, ["high-soon", "high-late", "low"]);
+    }
+
+    #[test]
+    fn display_order_is_the_active_order_before_filtering() {
+        let list = vec![
+            campaign("low", 1, "2026-01-01", "2026-12-31"),
+            campaign("past", 9, "2025-01-01", "2025-12-31"),
+            campaign("high-late", 5, "2026-01-01", "2026-12-31"),
+            campaign("high-soon", 5, "2026-01-01", "2026-12-15"),
+        ];
+        let today = day("2026-12-01");
+        let shown: Vec<&str> = in_display_order(&list)
+            .into_iter()
+            .filter(|c| c.is_active_on(today))
+            .map(|c| c.id.as_str())
+            .collect();
+        let active: Vec<&str> = active_on(&list, today)
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect();
+        assert_eq!(shown, active);
+        assert_eq!(in_display_order(&list)[0].id, "past");
+    }
+
+    #[test]
+    fn details_in_reading_order_with_optional_sections() {
+        let mut c = campaign("a", 1, "2026-01-01", "2026-12-31");
+        let headings = |c: &Campaign| c.details().iter().map(|(m, _)| *m).collect::<Vec<_>>();
+        assert_eq!(
+            headings(&c),
+            [Msg::DetailRule, Msg::DetailWhy, Msg::DetailInstead]
+        );
+        c.source = Some(c.why.clone());
+        c.if_not = Some(c.why.clone());
+        assert_eq!(
+            headings(&c),
+            [
+                Msg::DetailRule,
+                Msg::DetailWhy,
+                Msg::DetailInstead,
+                Msg::DetailIfNot,
+                Msg::DetailSource
+            ]
+        );
     }
 
     #[test]

@@ -31,6 +31,15 @@ function openDb() {
   return opening;
 }
 
+// How many reports wait in the outbox, kept in localStorage after every change to it, so
+// that boot.js can start the app at once for them without loading anything first.
+function noteWaiting(tx) {
+  const count = tx.objectStore('outbox').count();
+  count.onsuccess = () => {
+    try { localStorage.setItem('xj.outbox', String(count.result)); } catch (_) { /* no storage */ }
+  };
+}
+
 function openAt(version) {
   return new Promise((resolve, reject) => {
     const request = version === undefined ? indexedDB.open(DB_NAME) : indexedDB.open(DB_NAME, version);
@@ -53,6 +62,7 @@ function run(stores, mode, work, retried = false) {
     let result;
     const request = work(tx);
     if (request) request.onsuccess = () => { result = request.result; };
+    if (mode === 'readwrite' && stores.includes('outbox')) noteWaiting(tx);
     tx.oncomplete = () => resolve(result);
     tx.onerror = tx.onabort = () => reject(tx.error || new Error('transaction aborted'));
   })).catch((e) => {

@@ -20,6 +20,15 @@ use wasm_bindgen::JsCast;
 /// The element the widget mounts into: `#xinjing-safety` if the page has one, else `<body>`.
 pub const MOUNT_ID: &str = "xinjing-safety";
 
+/// The hidden element boot.js prepares for the app: the app mounts there while the static
+/// first paint stays on screen, and boot.js swaps the two when the resident asks for the app
+/// or is not reading a campaign's details (see scripts/post-build.mjs).
+pub const SLOT_ID: &str = "xj-app";
+/// The static first paint (crates/static-page).
+pub const STATIC_ID: &str = "xj-static";
+/// Fired on `window` once the app is mounted.
+pub const MOUNTED_EVENT: &str = "xj-mounted";
+
 /// Mounts the widget. Called by `main`; an embedding page only needs the element.
 pub fn start() {
     crash::install_panic_hook();
@@ -32,13 +41,23 @@ pub fn start() {
         .or_else(|| document.body());
     let Some(root) = root else { return };
     let overrides = data_overrides(&root);
-    // The static first paint stays until the config is known; then the app replaces it in
-    // one go, already in the right language and theme.
+    let slot: Option<web_sys::HtmlElement> = document
+        .get_element_by_id(SLOT_ID)
+        .and_then(|e| e.dyn_into().ok());
+    // The static first paint stays until the config is known; then the app renders in one
+    // go, already in the right language and theme.
     wasm_bindgen_futures::spawn_local(async move {
         let config = app::fetch_config(&overrides).await;
-        leptos::mount::mount_to(root, move || view! { <app::App config=config/> }).forget();
-        if let Some(static_paint) = document.get_element_by_id("xj-static") {
-            static_paint.remove();
+        let into = slot.clone().unwrap_or(root);
+        leptos::mount::mount_to(into, move || view! { <app::App config=config/> }).forget();
+        if slot.is_none() {
+            // Loaded some other way than boot.js: take the static paint's place at once.
+            if let Some(static_paint) = document.get_element_by_id(STATIC_ID) {
+                static_paint.remove();
+            }
+        }
+        if let (Some(window), Ok(event)) = (web_sys::window(), web_sys::Event::new(MOUNTED_EVENT)) {
+            let _ = window.dispatch_event(&event);
         }
     });
 }

@@ -7,6 +7,13 @@ import { DIST, shippedConfig, drawPhoto, withGps } from './shared.mjs';
 
 export { DIST, shippedConfig, shippedFeed, shanghaiDay, jpegSegments } from './shared.mjs';
 
+/** The campaigns running on `day`, in the app's order (core::campaign::active_on). */
+export function activeOn(feed, day) {
+  return feed.campaigns
+    .filter((c) => c.start <= day && day <= c.end)
+    .sort((a, b) => (b.priority ?? 0) - (a.priority ?? 0) || a.end.localeCompare(b.end) || a.id.localeCompare(b.id));
+}
+
 export const test = base.extend({
   /** Requests that tried to leave the machine (each test asserts it stays empty). */
   offHost: [async ({ context }, use) => {
