@@ -74,6 +74,7 @@ fn init_logs(config: &Config) {
     let builder = tracing_subscriber::fmt()
         .with_max_level(config.log_level)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false);
     let _ = match config.log_format {
         LogFormat::Json => builder.json().try_init(),

@@ -247,6 +247,7 @@ impl TestDesk {
 }
 
 pub fn client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .no_proxy()
         .pool_max_idle_per_host(64)
@@ -343,4 +344,68 @@ pub fn fake_dist(dir: &Path, config: Value) -> PathBuf {
     std::fs::write(dist.join("config.json"), config.to_string()).unwrap();
     std::fs::write(dist.join("app.js"), "console.log('hi')").unwrap();
     dist
+}
+
+/// `xinjing-desk serve` as a process of its own, on the test's storage.
+pub struct DeskProcess {
+    pub child: tokio::process::Child,
+    pub url: String,
+}
+
+impl DeskProcess {
+    pub async fn spawn(env: &TestEnv, extra: &[(&str, &str)]) -> DeskProcess {
+        use tokio::io::AsyncBufReadExt;
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_xinjing-desk"));
+        command
+            .arg("serve")
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .envs(env.vars.iter().cloned())
+            .env("DESK_LOG", "info")
+            .env("DESK_LOG_FORMAT", "json")
+            .envs(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true);
+        let mut child = command.spawn().expect("the desk binary starts");
+        let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
+        let deadline = std::time::Duration::from_secs(30);
+        let url = tokio::time::timeout(deadline, async {
+            while let Some(line) = lines.next_line().await.unwrap() {
+                let Ok(entry) = serde_json::from_str::<Value>(&line) else {
+                    continue;
+                };
+                if entry["fields"]["message"] == "desk listening" {
+                    return format!("http://{}", entry["fields"]["addr"].as_str().unwrap());
+                }
+            }
+            panic!("the desk exited before listening");
+        })
+        .await
+        .expect("the desk listens within 30 s");
+        // Keep reading its log so it never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        DeskProcess { child, url }
+    }
+
+    pub fn api(&self) -> String {
+        format!("{}/api/v1/reports", self.url)
+    }
+
+    /// SIGKILL: no chance to finish anything.
+    pub async fn kill(&mut self) {
+        self.child.start_kill().unwrap();
+        self.child.wait().await.unwrap();
+    }
+
+    /// SIGTERM, then wait for the graceful stop.
+    pub async fn terminate(&mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().unwrap();
+        std::process::Command::new("kill")
+            .arg("-TERM")
+            .arg(pid.to_string())
+            .status()
+            .unwrap();
+        self.child.wait().await.unwrap()
+    }
 }
