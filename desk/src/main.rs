@@ -14,6 +14,9 @@ usage:
   xinjing-desk check-config    check the configuration and the storage it names, then exit
   xinjing-desk backup FILE     SQLite: write a consistent copy of the database to FILE
                                (PostgreSQL: prints the pg_dump command to run)
+  xinjing-desk set-status TICKET received|in_progress|resolved|rejected [PUBLIC NOTE]
+                               change a ticket's state; the note is shown to the resident
+                               (until the staff pages exist)
 
 configuration: a TOML file named by DESK_CONFIG; each key can be overridden by its
 environment variable:
@@ -54,7 +57,10 @@ fn main() -> ExitCode {
                 })
                 .map_err(|e| e.to_string()),
             ("check-config", None) => check(config).await,
-            ("backup", Some(file)) => backup(config, file).await,
+            ("backup", Some(file)) if args.len() == 2 => backup(config, file).await,
+            ("set-status", Some(ticket)) if (3..=4).contains(&args.len()) => {
+                set_status(config, ticket, &args[2], args.get(3).map(String::as_str)).await
+            }
             _ => Err(format!(
                 "unknown command {:?}: try `xinjing-desk help`",
                 args.join(" ")
@@ -165,5 +171,44 @@ async fn backup(config: Config, file: &str) -> Result<(), String> {
             );
             Ok(())
         }
+    }
+}
+
+async fn set_status(
+    config: Config,
+    ticket: &str,
+    status: &str,
+    note: Option<&str>,
+) -> Result<(), String> {
+    let status = xinjing_contract::TicketStatus::from_code(status).ok_or_else(|| {
+        format!("unknown state {status:?}: received, in_progress, resolved or rejected")
+    })?;
+    if note.is_some_and(|n| n.chars().count() > xinjing_contract::ticket::NOTE_MAX) {
+        return Err(format!(
+            "the note is longer than {} characters",
+            xinjing_contract::ticket::NOTE_MAX
+        ));
+    }
+    let (store, _) = app::open_storage(&config)
+        .await
+        .map_err(|e| e.to_string())?;
+    let now = xinjing_desk::clock::Clock::now_ms(&SystemClock);
+    let found = store
+        .change_status(
+            ticket,
+            status,
+            note.filter(|n| !n.trim().is_empty()),
+            None,
+            "cli",
+            now,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    store.close().await;
+    if found {
+        println!("{ticket}: {}", status.code());
+        Ok(())
+    } else {
+        Err(format!("no ticket {ticket}"))
     }
 }

@@ -374,7 +374,7 @@ pub async fn submit(
         payload: &payload,
         photos: &new_photos,
     };
-    match store.commit_report(&report, &token, &accepted_body).await {
+    match store.commit_report(&report, &token, accepted_body).await {
         Ok(ticket) => {
             guard.armed = false;
             tracing::info!(ticket = %ticket, photos = new_photos.len(), category = payload.category.code(), "report received");

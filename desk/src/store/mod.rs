@@ -14,6 +14,7 @@ use std::str::FromStr;
 use std::time::Duration;
 use xinjing_contract::TicketStatus;
 
+mod committer;
 mod report;
 pub use report::*;
 
@@ -66,6 +67,8 @@ pub struct Store {
     write: AnyPool,
     read: AnyPool,
     backend: Backend,
+    /// SQLite: claims and reports are committed in groups (see `committer`).
+    committer: Option<committer::Committer>,
 }
 
 /// The SQLite URL with `mode=rwc`, so a missing file is created.
@@ -117,10 +120,12 @@ impl Store {
                     .after_connect(move |conn, _| sqlite_pragmas(conn, synchronous))
                     .connect_with(options)
                     .await?;
+                let committer = Some(committer::Committer::spawn(write.clone()));
                 Ok(Store {
                     write,
                     read,
                     backend: Backend::Sqlite,
+                    committer,
                 })
             }
             Database::Postgres(url) => {
@@ -133,6 +138,7 @@ impl Store {
                     write: pool.clone(),
                     read: pool,
                     backend: Backend::Postgres,
+                    committer: None,
                 })
             }
         }

@@ -102,6 +102,199 @@ pub struct DueForErasure {
     pub photo_keys: Vec<String>,
 }
 
+/// The arguments of a claim, owned (it may wait in the committer's queue).
+pub(crate) struct ClaimJob {
+    key: String,
+    body_sha256: String,
+    token: String,
+    now: i64,
+    stale_before: i64,
+}
+
+pub(crate) async fn claim_on(conn: &mut sqlx::AnyConnection, job: &ClaimJob) -> Result<Claim> {
+    let inserted = sqlx::query(
+        "INSERT INTO idempotency_keys (key, body_sha256, claim_token, claimed_at, created_at) \
+         VALUES ($1, $2, $3, $4, $4) ON CONFLICT (key) DO NOTHING",
+    )
+    .bind(&job.key)
+    .bind(&job.body_sha256)
+    .bind(&job.token)
+    .bind(job.now)
+    .execute(&mut *conn)
+    .await?;
+    if inserted.rows_affected() == 1 {
+        return Ok(Claim::Ours);
+    }
+    let taken_over = sqlx::query(
+        "UPDATE idempotency_keys SET claim_token = $3, claimed_at = $4 \
+         WHERE key = $1 AND body_sha256 = $2 AND answer IS NULL AND claimed_at < $5",
+    )
+    .bind(&job.key)
+    .bind(&job.body_sha256)
+    .bind(&job.token)
+    .bind(job.now)
+    .bind(job.stale_before)
+    .execute(&mut *conn)
+    .await?;
+    if taken_over.rows_affected() == 1 {
+        return Ok(Claim::Ours);
+    }
+    let row = sqlx::query(
+        "SELECT body_sha256, claimed_at, status_code, answer FROM idempotency_keys WHERE key = $1",
+    )
+    .bind(&job.key)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Claim::Taken(key_record(&row)?))
+}
+
+/// A report as stored: owned, without the photos' data (already in the photo store).
+pub(crate) struct ReportRow {
+    id: String,
+    token: String,
+    body_sha256: String,
+    received_at: i64,
+    day: Date,
+    created_at: String,
+    category: &'static str,
+    campaign_id: Option<String>,
+    community: String,
+    building: String,
+    detail: String,
+    description: String,
+    contact_name: Option<String>,
+    contact_phone: Option<String>,
+    consent_contact: i64,
+    notice_version: String,
+    locale: &'static str,
+    client_version: String,
+    photos: Vec<NewPhoto>,
+    answer: fn(&str) -> String,
+}
+
+impl ReportRow {
+    fn new(report: &NewReport<'_>, token: &str, answer: fn(&str) -> String) -> ReportRow {
+        let p = report.payload;
+        ReportRow {
+            id: report.id.to_owned(),
+            token: token.to_owned(),
+            body_sha256: report.body_sha256.to_owned(),
+            received_at: report.received_at,
+            day: report.day,
+            created_at: p.created_at.clone(),
+            category: p.category.code(),
+            campaign_id: p.campaign_id.clone(),
+            community: p.location.community.trim().to_owned(),
+            building: p.location.building.trim().to_owned(),
+            detail: p.location.detail.trim().to_owned(),
+            description: p.description.trim().to_owned(),
+            contact_name: p.contact.as_ref().map(|c| c.name.trim().to_owned()),
+            contact_phone: p.contact.as_ref().map(|c| c.phone.clone()),
+            consent_contact: i64::from(p.consent.contact),
+            notice_version: p.consent.notice_version.clone(),
+            locale: p.lang().tag(),
+            client_version: p.client.version.clone(),
+            photos: report.photos.to_vec(),
+            answer,
+        }
+    }
+}
+
+/// The statements that store one report, inside a transaction the caller commits.
+pub(crate) async fn insert_report(
+    conn: &mut sqlx::AnyConnection,
+    report: &ReportRow,
+) -> Result<String> {
+    let still_ours = sqlx::query(
+        "UPDATE idempotency_keys SET claimed_at = claimed_at \
+         WHERE key = $1 AND claim_token = $2 AND answer IS NULL",
+    )
+    .bind(&report.id)
+    .bind(&report.token)
+    .execute(&mut *conn)
+    .await?;
+    if still_ours.rows_affected() != 1 {
+        return Err(StoreError::ClaimLost);
+    }
+    let day = report.day.to_string();
+    let number: i64 = sqlx::query_scalar(
+        "INSERT INTO ticket_days (day, last_number) VALUES ($1, 1) \
+         ON CONFLICT (day) DO UPDATE SET last_number = ticket_days.last_number + 1 \
+         RETURNING last_number",
+    )
+    .bind(&day)
+    .fetch_one(&mut *conn)
+    .await?;
+    let ticket = xinjing_contract::ticket::format_ticket(report.day, number as u32);
+    let inserted = sqlx::query(
+        "INSERT INTO reports (id, ticket, ticket_day, ticket_number, body_sha256, received_at, \
+         created_at, category, campaign_id, community, building, detail, description, \
+         contact_name, contact_phone, consent_contact, notice_version, locale, client_version, \
+         status, status_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $6)",
+    )
+    .bind(&report.id)
+    .bind(&ticket)
+    .bind(&day)
+    .bind(number)
+    .bind(&report.body_sha256)
+    .bind(report.received_at)
+    .bind(&report.created_at)
+    .bind(report.category)
+    .bind(report.campaign_id.as_deref())
+    .bind(&report.community)
+    .bind(&report.building)
+    .bind(&report.detail)
+    .bind(&report.description)
+    .bind(report.contact_name.as_deref())
+    .bind(report.contact_phone.as_deref())
+    .bind(report.consent_contact)
+    .bind(&report.notice_version)
+    .bind(report.locale)
+    .bind(&report.client_version)
+    .bind(TicketStatus::Received.code())
+    .execute(&mut *conn)
+    .await;
+    if let Err(sqlx::Error::Database(e)) = &inserted {
+        if e.is_unique_violation() {
+            return Err(StoreError::Duplicate);
+        }
+    }
+    inserted?;
+    for photo in &report.photos {
+        sqlx::query(
+            "INSERT INTO report_photos (report_id, position, object_key, width, height, bytes, sha256) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&report.id)
+        .bind(photo.position as i64)
+        .bind(&photo.object_key)
+        .bind(i64::from(photo.width))
+        .bind(i64::from(photo.height))
+        .bind(photo.bytes as i64)
+        .bind(&photo.sha256)
+        .execute(&mut *conn)
+        .await?;
+    }
+    sqlx::query(
+        "INSERT INTO report_events (report_id, seq, at, kind, status, actor) \
+         VALUES ($1, 1, $2, 'received', 'received', 'resident')",
+    )
+    .bind(&report.id)
+    .bind(report.received_at)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE idempotency_keys SET status_code = 201, answer = $3 WHERE key = $1 AND claim_token = $2",
+    )
+    .bind(&report.id)
+    .bind(&report.token)
+    .bind((report.answer)(&ticket))
+    .execute(&mut *conn)
+    .await?;
+    Ok(ticket)
+}
+
 fn key_record(row: &sqlx::any::AnyRow) -> Result<KeyRecord> {
     let code: Option<i64> = row.try_get("status_code")?;
     let answer: Option<String> = row.try_get("answer")?;
@@ -133,40 +326,20 @@ impl Store {
         now: i64,
         stale_before: i64,
     ) -> Result<Claim> {
-        let inserted = sqlx::query(
-            "INSERT INTO idempotency_keys (key, body_sha256, claim_token, claimed_at, created_at) \
-             VALUES ($1, $2, $3, $4, $4) ON CONFLICT (key) DO NOTHING",
-        )
-        .bind(key)
-        .bind(body_sha256)
-        .bind(token)
-        .bind(now)
-        .execute(&self.write)
-        .await?;
-        if inserted.rows_affected() == 1 {
-            return Ok(Claim::Ours);
+        let job = ClaimJob {
+            key: key.to_owned(),
+            body_sha256: body_sha256.to_owned(),
+            token: token.to_owned(),
+            now,
+            stale_before,
+        };
+        match &self.committer {
+            Some(committer) => committer.claim(job).await,
+            None => {
+                let mut conn = self.write.acquire().await?;
+                claim_on(&mut conn, &job).await
+            }
         }
-        let taken_over = sqlx::query(
-            "UPDATE idempotency_keys SET claim_token = $3, claimed_at = $4 \
-             WHERE key = $1 AND body_sha256 = $2 AND answer IS NULL AND claimed_at < $5",
-        )
-        .bind(key)
-        .bind(body_sha256)
-        .bind(token)
-        .bind(now)
-        .bind(stale_before)
-        .execute(&self.write)
-        .await?;
-        if taken_over.rows_affected() == 1 {
-            return Ok(Claim::Ours);
-        }
-        let row = sqlx::query(
-            "SELECT body_sha256, claimed_at, status_code, answer FROM idempotency_keys WHERE key = $1",
-        )
-        .bind(key)
-        .fetch_one(&self.write)
-        .await?;
-        Ok(Claim::Taken(key_record(&row)?))
     }
 
     /// Gives up a claim that got no answer (the request failed), so a retry need not wait.
@@ -195,105 +368,26 @@ impl Store {
     }
 
     /// Stores a report whose photos are already in the photo store, gives it the day's next
-    /// ticket number and records the answer under its key, all in one transaction. Fails
-    /// with `ClaimLost` (nothing stored) if the claim `token` no longer holds the key.
+    /// ticket number and records the answer under its key, all in one transaction (on
+    /// SQLite, shared with the other reports committed at the same moment: one flush for
+    /// all of them). Fails with `ClaimLost` (nothing stored) if the claim `token` no longer
+    /// holds the key, `Duplicate` if the report exists already.
     pub async fn commit_report(
         &self,
         report: &NewReport<'_>,
         token: &str,
-        answer: &(dyn Fn(&str) -> String + Sync),
+        answer: fn(&str) -> String,
     ) -> Result<String> {
-        let mut tx = self.begin().await?;
-        let still_ours = sqlx::query(
-            "UPDATE idempotency_keys SET claimed_at = claimed_at \
-             WHERE key = $1 AND claim_token = $2 AND answer IS NULL",
-        )
-        .bind(report.id)
-        .bind(token)
-        .execute(&mut *tx)
-        .await?;
-        if still_ours.rows_affected() != 1 {
-            return Err(StoreError::ClaimLost);
-        }
-        let day = report.day.to_string();
-        let number: i64 = sqlx::query_scalar(
-            "INSERT INTO ticket_days (day, last_number) VALUES ($1, 1) \
-             ON CONFLICT (day) DO UPDATE SET last_number = ticket_days.last_number + 1 \
-             RETURNING last_number",
-        )
-        .bind(&day)
-        .fetch_one(&mut *tx)
-        .await?;
-        let ticket = xinjing_contract::ticket::format_ticket(report.day, number as u32);
-        let p = report.payload;
-        let inserted = sqlx::query(
-            "INSERT INTO reports (id, ticket, ticket_day, ticket_number, body_sha256, received_at, \
-             created_at, category, campaign_id, community, building, detail, description, \
-             contact_name, contact_phone, consent_contact, notice_version, locale, client_version, \
-             status, status_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $6)",
-        )
-        .bind(report.id)
-        .bind(&ticket)
-        .bind(&day)
-        .bind(number)
-        .bind(report.body_sha256)
-        .bind(report.received_at)
-        .bind(&p.created_at)
-        .bind(p.category.code())
-        .bind(p.campaign_id.as_deref())
-        .bind(p.location.community.trim())
-        .bind(p.location.building.trim())
-        .bind(p.location.detail.trim())
-        .bind(p.description.trim())
-        .bind(p.contact.as_ref().map(|c| c.name.trim().to_owned()))
-        .bind(p.contact.as_ref().map(|c| c.phone.clone()))
-        .bind(i64::from(p.consent.contact))
-        .bind(&p.consent.notice_version)
-        .bind(p.lang().tag())
-        .bind(&p.client.version)
-        .bind(TicketStatus::Received.code())
-        .execute(&mut *tx)
-        .await;
-        if let Err(sqlx::Error::Database(e)) = &inserted {
-            if e.is_unique_violation() {
-                return Err(StoreError::Duplicate);
+        let row = ReportRow::new(report, token, answer);
+        match &self.committer {
+            Some(committer) => committer.report(row).await,
+            None => {
+                let mut tx = self.begin().await?;
+                let ticket = insert_report(&mut tx, &row).await?;
+                tx.commit().await?;
+                Ok(ticket)
             }
         }
-        inserted?;
-        for photo in report.photos {
-            sqlx::query(
-                "INSERT INTO report_photos (report_id, position, object_key, width, height, bytes, sha256) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(report.id)
-            .bind(photo.position as i64)
-            .bind(&photo.object_key)
-            .bind(i64::from(photo.width))
-            .bind(i64::from(photo.height))
-            .bind(photo.bytes as i64)
-            .bind(&photo.sha256)
-            .execute(&mut *tx)
-            .await?;
-        }
-        sqlx::query(
-            "INSERT INTO report_events (report_id, seq, at, kind, status, actor) \
-             VALUES ($1, 1, $2, 'received', 'received', 'resident')",
-        )
-        .bind(report.id)
-        .bind(report.received_at)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "UPDATE idempotency_keys SET status_code = 201, answer = $3 WHERE key = $1 AND claim_token = $2",
-        )
-        .bind(report.id)
-        .bind(token)
-        .bind(answer(&ticket))
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(ticket)
     }
 
     /// A ticket's status, only with the report's own id as the key.
