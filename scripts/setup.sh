@@ -37,6 +37,7 @@ if [ "$want_browser" = all ]; then
   [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
   fc-list 2>/dev/null | grep -qi 'wenquanyi\|noto sans cjk' || missing+=(fonts-wqy-microhei)
   command -v brotli >/dev/null || missing+=(brotli)
+  command -v sqlite3 >/dev/null || missing+=(sqlite3)  # the desk's end-to-end test reads its database
   if [ ${#missing[@]} -gt 0 ]; then
     step "apt-get install ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
