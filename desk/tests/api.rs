@@ -99,6 +99,34 @@ async fn a_report_is_filed_and_its_status_read_with_its_key_only() {
         !body.to_string().contains("王经理"),
         "the internal note stays inside"
     );
+    let history: Vec<xinjing_contract::StatusChange> =
+        serde_json::from_value(body["history"].clone()).unwrap();
+    let steps: Vec<_> = history
+        .iter()
+        .map(|h| (h.status.code(), h.note.as_deref(), h.reopened))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("received", None, false),
+            ("in_progress", Some("已联系物业"), false)
+        ]
+    );
+    // Resolved, then reopened: the resident sees the reopening.
+    for (status, note, at) in [
+        (xinjing_contract::TicketStatus::Resolved, "已清理", now + 1),
+        (xinjing_contract::TicketStatus::InProgress, "重办", now + 2),
+    ] {
+        store
+            .change_status(&ticket, status, Some(note), None, "staff:test", at)
+            .await
+            .unwrap();
+    }
+    let body = desk.status(&ticket, Some(&id)).await.json();
+    let history: Vec<xinjing_contract::StatusChange> =
+        serde_json::from_value(body["history"].clone()).unwrap();
+    let reopened: Vec<bool> = history.iter().map(|h| h.reopened).collect();
+    assert_eq!(reopened, [false, false, false, true]);
 
     // Feedback needs the key too.
     let feedback = |key: Option<String>, body: Value| {
@@ -144,9 +172,12 @@ async fn a_report_is_filed_and_its_status_read_with_its_key_only() {
     assert_eq!(ok.status, 200, "{}", ok.text);
     let events = store.events(&ticket).await.unwrap();
     let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
-    assert_eq!(kinds, ["received", "status", "feedback"]);
-    assert_eq!(events[2].satisfied, Some(false));
-    assert_eq!(events[2].comment.as_deref(), Some("电动车又推回楼道了"));
+    assert_eq!(
+        kinds,
+        ["received", "status", "status", "status", "feedback"]
+    );
+    assert_eq!(events[4].satisfied, Some(false));
+    assert_eq!(events[4].comment.as_deref(), Some("电动车又推回楼道了"));
     desk.stop().await;
 }
 

@@ -27,7 +27,8 @@ use xinjing_contract::report::{
 use xinjing_contract::ticket::COMMENT_MAX;
 use xinjing_contract::time::{rfc3339_shanghai, Date};
 use xinjing_contract::{
-    Accepted, Feedback, Lang, ReportPayload, StatusAnswer, TicketStatus, REPORT_KEY_HEADER,
+    Accepted, Feedback, Lang, ReportPayload, StatusAnswer, StatusChange, TicketStatus,
+    REPORT_KEY_HEADER,
 };
 
 pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
@@ -428,17 +429,45 @@ pub async fn status(
         .await
         .map_err(|e| storage_failed(e, lang))?
         .ok_or_else(|| ApiError::not_found(lang))?;
+    let events = state
+        .store
+        .events(&row.ticket)
+        .await
+        .map_err(|e| storage_failed(e, lang))?;
     let answer = StatusAnswer {
         ticket: Some(row.ticket),
         status: row.status,
         updated_at: Some(rfc3339_shanghai(row.status_at as f64)),
         note: row.public_note,
+        merged_into: None,
+        history: history(&events),
     };
     Ok((
         [(header::CONTENT_TYPE, "application/json")],
         serde_json::to_string(&answer).unwrap_or_default(),
     )
         .into_response())
+}
+
+/// The changes of state the resident may see, oldest first, with their public notes (the
+/// internal ones stay in the desk). Going back from resolved or rejected is a reopening.
+fn history(events: &[crate::store::Event]) -> Vec<StatusChange> {
+    let mut previous: Option<TicketStatus> = None;
+    events
+        .iter()
+        .filter(|e| e.kind == "received" || e.kind == "status")
+        .filter_map(|e| {
+            let status = TicketStatus::from_code(e.status.as_deref()?)?;
+            let reopened = previous.is_some_and(TicketStatus::is_final) && !status.is_final();
+            previous = Some(status);
+            Some(StatusChange {
+                status,
+                at: rfc3339_shanghai(e.at as f64),
+                note: e.public_note.clone(),
+                reopened,
+            })
+        })
+        .collect()
 }
 
 /// `POST /api/v1/reports/{ticket}/feedback`
