@@ -14,7 +14,10 @@ pub mod redact;
 pub mod retention;
 #[doc(hidden)]
 pub mod sample;
+pub mod state;
 pub mod store;
+pub mod widget;
 
-pub use app::{start, AppState, Desk};
+pub use app::{start, Desk};
 pub use config::Config;
+pub use state::AppState;

@@ -5,9 +5,9 @@
 //!
 //! Every step is idempotent, so several desk processes may run it at once.
 
-use crate::app::AppState;
 use crate::clock::DAY_MS;
 use crate::photos::report_of_key;
+use crate::state::AppState;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use tokio::sync::{watch, Notify};

@@ -4,10 +4,10 @@
 
 pub mod error;
 pub mod reports;
-pub mod widget;
 
-use crate::app::AppState;
 use crate::ratelimit::client_ip;
+use crate::state::AppState;
+use crate::widget::{Widget, API_PATH};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
@@ -28,13 +28,10 @@ pub struct ClientIp(pub IpAddr);
 
 pub fn router(state: Arc<AppState>) -> Router {
     let mut api = Router::new()
-        .route(widget::API_PATH, post(reports::submit))
+        .route(API_PATH, post(reports::submit))
+        .route(&format!("{}/{{ticket}}", API_PATH), get(reports::status))
         .route(
-            &format!("{}/{{ticket}}", widget::API_PATH),
-            get(reports::status),
-        )
-        .route(
-            &format!("{}/{{ticket}}/feedback", widget::API_PATH),
+            &format!("{}/{{ticket}}/feedback", API_PATH),
             post(reports::feedback),
         );
     if state.config.bench_floor {
@@ -86,7 +83,7 @@ pub fn router(state: Arc<AppState>) -> Router {
 }
 
 /// The build's files and the desk's `config.json`, with the security headers.
-fn widget_routes(widget: &widget::Widget) -> Router {
+fn widget_routes(widget: &Widget) -> Router {
     let config_json = widget.config_json.clone();
     let headers = widget.headers.clone();
     let files = ServeDir::new(&widget.dir).append_index_html_on_directories(true);

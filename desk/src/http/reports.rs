@@ -8,9 +8,9 @@
 //!    answer are committed in one transaction; only then does the phone get 201.
 
 use super::error::{request_lang, ApiError};
-use crate::app::AppState;
 use crate::jpeg;
 use crate::photos::photo_key;
+use crate::state::AppState;
 use crate::store::{Claim, KeyRecord, NewPhoto, NewReport, Store, StoreError};
 use axum::body::Body;
 use axum::extract::{Path, State};
