@@ -42,6 +42,7 @@ if [ "$want_browser" = all ]; then
   command -v WebKitWebDriver >/dev/null || missing+=(webkit2gtk-driver)
   command -v Xvfb >/dev/null || missing+=(xvfb)
   command -v xauth >/dev/null || missing+=(xauth)
+  command -v sqlite3 >/dev/null || missing+=(sqlite3)  # the desk's end-to-end test reads its database
   if [ ${#missing[@]} -gt 0 ]; then
     step "apt-get install ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive

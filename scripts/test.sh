@@ -6,6 +6,9 @@
 #   4. the reference receiver's own tests (node --test)
 #   5. Playwright end-to-end tests against the release build
 #   6. the core flows again in WebKit (iOS WeChat's engine family): tests/webkit/run.sh
+#   7. the desk (xinjing-desk): its tests on SQLite, the same tests on PostgreSQL 15 with
+#      photos in an S3-compatible bucket (moto), its release build, and the widget served
+#      by the desk in Chromium
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$REPO_ROOT"
@@ -19,7 +22,7 @@ step "code health: no import cycles between modules"
 python3 scripts/check-cycles.py
 
 step "native cargo test"
-cargo test --locked --workspace
+cargo test --locked --workspace --exclude xinjing-desk
 
 step "wasm-bindgen-test in headless Chromium"
 cargo test --locked --target wasm32-unknown-unknown --test web
@@ -47,5 +50,22 @@ webkit_started=$SECONDS
 tests/webkit/run.sh
 echo "WebKit step: $((SECONDS - webkit_started)) s"
 # -----------------------------------------------------------------------------------------
+# ---- the desk -------------------------------------------------------------------------
+step "desk: tests on SQLite, photos in a folder"
+cargo test --locked -p xinjing-desk
+
+step "desk: PostgreSQL 15 and an S3-compatible server (moto) on loopback"
+trap 'scripts/s3.sh stop; scripts/pg.sh stop' EXIT
+pg_url=$(scripts/pg.sh start)
+s3_url=$(scripts/s3.sh start)
+
+step "desk: the same tests on PostgreSQL, photos in S3"
+DESK_TEST_PG=$pg_url DESK_TEST_S3=$s3_url cargo test --locked -p xinjing-desk
+
+step "desk: release build (profile server)"
+cargo build --locked -p xinjing-desk --profile server
+
+step "desk: end-to-end, the widget served by the desk (Chromium)"
+npx playwright test -c tests/e2e/desk.config.mjs
 
 step "all test layers passed"

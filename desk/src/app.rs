@@ -1,0 +1,182 @@
+//! Starting and stopping a desk: the database (migrated), the photo store, the widget, the
+//! HTTP server and the retention task. Tests start desks in-process with a fake clock; the
+//! binary starts one with the system clock.
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::http;
+use crate::photos::PhotoStore;
+use crate::ratelimit::RateLimiter;
+use crate::retention::{self, Retention};
+use crate::state::AppState;
+use crate::store::Store;
+use crate::widget::Widget;
+use std::net::SocketAddr;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use tokio::sync::{oneshot, watch};
+use tokio::task::JoinHandle;
+
+#[derive(Debug)]
+pub struct StartError(pub String);
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StartError {}
+
+/// Opens the database (creating and migrating it) and the photo store.
+pub async fn open_storage(config: &Config) -> Result<(Store, PhotoStore), StartError> {
+    let store = Store::connect(&config.database, config.db_max_connections, config.fsync)
+        .await
+        .map_err(|e| StartError(format!("cannot open the database: {e}")))?;
+    store
+        .migrate()
+        .await
+        .map_err(|e| StartError(format!("cannot migrate the database: {e}")))?;
+    let photos = PhotoStore::open(&config.photos, config.fsync)
+        .map_err(|e| StartError(format!("cannot open the photo store: {e}")))?;
+    Ok((store, photos))
+}
+
+/// A running desk.
+pub struct Desk {
+    pub addr: SocketAddr,
+    pub state: Arc<AppState>,
+    pub retention: Retention,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: JoinHandle<()>,
+    retention_task: JoinHandle<()>,
+}
+
+/// Binds, then serves until [`Desk::stop`].
+pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartError> {
+    // rustls (the bucket's https, PostgreSQL's TLS) uses ring; once per process.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| {
+            StartError(format!(
+                "cannot listen on {} (listen / DESK_LISTEN): {e}",
+                config.listen
+            ))
+        })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| StartError(e.to_string()))?;
+    let public_url = config.public_url_for(addr);
+    let (store, photos) = open_storage(&config).await?;
+    let widget = match &config.dist {
+        Some(dir) => Some(
+            Widget::load(
+                dir,
+                &public_url,
+                config.communities.as_deref(),
+                config.parent_origins.as_deref(),
+            )
+            .map_err(|e| StartError(format!("dist: {e}")))?,
+        ),
+        None => None,
+    };
+    let communities = config
+        .communities
+        .clone()
+        .or_else(|| widget.as_ref().map(|w| w.communities.clone()))
+        .unwrap_or_default();
+    let notice_days = widget.as_ref().and_then(|w| w.notice_retention_days);
+    let retention_days = match (config.retention_days, notice_days) {
+        (Some(days), Some(notice)) if days != notice => {
+            tracing::warn!(
+                retention_days = days,
+                notice_days = notice,
+                "retention_days differs from the retention the widget's privacy notice promises"
+            );
+            days
+        }
+        (Some(days), _) => days,
+        (None, Some(notice)) => notice,
+        (None, None) => 365,
+    };
+    let limiter = (config.rate_limit_per_minute > 0)
+        .then(|| RateLimiter::new(config.rate_limit_per_minute, config.rate_limit_burst));
+    let state = Arc::new(AppState {
+        config,
+        store,
+        photos,
+        clock,
+        communities,
+        widget,
+        limiter,
+        retention_days,
+        public_url,
+        stopping: AtomicBool::new(false),
+    });
+    let (retention, retention_task) = retention::spawn(state.clone());
+
+    let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
+    let app = http::router(state.clone());
+    let grace = state.config.shutdown_grace;
+    let server = tokio::spawn(async move {
+        let (stopped_tx, mut stopped_rx) = watch::channel(false);
+        let serve = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = shutdown_rx.await;
+            let _ = stopped_tx.send(true);
+        });
+        // In-flight requests finish; after the grace period the rest are cut off.
+        let cut_off = async move {
+            let _ = stopped_rx.wait_for(|s| *s).await;
+            tokio::time::sleep(grace).await;
+        };
+        tokio::select! {
+            result = serve => {
+                if let Err(e) = result {
+                    tracing::error!(error = %e, "server stopped");
+                }
+            }
+            () = cut_off => tracing::warn!("stopped with requests still in flight after the grace period"),
+        }
+    });
+    tracing::info!(
+        addr = %addr,
+        public_url = %state.public_url,
+        database = ?state.store.backend(),
+        photos = %state.photos.describe(),
+        widget = state.widget.is_some(),
+        retention_days = state.retention_days,
+        "desk listening"
+    );
+    Ok(Desk {
+        addr,
+        state,
+        retention,
+        shutdown: Some(shutdown_tx),
+        server,
+        retention_task,
+    })
+}
+
+impl Desk {
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, lets requests in flight finish, then closes the database.
+    pub async fn stop(mut self) {
+        self.state
+            .stopping
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let _ = (&mut self.server).await;
+        self.retention_task.abort();
+        self.state.store.close().await;
+    }
+}

@@ -1,0 +1,23 @@
+//! The desk (工作台): the town's server that receives, keeps and answers the reports the
+//! Xinjing safety widget sends. It speaks the endpoint contract of `crates/contract` (the
+//! same types and rules the phone uses), keeps reports in SQLite or PostgreSQL and photos in
+//! a directory or an S3-compatible bucket, and serves the widget itself.
+
+pub mod app;
+pub mod clock;
+pub mod config;
+pub mod http;
+pub mod jpeg;
+pub mod photos;
+pub mod ratelimit;
+pub mod redact;
+pub mod retention;
+#[doc(hidden)]
+pub mod sample;
+pub mod state;
+pub mod store;
+pub mod widget;
+
+pub use app::{start, Desk};
+pub use config::Config;
+pub use state::AppState;

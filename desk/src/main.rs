@@ -1,0 +1,214 @@
+//! `xinjing-desk`: serve, migrate, check-config, backup.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use xinjing_desk::config::{describe_keys, Config, Database, LogFormat};
+use xinjing_desk::{app, clock::SystemClock};
+
+const USAGE: &str = "\
+xinjing-desk: the town's desk for Xinjing safety reports
+
+usage:
+  xinjing-desk serve           serve the API (and the widget, with `dist`) until stopped
+  xinjing-desk migrate         create or update the database, then exit
+  xinjing-desk check-config    check the configuration and the storage it names, then exit
+  xinjing-desk backup FILE     SQLite: write a consistent copy of the database to FILE
+                               (PostgreSQL: prints the pg_dump command to run)
+  xinjing-desk set-status TICKET received|in_progress|resolved|rejected [PUBLIC NOTE]
+                               change a ticket's state; the note is shown to the resident
+                               (until the staff pages exist)
+
+configuration: a TOML file named by DESK_CONFIG; each key can be overridden by its
+environment variable:
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = args.first().map(String::as_str).unwrap_or("help");
+    if matches!(command, "help" | "-h" | "--help") {
+        print!("{USAGE}{}", describe_keys());
+        return ExitCode::SUCCESS;
+    }
+    let config = match Config::load() {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("xinjing-desk: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logs(&config);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("xinjing-desk: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match (command, args.get(1)) {
+            ("serve", None) => serve(config).await,
+            ("migrate", None) => app::open_storage(&config)
+                .await
+                .map(|(store, _)| {
+                    println!("database ready ({:?})", store.backend());
+                })
+                .map_err(|e| e.to_string()),
+            ("check-config", None) => check(config).await,
+            ("backup", Some(file)) if args.len() == 2 => backup(config, file).await,
+            ("set-status", Some(ticket)) if (3..=4).contains(&args.len()) => {
+                set_status(config, ticket, &args[2], args.get(3).map(String::as_str)).await
+            }
+            _ => Err(format!(
+                "unknown command {:?}: try `xinjing-desk help`",
+                args.join(" ")
+            )),
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xinjing-desk: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logs(config: &Config) {
+    let builder = tracing_subscriber::fmt()
+        .with_max_level(config.log_level)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_target(false);
+    let _ = match config.log_format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    let desk = app::start(config, Arc::new(SystemClock))
+        .await
+        .map_err(|e| e.to_string())?;
+    shutdown_signal().await;
+    tracing::info!("stopping: finishing requests in flight");
+    desk.stop().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}
+
+async fn check(config: Config) -> Result<(), String> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    println!("listen:    {}", config.listen);
+    println!(
+        "database:  {}",
+        match &config.database {
+            Database::Sqlite(url) => url.clone(),
+            Database::Postgres(_) => "PostgreSQL (URL not shown)".into(),
+        }
+    );
+    let (store, photos) = app::open_storage(&config)
+        .await
+        .map_err(|e| e.to_string())?;
+    store.ping().await.map_err(|e| e.to_string())?;
+    photos.check().await.map_err(|e| format!("photos: {e}"))?;
+    println!("photos:    {}", photos.describe());
+    match &config.dist {
+        Some(dir) => println!("widget:    {}", dir.display()),
+        None => println!("widget:    not served (set dist / DESK_DIST)"),
+    }
+    println!("configuration OK");
+    Ok(())
+}
+
+async fn backup(config: Config, file: &str) -> Result<(), String> {
+    match &config.database {
+        Database::Postgres(_) => {
+            println!(
+                "PostgreSQL is backed up with its own tools, for example:\n\
+                 \n  pg_dump --format=custom --file={file} \"$DATABASE_URL\"\n\
+                 \nand restored with pg_restore. Back up the photo bucket with the provider's \
+                 replication or `aws s3 sync`."
+            );
+            Ok(())
+        }
+        Database::Sqlite(_) => {
+            if std::path::Path::new(file).exists() {
+                return Err(format!("{file} exists already: choose a new file"));
+            }
+            let (store, photos) = app::open_storage(&config)
+                .await
+                .map_err(|e| e.to_string())?;
+            store.backup(file).await.map_err(|e| e.to_string())?;
+            println!(
+                "database copied to {file}; copy the photos ({}) beside it",
+                photos.describe()
+            );
+            Ok(())
+        }
+    }
+}
+
+async fn set_status(
+    config: Config,
+    ticket: &str,
+    status: &str,
+    note: Option<&str>,
+) -> Result<(), String> {
+    let status = xinjing_contract::TicketStatus::from_code(status).ok_or_else(|| {
+        format!("unknown state {status:?}: received, in_progress, resolved or rejected")
+    })?;
+    if note.is_some_and(|n| n.chars().count() > xinjing_contract::ticket::NOTE_MAX) {
+        return Err(format!(
+            "the note is longer than {} characters",
+            xinjing_contract::ticket::NOTE_MAX
+        ));
+    }
+    let (store, _) = app::open_storage(&config)
+        .await
+        .map_err(|e| e.to_string())?;
+    let now = xinjing_desk::clock::Clock::now_ms(&SystemClock);
+    let found = store
+        .change_status(
+            ticket,
+            status,
+            note.filter(|n| !n.trim().is_empty()),
+            None,
+            "cli",
+            now,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    store.close().await;
+    if found {
+        println!("{ticket}: {}", status.code());
+        Ok(())
+    } else {
+        Err(format!("no ticket {ticket}"))
+    }
+}

@@ -1,0 +1,315 @@
+//! Photos in object storage: a local directory by default, any S3-compatible bucket by
+//! configuration. A report's photos are written (and, locally, flushed to disk) before the
+//! database row that references them is committed, so a crash leaves at most objects no
+//! report points to; the retention task removes those.
+
+use crate::config::{self, Photos as PhotosConfig};
+use bytes::Bytes;
+use futures_util::StreamExt;
+use object_store::aws::AmazonS3Builder;
+use object_store::path::Path as ObjectPath;
+use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+#[derive(Debug)]
+pub struct PhotoError(pub String);
+
+impl std::fmt::Display for PhotoError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "photo store: {}", self.0)
+    }
+}
+
+impl std::error::Error for PhotoError {}
+
+impl From<object_store::Error> for PhotoError {
+    fn from(e: object_store::Error) -> Self {
+        PhotoError(e.to_string())
+    }
+}
+
+impl From<std::io::Error> for PhotoError {
+    fn from(e: std::io::Error) -> Self {
+        PhotoError(e.to_string())
+    }
+}
+
+/// An object under the store, with when it was last written (ms since the epoch).
+#[derive(Debug, Clone)]
+pub struct StoredObject {
+    pub key: String,
+    pub modified_ms: i64,
+}
+
+#[derive(Clone)]
+pub enum PhotoStore {
+    Local {
+        root: PathBuf,
+        fsync: bool,
+    },
+    Bucket {
+        store: Arc<dyn ObjectStore>,
+        prefix: String,
+        describe: String,
+    },
+}
+
+/// The object key of a report's photo: `reports/<report id>/<position>.jpg`.
+pub fn photo_key(report_id: &str, position: usize) -> String {
+    format!("reports/{report_id}/{position}.jpg")
+}
+
+/// The report id in a photo key, if it is one.
+pub fn report_of_key(key: &str) -> Option<&str> {
+    let rest = key.strip_prefix("reports/")?;
+    let (id, _) = rest.split_once('/')?;
+    Some(id)
+}
+
+impl PhotoStore {
+    pub fn open(config: &PhotosConfig, fsync: bool) -> Result<PhotoStore, PhotoError> {
+        match config {
+            PhotosConfig::Local(dir) => {
+                std::fs::create_dir_all(dir.join("reports"))
+                    .map_err(|e| PhotoError(format!("cannot create {}: {e}", dir.display())))?;
+                Ok(PhotoStore::Local {
+                    root: dir.clone(),
+                    fsync,
+                })
+            }
+            PhotosConfig::S3(s3) => {
+                let mut builder = AmazonS3Builder::new()
+                    .with_bucket_name(&s3.bucket)
+                    .with_region(s3.region.as_deref().unwrap_or("us-east-1"))
+                    .with_allow_http(s3.allow_http);
+                if let Some(endpoint) = &s3.endpoint {
+                    builder = builder.with_endpoint(endpoint);
+                }
+                if let Some(key) = &s3.access_key_id {
+                    builder = builder.with_access_key_id(key);
+                }
+                if let Some(secret) = &s3.secret_access_key {
+                    builder = builder.with_secret_access_key(secret);
+                }
+                let store = builder.build()?;
+                Ok(PhotoStore::Bucket {
+                    store: Arc::new(store),
+                    prefix: s3.prefix.clone(),
+                    describe: describe_s3(s3),
+                })
+            }
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            PhotoStore::Local { root, .. } => format!("directory {}", root.display()),
+            PhotoStore::Bucket { describe, .. } => describe.clone(),
+        }
+    }
+
+    fn object_path(prefix: &str, key: &str) -> ObjectPath {
+        if prefix.is_empty() {
+            ObjectPath::from(key)
+        } else {
+            ObjectPath::from(format!("{prefix}/{key}"))
+        }
+    }
+
+    fn local_path(root: &Path, key: &str) -> PathBuf {
+        root.join(key)
+    }
+
+    /// Writes an object; returns once it is durable (flushed to disk, or stored by the bucket).
+    pub async fn put(&self, key: &str, data: Bytes) -> Result<(), PhotoError> {
+        match self {
+            PhotoStore::Local { root, fsync } => {
+                let path = Self::local_path(root, key);
+                let fsync = *fsync;
+                tokio::task::spawn_blocking(move || write_file_durably(&path, &data, fsync))
+                    .await
+                    .map_err(|e| PhotoError(e.to_string()))?
+            }
+            PhotoStore::Bucket { store, prefix, .. } => {
+                store
+                    .put(&Self::object_path(prefix, key), PutPayload::from(data))
+                    .await?;
+                Ok(())
+            }
+        }
+    }
+
+    pub async fn get(&self, key: &str) -> Result<Bytes, PhotoError> {
+        match self {
+            PhotoStore::Local { root, .. } => Ok(Bytes::from(
+                tokio::fs::read(Self::local_path(root, key)).await?,
+            )),
+            PhotoStore::Bucket { store, prefix, .. } => Ok(store
+                .get(&Self::object_path(prefix, key))
+                .await?
+                .bytes()
+                .await?),
+        }
+    }
+
+    /// Deletes an object; an object already gone is not an error.
+    pub async fn delete(&self, key: &str) -> Result<(), PhotoError> {
+        match self {
+            PhotoStore::Local { root, .. } => {
+                let path = Self::local_path(root, key);
+                match tokio::fs::remove_file(&path).await {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e.into()),
+                }
+                if let Some(dir) = path.parent() {
+                    // Empty report folders go too; a folder still in use stays.
+                    let _ = tokio::fs::remove_dir(dir).await;
+                }
+                Ok(())
+            }
+            PhotoStore::Bucket { store, prefix, .. } => {
+                match store.delete(&Self::object_path(prefix, key)).await {
+                    Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+                    Err(e) => Err(e.into()),
+                }
+            }
+        }
+    }
+
+    /// Every object under `reports/`.
+    pub async fn list(&self) -> Result<Vec<StoredObject>, PhotoError> {
+        match self {
+            PhotoStore::Local { root, .. } => {
+                let root = root.clone();
+                tokio::task::spawn_blocking(move || list_local(&root))
+                    .await
+                    .map_err(|e| PhotoError(e.to_string()))?
+            }
+            PhotoStore::Bucket { store, prefix, .. } => {
+                let base = Self::object_path(prefix, "reports");
+                let strip = if prefix.is_empty() {
+                    String::new()
+                } else {
+                    format!("{prefix}/")
+                };
+                let mut out = Vec::new();
+                let mut stream = store.list(Some(&base));
+                while let Some(item) = stream.next().await {
+                    let meta = item?;
+                    let full = meta.location.to_string();
+                    let key = full.strip_prefix(&strip).unwrap_or(&full).to_owned();
+                    out.push(StoredObject {
+                        key,
+                        modified_ms: meta.last_modified.timestamp_millis(),
+                    });
+                }
+                Ok(out)
+            }
+        }
+    }
+
+    /// Can the store be reached? (For `/readyz`.)
+    pub async fn check(&self) -> Result<(), PhotoError> {
+        match self {
+            PhotoStore::Local { root, .. } => {
+                let meta = tokio::fs::metadata(root.join("reports")).await?;
+                if meta.is_dir() {
+                    Ok(())
+                } else {
+                    Err(PhotoError("reports/ is not a directory".into()))
+                }
+            }
+            PhotoStore::Bucket { store, prefix, .. } => {
+                let probe = Self::object_path(prefix, "reports/.ready");
+                match store.head(&probe).await {
+                    Ok(_) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+                    Err(e) => Err(e.into()),
+                }
+            }
+        }
+    }
+}
+
+fn describe_s3(s3: &config::S3) -> String {
+    let endpoint = s3.endpoint.as_deref().unwrap_or("Amazon S3");
+    format!("bucket s3://{}/{} at {endpoint}", s3.bucket, s3.prefix)
+}
+
+/// Write to a temporary file, flush it, rename it into place and flush the folder: a crash
+/// leaves either no file or the whole file.
+fn write_file_durably(path: &Path, data: &[u8], fsync: bool) -> Result<(), PhotoError> {
+    let dir = path
+        .parent()
+        .ok_or_else(|| PhotoError("no parent folder".into()))?;
+    std::fs::create_dir_all(dir)?;
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}-{}",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("photo"),
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(data)?;
+        if fsync {
+            file.sync_all()?;
+        }
+    }
+    std::fs::rename(&tmp, path)?;
+    if fsync {
+        std::fs::File::open(dir)?.sync_all()?;
+    }
+    Ok(())
+}
+
+fn list_local(root: &Path) -> Result<Vec<StoredObject>, PhotoError> {
+    let mut out = Vec::new();
+    let reports = root.join("reports");
+    let entries = match std::fs::read_dir(&reports) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(e.into()),
+    };
+    for dir in entries {
+        let dir = dir?;
+        if !dir.file_type()?.is_dir() {
+            continue;
+        }
+        let id = dir.file_name().to_string_lossy().into_owned();
+        for file in std::fs::read_dir(dir.path())? {
+            let file = file?;
+            let name = file.file_name().to_string_lossy().into_owned();
+            let modified_ms = file
+                .metadata()?
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_millis() as i64);
+            out.push(StoredObject {
+                key: format!("reports/{id}/{name}"),
+                modified_ms,
+            });
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys() {
+        let key = photo_key("6f1c2a3b-9d4e-4f5a-8b6c-7d8e9f0a1b2c", 2);
+        assert_eq!(key, "reports/6f1c2a3b-9d4e-4f5a-8b6c-7d8e9f0a1b2c/2.jpg");
+        assert_eq!(
+            report_of_key(&key),
+            Some("6f1c2a3b-9d4e-4f5a-8b6c-7d8e9f0a1b2c")
+        );
+        assert_eq!(report_of_key("other/x"), None);
+    }
+}

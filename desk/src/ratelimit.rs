@@ -1,0 +1,135 @@
+//! Per-client rate limits: a token bucket per client address, refilled continuously. The
+//! client is the peer, or, when the peer is a configured proxy, the last address in
+//! `X-Forwarded-For` that is not one of the proxies.
+//!
+//! The buckets live in the process: two desks behind one proxy each allow the full rate.
+
+use crate::config::{canonical, Cidr};
+use axum::http::HeaderMap;
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+
+const SHARDS: usize = 16;
+/// Beyond this many clients per shard, full buckets are forgotten.
+const SHARD_SOFT_CAP: usize = 4096;
+
+#[derive(Clone, Copy)]
+struct Bucket {
+    tokens: f64,
+    at_ms: i64,
+}
+
+pub struct RateLimiter {
+    per_ms: f64,
+    burst: f64,
+    shards: Vec<Mutex<HashMap<IpAddr, Bucket>>>,
+}
+
+impl RateLimiter {
+    pub fn new(per_minute: u32, burst: u32) -> RateLimiter {
+        RateLimiter {
+            per_ms: f64::from(per_minute) / 60_000.0,
+            burst: f64::from(burst.max(1)),
+            shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
+        }
+    }
+
+    /// Takes one token for `client`; when none is left, the seconds until one is.
+    pub fn check(&self, client: IpAddr, now_ms: i64) -> Result<(), u64> {
+        let shard = &self.shards[shard_of(client)];
+        let mut buckets = shard.lock().unwrap_or_else(|e| e.into_inner());
+        if buckets.len() > SHARD_SOFT_CAP {
+            let (per_ms, burst) = (self.per_ms, self.burst);
+            buckets.retain(|_, b| b.tokens + (now_ms - b.at_ms) as f64 * per_ms < burst);
+        }
+        let bucket = buckets.entry(client).or_insert(Bucket {
+            tokens: self.burst,
+            at_ms: now_ms,
+        });
+        let elapsed = (now_ms - bucket.at_ms).max(0) as f64;
+        bucket.tokens = (bucket.tokens + elapsed * self.per_ms).min(self.burst);
+        bucket.at_ms = now_ms;
+        if bucket.tokens >= 1.0 {
+            bucket.tokens -= 1.0;
+            Ok(())
+        } else {
+            let wait_ms = (1.0 - bucket.tokens) / self.per_ms;
+            Err((wait_ms / 1000.0).ceil().max(1.0) as u64)
+        }
+    }
+}
+
+fn shard_of(ip: IpAddr) -> usize {
+    let folded = match ip {
+        IpAddr::V4(v4) => u64::from(u32::from(v4)),
+        IpAddr::V6(v6) => {
+            let n = u128::from(v6);
+            (n >> 64) as u64 ^ n as u64
+        }
+    };
+    (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 60) as usize % SHARDS
+}
+
+/// The client's address: the peer unless the peer is a trusted proxy.
+pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[Cidr]) -> IpAddr {
+    let peer = canonical(peer);
+    let is_trusted = |ip: IpAddr| trusted.iter().any(|c| c.contains(ip));
+    if !is_trusted(peer) {
+        return peer;
+    }
+    let forwarded: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|s| s.trim().parse::<IpAddr>().ok())
+        .map(canonical)
+        .collect();
+    // From the right: the first hop that is not one of ours is the client.
+    forwarded
+        .iter()
+        .rev()
+        .copied()
+        .find(|ip| !is_trusted(*ip))
+        .or_else(|| forwarded.first().copied())
+        .unwrap_or(peer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bucket_refills_at_the_rate() {
+        let limiter = RateLimiter::new(60, 3); // one a second, three at once
+        let ip: IpAddr = "203.0.113.9".parse().unwrap();
+        for _ in 0..3 {
+            assert_eq!(limiter.check(ip, 0), Ok(()));
+        }
+        assert_eq!(limiter.check(ip, 0), Err(1));
+        assert_eq!(limiter.check(ip, 999), Err(1));
+        assert_eq!(limiter.check(ip, 1000), Ok(()));
+        // Another client has its own bucket.
+        assert_eq!(limiter.check("203.0.113.10".parse().unwrap(), 1000), Ok(()));
+    }
+
+    #[test]
+    fn forwarded_for_only_from_trusted_proxies() {
+        let trusted = vec![Cidr::parse("10.0.0.0/8").unwrap()];
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            "198.51.100.7, 203.0.113.5, 10.0.0.3".parse().unwrap(),
+        );
+        let proxy: IpAddr = "10.0.0.2".parse().unwrap();
+        let stranger: IpAddr = "192.0.2.1".parse().unwrap();
+        // The client forged the first entry; the proxy's neighbour is the real client.
+        assert_eq!(
+            client_ip(proxy, &headers, &trusted),
+            "203.0.113.5".parse::<IpAddr>().unwrap()
+        );
+        assert_eq!(client_ip(stranger, &headers, &trusted), stranger);
+        assert_eq!(client_ip(proxy, &HeaderMap::new(), &trusted), proxy);
+    }
+}

@@ -1,0 +1,39 @@
+//! What every request handler and the scheduled tasks share.
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::photos::PhotoStore;
+use crate::ratelimit::RateLimiter;
+use crate::store::Store;
+use crate::widget::Widget;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+/// What every request handler shares. Nothing here outlives the process: the state that
+/// matters is in the database and the photo store.
+pub struct AppState {
+    pub config: Config,
+    pub store: Store,
+    pub photos: PhotoStore,
+    pub clock: Arc<dyn Clock>,
+    /// Residential areas accepted (empty: free text).
+    pub communities: Vec<String>,
+    pub widget: Option<Widget>,
+    pub limiter: Option<RateLimiter>,
+    pub retention_days: u32,
+    pub public_url: String,
+    pub stopping: AtomicBool,
+}
+
+impl AppState {
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    /// A claim on an Idempotency-Key older than this belongs to a request that died: no
+    /// live request runs longer than the request time-out (the margin covers clocks of
+    /// several desk hosts that differ a little).
+    pub fn claim_stale_ms(&self) -> i64 {
+        2 * self.config.request_timeout.as_millis() as i64 + 5_000
+    }
+}

@@ -1,0 +1,220 @@
+//! The database, behind one portable query set: the same SQL runs on SQLite (the default,
+//! one file in WAL mode) and PostgreSQL (a district), through sqlx's `Any` driver. The
+//! migrations in `desk/migrations/` are compiled into the binary.
+//!
+//! On SQLite every write goes through one connection (writers queue in the pool instead of
+//! spinning on the file lock); reads use their own connections. On PostgreSQL both are the
+//! same pool and row locks order the writers.
+
+use crate::config::Database;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Row};
+use std::borrow::Cow;
+use std::str::FromStr;
+use std::time::Duration;
+use xinjing_contract::TicketStatus;
+
+mod committer;
+mod report;
+pub use report::*;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug)]
+pub enum StoreError {
+    Db(sqlx::Error),
+    Migrate(sqlx::migrate::MigrateError),
+    /// Another request took over this Idempotency-Key (ours was presumed dead).
+    ClaimLost,
+    /// The report exists already (a replay whose key record has expired).
+    Duplicate,
+    Unsupported(&'static str),
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Database errors can quote row values (a phone number in a constraint message).
+        match self {
+            StoreError::Db(e) => write!(
+                f,
+                "database: {}",
+                crate::redact::mask_digits(&e.to_string())
+            ),
+            StoreError::Migrate(e) => write!(f, "migration: {e}"),
+            StoreError::ClaimLost => write!(f, "the Idempotency-Key was taken over"),
+            StoreError::Duplicate => write!(f, "the report exists already"),
+            StoreError::Unsupported(what) => write!(f, "{what}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::Db(e)
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+#[derive(Clone)]
+pub struct Store {
+    write: AnyPool,
+    read: AnyPool,
+    backend: Backend,
+    /// SQLite: claims and reports are committed in groups (see `committer`).
+    committer: Option<committer::Committer>,
+}
+
+/// The SQLite URL with `mode=rwc`, so a missing file is created.
+fn sqlite_url(url: &str) -> String {
+    if url.contains("mode=") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    }
+}
+
+/// Every SQLite connection: WAL (readers never wait for the writer), the chosen flush
+/// level, a wait instead of an error when another process holds the lock.
+fn sqlite_pragmas<'c>(
+    conn: &'c mut sqlx::AnyConnection,
+    synchronous: &'static str,
+) -> futures_util::future::BoxFuture<'c, sqlx::Result<()>> {
+    Box::pin(async move {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; \
+             PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;"
+        )))
+        .execute(conn)
+        .await?;
+        Ok(())
+    })
+}
+
+impl Store {
+    /// Connects (creating an SQLite file if needed). Does not migrate.
+    pub async fn connect(database: &Database, max_connections: u32, fsync: bool) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        match database {
+            Database::Sqlite(url) => {
+                let options = AnyConnectOptions::from_str(&sqlite_url(url))?;
+                let synchronous: &'static str = if fsync { "FULL" } else { "NORMAL" };
+                let write = AnyPoolOptions::new()
+                    .max_connections(1)
+                    .min_connections(1)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .after_connect(move |conn, _| sqlite_pragmas(conn, synchronous))
+                    .connect_with(options.clone())
+                    .await?;
+                let read = AnyPoolOptions::new()
+                    .max_connections(max_connections)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .after_connect(move |conn, _| sqlite_pragmas(conn, synchronous))
+                    .connect_with(options)
+                    .await?;
+                let committer = Some(committer::Committer::spawn(write.clone()));
+                Ok(Store {
+                    write,
+                    read,
+                    backend: Backend::Sqlite,
+                    committer,
+                })
+            }
+            Database::Postgres(url) => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(max_connections)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect(url)
+                    .await?;
+                Ok(Store {
+                    write: pool.clone(),
+                    read: pool,
+                    backend: Backend::Postgres,
+                    committer: None,
+                })
+            }
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Applies the migrations not applied yet (PostgreSQL: under an advisory lock, so
+    /// several desks starting at once migrate once).
+    pub async fn migrate(&self) -> Result<()> {
+        migrator()
+            .run(&self.write)
+            .await
+            .map_err(StoreError::Migrate)
+    }
+
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.read).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.write.close().await;
+        self.read.close().await;
+    }
+
+    async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend {
+            // Take the write lock at once rather than upgrading a read snapshot later.
+            Backend::Sqlite => self.write.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.write.begin().await?,
+        })
+    }
+
+    /// A consistent copy of the database in one file (SQLite's `VACUUM INTO`).
+    pub async fn backup(&self, file: &str) -> Result<()> {
+        match self.backend {
+            Backend::Sqlite => {
+                sqlx::query("VACUUM INTO $1")
+                    .bind(file)
+                    .execute(&self.read)
+                    .await?;
+                Ok(())
+            }
+            Backend::Postgres => Err(StoreError::Unsupported(
+                "PostgreSQL: back up with pg_dump (see `xinjing-desk backup --help`)",
+            )),
+        }
+    }
+}
+
+/// The migrations, compiled in.
+pub fn migrator() -> sqlx::migrate::Migrator {
+    use sqlx::migrate::{Migration, MigrationType, Migrator};
+    let migration = |version: i64, description: &'static str, sql: &'static str| {
+        Migration::new(
+            version,
+            Cow::Borrowed(description),
+            MigrationType::Simple,
+            sqlx::SqlSafeStr::into_sql_str(sql),
+            false,
+        )
+    };
+    Migrator::with_migrations(vec![migration(
+        1,
+        "reports",
+        include_str!("../../migrations/0001_reports.sql"),
+    )])
+}
+
+pub(crate) fn status_from(code: &str) -> TicketStatus {
+    TicketStatus::from_code(code).unwrap_or(TicketStatus::Received)
+}
+
+pub(crate) fn opt_string(row: &sqlx::any::AnyRow, column: &str) -> Result<Option<String>> {
+    Ok(row.try_get::<Option<String>, _>(column)?)
+}

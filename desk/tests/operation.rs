@@ -1,0 +1,428 @@
+//! What a committee's server needs beyond the API: serving the widget from one origin,
+//! CORS from an exact list, rate limits, time limits, graceful shutdown and retention.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+use xinjing_contract::TicketStatus;
+use xinjing_desk::clock::DAY_MS;
+use xinjing_desk::sample;
+
+#[tokio::test]
+async fn the_widget_is_served_with_its_headers_and_the_desk_as_endpoint() {
+    let env = TestEnv::new().await;
+    let dist = fake_dist(
+        &env.dir.0,
+        json!({
+            "endpoint": "mock",
+            "campaigns_url": "campaigns.json",
+            "communities": ["示例一村（演示）"],
+            "privacy": { "retention": { "zh": "办结后 6 个月", "en": "six months after the case is closed" } },
+            "parent_origins": ["https://h5.example.cn"]
+        }),
+    );
+    let desk = env.start(&[("DESK_DIST", dist.to_str().unwrap())]).await;
+    let page = desk
+        .http
+        .get(format!("{}/", desk.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.contains("connect-src 'self';"), "{csp}");
+    assert!(
+        csp.contains("frame-ancestors 'self' https://h5.example.cn;"),
+        "{csp}"
+    );
+    assert!(
+        csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
+        "{csp}"
+    );
+    assert_eq!(page.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(page.headers()["referrer-policy"], "no-referrer");
+    assert!(page.text().await.unwrap().contains("新泾安全随手报"));
+    // config.json: the build's, with the desk's own API as endpoint.
+    let config: serde_json::Value = desk
+        .http
+        .get(format!("{}/config.json", desk.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(config["endpoint"], format!("{}/api/v1/reports", desk.url));
+    assert_eq!(config["communities"], json!(["示例一村（演示）"]));
+    assert_eq!(config["privacy"]["retention"]["zh"], "办结后 6 个月");
+    // The build's communities are the desk's rule too, and its notice sets the retention.
+    assert_eq!(
+        desk.state().communities,
+        vec!["示例一村（演示）".to_owned()]
+    );
+    assert_eq!(desk.state().retention_days, 180);
+    let mut elsewhere = sample::report(&sample::random_uuid());
+    elsewhere["location"]["community"] = json!("别的小区");
+    assert_eq!(
+        desk.post(&elsewhere).await.error_code(),
+        "community_unknown:location.community"
+    );
+    // Files, and a 404 for what is not there, with the same headers.
+    let js = desk
+        .http
+        .get(format!("{}/app.js", desk.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(js.status().as_u16(), 200);
+    assert!(js.headers().contains_key("content-security-policy"));
+    let missing = desk
+        .http
+        .get(format!("{}/nothing.js", desk.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status().as_u16(), 404);
+    // The API keeps its own, stricter policy.
+    let api = desk.status("XJ-20261130-0001", None).await;
+    assert_eq!(
+        api.header("content-security-policy").as_deref(),
+        Some("default-src 'none'; frame-ancestors 'none'")
+    );
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn cors_only_for_the_listed_origins() {
+    let env = TestEnv::new().await;
+    let desk = env
+        .start(&[("DESK_CORS_ORIGINS", "https://h5.example.cn")])
+        .await;
+    let preflight = |origin: &'static str| {
+        desk.http
+            .request(reqwest::Method::OPTIONS, desk.api())
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "POST")
+            .header(
+                "Access-Control-Request-Headers",
+                "content-type, idempotency-key, x-report-key",
+            )
+            .send()
+    };
+    let allowed = preflight("https://h5.example.cn").await.unwrap();
+    let headers = allowed.headers();
+    assert_eq!(
+        headers["access-control-allow-origin"],
+        "https://h5.example.cn"
+    );
+    let allow_headers = headers["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
+    for name in ["content-type", "idempotency-key", "x-report-key"] {
+        assert!(allow_headers.contains(name), "{allow_headers}");
+    }
+    assert!(headers["access-control-allow-methods"]
+        .to_str()
+        .unwrap()
+        .contains("POST"));
+    let refused = preflight("https://evil.example").await.unwrap();
+    assert!(refused
+        .headers()
+        .get("access-control-allow-origin")
+        .is_none());
+    // A real answer exposes Retry-After to the page.
+    let answer = desk
+        .http
+        .post(desk.api())
+        .header("Origin", "https://h5.example.cn")
+        .header("Content-Type", "application/json")
+        .header("Idempotency-Key", sample::random_uuid())
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        answer.headers()["access-control-allow-origin"],
+        "https://h5.example.cn"
+    );
+    assert!(answer.headers()["access-control-expose-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase()
+        .contains("retry-after"));
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn rate_limits_per_client_believe_only_trusted_proxies() {
+    let env = TestEnv::new().await;
+    let desk = env
+        .start(&[
+            ("DESK_RATE_LIMIT_PER_MINUTE", "6"),
+            ("DESK_RATE_LIMIT_BURST", "3"),
+            ("DESK_TRUSTED_PROXIES", "127.0.0.1/32"),
+        ])
+        .await;
+    let get = |forwarded: Option<&'static str>| {
+        let mut req = desk.http.get(format!("{}/XJ-20261130-0001", desk.api()));
+        if let Some(ip) = forwarded {
+            req = req.header("X-Forwarded-For", ip);
+        }
+        async move { Answer::from(req.send().await.unwrap()).await }
+    };
+    for _ in 0..3 {
+        assert_eq!(get(Some("198.51.100.1")).await.status, 404);
+    }
+    let limited = get(Some("198.51.100.1")).await;
+    assert_eq!(
+        (limited.status, limited.error_code()),
+        (429, "rate_limited".to_owned())
+    );
+    assert_eq!(limited.header("retry-after").as_deref(), Some("10"));
+    // Another resident behind the same proxy has a bucket of their own.
+    assert_eq!(get(Some("198.51.100.2")).await.status, 404);
+    // The widget's files and the health checks are not limited.
+    assert_eq!(
+        desk.http
+            .get(format!("{}/healthz", desk.url))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        200
+    );
+    desk.stop().await;
+
+    // Without trusted proxies, X-Forwarded-For is ignored: one bucket for the peer.
+    let desk = env
+        .start(&[
+            ("DESK_RATE_LIMIT_PER_MINUTE", "6"),
+            ("DESK_RATE_LIMIT_BURST", "2"),
+        ])
+        .await;
+    let get = |ip: &'static str| {
+        desk.http
+            .get(format!("{}/XJ-20261130-0001", desk.api()))
+            .header("X-Forwarded-For", ip)
+            .send()
+    };
+    assert_eq!(get("198.51.100.1").await.unwrap().status().as_u16(), 404);
+    assert_eq!(get("198.51.100.2").await.unwrap().status().as_u16(), 404);
+    assert_eq!(get("198.51.100.3").await.unwrap().status().as_u16(), 429);
+    desk.stop().await;
+}
+
+/// A body that arrives in pieces, `pause` apart.
+fn slow_body(body: Vec<u8>, pieces: usize, pause: std::time::Duration) -> reqwest::Body {
+    let size = body.len().div_ceil(pieces);
+    let chunks: Vec<Vec<u8>> = body.chunks(size).map(<[u8]>::to_vec).collect();
+    let stream = futures_util::stream::unfold(chunks.into_iter(), move |mut rest| async move {
+        let next = rest.next()?;
+        tokio::time::sleep(pause).await;
+        Some((Ok::<_, std::io::Error>(next), rest))
+    });
+    reqwest::Body::wrap_stream(stream)
+}
+
+#[tokio::test]
+async fn a_slow_request_is_cut_off_by_the_time_limit() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[("DESK_REQUEST_TIMEOUT_SECS", "1")]).await;
+    let id = sample::random_uuid();
+    let body = serde_json::to_vec(&sample::report(&id)).unwrap();
+    let answer = desk
+        .http
+        .post(desk.api())
+        .header("Content-Type", "application/json")
+        .header("Idempotency-Key", &id)
+        .body(slow_body(body, 4, std::time::Duration::from_millis(600)))
+        .send()
+        .await;
+    // 408 (the phone retries later), or the connection closed mid-upload.
+    if let Ok(answer) = answer {
+        assert_eq!(answer.status().as_u16(), 408);
+    }
+    assert!(desk.state().store.tickets().await.unwrap().is_empty());
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn stopping_finishes_the_requests_in_flight() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    let id = sample::random_uuid();
+    let body = serde_json::to_vec(&sample::report_with_photos(&id, 2, 20_000, 1)).unwrap();
+    let request = desk
+        .http
+        .post(desk.api())
+        .header("Content-Type", "application/json")
+        .header("Idempotency-Key", &id)
+        .body(slow_body(body, 5, std::time::Duration::from_millis(200)))
+        .send();
+    let in_flight = tokio::spawn(request);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let store = desk.state().store.clone();
+    let TestDesk {
+        desk: mut inner,
+        url,
+        http,
+    } = desk;
+    let stopping = tokio::spawn(async move { inner.take().unwrap().stop().await });
+    let answer = Answer::from(
+        in_flight
+            .await
+            .unwrap()
+            .expect("the request in flight is answered"),
+    )
+    .await;
+    assert_eq!(answer.status, 201, "{}", answer.text);
+    stopping.await.unwrap();
+    // Once stopped, nothing more is accepted.
+    assert!(http.get(format!("{url}/healthz")).send().await.is_err());
+    drop(store);
+}
+
+#[tokio::test]
+async fn contact_details_and_photos_are_deleted_after_retention() {
+    let env = TestEnv::new().await;
+    let start = now_ms();
+    let (desk, clock) = env
+        .start_fake(&[("DESK_RETENTION_DAYS", "365")], start)
+        .await;
+    let id = sample::random_uuid();
+    let mut report = sample::report_with_photos(&id, 2, 1000, 3);
+    report["contact"] = json!({ "name": "王阿姨", "phone": "13912345678" });
+    report["consent"]["contact"] = json!(true);
+    let ticket = desk.post(&report).await.ticket();
+    let open = desk
+        .post(&sample::report_with_photos(
+            &sample::random_uuid(),
+            1,
+            1000,
+            9,
+        ))
+        .await
+        .ticket();
+    let store = &desk.state().store;
+    let photos = &desk.state().photos;
+    let keys: Vec<String> = store
+        .report_by_ticket(&ticket)
+        .await
+        .unwrap()
+        .unwrap()
+        .photos
+        .iter()
+        .map(|p| p.object_key.clone())
+        .collect();
+    assert_eq!(keys.len(), 2);
+
+    // Closed today; a year less a day later nothing is deleted yet.
+    assert!(store
+        .change_status(
+            &ticket,
+            TicketStatus::Resolved,
+            Some("已清理"),
+            None,
+            "staff:test",
+            start
+        )
+        .await
+        .unwrap());
+    clock.set(start + 364 * DAY_MS);
+    let run = desk.desk().retention.run_now().await;
+    assert_eq!(run.reports_erased, 0);
+    let kept = store.report_by_ticket(&ticket).await.unwrap().unwrap();
+    assert_eq!(kept.contact_phone.as_deref(), Some("13912345678"));
+    assert!(photos.get(&keys[0]).await.is_ok());
+
+    // A stray photo object (a crash between writing it and committing its report).
+    let stray = format!("reports/{}/0.jpg", sample::random_uuid());
+    photos
+        .put(&stray, sample::jpeg(8, 8, 10, false, 1).into())
+        .await
+        .unwrap();
+
+    // Past the year: contact and photos go, the ticket and its status stay.
+    clock.set(start + 366 * DAY_MS);
+    let run = desk.desk().retention.run_now().await;
+    assert_eq!((run.reports_erased, run.photos_deleted), (1, 2));
+    let erased = store.report_by_ticket(&ticket).await.unwrap().unwrap();
+    assert_eq!((erased.contact_name, erased.contact_phone), (None, None));
+    assert!(erased.erased_at.is_some());
+    assert!(erased.photos.iter().all(|p| p.erased));
+    for key in &keys {
+        assert!(photos.get(key).await.is_err(), "{key} is gone");
+    }
+    let status = desk.status(&ticket, Some(&id)).await;
+    assert_eq!(
+        (status.status, status.json()["status"].clone()),
+        (200, json!("resolved"))
+    );
+    // The open report keeps everything; the stray object is swept once a day old.
+    let still_open = store.report_by_ticket(&open).await.unwrap().unwrap();
+    assert!(photos.get(&still_open.photos[0].object_key).await.is_ok());
+    assert_eq!(run.orphans_deleted, 1);
+    assert!(photos.get(&stray).await.is_err());
+    // A second pass finds nothing more to do.
+    let again = desk.desk().retention.run_now().await;
+    assert_eq!((again.reports_erased, again.photos_deleted), (0, 0));
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn a_reopened_report_keeps_its_data() {
+    let env = TestEnv::new().await;
+    let start = now_ms();
+    let (desk, clock) = env
+        .start_fake(&[("DESK_RETENTION_DAYS", "30")], start)
+        .await;
+    let mut report = sample::report(&sample::random_uuid());
+    report["contact"] = json!({ "name": "李", "phone": "13812345678" });
+    report["consent"]["contact"] = json!(true);
+    let ticket = desk.post(&report).await.ticket();
+    let store = &desk.state().store;
+    store
+        .change_status(
+            &ticket,
+            TicketStatus::Resolved,
+            None,
+            None,
+            "staff:test",
+            start,
+        )
+        .await
+        .unwrap();
+    clock.set(start + 10 * DAY_MS);
+    store
+        .change_status(
+            &ticket,
+            TicketStatus::InProgress,
+            Some("重办"),
+            None,
+            "staff:test",
+            clock_now(&clock),
+        )
+        .await
+        .unwrap();
+    clock.set(start + 60 * DAY_MS);
+    assert_eq!(desk.desk().retention.run_now().await.reports_erased, 0);
+    assert!(store
+        .report_by_ticket(&ticket)
+        .await
+        .unwrap()
+        .unwrap()
+        .contact_phone
+        .is_some());
+    desk.stop().await;
+}
+
+fn clock_now(clock: &xinjing_desk::clock::FakeClock) -> i64 {
+    use xinjing_desk::clock::Clock;
+    clock.now_ms()
+}
