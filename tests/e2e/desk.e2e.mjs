@@ -113,7 +113,7 @@ test('a report filed in the widget served by the desk is kept, stripped of EXIF,
   await expect(page.getByText('已办结')).toBeVisible();
   await expect(page.getByText('电动车已移至集中停车点')).toBeVisible();
   await page.getByRole('group', { name: '您对处理结果满意吗？' }).getByRole('button', { name: '满意', exact: true }).click();
-  await expect(page.getByText(/谢谢/)).toBeVisible();
+  await expect(page.getByText('感谢您的评价：满意')).toBeVisible();
   await expect.poll(() => desk.sql("SELECT satisfied FROM report_events WHERE kind = 'feedback'")).toEqual([{ satisfied: 1 }]);
   expect(violations).toEqual([]);
 });
