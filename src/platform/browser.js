@@ -33,11 +33,13 @@ function openDb() {
 
 // How many reports wait in the outbox, kept in localStorage after every change to it, so
 // that boot.js can start the app at once for them without loading anything first.
-function noteWaiting(tx) {
-  const count = tx.objectStore('outbox').count();
-  count.onsuccess = () => {
-    try { localStorage.setItem('xj.outbox', String(count.result)); } catch (_) { /* no storage */ }
-  };
+function noteWaiting(db) {
+  try {
+    const count = db.transaction(['outbox'], 'readonly').objectStore('outbox').count();
+    count.onsuccess = () => {
+      try { localStorage.setItem('xj.outbox', String(count.result)); } catch (_) { /* no storage */ }
+    };
+  } catch (_) { /* closing: the next write counts again */ }
 }
 
 function openAt(version) {
@@ -62,8 +64,11 @@ function run(stores, mode, work, retried = false) {
     let result;
     const request = work(tx);
     if (request) request.onsuccess = () => { result = request.result; };
-    if (mode === 'readwrite' && stores.includes('outbox')) noteWaiting(tx);
-    tx.oncomplete = () => resolve(result);
+    tx.oncomplete = () => {
+      // Counted once the transaction is done: some writes happen in its callbacks.
+      if (mode === 'readwrite' && stores.includes('outbox')) noteWaiting(db);
+      resolve(result);
+    };
     tx.onerror = tx.onabort = () => reject(tx.error || new Error('transaction aborted'));
   })).catch((e) => {
     if (!retried && e && e.name === 'InvalidStateError') {
