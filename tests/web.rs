@@ -44,7 +44,7 @@ async fn emergency_strip_has_tap_to_call_links_in_both_languages() {
         settings.set(Some(use_settings()));
         view! { <EmergencyStrip/> }
     });
-    let links = root.query_selector_all("a[href^='tel:']").unwrap();
+    let links = root.query_selector_all("aside a[href^='tel:']").unwrap();
     let hrefs: Vec<String> = (0..links.length())
         .map(|i| {
             links
@@ -56,11 +56,22 @@ async fn emergency_strip_has_tap_to_call_links_in_both_languages() {
         })
         .collect();
     assert_eq!(hrefs, ["tel:119", "tel:110", "tel:12345"]);
-    assert_eq!(texts(&root, "a"), ["火警 119", "报警 110", "热线 12345"]);
+    assert_eq!(
+        texts(&root, "aside a"),
+        ["火警 119", "报警 110", "热线 12345"]
+    );
+    // The slim row (shown once the strip scrolls away) has the same links, and is out of
+    // the tab order and the accessibility tree until then.
+    let slim = root.query_selector("[role=region]").unwrap().unwrap();
+    assert!(slim.has_attribute("inert"));
+    assert_eq!(
+        texts(&root, "[role=region] a"),
+        ["火警 119", "报警 110", "热线 12345"]
+    );
     settings.get_untracked().unwrap().lang.set(Lang::En);
     tick().await;
     assert_eq!(
-        texts(&root, "a"),
+        texts(&root, "aside a"),
         ["Fire 119", "Police 110", "Hotline 12345"]
     );
 }
