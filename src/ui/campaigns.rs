@@ -2,7 +2,7 @@
 
 use super::context::{use_feed, use_form, use_settings, FeedState, Screen};
 use super::draft::start_report;
-use crate::core::campaign::{active_on, choose_feed, CachedFeed, Campaign, FeedNote};
+use crate::core::campaign::{active_on, choose_feed, icon_path, CachedFeed, Campaign, FeedNote};
 use crate::core::i18n::{fill, Msg};
 use crate::platform::clock::now_ms;
 use crate::platform::http::get_text;
@@ -41,17 +41,8 @@ pub fn show_saved_feed(state: FeedState) {
 }
 
 fn icon(name: Option<&str>) -> impl IntoView {
-    // Simple line icons drawn in the widget, so nothing is fetched from elsewhere.
-    let path = match name {
-        Some("ebike") => {
-            "M5 17a3 3 0 1 0 0.01 0M19 17a3 3 0 1 0 0.01 0M5 17l4-7h6l4 7M9 10l-1-3H6M15 10l1-4h2"
-        }
-        Some("plug") => "M9 3v5M15 3v5M7 8h10v3a5 5 0 0 1-10 0zM12 16v5",
-        Some("wiring") => "M3 12h4l2-5 4 10 2-5h6",
-        Some("power") => "M13 2L4 14h7l-1 8 9-12h-7z",
-        Some("exit") => "M14 4h5v16h-5M10 8l-4 4 4 4M6 12h9",
-        _ => "M12 3l9 16H3zM12 9v5M12 17v0.5",
-    };
+    // The same line icons as the static page, drawn in the widget: nothing is fetched.
+    let path = icon_path(name);
     view! {
         <svg class="xj-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
             <path d=path fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"/>
@@ -148,7 +139,7 @@ pub fn CampaignDetail(id: String) -> impl IntoView {
             None => view! { <p class="xj-empty">{settings.tr(Msg::NoActiveCampaigns)}</p> }.into_any(),
             Some(c) => {
                 let lang = settings.lang.get();
-                let section = |heading: Msg, text: &crate::core::campaign::Text| view! {
+                let section = |(heading, text): (Msg, &crate::core::campaign::Text)| view! {
                     <h3>{heading.text(lang)}</h3>
                     <p>{text.get(lang).to_owned()}</p>
                 };
@@ -162,11 +153,7 @@ pub fn CampaignDetail(id: String) -> impl IntoView {
                         </div>
                         <p class="xj-muted">{period}</p>
                         <p class="xj-lead">{c.summary.get(lang).to_owned()}</p>
-                        {section(Msg::DetailRule, &c.rule)}
-                        {section(Msg::DetailWhy, &c.why)}
-                        {section(Msg::DetailInstead, &c.instead)}
-                        {c.if_not.as_ref().map(|t| section(Msg::DetailIfNot, t))}
-                        {c.source.as_ref().map(|t| section(Msg::DetailSource, t))}
+                        {c.details().into_iter().map(section).collect_view()}
                         <div class="xj-actions">
                             <button type="button" class="xj-button" on:click=move |_| settings.go(Screen::Campaigns)>
                                 {Msg::Back.text(lang)}
