@@ -63,7 +63,7 @@ pub fn start() {
 }
 
 /// `data-*` attributes of the mount element (deployment overrides of config.json).
-fn data_overrides(root: &web_sys::HtmlElement) -> Vec<(String, String)> {
+pub(crate) fn data_overrides(root: &web_sys::Element) -> Vec<(String, String)> {
     root.get_attribute_names()
         .iter()
         .filter_map(|name| name.as_string())

@@ -66,14 +66,7 @@ fn overrides() -> Vec<(String, String)> {
     else {
         return Vec::new();
     };
-    root.get_attribute_names()
-        .iter()
-        .filter_map(|name| name.as_string())
-        .filter_map(|name| {
-            let key = name.strip_prefix("data-")?.to_owned();
-            Some((key, root.get_attribute(&name)?))
-        })
-        .collect()
+    super::super::data_overrides(&root)
 }
 
 /// Fetches `config.json` past the HTTP cache, retrying with back-off (5 s doubling to
