@@ -1,14 +1,19 @@
-//! Group commit for SQLite. SQLite has one writer and, with `fsync` on, each commit waits
-//! for the disk (a few milliseconds): one transaction per report would cap the desk at a
-//! few hundred reports a second. Instead, one task takes every write queued at the moment,
-//! runs each in its own savepoint inside one transaction, commits once, and only then
-//! answers each of them. A job that fails is rolled back to its savepoint alone; a failed
-//! commit fails them all (nothing of theirs is stored, and the phones retry).
+//! Group commit. Each commit waits for the disk (a few milliseconds), and a report's
+//! transaction holds the day's ticket counter until it commits (that is what keeps the
+//! numbers gapless): one transaction per report would cap the desk at one report per disk
+//! flush, a hundred or so a second. Instead, one task per desk process takes every write
+//! queued at the moment, runs each in its own savepoint inside one transaction, commits
+//! once, and only then answers each of them. A job that fails is rolled back to its
+//! savepoint alone; a failed commit fails them all (nothing of theirs is stored, and the
+//! phones retry).
 //!
-//! PostgreSQL flushes concurrent commits together by itself and does not use this.
+//! On PostgreSQL, where several desk processes write at once, the claims of a batch go in a
+//! transaction of their own, in key order, before its reports: a batch never holds a key
+//! while it waits for the counter another process holds, and two batches take keys in the
+//! same order, so they cannot deadlock.
 
 use super::report::{claim_on, insert_report, ClaimJob, ReportRow};
-use super::{Claim, Result, StoreError};
+use super::{Backend, Claim, Result, StoreError};
 use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};
 
@@ -30,9 +35,9 @@ fn stopped() -> StoreError {
 }
 
 impl Committer {
-    pub(crate) fn spawn(pool: AnyPool) -> Committer {
+    pub(crate) fn spawn(pool: AnyPool, backend: Backend) -> Committer {
         let (queue, jobs) = mpsc::unbounded_channel();
-        tokio::spawn(run(pool, jobs));
+        tokio::spawn(run(pool, backend, jobs));
         Committer { queue }
     }
 
@@ -78,7 +83,7 @@ impl Done {
     }
 }
 
-async fn run(pool: AnyPool, mut jobs: mpsc::UnboundedReceiver<Job>) {
+async fn run(pool: AnyPool, backend: Backend, mut jobs: mpsc::UnboundedReceiver<Job>) {
     while let Some(first) = jobs.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -87,24 +92,43 @@ async fn run(pool: AnyPool, mut jobs: mpsc::UnboundedReceiver<Job>) {
                 Err(_) => break,
             }
         }
-        let results = commit_batch(&pool, batch).await;
-        let (done, commit) = match results {
-            Ok((done, commit)) => (done, commit),
-            Err((done, e)) => (done, Err(e)),
-        };
-        if let Err(e) = &commit {
-            tracing::error!(error = %crate::redact::mask_digits(e), "group commit failed");
+        match backend {
+            Backend::Sqlite => run_batch(&pool, backend, batch).await,
+            Backend::Postgres => {
+                let (mut claims, reports): (Vec<Job>, Vec<Job>) =
+                    batch.into_iter().partition(|j| matches!(j, Job::Claim(..)));
+                claims.sort_by(|a, b| match (a, b) {
+                    (Job::Claim(a, _), Job::Claim(b, _)) => a.key.cmp(&b.key),
+                    _ => std::cmp::Ordering::Equal,
+                });
+                if !claims.is_empty() {
+                    run_batch(&pool, backend, claims).await;
+                }
+                if !reports.is_empty() {
+                    run_batch(&pool, backend, reports).await;
+                }
+            }
         }
-        for d in done {
-            d.send(&commit);
-        }
+    }
+}
+
+async fn run_batch(pool: &AnyPool, backend: Backend, batch: Vec<Job>) {
+    let (done, commit) = match commit_batch(pool, backend, batch).await {
+        Ok((done, commit)) => (done, commit),
+        Err((done, e)) => (done, Err(e)),
+    };
+    if let Err(e) = &commit {
+        tracing::error!(error = %crate::redact::mask_digits(e), "group commit failed");
+    }
+    for d in done {
+        d.send(&commit);
     }
 }
 
 type BatchResult =
     std::result::Result<(Vec<Done>, std::result::Result<(), String>), (Vec<Done>, String)>;
 
-async fn commit_batch(pool: &AnyPool, batch: Vec<Job>) -> BatchResult {
+async fn commit_batch(pool: &AnyPool, backend: Backend, batch: Vec<Job>) -> BatchResult {
     let mut done = Vec::with_capacity(batch.len());
     let mut conn = match pool.acquire().await {
         Ok(conn) => conn,
@@ -119,7 +143,12 @@ async fn commit_batch(pool: &AnyPool, batch: Vec<Job>) -> BatchResult {
             return Err((done, e));
         }
     };
-    if let Err(e) = sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await {
+    let begin = match backend {
+        // Take the write lock at once rather than upgrading a read snapshot later.
+        Backend::Sqlite => "BEGIN IMMEDIATE",
+        Backend::Postgres => "BEGIN",
+    };
+    if let Err(e) = sqlx::query(begin).execute(&mut *conn).await {
         let e = e.to_string();
         for job in batch {
             done.push(match job {

@@ -104,7 +104,7 @@ pub struct DueForErasure {
 
 /// The arguments of a claim, owned (it may wait in the committer's queue).
 pub(crate) struct ClaimJob {
-    key: String,
+    pub(crate) key: String,
     body_sha256: String,
     token: String,
     now: i64,
@@ -333,13 +333,7 @@ impl Store {
             now,
             stale_before,
         };
-        match &self.committer {
-            Some(committer) => committer.claim(job).await,
-            None => {
-                let mut conn = self.write.acquire().await?;
-                claim_on(&mut conn, &job).await
-            }
-        }
+        self.committer.claim(job).await
     }
 
     /// Gives up a claim that got no answer (the request failed), so a retry need not wait.
@@ -368,9 +362,8 @@ impl Store {
     }
 
     /// Stores a report whose photos are already in the photo store, gives it the day's next
-    /// ticket number and records the answer under its key, all in one transaction (on
-    /// SQLite, shared with the other reports committed at the same moment: one flush for
-    /// all of them). Fails with `ClaimLost` (nothing stored) if the claim `token` no longer
+    /// ticket number and records the answer under its key, all in one transaction (shared
+    /// with the other reports committed at the same moment: one flush for all of them). Fails with `ClaimLost` (nothing stored) if the claim `token` no longer
     /// holds the key, `Duplicate` if the report exists already.
     pub async fn commit_report(
         &self,
@@ -378,16 +371,9 @@ impl Store {
         token: &str,
         answer: fn(&str) -> String,
     ) -> Result<String> {
-        let row = ReportRow::new(report, token, answer);
-        match &self.committer {
-            Some(committer) => committer.report(row).await,
-            None => {
-                let mut tx = self.begin().await?;
-                let ticket = insert_report(&mut tx, &row).await?;
-                tx.commit().await?;
-                Ok(ticket)
-            }
-        }
+        self.committer
+            .report(ReportRow::new(report, token, answer))
+            .await
     }
 
     /// A ticket's status, only with the report's own id as the key.
