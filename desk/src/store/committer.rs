@@ -7,10 +7,10 @@
 //! savepoint alone; a failed commit fails them all (nothing of theirs is stored, and the
 //! phones retry).
 //!
-//! On PostgreSQL, where several desk processes write at once, the claims of a batch go in a
-//! transaction of their own, in key order, before its reports: a batch never holds a key
-//! while it waits for the counter another process holds, and two batches take keys in the
-//! same order, so they cannot deadlock.
+//! On SQLite (one writer) the Idempotency-Key claims join the batches too. On PostgreSQL,
+//! where several desk processes write at once, claims commit on their own and only reports
+//! come here: a batch then never holds a key some other batch waits for while it waits for
+//! the counter that batch holds, so batches of two processes cannot deadlock.
 
 use super::report::{claim_on, insert_report, ClaimJob, ReportRow};
 use super::{Backend, Claim, Result, StoreError};
@@ -92,23 +92,7 @@ async fn run(pool: AnyPool, backend: Backend, mut jobs: mpsc::UnboundedReceiver<
                 Err(_) => break,
             }
         }
-        match backend {
-            Backend::Sqlite => run_batch(&pool, backend, batch).await,
-            Backend::Postgres => {
-                let (mut claims, reports): (Vec<Job>, Vec<Job>) =
-                    batch.into_iter().partition(|j| matches!(j, Job::Claim(..)));
-                claims.sort_by(|a, b| match (a, b) {
-                    (Job::Claim(a, _), Job::Claim(b, _)) => a.key.cmp(&b.key),
-                    _ => std::cmp::Ordering::Equal,
-                });
-                if !claims.is_empty() {
-                    run_batch(&pool, backend, claims).await;
-                }
-                if !reports.is_empty() {
-                    run_batch(&pool, backend, reports).await;
-                }
-            }
-        }
+        run_batch(&pool, backend, batch).await;
     }
 }
 
