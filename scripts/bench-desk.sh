@@ -3,8 +3,9 @@
 #   scripts/bench-desk.sh [sqlite] [postgres]      (default: both)
 # For each database, starts `xinjing-desk serve` (profile server) with a fresh database and
 # photo folder, and runs the load generator (desk/examples/load.rs) for BENCH_SECONDS
-# (default 10) with BENCH_CLIENTS concurrent clients (default 32), posting reports with 0
-# and then 3 photos (BENCH_PHOTO_BYTES each, default 250000: a phone's 1600 px JPEG).
+# (default 10) with concurrent clients posting reports with 0 photos (BENCH_CLIENTS, default
+# 32) and then 3 photos (BENCH_PHOTO_CLIENTS, default 8; BENCH_PHOTO_BYTES each, default
+# 250000: a phone's 1600 px JPEG, so a report of about 1 MB).
 # Each phase runs twice: against the floor (POST /api/v1/floor, the same server reading and
 # discarding the same body) and against the desk. Prints reports/s, p50/p99 latency and the
 # server's CPU and peak memory. SQLite runs with fsync on (the default) and off.
@@ -16,6 +17,7 @@ backends=("$@")
 [ ${#backends[@]} -gt 0 ] || backends=(sqlite postgres)
 SECONDS_EACH=${BENCH_SECONDS:-10}
 CLIENTS=${BENCH_CLIENTS:-32}
+PHOTO_CLIENTS=${BENCH_PHOTO_CLIENTS:-8}
 PHOTO_BYTES=${BENCH_PHOTO_BYTES:-250000}
 
 echo "== building the desk and the load generator (profile server)" >&2
@@ -46,9 +48,11 @@ run_backend() {
     sleep 0.1
   done
   for photos in 0 3; do
+    local clients=$CLIENTS
+    [ "$photos" = 0 ] || clients=$PHOTO_CLIENTS
     for target in floor reports; do
       local path=/api/v1/$target
-      "$LOAD" --url "http://127.0.0.1:$port$path" --clients "$CLIENTS" --seconds "$SECONDS_EACH" \
+      "$LOAD" --url "http://127.0.0.1:$port$path" --clients "$clients" --seconds "$SECONDS_EACH" \
         --photos "$photos" --photo-bytes "$PHOTO_BYTES" --pid "$desk_pid" \
         --label "$name|$target" >>"$results"
       tail -n1 "$results" >&2
@@ -79,16 +83,15 @@ for backend in "${backends[@]}"; do
   esac
 done
 
-python3 - "$results" "$CLIENTS" "$SECONDS_EACH" <<'PY'
+python3 - "$results" "$SECONDS_EACH" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-print(f"\nxinjing-desk loopback benchmark: {sys.argv[2]} clients, {sys.argv[3]} s a phase, "
-      f"load generator on the same cores\n")
-print(f"| database | photos | handler | reports/s | p50 ms | p99 ms | desk CPU | desk RSS | failed |")
-print(f"|---|---|---|---|---|---|---|---|---|")
+print(f"\nxinjing-desk loopback benchmark: {sys.argv[2]} s a phase, load generator on the same cores\n")
+print(f"| database | photos | clients | handler | reports/s | p50 ms | p99 ms | desk CPU | desk RSS | failed |")
+print(f"|---|---|---|---|---|---|---|---|---|---|")
 for r in rows:
     db, target = r["label"].split("|")
     handler = "floor (read, discard)" if target == "floor" else "desk"
-    print(f"| {db} | {r['photos']} | {handler} | {r['per_second']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} "
+    print(f"| {db} | {r['photos']} | {r['clients']} | {handler} | {r['per_second']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} "
           f"| {r['server_cpu_percent']:.0f} % | {r['server_rss_mib']:.0f} MiB | {r['failed']} |")
 PY

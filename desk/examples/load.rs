@@ -101,7 +101,13 @@ async fn main() {
         .build()
         .unwrap();
     let stop = Arc::new(AtomicBool::new(false));
-    let seed: u64 = std::process::id() as u64 ^ (Instant::now().elapsed().as_nanos() as u64);
+    // Random, so runs against one database never reuse an id (a reused id would be an
+    // idempotent replay, not a new report).
+    let seed: u64 = {
+        let mut bytes = [0u8; 8];
+        getrandom::fill(&mut bytes).expect("randomness");
+        u64::from_le_bytes(bytes)
+    };
     let started = Instant::now();
     let before = args.pid.and_then(proc_sample);
     let peak_rss = Arc::new(std::sync::atomic::AtomicU64::new(0));
@@ -126,7 +132,7 @@ async fn main() {
         );
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
-            let mut failures = 0u64;
+            let mut failures = std::collections::BTreeMap::<u16, u64>::new();
             let mut n = 0u64;
             while !stop.load(Ordering::Relaxed) {
                 n += 1;
@@ -140,18 +146,18 @@ async fn main() {
                     .body(body)
                     .send()
                     .await;
-                let ok = match result {
+                let status = match result {
                     Ok(response) => {
                         let status = response.status().as_u16();
                         let _ = response.bytes().await;
-                        status == 201
+                        status
                     }
-                    Err(_) => false,
+                    Err(_) => 0,
                 };
-                if ok {
+                if status == 201 {
                     latencies.push(t.elapsed().as_secs_f64() * 1000.0);
                 } else {
-                    failures += 1;
+                    *failures.entry(status).or_default() += 1;
                 }
             }
             (latencies, failures)
@@ -160,11 +166,13 @@ async fn main() {
     tokio::time::sleep(Duration::from_secs_f64(args.seconds)).await;
     stop.store(true, Ordering::Relaxed);
     let mut latencies = Vec::new();
-    let mut failures = 0;
+    let mut failures = std::collections::BTreeMap::<u16, u64>::new();
     for task in tasks {
         let (l, f) = task.await.unwrap();
         latencies.extend(l);
-        failures += f;
+        for (status, n) in f {
+            *failures.entry(status).or_default() += n;
+        }
     }
     let wall = started.elapsed().as_secs_f64();
     if let Some(sampler) = sampler {
@@ -189,7 +197,8 @@ async fn main() {
         "photos": args.photos,
         "seconds": (wall * 100.0).round() / 100.0,
         "ok": latencies.len(),
-        "failed": failures,
+        "failed": failures.values().sum::<u64>(),
+        "failed_by_status": failures.iter().map(|(k, v)| (k.to_string(), *v)).collect::<std::collections::BTreeMap<_, _>>(),
         "per_second": ((latencies.len() as f64 / wall) * 10.0).round() / 10.0,
         "p50_ms": (pct(0.50) * 10.0).round() / 10.0,
         "p99_ms": (pct(0.99) * 10.0).round() / 10.0,

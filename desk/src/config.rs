@@ -682,6 +682,23 @@ mod tests {
     }
 
     #[test]
+    fn the_example_configuration_is_valid() {
+        let text = include_str!("../desk.example.toml");
+        // `dist` must exist to be accepted: check everything else as written.
+        let text = text.replace("dist = \"/opt/xinjing-desk/dist\"", "");
+        let config = load(Some(&text), &[]).unwrap();
+        assert_eq!(
+            config.public_url.as_deref(),
+            Some("https://report.example.gov.cn")
+        );
+        assert_eq!(
+            config.database,
+            Database::Sqlite("sqlite:///var/lib/xinjing-desk/desk.db".into())
+        );
+        assert_eq!(config.log_format, LogFormat::Json);
+    }
+
+    #[test]
     fn cidr_ranges() {
         let v6 = Cidr::parse("fd00::/8").unwrap();
         assert!(v6.contains("fd12::1".parse().unwrap()));

@@ -37,6 +37,8 @@ fn main() -> ExitCode {
         }
     };
     init_logs(&config);
+    // rustls (the bucket's https, PostgreSQL's TLS) uses ring, for every command.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -123,7 +125,6 @@ async fn shutdown_signal() {
 }
 
 async fn check(config: Config) -> Result<(), String> {
-    let _ = rustls::crypto::ring::default_provider().install_default();
     println!("listen:    {}", config.listen);
     println!(
         "database:  {}",

@@ -670,3 +670,64 @@ async fn health_and_readiness() {
     );
     desk.stop().await;
 }
+
+/// Reports are committed in groups: when one of a group fails (here, its key was taken over
+/// by another request), the others are still stored, and numbering keeps no gap.
+#[tokio::test]
+async fn a_failing_report_in_a_group_leaves_the_others_stored_and_no_gap() {
+    use xinjing_desk::store::{Claim, NewReport};
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    let store = desk.state().store.clone();
+    let now = now_ms();
+    let day = xinjing_contract::time::Date::in_shanghai(now as f64);
+    let ids: Vec<String> = (0..3).map(|_| sample::random_uuid()).collect();
+    let payloads: Vec<xinjing_contract::ReportPayload> = ids
+        .iter()
+        .map(|id| serde_json::from_value(sample::report(id)).unwrap())
+        .collect();
+    for id in &ids {
+        assert_eq!(
+            store.claim_key(id, "hash", "first", now, 0).await.unwrap(),
+            Claim::Ours
+        );
+    }
+    // The middle one's claim is taken over by a later request.
+    assert_eq!(
+        store
+            .claim_key(&ids[1], "hash", "second", now, now + 1)
+            .await
+            .unwrap(),
+        Claim::Ours
+    );
+    let reports: Vec<NewReport> = ids
+        .iter()
+        .zip(&payloads)
+        .map(|(id, payload)| NewReport {
+            id,
+            body_sha256: "hash",
+            received_at: now,
+            day,
+            payload,
+            photos: &[],
+        })
+        .collect();
+    let answer = |ticket: &str| ticket.to_owned();
+    let (a, b, c) = tokio::join!(
+        store.commit_report(&reports[0], "first", answer),
+        store.commit_report(&reports[1], "first", answer),
+        store.commit_report(&reports[2], "first", answer),
+    );
+    assert!(
+        matches!(b, Err(xinjing_desk::store::StoreError::ClaimLost)),
+        "{b:?}"
+    );
+    let mut numbers: Vec<u32> = [a.unwrap(), c.unwrap()]
+        .iter()
+        .map(|t| xinjing_contract::ticket::parse_ticket(t).unwrap().1)
+        .collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, [1, 2]);
+    assert_eq!(store.tickets().await.unwrap().len(), 2);
+    desk.stop().await;
+}

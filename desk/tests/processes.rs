@@ -313,3 +313,109 @@ async fn sigkill_under_load_loses_no_acknowledged_report() {
     assert_eq!(total, acknowledged.len());
     eprintln!("crash test: {total} reports over 4 kills");
 }
+
+fn cli(env: &TestEnv, args: &[&str], extra: &[(&str, &str)]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_xinjing-desk"))
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .envs(env.vars.iter().cloned())
+        .envs(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+        .output()
+        .expect("the desk binary runs")
+}
+
+#[tokio::test]
+async fn the_commands_a_committee_uses() {
+    let env = TestEnv::new().await;
+    // A bad configuration stops the start and names the key and where it came from.
+    let bad = cli(&env, &["serve"], &[("DESK_RATE_LIMIT_BURST", "lots")]);
+    assert_eq!(bad.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        message.contains("rate_limit_burst") && message.contains("DESK_RATE_LIMIT_BURST"),
+        "{message}"
+    );
+
+    let migrate = cli(&env, &["migrate"], &[]);
+    assert!(
+        migrate.status.success(),
+        "{}",
+        String::from_utf8_lossy(&migrate.stderr)
+    );
+    let check = cli(&env, &["check-config"], &[]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert!(String::from_utf8_lossy(&check.stdout).contains("configuration OK"));
+
+    // A report, answered from the command line.
+    let desk = DeskProcess::spawn(&env, &[]).await;
+    let id = sample::random_uuid();
+    let ticket = post_report(&client(), &desk.api(), &sample::report(&id))
+        .await
+        .ticket();
+    let set = cli(
+        &env,
+        &["set-status", &ticket, "resolved", "电动车已移走"],
+        &[],
+    );
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+    let status: Value = client()
+        .get(format!("{}/{ticket}", desk.api()))
+        .header("X-Report-Key", &id)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (status["status"].as_str(), status["note"].as_str()),
+        (Some("resolved"), Some("电动车已移走"))
+    );
+    assert!(
+        !cli(&env, &["set-status", "XJ-20200101-0001", "resolved"], &[])
+            .status
+            .success()
+    );
+    assert!(!cli(&env, &["set-status", &ticket, "closed"], &[])
+        .status
+        .success());
+
+    // A backup while it runs: SQLite writes a copy that opens with the report in it;
+    // PostgreSQL is told what to run.
+    let file = env.dir.0.join("backup.db");
+    let backup = cli(&env, &["backup", file.to_str().unwrap()], &[]);
+    assert!(
+        backup.status.success(),
+        "{}",
+        String::from_utf8_lossy(&backup.stderr)
+    );
+    if on_postgres() {
+        assert!(String::from_utf8_lossy(&backup.stdout).contains("pg_dump"));
+    } else {
+        let copy = xinjing_desk::store::Store::connect(
+            &xinjing_desk::config::Database::Sqlite(format!("sqlite://{}", file.display())),
+            1,
+            false,
+        )
+        .await
+        .unwrap();
+        assert!(copy.report_by_ticket(&ticket).await.unwrap().is_some());
+        copy.close().await;
+        // Never over an existing file.
+        assert!(!cli(&env, &["backup", file.to_str().unwrap()], &[])
+            .status
+            .success());
+    }
+    // SIGTERM: a graceful stop, exit code 0.
+    let mut desk = desk;
+    assert!(desk.terminate().await.success());
+}

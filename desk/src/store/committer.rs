@@ -1,23 +1,54 @@
-//! Group commit for SQLite. SQLite has one writer and, with `fsync` on, each commit waits
-//! for the disk (a few milliseconds): one transaction per report would cap the desk at a
-//! few hundred reports a second. Instead, one task takes every write queued at the moment,
-//! runs each in its own savepoint inside one transaction, commits once, and only then
-//! answers each of them. A job that fails is rolled back to its savepoint alone; a failed
-//! commit fails them all (nothing of theirs is stored, and the phones retry).
+//! Group commit. Each commit waits for the disk (a few milliseconds), and a report's
+//! transaction holds the day's ticket counter until it commits (that is what keeps the
+//! numbers gapless): one transaction per report would cap the desk at one report per disk
+//! flush, a hundred or so a second. Instead, one task per desk process takes every write
+//! queued at the moment, runs them all inside one transaction, commits once, and only then
+//! answers each of them. If one of them fails (a rare race: a duplicate, a key taken
+//! over), the whole transaction is rolled back and the batch run again with each job in a
+//! savepoint of its own, so only the failing one is undone (savepoints cost two round trips
+//! a job, which is why the first attempt goes without). A failed commit fails them all:
+//! nothing of theirs is stored, and the phones retry.
 //!
-//! PostgreSQL flushes concurrent commits together by itself and does not use this.
+//! On SQLite (one writer) the Idempotency-Key claims join the batches too. On PostgreSQL,
+//! where several desk processes write at once, claims commit on their own and only reports
+//! come here: a batch then never holds a key some other batch waits for while it waits for
+//! the counter that batch holds, so batches of two processes cannot deadlock.
 
 use super::report::{claim_on, insert_report, ClaimJob, ReportRow};
-use super::{Claim, Result, StoreError};
+use super::{Backend, Claim, Result, StoreError};
 use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};
 
 /// Most jobs in one transaction.
 const MAX_BATCH: usize = 256;
 
-enum Job {
-    Claim(ClaimJob, oneshot::Sender<Result<Claim>>),
-    Report(Box<ReportRow>, oneshot::Sender<Result<String>>),
+enum Work {
+    Claim(ClaimJob),
+    Report(Box<ReportRow>),
+}
+
+enum Reply {
+    Claim(oneshot::Sender<Result<Claim>>),
+    Report(oneshot::Sender<Result<String>>),
+}
+
+struct Job {
+    work: Work,
+    reply: Reply,
+}
+
+enum Outcome {
+    Claim(Result<Claim>),
+    Report(Result<String>),
+}
+
+impl Outcome {
+    fn is_ok(&self) -> bool {
+        match self {
+            Outcome::Claim(r) => r.is_ok(),
+            Outcome::Report(r) => r.is_ok(),
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -30,55 +61,34 @@ fn stopped() -> StoreError {
 }
 
 impl Committer {
-    pub(crate) fn spawn(pool: AnyPool) -> Committer {
+    pub(crate) fn spawn(pool: AnyPool, backend: Backend) -> Committer {
         let (queue, jobs) = mpsc::unbounded_channel();
-        tokio::spawn(run(pool, jobs));
+        tokio::spawn(run(pool, backend, jobs));
         Committer { queue }
     }
 
     pub(crate) async fn claim(&self, job: ClaimJob) -> Result<Claim> {
         let (tx, rx) = oneshot::channel();
-        self.queue
-            .send(Job::Claim(job, tx))
-            .map_err(|_| stopped())?;
+        let job = Job {
+            work: Work::Claim(job),
+            reply: Reply::Claim(tx),
+        };
+        self.queue.send(job).map_err(|_| stopped())?;
         rx.await.map_err(|_| stopped())?
     }
 
     pub(crate) async fn report(&self, row: ReportRow) -> Result<String> {
         let (tx, rx) = oneshot::channel();
-        self.queue
-            .send(Job::Report(Box::new(row), tx))
-            .map_err(|_| stopped())?;
+        let job = Job {
+            work: Work::Report(Box::new(row)),
+            reply: Reply::Report(tx),
+        };
+        self.queue.send(job).map_err(|_| stopped())?;
         rx.await.map_err(|_| stopped())?
     }
 }
 
-enum Done {
-    Claim(oneshot::Sender<Result<Claim>>, Result<Claim>),
-    Report(oneshot::Sender<Result<String>>, Result<String>),
-}
-
-impl Done {
-    fn is_ok(&self) -> bool {
-        match self {
-            Done::Claim(_, r) => r.is_ok(),
-            Done::Report(_, r) => r.is_ok(),
-        }
-    }
-    /// Delivers the job's own result, or the commit's failure.
-    fn send(self, commit: &std::result::Result<(), String>) {
-        // The commit's own error is logged once by the writer; each job gets a plain one.
-        let failed = || StoreError::Unsupported("the database could not commit");
-        match (self, commit) {
-            (Done::Claim(tx, r), Ok(())) => drop(tx.send(r)),
-            (Done::Report(tx, r), Ok(())) => drop(tx.send(r)),
-            (Done::Claim(tx, _), Err(_)) => drop(tx.send(Err(failed()))),
-            (Done::Report(tx, _), Err(_)) => drop(tx.send(Err(failed()))),
-        }
-    }
-}
-
-async fn run(pool: AnyPool, mut jobs: mpsc::UnboundedReceiver<Job>) {
+async fn run(pool: AnyPool, backend: Backend, mut jobs: mpsc::UnboundedReceiver<Job>) {
     while let Some(first) = jobs.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -87,86 +97,116 @@ async fn run(pool: AnyPool, mut jobs: mpsc::UnboundedReceiver<Job>) {
                 Err(_) => break,
             }
         }
-        let results = commit_batch(&pool, batch).await;
-        let (done, commit) = match results {
-            Ok((done, commit)) => (done, commit),
-            Err((done, e)) => (done, Err(e)),
-        };
-        if let Err(e) = &commit {
-            tracing::error!(error = %crate::redact::mask_digits(e), "group commit failed");
+        run_batch(&pool, backend, batch).await;
+    }
+}
+
+enum Attempt {
+    Committed(Vec<Outcome>),
+    /// A job failed; nothing was kept.
+    JobFailed,
+    /// The transaction itself failed; nothing was kept.
+    Failed(String),
+}
+
+async fn run_batch(pool: &AnyPool, backend: Backend, batch: Vec<Job>) {
+    let (works, replies): (Vec<Work>, Vec<Reply>) =
+        batch.into_iter().map(|j| (j.work, j.reply)).unzip();
+    let mut result = attempt(pool, backend, &works, false).await;
+    if let Attempt::JobFailed = result {
+        result = attempt(pool, backend, &works, true).await;
+    }
+    let outcomes = match result {
+        Attempt::Committed(outcomes) => Some(outcomes),
+        Attempt::JobFailed => None,
+        Attempt::Failed(e) => {
+            tracing::error!(error = %crate::redact::mask_digits(&e), "group commit failed");
+            None
         }
-        for d in done {
-            d.send(&commit);
+    };
+    // The commit's own error is logged once; each job gets a plain one.
+    let failed = || StoreError::Unsupported("the database could not commit");
+    match outcomes {
+        Some(outcomes) => {
+            for (reply, outcome) in replies.into_iter().zip(outcomes) {
+                match (reply, outcome) {
+                    (Reply::Claim(tx), Outcome::Claim(r)) => drop(tx.send(r)),
+                    (Reply::Report(tx), Outcome::Report(r)) => drop(tx.send(r)),
+                    (Reply::Claim(tx), _) => drop(tx.send(Err(failed()))),
+                    (Reply::Report(tx), _) => drop(tx.send(Err(failed()))),
+                }
+            }
+        }
+        None => {
+            for reply in replies {
+                match reply {
+                    Reply::Claim(tx) => drop(tx.send(Err(failed()))),
+                    Reply::Report(tx) => drop(tx.send(Err(failed()))),
+                }
+            }
         }
     }
 }
 
-type BatchResult =
-    std::result::Result<(Vec<Done>, std::result::Result<(), String>), (Vec<Done>, String)>;
+async fn execute(
+    conn: &mut sqlx::AnyConnection,
+    sql: &'static str,
+) -> std::result::Result<(), String> {
+    sqlx::raw_sql(sql)
+        .execute(conn)
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
 
-async fn commit_batch(pool: &AnyPool, batch: Vec<Job>) -> BatchResult {
-    let mut done = Vec::with_capacity(batch.len());
+/// One transaction for the whole batch; with `savepoints`, each job in its own.
+async fn attempt(pool: &AnyPool, backend: Backend, works: &[Work], savepoints: bool) -> Attempt {
     let mut conn = match pool.acquire().await {
         Ok(conn) => conn,
+        Err(e) => return Attempt::Failed(e.to_string()),
+    };
+    let begin = match backend {
+        // Take the write lock at once rather than upgrading a read snapshot later.
+        Backend::Sqlite => "BEGIN IMMEDIATE",
+        Backend::Postgres => "BEGIN",
+    };
+    if let Err(e) = execute(&mut conn, begin).await {
+        return Attempt::Failed(e);
+    }
+    let mut outcomes = Vec::with_capacity(works.len());
+    for work in works {
+        if savepoints {
+            if let Err(e) = execute(&mut conn, "SAVEPOINT job").await {
+                let _ = execute(&mut conn, "ROLLBACK").await;
+                return Attempt::Failed(e);
+            }
+        }
+        let outcome = match work {
+            Work::Claim(args) => Outcome::Claim(claim_on(&mut conn, args).await),
+            Work::Report(row) => Outcome::Report(insert_report(&mut conn, row).await),
+        };
+        let end = match (outcome.is_ok(), savepoints) {
+            (true, false) => None,
+            (false, false) => {
+                let _ = execute(&mut conn, "ROLLBACK").await;
+                return Attempt::JobFailed;
+            }
+            (true, true) => Some("RELEASE job"),
+            (false, true) => Some("ROLLBACK TO job; RELEASE job"),
+        };
+        if let Some(end) = end {
+            if let Err(e) = execute(&mut conn, end).await {
+                let _ = execute(&mut conn, "ROLLBACK").await;
+                return Attempt::Failed(e);
+            }
+        }
+        outcomes.push(outcome);
+    }
+    match execute(&mut conn, "COMMIT").await {
+        Ok(()) => Attempt::Committed(outcomes),
         Err(e) => {
-            let e = e.to_string();
-            for job in batch {
-                done.push(match job {
-                    Job::Claim(_, tx) => Done::Claim(tx, Err(stopped())),
-                    Job::Report(_, tx) => Done::Report(tx, Err(stopped())),
-                });
-            }
-            return Err((done, e));
+            let _ = execute(&mut conn, "ROLLBACK").await;
+            Attempt::Failed(e)
         }
-    };
-    if let Err(e) = sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await {
-        let e = e.to_string();
-        for job in batch {
-            done.push(match job {
-                Job::Claim(_, tx) => Done::Claim(tx, Err(stopped())),
-                Job::Report(_, tx) => Done::Report(tx, Err(stopped())),
-            });
-        }
-        return Err((done, e));
     }
-    let mut broken = None;
-    for job in batch {
-        if broken.is_some() {
-            done.push(match job {
-                Job::Claim(_, tx) => Done::Claim(tx, Err(stopped())),
-                Job::Report(_, tx) => Done::Report(tx, Err(stopped())),
-            });
-            continue;
-        }
-        if let Err(e) = sqlx::query("SAVEPOINT job").execute(&mut *conn).await {
-            broken = Some(e.to_string());
-        }
-        let result = match job {
-            Job::Claim(args, tx) => Done::Claim(tx, claim_on(&mut conn, &args).await),
-            Job::Report(row, tx) => Done::Report(tx, insert_report(&mut conn, &row).await),
-        };
-        let end = if result.is_ok() {
-            "RELEASE job"
-        } else {
-            "ROLLBACK TO job; RELEASE job"
-        };
-        if let Err(e) = sqlx::raw_sql(end).execute(&mut *conn).await {
-            broken = Some(e.to_string());
-        }
-        done.push(result);
-    }
-    let commit = match broken {
-        Some(e) => {
-            let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
-            Err(e)
-        }
-        None => match sqlx::query("COMMIT").execute(&mut *conn).await {
-            Ok(_) => Ok(()),
-            Err(e) => {
-                let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
-                Err(e.to_string())
-            }
-        },
-    };
-    Ok((done, commit))
 }

@@ -67,8 +67,8 @@ pub struct Store {
     write: AnyPool,
     read: AnyPool,
     backend: Backend,
-    /// SQLite: claims and reports are committed in groups (see `committer`).
-    committer: Option<committer::Committer>,
+    /// Claims and reports are committed in groups (see `committer`).
+    committer: committer::Committer,
 }
 
 /// The SQLite URL with `mode=rwc`, so a missing file is created.
@@ -120,7 +120,7 @@ impl Store {
                     .after_connect(move |conn, _| sqlite_pragmas(conn, synchronous))
                     .connect_with(options)
                     .await?;
-                let committer = Some(committer::Committer::spawn(write.clone()));
+                let committer = committer::Committer::spawn(write.clone(), Backend::Sqlite);
                 Ok(Store {
                     write,
                     read,
@@ -134,11 +134,12 @@ impl Store {
                     .acquire_timeout(Duration::from_secs(30))
                     .connect(url)
                     .await?;
+                let committer = committer::Committer::spawn(pool.clone(), Backend::Postgres);
                 Ok(Store {
                     write: pool.clone(),
                     read: pool,
                     backend: Backend::Postgres,
-                    committer: None,
+                    committer,
                 })
             }
         }
