@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fails when two modules of the widget import each other (directly or round a loop).
 
-Reads every `crate::…` and `super::…` path in src/ and crates/contract/src/, maps it to
+Reads every `crate::…` and `super::…` path in src/, crates/contract/src/ and desk/src/, maps it to
 the module it names, and looks for cycles between modules. A child naming its own parent
 (`super::Item` in outbox/policy.rs) is not counted: the parent declares the child, which
 is how Rust modules nest, not a dependency loop.
@@ -57,7 +57,7 @@ def cycles(edges):
     return out
 
 found = []
-for root in ["src", "crates/contract/src"]:
+for root in ["src", "crates/contract/src", "desk/src"]:
     edges = graph(pathlib.Path(root))
     for scc in cycles(edges):
         found.append(f"{root}: " + " ↔ ".join("::".join(m) for m in sorted(scc)))
