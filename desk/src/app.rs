@@ -69,6 +69,9 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
         .map_err(|e| StartError(e.to_string()))?;
     let public_url = config.public_url_for(addr);
     let (store, photos) = open_storage(&config).await?;
+    crate::campaigns::seed(&store, config.dist.as_deref(), clock.now_ms())
+        .await
+        .map_err(|e| StartError(format!("cannot seed the campaigns: {e}")))?;
     let widget = match &config.dist {
         Some(dir) => Some(
             Widget::load(

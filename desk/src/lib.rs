@@ -4,11 +4,13 @@
 //! a directory or an S3-compatible bucket, and serves the widget itself.
 
 pub mod app;
+pub mod campaigns;
 pub mod clock;
 pub mod config;
 pub mod http;
 pub mod jpeg;
 pub mod photos;
+pub mod posters;
 pub mod ratelimit;
 pub mod redact;
 pub mod retention;

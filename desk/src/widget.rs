@@ -94,6 +94,11 @@ impl Widget {
             "endpoint".into(),
             Value::String(format!("{public_url}{API_PATH}")),
         );
+        // The desk serves the campaigns its admins edit (crate::campaigns).
+        config.insert(
+            "campaigns_url".into(),
+            Value::String(format!("{public_url}{}", crate::campaigns::FEED_PATH)),
+        );
         let communities = match communities {
             Some(list) => {
                 config.insert(

@@ -67,6 +67,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     }
     let mut app = Router::new()
         .merge(api)
+        .route(crate::campaigns::FEED_PATH, get(crate::campaigns::feed))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz));
     if let Some(widget) = &state.widget {

@@ -14,8 +14,10 @@ use std::str::FromStr;
 use std::time::Duration;
 use xinjing_contract::TicketStatus;
 
+mod campaigns;
 mod committer;
 mod report;
+pub use campaigns::*;
 pub use report::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -205,11 +207,18 @@ pub fn migrator() -> sqlx::migrate::Migrator {
             false,
         )
     };
-    Migrator::with_migrations(vec![migration(
-        1,
-        "reports",
-        include_str!("../../migrations/0001_reports.sql"),
-    )])
+    Migrator::with_migrations(vec![
+        migration(
+            1,
+            "reports",
+            include_str!("../../migrations/0001_reports.sql"),
+        ),
+        migration(
+            3,
+            "campaigns",
+            include_str!("../../migrations/0003_campaigns.sql"),
+        ),
+    ])
 }
 
 pub(crate) fn status_from(code: &str) -> TicketStatus {

@@ -1,0 +1,1 @@
+//! Stairwell posters.

@@ -1,0 +1,193 @@
+//! The campaigns the desk serves as the widget's feed: seeded once from the bundled feed,
+//! then edited by admins. Entries are stored as the JSON the feed serves, already checked.
+
+use super::{Result, Store};
+use serde_json::Value;
+use sqlx::Row;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CampaignRow {
+    pub id: String,
+    pub entry: Value,
+    pub ended_at: Option<i64>,
+    pub updated_at: i64,
+    pub updated_by: String,
+}
+
+/// A change refused by the store.
+#[derive(Debug, PartialEq)]
+pub enum Change {
+    Done,
+    /// Creating an id that exists already.
+    Exists,
+    /// Editing or ending an id that does not exist.
+    Unknown,
+}
+
+impl Store {
+    /// Seeds the campaigns from `feed` (the bundled `campaigns.json`) the first time only;
+    /// `true` when it did. Several desks starting at once seed once: the `campaign_feed`
+    /// row is claimed first.
+    pub async fn seed_campaigns(&self, entries: &[Value], now: i64) -> Result<bool> {
+        let mut tx = self.begin().await?;
+        let claimed = sqlx::query(
+            "INSERT INTO campaign_feed (id, seeded_at, updated_at) VALUES (1, $1, $1) \
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if claimed == 0 {
+            return Ok(false);
+        }
+        for (position, entry) in entries.iter().enumerate() {
+            let Some(id) = entry.get("id").and_then(Value::as_str) else {
+                continue;
+            };
+            sqlx::query(
+                "INSERT INTO campaigns (id, position, entry, updated_at, updated_by) \
+                 VALUES ($1, $2, $3, $4, 'seed') ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(id)
+            .bind(position as i64)
+            .bind(entry.to_string())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Every campaign, ended ones included, in feed order.
+    pub async fn campaigns(&self) -> Result<Vec<CampaignRow>> {
+        let rows = sqlx::query(
+            "SELECT id, entry, ended_at, updated_at, updated_by FROM campaigns \
+             ORDER BY position, id",
+        )
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(campaign_row).collect()
+    }
+
+    pub async fn campaign(&self, id: &str) -> Result<Option<CampaignRow>> {
+        let row = sqlx::query(
+            "SELECT id, entry, ended_at, updated_at, updated_by FROM campaigns WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?;
+        row.as_ref().map(campaign_row).transpose()
+    }
+
+    /// When the feed last changed (ms), if it was ever seeded.
+    pub async fn campaigns_updated_at(&self) -> Result<Option<i64>> {
+        Ok(
+            sqlx::query_scalar("SELECT updated_at FROM campaign_feed WHERE id = 1")
+                .fetch_optional(&self.read)
+                .await?,
+        )
+    }
+
+    /// Adds a checked campaign at the end of the feed.
+    pub async fn create_campaign(&self, entry: &Value, by: &str, now: i64) -> Result<Change> {
+        let Some(id) = entry.get("id").and_then(Value::as_str) else {
+            return Ok(Change::Unknown);
+        };
+        let mut tx = self.begin().await?;
+        let position: i64 =
+            sqlx::query_scalar("SELECT COALESCE(MAX(position), -1) + 1 FROM campaigns")
+                .fetch_one(&mut *tx)
+                .await?;
+        let inserted = sqlx::query(
+            "INSERT INTO campaigns (id, position, entry, updated_at, updated_by) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(position)
+        .bind(entry.to_string())
+        .bind(now)
+        .bind(by)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if inserted == 0 {
+            return Ok(Change::Exists);
+        }
+        touch(&mut tx, now).await?;
+        tx.commit().await?;
+        Ok(Change::Done)
+    }
+
+    /// Replaces a campaign's entry (its id stays).
+    pub async fn update_campaign(
+        &self,
+        id: &str,
+        entry: &Value,
+        by: &str,
+        now: i64,
+    ) -> Result<Change> {
+        let mut tx = self.begin().await?;
+        let updated = sqlx::query(
+            "UPDATE campaigns SET entry = $2, updated_at = $3, updated_by = $4 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(entry.to_string())
+        .bind(now)
+        .bind(by)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if updated == 0 {
+            return Ok(Change::Unknown);
+        }
+        touch(&mut tx, now).await?;
+        tx.commit().await?;
+        Ok(Change::Done)
+    }
+
+    /// Ends a campaign (it leaves the feed) or, with `ended = false`, puts it back.
+    pub async fn end_campaign(&self, id: &str, ended: bool, by: &str, now: i64) -> Result<Change> {
+        let mut tx = self.begin().await?;
+        let updated = sqlx::query(
+            "UPDATE campaigns SET ended_at = $2, updated_at = $3, updated_by = $4 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(ended.then_some(now))
+        .bind(now)
+        .bind(by)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if updated == 0 {
+            return Ok(Change::Unknown);
+        }
+        touch(&mut tx, now).await?;
+        tx.commit().await?;
+        Ok(Change::Done)
+    }
+}
+
+async fn touch(tx: &mut sqlx::Transaction<'static, sqlx::Any>, now: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO campaign_feed (id, seeded_at, updated_at) VALUES (1, $1, $1) \
+         ON CONFLICT (id) DO UPDATE SET updated_at = $1",
+    )
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+fn campaign_row(row: &sqlx::any::AnyRow) -> Result<CampaignRow> {
+    let text: String = row.try_get("entry")?;
+    Ok(CampaignRow {
+        id: row.try_get("id")?,
+        // Written by the desk from a serde_json::Value: always JSON.
+        entry: serde_json::from_str(&text).unwrap_or(Value::Null),
+        ended_at: row.try_get("ended_at")?,
+        updated_at: row.try_get("updated_at")?,
+        updated_by: row.try_get("updated_by")?,
+    })
+}
