@@ -16,6 +16,7 @@ use xinjing_contract::TicketStatus;
 
 mod committer;
 mod report;
+pub mod staff;
 pub use report::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -205,11 +206,14 @@ pub fn migrator() -> sqlx::migrate::Migrator {
             false,
         )
     };
-    Migrator::with_migrations(vec![migration(
-        1,
-        "reports",
-        include_str!("../../migrations/0001_reports.sql"),
-    )])
+    Migrator::with_migrations(vec![
+        migration(
+            1,
+            "reports",
+            include_str!("../../migrations/0001_reports.sql"),
+        ),
+        migration(2, "staff", include_str!("../../migrations/0002_staff.sql")),
+    ])
 }
 
 pub(crate) fn status_from(code: &str) -> TicketStatus {
