@@ -68,6 +68,9 @@ pub fn router(state: Arc<AppState>) -> Router {
     let mut app = Router::new()
         .merge(api)
         .route(crate::campaigns::FEED_PATH, get(crate::campaigns::feed))
+        // The staff pages; other modules' /desk/ routers are merged into staff::routes()
+        // here, before the layers, so they get the same headers and language cookie.
+        .merge(crate::staff::layers(crate::staff::routes()))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz));
     if let Some(widget) = &state.widget {

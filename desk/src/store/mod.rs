@@ -17,6 +17,7 @@ use xinjing_contract::TicketStatus;
 mod campaigns;
 mod committer;
 mod report;
+pub mod staff;
 pub use campaigns::*;
 pub use report::*;
 
@@ -213,6 +214,7 @@ pub fn migrator() -> sqlx::migrate::Migrator {
             "reports",
             include_str!("../../migrations/0001_reports.sql"),
         ),
+        migration(2, "staff", include_str!("../../migrations/0002_staff.sql")),
         migration(
             3,
             "campaigns",
