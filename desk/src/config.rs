@@ -29,6 +29,7 @@ const KEYS: &[Key] = &[
     Key { name: "s3_allow_http", env: &["DESK_S3_ALLOW_HTTP", "AWS_ALLOW_HTTP"], help: "allow a plain-http endpoint (tests, a bucket on the same host)" },
     Key { name: "dist", env: &["DESK_DIST"], help: "the widget's release build to serve at / (default: not served)" },
     Key { name: "communities", env: &["DESK_COMMUNITIES"], help: "residential areas accepted (default: the widget's config.json; empty: free text)" },
+    Key { name: "buildings", env: &["DESK_BUILDINGS"], help: "the buildings of each area, for the stairwell posters: a TOML table area = [\"1号楼\", …], or AREA=B1,B2;AREA2=… (default: the buildings seen in reports)" },
     Key { name: "parent_origins", env: &["DESK_PARENT_ORIGINS"], help: "pages allowed to frame the widget (default: the widget's config.json)" },
     Key { name: "cors_origins", env: &["DESK_CORS_ORIGINS"], help: "other origins whose pages may call the API (exact, default none)" },
     Key { name: "trusted_proxies", env: &["DESK_TRUSTED_PROXIES"], help: "proxy addresses or CIDR ranges whose X-Forwarded-For is believed" },
@@ -181,6 +182,9 @@ pub struct Config {
     pub dist: Option<PathBuf>,
     /// `None`: take them from the widget's config.json (or free text without one).
     pub communities: Option<Vec<String>>,
+    /// The buildings of each area, in the order given (posters); areas not listed get the
+    /// buildings seen in their reports.
+    pub buildings: Vec<(String, Vec<String>)>,
     pub parent_origins: Option<Vec<String>>,
     pub cors_origins: Vec<String>,
     pub trusted_proxies: Vec<Cidr>,
@@ -343,6 +347,7 @@ impl Config {
             }
         }
         let communities = reader.list("communities")?;
+        let buildings = reader.lists_by_name("buildings")?;
         let parent_origins = reader.list("parent_origins")?;
         for origin in parent_origins.iter().flatten() {
             if !is_origin(origin) {
@@ -416,6 +421,7 @@ impl Config {
             photos,
             dist,
             communities,
+            buildings,
             parent_origins,
             cors_origins,
             trusted_proxies,
@@ -567,6 +573,56 @@ impl Reader {
     }
 }
 
+impl Reader {
+    /// A TOML table of string lists (`area = ["1号楼", "2号楼"]`), or an environment
+    /// variable `AREA=B1,B2;AREA2=B3`. Order kept as written (TOML tables are sorted by
+    /// the parser; the environment keeps its order).
+    fn lists_by_name(&self, key: &str) -> Result<Vec<(String, Vec<String>)>, ConfigError> {
+        let split = |text: &str| -> Vec<String> {
+            text.split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect()
+        };
+        match self.values.get(key) {
+            None => Ok(Vec::new()),
+            Some((Value::Env(text), _)) => text
+                .split(';')
+                .filter(|part| !part.trim().is_empty())
+                .map(|part| match part.split_once('=') {
+                    Some((name, list)) if !name.trim().is_empty() => {
+                        Ok((name.trim().to_owned(), split(list)))
+                    }
+                    _ => Err(self.fail(key, format!("{part:?}: expected AREA=BUILDING,BUILDING"))),
+                })
+                .collect(),
+            Some((Value::Toml(toml::Value::Table(table)), _)) => table
+                .iter()
+                .map(|(name, list)| match list {
+                    toml::Value::Array(items) => items
+                        .iter()
+                        .map(|item| match item {
+                            toml::Value::String(s) if !s.trim().is_empty() => {
+                                Ok(s.trim().to_owned())
+                            }
+                            _ => Err(self
+                                .fail(key, format!("{name:?}: expected a list of building names"))),
+                        })
+                        .collect::<Result<Vec<_>, _>>()
+                        .map(|list| (name.trim().to_owned(), list)),
+                    _ => {
+                        Err(self.fail(key, format!("{name:?}: expected a list of building names")))
+                    }
+                })
+                .collect(),
+            Some((Value::Toml(_), _)) => Err(self.fail(
+                key,
+                "expected a table: [buildings] followed by area = [\"1号楼\", …]",
+            )),
+        }
+    }
+}
+
 /// `https://host[:port]`, or plain http on loopback, with nothing after it.
 pub fn is_origin(text: &str) -> bool {
     let rest = if let Some(rest) = text.strip_prefix("https://") {
@@ -696,6 +752,35 @@ mod tests {
             Database::Sqlite("sqlite:///var/lib/xinjing-desk/desk.db".into())
         );
         assert_eq!(config.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn buildings_per_area_from_the_file_or_the_environment() {
+        let config = load(
+            Some("[buildings]\n\"示例一村\" = [\"1号楼\", \"2号楼\"]\n"),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            config.buildings,
+            vec![(
+                "示例一村".to_owned(),
+                vec!["1号楼".to_owned(), "2号楼".to_owned()]
+            )]
+        );
+        let config = load(None, &[("DESK_BUILDINGS", "B村=3号楼, 4号楼;A村=1号楼")]).unwrap();
+        assert_eq!(
+            config.buildings[0],
+            (
+                "B村".to_owned(),
+                vec!["3号楼".to_owned(), "4号楼".to_owned()]
+            )
+        );
+        assert_eq!(config.buildings[1].0, "A村");
+        let e = load(None, &[("DESK_BUILDINGS", "1号楼,2号楼")]).unwrap_err();
+        assert_eq!(e.key, "buildings");
+        let e = load(Some("buildings = [\"1号楼\"]"), &[]).unwrap_err();
+        assert_eq!(e.key, "buildings");
     }
 
     #[test]

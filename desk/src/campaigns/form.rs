@@ -169,9 +169,11 @@ impl CampaignForm {
     }
 }
 
-/// An id the widget can send back as `campaign_id` (at most 64 bytes) and a URL can carry.
+/// An id the widget can send back as `campaign_id` (at most 64 bytes) and a URL can carry
+/// (`new` is the editor's page for a new one).
 pub fn is_campaign_id(id: &str) -> bool {
     (1..=64).contains(&id.len())
+        && id != "new"
         && id
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')

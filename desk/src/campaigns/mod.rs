@@ -1,8 +1,12 @@
 //! Campaigns edited in the desk: the feed the widget reads (`/campaigns.json`, public), the
 //! first-start seed from the bundled feed, and the admins' editor (`/desk/campaigns`).
 
+mod editor;
 pub mod form;
+pub mod pages;
 pub mod schema;
+
+pub use editor::routes;
 
 use crate::state::AppState;
 use crate::store::{CampaignRow, Store, StoreError};

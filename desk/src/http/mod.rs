@@ -70,7 +70,11 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route(crate::campaigns::FEED_PATH, get(crate::campaigns::feed))
         // The staff pages; other modules' /desk/ routers are merged into staff::routes()
         // here, before the layers, so they get the same headers and language cookie.
-        .merge(crate::staff::layers(crate::staff::routes()))
+        .merge(crate::staff::layers(
+            crate::staff::routes()
+                .merge(crate::posters::routes())
+                .merge(crate::campaigns::routes()),
+        ))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz));
     if let Some(widget) = &state.widget {

@@ -14,7 +14,9 @@ pub struct CampaignRow {
     pub updated_by: String,
 }
 
-/// A change refused by the store.
+/// The outcome of a change. Every change is written to the audit log (actions
+/// `campaign_create`, `campaign_edit`, `campaign_end`, `campaign_restore`; the detail is the
+/// campaign's id) in the same transaction.
 #[derive(Debug, PartialEq)]
 pub enum Change {
     Done,
@@ -115,7 +117,7 @@ impl Store {
         if inserted == 0 {
             return Ok(Change::Exists);
         }
-        touch(&mut tx, now).await?;
+        touch(&mut tx, "campaign_create", id, by, now).await?;
         tx.commit().await?;
         Ok(Change::Done)
     }
@@ -142,7 +144,7 @@ impl Store {
         if updated == 0 {
             return Ok(Change::Unknown);
         }
-        touch(&mut tx, now).await?;
+        touch(&mut tx, "campaign_edit", id, by, now).await?;
         tx.commit().await?;
         Ok(Change::Done)
     }
@@ -163,13 +165,36 @@ impl Store {
         if updated == 0 {
             return Ok(Change::Unknown);
         }
-        touch(&mut tx, now).await?;
+        let action = if ended {
+            "campaign_end"
+        } else {
+            "campaign_restore"
+        };
+        touch(&mut tx, action, id, by, now).await?;
         tx.commit().await?;
         Ok(Change::Done)
     }
 }
 
-async fn touch(tx: &mut sqlx::Transaction<'static, sqlx::Any>, now: i64) -> Result<()> {
+/// Marks the feed changed and writes the audit entry, in the change's own transaction.
+async fn touch(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    action: &str,
+    id: &str,
+    by: &str,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (id, at, actor, action, ticket, detail) \
+         VALUES ($1, $2, $3, $4, NULL, $5)",
+    )
+    .bind(crate::sample::random_uuid())
+    .bind(now)
+    .bind(by)
+    .bind(action)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
     sqlx::query(
         "INSERT INTO campaign_feed (id, seeded_at, updated_at) VALUES (1, $1, $1) \
          ON CONFLICT (id) DO UPDATE SET updated_at = $1",

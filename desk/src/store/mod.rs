@@ -16,6 +16,7 @@ use xinjing_contract::TicketStatus;
 
 mod campaigns;
 mod committer;
+mod posters;
 mod report;
 pub mod staff;
 pub use campaigns::*;
