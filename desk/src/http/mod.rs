@@ -29,6 +29,7 @@ pub struct ClientIp(pub IpAddr);
 pub fn router(state: Arc<AppState>) -> Router {
     let mut api = Router::new()
         .route(API_PATH, post(reports::submit))
+        .route(&format!("{}/similar", API_PATH), get(reports::similar))
         .route(&format!("{}/{{ticket}}", API_PATH), get(reports::status))
         .route(
             &format!("{}/{{ticket}}/feedback", API_PATH),

@@ -439,7 +439,7 @@ pub async fn status(
         status: row.status,
         updated_at: Some(rfc3339_shanghai(row.status_at as f64)),
         note: row.public_note,
-        merged_into: None,
+        merged_into: row.merged_into,
         history: history(&events),
     };
     Ok((
@@ -450,15 +450,17 @@ pub async fn status(
 }
 
 /// The changes of state the resident may see, oldest first, with their public notes (the
-/// internal ones stay in the desk). Going back from resolved or rejected is a reopening.
-fn history(events: &[crate::store::Event]) -> Vec<StatusChange> {
+/// internal ones, assignments and comments stay in the desk). A `reopen` event, or going
+/// back from resolved or rejected, is a reopening.
+pub fn history(events: &[crate::store::Event]) -> Vec<StatusChange> {
     let mut previous: Option<TicketStatus> = None;
     events
         .iter()
-        .filter(|e| e.kind == "received" || e.kind == "status")
+        .filter(|e| matches!(e.kind.as_str(), "received" | "status" | "reopen"))
         .filter_map(|e| {
             let status = TicketStatus::from_code(e.status.as_deref()?)?;
-            let reopened = previous.is_some_and(TicketStatus::is_final) && !status.is_final();
+            let reopened = e.kind == "reopen"
+                || (previous.is_some_and(TicketStatus::is_final) && !status.is_final());
             previous = Some(status);
             Some(StatusChange {
                 status,
@@ -535,4 +537,50 @@ pub async fn floor(
         r#"{"ticket":"XJ-19700101-0001","status":"received"}"#,
     )
         .into_response())
+}
+
+/// How many similar tickets `/similar` names at most.
+const SIMILAR_MAX: i64 = 10;
+
+#[derive(serde::Deserialize)]
+pub struct SimilarQuery {
+    community: Option<String>,
+    building: Option<String>,
+    category: Option<String>,
+}
+
+/// `GET /api/v1/reports/similar?community=&building=&category=`: open reports of the same
+/// kind at the same place in the last `SIMILAR_DAYS` days. Ticket numbers only.
+pub async fn similar(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<SimilarQuery>,
+) -> Result<Response, ApiError> {
+    let lang = request_lang(&headers);
+    let community = q.community.as_deref().map(str::trim).unwrap_or("");
+    let building = q.building.as_deref().map(str::trim).unwrap_or("");
+    let category = q
+        .category
+        .as_deref()
+        .and_then(xinjing_contract::report::Category::from_code);
+    let (Some(category), false) = (category, community.is_empty()) else {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            lang,
+            "请提供小区和问题类别",
+            "community and category are required",
+        ));
+    };
+    let since = state.now_ms() - i64::from(xinjing_contract::ticket::SIMILAR_DAYS) * 86_400_000;
+    let tickets = state
+        .store
+        .similar(community, building, category.code(), since, SIMILAR_MAX)
+        .await
+        .map_err(|e| storage_failed(e, lang))?;
+    let answer = xinjing_contract::Similar {
+        count: tickets.len() as u32,
+        tickets,
+    };
+    Ok(axum::Json(answer).into_response())
 }
