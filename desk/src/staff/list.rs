@@ -272,7 +272,7 @@ fn state_counts(
 ) -> Markup {
     let all: i64 = counts.iter().map(|(_, n)| n).sum();
     html! {
-        nav aria-label=(tr(lang, "按状态", "By state")) {
+        nav aria-label=(tr(lang, "各状态数量", "Counts by state")) {
             ul.counts {
                 li { a href=(q.with(&[("status", ""), ("page", "")])) aria-current=[current.is_none().then_some("true")] {
                     (tr(lang, "全部", "All")) " " (all)
