@@ -136,12 +136,28 @@ async fn staff_of_another_community_get_404_by_url() {
     let env = TestEnv::new().await;
     let desk = env.start(&[]).await;
     add_account(&desk, "zhao", "staff", &[OTHER]).await;
-    let (ticket, _) = file(&desk, HOME, "1号楼").await;
+    add_account(&desk, "li", "staff", &[HOME]).await;
+    let id = sample::random_uuid();
+    let mut report = sample::report(&id);
+    let jpeg = sample::jpeg(640, 480, 5000, false, 3);
+    report["photos"] = json!([sample::photo(640, 480, &jpeg)]);
+    let ticket = desk.post(&report).await.ticket();
+    // The community's own staff see the photo through the desk, logged in.
+    let mut li = Browser::new(&desk);
+    assert_eq!(
+        li.get(&format!("/desk/photos/{ticket}/0")).await.status,
+        303
+    );
+    li.login("li").await;
+    let photo = li.get(&format!("/desk/photos/{ticket}/0")).await;
+    assert_eq!(photo.status, 200);
+    assert_eq!(photo.header("content-type").as_deref(), Some("image/jpeg"));
+
     let mut browser = Browser::new(&desk);
     browser.login("zhao").await;
     let page = browser.get(&format!("/desk/reports/{ticket}")).await;
     assert_eq!(page.status, 404);
-    assert!(!page.text.contains("王阿姨") && !page.text.contains(&ticket));
+    assert!(!page.text.contains(&ticket));
     assert_eq!(
         browser
             .get(&format!("/desk/photos/{ticket}/0"))
@@ -341,78 +357,6 @@ async fn a_duplicate_shows_the_resident_where_it_was_merged() {
     let status = resident_status(&desk, &dup, &key).await;
     assert_eq!(status["merged_into"], main.as_str());
     assert_eq!(status["status"], "resolved");
-    desk.stop().await;
-}
-
-#[tokio::test]
-async fn similar_answers_open_tickets_only() {
-    let env = TestEnv::new().await;
-    let desk = env.start(&[]).await;
-    let (a, _) = file(&desk, HOME, "1号楼").await;
-    let (b, _) = file(&desk, HOME, "1号楼").await;
-    file(&desk, HOME, "9号楼").await;
-    let url = |building: &str| {
-        format!(
-            "{}/similar?community={}&building={}&category=ebike_in_stairwell",
-            desk.api(),
-            xinjing_desk::staff::auth::encode_component(HOME),
-            xinjing_desk::staff::auth::encode_component(building)
-        )
-    };
-    let answer = Answer::from(desk.http.get(url("1号楼")).send().await.unwrap()).await;
-    assert_eq!(answer.status, 200, "{}", answer.text);
-    let body = answer.json();
-    assert_eq!(body, json!({ "count": 2, "tickets": [b, a] }));
-    assert!(!answer.text.contains("王阿姨") && !answer.text.contains("139"));
-    let none = Answer::from(desk.http.get(url("5号楼")).send().await.unwrap()).await;
-    assert_eq!(none.json()["count"], 0);
-    let bad = Answer::from(
-        desk.http
-            .get(format!("{}/similar?community=x&category=nope", desk.api()))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(bad.status, 400);
-    desk.stop().await;
-}
-
-#[tokio::test]
-async fn the_csv_export_starts_with_the_bom_and_keeps_chinese() {
-    let env = TestEnv::new().await;
-    let desk = env.start(&[]).await;
-    add_account(&desk, "li", "staff", &[HOME]).await;
-    let (ticket, _) = file(&desk, HOME, "2号楼1单元").await;
-    let mut li = Browser::new(&desk);
-    li.login("li").await;
-    let response = desk
-        .http
-        .get(format!("{}/desk/export.csv?status=received", desk.url))
-        .header(
-            "Cookie",
-            format!("xj_desk_session={}", li.cookie("xj_desk_session").unwrap()),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    assert!(response.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .starts_with("text/csv"));
-    let bytes = response.bytes().await.unwrap();
-    assert_eq!(&bytes[..3], b"\xEF\xBB\xBF");
-    let text = std::str::from_utf8(&bytes[3..]).unwrap();
-    assert!(
-        text.starts_with("工单号,收到时间,首次响应时间,办结时间"),
-        "{text}"
-    );
-    assert!(text.contains(&ticket) && text.contains("2号楼1单元") && text.contains(HOME));
-    assert!(
-        !text.contains("13912345678") && !text.contains("王阿姨"),
-        "no contact details"
-    );
     desk.stop().await;
 }
 

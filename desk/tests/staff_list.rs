@@ -1,5 +1,6 @@
 //! The problem list as a clerk filters and pages it, the overdue marks on a fake clock, the
-//! English switch, and the admin overview's figures. SQLite and PostgreSQL alike.
+//! English switch, the admin overview's figures, the CSV export, and the public /similar.
+//! SQLite and PostgreSQL alike.
 
 mod common;
 
@@ -11,12 +12,15 @@ use xinjing_desk::sample;
 use xinjing_desk::store::Change;
 
 const HOUR: i64 = 3_600_000;
+const HOME: &str = "示例一村（演示）";
 
 async fn file(desk: &TestDesk, community: &str, building: &str) -> (String, String) {
     let id = sample::random_uuid();
     let mut report = sample::report(&id);
     report["location"]["community"] = json!(community);
     report["location"]["building"] = json!(building);
+    report["contact"] = json!({ "name": "王阿姨", "phone": "13912345678" });
+    report["consent"]["contact"] = json!(true);
     (desk.post(&report).await.ticket(), id)
 }
 
@@ -134,5 +138,77 @@ async fn the_overview_gives_satisfaction_per_community_and_category() {
     assert!(page.contains("各小区满意率") && page.contains("各类别满意率"));
     assert_eq!(page.matches("50%").count(), 2, "{page}");
     assert!(page.contains("电动车进楼道"), "categories by name");
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn similar_answers_open_tickets_only() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    let (a, _) = file(&desk, HOME, "1号楼").await;
+    let (b, _) = file(&desk, HOME, "1号楼").await;
+    file(&desk, HOME, "9号楼").await;
+    let url = |building: &str| {
+        format!(
+            "{}/similar?community={}&building={}&category=ebike_in_stairwell",
+            desk.api(),
+            xinjing_desk::staff::auth::encode_component(HOME),
+            xinjing_desk::staff::auth::encode_component(building)
+        )
+    };
+    let answer = Answer::from(desk.http.get(url("1号楼")).send().await.unwrap()).await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    let body = answer.json();
+    assert_eq!(body, json!({ "count": 2, "tickets": [b, a] }));
+    assert!(!answer.text.contains("王阿姨") && !answer.text.contains("139"));
+    let none = Answer::from(desk.http.get(url("5号楼")).send().await.unwrap()).await;
+    assert_eq!(none.json()["count"], 0);
+    let bad = Answer::from(
+        desk.http
+            .get(format!("{}/similar?community=x&category=nope", desk.api()))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(bad.status, 400);
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn the_csv_export_starts_with_the_bom_and_keeps_chinese() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    add_account(&desk, "li", "staff", &[HOME]).await;
+    let (ticket, _) = file(&desk, HOME, "2号楼1单元").await;
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    let response = desk
+        .http
+        .get(format!("{}/desk/export.csv?status=received", desk.url))
+        .header(
+            "Cookie",
+            format!("xj_desk_session={}", li.cookie("xj_desk_session").unwrap()),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let bytes = response.bytes().await.unwrap();
+    assert_eq!(&bytes[..3], b"\xEF\xBB\xBF");
+    let text = std::str::from_utf8(&bytes[3..]).unwrap();
+    assert!(
+        text.starts_with("工单号,收到时间,首次响应时间,办结时间"),
+        "{text}"
+    );
+    assert!(text.contains(&ticket) && text.contains("2号楼1单元") && text.contains(HOME));
+    assert!(
+        !text.contains("13912345678") && !text.contains("王阿姨"),
+        "no contact details"
+    );
     desk.stop().await;
 }

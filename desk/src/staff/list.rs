@@ -1,14 +1,13 @@
 //! The problem list (问题清单) at `/desk/`: filters, counts per state, paging, sorting,
-//! overdue highlighting; and its CSV export at `/desk/export.csv`.
+//! overdue highlighting. (The same filters export CSV: `export.rs`.)
 
 use super::auth::Staff;
 use super::i18n::{tr, Lang};
 use super::layout::{self, page};
-use super::rules::{self, csv_cell, local_time, overdue};
+use super::rules::{self, local_time, overdue};
 use crate::state::AppState;
 use crate::store::{Column, ListFilter, ListRow, Sort};
 use axum::extract::{Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -18,8 +17,6 @@ use xinjing_contract::time::Date;
 use xinjing_contract::TicketStatus;
 
 pub const PAGE_SIZE: i64 = 50;
-/// Most rows one export holds.
-pub const EXPORT_MAX: i64 = 20_000;
 
 /// The list's query string, as its filter form sends it.
 #[derive(Deserialize, Default, Clone, Debug)]
@@ -65,7 +62,7 @@ impl ListQuery {
         }
     }
 
-    fn sort(&self) -> Sort {
+    pub(super) fn sort(&self) -> Sort {
         given(&self.sort)
             .and_then(|s| Sort::from_code(&s))
             .unwrap_or_default()
@@ -79,7 +76,7 @@ impl ListQuery {
     }
 
     /// This query with some keys replaced (empty value: removed), as `?a=b&…`.
-    fn with(&self, changes: &[(&str, &str)]) -> String {
+    pub(super) fn with(&self, changes: &[(&str, &str)]) -> String {
         let mut pairs: Vec<(&str, String)> = [
             ("status", &self.status),
             ("community", &self.community),
@@ -358,106 +355,4 @@ fn pager(lang: Lang, q: &ListQuery, page_no: i64, total: i64) -> Markup {
             }
         }
     }
-}
-
-/// `GET /desk/export.csv`: the filtered list (every page) as CSV, UTF-8 with a BOM so
-/// Excel reads the Chinese. No contact details: a file travels further than a screen, and
-/// residents are called back from the report's page, where each look is audited.
-pub async fn export_csv(
-    State(state): State<Arc<AppState>>,
-    staff: Staff,
-    Query(query): Query<ListQuery>,
-) -> Response {
-    let lang = staff.lang;
-    let filter = query.filter(&staff, &state);
-    let rows = match state.store.list(&filter, query.sort(), EXPORT_MAX, 0).await {
-        Ok(rows) => rows,
-        Err(e) => return layout::storage_failed(e, lang),
-    };
-    let now = state.now_ms();
-    let detail = format!(
-        "{} rows; filter {}",
-        rows.len(),
-        query.with(&[("page", "")])
-    );
-    if let Err(e) = state
-        .store
-        .audit(&staff.name, "export", None, Some(&detail), now)
-        .await
-    {
-        return layout::storage_failed(e, lang);
-    }
-    let csv = to_csv(
-        &rows,
-        lang,
-        now,
-        first_response_ms(&state),
-        resolution_ms(&state),
-    );
-    let name = format!(
-        "xinjing-{}.csv",
-        xinjing_contract::time::Date::in_shanghai(now as f64)
-    );
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        csv,
-    )
-        .into_response()
-}
-
-/// The CSV's text, BOM first.
-pub fn to_csv(rows: &[ListRow], lang: Lang, now: i64, respond: i64, resolve: i64) -> String {
-    let t = |zh, en| tr(lang, zh, en);
-    let header = [
-        t("工单号", "Ticket"),
-        t("收到时间", "Received"),
-        t("首次响应时间", "First response"),
-        t("办结时间", "Resolved"),
-        t("类别", "Category"),
-        t("小区", "Community"),
-        t("楼栋", "Building"),
-        t("位置", "Place"),
-        t("状态", "State"),
-        t("负责人", "Assignee"),
-        t("重办次数", "Reopened"),
-        t("合并到", "Merged into"),
-        t("超时", "Overdue"),
-    ];
-    let mut out = String::from("\u{feff}");
-    out.push_str(&header.map(csv_cell).join(","));
-    out.push_str("\r\n");
-    for row in rows {
-        let cells = [
-            row.ticket.clone(),
-            local_time(Some(row.received_at)),
-            local_time(row.first_response_at),
-            local_time(row.closed_at.and(row.resolved_at)),
-            category_name(&row.category, lang),
-            row.community.clone(),
-            row.building.clone(),
-            row.detail.clone(),
-            row.status.name(lang.contract()).to_owned(),
-            row.assignee.clone().unwrap_or_default(),
-            row.reopen_count.to_string(),
-            row.merged_into.clone().unwrap_or_default(),
-            overdue(row, now, respond, resolve)
-                .map(|o| o.label(lang).to_owned())
-                .unwrap_or_default(),
-        ];
-        out.push_str(
-            &cells
-                .iter()
-                .map(|c| csv_cell(c))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        out.push_str("\r\n");
-    }
-    out
 }

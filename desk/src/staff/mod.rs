@@ -8,6 +8,7 @@
 mod actions;
 pub mod auth;
 pub mod csrf;
+mod export;
 pub mod i18n;
 pub mod layout;
 mod list;
@@ -28,7 +29,7 @@ pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/desk", get(|| async { Redirect::permanent("/desk/") }))
         .route("/desk/", get(list::list_page))
-        .route("/desk/export.csv", get(list::export_csv))
+        .route("/desk/export.csv", get(export::export_csv))
         .route("/desk/reports/{ticket}", get(report::report_page))
         .route("/desk/reports/{ticket}/contact", post(report::show_contact))
         .route(
