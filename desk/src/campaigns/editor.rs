@@ -8,7 +8,7 @@ use crate::staff::csrf::CsrfForm;
 use crate::staff::i18n::tr;
 use crate::staff::layout::{self, page};
 use crate::state::AppState;
-use crate::store::Change;
+use crate::store::CampaignChange;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -114,7 +114,7 @@ async fn create(
             .create_campaign(&entry, &staff.name, state.now_ms())
             .await
         {
-            Ok(Change::Done) => return saved(&id),
+            Ok(CampaignChange::Done) => return saved(&id),
             Ok(_) => Vec::new(),
             Err(e) => return layout::storage_failed(e, staff.lang),
         },
@@ -143,7 +143,7 @@ async fn save(
             .update_campaign(&id, &entry, &staff.name, state.now_ms())
             .await
         {
-            Ok(Change::Done) => saved(&id),
+            Ok(CampaignChange::Done) => saved(&id),
             Ok(_) => layout::not_found(Some(&staff), staff.lang),
             Err(e) => layout::storage_failed(e, staff.lang),
         },
@@ -168,7 +168,7 @@ async fn end(
         .end_campaign(&id, ended, &staff.name, state.now_ms())
         .await
     {
-        Ok(Change::Done) => saved(&id),
+        Ok(CampaignChange::Done) => saved(&id),
         Ok(_) => layout::not_found(Some(&staff), staff.lang),
         Err(e) => layout::storage_failed(e, staff.lang),
     }

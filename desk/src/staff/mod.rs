@@ -5,16 +5,22 @@
 //! modules are merged into it and share its extractors (`auth::Staff`, `auth::Admin`,
 //! `csrf::CsrfForm`) and frame (`layout::page`).
 
+mod actions;
 pub mod auth;
 pub mod csrf;
+mod export;
 pub mod i18n;
 pub mod layout;
+mod list;
 mod login;
+mod overview;
+mod report;
+pub mod rules;
 
 use crate::state::AppState;
 use axum::middleware;
 use axum::response::Redirect;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use std::sync::Arc;
 
@@ -22,9 +28,22 @@ use std::sync::Arc;
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/desk", get(|| async { Redirect::permanent("/desk/") }))
-        .route("/desk/", get(list_placeholder))
+        .route("/desk/", get(list::list_page))
+        .route("/desk/export.csv", get(export::export_csv))
+        .route("/desk/reports/{ticket}", get(report::report_page))
+        .route("/desk/reports/{ticket}/contact", post(report::show_contact))
+        .route(
+            "/desk/reports/{ticket}/status",
+            post(actions::change_status),
+        )
+        .route("/desk/reports/{ticket}/assign", post(actions::assign))
+        .route("/desk/reports/{ticket}/duplicate", post(actions::duplicate))
+        .route("/desk/reports/{ticket}/reopen", post(actions::reopen))
+        .route("/desk/photos/{ticket}/{position}", get(report::photo))
+        .route("/desk/overview", get(overview::overview))
+        .route("/desk/audit", get(overview::audit))
         .route("/desk/login", get(login::login_page).post(login::login))
-        .route("/desk/logout", axum::routing::post(login::logout))
+        .route("/desk/logout", post(login::logout))
         .route(
             "/desk/password",
             get(login::password_page).post(login::change_password),
@@ -38,14 +57,4 @@ pub fn layers(router: Router<Arc<AppState>>) -> Router<Arc<AppState>> {
     router
         .layer(middleware::from_fn(i18n::remember_lang))
         .layer(middleware::from_fn(layout::headers))
-}
-
-async fn list_placeholder(staff: auth::Staff) -> maud::Markup {
-    let lang = staff.lang;
-    layout::page(
-        Some(&staff),
-        lang,
-        i18n::tr(lang, "问题清单", "Problem list"),
-        maud::html! {},
-    )
 }

@@ -18,7 +18,7 @@ pub struct CampaignRow {
 /// `campaign_create`, `campaign_edit`, `campaign_end`, `campaign_restore`; the detail is the
 /// campaign's id) in the same transaction.
 #[derive(Debug, PartialEq)]
-pub enum Change {
+pub enum CampaignChange {
     Done,
     /// Creating an id that exists already.
     Exists,
@@ -93,9 +93,14 @@ impl Store {
     }
 
     /// Adds a checked campaign at the end of the feed.
-    pub async fn create_campaign(&self, entry: &Value, by: &str, now: i64) -> Result<Change> {
+    pub async fn create_campaign(
+        &self,
+        entry: &Value,
+        by: &str,
+        now: i64,
+    ) -> Result<CampaignChange> {
         let Some(id) = entry.get("id").and_then(Value::as_str) else {
-            return Ok(Change::Unknown);
+            return Ok(CampaignChange::Unknown);
         };
         let mut tx = self.begin().await?;
         let position: i64 =
@@ -115,11 +120,11 @@ impl Store {
         .await?
         .rows_affected();
         if inserted == 0 {
-            return Ok(Change::Exists);
+            return Ok(CampaignChange::Exists);
         }
         touch(&mut tx, "campaign_create", id, by, now).await?;
         tx.commit().await?;
-        Ok(Change::Done)
+        Ok(CampaignChange::Done)
     }
 
     /// Replaces a campaign's entry (its id stays).
@@ -129,7 +134,7 @@ impl Store {
         entry: &Value,
         by: &str,
         now: i64,
-    ) -> Result<Change> {
+    ) -> Result<CampaignChange> {
         let mut tx = self.begin().await?;
         let updated = sqlx::query(
             "UPDATE campaigns SET entry = $2, updated_at = $3, updated_by = $4 WHERE id = $1",
@@ -142,15 +147,21 @@ impl Store {
         .await?
         .rows_affected();
         if updated == 0 {
-            return Ok(Change::Unknown);
+            return Ok(CampaignChange::Unknown);
         }
         touch(&mut tx, "campaign_edit", id, by, now).await?;
         tx.commit().await?;
-        Ok(Change::Done)
+        Ok(CampaignChange::Done)
     }
 
     /// Ends a campaign (it leaves the feed) or, with `ended = false`, puts it back.
-    pub async fn end_campaign(&self, id: &str, ended: bool, by: &str, now: i64) -> Result<Change> {
+    pub async fn end_campaign(
+        &self,
+        id: &str,
+        ended: bool,
+        by: &str,
+        now: i64,
+    ) -> Result<CampaignChange> {
         let mut tx = self.begin().await?;
         let updated = sqlx::query(
             "UPDATE campaigns SET ended_at = $2, updated_at = $3, updated_by = $4 WHERE id = $1",
@@ -163,7 +174,7 @@ impl Store {
         .await?
         .rows_affected();
         if updated == 0 {
-            return Ok(Change::Unknown);
+            return Ok(CampaignChange::Unknown);
         }
         let action = if ended {
             "campaign_end"
@@ -172,7 +183,7 @@ impl Store {
         };
         touch(&mut tx, action, id, by, now).await?;
         tx.commit().await?;
-        Ok(Change::Done)
+        Ok(CampaignChange::Done)
     }
 }
 

@@ -16,10 +16,16 @@ use xinjing_contract::TicketStatus;
 
 mod campaigns;
 mod committer;
+mod desk;
+mod desk_report;
+mod overview;
 mod posters;
 mod report;
 pub mod staff;
 pub use campaigns::*;
+pub use desk::*;
+pub use desk_report::*;
+pub use overview::*;
 pub use report::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -172,7 +178,7 @@ impl Store {
         self.read.close().await;
     }
 
-    async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+    pub(crate) async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
         Ok(match self.backend {
             // Take the write lock at once rather than upgrading a read snapshot later.
             Backend::Sqlite => self.write.begin_with("BEGIN IMMEDIATE").await?,
