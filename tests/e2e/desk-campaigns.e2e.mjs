@@ -3,7 +3,7 @@
 // a poster's QR code, read from a screenshot (jsQR), opens the widget with the place filled
 // in; a whole compound prints one A4 page per building.
 import { expect, ready, shippedConfig, shippedFeed } from './fixtures.mjs';
-import { test } from './desk-server.mjs';
+import { test, axe } from './desk-server.mjs';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 
@@ -138,4 +138,28 @@ test("a poster's QR code opens the widget with the compound and building filled 
     expect(Math.abs(width - 595.28)).toBeLessThan(1);
     expect(Math.abs(height - 841.89)).toBeLessThan(1);
   }
+});
+
+test('the campaign editor and the posters are axe-clean in Chinese and English', async ({ page, desk }) => {
+  desk.addUser('zhang', PASSWORD, 'admin');
+  const campaign = shippedFeed().campaigns[0];
+  await logIn(page, desk.origin, '/desk/campaigns', 'zhang');
+  await axe(page, 'campaigns (zh)');
+  await page.goto(`${desk.origin}/desk/campaigns/${campaign.id}`);
+  await page.getByLabel('开始日期').fill('2026-13-01');
+  await page.getByRole('button', { name: '保存' }).click();
+  await expect(page.getByRole('alert')).toBeVisible();
+  await axe(page, 'campaign with a problem (zh)');
+  await page.goto(`${desk.origin}/desk/campaigns/new?lang=en`);
+  await axe(page, 'new campaign (en)');
+  await page.goto(`${desk.origin}/desk/posters`);
+  await axe(page, 'posters (en)');
+  await page.goto(`${desk.origin}/desk/posters?lang=zh`);
+  await axe(page, 'posters (zh)');
+  await page.getByRole('link', { name: '1号楼', exact: true }).click();
+  await expect(page.getByRole('img', { name: /^二维码/ })).toBeVisible();
+  await axe(page, 'poster (zh)');
+  await page.goto(page.url() + '&lang=en');
+  await expect(page.getByText('See a fire hazard? Scan and report it')).toBeVisible();
+  await axe(page, 'poster (en)');
 });

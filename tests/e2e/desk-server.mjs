@@ -1,8 +1,9 @@
 // Starts `xinjing-desk serve` for the e2e tests of the desk: port 0, a fresh SQLite database
 // and photo folder, the release widget from dist/. Shared by the desk*.e2e.mjs files.
-import { test as base } from './fixtures.mjs';
+import { test as base, expect } from './fixtures.mjs';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -61,3 +62,14 @@ export const test = base.extend({
     await desk.stop();
   },
 });
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core (WCAG 2.2 AA) on the page, injected from the test: the desk's CSP allows no script. */
+export async function axe(page, screen) {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] }, resultTypes: ['violations'] }));
+  const violations = result.violations.map((v) => `${screen}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  expect(violations, screen).toEqual([]);
+}

@@ -71,7 +71,7 @@ pub fn list(
         @if let Some(id) = saved {
             p.ok role="status" { (t("已保存：", "Saved: ")) (id) " · " (t("居民刷新页面即可看到。", "Residents see it on their next reload.")) }
         }
-        p.bar {
+        p.bar.card {
             a.button href="/desk/campaigns/new" { (t("新建宣传活动", "New campaign")) }
             a href="/campaigns.json" { (t("查看发布给居民的数据", "The feed residents' phones read")) }
         }
