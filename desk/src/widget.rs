@@ -8,6 +8,11 @@ use std::path::{Path, PathBuf};
 
 pub const API_PATH: &str = "/api/v1/reports";
 
+/// Where the desk serves the campaign feed its admins edit (the campaigns module): the path
+/// of the bundled file, so a build that still says `campaigns_url: "campaigns.json"` reads
+/// the desk's feed too.
+pub const FEED_PATH: &str = "/campaigns.json";
+
 /// The build to serve and what the desk learnt from its `config.json`.
 #[derive(Clone, Debug)]
 pub struct Widget {
@@ -94,10 +99,10 @@ impl Widget {
             "endpoint".into(),
             Value::String(format!("{public_url}{API_PATH}")),
         );
-        // The desk serves the campaigns its admins edit (crate::campaigns).
+        // The desk serves the campaigns its admins edit.
         config.insert(
             "campaigns_url".into(),
-            Value::String(format!("{public_url}{}", crate::campaigns::FEED_PATH)),
+            Value::String(format!("{public_url}{FEED_PATH}")),
         );
         let communities = match communities {
             Some(list) => {

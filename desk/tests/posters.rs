@@ -120,7 +120,7 @@ async fn a_posters_qr_code_opens_the_widget_with_the_area_and_building_filled_in
     let one = li
         .get(&format!(
             "/desk/posters/print?community={}&building=2%E5%8F%B7%E6%A5%BC%20A%26B",
-            xinjing_desk::posters::qr::encode_component(AREA)
+            xinjing_desk::staff::auth::encode_component(AREA)
         ))
         .await;
     assert_eq!(one.status, 200);
@@ -147,7 +147,7 @@ async fn a_posters_qr_code_opens_the_widget_with_the_area_and_building_filled_in
     let all = li
         .get(&format!(
             "/desk/posters/print?community={}",
-            xinjing_desk::posters::qr::encode_component(AREA)
+            xinjing_desk::staff::auth::encode_component(AREA)
         ))
         .await;
     let places: Vec<&str> = all

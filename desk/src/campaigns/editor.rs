@@ -3,7 +3,7 @@
 
 use super::form::CampaignForm;
 use super::pages;
-use crate::staff::auth::Admin;
+use crate::staff::auth::{encode_component, Admin};
 use crate::staff::csrf::CsrfForm;
 use crate::staff::i18n::tr;
 use crate::staff::layout::{self, page};
@@ -98,7 +98,7 @@ async fn edit(
 }
 
 fn saved(id: &str) -> Response {
-    Redirect::to(&format!("/desk/campaigns?saved={id}")).into_response()
+    Redirect::to(&format!("/desk/campaigns?saved={}", encode_component(id))).into_response()
 }
 
 async fn create(

@@ -19,9 +19,7 @@ use std::path::Path;
 use std::sync::Arc;
 use xinjing_contract::time::Date;
 
-/// Where the widget reads the feed: the path of the bundled file, so a build that still
-/// says `campaigns_url: "campaigns.json"` reads the desk's feed too.
-pub const FEED_PATH: &str = "/campaigns.json";
+pub use crate::widget::FEED_PATH;
 
 /// The bundled feed: the served build's `campaigns.json` when there is one, else the one
 /// compiled into the widget's core (the same file, `public/campaigns.json`).

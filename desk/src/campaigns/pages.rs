@@ -2,6 +2,7 @@
 //! the form, which shows each problem next to its field and keeps what was typed.
 
 use super::form::{CampaignForm, Problem, ICONS, OPTIONAL_TEXTS, TEXTS};
+use crate::staff::auth::encode_component;
 use crate::staff::i18n::{tr, Lang};
 use crate::store::CampaignRow;
 use maud::{html, Markup};
@@ -88,7 +89,7 @@ pub fn list(
                 @for row in rows {
                     tr {
                         td data-label=(t("标题", "Title")) {
-                            a href={ "/desk/campaigns/" (row.id) } { (text(row, "title")) }
+                            a href={ "/desk/campaigns/" (encode_component(&row.id)) } { (text(row, "title")) }
                         }
                         td data-label=(t("编号", "Id")) { code { (row.id) } }
                         td data-label=(t("日期", "Dates")) {
@@ -97,7 +98,7 @@ pub fn list(
                         td data-label=(t("优先级", "Priority")) { (row.entry["priority"].as_i64().unwrap_or(0)) }
                         td data-label=(t("状态", "State")) { span.badge { (state_of(lang, row, today)) } }
                         td data-label=(t("操作", "Actions")) {
-                            form.inline method="post" action={ "/desk/campaigns/" (row.id) "/end" } {
+                            form.inline method="post" action={ "/desk/campaigns/" (encode_component(&row.id)) "/end" } {
                                 input type="hidden" name="csrf" value=(csrf);
                                 @if row.ended_at.is_some() {
                                     input type="hidden" name="ended" value="0";
@@ -167,7 +168,7 @@ pub fn editor(
 ) -> Markup {
     let t = |zh, en| tr(lang, zh, en);
     let action = match id {
-        Some(id) => format!("/desk/campaigns/{id}"),
+        Some(id) => format!("/desk/campaigns/{}", encode_component(id)),
         None => "/desk/campaigns".to_owned(),
     };
     html! {

@@ -8,7 +8,7 @@
 pub mod page;
 pub mod qr;
 
-use crate::staff::auth::Staff;
+use crate::staff::auth::{encode_component, Staff};
 use crate::staff::i18n::tr;
 use crate::staff::layout::{self, page as desk_page};
 use crate::state::AppState;
@@ -89,11 +89,11 @@ async fn buildings(state: &AppState, community: &str) -> Result<Vec<String>, Sto
 fn print_url(community: &str, building: Option<&str>) -> String {
     let mut url = format!(
         "/desk/posters/print?community={}",
-        qr::encode_component(community)
+        encode_component(community)
     );
     if let Some(building) = building {
         url.push_str("&building=");
-        url.push_str(&qr::encode_component(building));
+        url.push_str(&encode_component(building));
     }
     url
 }

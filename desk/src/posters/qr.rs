@@ -2,6 +2,7 @@
 //! crate's own SVG renderer would have to be pasted in unescaped; this way maud writes
 //! every byte and nothing on the page is taken as markup).
 
+use crate::staff::auth::encode_component;
 use maud::{html, Markup};
 use qrcode::{Color, EcLevel, QrCode};
 
@@ -45,18 +46,6 @@ pub fn svg(text: &str, label: &str) -> Option<Markup> {
             path d=(d) fill="#000" {}
         }
     })
-}
-
-/// Percent-encodes everything but the unreserved characters (RFC 3986), for query values.
-pub fn encode_component(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// The widget's address that fills in the place: `?community=…&building=…`, the parameters
