@@ -171,6 +171,7 @@ async fn print(
         community: community.clone(),
         building: building.map(str::to_owned),
         url: qr::widget_url(&state.public_url, &community, building),
+        address: qr::widget_address(&state.public_url, &community, building),
     };
     let sheets: Vec<page::Sheet> = if buildings.is_empty() {
         vec![sheet(None)]

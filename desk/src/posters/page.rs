@@ -21,8 +21,10 @@ pub struct Sheet {
     pub community: String,
     /// `None`: a poster for the whole area (no building known yet).
     pub building: Option<String>,
-    /// The widget's address with the place filled in.
+    /// The widget's address with the place filled in (in the QR code).
     pub url: String,
+    /// The same, readable (printed under the code).
+    pub address: String,
 }
 
 fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
@@ -74,7 +76,7 @@ fn sheet(lang: Lang, sheet: &Sheet, campaigns: &[&Campaign], today: Date) -> Mar
                     p.big { (t(lang, "用微信或手机相机扫一扫", "Scan with WeChat or your phone's camera")) }
                     p { (t(lang, "小区和楼栋已经填好，拍张照片就能报告，可以查看处理进度。",
                            "The compound and building are filled in: add a photo, send, and follow the progress.")) }
-                    p.url { (sheet.url) }
+                    p.url { (sheet.address) }
                 }
             }
             div.numbers {
@@ -149,11 +151,13 @@ mod tests {
                 community: "示例一村".into(),
                 building: Some("<b>1号楼</b>".into()),
                 url: qr::widget_url("http://x", "示例一村", Some("<b>1号楼</b>")),
+                address: qr::widget_address("http://x", "示例一村", Some("<b>1号楼</b>")),
             },
             Sheet {
                 community: "示例一村".into(),
                 building: Some("2号楼".into()),
                 url: qr::widget_url("http://x", "示例一村", Some("2号楼")),
+                address: qr::widget_address("http://x", "示例一村", Some("2号楼")),
             },
         ];
         let today = Date::parse("2026-11-30").unwrap();
@@ -167,6 +171,9 @@ mod tests {
             assert!(html.contains(&format!("<span class=\"number\">{number}</span>")));
         }
         assert!(html.contains(&feed.campaigns[0].title.zh));
+        assert!(
+            html.contains("<p class=\"url\">http://x/?community=示例一村&amp;building=2号楼</p>")
+        );
         assert_eq!(html.matches("<li><strong>").count(), 2 * MAX_CAMPAIGNS);
     }
 }

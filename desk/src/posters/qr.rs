@@ -59,6 +59,15 @@ pub fn widget_url(public_url: &str, community: &str, building: Option<&str>) -> 
     url
 }
 
+/// The same address as people read and type it (not percent-encoded), printed under the
+/// code for those who cannot scan.
+pub fn widget_address(public_url: &str, community: &str, building: Option<&str>) -> String {
+    match building {
+        Some(building) => format!("{public_url}/?community={community}&building={building}"),
+        None => format!("{public_url}/?community={community}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
