@@ -3,11 +3,10 @@
 //! valid edit (and ending one) shows in the feed, and only admins reach the editor.
 
 mod common;
-mod session;
 
-use common::{fake_dist, TestEnv};
+use common::staff::{add_account, csrf_in, Browser};
+use common::{fake_dist, Answer, TestEnv};
 use serde_json::{json, Value};
-use session::{add_account, csrf_of, login, Session};
 use xinjing_desk::campaigns::form::CampaignForm;
 
 const BUNDLED: &str = include_str!("../../public/campaigns.json");
@@ -54,12 +53,19 @@ fn fields(id: &str, csrf: &str, changes: &[(&str, &str)]) -> Vec<(String, String
     pairs
 }
 
-async fn post(session: &Session, path: &str, pairs: &[(String, String)]) -> session::Page {
+/// Posts a form whose fields (the CSRF token among them) were filled in by the test.
+async fn post(browser: &mut Browser, path: &str, pairs: &[(String, String)]) -> Answer {
     let form: Vec<(&str, &str)> = pairs
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    session.post(path, &form).await
+    browser.post_raw(path, &form).await
+}
+
+async fn login(desk: &common::TestDesk, name: &str) -> Browser {
+    let mut browser = Browser::new(desk);
+    browser.login(name).await;
+    browser
 }
 
 #[tokio::test]
@@ -116,7 +122,7 @@ async fn an_invalid_edit_is_refused_with_its_message_and_keeps_what_was_typed() 
     let env = TestEnv::new().await;
     let desk = env.start(&[]).await;
     add_account(&desk, "admin", "admin", &[]).await;
-    let admin = login(&desk, "admin").await;
+    let mut admin = login(&desk, "admin").await;
     let (before, etag) = feed(&desk.http, &desk.url).await;
     let page = admin.get("/desk/campaigns/ebike-stairwell").await;
     assert_eq!(page.status, 200);
@@ -124,7 +130,7 @@ async fn an_invalid_edit_is_refused_with_its_message_and_keeps_what_was_typed() 
         page.text.contains("value=\"电动车不进楼道\""),
         "the form is filled in"
     );
-    let csrf = csrf_of(&page.text);
+    let csrf = csrf_in(&page.text).unwrap();
     let pairs = fields(
         "ebike-stairwell",
         &csrf,
@@ -135,7 +141,7 @@ async fn an_invalid_edit_is_refused_with_its_message_and_keeps_what_was_typed() 
             ("end", "2025-01-01"),
         ],
     );
-    let page = post(&admin, "/desk/campaigns/ebike-stairwell", &pairs).await;
+    let page = post(&mut admin, "/desk/campaigns/ebike-stairwell", &pairs).await;
     assert_eq!(page.status, 422, "{}", page.text);
     // Each message beside its field, the field marked, what was typed still there.
     assert!(
@@ -161,7 +167,12 @@ async fn an_invalid_edit_is_refused_with_its_message_and_keeps_what_was_typed() 
     assert_eq!(after, before);
     assert_eq!(etag_after, etag);
     // In English too.
-    let page = post(&admin, "/desk/campaigns/ebike-stairwell?lang=en", &pairs).await;
+    let page = post(
+        &mut admin,
+        "/desk/campaigns/ebike-stairwell?lang=en",
+        &pairs,
+    )
+    .await;
     assert!(page.text.contains("Chinese is required"), "{}", page.text);
     desk.stop().await;
 }
@@ -171,9 +182,9 @@ async fn an_edit_a_new_campaign_and_an_ended_one_show_in_the_feed_and_are_audite
     let env = TestEnv::new().await;
     let desk = env.start(&[]).await;
     add_account(&desk, "admin", "admin", &[]).await;
-    let admin = login(&desk, "admin").await;
+    let mut admin = login(&desk, "admin").await;
     let (_, etag) = feed(&desk.http, &desk.url).await;
-    let csrf = csrf_of(&admin.get("/desk/campaigns").await.text);
+    let csrf = csrf_in(&admin.get("/desk/campaigns").await.text).unwrap();
 
     let pairs = fields(
         "ebike-stairwell",
@@ -183,10 +194,10 @@ async fn an_edit_a_new_campaign_and_an_ended_one_show_in_the_feed_and_are_audite
             ("priority", "9"),
         ],
     );
-    let page = post(&admin, "/desk/campaigns/ebike-stairwell", &pairs).await;
+    let page = post(&mut admin, "/desk/campaigns/ebike-stairwell", &pairs).await;
     assert_eq!(page.status, 303, "{}", page.text);
     assert_eq!(
-        page.location.as_deref(),
+        page.header("location").as_deref(),
         Some("/desk/campaigns?saved=ebike-stairwell")
     );
     let (served, new_etag) = feed(&desk.http, &desk.url).await;
@@ -219,7 +230,7 @@ async fn an_edit_a_new_campaign_and_an_ended_one_show_in_the_feed_and_are_audite
         ("end", "2027-02-28"),
         ("icon", "power"),
     ];
-    let page = admin.post("/desk/campaigns", &new).await;
+    let page = admin.post_raw("/desk/campaigns", &new).await;
     assert_eq!(page.status, 303, "{}", page.text);
     let (served, _) = feed(&desk.http, &desk.url).await;
     let created = served["campaigns"]
@@ -232,12 +243,12 @@ async fn an_edit_a_new_campaign_and_an_ended_one_show_in_the_feed_and_are_audite
     assert_eq!(created["title"], json!({"zh": "取暖器远离可燃物"}));
     assert_eq!(created["categories"], json!(["other"]));
     // The same id again is refused beside the id field.
-    let page = admin.post("/desk/campaigns", &new).await;
+    let page = admin.post_raw("/desk/campaigns", &new).await;
     assert_eq!(page.status, 422);
     assert!(page.text.contains("id=\"id-error\">已有这个编号的宣传活动"));
 
     let page = admin
-        .post(
+        .post_raw(
             "/desk/campaigns/winter-heaters/end",
             &[("csrf", &csrf), ("ended", "1")],
         )
@@ -275,15 +286,15 @@ async fn only_admins_edit_campaigns_and_every_form_needs_its_token() {
     let desk = env.start(&[]).await;
     add_account(&desk, "admin", "admin", &[]).await;
     add_account(&desk, "li", "staff", &["示例一村（演示）"]).await;
-    let staff = login(&desk, "li").await;
+    let mut staff = login(&desk, "li").await;
     assert_eq!(staff.get("/desk/campaigns").await.status, 404);
     assert_eq!(
         staff.get("/desk/campaigns/ebike-stairwell").await.status,
         404
     );
-    let csrf = csrf_of(&staff.get("/desk/posters").await.text);
+    let csrf = csrf_in(&staff.get("/desk/posters").await.text).unwrap();
     let page = staff
-        .post(
+        .post_raw(
             "/desk/campaigns/ebike-stairwell/end",
             &[("csrf", &csrf), ("ended", "1")],
         )
@@ -298,9 +309,9 @@ async fn only_admins_edit_campaigns_and_every_form_needs_its_token() {
         .unwrap();
     assert!(anonymous.url().path().starts_with("/desk/login"));
     // An admin's form without its token is refused, and nothing ends.
-    let admin = login(&desk, "admin").await;
+    let mut admin = login(&desk, "admin").await;
     let page = admin
-        .post("/desk/campaigns/ebike-stairwell/end", &[("ended", "1")])
+        .post_raw("/desk/campaigns/ebike-stairwell/end", &[("ended", "1")])
         .await;
     assert_eq!(page.status, 403);
     let (served, _) = feed(&desk.http, &desk.url).await;

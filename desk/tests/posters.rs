@@ -4,11 +4,10 @@
 //! decoder (rqrr) — opens the widget with the area and building filled in.
 
 mod common;
-mod session;
 
+use common::staff::{add_account, Browser};
 use common::TestEnv;
 use serde_json::json;
-use session::{add_account, login};
 use xinjing_desk::sample;
 
 const AREA: &str = "示例一村（演示）";
@@ -101,7 +100,8 @@ async fn a_posters_qr_code_opens_the_widget_with_the_area_and_building_filled_in
     report["location"]["building"] = json!("5号楼");
     desk.post(&report).await.ticket();
     add_account(&desk, "li", "staff", &[AREA, "示例三坊（演示）"]).await;
-    let li = login(&desk, "li").await;
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
 
     let list = li.get("/desk/posters").await;
     assert_eq!(list.status, 200);
