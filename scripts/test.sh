@@ -65,7 +65,7 @@ DESK_TEST_PG=$pg_url DESK_TEST_S3=$s3_url cargo test --locked -p xinjing-desk
 step "desk: release build (profile server)"
 cargo build --locked -p xinjing-desk --profile server
 
-step "desk: end-to-end, the widget served by the desk (Chromium)"
+step "desk: end-to-end in Chromium (the widget served by the desk, staff pages, campaigns edited in the desk, posters and their QR codes)"
 npx playwright test -c tests/e2e/desk.config.mjs
 
 step "all test layers passed"
