@@ -43,6 +43,9 @@ const KEYS: &[Key] = &[
     Key { name: "log_format", env: &["DESK_LOG_FORMAT"], help: "text (default) or json" },
     Key { name: "log_level", env: &["DESK_LOG"], help: "error, warn, info (default), debug or trace" },
     Key { name: "shutdown_grace_secs", env: &["DESK_SHUTDOWN_GRACE_SECS"], help: "how long a stop waits for requests in flight (default 30)" },
+    Key { name: "notify", env: &[], help: "[[notify]] tables: the committee's robots (kind wecom|dingtalk|feishu|webhook, url, secret, communities); secrets by DESK_NOTIFY_<NAME>_URL / _SECRET" },
+    Key { name: "notify_poll_ms", env: &["DESK_NOTIFY_POLL_MS"], help: "how often new reports are looked for and retries made (default 1000)" },
+    Key { name: "notify_give_up_minutes", env: &["DESK_NOTIFY_GIVE_UP_MINUTES"], help: "a notification not delivered after this long is marked failed (default 60)" },
     Key { name: "bench_floor", env: &["DESK_BENCH_FLOOR"], help: "benchmarks only: add POST /api/v1/floor, which reads and discards the body" },
 ];
 
@@ -197,6 +200,8 @@ pub struct Config {
     pub log_level: tracing::Level,
     pub shutdown_grace: Duration,
     pub bench_floor: bool,
+    /// The committee's notification channels (`crate::notify`).
+    pub notify: crate::notify::config::NotifyConfig,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -408,6 +413,12 @@ impl Config {
         let shutdown_grace =
             Duration::from_secs(reader.number("shutdown_grace_secs", 30, 0, 3600)?);
         let bench_floor = reader.boolean("bench_floor", false)?;
+        let notify = crate::notify::config::parse(
+            reader.toml("notify"),
+            env,
+            Duration::from_millis(reader.number("notify_poll_ms", 1000, 10, 3_600_000)?),
+            Duration::from_secs(60 * reader.number("notify_give_up_minutes", 60, 1, 7 * 24 * 60)?),
+        )?;
         let config = Config {
             listen,
             public_url,
@@ -431,6 +442,7 @@ impl Config {
             log_level,
             shutdown_grace,
             bench_floor,
+            notify,
         };
         if config.public_url.is_none() && config.dist.is_some() && !listen.ip().is_loopback() {
             return Err(error(
@@ -489,6 +501,14 @@ impl Reader {
             .map(|(_, origin)| format!(" (from {origin})"))
             .unwrap_or_default();
         error(key, format!("{message}{from}"))
+    }
+
+    /// A key's TOML value as written (tables), if it came from the file.
+    fn toml(&self, key: &str) -> Option<&toml::Value> {
+        match self.values.get(key) {
+            Some((Value::Toml(value), _)) => Some(value),
+            _ => None,
+        }
     }
 
     fn string(&self, key: &str) -> Result<Option<String>, ConfigError> {

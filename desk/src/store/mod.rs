@@ -149,6 +149,16 @@ impl Store {
         self.backend
     }
 
+    /// The pool reads go through (the notifier's outbox queries, in `crate::notify`).
+    pub(crate) fn read_pool(&self) -> &AnyPool {
+        &self.read
+    }
+
+    /// The pool single writes go through (on SQLite, the one writer connection).
+    pub(crate) fn write_pool(&self) -> &AnyPool {
+        &self.write
+    }
+
     /// Applies the migrations not applied yet (PostgreSQL: under an advisory lock, so
     /// several desks starting at once migrate once).
     pub async fn migrate(&self) -> Result<()> {
@@ -168,7 +178,8 @@ impl Store {
         self.read.close().await;
     }
 
-    async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+    /// A write transaction (also the notifier's outbox, in `crate::notify`).
+    pub(crate) async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
         Ok(match self.backend {
             // Take the write lock at once rather than upgrading a read snapshot later.
             Backend::Sqlite => self.write.begin_with("BEGIN IMMEDIATE").await?,
@@ -205,11 +216,18 @@ pub fn migrator() -> sqlx::migrate::Migrator {
             false,
         )
     };
-    Migrator::with_migrations(vec![migration(
-        1,
-        "reports",
-        include_str!("../../migrations/0001_reports.sql"),
-    )])
+    Migrator::with_migrations(vec![
+        migration(
+            1,
+            "reports",
+            include_str!("../../migrations/0001_reports.sql"),
+        ),
+        migration(
+            4,
+            "notify",
+            include_str!("../../migrations/0004_notify.sql"),
+        ),
+    ])
 }
 
 pub(crate) fn status_from(code: &str) -> TicketStatus {
