@@ -81,18 +81,18 @@ pub async fn spawn(state: Arc<AppState>) -> Result<Option<(Notifier, JoinHandle<
         let owner = owner.clone();
         tokio::spawn(async move {
             let client = send::client();
-            let mut reply: Option<oneshot::Sender<Pass>> = None;
             loop {
-                let pass = run_pass(&state, &client, &owner).await;
-                if let Some(tx) = reply.take() {
-                    let _ = tx.send(pass);
-                }
-                tokio::select! {
-                    () = tokio::time::sleep(state.config.notify.poll) => {}
+                // The first pass, too, waits one interval: the desk has just started.
+                let reply = tokio::select! {
+                    () = tokio::time::sleep(state.config.notify.poll) => None,
                     request = rx.recv() => match request {
-                        Some(tx) => reply = Some(tx),
+                        Some(tx) => Some(tx),
                         None => return,
                     },
+                };
+                let pass = run_pass(&state, &client, &owner).await;
+                if let Some(tx) = reply {
+                    let _ = tx.send(pass);
                 }
             }
         })
