@@ -706,7 +706,12 @@ mod tests {
         let text = include_str!("../desk.example.toml");
         // `dist` must exist to be accepted: check everything else as written.
         let text = text.replace("dist = \"/opt/xinjing-desk/dist\"", "");
-        let config = load(Some(&text), &[]).unwrap();
+        let config = load(
+            Some(&text),
+            &[("DESK_NOTIFY_DINGTALK_SECRET", "SEC-from-the-environment")],
+        )
+        .unwrap();
+        assert_eq!(config.notify.channels.len(), 2);
         assert_eq!(
             config.public_url.as_deref(),
             Some("https://report.example.gov.cn")

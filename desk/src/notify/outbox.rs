@@ -209,11 +209,11 @@ pub async fn settle(
     fate: Fate<'_>,
 ) -> Result<()> {
     let (sql, at, text): (&str, i64, Option<&str>) = match fate {
-        Fate::Sent { digest } => (
+        Fate::Sent { .. } => (
             "UPDATE notify_outbox SET state = 'sent', attempts = attempts + 1, done_at = $4, \
              digest = $5, last_error = NULL WHERE report_id = $1 AND seq = $2 AND channel = $3",
             now,
-            Some(if digest { "1" } else { "0" }),
+            None,
         ),
         Fate::Retry { next_at, error } => (
             "UPDATE notify_outbox SET attempts = attempts + 1, next_at = $4, last_error = $5 \
