@@ -187,14 +187,19 @@ impl Desk {
         }
         let _ = (&mut self.server).await;
         self.retention_task.abort();
-        if let Some(task) = self.notifier_task.take() {
-            task.abort();
-            let _ = task.await;
-        }
-        if let Some(notifier) = &self.notifier {
-            // Another desk on the database takes the channels over at once.
-            if let Err(e) = notify::outbox::release(&self.state.store, &notifier.owner).await {
-                tracing::warn!(error = %e, "cannot release the notification leases");
+        if let Some(mut task) = self.notifier_task.take() {
+            // The pass under way finishes the request it is making (so a message the
+            // platform took is marked sent), then stops; the task ends when its handle goes.
+            let owner = self.notifier.take().map(|n| n.owner);
+            let wait = notify::send::REQUEST_TIMEOUT + std::time::Duration::from_secs(5);
+            if tokio::time::timeout(wait, &mut task).await.is_err() {
+                task.abort();
+            }
+            if let Some(owner) = owner {
+                // Another desk on the database takes the channels over at once.
+                if let Err(e) = notify::outbox::release(&self.state.store, &owner).await {
+                    tracing::warn!(error = %e, "cannot release the notification leases");
+                }
             }
         }
         self.state.store.close().await;

@@ -501,3 +501,66 @@ async fn two_desks_on_one_database_send_each_message_once() {
     a.stop().await;
     b.stop().await;
 }
+
+#[tokio::test]
+async fn a_desk_stopped_gracefully_hands_its_channels_over_at_once() {
+    let env = TestEnv::new().await;
+    let wecom = Robot::wecom().await;
+    let owned = wecom_vars(&wecom);
+    let (first, clock) = env.start_fake(&vars(&owned, &[NO_POLL]), now_ms()).await;
+    run_now(&first).await;
+    let ticket = file(&first).await;
+    first.stop().await;
+    assert_eq!(wecom.count(), 0);
+    let second = env
+        .start_with_clock(
+            &vars(&owned, &[NO_POLL]),
+            std::sync::Arc::new(clock.clone()),
+        )
+        .await;
+    // Same clock: no lease to wait out.
+    run_now(&second).await;
+    assert_eq!(wecom_tickets(&wecom.requests()[0].json()), vec![ticket]);
+    second.stop().await;
+}
+
+#[tokio::test]
+async fn a_channel_limited_to_some_communities_hears_only_of_those() {
+    let env = TestEnv::new().await;
+    let (wecom, ding) = (Robot::wecom().await, Robot::dingtalk().await);
+    let mut owned = wecom_vars(&wecom);
+    owned.extend(dingtalk_vars(&ding));
+    let mut config = env.config(&vars(&owned, &[NO_POLL]));
+    let channel = config
+        .notify
+        .channels
+        .iter_mut()
+        .find(|c| c.name == "dingtalk")
+        .unwrap();
+    channel.communities = Some(vec!["新泾二村".to_owned()]);
+    let desk = TestDesk::new(
+        xinjing_desk::start(
+            config,
+            std::sync::Arc::new(xinjing_desk::clock::FakeClock::at(now_ms())),
+        )
+        .await
+        .unwrap(),
+    );
+    file(&desk).await; // 示例一村（演示）
+    let mut other = sample::report(&sample::random_uuid());
+    other["location"]["community"] = json!("新泾二村");
+    let second = post_one(&desk, &other).await;
+    run_now(&desk).await;
+    assert_eq!(wecom.count(), 2, "all communities");
+    assert_eq!(ding.count(), 1);
+    assert!(ding.requests()[0].text().contains(&second));
+    assert_eq!(
+        outbox_counts(&desk).await,
+        Counts {
+            pending: 0,
+            sent: 3,
+            failed: 0
+        }
+    );
+    desk.stop().await;
+}

@@ -255,7 +255,8 @@ pub fn parse(
     // The environment: secrets of the channels above, or channels of their own.
     for kind in Kind::ALL {
         let var = format!("DESK_NOTIFY_{}_URL", env_name(kind.code()));
-        if env(&var).is_some() && !channels.iter().any(|c| c.name == kind.code()) {
+        let set = env(&var).is_some_and(|v| !v.trim().is_empty());
+        if set && !channels.iter().any(|c| c.name == kind.code()) {
             channels.push(Channel {
                 name: kind.code().to_owned(),
                 kind,

@@ -132,16 +132,17 @@ async fn serve_channel(
 ) -> Result<()> {
     let store = &state.store;
     let now = state.now_ms();
-    if !outbox::lease(store, &channel.name, owner, now, LEASE_MS).await? {
-        return Ok(());
-    }
+    // Reads first: a pass with nothing due writes nothing.
     let due = outbox::due(store, &channel.name, now, DUE_BATCH).await?;
-    if due.is_empty() {
+    if due.is_empty() || !outbox::lease(store, &channel.name, owner, now, LEASE_MS).await? {
         return Ok(());
     }
     let limits = channel.limits();
     let used = outbox::used(store, &channel.name, &limits, now).await?;
     for batch in policy::plan(due.len(), policy::capacity(&limits, &used)) {
+        if state.stopping.load(std::sync::atomic::Ordering::SeqCst) {
+            break;
+        }
         let now = state.now_ms();
         // Renewed before each request: a desk that lost it (paused past the lease) stops.
         if !outbox::lease(store, &channel.name, owner, now, LEASE_MS).await? {
