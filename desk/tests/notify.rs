@@ -1,129 +1,18 @@
-//! Notifications to the committee, end to end: a desk on port 0 with a fresh database
+//! Notifications to the committee, what they say: a desk on port 0 with a fresh database
 //! (SQLite, or PostgreSQL with DESK_TEST_PG), fake robots on port 0, and the desk's fake
-//! clock, so back-off and rate-limit windows pass without sleeping.
+//! clock, so back-off windows pass without sleeping. Delivery under load, crashes and
+//! several desks: notify_delivery.rs.
 
 mod common;
-#[path = "notify_support/robots.rs"]
-mod robots;
+#[path = "notify_support/mod.rs"]
+mod support;
 
-use base64::Engine;
 use common::*;
-use hmac::{KeyInit, Mac};
-use robots::Robot;
-use serde_json::{json, Value};
-use std::collections::BTreeMap;
-use xinjing_desk::notify::{counts, Counts};
+use serde_json::json;
+use support::robots::Robot;
+use support::*;
+use xinjing_desk::notify::Counts;
 use xinjing_desk::sample;
-
-type HmacSha256 = hmac::Hmac<sha2_verify::Sha256>;
-
-fn hmac(key: &[u8], message: &[u8]) -> Vec<u8> {
-    let mut mac = HmacSha256::new_from_slice(key).unwrap();
-    mac.update(message);
-    mac.finalize().into_bytes().to_vec()
-}
-
-fn b64(bytes: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(bytes)
-}
-
-const DING_SECRET: &str = "SEC-ding-test-secret";
-const FEISHU_SECRET: &str = "feishu-test-secret";
-const HOOK_SECRET: &str = "hook-test-secret";
-/// Passes run at the start and when a test asks (`run_now`), unless a test wants polling.
-const NO_POLL: (&str, &str) = ("DESK_NOTIFY_POLL_MS", "3600000");
-
-fn wecom_vars(robot: &Robot) -> Vec<(String, String)> {
-    vec![("DESK_NOTIFY_WECOM_URL".into(), robot.url.clone())]
-}
-
-fn dingtalk_vars(robot: &Robot) -> Vec<(String, String)> {
-    vec![
-        ("DESK_NOTIFY_DINGTALK_URL".into(), robot.url.clone()),
-        ("DESK_NOTIFY_DINGTALK_SECRET".into(), DING_SECRET.into()),
-    ]
-}
-
-fn vars<'a>(owned: &'a [(String, String)], more: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
-    owned
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .chain(more.iter().copied())
-        .collect()
-}
-
-/// A report with everything personal a resident could give: name, phone, and a phone
-/// number and a name in the free texts.
-fn personal_report(id: &str) -> Value {
-    let mut report = sample::report(id);
-    report["contact"] = json!({ "name": "王阿姨", "phone": "13912345678" });
-    report["consent"]["contact"] = json!(true);
-    report["description"] = json!("楼下张师傅的电动车天天在楼道充电，请打 13812345678 找我");
-    report["location"]["detail"] = json!("3 楼楼道 有事打139 1234 5678");
-    report
-}
-
-const PERSONAL: [&str; 8] = [
-    "王阿姨",
-    "13912345678",
-    "13812345678",
-    "139 1234 5678",
-    "1391234",
-    "张师傅",
-    "充电，请打",
-    "找我",
-];
-
-fn assert_nothing_personal(text: &str) {
-    for word in PERSONAL {
-        assert!(!text.contains(word), "{word:?} in a notification: {text}");
-    }
-}
-
-async fn post_one(desk: &TestDesk, report: &Value) -> String {
-    desk.post(report).await.ticket()
-}
-
-async fn file(desk: &TestDesk) -> String {
-    post_one(desk, &sample::report(&sample::random_uuid())).await
-}
-
-/// Waits (without a fixed sleep) until `check` holds, for at most 10 s.
-async fn wait_until(what: &str, check: impl Fn() -> bool) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !check() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "timed out waiting: {what}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
-}
-
-async fn run_now(desk: &TestDesk) -> xinjing_desk::notify::Pass {
-    desk.desk()
-        .notifier
-        .as_ref()
-        .expect("notifications on")
-        .run_now()
-        .await
-}
-
-async fn outbox_counts(desk: &TestDesk) -> Counts {
-    counts(&desk.state().store).await.unwrap()
-}
-
-/// The tickets a WeCom message names (one, or a digest's list), in order.
-fn wecom_tickets(body: &Value) -> Vec<String> {
-    let content = body["markdown"]["content"].as_str().unwrap();
-    content
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-        .filter(|w| w.starts_with("XJ-") && w.len() == 16)
-        .map(str::to_owned)
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect()
-}
 
 #[tokio::test]
 async fn a_report_reaches_every_robot_once_signed_in_its_format_and_without_contact_details() {
@@ -236,11 +125,6 @@ async fn a_report_reaches_every_robot_once_signed_in_its_format_and_without_cont
     desk.stop().await;
 }
 
-fn clock_ms(clock: &xinjing_desk::clock::FakeClock) -> i64 {
-    use xinjing_desk::clock::Clock;
-    clock.now_ms()
-}
-
 #[tokio::test]
 async fn a_reopened_report_is_announced_again() {
     let env = TestEnv::new().await;
@@ -281,15 +165,6 @@ async fn a_reopened_report_is_announced_again() {
     run_now(&desk).await;
     assert_eq!(wecom.count(), 2);
     desk.stop().await;
-}
-
-async fn test_pool(url: &str) -> sqlx::AnyPool {
-    sqlx::any::install_default_drivers();
-    sqlx::pool::PoolOptions::<sqlx::Any>::new()
-        .max_connections(1)
-        .connect(url)
-        .await
-        .unwrap()
 }
 
 #[tokio::test]
@@ -377,151 +252,6 @@ async fn a_channel_that_keeps_failing_is_given_up_and_counted() {
         "a failed message is not tried again"
     );
     desk.stop().await;
-}
-
-#[tokio::test]
-async fn a_burst_over_the_limit_goes_out_as_twenty_messages_the_last_a_digest() {
-    let env = TestEnv::new().await;
-    let wecom = Robot::wecom().await;
-    let owned = wecom_vars(&wecom);
-    let (desk, clock) = env.start_fake(&vars(&owned, &[NO_POLL]), now_ms()).await;
-    let mut tickets = Vec::new();
-    for _ in 0..30 {
-        tickets.push(file(&desk).await);
-    }
-    let pass = run_now(&desk).await;
-    assert_eq!((pass.events, pass.messages, pass.digests), (30, 20, 1));
-    run_now(&desk).await;
-    assert_eq!(wecom.count(), 20, "at most 20 in the minute");
-    let bodies: Vec<Value> = wecom.requests().iter().map(|r| r.json()).collect();
-    let digest = bodies[19]["markdown"]["content"].as_str().unwrap();
-    assert!(digest.starts_with("**11 件新报告待处理**"), "{digest}");
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for body in &bodies {
-        for t in wecom_tickets(body) {
-            *seen.entry(t).or_default() += 1;
-        }
-    }
-    assert_eq!(seen.keys().cloned().collect::<Vec<_>>(), {
-        let mut t = tickets.clone();
-        t.sort();
-        t
-    });
-    assert!(seen.values().all(|n| *n == 1), "each ticket once: {seen:?}");
-
-    // One more in the same minute waits for the window, then goes alone.
-    let late = file(&desk).await;
-    run_now(&desk).await;
-    assert_eq!(wecom.count(), 20);
-    clock.set(clock_ms(&clock) + 60_001);
-    run_now(&desk).await;
-    assert_eq!(wecom.count(), 21);
-    assert_eq!(wecom_tickets(&wecom.requests()[20].json()), vec![late]);
-    desk.stop().await;
-}
-
-#[tokio::test]
-async fn a_desk_killed_before_sending_sends_after_restart_and_nothing_twice() {
-    let env = TestEnv::new().await;
-    let wecom = Robot::wecom().await;
-    let owned = wecom_vars(&wecom);
-    let start = now_ms();
-    let (first, clock) = env.start_fake(&vars(&owned, &[NO_POLL]), start).await;
-    let mut tickets = Vec::new();
-    for _ in 0..3 {
-        tickets.push(file(&first).await);
-    }
-    run_now(&first).await;
-    assert_eq!(wecom.count(), 3);
-    // Committed, not yet sent, and the process dies holding the channel's lease.
-    for _ in 0..3 {
-        tickets.push(file(&first).await);
-    }
-    first.desk.unwrap().abort().await;
-
-    let second = TestDesk::new(
-        xinjing_desk::start(
-            env.config(&vars(&owned, &[NO_POLL])),
-            std::sync::Arc::new(clock.clone()),
-        )
-        .await
-        .unwrap(),
-    );
-    run_now(&second).await;
-    assert_eq!(wecom.count(), 3, "the dead desk's lease still holds");
-    clock.set(start + xinjing_desk::notify::LEASE_MS + 1);
-    run_now(&second).await;
-    run_now(&second).await;
-    let sent: Vec<String> = wecom
-        .requests()
-        .iter()
-        .flat_map(|r| wecom_tickets(&r.json()))
-        .collect();
-    assert_eq!(sent, tickets, "all six, once each, in order");
-    assert_eq!(
-        outbox_counts(&second).await,
-        Counts {
-            pending: 0,
-            sent: 6,
-            failed: 0
-        }
-    );
-    second.stop().await;
-}
-
-#[tokio::test]
-async fn two_desks_on_one_database_send_each_message_once() {
-    let env = TestEnv::new().await;
-    let wecom = Robot::wecom().await;
-    let owned = wecom_vars(&wecom);
-    let polling = vars(&owned, &[("DESK_NOTIFY_POLL_MS", "10")]);
-    let (a, clock) = env.start_fake(&polling, now_ms()).await;
-    let b = env
-        .start_with_clock(&polling, std::sync::Arc::new(clock.clone()))
-        .await;
-    let mut tickets = Vec::new();
-    for i in 0..10 {
-        tickets.push(file(if i % 2 == 0 { &a } else { &b }).await);
-    }
-    wait_until("ten messages", || wecom.count() >= 10).await;
-    for _ in 0..3 {
-        run_now(&a).await;
-        run_now(&b).await;
-    }
-    let sent: Vec<String> = wecom
-        .requests()
-        .iter()
-        .flat_map(|r| wecom_tickets(&r.json()))
-        .collect();
-    assert_eq!(sent.len(), 10, "{sent:?}");
-    let mut sorted = sent.clone();
-    sorted.sort();
-    sorted.dedup();
-    assert_eq!(sorted.len(), 10, "no ticket twice: {sent:?}");
-    a.stop().await;
-    b.stop().await;
-}
-
-#[tokio::test]
-async fn a_desk_stopped_gracefully_hands_its_channels_over_at_once() {
-    let env = TestEnv::new().await;
-    let wecom = Robot::wecom().await;
-    let owned = wecom_vars(&wecom);
-    let (first, clock) = env.start_fake(&vars(&owned, &[NO_POLL]), now_ms()).await;
-    run_now(&first).await;
-    let ticket = file(&first).await;
-    first.stop().await;
-    assert_eq!(wecom.count(), 0);
-    let second = env
-        .start_with_clock(
-            &vars(&owned, &[NO_POLL]),
-            std::sync::Arc::new(clock.clone()),
-        )
-        .await;
-    // Same clock: no lease to wait out.
-    run_now(&second).await;
-    assert_eq!(wecom_tickets(&wecom.requests()[0].json()), vec![ticket]);
-    second.stop().await;
 }
 
 #[tokio::test]

@@ -1,4 +1,3 @@
-#![allow(dead_code)]
 //! Fake robot receivers (WeCom, DingTalk, Feishu, a webhook): in-process HTTP servers on
 //! port 0 that record every request and answer as scripted (by default, the platform's
 //! "ok").
