@@ -73,6 +73,9 @@ pub async fn spawn(state: Arc<AppState>) -> Result<Option<(Notifier, JoinHandle<
     }
     outbox::init_watermark(&state.store, state.now_ms()).await?;
     let owner = outbox::random_id();
+    if state.config.public_url.is_none() {
+        tracing::warn!(links = %state.public_url, "public_url is not set: the links in notifications point at this address");
+    }
     for channel in &state.config.notify.channels {
         tracing::info!(channel = %channel.name, kind = channel.kind.code(), url = %channel.safe_url(), "notifications on");
     }
@@ -170,11 +173,9 @@ async fn serve_channel(
                 tracing::info!(channel = %channel.name, tickets = ?tickets, digest, "notification sent");
             }
             Outcome::Retry(error) => {
-                let stop = retry_or_give_up(state, channel, &rows, now, &error, pass).await?;
-                if stop {
-                    // The channel is failing: the rest wait for the next pass.
-                    break;
-                }
+                retry_or_give_up(state, channel, &rows, now, &error, pass).await?;
+                // The channel is failing: the rest wait for the next pass.
+                break;
             }
             Outcome::Permanent(error) => {
                 outbox::settle(
@@ -194,7 +195,7 @@ async fn serve_channel(
 }
 
 /// Schedules each row's next try, or gives it up once it is older than the configured
-/// limit. Returns true (stop this channel's pass).
+/// limit.
 async fn retry_or_give_up(
     state: &AppState,
     channel: &Channel,
@@ -202,7 +203,7 @@ async fn retry_or_give_up(
     now: i64,
     error: &str,
     pass: &mut Pass,
-) -> Result<bool> {
+) -> Result<()> {
     let give_up_ms = state.config.notify.give_up_ms;
     let (expired, retry): (Vec<&Row>, Vec<&Row>) =
         rows.iter().partition(|r| now - r.created_at >= give_up_ms);
@@ -224,15 +225,23 @@ async fn retry_or_give_up(
         let _ = getrandom::fill(&mut bytes);
         (u64::from_le_bytes(bytes) >> 11) as f64 / (1u64 << 53) as f64
     };
-    for row in retry {
+    // A digest's rows may have failed different numbers of times: each waits its own time.
+    let mut waits = Vec::with_capacity(retry.len());
+    for row in &retry {
         let wait = policy::backoff_ms(row.attempts as u32 + 1, jitter);
         let fate = Fate::Retry {
             next_at: now + wait,
             error,
         };
         outbox::settle(&state.store, &channel.name, &[row], now, fate).await?;
-        pass.retries += 1;
-        tracing::warn!(channel = %channel.name, ticket = %row.event.ticket, attempt = row.attempts + 1, retry_in_ms = wait, error = %error, "notification not delivered; will retry");
+        waits.push(wait);
     }
-    Ok(true)
+    if !retry.is_empty() {
+        pass.retries += retry.len();
+        let tickets: Vec<&str> = retry.iter().map(|r| r.event.ticket.as_str()).collect();
+        let attempt = retry.iter().map(|r| r.attempts + 1).max().unwrap_or(1);
+        let retry_in_ms = waits.iter().min().copied().unwrap_or(0);
+        tracing::warn!(channel = %channel.name, tickets = ?tickets, attempt, retry_in_ms, error = %error, "notification not delivered; will retry");
+    }
+    Ok(())
 }
