@@ -29,12 +29,14 @@ CREATE TABLE notify_outbox (
     attempts    BIGINT NOT NULL,
     next_at     BIGINT NOT NULL,         -- pending: not before this time (back-off)
     created_at  BIGINT NOT NULL,
-    done_at     BIGINT,                  -- sent or failed
+    done_at     BIGINT,                  -- sent, failed or skipped
     digest      BIGINT NOT NULL,         -- 1 when it went out in a digest
     last_error  TEXT,                    -- without secrets
     PRIMARY KEY (report_id, seq, channel)
 );
 CREATE INDEX notify_outbox_due ON notify_outbox (channel, state, next_at);
+-- Rows done with (sent, failed, skipped) are deleted 90 days on.
+CREATE INDEX notify_outbox_done ON notify_outbox (done_at);
 
 -- One desk at a time sends for a channel: it holds the channel's lease, renewed before
 -- every message. Two desks on one database therefore never send the same message twice.

@@ -12,6 +12,9 @@ use sqlx::Row as _;
 pub const OVERLAP_MS: i64 = 10 * 60_000;
 /// Events taken per pass (more wait for the next pass).
 pub const ENQUEUE_BATCH: i64 = 500;
+/// Outbox rows done with are kept this long (for the failed count and for looking into a
+/// complaint), then deleted. Far older than the watermark, so no event is taken twice.
+pub const KEEP_DONE_MS: i64 = 90 * 86_400_000;
 
 /// One event for one channel, as stored.
 #[derive(Clone, Debug)]
@@ -69,8 +72,8 @@ pub async fn enqueue(store: &Store, channels: &[Channel], now: i64) -> Result<us
             };
             sqlx::query(
                 "INSERT INTO notify_outbox (report_id, seq, channel, kind, event_at, ticket, category, \
-                 community, building, detail, state, attempts, next_at, created_at, digest) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $12, $12, 0) \
+                 community, building, detail, state, attempts, next_at, created_at, digest, done_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $12, $12, 0, $13) \
                  ON CONFLICT DO NOTHING",
             )
             .bind(row.try_get::<String, _>("report_id")?)
@@ -85,6 +88,7 @@ pub async fn enqueue(store: &Store, channels: &[Channel], now: i64) -> Result<us
             .bind(clean(&row.try_get::<String, _>("detail")?, DETAIL_CHARS))
             .bind(state)
             .bind(now)
+            .bind((state == "skipped").then_some(now))
             .execute(&mut *tx)
             .await?;
         }
@@ -93,6 +97,10 @@ pub async fn enqueue(store: &Store, channels: &[Channel], now: i64) -> Result<us
     if advance {
         sqlx::query("UPDATE notify_state SET value = $1 WHERE name = 'watermark' AND value < $1")
             .bind(now - OVERLAP_MS)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM notify_outbox WHERE done_at < $1")
+            .bind(now - KEEP_DONE_MS)
             .execute(&mut *tx)
             .await?;
     }
