@@ -52,6 +52,9 @@ pub struct Event {
 pub const DETAIL_CHARS: usize = 40;
 /// Tickets listed one by one in a digest (the rest are counted).
 pub const DIGEST_LINES: usize = 20;
+/// The listed lines' budget: WeCom takes at most 4096 bytes of markdown, and community
+/// and building names (free text, up to 40 characters each) could make 20 lines longer.
+pub const DIGEST_BYTES: usize = 3_000;
 
 /// A resident's short text made safe for a chat message: one line, digit groups that could
 /// be a phone number (7 or more digits, with or without spaces, dashes or dots between
@@ -147,8 +150,10 @@ fn digest_title(events: &[Event]) -> String {
     format!("{} 件{what}待处理", events.len())
 }
 
-/// One line per ticket (at most [`DIGEST_LINES`]), then how many more.
+/// One line per ticket (at most [`DIGEST_LINES`], and within [`DIGEST_BYTES`]), then how
+/// many more.
 fn digest_lines(events: &[Event]) -> Vec<String> {
+    let mut bytes = 0;
     let mut lines: Vec<String> = events
         .iter()
         .take(DIGEST_LINES)
@@ -166,9 +171,13 @@ fn digest_lines(events: &[Event]) -> Vec<String> {
                 e.building
             )
         })
+        .take_while(|line| {
+            bytes += line.len() + 3;
+            bytes <= DIGEST_BYTES
+        })
         .collect();
-    if events.len() > DIGEST_LINES {
-        lines.push(format!("……另有 {} 件", events.len() - DIGEST_LINES));
+    if events.len() > lines.len() {
+        lines.push(format!("……另有 {} 件", events.len() - lines.len()));
     }
     lines
 }
@@ -324,5 +333,25 @@ mod tests {
         assert!(text.contains("另有 5 件"));
         let h = digest(Kind::Webhook, &events, "https://r.example.cn");
         assert_eq!(h["events"].as_array().unwrap().len(), 25);
+        // Long place names: fewer lines, still within WeCom's 4096 bytes.
+        let long: Vec<Event> = (1..=25)
+            .map(|n| Event {
+                community: "很长的小区名字"
+                    .repeat(6)
+                    .chars()
+                    .take(DETAIL_CHARS)
+                    .collect(),
+                building: "很长的楼栋名字"
+                    .repeat(6)
+                    .chars()
+                    .take(DETAIL_CHARS)
+                    .collect(),
+                ..event(&format!("XJ-20251130-{n:04}"))
+            })
+            .collect();
+        let w = digest(Kind::WeCom, &long, "https://r.example.cn");
+        let content = w["markdown"]["content"].as_str().unwrap();
+        assert!(content.len() < 4096, "{} bytes", content.len());
+        assert!(content.contains("另有"));
     }
 }
