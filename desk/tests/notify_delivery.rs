@@ -22,7 +22,8 @@ async fn a_burst_over_the_limit_goes_out_as_twenty_messages_the_last_a_digest() 
     let (desk, clock) = env.start_fake(&vars(&owned, &[NO_POLL]), now_ms()).await;
     let mut tickets = Vec::new();
     for _ in 0..30 {
-        tickets.push(file(&desk).await);
+        let report = personal_report(&xinjing_desk::sample::random_uuid());
+        tickets.push(post_one(&desk, &report).await);
     }
     let pass = run_now(&desk).await;
     assert_eq!((pass.events, pass.messages, pass.digests), (30, 20, 1));
@@ -43,6 +44,9 @@ async fn a_burst_over_the_limit_goes_out_as_twenty_messages_the_last_a_digest() 
         t
     });
     assert!(seen.values().all(|n| *n == 1), "each ticket once: {seen:?}");
+    for request in wecom.requests() {
+        assert_nothing_personal(&request.text());
+    }
 
     // One more in the same minute waits for the window, then goes alone.
     let late = file(&desk).await;
