@@ -200,7 +200,7 @@ pub struct Config {
     pub log_level: tracing::Level,
     pub shutdown_grace: Duration,
     pub bench_floor: bool,
-    /// The committee's notification channels (`crate::notify`).
+    /// The committee's notification channels.
     pub notify: crate::notify::config::NotifyConfig,
 }
 
@@ -418,7 +418,8 @@ impl Config {
             env,
             Duration::from_millis(reader.number("notify_poll_ms", 1000, 10, 3_600_000)?),
             Duration::from_secs(60 * reader.number("notify_give_up_minutes", 60, 1, 7 * 24 * 60)?),
-        )?;
+        )
+        .map_err(|e| error("notify", e.0))?;
         let config = Config {
             listen,
             public_url,

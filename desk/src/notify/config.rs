@@ -9,7 +9,6 @@
 //!
 //! `Debug` and [`describe`] never show a URL's query or path, nor a secret.
 
-use crate::config::ConfigError;
 use std::fmt;
 use std::time::Duration;
 
@@ -168,14 +167,15 @@ fn env_name(name: &str) -> String {
         .collect()
 }
 
-fn fail(message: impl Into<String>) -> ConfigError {
-    ConfigError {
-        key: "notify".to_owned(),
-        message: message.into(),
-    }
+/// What is wrong, for the desk's configuration error on the key `notify`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotifyError(pub String);
+
+fn fail(message: impl Into<String>) -> NotifyError {
+    NotifyError(message.into())
 }
 
-fn text(table: &toml::Table, field: &str, name: &str) -> Result<Option<String>, ConfigError> {
+fn text(table: &toml::Table, field: &str, name: &str) -> Result<Option<String>, NotifyError> {
     match table.get(field) {
         None => Ok(None),
         Some(toml::Value::String(s)) => Ok(Some(s.trim().to_owned()).filter(|s| !s.is_empty())),
@@ -191,7 +191,7 @@ pub fn parse(
     env: &dyn Fn(&str) -> Option<String>,
     poll: Duration,
     give_up: Duration,
-) -> Result<NotifyConfig, ConfigError> {
+) -> Result<NotifyConfig, NotifyError> {
     let tables: Vec<toml::Table> = match value {
         None => Vec::new(),
         Some(toml::Value::Array(items)) => items

@@ -149,7 +149,7 @@ impl Store {
         self.backend
     }
 
-    /// The pool reads go through (the notifier's outbox queries, in `crate::notify`).
+    /// The pool reads go through (the notifier's outbox queries).
     pub(crate) fn read_pool(&self) -> &AnyPool {
         &self.read
     }
@@ -178,7 +178,7 @@ impl Store {
         self.read.close().await;
     }
 
-    /// A write transaction (also the notifier's outbox, in `crate::notify`).
+    /// A write transaction (also the notifier's outbox).
     pub(crate) async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
         Ok(match self.backend {
             // Take the write lock at once rather than upgrading a read snapshot later.
