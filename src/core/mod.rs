@@ -5,6 +5,7 @@
 pub mod campaign;
 pub mod config;
 pub mod i18n;
+pub mod json;
 pub mod mock;
 pub mod my_reports;
 pub mod outbox;

@@ -3,27 +3,24 @@
 use super::colour::is_hex_colour;
 use super::url::{is_allowed_endpoint, is_endpoint_base, is_origin, is_relative_path};
 use super::{Config, ConfigError, Endpoint, Privacy, Theme, DEFAULT_TIMEOUT_MS};
-use crate::core::campaign::Text;
+use crate::core::campaign::{read_text, Text};
 use crate::core::i18n::Lang;
-use serde::Deserialize;
+use crate::core::json::{number, object, optional, or_default, string, strings, Json, Read};
 
-#[derive(Deserialize, Default)]
+/// `config.json` as written; read by hand over `Json` (see `core::json` for why).
+#[derive(Default)]
 pub(super) struct RawConfig {
     endpoint: Option<String>,
     campaigns_url: Option<String>,
-    #[serde(default)]
     communities: Vec<String>,
     default_lang: Option<String>,
-    #[serde(default)]
     privacy: RawPrivacy,
     timeout_ms: Option<f64>,
-    #[serde(default)]
     theme: RawTheme,
-    #[serde(default)]
     parent_origins: Vec<String>,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Default)]
 struct RawPrivacy {
     controller: Option<Text>,
     purpose: Option<Text>,
@@ -32,7 +29,7 @@ struct RawPrivacy {
     notice_version: Option<String>,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Default)]
 struct RawTheme {
     primary: Option<String>,
     title: Option<Text>,
@@ -40,6 +37,41 @@ struct RawTheme {
 }
 
 impl RawConfig {
+    /// The rules of the derived deserialiser this replaces: unknown keys ignored, optional
+    /// keys absent or `null`, a key of the wrong type (a `null` list or section included)
+    /// makes the whole file unreadable.
+    pub(super) fn read<J: Json>(root: &J) -> Read<RawConfig> {
+        let root = object(root)?;
+        let privacy = |node: &J| {
+            let node = object(node)?;
+            Ok(RawPrivacy {
+                controller: optional(node, "controller", read_text)?,
+                purpose: optional(node, "purpose", read_text)?,
+                retention: optional(node, "retention", read_text)?,
+                contact: optional(node, "contact", read_text)?,
+                notice_version: optional(node, "notice_version", string)?,
+            })
+        };
+        let theme = |node: &J| {
+            let node = object(node)?;
+            Ok(RawTheme {
+                primary: optional(node, "primary", string)?,
+                title: optional(node, "title", read_text)?,
+                logo: optional(node, "logo", string)?,
+            })
+        };
+        Ok(RawConfig {
+            endpoint: optional(root, "endpoint", string)?,
+            campaigns_url: optional(root, "campaigns_url", string)?,
+            communities: or_default(root, "communities", strings)?,
+            default_lang: optional(root, "default_lang", string)?,
+            privacy: or_default(root, "privacy", privacy)?,
+            timeout_ms: optional(root, "timeout_ms", number)?,
+            theme: or_default(root, "theme", theme)?,
+            parent_origins: or_default(root, "parent_origins", strings)?,
+        })
+    }
+
     /// `data-*` overrides (`("endpoint", "…")`, dashes or underscores alike); returns the
     /// values that could not be read.
     pub(super) fn apply_overrides(&mut self, overrides: &[(String, String)]) -> Vec<ConfigError> {
