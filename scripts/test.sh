@@ -25,7 +25,7 @@ step "native cargo test"
 cargo test --locked --workspace --exclude xinjing-desk
 
 step "wasm-bindgen-test in headless Chromium"
-cargo test --locked --target wasm32-unknown-unknown --test web
+cargo test --locked --target wasm32-unknown-unknown --test web --test json_rules
 
 step "release build"
 scripts/build.sh
