@@ -4,9 +4,11 @@
 
 pub mod campaign;
 pub mod config;
+pub mod follow_up;
 pub mod i18n;
 pub mod mock;
 pub mod my_reports;
 pub mod outbox;
 pub mod photo;
 pub mod report;
+pub mod similar;
