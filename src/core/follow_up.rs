@@ -103,7 +103,12 @@ mod tests {
                 Some("电动车已移走"),
                 false,
             ),
-            step(TicketStatus::Received, "2026-11-30T03:30:00-05:00", None, true),
+            step(
+                TicketStatus::Received,
+                "2026-11-30T03:30:00-05:00",
+                None,
+                true,
+            ),
         ];
         let zh = history_lines(&history, Lang::Zh);
         assert_eq!(zh[0].when, "2026-11-30 09:15");
@@ -122,7 +127,10 @@ mod tests {
     fn a_time_that_does_not_parse_is_shown_as_written() {
         assert_eq!(shanghai_time("2026-11-30T09:15"), "2026-11-30 09:15");
         assert_eq!(shanghai_time("yesterday"), "yesterday");
-        assert_eq!(shanghai_time("2026-11-30T09:15:00.123+08:00"), "2026-11-30 09:15");
+        assert_eq!(
+            shanghai_time("2026-11-30T09:15:00.123+08:00"),
+            "2026-11-30 09:15"
+        );
     }
 
     #[test]

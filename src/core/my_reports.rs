@@ -187,7 +187,10 @@ mod tests {
         assert!(record.can_give_feedback());
         record.satisfied = Some(true);
         assert!(!record.can_give_feedback());
-        assert!(!record.needs_refresh(), "closed and content: nothing to ask");
+        assert!(
+            !record.needs_refresh(),
+            "closed and content: nothing to ask"
+        );
     }
 
     fn step(status: TicketStatus, reopened: bool) -> StatusChange {
@@ -213,7 +216,10 @@ mod tests {
         };
         apply_status(
             &mut record,
-            answer(TicketStatus::Resolved, vec![step(TicketStatus::Resolved, false)]),
+            answer(
+                TicketStatus::Resolved,
+                vec![step(TicketStatus::Resolved, false)],
+            ),
         );
         record.satisfied = Some(false);
         assert!(record.needs_refresh() && !record.is_reopened());
@@ -222,9 +228,15 @@ mod tests {
             step(TicketStatus::Received, true),
         ];
         let mut stored = record.clone();
-        apply_status(&mut record, answer(TicketStatus::Received, reopened.clone()));
+        apply_status(
+            &mut record,
+            answer(TicketStatus::Received, reopened.clone()),
+        );
         assert!(record.is_reopened() && record.satisfied.is_none());
-        assert_eq!(record.history[0].note.as_ref().unwrap().chars().count(), NOTE_MAX);
+        assert_eq!(
+            record.history[0].note.as_ref().unwrap().chars().count(),
+            NOTE_MAX
+        );
         merge_status(&mut stored, &record);
         assert_eq!(stored, record, "the stored record follows the reopen");
         apply_status(&mut record, answer(TicketStatus::Resolved, reopened));
@@ -245,7 +257,10 @@ mod tests {
         apply_status(&mut record, answer.clone());
         assert_eq!(record.merged_into.as_deref(), Some("XJ-20261130-0001"));
         assert_eq!(record.history.len(), HISTORY_MAX);
-        assert!(record.history.last().unwrap().reopened, "the latest steps are kept");
+        assert!(
+            record.history.last().unwrap().reopened,
+            "the latest steps are kept"
+        );
         answer.merged_into = Some("<a href=x>".into());
         apply_status(&mut record, answer);
         assert_eq!(record.merged_into, None);

@@ -147,7 +147,10 @@ mod tests {
         let cat = Some(Category::BlockedFireEscape);
         assert_eq!(SimilarQuery::from_draft(&draft("", "5号楼", cat)), None);
         assert_eq!(SimilarQuery::from_draft(&draft("示例二苑", " ", cat)), None);
-        assert_eq!(SimilarQuery::from_draft(&draft("示例二苑", "5号楼", None)), None);
+        assert_eq!(
+            SimilarQuery::from_draft(&draft("示例二苑", "5号楼", None)),
+            None
+        );
         let query = SimilarQuery::from_draft(&draft(" 示例二苑（演示） ", "5号楼 ", cat)).unwrap();
         assert_eq!(
             query.url("https://x.cn/v1/reports"),
@@ -166,7 +169,11 @@ mod tests {
         };
         assert!(hints.begin(&a));
         assert!(!hints.begin(&a), "asked while the first is on the wire");
-        assert_eq!(hints.hint(Some(&a), Lang::Zh), None, "nothing until answered");
+        assert_eq!(
+            hints.hint(Some(&a), Lang::Zh),
+            None,
+            "nothing until answered"
+        );
         hints.answered(&a, Some(r#"{"count":1,"tickets":["XJ-20261130-0001"]}"#));
         assert!(!hints.begin(&a));
         assert!(hints.begin(&b));

@@ -6,6 +6,7 @@ use super::clock::{now_ms, sleep};
 use super::storage::KV;
 use crate::core::mock::MockState;
 use crate::core::outbox::{Answer, Transport};
+use crate::core::similar::SimilarQuery;
 use std::cell::Cell;
 
 const STATE_KEY: &str = "mock-state";
@@ -58,6 +59,21 @@ impl MockTransport {
             body: r#"{"error":{"code":"unavailable","message":"演示：服务器暂时不可用"}}"#.into(),
         })
     }
+
+    pub async fn similar(&self, query: &SimilarQuery) -> Answer {
+        if let Some(failure) = self.network().await {
+            return failure;
+        }
+        let similar =
+            load_state()
+                .await
+                .similar(&query.community, &query.building, query.category, now_ms());
+        Answer::Status {
+            code: 200,
+            retry_after: None,
+            body: serde_json::to_string(&similar).unwrap_or_default(),
+        }
+    }
 }
 
 impl Transport for MockTransport {
@@ -83,7 +99,7 @@ impl Transport for MockTransport {
             return failure;
         }
         let mut state = load_state().await;
-        let answer = state.feedback(ticket, report_key, body);
+        let answer = state.feedback(ticket, report_key, body, now_ms());
         save_state(&state).await;
         answer
     }

@@ -12,6 +12,7 @@ pub mod storage;
 
 use crate::core::config::{Config, Endpoint};
 use crate::core::outbox::{Answer, Transport};
+use crate::core::similar::SimilarQuery;
 
 /// The configured endpoint: real HTTP or the demo's mock. An enum rather than `dyn`, since
 /// async trait methods are not object-safe and two variants are all there will be.
@@ -30,6 +31,16 @@ impl AnyTransport {
                 timeout_ms: config.timeout_ms,
             }),
         }
+    }
+
+    /// `GET {endpoint}/similar?…` of the configured endpoint only: the answer if it is a
+    /// 2xx, else nothing (no hint).
+    pub async fn similar(&self, query: &SimilarQuery) -> Option<String> {
+        let answer = match self {
+            AnyTransport::Http(t) => t.similar(query).await,
+            AnyTransport::Mock(t) => t.similar(query).await,
+        };
+        answer.success_body().map(str::to_owned)
     }
 }
 
