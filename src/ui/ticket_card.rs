@@ -40,20 +40,28 @@ pub fn TicketCardBody(record: TicketRecord) -> impl IntoView {
     }
 }
 
-/// Each step with its Shanghai time, public note and the reopened ones marked.
+/// Each step with its Shanghai time, public note and the reopened ones marked; folded
+/// behind a button so a card stays short on a phone.
 #[component]
 fn History(history: Vec<StatusChange>) -> impl IntoView {
     let settings = use_settings();
-    (!history.is_empty()).then(move || {
+    let open = RwSignal::new(false);
+    let history = StoredValue::new(history);
+    (!history.with_value(Vec::is_empty)).then(move || {
         view! {
-            <ol class="xj-history" aria-label=settings.tr(Msg::History)>
-                {move || history_lines(&history, settings.lang.get()).into_iter().map(|line| view! {
-                    <li class:xj-reopened-step=line.reopened>
-                        <span class="xj-muted">{line.when}</span> " " {line.what}
-                        {line.note.map(|n| view! { <br/>{n} })}
-                    </li>
-                }).collect_view()}
-            </ol>
+            <button type="button" class="xj-button" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
+                {settings.tr(Msg::History)}
+            </button>
+            <Show when=move || open.get()>
+                <ol class="xj-history" aria-label=settings.tr(Msg::History)>
+                    {move || history.with_value(|h| history_lines(h, settings.lang.get())).into_iter().map(|line| view! {
+                        <li class:xj-reopened-step=line.reopened>
+                            <span class="xj-muted">{line.when}</span> " " {line.what}
+                            {line.note.map(|n| view! { <br/>{n} })}
+                        </li>
+                    }).collect_view()}
+                </ol>
+            </Show>
         }
     })
 }
