@@ -76,9 +76,8 @@ impl SimilarHints {
         true
     }
 
-    /// The answer body of a 2xx, or `None` for anything else (404, failure, offline).
-    pub fn answered(&mut self, query: &SimilarQuery, body: Option<&str>) {
-        let similar = body.and_then(|b| serde_json::from_str::<Similar>(b).ok());
+    /// The answer, or `None` for anything else (404, failure, offline, not JSON).
+    pub fn answered(&mut self, query: &SimilarQuery, similar: Option<Similar>) {
         if let Some(slot) = self.asked.iter_mut().find(|(q, _)| q == query) {
             slot.1 = similar;
         }
@@ -90,6 +89,11 @@ impl SimilarHints {
         let (_, answer) = self.asked.iter().find(|(q, _)| q == query)?;
         hint_text(answer.as_ref()?, lang)
     }
+}
+
+/// The body of a 2xx answer to the question, if it is the contract's `Similar`.
+pub fn parse_similar(body: &str) -> Option<Similar> {
+    serde_json::from_str(body).ok()
 }
 
 /// "2 similar reports here are being handled: XJ-…, XJ-…. You can still send yours."
@@ -174,7 +178,10 @@ mod tests {
             None,
             "nothing until answered"
         );
-        hints.answered(&a, Some(r#"{"count":1,"tickets":["XJ-20261130-0001"]}"#));
+        hints.answered(
+            &a,
+            parse_similar(r#"{"count":1,"tickets":["XJ-20261130-0001"]}"#),
+        );
         assert!(!hints.begin(&a));
         assert!(hints.begin(&b));
         hints.answered(&b, None); // 404, offline: silent
@@ -184,7 +191,7 @@ mod tests {
             Some("1 similar report here is being handled: XJ-20261130-0001. You can still send yours.")
         );
         assert_eq!(hints.hint(None, Lang::En), None);
-        hints.answered(&a, Some("<html>oops"));
+        hints.answered(&a, parse_similar("<html>oops"));
         assert_eq!(hints.hint(Some(&a), Lang::En), None);
     }
 

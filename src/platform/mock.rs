@@ -8,6 +8,7 @@ use crate::core::mock::MockState;
 use crate::core::outbox::{Answer, Transport};
 use crate::core::similar::SimilarQuery;
 use std::cell::Cell;
+use xinjing_contract::Similar;
 
 const STATE_KEY: &str = "mock-state";
 
@@ -60,19 +61,13 @@ impl MockTransport {
         })
     }
 
-    pub async fn similar(&self, query: &SimilarQuery) -> Answer {
-        if let Some(failure) = self.network().await {
-            return failure;
+    /// The answer as data: no JSON round trip in the demo.
+    pub async fn similar(&self, query: &SimilarQuery) -> Option<Similar> {
+        if self.network().await.is_some() {
+            return None;
         }
-        let similar =
-            load_state()
-                .await
-                .similar(&query.community, &query.building, query.category, now_ms());
-        Answer::Status {
-            code: 200,
-            retry_after: None,
-            body: serde_json::to_string(&similar).unwrap_or_default(),
-        }
+        let state = load_state().await;
+        Some(state.similar(&query.community, &query.building, query.category, now_ms()))
     }
 }
 

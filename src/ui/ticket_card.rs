@@ -30,7 +30,7 @@ pub fn TicketCardBody(record: TicketRecord) -> impl IntoView {
                 {updated.map(|u| view! { " " <span class="xj-muted">{move || fill(settings.t(Msg::UpdatedAt), &[("time", &u)])}</span> })}
             </p>
             {record.note.clone().map(|n| view! { <p class="xj-public-note"><span class="xj-muted">{settings.tr(Msg::PublicNote)}</span>{n}</p> })}
-            {record.merged_into.clone().map(|t| view! { <p>{move || fill(settings.t(Msg::MergedInto), &[("ticket", &t)])}</p> })}
+            {record.merged_into.clone().map(|t| view! { <p>{Signal::derive(move || fill(settings.t(Msg::MergedInto), &[("ticket", &t)]))}</p> })}
             <History history=record.history.clone()/>
             {can_answer.then(|| view! { <Verdict id=record.id.clone()/> })}
             {record.satisfied.map(|v| view! {
@@ -95,13 +95,20 @@ fn Verdict(id: String) -> impl IntoView {
             send(false, text);
         }
     };
-    let count = move || {
+    // Texts as `Signal<String>`: one renderer for them all (see `Settings::tr`).
+    let count = Signal::derive(move || {
         let n = comment.with(|c| char_count(c)).to_string();
         fill(
             settings.t(Msg::CommentCount),
             &[("n", &n), ("max", &COMMENT_MAX.to_string())],
         )
-    };
+    });
+    let message = Signal::derive(move || {
+        error
+            .get()
+            .map(|e| e.message(settings.lang.get()))
+            .unwrap_or_default()
+    });
     let described = {
         let (count_id, error_id) = (count_id.clone(), error_id.clone());
         move || match error.get() {
@@ -126,10 +133,7 @@ fn Verdict(id: String) -> impl IntoView {
                         aria-describedby=described.clone()
                     ></textarea>
                     <p class="xj-count" class:xj-over=move || comment.with(|c| char_count(c) > COMMENT_MAX) id=count_id.clone()>{count}</p>
-                    {
-                        let error_id = error_id.clone();
-                        move || error.get().map(|e| view! { <p class="xj-error" id=error_id.clone()>{e.message(settings.lang.get())}</p> })
-                    }
+                    <p class="xj-error" id=error_id.clone()>{message}</p>
                     <button type="button" class="xj-button xj-primary" disabled=move || sending.get() on:click=send_comment>{settings.tr(Msg::SendFeedback)}</button>
                 </div>
             </Show>

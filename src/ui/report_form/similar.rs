@@ -33,17 +33,17 @@ pub fn SimilarHint() -> impl IntoView {
             {
                 return;
             }
-            let body = AnyTransport::for_config(&config).similar(&query).await;
-            form.similar.update(|h| h.answered(&query, body.as_deref()));
+            let answer = AnyTransport::for_config(&config).similar(&query).await;
+            form.similar.update(|h| h.answered(&query, answer));
         });
     });
-    let hint = move || {
+    // One text signal (the renderer for it is shared with the rest of the app); the box
+    // is styled only when it has text (CSS `:empty`).
+    let hint = Signal::derive(move || {
         let lang = settings.lang.get();
-        form.similar.with(|h| h.hint(query.get().as_ref(), lang))
-    };
-    view! {
-        <div role="status">
-            {move || hint().map(|text| view! { <p class="xj-note">{text}</p> })}
-        </div>
-    }
+        form.similar
+            .with(|h| h.hint(query.get().as_ref(), lang))
+            .unwrap_or_default()
+    });
+    view! { <p class="xj-similar" role="status">{hint}</p> }
 }
