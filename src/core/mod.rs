@@ -6,6 +6,7 @@
 
 pub mod campaign;
 pub mod config;
+pub mod follow_up;
 pub mod i18n;
 pub mod json;
 pub mod mock;
@@ -13,3 +14,4 @@ pub mod my_reports;
 pub mod outbox;
 pub mod photo;
 pub mod report;
+pub mod similar;
