@@ -25,7 +25,7 @@ step "native cargo test"
 cargo test --locked --workspace --exclude xinjing-desk
 
 step "wasm-bindgen-test in headless Chromium"
-cargo test --locked --target wasm32-unknown-unknown --test web
+cargo test --locked --target wasm32-unknown-unknown --test web --test json_rules
 
 step "release build"
 scripts/build.sh
@@ -37,7 +37,7 @@ step "crash-test build (test-only feature, separate folder)"
 DIST=dist-crash-test scripts/build.sh --features crash-test
 
 step "node tests: reference receiver, service worker"
-node --test tests/e2e/receiver.test.mjs tests/sw.test.mjs
+node --test tests/e2e/receiver.test.mjs tests/e2e/robots.test.mjs tests/sw.test.mjs
 
 step "end-to-end tests (Playwright, Chromium, phone viewports)"
 npx playwright test -c tests/e2e/playwright.config.js

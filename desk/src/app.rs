@@ -5,6 +5,7 @@
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::http;
+use crate::notify::{self, Notifier};
 use crate::photos::PhotoStore;
 use crate::ratelimit::RateLimiter;
 use crate::retention::{self, Retention};
@@ -47,6 +48,9 @@ pub struct Desk {
     pub addr: SocketAddr,
     pub state: Arc<AppState>,
     pub retention: Retention,
+    /// `None` when no notification channel is configured.
+    pub notifier: Option<Notifier>,
+    notifier_task: Option<JoinHandle<()>>,
     shutdown: Option<oneshot::Sender<()>>,
     server: JoinHandle<()>,
     retention_task: JoinHandle<()>,
@@ -118,6 +122,10 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
         stopping: AtomicBool::new(false),
     });
     let (retention, retention_task) = retention::spawn(state.clone());
+    let (notifier, notifier_task) = notify::spawn(state.clone())
+        .await
+        .map_err(|e| StartError(format!("notifications: {e}")))?
+        .unzip();
 
     let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
     let app = http::router(state.clone());
@@ -159,6 +167,8 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
         addr,
         state,
         retention,
+        notifier,
+        notifier_task,
         shutdown: Some(shutdown_tx),
         server,
         retention_task,
@@ -180,6 +190,34 @@ impl Desk {
         }
         let _ = (&mut self.server).await;
         self.retention_task.abort();
+        if let Some(mut task) = self.notifier_task.take() {
+            // The pass under way finishes the request it is making (so a message the
+            // platform took is marked sent), then stops; the task ends when its handle goes.
+            let owner = self.notifier.take().map(|n| n.owner);
+            let wait = notify::send::REQUEST_TIMEOUT + std::time::Duration::from_secs(5);
+            if tokio::time::timeout(wait, &mut task).await.is_err() {
+                task.abort();
+            }
+            if let Some(owner) = owner {
+                // Another desk on the database takes the channels over at once.
+                if let Err(e) = notify::outbox::release(&self.state.store, &owner).await {
+                    tracing::warn!(error = %e, "cannot release the notification leases");
+                }
+            }
+        }
+        self.state.store.close().await;
+    }
+
+    /// Stops everything at once, as a killed process would: nothing is finished or given
+    /// back (tests of what survives a crash).
+    #[doc(hidden)]
+    pub async fn abort(mut self) {
+        self.server.abort();
+        self.retention_task.abort();
+        if let Some(task) = self.notifier_task.take() {
+            task.abort();
+            let _ = task.await;
+        }
         self.state.store.close().await;
     }
 }

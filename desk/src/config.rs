@@ -46,6 +46,9 @@ const KEYS: &[Key] = &[
     Key { name: "shutdown_grace_secs", env: &["DESK_SHUTDOWN_GRACE_SECS"], help: "how long a stop waits for requests in flight (default 30)" },
     Key { name: "first_response_hours", env: &["DESK_FIRST_RESPONSE_HOURS"], help: "staff pages: hours within which a report needs its first response before it shows as overdue (default 24)" },
     Key { name: "resolution_hours", env: &["DESK_RESOLUTION_HOURS"], help: "staff pages: hours within which a report should be resolved before it shows as overdue (default 168)" },
+    Key { name: "notify", env: &[], help: "[[notify]] tables: the committee's robots (kind wecom|dingtalk|feishu|webhook, url, secret, communities); secrets by DESK_NOTIFY_<NAME>_URL / _SECRET" },
+    Key { name: "notify_poll_ms", env: &["DESK_NOTIFY_POLL_MS"], help: "how often new reports are looked for and retries made (default 1000)" },
+    Key { name: "notify_give_up_minutes", env: &["DESK_NOTIFY_GIVE_UP_MINUTES"], help: "a notification not delivered after this long is marked failed (default 60)" },
     Key { name: "bench_floor", env: &["DESK_BENCH_FLOOR"], help: "benchmarks only: add POST /api/v1/floor, which reads and discards the body" },
 ];
 
@@ -206,6 +209,8 @@ pub struct Config {
     /// Deadlines of the problem list: first response, and resolution.
     pub first_response: Duration,
     pub resolution: Duration,
+    /// The committee's notification channels.
+    pub notify: crate::notify::config::NotifyConfig,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -422,6 +427,13 @@ impl Config {
             Duration::from_secs(3600 * reader.number("first_response_hours", 24, 1, 24 * 365)?);
         let resolution =
             Duration::from_secs(3600 * reader.number("resolution_hours", 168, 1, 24 * 365)?);
+        let notify = crate::notify::config::parse(
+            reader.toml("notify"),
+            env,
+            Duration::from_millis(reader.number("notify_poll_ms", 1000, 10, 3_600_000)?),
+            Duration::from_secs(60 * reader.number("notify_give_up_minutes", 60, 1, 7 * 24 * 60)?),
+        )
+        .map_err(|e| error("notify", e.0))?;
         let config = Config {
             listen,
             public_url,
@@ -448,6 +460,7 @@ impl Config {
             bench_floor,
             first_response,
             resolution,
+            notify,
         };
         if config.public_url.is_none() && config.dist.is_some() && !listen.ip().is_loopback() {
             return Err(error(
@@ -506,6 +519,14 @@ impl Reader {
             .map(|(_, origin)| format!(" (from {origin})"))
             .unwrap_or_default();
         error(key, format!("{message}{from}"))
+    }
+
+    /// A key's TOML value as written (tables), if it came from the file.
+    fn toml(&self, key: &str) -> Option<&toml::Value> {
+        match self.values.get(key) {
+            Some((Value::Toml(value), _)) => Some(value),
+            _ => None,
+        }
     }
 
     fn string(&self, key: &str) -> Result<Option<String>, ConfigError> {
@@ -753,7 +774,12 @@ mod tests {
         let text = include_str!("../desk.example.toml");
         // `dist` must exist to be accepted: check everything else as written.
         let text = text.replace("dist = \"/opt/xinjing-desk/dist\"", "");
-        let config = load(Some(&text), &[]).unwrap();
+        let config = load(
+            Some(&text),
+            &[("DESK_NOTIFY_DINGTALK_SECRET", "SEC-from-the-environment")],
+        )
+        .unwrap();
+        assert_eq!(config.notify.channels.len(), 2);
         assert_eq!(
             config.public_url.as_deref(),
             Some("https://report.example.gov.cn")

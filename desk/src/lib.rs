@@ -9,6 +9,7 @@ pub mod clock;
 pub mod config;
 pub mod http;
 pub mod jpeg;
+pub mod notify;
 pub mod photos;
 pub mod posters;
 pub mod ratelimit;

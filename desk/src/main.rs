@@ -151,6 +151,7 @@ async fn check(config: Config) -> Result<(), String> {
         Some(dir) => println!("widget:    {}", dir.display()),
         None => println!("widget:    not served (set dist / DESK_DIST)"),
     }
+    println!("{}", xinjing_desk::notify::config::describe(&config.notify));
     println!("configuration OK");
     Ok(())
 }

@@ -1,5 +1,6 @@
 #![no_main]
-//! Whatever a server answers (status code, Retry-After, body), and the mock's stored state.
+//! Whatever a server answers (status code, Retry-After, body: status, similar, times), and
+//! the mock's stored state.
 use libfuzzer_sys::fuzz_target;
 use xinjing_safety::core::mock::MockState;
 use xinjing_safety::core::my_reports::parse_status;
@@ -16,5 +17,8 @@ fuzz_target!(|data: &[u8]| {
     let _ = parse_status(body);
     let mut state = MockState::parse(body);
     let _ = state.submit(retry_after, body, 1_796_000_000_000.0);
-    let _ = state.feedback(retry_after, retry_after, body);
+    let _ = state.feedback(retry_after, retry_after, body, 1_796_000_000_000.0);
+    let _ = state.status(retry_after, retry_after, 1_796_001_000_000.0);
+    let _ = xinjing_safety::core::similar::parse_similar(body);
+    let _ = xinjing_safety::core::follow_up::shanghai_time(retry_after);
 });

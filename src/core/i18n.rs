@@ -133,6 +133,17 @@ catalogue! {
     NotSatisfied => "不满意", "Not satisfied";
     FeedbackThanks => "感谢您的评价：{answer}", "Thank you for your feedback: {answer}";
     FeedbackFailed => "评价未能发送，请稍后再试。", "Your feedback could not be sent; please try again later.";
+    PublicNote => "处理说明：", "Committee's note: ";
+    MergedInto => "合并至 {ticket}", "Merged into {ticket}";
+    History => "处理记录", "History";
+    Reopened => "重办", "Reopened";
+    FieldComment => "您的意见（选填）", "Your comment (optional)";
+    CommentCount => "{n} / {max} 字", "{n} / {max} characters";
+    SendFeedback => "提交评价", "Send feedback";
+    SimilarOne => "附近已有 {n} 条类似报告正在处理：{tickets}。", "{n} similar report here is being handled: {tickets}. ";
+    SimilarMany => "附近已有 {n} 条类似报告正在处理：{tickets}。", "{n} similar reports here are being handled: {tickets}. ";
+    SimilarCount => "附近已有 {n} 条类似报告正在处理。", "{n} similar reports here are being handled. ";
+    SimilarStillSend => "您仍可提交本报告。", "You can still send yours.";
     ClearData => "清除本机数据", "Clear my data on this phone";
     ClearDataConfirm => "将删除草稿、我的报告记录和记住的联系方式。确定吗？", "This removes drafts, your report history and your remembered contact. Continue?";
     ClearDataUnsent => "还有 {n} 条报告尚未发送，清除后将无法发送。仍要清除吗？", "{n} report(s) have not been sent yet and would be lost. Clear anyway?";

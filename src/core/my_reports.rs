@@ -4,8 +4,13 @@
 use super::report::{excerpt, Category, ReportPayload};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
+use xinjing_contract::ticket::is_plain_ticket;
 pub use xinjing_contract::ticket::{parse_status, StatusAnswer, NOTE_MAX};
-pub use xinjing_contract::{Feedback, TicketStatus};
+pub use xinjing_contract::{Feedback, StatusChange, TicketStatus};
+
+/// Steps of a ticket's history kept on the phone: the latest ones, which a long-lived
+/// ticket reopened many times would otherwise grow without end.
+pub const HISTORY_MAX: usize = 30;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TicketRecord {
@@ -25,6 +30,12 @@ pub struct TicketRecord {
     /// The resident's verdict once resolved: satisfied or not.
     #[serde(default)]
     pub satisfied: Option<bool>,
+    /// The ticket the committee merged this one into (a duplicate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<String>,
+    /// The steps so far, oldest first, as the endpoint last told them: shown offline too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<StatusChange>,
 }
 
 impl TicketRecord {
@@ -44,7 +55,24 @@ impl TicketRecord {
             updated_at: None,
             note: None,
             satisfied: None,
+            merged_into: None,
+            history: Vec::new(),
         }
+    }
+
+    fn is_open(&self) -> bool {
+        !self.status.is_some_and(TicketStatus::is_final)
+    }
+
+    /// Worth asking the endpoint about: still open, or just answered "not satisfied" and
+    /// waiting to be reopened.
+    pub fn needs_refresh(&self) -> bool {
+        self.ticket.is_some() && (self.is_open() || self.satisfied == Some(false))
+    }
+
+    /// Opened again after a verdict of "not satisfied" (重办) and not closed since.
+    pub fn is_reopened(&self) -> bool {
+        self.is_open() && self.history.iter().any(|step| step.reopened)
     }
 
     pub fn can_give_feedback(&self) -> bool {
@@ -71,10 +99,52 @@ pub fn parse_records(json: &str) -> Vec<TicketRecord> {
         .collect()
 }
 
+fn clip(text: String, max: usize) -> String {
+    text.chars().take(max).collect()
+}
+
+/// A status answer, kept within the phone's limits: notes cut to `NOTE_MAX`, the latest
+/// `HISTORY_MAX` steps, a merged-into ticket only if it is a plain ticket number.
 pub fn apply_status(record: &mut TicketRecord, answer: StatusAnswer) {
     record.status = Some(answer.status);
     record.updated_at = answer.updated_at;
-    record.note = answer.note.map(|n| n.chars().take(NOTE_MAX).collect());
+    record.note = answer.note.map(|n| clip(n, NOTE_MAX));
+    record.merged_into = answer.merged_into.filter(|t| is_plain_ticket(t));
+    let skip = answer.history.len().saturating_sub(HISTORY_MAX);
+    record.history = answer
+        .history
+        .into_iter()
+        .skip(skip)
+        .map(|step| StatusChange {
+            at: clip(step.at, 40),
+            note: step.note.map(|n| clip(n, NOTE_MAX)),
+            ..step
+        })
+        .collect();
+    // Open again: the verdict was heard, and a new one is asked once it is resolved again.
+    if record.is_open() {
+        record.satisfied = None;
+    }
+}
+
+/// A fresh status written over the stored record (another tab may have written it since):
+/// the endpoint's fields win; a verdict stored meanwhile stays unless the ticket reopened.
+pub fn merge_status(stored: &mut TicketRecord, fresh: &TicketRecord) {
+    stored.status = fresh.status;
+    stored.updated_at.clone_from(&fresh.updated_at);
+    stored.note.clone_from(&fresh.note);
+    stored.merged_into.clone_from(&fresh.merged_into);
+    stored.history.clone_from(&fresh.history);
+    stored.satisfied = if stored.is_open() {
+        None
+    } else {
+        stored.satisfied.or(fresh.satisfied)
+    };
+}
+
+/// A verdict written over the stored record: only the verdict changes.
+pub fn merge_verdict(stored: &mut TicketRecord, fresh: &TicketRecord) {
+    stored.satisfied = fresh.satisfied.or(stored.satisfied);
 }
 
 #[cfg(test)]
@@ -117,6 +187,102 @@ mod tests {
         assert!(record.can_give_feedback());
         record.satisfied = Some(true);
         assert!(!record.can_give_feedback());
+        assert!(
+            !record.needs_refresh(),
+            "closed and content: nothing to ask"
+        );
+    }
+
+    fn step(status: TicketStatus, reopened: bool) -> StatusChange {
+        StatusChange {
+            status,
+            at: "2026-11-30T09:00:00+08:00".into(),
+            note: Some("说".repeat(NOTE_MAX + 5)),
+            reopened,
+        }
+    }
+
+    #[test]
+    fn not_satisfied_waits_for_the_reopen_then_asks_again_once_resolved() {
+        let mut record =
+            TicketRecord::from_delivery(&delivered(), Some("XJ-20261130-0001".into()), None);
+        let answer = |status, history: Vec<StatusChange>| StatusAnswer {
+            ticket: None,
+            status,
+            updated_at: None,
+            note: None,
+            merged_into: None,
+            history,
+        };
+        apply_status(
+            &mut record,
+            answer(
+                TicketStatus::Resolved,
+                vec![step(TicketStatus::Resolved, false)],
+            ),
+        );
+        record.satisfied = Some(false);
+        assert!(record.needs_refresh() && !record.is_reopened());
+        let reopened = vec![
+            step(TicketStatus::Resolved, false),
+            step(TicketStatus::Received, true),
+        ];
+        let mut stored = record.clone();
+        apply_status(
+            &mut record,
+            answer(TicketStatus::Received, reopened.clone()),
+        );
+        assert!(record.is_reopened() && record.satisfied.is_none());
+        assert_eq!(
+            record.history[0].note.as_ref().unwrap().chars().count(),
+            NOTE_MAX
+        );
+        merge_status(&mut stored, &record);
+        assert_eq!(stored, record, "the stored record follows the reopen");
+        apply_status(&mut record, answer(TicketStatus::Resolved, reopened));
+        assert!(record.can_give_feedback() && !record.is_reopened());
+    }
+
+    #[test]
+    fn status_answers_are_kept_within_limits() {
+        let mut record =
+            TicketRecord::from_delivery(&delivered(), Some("XJ-20261130-0002".into()), None);
+        let mut answer: StatusAnswer = parse_status(
+            r#"{"status":"rejected","merged_into":"XJ-20261130-0001","note":"重复报告"}"#,
+        )
+        .unwrap();
+        answer.history = (0..HISTORY_MAX + 3)
+            .map(|i| step(TicketStatus::InProgress, i == HISTORY_MAX + 2))
+            .collect();
+        apply_status(&mut record, answer.clone());
+        assert_eq!(record.merged_into.as_deref(), Some("XJ-20261130-0001"));
+        assert_eq!(record.history.len(), HISTORY_MAX);
+        assert!(
+            record.history.last().unwrap().reopened,
+            "the latest steps are kept"
+        );
+        answer.merged_into = Some("<a href=x>".into());
+        apply_status(&mut record, answer);
+        assert_eq!(record.merged_into, None);
+        let json = serde_json::to_string(&record).unwrap();
+        assert_eq!(parse_records(&format!("[{json}]")), vec![record]);
+    }
+
+    #[test]
+    fn a_verdict_and_a_status_from_two_tabs_both_stay() {
+        let mut stored =
+            TicketRecord::from_delivery(&delivered(), Some("XJ-20261130-0003".into()), None);
+        stored.status = Some(TicketStatus::Resolved);
+        let mut verdict = stored.clone();
+        verdict.satisfied = Some(true);
+        let mut fresh = stored.clone();
+        fresh.note = Some("已复查".into());
+        merge_verdict(&mut stored, &verdict);
+        merge_status(&mut stored, &fresh);
+        assert_eq!(
+            (stored.satisfied, stored.note.as_deref()),
+            (Some(true), Some("已复查"))
+        );
     }
 
     #[test]

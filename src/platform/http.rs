@@ -4,6 +4,7 @@
 
 use super::clock::Timer;
 use crate::core::outbox::{attempt_timeout_ms, Answer, Transport};
+use crate::core::similar::SimilarQuery;
 use gloo_net::http::{Request, RequestBuilder};
 use std::cell::Cell;
 use std::rc::Rc;
@@ -85,6 +86,11 @@ pub async fn get_text(url: &str, timeout_ms: u32, revalidate: bool) -> Result<St
 impl HttpTransport {
     fn timeout(&self) -> f64 {
         f64::from(self.timeout_ms)
+    }
+
+    pub async fn similar(&self, query: &SimilarQuery) -> Answer {
+        let builder = Request::get(&query.url(&self.endpoint)).redirect(RequestRedirect::Manual);
+        exchange(builder, None, self.timeout()).await
     }
 }
 

@@ -6,7 +6,9 @@ use super::clock::{now_ms, sleep};
 use super::storage::KV;
 use crate::core::mock::MockState;
 use crate::core::outbox::{Answer, Transport};
+use crate::core::similar::SimilarQuery;
 use std::cell::Cell;
+use xinjing_contract::Similar;
 
 const STATE_KEY: &str = "mock-state";
 
@@ -58,6 +60,15 @@ impl MockTransport {
             body: r#"{"error":{"code":"unavailable","message":"演示：服务器暂时不可用"}}"#.into(),
         })
     }
+
+    /// The answer as data: no JSON round trip in the demo.
+    pub async fn similar(&self, query: &SimilarQuery) -> Option<Similar> {
+        if self.network().await.is_some() {
+            return None;
+        }
+        let state = load_state().await;
+        Some(state.similar(&query.community, &query.building, query.category, now_ms()))
+    }
 }
 
 impl Transport for MockTransport {
@@ -83,7 +94,7 @@ impl Transport for MockTransport {
             return failure;
         }
         let mut state = load_state().await;
-        let answer = state.feedback(ticket, report_key, body);
+        let answer = state.feedback(ticket, report_key, body, now_ms());
         save_state(&state).await;
         answer
     }

@@ -12,6 +12,8 @@ pub mod storage;
 
 use crate::core::config::{Config, Endpoint};
 use crate::core::outbox::{Answer, Transport};
+use crate::core::similar::{parse_similar, SimilarQuery};
+use xinjing_contract::Similar;
 
 /// The configured endpoint: real HTTP or the demo's mock. An enum rather than `dyn`, since
 /// async trait methods are not object-safe and two variants are all there will be.
@@ -29,6 +31,19 @@ impl AnyTransport {
                 endpoint: url.clone(),
                 timeout_ms: config.timeout_ms,
             }),
+        }
+    }
+
+    /// `GET {endpoint}/similar?…` of the configured endpoint only: the answer if it is a
+    /// 2xx with the contract's body, else nothing (no hint).
+    pub async fn similar(&self, query: &SimilarQuery) -> Option<Similar> {
+        match self {
+            AnyTransport::Http(t) => t
+                .similar(query)
+                .await
+                .success_body()
+                .and_then(parse_similar),
+            AnyTransport::Mock(t) => t.similar(query).await,
         }
     }
 }

@@ -10,6 +10,7 @@ use crate::core::i18n::{Lang, Msg};
 use crate::core::my_reports::TicketRecord;
 use crate::core::outbox::WaitingItem;
 use crate::core::report::{Draft, Photo, MAX_PHOTOS};
+use crate::core::similar::SimilarHints;
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -132,6 +133,8 @@ pub struct FormState {
     /// Per photo slot, which preparation is current: a photo the resident cancelled (or
     /// replaced) that finishes later is dropped instead of landing in the slot.
     pub photo_runs: StoredValue<[u32; MAX_PHOTOS]>,
+    /// The similar-reports questions asked on this page and their answers.
+    pub similar: RwSignal<SimilarHints>,
 }
 
 impl FormState {
@@ -182,6 +185,7 @@ pub fn provide_contexts() {
         remember_contact: RwSignal::new(false),
         replaces: RwSignal::new(None),
         photo_runs: StoredValue::new([0; MAX_PHOTOS]),
+        similar: RwSignal::new(SimilarHints::default()),
     });
 }
 

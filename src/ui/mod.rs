@@ -12,6 +12,7 @@ pub mod emergency;
 pub mod my_reports;
 pub mod outbox;
 pub mod report_form;
+pub mod ticket_card;
 pub mod tickets;
 
 use leptos::prelude::*;

@@ -4,9 +4,9 @@
 use super::context::{use_outbox, use_settings, use_tickets, Screen};
 use super::copy::CopyButton;
 use super::outbox::use_sender;
+use super::ticket_card::TicketCardBody;
 use super::tickets::use_ticket_desk;
 use crate::core::i18n::{fill, Msg};
-use crate::core::my_reports::TicketRecord;
 use crate::core::outbox::WaitingItem;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -202,50 +202,5 @@ fn TicketCard(id: String) -> impl IntoView {
     move || {
         this.get()
             .map(|record| view! { <TicketCardBody record=record/> })
-    }
-}
-
-#[component]
-fn TicketCardBody(record: TicketRecord) -> impl IntoView {
-    let settings = use_settings();
-    let desk = use_ticket_desk();
-    let failed = RwSignal::new(false);
-    let id = StoredValue::new(record.id.clone());
-    let answer = move |satisfied: bool| {
-        spawn_local(async move {
-            let ok = desk.send_feedback(id.get_value(), satisfied).await;
-            failed.set(!ok);
-        });
-    };
-    let status = record.status;
-    let updated = record.updated_at.clone();
-    let verdict = record.satisfied;
-    let can_answer = record.can_give_feedback();
-    view! {
-        <article class="xj-item">
-            <p class="xj-item-title">{move || record.category.name(settings.lang.get())}</p>
-            {record.ticket.clone().map(|t| view! { <p class="xj-ticket-small">{settings.tr(Msg::TicketLabel)} " " <strong>{t.clone()}</strong></p> })}
-            <p class="xj-muted">{record.created_at.get(..16).unwrap_or_default().replace('T', " ")} " · " {record.excerpt.clone()}</p>
-            <p class="xj-status">
-                <span class="xj-badge">{move || status.map(|s| s.name(settings.lang.get())).unwrap_or_else(|| settings.t(Msg::StatusUnknown))}</span>
-                {updated.map(|u| view! { " " <span class="xj-muted">{move || fill(settings.t(Msg::UpdatedAt), &[("time", &u.get(..16).unwrap_or_default().replace('T', " "))])}</span> })}
-            </p>
-            {record.note.clone().map(|n| view! { <p>{n}</p> })}
-            {can_answer.then(|| view! {
-                <fieldset class="xj-feedback">
-                    <legend>{settings.tr(Msg::SatisfiedQuestion)}</legend>
-                    <div class="xj-actions">
-                        <button type="button" class="xj-button xj-primary" on:click=move |_| answer(true)>{settings.tr(Msg::Satisfied)}</button>
-                        <button type="button" class="xj-button" on:click=move |_| answer(false)>{settings.tr(Msg::NotSatisfied)}</button>
-                    </div>
-                    <Show when=move || failed.get()>
-                        <p class="xj-error" role="alert">{settings.tr(Msg::FeedbackFailed)}</p>
-                    </Show>
-                </fieldset>
-            })}
-            {verdict.map(|v| view! {
-                <p class="xj-ok" role="status">{move || fill(settings.t(Msg::FeedbackThanks), &[("answer", settings.t(if v { Msg::Satisfied } else { Msg::NotSatisfied }))])}</p>
-            })}
-        </article>
     }
 }

@@ -9,7 +9,8 @@
 
 use super::context::{use_settings, use_tickets, Settings, Tickets};
 use crate::core::my_reports::{
-    self, apply_status, parse_records, parse_status, Feedback, TicketRecord,
+    self, apply_status, merge_status, merge_verdict, parse_records, parse_status, Feedback,
+    TicketRecord,
 };
 use crate::core::outbox::Transport;
 use crate::platform::storage::{self, KV, TICKET_PREFIX};
@@ -88,9 +89,9 @@ impl TicketDesk {
         self.record(record);
     }
 
-    /// A status or verdict for one ticket: that record is rewritten in one transaction,
-    /// only if it is still kept (a clear meanwhile wins).
-    fn update_in_place(self, item: TicketRecord) {
+    /// A status or verdict for one ticket: that record is rewritten in one transaction by
+    /// `merge`, only if it is still kept (a clear meanwhile wins).
+    fn update_in_place(self, item: TicketRecord, merge: fn(&mut TicketRecord, &TicketRecord)) {
         let found = self.tickets.mine.try_update(|records| {
             let slot = records.iter_mut().find(|r| r.id == item.id)?;
             *slot = item.clone();
@@ -104,10 +105,7 @@ impl TicketDesk {
             let written = KV
                 .update(&key, move |current| {
                     let mut stored: TicketRecord = serde_json::from_str(current).ok()?;
-                    stored.status = item.status;
-                    stored.updated_at = item.updated_at;
-                    stored.note = item.note;
-                    stored.satisfied = stored.satisfied.or(item.satisfied);
+                    merge(&mut stored, &item);
                     serde_json::to_string(&stored).ok()
                 })
                 .await;
@@ -123,17 +121,16 @@ impl TicketDesk {
         self.tickets.mine.set(Vec::new());
     }
 
-    /// Asks the endpoint for the status of every open ticket.
+    /// Asks the endpoint for the status of every open ticket, and of each one just judged
+    /// "not satisfied" (to see it reopened).
     pub fn refresh_statuses(self) {
         let Some(config) = self.settings.config_now() else {
             return;
         };
-        let open: Vec<TicketRecord> = self.tickets.mine.with_untracked(|mine| {
-            mine.iter()
-                .filter(|r| r.ticket.is_some() && !r.status.is_some_and(|s| s.is_final()))
-                .cloned()
-                .collect()
-        });
+        let open: Vec<TicketRecord> = self
+            .tickets
+            .mine
+            .with_untracked(|mine| mine.iter().filter(|r| r.needs_refresh()).cloned().collect());
         if open.is_empty() {
             return;
         }
@@ -146,14 +143,15 @@ impl TicketDesk {
                 let answer = transport.ticket_status(&ticket, &item.id).await;
                 if let Some(status) = answer.success_body().and_then(parse_status) {
                     apply_status(&mut item, status);
-                    self.update_in_place(item);
+                    self.update_in_place(item, merge_status);
                 }
             }
         });
     }
 
-    /// Sends "were you satisfied?"; returns whether the endpoint took it.
-    pub async fn send_feedback(self, id: String, satisfied: bool) -> bool {
+    /// Sends "were you satisfied?" (with the resident's comment, if any); returns whether
+    /// the endpoint took it. "Not satisfied" then asks for the status, to show the reopen.
+    pub async fn send_feedback(self, id: String, satisfied: bool, comment: Option<String>) -> bool {
         let Some(config) = self.settings.config_now() else {
             return false;
         };
@@ -167,18 +165,17 @@ impl TicketDesk {
         let Some(ticket) = item.ticket.clone() else {
             return false;
         };
-        let body = Feedback {
-            satisfied,
-            comment: None,
-        }
-        .to_json();
+        let body = Feedback { satisfied, comment }.to_json();
         let answer = AnyTransport::for_config(&config)
             .feedback(&ticket, &item.id, &body)
             .await;
         let ok = answer.is_success();
         if ok {
             item.satisfied = Some(satisfied);
-            self.update_in_place(item);
+            self.update_in_place(item, merge_verdict);
+            if !satisfied {
+                self.refresh_statuses();
+            }
         }
         ok
     }

@@ -62,6 +62,46 @@ test('axe: my reports with a received ticket and the satisfaction question', asy
   await axe(page, 'my reports');
 });
 
+for (const lang of ['zh', 'en']) {
+  test(`axe: the loop back (similar hint, history, merged-into, comment with its error, reopened) (${lang})`, async ({ page, serve, receiver }) => {
+    const zh = lang === 'zh';
+    const url = (await serve({ config: { endpoint: receiver.endpoint } })) + (zh ? '' : '?lang=en');
+    await page.goto(url);
+    await ready(page);
+    for (let n = 0; n < 2; n++) {
+      await nav(page, zh ? '我要报告' : /^Report$/).click();
+      if (zh) await fillReport(page);
+      else {
+        await page.getByLabel('Type of hazard').selectOption('ebike_in_stairwell');
+        await page.getByLabel('Residential area', { exact: true }).selectOption({ index: 1 });
+        await page.getByLabel('Building / entrance').fill('2号楼1单元');
+        await page.getByLabel('What did you see?').fill('An e-bike is charging in the corridor');
+      }
+      if (n === 1) await expect(page.getByRole('status').filter({ hasText: zh ? '类似报告' : 'similar report' })).toBeVisible();
+      await page.getByRole('button', { name: zh ? '提交报告' : 'Send report' }).click();
+      await expect(page.getByRole('heading', { name: zh ? '已受理' : 'Received' })).toBeVisible();
+      if (n === 1) await axe(page, 'after the similar hint');
+    }
+    const [first, second] = receiver.reports().map((r) => r.ticket);
+    receiver.setStatus(first, 'resolved', '已处理');
+    receiver.setStatus(second, 'rejected', '重复报告');
+    receiver.merge(second, first);
+    await nav(page, zh ? /我的报告/ : /My reports/).click();
+    // By its ticket number alone: the other card names it too ("merged into").
+    const card = page.getByRole('article').filter({ has: page.getByText(first, { exact: true }) });
+    await card.getByRole('button', { name: zh ? '处理记录' : 'History' }).click();
+    await card.getByRole('button', { name: zh ? '不满意' : 'Not satisfied' }).click();
+    await card.getByLabel(zh ? '您的意见（选填）' : 'Your comment (optional)').fill('又'.repeat(501));
+    await card.getByRole('button', { name: zh ? '提交评价' : 'Send feedback' }).click();
+    await expect(card.getByLabel(zh ? '您的意见（选填）' : 'Your comment (optional)')).toHaveAttribute('aria-invalid', 'true');
+    await axe(page, 'my reports: history, merged, comment error');
+    await card.getByLabel(zh ? '您的意见（选填）' : 'Your comment (optional)').fill('没有处理');
+    await card.getByRole('button', { name: zh ? '提交评价' : 'Send feedback' }).click();
+    await expect(card.getByText(zh ? '重办' : 'Reopened', { exact: true })).toBeVisible();
+    await axe(page, 'my reports: reopened');
+  });
+}
+
 test('keyboard only: a resident files a report without touching the screen', async ({ page, serve, receiver }) => {
   await page.goto(await serve({ config: { endpoint: receiver.endpoint } }));
   await ready(page);

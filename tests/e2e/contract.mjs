@@ -14,6 +14,8 @@ export function validators() {
     report: ajv.getSchema('openapi#/components/schemas/Report'),
     accepted: ajv.getSchema('openapi#/components/schemas/Accepted'),
     status: ajv.getSchema('openapi#/components/schemas/Status'),
+    feedback: ajv.getSchema('openapi#/components/schemas/Feedback'),
+    similar: ajv.getSchema('openapi#/components/schemas/Similar'),
     feed: ajv.compile(load('public/campaigns.schema.json')),
   };
 }

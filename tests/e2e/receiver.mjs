@@ -4,7 +4,10 @@
 //
 //   POST /reports                  store a report (Idempotency-Key required)
 //   GET  /reports/{ticket}         status        (X-Report-Key: the report's id)
-//   POST /reports/{ticket}/feedback satisfaction  (X-Report-Key: the report's id)
+//   POST /reports/{ticket}/feedback satisfaction  (X-Report-Key: the report's id); "not
+//                                  satisfied" with a resolved or rejected ticket reopens it
+//   GET  /reports/similar?community=&building=&category=
+//                                  open reports of the last 30 days at that place, tickets only
 //
 // Idempotency follows the IETF Idempotency-Key draft: a repeated key with the same body
 // replays the first answer; the same key with another body is refused with 422; a key whose
@@ -15,6 +18,9 @@ import { createHash } from 'node:crypto';
 const MAX_BODY = 5 * 1024 * 1024; // three 400 KB photos in base64 and the text fit easily
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const STATUSES = ['received', 'in_progress', 'resolved', 'rejected'];
+const OPEN = ['received', 'in_progress'];
+const COMMENT_MAX = 500; // crates/contract ticket::COMMENT_MAX
+const SIMILAR_DAYS = 30;
 
 function shanghaiDate(ms) {
   return new Date(ms + 8 * 3600e3).toISOString().slice(0, 10).replaceAll('-', '');
@@ -25,10 +31,10 @@ function rfc3339(ms) {
 
 export function startReceiver({ port = 0, host = '127.0.0.1', allowedOrigins = ['*'], basePath = '/reports' } = {}) {
   const state = {
-    reports: new Map(), // key -> { key, hash, body, ticket, status, updatedAt, note, feedback, answer }
+    reports: new Map(), // key -> { key, hash, body, ticket, receivedMs, status, updatedAt, note, mergedInto, history, feedback, feedbacks, answer }
     inFlight: new Set(),
     attempts: [], // every POST to basePath: { key, bodyHash, at }
-    requests: [], // every request: { method, path, origin }
+    requests: [], // every request: { method, path, query, origin }
     faults: [], // queue of { status, times, message, retryAfter, location, body, type } or { hang | hold: true, times }
     hung: new Set(),
     held: [], // requests waiting for release(): functions that answer them normally
@@ -108,7 +114,7 @@ export function startReceiver({ port = 0, host = '127.0.0.1', allowedOrigins = [
 
   async function handle(req, res) {
     const url = new URL(req.url, 'http://receiver');
-    state.requests.push({ method: req.method, path: url.pathname, origin: req.headers.origin || null });
+    state.requests.push({ method: req.method, path: url.pathname, query: url.search, origin: req.headers.origin || null });
     const allowed = cors(req, res);
     if (req.method === 'OPTIONS') {
       if (!allowed) return error(res, 403, 'origin_not_allowed', 'Origin not allowed');
@@ -127,10 +133,11 @@ export function startReceiver({ port = 0, host = '127.0.0.1', allowedOrigins = [
     const rest = url.pathname.slice(basePath.length).split('/').filter(Boolean).map(decodeURIComponent);
 
     if (req.method === 'POST' && rest.length === 0) return submit(req, res);
+    if (req.method === 'GET' && rest.length === 1 && rest[0] === 'similar') return similar(res, url.searchParams);
     if (req.method === 'GET' && rest.length === 1) {
       const report = findTicket(rest[0], req);
       if (!report) return error(res, 404, 'not_found', '没有这个工单 / No such ticket');
-      return send(res, 200, { ticket: report.ticket, status: report.status, updated_at: report.updatedAt, note: report.note ?? undefined });
+      return send(res, 200, statusOf(report));
     }
     if (req.method === 'POST' && rest.length === 2 && rest[1] === 'feedback') {
       const report = findTicket(rest[0], req);
@@ -138,10 +145,45 @@ export function startReceiver({ port = 0, host = '127.0.0.1', allowedOrigins = [
       let body;
       try { body = JSON.parse(await readBody(req)); } catch { body = null; }
       if (!body || typeof body.satisfied !== 'boolean') return error(res, 400, 'invalid_feedback', 'satisfied must be true or false');
-      report.feedback = { satisfied: body.satisfied, comment: typeof body.comment === 'string' ? body.comment.slice(0, 1000) : undefined };
-      return send(res, 200, { ticket: report.ticket, satisfied: body.satisfied });
+      if (body.comment !== undefined && typeof body.comment !== 'string') return error(res, 400, 'invalid_feedback', 'comment must be text');
+      if (typeof body.comment === 'string' && [...body.comment].length > COMMENT_MAX) {
+        return error(res, 400, 'comment_too_long', `意见最多 ${COMMENT_MAX} 字 / At most ${COMMENT_MAX} characters`);
+      }
+      report.feedback = { satisfied: body.satisfied, comment: body.comment };
+      report.feedbacks.push(report.feedback);
+      // 12345's 重办: a verdict of "not satisfied" on a closed ticket opens it again.
+      if (!body.satisfied && !OPEN.includes(report.status)) {
+        const at = rfc3339(Date.now());
+        Object.assign(report, { status: 'received', note: null, updatedAt: at });
+        report.history.push({ status: 'received', at, reopened: true });
+      }
+      return send(res, 200, { ticket: report.ticket, satisfied: body.satisfied, status: report.status });
     }
     return error(res, 405, 'method_not_allowed', 'Method not allowed');
+  }
+
+  // The contract's Status: note, merged-into and the history only when there are some.
+  function statusOf(report) {
+    return {
+      ticket: report.ticket,
+      status: report.status,
+      updated_at: report.updatedAt,
+      note: report.note ?? undefined,
+      merged_into: report.mergedInto ?? undefined,
+      history: report.history,
+    };
+  }
+
+  // Ticket numbers only: who sent them stays here.
+  function similar(res, params) {
+    const [community, building, category] = ['community', 'building', 'category'].map((n) => params.get(n) ?? '');
+    if (!community || !category) return error(res, 400, 'invalid_query', 'community and category are required');
+    const since = Date.now() - SIMILAR_DAYS * 86400e3;
+    const tickets = [...state.reports.values()]
+      .filter((r) => OPEN.includes(r.status) && r.receivedMs >= since && r.body.category === category
+        && r.body.location?.community === community && (!building || r.body.location?.building === building))
+      .map((r) => r.ticket);
+    return send(res, 200, { count: tickets.length, tickets });
   }
 
   async function submit(req, res) {
@@ -206,7 +248,11 @@ export function startReceiver({ port = 0, host = '127.0.0.1', allowedOrigins = [
       const now = Date.now();
       const ticket = newTicket(now);
       const answer = { status: 201, body: { ticket, status: 'received' } };
-      state.reports.set(key, { key, hash, body, ticket, status: 'received', updatedAt: rfc3339(now), note: null, feedback: null, answer });
+      const at = rfc3339(now);
+      state.reports.set(key, {
+        key, hash, body, ticket, receivedMs: now, status: 'received', updatedAt: at, note: null, mergedInto: null,
+        history: [{ status: 'received', at }], feedback: null, feedbacks: [], answer,
+      });
       return send(res, answer.status, answer.body);
     } finally {
       state.inFlight.delete(key);
@@ -238,11 +284,20 @@ export function startReceiver({ port = 0, host = '127.0.0.1', allowedOrigins = [
         release() { const waiting = state.held.splice(0); waiting.forEach((answer) => answer()); return waiting.length; },
         /** GET `path` answers this HTML page (where a misconfigured redirect might lead). */
         page(path, html) { state.pages.set(path, html); },
+        /** The committee moves a ticket on, with a public note; it joins the history. */
         setStatus(ticket, status, note = null) {
           if (!STATUSES.includes(status)) throw new Error('bad status ' + status);
           const report = byTicket(ticket);
           if (!report) throw new Error('no ticket ' + ticket);
-          Object.assign(report, { status, note, updatedAt: rfc3339(Date.now()) });
+          const at = rfc3339(Date.now());
+          Object.assign(report, { status, note, updatedAt: at });
+          report.history.push(note === null ? { status, at } : { status, at, note });
+        },
+        /** The committee found `ticket` a duplicate of `into`. */
+        merge(ticket, into) {
+          const report = byTicket(ticket);
+          if (!report) throw new Error('no ticket ' + ticket);
+          report.mergedInto = into;
         },
         reports() { return [...state.reports.values()]; },
         close() {

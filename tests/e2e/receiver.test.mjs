@@ -138,6 +138,57 @@ test('a ticket number alone reads and forges nothing: status and feedback need t
   assert.match(preflight.headers.get('access-control-allow-headers'), /X-Report-Key/i, 'a cross-origin phone may send the key');
 });
 
+test('not satisfied with a comment reopens a resolved ticket (重办); the history marks the step', async () => {
+  const { validators, describeErrors } = await import('./contract.mjs');
+  const v = validators();
+  const id = randomUUID();
+  const { ticket } = await (await post(report(id), id)).json();
+  const keyed = { 'Content-Type': 'application/json', 'X-Report-Key': id };
+  receiver.setStatus(ticket, 'in_progress', '已派物业');
+  receiver.setStatus(ticket, 'resolved', '电动车已移走');
+  const verdict = { satisfied: false, comment: '电动车又推回楼道了' };
+  assert.ok(v.feedback(verdict), describeErrors(v.feedback));
+  const tooLong = await fetch(`${receiver.endpoint}/${ticket}/feedback`, { method: 'POST', headers: keyed, body: JSON.stringify({ satisfied: false, comment: '长'.repeat(501) }) });
+  assert.equal(tooLong.status, 400);
+  assert.equal(receiver.reports().find((r) => r.ticket === ticket).status, 'resolved', 'a refused verdict reopens nothing');
+  const answer = await fetch(`${receiver.endpoint}/${ticket}/feedback`, { method: 'POST', headers: keyed, body: JSON.stringify(verdict) });
+  assert.equal(answer.status, 200);
+  const stored = receiver.reports().find((r) => r.ticket === ticket);
+  assert.deepEqual(stored.feedbacks, [verdict]);
+  const status = await (await fetch(`${receiver.endpoint}/${ticket}`, { headers: keyed })).json();
+  assert.ok(v.status(status), describeErrors(v.status));
+  assert.equal(status.status, 'received');
+  assert.deepEqual(status.history.map((s) => [s.status, s.note ?? null, s.reopened ?? false]), [
+    ['received', null, false], ['in_progress', '已派物业', false], ['resolved', '电动车已移走', false], ['received', null, true],
+  ]);
+  receiver.merge(ticket, 'XJ-20261130-0001');
+  const merged = await (await fetch(`${receiver.endpoint}/${ticket}`, { headers: keyed })).json();
+  assert.equal(merged.merged_into, 'XJ-20261130-0001');
+  assert.ok(v.status(merged), describeErrors(v.status));
+});
+
+test('similar: open reports of that category at that place, ticket numbers only', async () => {
+  const { validators, describeErrors } = await import('./contract.mjs');
+  const v = validators();
+  const place = (community, building, category) =>
+    fetch(`${receiver.endpoint}/similar?${new URLSearchParams({ community, building, category })}`);
+  const before = await (await place('示例二苑（演示）', '9号楼', 'blocked_fire_escape')).json();
+  assert.deepEqual(before, { count: 0, tickets: [] });
+  const filed = [];
+  for (const building of ['9号楼', '9号楼', '8号楼']) {
+    const id = randomUUID();
+    const body = { ...report(id), category: 'blocked_fire_escape', location: { community: '示例二苑（演示）', building, detail: '' } };
+    filed.push((await (await post(body, id)).json()).ticket);
+  }
+  receiver.setStatus(filed[1], 'resolved', '已清理');
+  const answer = await (await place('示例二苑（演示）', '9号楼', 'blocked_fire_escape')).json();
+  assert.ok(v.similar(answer), describeErrors(v.similar));
+  assert.deepEqual(answer, { count: 1, tickets: [filed[0]] }, 'resolved ones and other buildings are left out');
+  assert.equal(JSON.stringify(answer).includes('contact'), false);
+  assert.equal((await place('示例二苑（演示）', '9号楼', 'other')).status, 200);
+  assert.equal((await fetch(`${receiver.endpoint}/similar?building=9`)).status, 400);
+});
+
 test('injected faults: N times 503 with Retry-After, then normal', async () => {
   receiver.fail(503, 2, { retryAfter: 7 });
   const id = randomUUID();

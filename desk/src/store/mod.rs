@@ -159,6 +159,16 @@ impl Store {
         self.backend
     }
 
+    /// The pool reads go through (the notifier's outbox queries).
+    pub(crate) fn read_pool(&self) -> &AnyPool {
+        &self.read
+    }
+
+    /// The pool single writes go through (on SQLite, the one writer connection).
+    pub(crate) fn write_pool(&self) -> &AnyPool {
+        &self.write
+    }
+
     /// Applies the migrations not applied yet (PostgreSQL: under an advisory lock, so
     /// several desks starting at once migrate once).
     pub async fn migrate(&self) -> Result<()> {
@@ -178,6 +188,7 @@ impl Store {
         self.read.close().await;
     }
 
+    /// A write transaction (also the notifier's outbox).
     pub(crate) async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
         Ok(match self.backend {
             // Take the write lock at once rather than upgrading a read snapshot later.
@@ -226,6 +237,11 @@ pub fn migrator() -> sqlx::migrate::Migrator {
             3,
             "campaigns",
             include_str!("../../migrations/0003_campaigns.sql"),
+        ),
+        migration(
+            4,
+            "notify",
+            include_str!("../../migrations/0004_notify.sql"),
         ),
     ])
 }

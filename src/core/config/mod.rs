@@ -17,6 +17,7 @@ pub use url::{is_allowed_endpoint, origin_of};
 
 use super::campaign::Text;
 use super::i18n::Lang;
+use super::json::{Document, Json};
 use raw::RawConfig;
 
 pub const DEFAULT_TIMEOUT_MS: u32 = 20_000;
@@ -103,7 +104,9 @@ pub fn parse_config(
     json: &str,
     overrides: &[(String, String)],
 ) -> Result<Config, Vec<ConfigError>> {
-    let mut raw: RawConfig = serde_json::from_str(json).map_err(|_| vec![ConfigError::NotJson])?;
+    let mut raw = Document::parse(json)
+        .and_then(|root| RawConfig::read(&root).ok())
+        .ok_or_else(|| vec![ConfigError::NotJson])?;
     let errors = raw.apply_overrides(overrides);
     match raw.check() {
         Ok(config) if errors.is_empty() => Ok(config),

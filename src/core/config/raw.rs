@@ -3,27 +3,24 @@
 use super::colour::is_hex_colour;
 use super::url::{is_allowed_endpoint, is_endpoint_base, is_origin, is_relative_path};
 use super::{Config, ConfigError, Endpoint, Privacy, Theme, DEFAULT_TIMEOUT_MS};
-use crate::core::campaign::Text;
+use crate::core::campaign::{read_text, Text};
 use crate::core::i18n::Lang;
-use serde::Deserialize;
+use crate::core::json::{number, object, optional, or_default, string, strings, Json, Read};
 
-#[derive(Deserialize, Default)]
+/// `config.json` as written; read by hand over `Json` (see `core::json` for why).
+#[derive(Default)]
 pub(super) struct RawConfig {
     endpoint: Option<String>,
     campaigns_url: Option<String>,
-    #[serde(default)]
     communities: Vec<String>,
     default_lang: Option<String>,
-    #[serde(default)]
     privacy: RawPrivacy,
     timeout_ms: Option<f64>,
-    #[serde(default)]
     theme: RawTheme,
-    #[serde(default)]
     parent_origins: Vec<String>,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Default)]
 struct RawPrivacy {
     controller: Option<Text>,
     purpose: Option<Text>,
@@ -32,7 +29,7 @@ struct RawPrivacy {
     notice_version: Option<String>,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Default)]
 struct RawTheme {
     primary: Option<String>,
     title: Option<Text>,
@@ -40,6 +37,41 @@ struct RawTheme {
 }
 
 impl RawConfig {
+    /// The rules of the derived deserialiser this replaces: unknown keys ignored, optional
+    /// keys absent or `null`, a key of the wrong type (a `null` list or section included)
+    /// makes the whole file unreadable.
+    pub(super) fn read<J: Json>(root: &J) -> Read<RawConfig> {
+        let root = object(root)?;
+        let privacy = |node: &J| {
+            let node = object(node)?;
+            Ok(RawPrivacy {
+                controller: optional(node, "controller", read_text)?,
+                purpose: optional(node, "purpose", read_text)?,
+                retention: optional(node, "retention", read_text)?,
+                contact: optional(node, "contact", read_text)?,
+                notice_version: optional(node, "notice_version", string)?,
+            })
+        };
+        let theme = |node: &J| {
+            let node = object(node)?;
+            Ok(RawTheme {
+                primary: optional(node, "primary", string)?,
+                title: optional(node, "title", read_text)?,
+                logo: optional(node, "logo", string)?,
+            })
+        };
+        Ok(RawConfig {
+            endpoint: optional(root, "endpoint", string)?,
+            campaigns_url: optional(root, "campaigns_url", string)?,
+            communities: or_default(root, "communities", strings)?,
+            default_lang: optional(root, "default_lang", string)?,
+            privacy: or_default(root, "privacy", privacy)?,
+            timeout_ms: optional(root, "timeout_ms", number)?,
+            theme: or_default(root, "theme", theme)?,
+            parent_origins: or_default(root, "parent_origins", strings)?,
+        })
+    }
+
     /// `data-*` overrides (`("endpoint", "…")`, dashes or underscores alike); returns the
     /// values that could not be read.
     pub(super) fn apply_overrides(&mut self, overrides: &[(String, String)]) -> Vec<ConfigError> {
@@ -59,8 +91,10 @@ impl RawConfig {
                 "default_lang" => self.default_lang = Some(value.clone()),
                 "communities" => self.communities = list(value),
                 "parent_origins" => self.parent_origins = list(value),
-                "timeout_ms" => match value.trim().parse() {
-                    Ok(ms) => self.timeout_ms = Some(ms),
+                // Whole milliseconds: parsing an f64 here would bring Rust's float parser
+                // into the wasm (~5 KB before wasm-opt) for this one attribute.
+                "timeout_ms" => match value.trim().parse::<u32>() {
+                    Ok(ms) => self.timeout_ms = Some(f64::from(ms)),
                     Err(_) => errors.push(ConfigError::BadValue {
                         key: "timeout_ms",
                         value: value.clone(),
@@ -126,7 +160,7 @@ impl RawConfig {
             Some(ms) => {
                 errors.push(ConfigError::BadValue {
                     key: "timeout_ms",
-                    value: ms.to_string(),
+                    value: milliseconds_text(ms),
                 });
                 DEFAULT_TIMEOUT_MS
             }
@@ -209,5 +243,42 @@ impl RawConfig {
             },
             parent_origins: self.parent_origins,
         })
+    }
+}
+
+/// `ms` for an error message, to the microsecond, without `f64`'s `Display`: that alone
+/// is ~14 KB of the wasm before wasm-opt (Grisu and Dragon4), used nowhere else.
+fn milliseconds_text(ms: f64) -> String {
+    if !ms.is_finite() || ms.abs() >= 1e15 {
+        return "(out of range)".into();
+    }
+    let micros = (ms.abs() * 1000.0).round() as u64;
+    let sign = if ms < 0.0 && micros > 0 { "-" } else { "" };
+    let (whole, fraction) = (micros / 1000, micros % 1000);
+    if fraction == 0 {
+        format!("{sign}{whole}")
+    } else {
+        let digits = format!("{fraction:03}");
+        format!("{sign}{whole}.{}", digits.trim_end_matches('0'))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::milliseconds_text;
+
+    #[test]
+    fn milliseconds_read_as_written() {
+        for (ms, text) in [
+            (5.0, "5"),
+            (0.5, "0.5"),
+            (-2.25, "-2.25"),
+            (120_001.0, "120001"),
+            (999.125, "999.125"),
+            (-0.0, "0"),
+            (1e300, "(out of range)"),
+        ] {
+            assert_eq!(milliseconds_text(ms), text);
+        }
     }
 }

@@ -157,3 +157,26 @@ proptest! {
         prop_assert!(parse_config(&json, &[]).is_err());
     }
 }
+
+#[test]
+fn timeout_attribute_takes_whole_milliseconds_and_errors_show_the_number() {
+    let overrides = |value: &str| vec![("timeout-ms".to_owned(), value.to_owned())];
+    for bad in ["1.5e4", "20000.0", "-5", "soon"] {
+        let errors = parse_config(SHIPPED, &overrides(bad)).unwrap_err();
+        assert_eq!(
+            errors,
+            [ConfigError::BadValue {
+                key: "timeout_ms",
+                value: bad.to_owned()
+            }]
+        );
+    }
+    let errors = parse_config(r#"{"endpoint": "mock", "timeout_ms": 999.5}"#, &[]).unwrap_err();
+    assert_eq!(
+        errors,
+        [ConfigError::BadValue {
+            key: "timeout_ms",
+            value: "999.5".to_owned()
+        }]
+    );
+}

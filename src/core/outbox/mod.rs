@@ -242,7 +242,10 @@ pub trait Transport {
 
 /// Queues a new entry.
 pub async fn save<S: OutboxStore>(store: &S, entry: &OutboxEntry) -> Result<(), StoreError> {
-    let json = serde_json::to_string(entry).map_err(|e| StoreError(e.to_string()))?;
+    // A fixed message: formatting serde_json's error would bring all its messages and
+    // std::io's into the wasm, for a failure an entry of strings and numbers cannot have.
+    let json = serde_json::to_string(entry)
+        .map_err(|_| StoreError("the report could not be written as JSON".into()))?;
     store.put(&entry.id, &json).await
 }
 

@@ -5,11 +5,13 @@
 //! - `mod.rs` (here): the form, the category choice and what happens on "send";
 //! - `fields.rs`: text fields, their hints and errors;
 //! - `photos.rs`: the photo slots;
-//! - `contact.rs`: optional contact details and the privacy notice.
+//! - `contact.rs`: optional contact details and the privacy notice;
+//! - `similar.rs`: the hint that similar reports are already being handled.
 
 mod contact;
 mod fields;
 mod photos;
+mod similar;
 
 use super::context::{use_form, use_outbox, use_settings, PhotoSlot, Screen};
 use super::copy::CopyReport;
@@ -27,6 +29,7 @@ use fields::{input_id, text_field, Binding, FormErrors};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use photos::PhotoSlots;
+use similar::SimilarHint;
 use wasm_bindgen::JsCast;
 use xinjing_contract::ids::uuid_v4;
 use xinjing_contract::time::rfc3339_shanghai;
@@ -235,6 +238,7 @@ pub fn FormBody(communities: Memo<Vec<String>>, errs: FormErrors) -> impl IntoVi
         {community}
         {text_field(Field::Building, Msg::FieldBuilding, None, "text", "off",
             Binding { get: |d| d.building.clone(), set: |d, v| d.building = v }, errs)}
+        <SimilarHint/>
         {text_field(Field::Spot, Msg::FieldSpot, Some(("xj-spot-hint", Msg::SpotHint)), "text", "off",
             Binding { get: |d| d.spot.clone(), set: |d, v| d.spot = v }, errs)}
         <div class="xj-field">

@@ -1,18 +1,21 @@
 //! Safety campaigns: the feed format (`docs/campaigns.schema.json`), lenient parsing and
 //! the choice of what is active today.
 
+mod read;
+
 use super::i18n::{Lang, Msg};
+use super::json::{Document, Json};
 use super::report::Category;
-use serde::de::IgnoredAny;
-use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::value::RawValue;
+use serde::{Deserialize, Serialize};
 use xinjing_contract::time::Date;
 
+pub(crate) use read::text as read_text;
+
 /// A text in both languages; Chinese is authoritative, English falls back to it.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+/// Read by hand (`read.rs`), like `Campaign`: `en` may be left out.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Text {
     pub zh: String,
-    #[serde(default)]
     pub en: String,
 }
 
@@ -29,7 +32,8 @@ impl Text {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+/// One entry of the feed (`docs/campaigns.schema.json`), read by `read.rs`.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Campaign {
     pub id: String,
     pub title: Text,
@@ -41,22 +45,17 @@ pub struct Campaign {
     /// What to do instead.
     pub instead: Text,
     /// What happens if the rule is not kept.
-    #[serde(default)]
     pub if_not: Option<Text>,
     /// Unknown codes are dropped rather than failing the entry, so the town can add a
     /// category before every deployed widget knows it.
-    #[serde(default, deserialize_with = "known_categories")]
     pub categories: Vec<Category>,
     /// Higher is more urgent.
-    #[serde(default)]
     pub priority: u8,
     pub start: Date,
     pub end: Date,
     /// One of the bundled icon names (`ebike`, `plug`, `wiring`, `power`, `exit`); unknown
     /// names fall back to a generic icon.
-    #[serde(default)]
     pub icon: Option<String>,
-    #[serde(default)]
     pub source: Option<Text>,
 }
 
@@ -89,55 +88,33 @@ pub enum FeedError {
     NoCampaignList,
 }
 
-fn known_categories<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Category>, D::Error> {
-    let codes = Vec::<String>::deserialize(deserializer)?;
-    Ok(codes
-        .iter()
-        .filter_map(|code| Category::from_code(code))
-        .collect())
-}
-
-#[derive(Deserialize)]
-struct RawFeed<'a> {
-    #[serde(default)]
-    updated: Option<String>,
-    #[serde(borrow)]
-    campaigns: Vec<&'a RawValue>,
-}
-
 /// Parses a feed; a malformed entry is skipped, a malformed document is an error. Each
-/// entry is kept as raw text first and parsed on its own, so one bad entry cannot spoil
-/// the others (and no `serde_json::Value` tree is built: fewer bytes of wasm).
+/// entry is read on its own, so one bad entry cannot spoil the others.
 pub fn parse_feed(json: &str) -> Result<ParsedFeed, FeedError> {
-    let raw: RawFeed =
-        serde_json::from_str(json).map_err(|_| match serde_json::from_str::<IgnoredAny>(json) {
-            Ok(_) => FeedError::NoCampaignList,
-            Err(_) => FeedError::NotJson,
-        })?;
-    let mut campaigns: Vec<Campaign> = Vec::with_capacity(raw.campaigns.len());
-    for entry in &raw.campaigns {
-        match parse_campaign(entry.get()) {
+    let root = Document::parse(json).ok_or(FeedError::NotJson)?;
+    let (updated, entries) = read::document(&root).map_err(|_| FeedError::NoCampaignList)?;
+    let mut campaigns: Vec<Campaign> = Vec::with_capacity(entries.len());
+    for entry in &entries {
+        match read::campaign(entry).ok().filter(is_complete) {
             Some(campaign) if !campaigns.iter().any(|c| c.id == campaign.id) => {
                 campaigns.push(campaign)
             }
             _ => {}
         }
     }
-    let skipped = raw.campaigns.len() - campaigns.len();
-    let updated = raw.updated.as_deref().and_then(Date::parse);
+    let skipped = entries.len() - campaigns.len();
+    let updated = updated.as_deref().and_then(Date::parse);
     Ok(ParsedFeed {
         feed: Feed { updated, campaigns },
         skipped,
     })
 }
 
-fn parse_campaign(entry: &str) -> Option<Campaign> {
-    let campaign: Campaign = serde_json::from_str(entry).ok()?;
-    let complete = !campaign.id.trim().is_empty()
+fn is_complete(campaign: &Campaign) -> bool {
+    !campaign.id.trim().is_empty()
         && !campaign.title.is_blank()
         && !campaign.summary.is_blank()
-        && campaign.start <= campaign.end;
-    complete.then_some(campaign)
+        && campaign.start <= campaign.end
 }
 
 /// The campaigns running on `today` (inclusive of both ends), most urgent first, then the
@@ -195,7 +172,7 @@ pub fn icon_path(name: Option<&str>) -> &'static str {
 }
 
 /// The feed that ships inside the build, used until a remote feed has been fetched.
-pub const BUNDLED_FEED: &str = include_str!("../../public/campaigns.json");
+pub const BUNDLED_FEED: &str = include_str!("../../../public/campaigns.json");
 
 pub fn bundled_feed() -> Feed {
     parse_feed(BUNDLED_FEED)

@@ -1,0 +1,357 @@
+//! What a notification says, in each platform's message format. Pure: no IO.
+//!
+//! A message carries the ticket, the category, the place and a link to the desk. It never
+//! carries the resident's name or phone number, nor the description: that is free text a
+//! resident may write a phone number or a neighbour's name into, and masking cannot find
+//! every way of writing one. The place's detail is free text too but short and needed to
+//! find the hazard, so it is kept with every run of digits that could be a phone number
+//! blanked out, cut to a few words, and stripped of markdown so nothing a resident typed
+//! can turn into a link or a heading in the committee's chat.
+
+use super::config::Kind;
+use serde_json::{json, Value};
+use xinjing_contract::report::Category;
+use xinjing_contract::Lang;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    Received,
+    Reopen,
+}
+
+impl EventKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            EventKind::Received => "received",
+            EventKind::Reopen => "reopen",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<EventKind> {
+        match code {
+            "received" => Some(EventKind::Received),
+            "reopen" => Some(EventKind::Reopen),
+            _ => None,
+        }
+    }
+}
+
+/// One event to tell a channel about (place fields already through [`clean`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    pub kind: EventKind,
+    pub ticket: String,
+    pub category: String,
+    pub community: String,
+    pub building: String,
+    pub detail: String,
+    pub at_ms: i64,
+}
+
+/// Longest place detail shown, in characters.
+pub const DETAIL_CHARS: usize = 40;
+/// Tickets listed one by one in a digest (the rest are counted).
+pub const DIGEST_LINES: usize = 20;
+/// The listed lines' budget: WeCom takes at most 4096 bytes of markdown, and community
+/// and building names (free text, up to 40 characters each) could make 20 lines longer.
+pub const DIGEST_BYTES: usize = 3_000;
+
+/// A resident's short text made safe for a chat message: one line, digit groups that could
+/// be a phone number (7 or more digits, with or without spaces, dashes or dots between
+/// them) replaced by `***`, markdown characters dropped, at most `max` characters.
+pub fn clean(text: &str, max: usize) -> String {
+    const MARKDOWN: &str = "[]()<>*_#`|~\\!{}";
+    let keep = |c: char, out: &mut String| {
+        if c.is_control() {
+            out.push(' ');
+        } else if !MARKDOWN.contains(c) {
+            out.push(c);
+        }
+    };
+    // A group: digits and the separators between them; masked whole when it has 7 digits.
+    let flush = |group: &mut Vec<char>, out: &mut String| {
+        let digits = group.iter().filter(|c| is_digit(**c)).count();
+        let end = group
+            .iter()
+            .rposition(|c| is_digit(*c))
+            .map_or(0, |i| i + 1);
+        if digits >= 7 {
+            out.push_str("***");
+        } else {
+            group[..end].iter().for_each(|c| keep(*c, out));
+        }
+        group[end..].iter().for_each(|c| keep(*c, out));
+        group.clear();
+    };
+    let mut out = String::new();
+    let mut group = Vec::new();
+    for c in text.chars() {
+        let joins = matches!(c, ' ' | '-' | '.' | '+' | '(' | ')' | '－') && !group.is_empty();
+        if is_digit(c) || joins {
+            group.push(c);
+        } else {
+            flush(&mut group, &mut out);
+            keep(c, &mut out);
+        }
+    }
+    flush(&mut group, &mut out);
+    let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut chars = out.chars();
+    let cut: String = chars.by_ref().take(max).collect();
+    if chars.next().is_some() {
+        format!("{cut}…")
+    } else {
+        cut
+    }
+}
+
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || ('０'..='９').contains(&c)
+}
+
+pub fn category_label(code: &str) -> &str {
+    Category::from_code(code).map_or(code, |c| c.name(Lang::Zh))
+}
+
+/// `2026-11-30 14:05`, Shanghai time (UTC+8 all year).
+pub fn shanghai_time(ms: i64) -> String {
+    let date = xinjing_contract::time::Date::in_shanghai(ms as f64);
+    let minutes = (ms.div_euclid(60_000) + 8 * 60).rem_euclid(24 * 60);
+    format!("{date} {:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+pub fn report_url(public_url: &str, ticket: &str) -> String {
+    format!("{public_url}/desk/reports/{ticket}")
+}
+
+fn title(event: &Event) -> String {
+    match event.kind {
+        EventKind::Received => format!("新隐患报告 {}", event.ticket),
+        EventKind::Reopen => format!("工单重办 {}", event.ticket),
+    }
+}
+
+fn place(event: &Event) -> String {
+    [&event.community, &event.building, &event.detail]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn digest_title(events: &[Event]) -> String {
+    let reopened = events.iter().any(|e| e.kind == EventKind::Reopen);
+    let what = if reopened {
+        "新报告或重办"
+    } else {
+        "新报告"
+    };
+    format!("{} 件{what}待处理", events.len())
+}
+
+/// One line per ticket (at most [`DIGEST_LINES`], and within [`DIGEST_BYTES`]), then how
+/// many more.
+fn digest_lines(events: &[Event]) -> Vec<String> {
+    let mut bytes = 0;
+    let mut lines: Vec<String> = events
+        .iter()
+        .take(DIGEST_LINES)
+        .map(|e| {
+            let reopen = if e.kind == EventKind::Reopen {
+                "（重办）"
+            } else {
+                ""
+            };
+            format!(
+                "{}{reopen} {} · {} {}",
+                e.ticket,
+                category_label(&e.category),
+                e.community,
+                e.building
+            )
+        })
+        .take_while(|line| {
+            bytes += line.len() + 3;
+            bytes <= DIGEST_BYTES
+        })
+        .collect();
+    if events.len() > lines.len() {
+        lines.push(format!("……另有 {} 件", events.len() - lines.len()));
+    }
+    lines
+}
+
+const DIGEST_NOTE: &str = "超过机器人每分钟可发条数，合并为一条。";
+
+/// The JSON body for one event (Feishu's signature fields are added when sending).
+pub fn single(kind: Kind, event: &Event, public_url: &str) -> Value {
+    let url = report_url(public_url, &event.ticket);
+    let label = category_label(&event.category);
+    let when = shanghai_time(event.at_ms);
+    let title = title(event);
+    let place = place(event);
+    match kind {
+        Kind::WeCom => json!({
+            "msgtype": "markdown",
+            "markdown": { "content": format!(
+                "**{title}**\n> 类别：<font color=\"warning\">{label}</font>\n> 地点：{place}\n> 时间：{when}\n[打开工作台处理]({url})"
+            )},
+        }),
+        Kind::DingTalk => json!({
+            "msgtype": "markdown",
+            "markdown": {
+                "title": title,
+                "text": format!("#### {title}\n\n- 类别：{label}\n- 地点：{place}\n- 时间：{when}\n\n[打开工作台处理]({url})"),
+            },
+        }),
+        Kind::Feishu => json!({
+            "msg_type": "text",
+            "content": { "text": format!("{title}\n类别：{label}\n地点：{place}\n时间：{when}\n处理：{url}") },
+        }),
+        Kind::Webhook => webhook_event(event, public_url),
+    }
+}
+
+fn webhook_event(event: &Event, public_url: &str) -> Value {
+    json!({
+        "event": event.kind.code(),
+        "ticket": event.ticket,
+        "category": event.category,
+        "category_label": category_label(&event.category),
+        "community": event.community,
+        "building": event.building,
+        "detail": event.detail,
+        "at": event.at_ms,
+        "url": report_url(public_url, &event.ticket),
+    })
+}
+
+/// One message for many events, when a channel's rate limit would not take them one by one.
+pub fn digest(kind: Kind, events: &[Event], public_url: &str) -> Value {
+    let url = format!("{public_url}/desk/");
+    let title = digest_title(events);
+    let lines = digest_lines(events);
+    match kind {
+        Kind::WeCom => json!({
+            "msgtype": "markdown",
+            "markdown": { "content": format!(
+                "**{title}**\n{}\n<font color=\"comment\">{DIGEST_NOTE}</font>\n[打开问题清单]({url})",
+                lines.iter().map(|l| format!("> {l}")).collect::<Vec<_>>().join("\n")
+            )},
+        }),
+        Kind::DingTalk => json!({
+            "msgtype": "markdown",
+            "markdown": {
+                "title": title,
+                "text": format!(
+                    "#### {title}\n\n{}\n\n{DIGEST_NOTE}\n\n[打开问题清单]({url})",
+                    lines.iter().map(|l| format!("- {l}")).collect::<Vec<_>>().join("\n")
+                ),
+            },
+        }),
+        Kind::Feishu => json!({
+            "msg_type": "text",
+            "content": { "text": format!("{title}\n{}\n{DIGEST_NOTE}\n问题清单：{url}", lines.join("\n")) },
+        }),
+        Kind::Webhook => json!({
+            "event": "digest",
+            "count": events.len(),
+            "events": events.iter().map(|e| webhook_event(e, public_url)).collect::<Vec<_>>(),
+            "url": url,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(ticket: &str) -> Event {
+        Event {
+            kind: EventKind::Received,
+            ticket: ticket.to_owned(),
+            category: "flying_line_charging".to_owned(),
+            community: "新泾一村".to_owned(),
+            building: "12号楼".to_owned(),
+            detail: clean("3 楼楼道", DETAIL_CHARS),
+            at_ms: 1_764_482_700_000,
+        }
+    }
+
+    #[test]
+    fn cleaning_blanks_phone_numbers_and_markdown() {
+        assert_eq!(clean("3 楼楼道", 40), "3 楼楼道");
+        assert_eq!(clean("1502室门口", 40), "1502室门口");
+        assert_eq!(clean("找王阿姨13912345678", 40), "找王阿姨***");
+        assert_eq!(clean("电话 139-1234-5678 楼下", 40), "电话 *** 楼下");
+        assert_eq!(clean("电话 139 1234 5678", 40), "电话 ***");
+        assert_eq!(clean("１３９１２３４５６７８", 40), "***");
+        assert_eq!(
+            clean("[点我](http://x.cn)\n# 标题", 40),
+            "点我http://x.cn 标题"
+        );
+        assert_eq!(clean("一二三四五六七八九十", 4), "一二三四…");
+    }
+
+    #[test]
+    fn shanghai_time_is_utc_plus_8() {
+        // 2025-11-30T06:05:00Z
+        assert_eq!(shanghai_time(1_764_482_700_000), "2025-11-30 14:05");
+    }
+
+    #[test]
+    fn formats_follow_the_platforms() {
+        let e = event("XJ-20251130-0001");
+        let url = "https://r.example.cn";
+        let w = single(Kind::WeCom, &e, url);
+        assert_eq!(w["msgtype"], "markdown");
+        let content = w["markdown"]["content"].as_str().unwrap();
+        assert!(content.contains("飞线充电") && content.contains("新泾一村 12号楼 3 楼楼道"));
+        assert!(content.contains("(https://r.example.cn/desk/reports/XJ-20251130-0001)"));
+        let d = single(Kind::DingTalk, &e, url);
+        assert_eq!(d["markdown"]["title"], "新隐患报告 XJ-20251130-0001");
+        let f = single(Kind::Feishu, &e, url);
+        assert_eq!(f["msg_type"], "text");
+        let h = single(Kind::Webhook, &e, url);
+        assert_eq!(h["event"], "received");
+        assert_eq!(h["category_label"], "飞线充电");
+    }
+
+    #[test]
+    fn a_digest_lists_twenty_and_counts_the_rest() {
+        let events: Vec<Event> = (1..=25)
+            .map(|n| event(&format!("XJ-20251130-{n:04}")))
+            .collect();
+        let d = digest(Kind::DingTalk, &events, "https://r.example.cn");
+        let text = d["markdown"]["text"].as_str().unwrap();
+        assert!(d["markdown"]["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("25 件新报告"));
+        assert!(text.contains("XJ-20251130-0020") && !text.contains("XJ-20251130-0021"));
+        assert!(text.contains("另有 5 件"));
+        let h = digest(Kind::Webhook, &events, "https://r.example.cn");
+        assert_eq!(h["events"].as_array().unwrap().len(), 25);
+        // Long place names: fewer lines, still within WeCom's 4096 bytes.
+        let long: Vec<Event> = (1..=25)
+            .map(|n| Event {
+                community: "很长的小区名字"
+                    .repeat(6)
+                    .chars()
+                    .take(DETAIL_CHARS)
+                    .collect(),
+                building: "很长的楼栋名字"
+                    .repeat(6)
+                    .chars()
+                    .take(DETAIL_CHARS)
+                    .collect(),
+                ..event(&format!("XJ-20251130-{n:04}"))
+            })
+            .collect();
+        let w = digest(Kind::WeCom, &long, "https://r.example.cn");
+        let content = w["markdown"]["content"].as_str().unwrap();
+        assert!(content.len() < 4096, "{} bytes", content.len());
+        assert!(content.contains("另有"));
+    }
+}

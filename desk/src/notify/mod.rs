@@ -1,0 +1,247 @@
+//! Notifications to the committee when a report arrives or is reopened: a WeCom (企业微信)
+//! group robot, a DingTalk robot, a Feishu bot, a generic webhook.
+//!
+//! The notifier never touches the request path. It reads `report_events` of kinds
+//! `received` and `reopen` from the database: each pass turns events newer than a
+//! watermark into outbox rows (one per event and channel, created idempotently), then,
+//! holding a per-channel lease so that one desk alone sends for a channel, sends what is
+//! due within the channel's rate limit, the overflow as one digest. A desk killed between
+//! a report's commit and its message sends it after restart (the event is still there);
+//! a desk killed after the platform took a message but before marking it sent would send
+//! that one again: no platform offers an idempotency key to prevent it.
+//!
+//! All times come from the desk's clock, so tests move through back-off and rate-limit
+//! windows without sleeping.
+
+pub mod config;
+pub mod message;
+pub mod outbox;
+pub mod policy;
+pub mod send;
+pub mod sign;
+
+use crate::state::AppState;
+use crate::store::Result;
+use config::Channel;
+use outbox::{Fate, Row};
+use policy::{Batch, Outcome};
+use std::sync::Arc;
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+pub use outbox::{counts, Counts};
+
+/// A channel lease lasts this long and is renewed before every request (which ends within
+/// `send::REQUEST_TIMEOUT`); a desk that dies holding it delays its channel this long.
+pub const LEASE_MS: i64 = 30_000;
+/// Pending rows looked at per channel and pass.
+const DUE_BATCH: i64 = 1_000;
+
+/// What one pass did (for tests and logs).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Pass {
+    pub events: usize,
+    pub messages: usize,
+    pub digests: usize,
+    pub retries: usize,
+    pub failed: usize,
+}
+
+/// The handle on a desk's notifier task.
+pub struct Notifier {
+    requests: mpsc::UnboundedSender<oneshot::Sender<Pass>>,
+    /// This desk's name on the channel leases.
+    pub owner: String,
+}
+
+impl Notifier {
+    /// Runs a pass now and waits for its result (tests; the task also runs on its own).
+    pub async fn run_now(&self) -> Pass {
+        let (tx, rx) = oneshot::channel();
+        if self.requests.send(tx).is_err() {
+            return Pass::default();
+        }
+        rx.await.unwrap_or_default()
+    }
+}
+
+/// Starts the notifier when channels are configured. The watermark is set before the desk
+/// takes requests, so no report filed after the start can fall before it.
+pub async fn spawn(state: Arc<AppState>) -> Result<Option<(Notifier, JoinHandle<()>)>> {
+    if state.config.notify.channels.is_empty() {
+        return Ok(None);
+    }
+    outbox::init_watermark(&state.store, state.now_ms()).await?;
+    let owner = outbox::random_id();
+    if state.config.public_url.is_none() {
+        tracing::warn!(links = %state.public_url, "public_url is not set: the links in notifications point at this address");
+    }
+    for channel in &state.config.notify.channels {
+        tracing::info!(channel = %channel.name, kind = channel.kind.code(), url = %channel.safe_url(), "notifications on");
+    }
+    let (tx, mut rx) = mpsc::unbounded_channel::<oneshot::Sender<Pass>>();
+    let task = {
+        let owner = owner.clone();
+        tokio::spawn(async move {
+            let client = send::client();
+            loop {
+                // The first pass, too, waits one interval: the desk has just started.
+                let reply = tokio::select! {
+                    () = tokio::time::sleep(state.config.notify.poll) => None,
+                    request = rx.recv() => match request {
+                        Some(tx) => Some(tx),
+                        None => return,
+                    },
+                };
+                let pass = run_pass(&state, &client, &owner).await;
+                if let Some(tx) = reply {
+                    let _ = tx.send(pass);
+                }
+            }
+        })
+    };
+    Ok(Some((
+        Notifier {
+            requests: tx,
+            owner,
+        },
+        task,
+    )))
+}
+
+/// Takes new events into the outbox, then serves each channel. Errors are logged; the
+/// next pass tries again.
+pub async fn run_pass(state: &AppState, client: &reqwest::Client, owner: &str) -> Pass {
+    let mut pass = Pass::default();
+    let channels = &state.config.notify.channels;
+    match outbox::enqueue(&state.store, channels, state.now_ms()).await {
+        Ok(n) => pass.events = n,
+        Err(e) => tracing::error!(error = %e, "notify: cannot read new events"),
+    }
+    for channel in channels {
+        if let Err(e) = serve_channel(state, client, owner, channel, &mut pass).await {
+            tracing::error!(channel = %channel.name, error = %e, "notify: outbox error");
+        }
+    }
+    pass
+}
+
+async fn serve_channel(
+    state: &AppState,
+    client: &reqwest::Client,
+    owner: &str,
+    channel: &Channel,
+    pass: &mut Pass,
+) -> Result<()> {
+    let store = &state.store;
+    let now = state.now_ms();
+    // Reads first: a pass with nothing due writes nothing.
+    let due = outbox::due(store, &channel.name, now, DUE_BATCH).await?;
+    if due.is_empty() || !outbox::lease(store, &channel.name, owner, now, LEASE_MS).await? {
+        return Ok(());
+    }
+    let limits = channel.limits();
+    let used = outbox::used(store, &channel.name, &limits, now).await?;
+    for batch in policy::plan(due.len(), policy::capacity(&limits, &used)) {
+        if state.stopping.load(std::sync::atomic::Ordering::SeqCst) {
+            break;
+        }
+        let now = state.now_ms();
+        // Renewed before each request: a desk that lost it (paused past the lease) stops.
+        if !outbox::lease(store, &channel.name, owner, now, LEASE_MS).await? {
+            break;
+        }
+        let (rows, digest): (Vec<&Row>, bool) = match batch {
+            Batch::One(i) => (vec![&due[i]], false),
+            Batch::Digest(range) => (due[range].iter().collect(), true),
+        };
+        let events: Vec<_> = rows.iter().map(|r| r.event.clone()).collect();
+        let body = if digest {
+            message::digest(channel.kind, &events, &state.public_url)
+        } else {
+            message::single(channel.kind, &events[0], &state.public_url)
+        };
+        outbox::record_send(store, &channel.name, now).await?;
+        let outcome = send::send(client, channel, body, now).await;
+        let tickets: Vec<&str> = events.iter().map(|e| e.ticket.as_str()).collect();
+        let now = state.now_ms();
+        match outcome {
+            Outcome::Delivered => {
+                outbox::settle(store, &channel.name, &rows, now, Fate::Sent { digest }).await?;
+                pass.messages += 1;
+                pass.digests += usize::from(digest);
+                tracing::info!(channel = %channel.name, tickets = ?tickets, digest, "notification sent");
+            }
+            Outcome::Retry(error) => {
+                retry_or_give_up(state, channel, &rows, now, &error, pass).await?;
+                // The channel is failing: the rest wait for the next pass.
+                break;
+            }
+            Outcome::Permanent(error) => {
+                outbox::settle(
+                    store,
+                    &channel.name,
+                    &rows,
+                    now,
+                    Fate::Failed { error: &error },
+                )
+                .await?;
+                pass.failed += rows.len();
+                tracing::error!(channel = %channel.name, tickets = ?tickets, error = %error, "notification failed; check the channel's url");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Schedules each row's next try, or gives it up once it is older than the configured
+/// limit.
+async fn retry_or_give_up(
+    state: &AppState,
+    channel: &Channel,
+    rows: &[&Row],
+    now: i64,
+    error: &str,
+    pass: &mut Pass,
+) -> Result<()> {
+    let give_up_ms = state.config.notify.give_up_ms;
+    let (expired, retry): (Vec<&Row>, Vec<&Row>) =
+        rows.iter().partition(|r| now - r.created_at >= give_up_ms);
+    if !expired.is_empty() {
+        outbox::settle(
+            &state.store,
+            &channel.name,
+            &expired,
+            now,
+            Fate::Failed { error },
+        )
+        .await?;
+        pass.failed += expired.len();
+        let tickets: Vec<&str> = expired.iter().map(|r| r.event.ticket.as_str()).collect();
+        tracing::error!(channel = %channel.name, tickets = ?tickets, error = %error, "notification failed: gave up after retrying");
+    }
+    let jitter = {
+        let mut bytes = [0u8; 8];
+        let _ = getrandom::fill(&mut bytes);
+        (u64::from_le_bytes(bytes) >> 11) as f64 / (1u64 << 53) as f64
+    };
+    // A digest's rows may have failed different numbers of times: each waits its own time.
+    let mut waits = Vec::with_capacity(retry.len());
+    for row in &retry {
+        let wait = policy::backoff_ms(row.attempts as u32 + 1, jitter);
+        let fate = Fate::Retry {
+            next_at: now + wait,
+            error,
+        };
+        outbox::settle(&state.store, &channel.name, &[row], now, fate).await?;
+        waits.push(wait);
+    }
+    if !retry.is_empty() {
+        pass.retries += retry.len();
+        let tickets: Vec<&str> = retry.iter().map(|r| r.event.ticket.as_str()).collect();
+        let attempt = retry.iter().map(|r| r.attempts + 1).max().unwrap_or(1);
+        let retry_in_ms = waits.iter().min().copied().unwrap_or(0);
+        tracing::warn!(channel = %channel.name, tickets = ?tickets, attempt, retry_in_ms, error = %error, "notification not delivered; will retry");
+    }
+    Ok(())
+}

@@ -1,0 +1,87 @@
+//! The feed and config readers' rules, run on both sides of `core::json`: natively over
+//! `serde_json::Value` (`cargo test`) and in headless Chromium over the engine's
+//! `JSON.parse` (`cargo test --target wasm32-unknown-unknown --test json_rules`).
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use xinjing_safety::core::campaign::{parse_feed, FeedError};
+use xinjing_safety::core::config::{parse_config, ConfigError};
+use xinjing_safety::core::i18n::Lang;
+use xinjing_safety::core::report::Category;
+
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_malformed_entry_is_skipped_and_the_rest_read() {
+    let json = r#"{"updated": "2026-11-20", "campaigns": [
+        {"id": "ok", "title": {"zh": "标题"}, "summary": {"zh": "摘要"}, "rule": {"zh": "r"}, "why": {"zh": "w"}, "instead": {"zh": "i"},
+         "categories": ["ebike_in_stairwell", "future_category"], "priority": 3, "start": "2026-01-01", "end": "2026-12-31", "extra": {"a": 1}},
+        {"id": "bad-date", "title": {"zh": "t"}, "summary": {"zh": "s"}, "rule": {"zh": "r"}, "why": {"zh": "w"}, "instead": {"zh": "i"}, "start": "2026-13-01", "end": "2026-12-31"},
+        {"id": "bad-priority", "title": {"zh": "t"}, "summary": {"zh": "s"}, "rule": {"zh": "r"}, "why": {"zh": "w"}, "instead": {"zh": "i"}, "priority": 3.5, "start": "2026-01-01", "end": "2026-12-31"},
+        {"id": "null-en", "title": {"zh": "t", "en": null}, "summary": {"zh": "s"}, "rule": {"zh": "r"}, "why": {"zh": "w"}, "instead": {"zh": "i"}, "start": "2026-01-01", "end": "2026-12-31"},
+        {"id": "ok", "title": {"zh": "dup"}, "summary": {"zh": "s"}, "rule": {"zh": "r"}, "why": {"zh": "w"}, "instead": {"zh": "i"}, "start": "2026-01-01", "end": "2026-12-31"},
+        "not an object", 42, null, ["id"]
+    ]}"#;
+    let parsed = parse_feed(json).unwrap();
+    assert_eq!(parsed.skipped, 8);
+    let only = &parsed.feed.campaigns[0];
+    assert_eq!(only.categories, vec![Category::EbikeInStairwell]);
+    assert_eq!(
+        (only.priority, only.if_not.clone(), only.icon.clone()),
+        (3, None, None)
+    );
+    assert_eq!(only.title.get(Lang::En), "标题");
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn malformed_documents_are_errors() {
+    assert_eq!(parse_feed("<html>"), Err(FeedError::NotJson));
+    assert_eq!(parse_feed("[]"), Err(FeedError::NoCampaignList));
+    assert_eq!(
+        parse_feed(r#"{"campaigns": {}}"#),
+        Err(FeedError::NoCampaignList)
+    );
+    assert_eq!(
+        parse_feed(r#"{"updated": 5, "campaigns": []}"#),
+        Err(FeedError::NoCampaignList)
+    );
+    assert_eq!(
+        parse_feed(r#"{"campaigns": []}"#)
+            .unwrap()
+            .feed
+            .campaigns
+            .len(),
+        0
+    );
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn config_keys_absent_null_or_of_the_wrong_type() {
+    let config = parse_config(
+        r#"{"endpoint": "mock", "campaigns_url": null, "theme": {"title": {"zh": "标题"}}, "privacy": {"purpose": null}}"#,
+        &[],
+    )
+    .unwrap();
+    assert_eq!(config.campaigns_url, None);
+    assert_eq!(config.theme.title.unwrap().en, "");
+    assert_eq!(config.privacy.notice_version, "1");
+    for wrong in [
+        r#"{"endpoint": 5}"#,
+        r#"{"endpoint": "mock", "communities": null}"#,
+        r#"{"endpoint": "mock", "communities": ["a", 1]}"#,
+        r#"{"endpoint": "mock", "privacy": null}"#,
+        r#"{"endpoint": "mock", "timeout_ms": "5000"}"#,
+        r#"["mock"]"#,
+        "{",
+    ] {
+        assert_eq!(
+            parse_config(wrong, &[]),
+            Err(vec![ConfigError::NotJson]),
+            "{wrong}"
+        );
+    }
+}
