@@ -1,7 +1,7 @@
 //! The campaign editor's pages (maud, no script): the list with end / restore buttons, and
 //! the form, which shows each problem next to its field and keeps what was typed.
 
-use super::form::{CampaignForm, Problem, ICONS, OPTIONAL_TEXTS, TEXTS};
+use super::form::{CampaignForm, Problem, ICONS, TEXTS};
 use crate::staff::auth::encode_component;
 use crate::staff::i18n::{tr, Lang};
 use crate::store::CampaignRow;
@@ -182,6 +182,8 @@ pub fn editor(
         }
         form.card method="post" action=(action) {
             input type="hidden" name="csrf" value=(csrf);
+            p.hint { (t("每段文字都要有中文；英文可不填，不填时英文界面显示中文。",
+                        "Every text needs its Chinese; the English may be left empty, and the English screens then show the Chinese.")) }
             @match id {
                 Some(id) => { p { (t("编号：", "Id: ")) code { (id) } } }
                 None => {
@@ -195,9 +197,7 @@ pub fn editor(
                     legend { (text_name(lang, key)) }
                     @let long = *key != "title";
                     (input(lang, form, problems, &format!("{key}_zh"), &format!("{}{}", text_name(lang, key), t("（中文）", " (Chinese)")), None, long))
-                    (input(lang, form, problems, &format!("{key}_en"), &format!("{}{}", text_name(lang, key), t("（英文）", " (English)")),
-                        OPTIONAL_TEXTS.contains(key).then_some(t("英文可不填：不填时显示中文。", "English may be left empty: the Chinese is shown."))
-                            .or((*key == "title").then_some(t("英文可不填：不填时显示中文。", "English may be left empty: the Chinese is shown."))), long))
+                    (input(lang, form, problems, &format!("{key}_en"), &format!("{}{}", text_name(lang, key), t("（英文）", " (English)")), None, long))
                 }
             }
             fieldset {
