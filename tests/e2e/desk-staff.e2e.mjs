@@ -1,7 +1,8 @@
 // The desk's staff pages in Chromium at 360 px, as a committee clerk works them: log in,
 // find the report at the top of the problem list, look at the resident's contact details,
 // mark it in progress with a public note (the resident's status then carries it), switch
-// to English. axe-core (WCAG 2.2 AA) runs on the login, list and report pages in zh and en.
+// to English. axe-core (WCAG 2.2 AA) runs on the login, list and report pages in zh and en,
+// and on the admin's overview and audit log.
 // The desk: DESK_BIN (default target/server/xinjing-desk) on SQLite, started per test.
 import { test as base, expect } from '@playwright/test';
 import { spawn, execFileSync } from 'node:child_process';
@@ -28,6 +29,7 @@ async function startDesk() {
   };
   const cli = (args, input = '') => execFileSync(DESK_BIN, args, { env, input, encoding: 'utf8' });
   cli(['user', 'add', 'li', '--role', 'staff', '--community', COMMUNITY], `${PASSWORD}\n`);
+  cli(['user', 'add', 'boss', '--role', 'admin'], `${PASSWORD}\n`);
   const child = spawn(DESK_BIN, ['serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   const log = [];
   const origin = await new Promise((done, fail) => {
@@ -142,4 +144,27 @@ test('a clerk logs in, works a report from the list, and the resident sees the n
   await page.getByRole('button', { name: 'Log out' }).click();
   await expect(page.getByRole('heading', { name: 'Desk login' })).toBeVisible();
   expect(violations).toEqual([]);
+});
+
+test('an admin sees the overview and, in the audit log, who looked at contact details', async ({ page, desk }) => {
+  const { ticket } = await fileReport(desk.origin, '3号楼');
+  await page.goto(`${desk.origin}/desk/login`);
+  await page.getByLabel('账号').fill('boss');
+  await page.getByLabel('密码').fill(PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('link', { name: ticket }).click();
+  await page.getByRole('button', { name: '查看联系方式' }).click();
+  await expect(page.getByRole('link', { name: '13912345678' })).toBeVisible();
+
+  await page.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: '总览' }).click();
+  await expect(page.getByRole('heading', { name: '总览' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: '各小区满意率' })).toBeVisible();
+  await expect(page.getByRole('rowheader', { name: COMMUNITY })).toBeVisible();
+  await axe(page, 'overview (zh)');
+  await page.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: '审计日志' }).click();
+  await expect(page.getByRole('heading', { name: '审计日志' })).toBeVisible();
+  const row = page.getByRole('row').filter({ hasText: '查看联系方式' });
+  await expect(row).toContainText('boss');
+  await expect(row).toContainText(ticket);
+  await axe(page, 'audit log (zh)');
 });

@@ -104,11 +104,15 @@ async fn render(
         @if let Some(error) = &q.error {
             p.error role="alert" { (error_message(lang, error)) }
         }
-        (fields(lang, &report))
-        (contact_section(staff, &report, show_contact))
-        (photos(lang, &report))
-        (history(lang, &events))
-        (super::actions::forms(staff, &report, &assignees))
+        div.report {
+            div {
+                (fields(lang, &report))
+                (contact_section(staff, &report, show_contact))
+                (photos(lang, &report))
+                (history(lang, &events))
+            }
+            div { (super::actions::forms(staff, &report, &assignees)) }
+        }
     };
     let title = format!("{} {}", tr(lang, "工单", "Ticket"), r.ticket);
     page(Some(staff), lang, &title, body).into_response()
@@ -204,7 +208,7 @@ fn fields(lang: Lang, report: &DeskReport) -> Markup {
                 dt { (t("当前公开说明", "Current public note")) }
                 dd { (r.public_note.as_deref().unwrap_or("—")) }
                 dt { (t("居民语言", "Resident's language")) }
-                dd { (report.locale) }
+                dd { (if report.locale.starts_with("en") { "English" } else { "中文" }) }
             }
         }
     }
