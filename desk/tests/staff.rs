@@ -223,6 +223,11 @@ async fn each_view_of_contact_details_is_audited() {
         .await;
     assert_eq!(shown.status, 200, "{}", shown.text);
     assert!(shown.text.contains("13912345678") && shown.text.contains("王阿姨"));
+    // The language switch on that page (a GET of the same address) goes back to the report.
+    let switched = li
+        .get(&format!("/desk/reports/{ticket}/contact?lang=en"))
+        .await;
+    assert_eq!(location(&switched), format!("/desk/reports/{ticket}"));
 
     let mut boss = Browser::new(&desk);
     boss.login("boss").await;

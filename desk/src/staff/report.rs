@@ -56,6 +56,16 @@ pub async fn show_contact(
     render(&state, &staff, &ticket, &PageQuery::default(), true).await
 }
 
+/// `GET /desk/reports/{ticket}/contact` (the language switch on the page the POST gave):
+/// back to the report, contact details hidden again.
+pub async fn to_report(Path(ticket): Path<String>) -> Response {
+    let ticket: String = ticket
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    axum::response::Redirect::to(&format!("/desk/reports/{ticket}")).into_response()
+}
+
 async fn render(
     state: &AppState,
     staff: &Staff,
