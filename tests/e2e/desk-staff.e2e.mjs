@@ -167,4 +167,12 @@ test('an admin sees the overview and, in the audit log, who looked at contact de
   await expect(row).toContainText('boss');
   await expect(row).toContainText(ticket);
   await axe(page, 'audit log (zh)');
+
+  // The office PC: the same pages, wider.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: '问题清单' }).click();
+  await expect(page.getByRole('columnheader', { name: '收到时间' })).toBeVisible();
+  await axe(page, 'list (zh, 1280 px)');
+  await page.getByRole('link', { name: ticket }).click();
+  await axe(page, 'report (zh, 1280 px)');
 });
