@@ -1,7 +1,7 @@
 //! The frame of every staff page (head, navigation, language switch), the error pages, the
 //! stylesheet, and the security headers of `/desk/*` (a CSP with no inline script or style).
 
-use super::auth::Staff;
+use super::account::Staff;
 use super::i18n::{tr, Lang};
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};

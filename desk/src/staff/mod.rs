@@ -5,6 +5,8 @@
 //! modules are merged into it and share its extractors (`auth::Staff`, `auth::Admin`,
 //! `csrf::CsrfForm`) and frame (`layout::page`).
 
+mod access;
+pub mod account;
 mod actions;
 pub mod auth;
 pub mod csrf;

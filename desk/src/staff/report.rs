@@ -2,11 +2,12 @@
 //! contact details (on request, audited), and the forms that work the report.
 //! A report of a community the account does not work for is 404, as if it did not exist.
 
+use super::access::visible_report;
 use super::auth::Staff;
 use super::i18n::{tr, Lang};
 use super::layout::{self, csrf_input, page};
 use super::list::category_name;
-use super::rules::{local_time, TEMPLATES};
+use super::rules::local_time;
 use crate::state::AppState;
 use crate::store::{DeskReport, Event};
 use axum::extract::{Path, Query, State};
@@ -16,19 +17,6 @@ use maud::{html, Markup};
 use serde::Deserialize;
 use std::sync::Arc;
 use xinjing_contract::TicketStatus;
-
-/// The report, if this account may see it; otherwise the 404 page.
-pub async fn visible_report(
-    state: &AppState,
-    staff: &Staff,
-    ticket: &str,
-) -> Result<DeskReport, Response> {
-    match state.store.desk_report(ticket).await {
-        Ok(Some(report)) if staff.can_see(&report.report.community) => Ok(report),
-        Ok(_) => Err(layout::not_found(Some(staff), staff.lang)),
-        Err(e) => Err(layout::storage_failed(e, staff.lang)),
-    }
-}
 
 #[derive(Deserialize, Default)]
 pub struct PageQuery {
@@ -375,15 +363,5 @@ pub async fn photo(
     match state.photos.get(&p.object_key).await {
         Ok(bytes) => ([(header::CONTENT_TYPE, "image/jpeg")], bytes).into_response(),
         Err(e) => layout::storage_failed(e, staff.lang),
-    }
-}
-
-/// The templates' texts, for the forms' select (shown in the staff member's language).
-pub fn template_options(lang: Lang) -> Markup {
-    html! {
-        option value="" { (tr(lang, "（不使用）", "(none)")) }
-        @for t in &TEMPLATES {
-            option value=(t.code) { (t.text(lang)) }
-        }
     }
 }
