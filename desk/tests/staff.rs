@@ -451,5 +451,14 @@ async fn user_add_reads_the_password_from_stdin() {
         "{}",
         account.password_hash
     );
+    // Someone who leaves: removed, and logged out at once.
+    let removed = run(&["user", "remove", "wang"], "");
+    assert!(
+        removed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&removed.stderr)
+    );
+    assert_eq!(browser.get("/desk/").await.status, 303);
+    assert!(!run(&["user", "remove", "wang"], "").status.success());
     desk.stop().await;
 }

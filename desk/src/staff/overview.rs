@@ -126,6 +126,7 @@ fn action_name(lang: Lang, action: &str) -> String {
         "export" => tr(lang, "导出 CSV", "Exported CSV"),
         "user_add" => tr(lang, "新建账号", "Added account"),
         "user_update" => tr(lang, "重设账号", "Reset account"),
+        "user_remove" => tr(lang, "删除账号", "Removed account"),
         other => other,
     };
     name.to_owned()
