@@ -108,6 +108,12 @@ async fn the_list_pages_by_fifty_and_speaks_english_on_request() {
     let oldest = li.get("/desk/?sort=oldest").await.text;
     assert!(oldest.find(&tickets[0]).unwrap() < oldest.find(&tickets[1]).unwrap());
 
+    // The switch keeps the page's filters.
+    let sorted = li.get("/desk/?sort=oldest&page=2").await.text;
+    assert!(
+        sorted.contains("href=\"?sort=oldest&amp;page=2&amp;lang=en\""),
+        "{sorted}"
+    );
     let english = li.get("/desk/?lang=en").await;
     assert!(english.text.contains("Problem list") && english.text.contains("lang=\"en\""));
     let cookie = english.header("set-cookie").unwrap_or_default();

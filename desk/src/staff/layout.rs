@@ -60,7 +60,7 @@ pub fn page(staff: Option<&Staff>, lang: Lang, title: &str, body: Markup) -> Mar
                         }
                         p.who { (t("当前账号：", "Signed in as ")) (staff.name) }
                     }
-                    a.lang href={ "?lang=" (lang.other().code()) } lang=(lang.other().tag()) {
+                    a.lang href=(super::i18n::switch_href(lang)) lang=(lang.other().tag()) {
                         (tr(lang, "English", "中文"))
                     }
                 }
