@@ -15,6 +15,7 @@ pub mod redact;
 pub mod retention;
 #[doc(hidden)]
 pub mod sample;
+pub mod staff;
 pub mod state;
 pub mod store;
 pub mod widget;

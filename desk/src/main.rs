@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 use xinjing_desk::config::{describe_keys, Config, Database, LogFormat};
+use xinjing_desk::staff::auth::Role;
 use xinjing_desk::{app, clock::SystemClock};
 
 const USAGE: &str = "\
@@ -16,7 +17,14 @@ usage:
                                (PostgreSQL: prints the pg_dump command to run)
   xinjing-desk set-status TICKET received|in_progress|resolved|rejected [PUBLIC NOTE]
                                change a ticket's state; the note is shown to the resident
-                               (until the staff pages exist)
+                               (the staff pages at /desk/ do the same, audited)
+  xinjing-desk user add NAME --role admin|staff [--community AREA]...
+                               create a staff account, or reset its password, role and
+                               communities; the password is read from standard input
+                               (staff see the communities named; admins see all)
+  xinjing-desk user list       the accounts, their roles and communities
+  xinjing-desk user remove NAME
+                               remove an account (someone who left) and log it out
 
 configuration: a TOML file named by DESK_CONFIG; each key can be overridden by its
 environment variable:
@@ -62,6 +70,11 @@ fn main() -> ExitCode {
             ("backup", Some(file)) if args.len() == 2 => backup(config, file).await,
             ("set-status", Some(ticket)) if (3..=4).contains(&args.len()) => {
                 set_status(config, ticket, &args[2], args.get(3).map(String::as_str)).await
+            }
+            ("user", Some(sub)) if sub == "add" => user_add(config, &args[2..]).await,
+            ("user", Some(sub)) if sub == "list" && args.len() == 2 => user_list(config).await,
+            ("user", Some(sub)) if sub == "remove" && args.len() == 3 => {
+                user_remove(config, &args[2]).await
             }
             _ => Err(format!(
                 "unknown command {:?}: try `xinjing-desk help`",
@@ -212,5 +225,127 @@ async fn set_status(
         Ok(())
     } else {
         Err(format!("no ticket {ticket}"))
+    }
+}
+
+/// `user add NAME --role admin|staff [--community AREA]...`, the password on stdin.
+async fn user_add(config: Config, args: &[String]) -> Result<(), String> {
+    let usage = "usage: xinjing-desk user add NAME --role admin|staff [--community AREA]... \
+                 (password on standard input)";
+    let mut name = None;
+    let mut role = None;
+    let mut communities = Vec::new();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--role" => role = Some(rest.next().ok_or(usage)?.clone()),
+            "--community" => communities.push(rest.next().ok_or(usage)?.trim().to_owned()),
+            other if !other.starts_with('-') && name.is_none() => name = Some(other.to_owned()),
+            _ => return Err(usage.into()),
+        }
+    }
+    let name = name.ok_or(usage)?;
+    if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_whitespace) {
+        return Err("the name must be 1 to 64 characters without spaces".into());
+    }
+    let role = role
+        .as_deref()
+        .and_then(Role::from_code)
+        .ok_or("--role must be admin or staff")?;
+    if communities.iter().any(String::is_empty) {
+        return Err("--community needs a residential area's name".into());
+    }
+    match role {
+        Role::Staff if communities.is_empty() => {
+            return Err("a staff account needs at least one --community".into())
+        }
+        Role::Admin if !communities.is_empty() => {
+            return Err("an admin sees every community: leave out --community".into())
+        }
+        _ => {}
+    }
+    let mut password = String::new();
+    std::io::stdin()
+        .read_line(&mut password)
+        .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    if password.chars().count() < xinjing_desk::staff::auth::PASSWORD_MIN_CHARS {
+        return Err(format!(
+            "the password (standard input) needs at least {} characters",
+            xinjing_desk::staff::auth::PASSWORD_MIN_CHARS
+        ));
+    }
+    let hash = xinjing_desk::staff::auth::hash_password(password)?;
+    let (store, _) = app::open_storage(&config)
+        .await
+        .map_err(|e| e.to_string())?;
+    let now = xinjing_desk::clock::Clock::now_ms(&SystemClock);
+    let existed = store
+        .account(&name)
+        .await
+        .map_err(|e| e.to_string())?
+        .is_some();
+    store
+        .put_account(&name, role.code(), &hash, &communities, now)
+        .await
+        .map_err(|e| e.to_string())?;
+    let detail = format!("{name}: {} {}", role.code(), communities.join(", "));
+    store
+        .audit(
+            "cli",
+            if existed { "user_update" } else { "user_add" },
+            None,
+            Some(detail.trim()),
+            now,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    store.close().await;
+    println!(
+        "{name}: {} ({}){}",
+        role.code(),
+        if communities.is_empty() {
+            "all communities".to_owned()
+        } else {
+            communities.join(", ")
+        },
+        if existed { ", password reset" } else { "" }
+    );
+    Ok(())
+}
+
+async fn user_list(config: Config) -> Result<(), String> {
+    let (store, _) = app::open_storage(&config)
+        .await
+        .map_err(|e| e.to_string())?;
+    let accounts = store.accounts().await.map_err(|e| e.to_string())?;
+    store.close().await;
+    for (name, role, communities) in accounts {
+        println!("{name}\t{role}\t{}", communities.join(", "));
+    }
+    Ok(())
+}
+
+async fn user_remove(config: Config, name: &str) -> Result<(), String> {
+    let (store, _) = app::open_storage(&config)
+        .await
+        .map_err(|e| e.to_string())?;
+    let removed = store
+        .remove_account(name)
+        .await
+        .map_err(|e| e.to_string())?;
+    if removed {
+        let now = xinjing_desk::clock::Clock::now_ms(&SystemClock);
+        store
+            .audit("cli", "user_remove", None, Some(name), now)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    store.close().await;
+    if removed {
+        println!("{name}: removed");
+        Ok(())
+    } else {
+        Err(format!("no account {name}"))
     }
 }

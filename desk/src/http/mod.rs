@@ -4,6 +4,7 @@
 
 pub mod error;
 pub mod reports;
+pub mod similar;
 
 use crate::ratelimit::client_ip;
 use crate::state::AppState;
@@ -29,6 +30,7 @@ pub struct ClientIp(pub IpAddr);
 pub fn router(state: Arc<AppState>) -> Router {
     let mut api = Router::new()
         .route(API_PATH, post(reports::submit))
+        .route(&format!("{}/similar", API_PATH), get(similar::similar))
         .route(&format!("{}/{{ticket}}", API_PATH), get(reports::status))
         .route(
             &format!("{}/{{ticket}}/feedback", API_PATH),
@@ -67,6 +69,9 @@ pub fn router(state: Arc<AppState>) -> Router {
     }
     let mut app = Router::new()
         .merge(api)
+        // The staff pages; other modules' /desk/ routers are merged into staff::routes()
+        // here, before the layers, so they get the same headers and language cookie.
+        .merge(crate::staff::layers(crate::staff::routes()))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz));
     if let Some(widget) = &state.widget {

@@ -160,7 +160,7 @@ async fn known_answer(
     }
 }
 
-fn storage_failed(e: impl std::fmt::Display, lang: Lang) -> ApiError {
+pub(super) fn storage_failed(e: impl std::fmt::Display, lang: Lang) -> ApiError {
     tracing::error!(error = %e, "storage failed");
     ApiError::unavailable(lang)
 }
@@ -439,7 +439,7 @@ pub async fn status(
         status: row.status,
         updated_at: Some(rfc3339_shanghai(row.status_at as f64)),
         note: row.public_note,
-        merged_into: None,
+        merged_into: row.merged_into,
         history: history(&events),
     };
     Ok((
@@ -450,15 +450,17 @@ pub async fn status(
 }
 
 /// The changes of state the resident may see, oldest first, with their public notes (the
-/// internal ones stay in the desk). Going back from resolved or rejected is a reopening.
-fn history(events: &[crate::store::Event]) -> Vec<StatusChange> {
+/// internal ones, assignments and comments stay in the desk). A `reopen` event, or going
+/// back from resolved or rejected, is a reopening.
+pub fn history(events: &[crate::store::Event]) -> Vec<StatusChange> {
     let mut previous: Option<TicketStatus> = None;
     events
         .iter()
-        .filter(|e| e.kind == "received" || e.kind == "status")
+        .filter(|e| matches!(e.kind.as_str(), "received" | "status" | "reopen"))
         .filter_map(|e| {
             let status = TicketStatus::from_code(e.status.as_deref()?)?;
-            let reopened = previous.is_some_and(TicketStatus::is_final) && !status.is_final();
+            let reopened = e.kind == "reopen"
+                || (previous.is_some_and(TicketStatus::is_final) && !status.is_final());
             previous = Some(status);
             Some(StatusChange {
                 status,

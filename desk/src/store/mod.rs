@@ -15,7 +15,14 @@ use std::time::Duration;
 use xinjing_contract::TicketStatus;
 
 mod committer;
+mod desk;
+mod desk_report;
+mod overview;
 mod report;
+pub mod staff;
+pub use desk::*;
+pub use desk_report::*;
+pub use overview::*;
 pub use report::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -222,6 +229,7 @@ pub fn migrator() -> sqlx::migrate::Migrator {
             "reports",
             include_str!("../../migrations/0001_reports.sql"),
         ),
+        migration(2, "staff", include_str!("../../migrations/0002_staff.sql")),
         migration(
             4,
             "notify",

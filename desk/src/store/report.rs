@@ -48,6 +48,7 @@ pub struct StatusRow {
     pub status: TicketStatus,
     pub status_at: i64,
     pub public_note: Option<String>,
+    pub merged_into: Option<String>,
 }
 
 /// A stored report as staff (and tests) see it.
@@ -400,7 +401,7 @@ impl Store {
     /// A ticket's status, only with the report's own id as the key.
     pub async fn status(&self, ticket: &str, key: &str) -> Result<Option<StatusRow>> {
         let row = sqlx::query(
-            "SELECT ticket, status, status_at, public_note FROM reports WHERE ticket = $1 AND id = $2",
+            "SELECT ticket, status, status_at, public_note, merged_into FROM reports WHERE ticket = $1 AND id = $2",
         )
         .bind(ticket)
         .bind(key)
@@ -412,11 +413,12 @@ impl Store {
             status: status_from(&row.try_get::<String, _>("status")?),
             status_at: row.try_get("status_at")?,
             public_note: opt_string(&row, "public_note")?,
+            merged_into: opt_string(&row, "merged_into")?,
         }))
     }
 
     /// Locks the report (PostgreSQL) and gives its id and next event number.
-    async fn next_event(
+    pub(crate) async fn next_event(
         &self,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
         ticket: &str,
@@ -467,6 +469,26 @@ impl Store {
         .bind(comment)
         .execute(&mut *tx)
         .await?;
+        // "Not satisfied" with a closed ticket reopens it (12345's 重办).
+        let status: String = sqlx::query_scalar("SELECT status FROM reports WHERE id = $1")
+            .bind(&id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if !satisfied && status_from(&status).is_final() {
+            super::desk_report::reopen_on(
+                &mut tx,
+                &id,
+                seq + 1,
+                "resident",
+                comment,
+                None,
+                None,
+                now,
+            )
+            .await?;
+            super::desk_report::audit_on(&mut tx, "resident", "reopen", Some(ticket), None, now)
+                .await?;
+        }
         tx.commit().await?;
         Ok(true)
     }
@@ -489,7 +511,9 @@ impl Store {
         };
         let closed_at = status.is_final().then_some(now);
         sqlx::query(
-            "UPDATE reports SET status = $2, status_at = $3, public_note = $4, closed_at = $5 WHERE id = $1",
+            "UPDATE reports SET status = $2, status_at = $3, public_note = $4, closed_at = $5, \
+             resolved_at = COALESCE($5, resolved_at), first_response_at = COALESCE(first_response_at, $3) \
+             WHERE id = $1",
         )
         .bind(&id)
         .bind(status.code())

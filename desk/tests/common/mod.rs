@@ -9,6 +9,8 @@
 //! - Neither: SQLite in a temporary folder, photos in a folder beside it.
 #![allow(dead_code)]
 
+pub mod staff;
+
 use serde_json::Value;
 use sqlx::Executor;
 use std::collections::HashMap;

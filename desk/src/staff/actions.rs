@@ -1,0 +1,324 @@
+//! The forms that work a report, and what they post to: change of state (with a public and
+//! an internal note, or a response template), assignment, "duplicate of", reopen. Each
+//! answers with a redirect back to the report's page (a reload repeats nothing).
+
+use super::access::visible_report;
+use super::auth::Staff;
+use super::csrf::CsrfForm;
+use super::i18n::{tr, Lang};
+use super::layout::{self, csrf_input};
+use super::rules::{note_or_template, TEMPLATES};
+use crate::state::AppState;
+use crate::store::{Change, DeskReport};
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{html, Markup};
+use serde::Deserialize;
+use std::sync::Arc;
+use xinjing_contract::ticket::NOTE_MAX;
+use xinjing_contract::TicketStatus;
+
+/// Longest internal note.
+const INTERNAL_MAX: usize = 2000;
+
+/// The states a report may move to from `status` by this form (closed ones reopen instead).
+pub fn next_states(status: TicketStatus) -> &'static [TicketStatus] {
+    match status {
+        TicketStatus::Received => &[
+            TicketStatus::InProgress,
+            TicketStatus::Resolved,
+            TicketStatus::Rejected,
+        ],
+        TicketStatus::InProgress => &[TicketStatus::Resolved, TicketStatus::Rejected],
+        TicketStatus::Resolved | TicketStatus::Rejected => &[],
+    }
+}
+
+pub fn forms(staff: &Staff, report: &DeskReport, assignees: &[String]) -> Markup {
+    let lang = staff.lang;
+    let t = |zh, en| tr(lang, zh, en);
+    let r = &report.report;
+    let base = format!("/desk/reports/{}", r.ticket);
+    let next = next_states(r.status);
+    html! {
+        @if !next.is_empty() {
+            section.card aria-labelledby="h-status" {
+                h2 #h-status { (t("更改状态", "Change state")) }
+                form method="post" action={ (base) "/status" } {
+                    (csrf_input(staff))
+                    label for="status" { (t("新状态", "New state")) }
+                    select #status name="status" {
+                        @for s in next {
+                            option value=(s.code()) { (s.name(lang.contract())) }
+                        }
+                    }
+                    (note_fields(lang, "s"))
+                    button type="submit" { (t("保存状态", "Save state")) }
+                }
+            }
+            section.card aria-labelledby="h-duplicate" {
+                h2 #h-duplicate { (t("标记为重复", "Mark as duplicate")) }
+                form method="post" action={ (base) "/duplicate" } {
+                    (csrf_input(staff))
+                    label for="of" { (t("重复于工单号", "Duplicate of ticket")) }
+                    input #of type="text" name="of" required placeholder="XJ-20261130-0001" aria-describedby="of-hint";
+                    p.hint #of-hint { (t("本工单将办结，居民会看到“已合并到 XJ-…”。", "This ticket closes; the resident sees “merged into XJ-…”.")) }
+                    button type="submit" class="secondary" { (t("标记为重复", "Mark as duplicate")) }
+                }
+            }
+        } @else {
+            section.card aria-labelledby="h-reopen" {
+                h2 #h-reopen { (t("重办", "Reopen")) }
+                form method="post" action={ (base) "/reopen" } {
+                    (csrf_input(staff))
+                    label for="r-public" { (t("公开说明（居民可见，可不填）", "Public note (the resident sees it; optional)")) }
+                    textarea #r-public name="public_note" maxlength=(NOTE_MAX) {}
+                    label for="r-internal" { (t("内部备注（仅工作人员可见）", "Internal note (staff only)")) }
+                    textarea #r-internal name="internal_note" maxlength=(INTERNAL_MAX) {}
+                    button type="submit" class="secondary" { (t("重办", "Reopen")) }
+                }
+            }
+        }
+        section.card aria-labelledby="h-assign" {
+            h2 #h-assign { (t("指派", "Assign")) }
+            form method="post" action={ (base) "/assign" } {
+                (csrf_input(staff))
+                label for="assignee" { (t("负责人", "Assignee")) }
+                select #assignee name="assignee" {
+                    option value="" { (t("（未指派）", "(nobody)")) }
+                    @for name in assignees {
+                        option value=(name) selected[report.assignee.as_deref() == Some(name.as_str())] { (name) }
+                    }
+                }
+                button type="submit" class="secondary" { (t("保存指派", "Save assignment")) }
+            }
+        }
+    }
+}
+
+/// Template select, public note, internal note. `p` prefixes the ids.
+fn note_fields(lang: Lang, p: &str) -> Markup {
+    let t = |zh, en| tr(lang, zh, en);
+    html! {
+        label for={ (p) "-template" } { (t("常用回复", "Response template")) }
+        select id={ (p) "-template" } name="template" aria-describedby={ (p) "-template-hint" } {
+            (template_options(lang))
+        }
+        p.hint id={ (p) "-template-hint" } {
+            (t("公开说明留空时，使用所选常用回复（按居民的语言）。不予受理须写明原因。",
+               "If the public note is empty, the template is used (in the resident's language). Rejecting needs a reason."))
+        }
+        label for={ (p) "-public" } { (t("公开说明（居民可见）", "Public note (the resident sees it)")) }
+        textarea id={ (p) "-public" } name="public_note" maxlength=(NOTE_MAX) {}
+        label for={ (p) "-internal" } { (t("内部备注（仅工作人员可见）", "Internal note (staff only)")) }
+        textarea id={ (p) "-internal" } name="internal_note" maxlength=(INTERNAL_MAX) {}
+    }
+}
+
+fn back(ticket: &str, key: &str, value: &str) -> Response {
+    Redirect::to(&format!("/desk/reports/{ticket}?{key}={value}")).into_response()
+}
+
+fn trimmed(text: &Option<String>) -> Option<String> {
+    text.as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+}
+
+fn resident_lang(report: &DeskReport) -> Lang {
+    Lang::from_tag(&report.locale).unwrap_or_default()
+}
+
+async fn apply(
+    state: &AppState,
+    staff: &Staff,
+    ticket: &str,
+    change: Change,
+    detail: Option<&str>,
+) -> Response {
+    let action = change.action();
+    match state
+        .store
+        .apply_change(ticket, &change, &staff.name, detail, state.now_ms())
+        .await
+    {
+        Ok(true) => back(ticket, "done", action),
+        Ok(false) => layout::not_found(Some(staff), staff.lang),
+        Err(e) => layout::storage_failed(e, staff.lang),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    status: String,
+    template: Option<String>,
+    public_note: Option<String>,
+    internal_note: Option<String>,
+}
+
+/// `POST /desk/reports/{ticket}/status`
+pub async fn change_status(
+    State(state): State<Arc<AppState>>,
+    staff: Staff,
+    Path(ticket): Path<String>,
+    CsrfForm(form): CsrfForm<StatusForm>,
+) -> Response {
+    let report = match visible_report(&state, &staff, &ticket).await {
+        Ok(report) => report,
+        Err(response) => return response,
+    };
+    let Some(status) = TicketStatus::from_code(&form.status)
+        .filter(|s| next_states(report.report.status).contains(s))
+    else {
+        return back(&ticket, "error", "bad_status");
+    };
+    let Some(public_note) = note_or_template(
+        form.public_note.as_deref(),
+        form.template.as_deref(),
+        resident_lang(&report),
+    ) else {
+        return back(&ticket, "error", "note_required");
+    };
+    let internal_note = trimmed(&form.internal_note);
+    if public_note.chars().count() > NOTE_MAX
+        || internal_note
+            .as_ref()
+            .is_some_and(|n| n.chars().count() > INTERNAL_MAX)
+    {
+        return back(&ticket, "error", "note_too_long");
+    }
+    let detail = format!("{} → {}", report.report.status.code(), status.code());
+    let change = Change::Status {
+        status,
+        public_note,
+        internal_note,
+    };
+    apply(&state, &staff, &ticket, change, Some(&detail)).await
+}
+
+#[derive(Deserialize)]
+pub struct AssignForm {
+    assignee: Option<String>,
+}
+
+/// `POST /desk/reports/{ticket}/assign`
+pub async fn assign(
+    State(state): State<Arc<AppState>>,
+    staff: Staff,
+    Path(ticket): Path<String>,
+    CsrfForm(form): CsrfForm<AssignForm>,
+) -> Response {
+    let report = match visible_report(&state, &staff, &ticket).await {
+        Ok(report) => report,
+        Err(response) => return response,
+    };
+    let assignee = trimmed(&form.assignee);
+    if let Some(name) = &assignee {
+        let fits = match state.store.account(name).await {
+            Ok(Some(a)) => a.role == "admin" || a.communities.contains(&report.report.community),
+            Ok(None) => false,
+            Err(e) => return layout::storage_failed(e, staff.lang),
+        };
+        if !fits {
+            return back(&ticket, "error", "bad_assignee");
+        }
+    }
+    let detail = assignee.clone().unwrap_or_else(|| "-".into());
+    apply(
+        &state,
+        &staff,
+        &ticket,
+        Change::Assign { assignee },
+        Some(&detail),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct DuplicateForm {
+    of: String,
+}
+
+/// `POST /desk/reports/{ticket}/duplicate`
+pub async fn duplicate(
+    State(state): State<Arc<AppState>>,
+    staff: Staff,
+    Path(ticket): Path<String>,
+    CsrfForm(form): CsrfForm<DuplicateForm>,
+) -> Response {
+    let report = match visible_report(&state, &staff, &ticket).await {
+        Ok(report) => report,
+        Err(response) => return response,
+    };
+    if report.report.status.is_final() {
+        return back(&ticket, "error", "bad_status");
+    }
+    let of = form.of.trim().to_ascii_uppercase();
+    if of == ticket {
+        return back(&ticket, "error", "self_duplicate");
+    }
+    // Only a ticket this account may see (others' tickets do not exist for it).
+    match state.store.community_of(&of).await {
+        Ok(Some(community)) if staff.can_see(&community) => {}
+        Ok(_) => return back(&ticket, "error", "no_such_ticket"),
+        Err(e) => return layout::storage_failed(e, staff.lang),
+    }
+    let note = match resident_lang(&report) {
+        Lang::Zh => format!("与工单 {of} 为同一问题，已合并处理。"),
+        Lang::En => format!("This is the same problem as ticket {of}; they are handled together."),
+    };
+    let change = Change::Duplicate {
+        of: of.clone(),
+        public_note: note,
+    };
+    apply(&state, &staff, &ticket, change, Some(&of)).await
+}
+
+#[derive(Deserialize)]
+pub struct ReopenForm {
+    public_note: Option<String>,
+    internal_note: Option<String>,
+}
+
+/// `POST /desk/reports/{ticket}/reopen`
+pub async fn reopen(
+    State(state): State<Arc<AppState>>,
+    staff: Staff,
+    Path(ticket): Path<String>,
+    CsrfForm(form): CsrfForm<ReopenForm>,
+) -> Response {
+    let report = match visible_report(&state, &staff, &ticket).await {
+        Ok(report) => report,
+        Err(response) => return response,
+    };
+    if !report.report.status.is_final() {
+        return back(&ticket, "error", "bad_status");
+    }
+    let public_note = trimmed(&form.public_note);
+    let internal_note = trimmed(&form.internal_note);
+    if public_note
+        .as_ref()
+        .is_some_and(|n| n.chars().count() > NOTE_MAX)
+        || internal_note
+            .as_ref()
+            .is_some_and(|n| n.chars().count() > INTERNAL_MAX)
+    {
+        return back(&ticket, "error", "note_too_long");
+    }
+    let change = Change::Reopen {
+        public_note,
+        internal_note,
+    };
+    apply(&state, &staff, &ticket, change, None).await
+}
+
+/// The templates' texts, for the forms' select (shown in the staff member's language).
+pub fn template_options(lang: Lang) -> Markup {
+    html! {
+        option value="" { (tr(lang, "（不使用）", "(none)")) }
+        @for t in &TEMPLATES {
+            option value=(t.code) { (t.text(lang)) }
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! Who is logged in: argon2id passwords, sessions whose token only the cookie holds (the
+//! database keeps its SHA-256), the per-session CSRF token, and the login rate limit.
+
+pub use super::account::{Role, Staff};
+use super::i18n::{cookie, lang_of, Lang};
+use super::layout;
+use crate::state::AppState;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+
+/// The session cookie (path `/desk`).
+pub const SESSION_COOKIE: &str = "xj_desk_session";
+/// A session ends this long after login.
+pub const SESSION_MS: i64 = 12 * 3600 * 1000;
+/// Failed logins counted over this window.
+pub const LOGIN_WINDOW_MS: i64 = 15 * 60 * 1000;
+/// Failed logins allowed per account in the window (then it waits).
+pub const LOGIN_MAX_PER_ACCOUNT: i64 = 5;
+/// Failed logins allowed per client address in the window (many accounts tried).
+pub const LOGIN_MAX_PER_ADDRESS: i64 = 20;
+/// Shortest password accepted.
+pub const PASSWORD_MIN_CHARS: usize = 10;
+
+pub fn sha256_hex(data: &[u8]) -> String {
+    Sha256::digest(data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The CSRF token of a session: derived from the token the cookie holds, so it is never
+/// stored and a copy of the database cannot forge it.
+pub fn csrf_for(token: &str) -> String {
+    sha256_hex(format!("xinjing-desk csrf\0{token}").as_bytes())
+}
+
+/// 32 random bytes as hex.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("randomness");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Equal strings, compared in time that does not depend on where they differ.
+pub fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
+}
+
+/// An argon2id hash (PHC string) with a fresh salt.
+pub fn hash_password(password: &str) -> Result<String, String> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| e.to_string())?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| e.to_string())
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+/// A stand-in hash, verified when the account does not exist, so a wrong name takes as
+/// long as a wrong password.
+pub fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password("not a password of anyone").unwrap_or_default())
+}
+
+/// Argon2 costs tens of milliseconds of CPU: off the async threads.
+pub async fn verify_blocking(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false)
+}
+
+pub async fn hash_blocking(password: String) -> Result<String, String> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| e.to_string())?
+}
+
+fn secure(state: &AppState) -> &'static str {
+    if state.public_url.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    }
+}
+
+/// `Set-Cookie` for a new session.
+pub fn session_cookie(state: &AppState, token: &str) -> HeaderValue {
+    let value = format!(
+        "{SESSION_COOKIE}={token}; Path=/desk; Max-Age={}; HttpOnly; SameSite=Strict{}",
+        SESSION_MS / 1000,
+        secure(state)
+    );
+    HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static(""))
+}
+
+/// `Set-Cookie` that ends the session in the browser.
+pub fn clear_session_cookie(state: &AppState) -> HeaderValue {
+    let value = format!(
+        "{SESSION_COOKIE}=; Path=/desk; Max-Age=0; HttpOnly; SameSite=Strict{}",
+        secure(state)
+    );
+    HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static(""))
+}
+
+/// Where a page that needs a login sends the browser.
+pub fn to_login(parts: &Parts) -> Response {
+    let next = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .filter(|p| parts.method == axum::http::Method::GET && p.starts_with("/desk/"))
+        .unwrap_or("/desk/");
+    let target = format!("/desk/login?next={}", encode_component(next));
+    Redirect::to(&target).into_response()
+}
+
+/// Percent-encodes everything but unreserved characters.
+pub fn encode_component(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+impl FromRequestParts<Arc<AppState>> for Staff {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Staff, Response> {
+        if let Some(staff) = parts.extensions.get::<Staff>() {
+            return Ok(staff.clone());
+        }
+        let lang = lang_of(parts);
+        let Some(token) = cookie(&parts.headers, SESSION_COOKIE).filter(|t| !t.is_empty()) else {
+            return Err(to_login(parts));
+        };
+        let session = sha256_hex(token.as_bytes());
+        let account = state
+            .store
+            .session_account(&session, state.now_ms())
+            .await
+            .map_err(|e| layout::storage_failed(e, lang))?;
+        let Some(account) = account else {
+            return Err(to_login(parts));
+        };
+        let role = Role::from_code(&account.role).unwrap_or(Role::Staff);
+        let staff = Staff {
+            name: account.name,
+            role,
+            communities: if role == Role::Admin {
+                Vec::new()
+            } else {
+                account.communities
+            },
+            lang,
+            csrf: csrf_for(token),
+            session,
+        };
+        parts.extensions.insert(staff.clone());
+        Ok(staff)
+    }
+}
+
+/// A logged-in admin; anyone else gets 404 (the page does not exist for them).
+#[derive(Clone, Debug)]
+pub struct Admin(pub Staff);
+
+impl FromRequestParts<Arc<AppState>> for Admin {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Admin, Response> {
+        let staff = Staff::from_request_parts(parts, state).await?;
+        if staff.is_admin() {
+            Ok(Admin(staff))
+        } else {
+            Err(layout::not_found(Some(&staff), staff.lang))
+        }
+    }
+}
+
+/// 429 page for too many failed logins.
+pub fn too_many_logins(lang: Lang) -> Response {
+    let mut response = layout::message_page(
+        None,
+        lang,
+        StatusCode::TOO_MANY_REQUESTS,
+        super::i18n::tr(lang, "登录尝试过多", "Too many login attempts"),
+        super::i18n::tr(
+            lang,
+            "密码错误次数过多，请 15 分钟后再试，或请管理员重置密码。",
+            "Too many wrong passwords. Try again in 15 minutes, or ask an admin to reset the password.",
+        ),
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("900"));
+    response
+}

@@ -1,0 +1,367 @@
+//! A report's page, `/desk/reports/{ticket}`: every field, the photos, the history, the
+//! contact details (on request, audited), and the forms that work the report.
+//! A report of a community the account does not work for is 404, as if it did not exist.
+
+use super::access::visible_report;
+use super::auth::Staff;
+use super::i18n::{tr, Lang};
+use super::layout::{self, csrf_input, page};
+use super::list::category_name;
+use super::rules::local_time;
+use crate::state::AppState;
+use crate::store::{DeskReport, Event};
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use maud::{html, Markup};
+use serde::Deserialize;
+use std::sync::Arc;
+use xinjing_contract::TicketStatus;
+
+#[derive(Deserialize, Default)]
+pub struct PageQuery {
+    done: Option<String>,
+    error: Option<String>,
+}
+
+/// `GET /desk/reports/{ticket}`
+pub async fn report_page(
+    State(state): State<Arc<AppState>>,
+    staff: Staff,
+    Path(ticket): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    render(&state, &staff, &ticket, &q, false).await
+}
+
+/// `POST /desk/reports/{ticket}/contact`: the page with the contact details, audited.
+pub async fn show_contact(
+    State(state): State<Arc<AppState>>,
+    staff: Staff,
+    Path(ticket): Path<String>,
+    super::csrf::CsrfForm(_): super::csrf::CsrfForm<super::login::Empty>,
+) -> Response {
+    render(&state, &staff, &ticket, &PageQuery::default(), true).await
+}
+
+/// `GET /desk/reports/{ticket}/contact` (the language switch on the page the POST gave):
+/// back to the report, contact details hidden again.
+pub async fn to_report(Path(ticket): Path<String>) -> Response {
+    let ticket: String = ticket
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    axum::response::Redirect::to(&format!("/desk/reports/{ticket}")).into_response()
+}
+
+async fn render(
+    state: &AppState,
+    staff: &Staff,
+    ticket: &str,
+    q: &PageQuery,
+    contact: bool,
+) -> Response {
+    let lang = staff.lang;
+    let report = match visible_report(state, staff, ticket).await {
+        Ok(report) => report,
+        Err(response) => return response,
+    };
+    let r = &report.report;
+    let show_contact = contact && staff.can_see_contact(&r.community) && r.contact_phone.is_some();
+    if show_contact {
+        if let Err(e) = state
+            .store
+            .audit(
+                &staff.name,
+                "view_contact",
+                Some(&r.ticket),
+                None,
+                state.now_ms(),
+            )
+            .await
+        {
+            return layout::storage_failed(e, lang);
+        }
+    }
+    let events = match state.store.events(&r.ticket).await {
+        Ok(events) => events,
+        Err(e) => return layout::storage_failed(e, lang),
+    };
+    let assignees = match state.store.accounts().await {
+        Ok(accounts) => accounts
+            .into_iter()
+            .filter(|(_, role, communities)| role == "admin" || communities.contains(&r.community))
+            .map(|(name, _, _)| name)
+            .collect::<Vec<_>>(),
+        Err(e) => return layout::storage_failed(e, lang),
+    };
+    let body = html! {
+        @if let Some(done) = &q.done {
+            p.ok role="status" { (done_message(lang, done)) }
+        }
+        @if let Some(error) = &q.error {
+            p.error role="alert" { (error_message(lang, error)) }
+        }
+        div.report {
+            div {
+                (fields(lang, &report))
+                (contact_section(staff, &report, show_contact))
+                (photos(lang, &report))
+                (history(lang, &events))
+            }
+            div { (super::actions::forms(staff, &report, &assignees)) }
+        }
+    };
+    let title = format!("{} {}", tr(lang, "工单", "Ticket"), r.ticket);
+    page(Some(staff), lang, &title, body).into_response()
+}
+
+fn done_message(lang: Lang, done: &str) -> &'static str {
+    match done {
+        "assign" => tr(lang, "已保存指派", "Assignment saved"),
+        "duplicate" => tr(
+            lang,
+            "已标记为重复并合并",
+            "Marked as a duplicate and merged",
+        ),
+        "reopen" => tr(
+            lang,
+            "已重办，工单回到清单顶部",
+            "Reopened: the ticket is back at the top of the list",
+        ),
+        _ => tr(lang, "已保存状态", "State saved"),
+    }
+}
+
+fn error_message(lang: Lang, error: &str) -> &'static str {
+    match error {
+        "note_required" => tr(
+            lang,
+            "请填写公开说明，或选择一条常用回复",
+            "Write a public note, or choose a response template",
+        ),
+        "note_too_long" => tr(
+            lang,
+            "说明太长（最多 500 字）",
+            "The note is too long (500 characters at most)",
+        ),
+        "bad_status" => tr(
+            lang,
+            "不能改为这个状态",
+            "The report cannot move to this state",
+        ),
+        "no_such_ticket" => tr(lang, "没有找到这个工单号", "No such ticket"),
+        "self_duplicate" => tr(
+            lang,
+            "不能标记为与自身重复",
+            "A report cannot duplicate itself",
+        ),
+        "bad_assignee" => tr(
+            lang,
+            "该账号不能处理本小区的问题",
+            "That account does not work for this community",
+        ),
+        _ => tr(lang, "表单有误", "The form is not valid"),
+    }
+}
+
+fn fields(lang: Lang, report: &DeskReport) -> Markup {
+    let t = |zh, en| tr(lang, zh, en);
+    let r = &report.report;
+    html! {
+        section.card aria-labelledby="h-fields" {
+            h2 #h-fields { (t("问题详情", "Details")) }
+            dl.fields {
+                dt { (t("状态", "State")) }
+                dd {
+                    (r.status.name(lang.contract()))
+                    @if report.reopen_count > 0 {
+                        " " span.badge.reopened { (t("重办 ", "Reopened ")) (report.reopen_count) (t(" 次", "×")) }
+                    }
+                }
+                @if let Some(into) = &report.merged_into {
+                    dt { (t("已合并到", "Merged into")) }
+                    dd { a href={ "/desk/reports/" (into) } { (into) } }
+                }
+                dt { (t("类别", "Category")) }
+                dd { (category_name(&r.category, lang)) }
+                dt { (t("小区", "Community")) }
+                dd { (r.community) }
+                dt { (t("楼栋", "Building")) }
+                dd { (r.building) }
+                dt { (t("具体位置", "Exact place")) }
+                dd { (if r.detail.is_empty() { "—" } else { &r.detail }) }
+                dt { (t("问题描述", "Description")) }
+                dd { (r.description) }
+                dt { (t("收到时间", "Received")) }
+                dd { (local_time(Some(r.received_at))) }
+                dt { (t("居民提交时间", "Sent by the resident at")) }
+                dd { (report.created_at) }
+                dt { (t("首次响应", "First response")) }
+                dd { (or_dash(local_time(report.first_response_at))) }
+                dt { (t("办结时间", "Resolved")) }
+                dd { (or_dash(local_time(r.closed_at.and(report.resolved_at)))) }
+                dt { (t("负责人", "Assignee")) }
+                dd { (report.assignee.as_deref().unwrap_or("—")) }
+                dt { (t("当前公开说明", "Current public note")) }
+                dd { (r.public_note.as_deref().unwrap_or("—")) }
+                dt { (t("居民语言", "Resident's language")) }
+                dd { (if report.locale.starts_with("en") { "English" } else { "中文" }) }
+            }
+        }
+    }
+}
+
+fn or_dash(text: String) -> String {
+    if text.is_empty() {
+        "—".into()
+    } else {
+        text
+    }
+}
+
+fn contact_section(staff: &Staff, report: &DeskReport, shown: bool) -> Markup {
+    let lang = staff.lang;
+    let t = |zh, en| tr(lang, zh, en);
+    let r = &report.report;
+    html! {
+        section.card aria-labelledby="h-contact" {
+            h2 #h-contact { (t("联系方式", "Contact details")) }
+            @if r.erased_at.is_some() {
+                p { (t("已按保存期限删除。", "Deleted after the retention period.")) }
+            } @else if r.contact_phone.is_none() {
+                p { (t("居民未留联系方式（匿名反映）。", "The resident left no contact details (anonymous).")) }
+            } @else if !staff.can_see_contact(&r.community) {
+                p { (t("您的账号不能查看联系方式。", "Your account may not see contact details.")) }
+            } @else if shown {
+                dl.fields {
+                    dt { (t("姓名", "Name")) }
+                    dd { (r.contact_name.as_deref().unwrap_or("—")) }
+                    dt { (t("电话", "Phone")) }
+                    dd { a href={ "tel:" (r.contact_phone.as_deref().unwrap_or("")) } { (r.contact_phone.as_deref().unwrap_or("")) } }
+                }
+                p.hint { (t("本次查看已记入审计日志。", "This view has been written to the audit log.")) }
+            } @else {
+                form method="post" action={ "/desk/reports/" (r.ticket) "/contact" } {
+                    (csrf_input(staff))
+                    p.hint { (t("查看将记入审计日志（谁、何时）。", "Viewing is written to the audit log (who, when).")) }
+                    button type="submit" class="secondary" { (t("查看联系方式", "Show contact details")) }
+                }
+            }
+        }
+    }
+}
+
+fn photos(lang: Lang, report: &DeskReport) -> Markup {
+    let r = &report.report;
+    let kept: Vec<_> = r.photos.iter().filter(|p| !p.erased).collect();
+    html! {
+        section.card aria-labelledby="h-photos" {
+            h2 #h-photos { (tr(lang, "照片", "Photos")) }
+            @if kept.is_empty() {
+                p { (tr(lang, "没有照片。", "No photos.")) }
+            } @else {
+                div.photos {
+                    @for (i, p) in kept.iter().enumerate() {
+                        a href={ "/desk/photos/" (r.ticket) "/" (p.position) } {
+                            img src={ "/desk/photos/" (r.ticket) "/" (p.position) }
+                                width=(p.width) height=(p.height)
+                                alt={ (tr(lang, "现场照片 ", "Photo ")) (i + 1) };
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn event_title(lang: Lang, e: &Event) -> String {
+    let status = e
+        .status
+        .as_deref()
+        .and_then(TicketStatus::from_code)
+        .map(|s| s.name(lang.contract()));
+    match e.kind.as_str() {
+        "received" => tr(lang, "居民提交，已受理", "Sent by the resident, received").to_owned(),
+        "reopen" => tr(lang, "重办", "Reopened").to_owned(),
+        "assign" => format!(
+            "{}{}",
+            tr(lang, "指派给 ", "Assigned to "),
+            e.internal_note
+                .as_deref()
+                .unwrap_or(tr(lang, "（无人）", "(nobody)"))
+        ),
+        "feedback" => match e.satisfied {
+            Some(true) => tr(lang, "居民评价：满意", "Resident: satisfied").to_owned(),
+            _ => tr(lang, "居民评价：不满意", "Resident: not satisfied").to_owned(),
+        },
+        _ => format!(
+            "{}{}",
+            tr(lang, "状态改为 ", "State: "),
+            status.unwrap_or("—")
+        ),
+    }
+}
+
+fn history(lang: Lang, events: &[Event]) -> Markup {
+    let t = |zh, en| tr(lang, zh, en);
+    html! {
+        section.card aria-labelledby="h-history" {
+            h2 #h-history { (t("处理记录", "History")) }
+            ol.history {
+                @for e in events {
+                    li {
+                        strong { (event_title(lang, e)) }
+                        " · " (local_time(Some(e.at)))
+                        @if let Some(actor) = &e.actor {
+                            " · " (actor_name(lang, actor))
+                        }
+                        @if let Some(note) = &e.public_note {
+                            br; (t("公开说明：", "Public note: ")) (note)
+                        }
+                        @if e.kind != "assign" {
+                            @if let Some(note) = &e.internal_note {
+                                br; span.internal { (t("内部备注：", "Internal note: ")) (note) }
+                            }
+                        }
+                        @if let Some(comment) = &e.comment {
+                            br; (t("居民意见：", "Resident's comment: ")) (comment)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn actor_name(lang: Lang, actor: &str) -> String {
+    match actor {
+        "resident" => tr(lang, "居民", "resident").to_owned(),
+        "cli" | "system" => tr(lang, "系统", "system").to_owned(),
+        name => name.to_owned(),
+    }
+}
+
+/// `GET /desk/photos/{ticket}/{position}`: a photo, to accounts that may see the report.
+pub async fn photo(
+    State(state): State<Arc<AppState>>,
+    staff: Staff,
+    Path((ticket, position)): Path<(String, i64)>,
+) -> Response {
+    let report = match visible_report(&state, &staff, &ticket).await {
+        Ok(report) => report,
+        Err(response) => return response,
+    };
+    let Some(p) = report
+        .report
+        .photos
+        .iter()
+        .find(|p| p.position == position && !p.erased)
+    else {
+        return layout::not_found(Some(&staff), staff.lang);
+    };
+    match state.photos.get(&p.object_key).await {
+        Ok(bytes) => ([(header::CONTENT_TYPE, "image/jpeg")], bytes).into_response(),
+        Err(e) => layout::storage_failed(e, staff.lang),
+    }
+}

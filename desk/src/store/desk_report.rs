@@ -1,0 +1,298 @@
+//! What staff do to a report: change its state, assign it, mark it a duplicate, reopen it.
+//! Each change is one transaction holding the report's new state, its history event and
+//! the audit log line, so none is ever recorded without the others.
+
+use super::{opt_string, Result, Store, StoredReport};
+use sqlx::Row;
+use xinjing_contract::TicketStatus;
+
+/// A report with what the staff pages add to it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeskReport {
+    pub report: StoredReport,
+    pub created_at: String,
+    pub locale: String,
+    pub consent_contact: bool,
+    pub status_at: i64,
+    pub assignee: Option<String>,
+    pub merged_into: Option<String>,
+    pub first_response_at: Option<i64>,
+    pub resolved_at: Option<i64>,
+    pub reopened_at: Option<i64>,
+    pub reopen_count: i64,
+}
+
+/// A change made by staff.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Change {
+    /// To another state, with the note the resident sees and one only staff see.
+    Status {
+        status: TicketStatus,
+        public_note: String,
+        internal_note: Option<String>,
+    },
+    Assign {
+        assignee: Option<String>,
+    },
+    /// Closes the report as a duplicate of another ticket (resolved, `merged_into` set).
+    Duplicate {
+        of: String,
+        public_note: String,
+    },
+    /// Back to received, on top of the list.
+    Reopen {
+        public_note: Option<String>,
+        internal_note: Option<String>,
+    },
+}
+
+impl Change {
+    /// The audit log's name for it.
+    pub fn action(&self) -> &'static str {
+        match self {
+            Change::Status { .. } => "status",
+            Change::Assign { .. } => "assign",
+            Change::Duplicate { .. } => "duplicate",
+            Change::Reopen { .. } => "reopen",
+        }
+    }
+}
+
+pub(crate) async fn audit_on(
+    conn: &mut sqlx::AnyConnection,
+    actor: &str,
+    action: &str,
+    ticket: Option<&str>,
+    detail: Option<&str>,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (id, at, actor, action, ticket, detail) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(crate::sample::random_uuid())
+    .bind(now)
+    .bind(actor)
+    .bind(action)
+    .bind(ticket)
+    .bind(detail)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Reopens report `id` (history event `seq`): received again, open, on top of the list, no
+/// longer merged. The event is the `reopen` the notifier reads.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn reopen_on(
+    conn: &mut sqlx::AnyConnection,
+    id: &str,
+    seq: i64,
+    actor: &str,
+    comment: Option<&str>,
+    public_note: Option<&str>,
+    internal_note: Option<&str>,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE reports SET status = 'received', status_at = $2, public_note = $3, closed_at = NULL, \
+         reopened_at = $2, reopen_count = reopen_count + 1, merged_into = NULL WHERE id = $1",
+    )
+    .bind(id)
+    .bind(now)
+    .bind(public_note)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO report_events (report_id, seq, at, kind, status, public_note, internal_note, actor, comment) \
+         VALUES ($1, $2, $3, 'reopen', 'received', $4, $5, $6, $7)",
+    )
+    .bind(id)
+    .bind(seq)
+    .bind(now)
+    .bind(public_note)
+    .bind(internal_note)
+    .bind(actor)
+    .bind(comment)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    pub async fn desk_report(&self, ticket: &str) -> Result<Option<DeskReport>> {
+        let Some(report) = self.report_by_ticket(ticket).await? else {
+            return Ok(None);
+        };
+        let row = sqlx::query(
+            "SELECT created_at, locale, consent_contact, status_at, assignee, merged_into, \
+             first_response_at, resolved_at, reopened_at, reopen_count FROM reports WHERE id = $1",
+        )
+        .bind(&report.id)
+        .fetch_one(&self.read)
+        .await?;
+        Ok(Some(DeskReport {
+            created_at: row.try_get("created_at")?,
+            locale: row.try_get("locale")?,
+            consent_contact: row.try_get::<i64, _>("consent_contact")? != 0,
+            status_at: row.try_get("status_at")?,
+            assignee: opt_string(&row, "assignee")?,
+            merged_into: opt_string(&row, "merged_into")?,
+            first_response_at: row.try_get("first_response_at")?,
+            resolved_at: row.try_get("resolved_at")?,
+            reopened_at: row.try_get("reopened_at")?,
+            reopen_count: row.try_get("reopen_count")?,
+            report,
+        }))
+    }
+
+    /// The community of a ticket (to check who may see it), if it exists.
+    pub async fn community_of(&self, ticket: &str) -> Result<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT community FROM reports WHERE ticket = $1")
+                .bind(ticket)
+                .fetch_optional(&self.read)
+                .await?,
+        )
+    }
+
+    /// Applies a staff change and audits it; `false` for an unknown ticket.
+    pub async fn apply_change(
+        &self,
+        ticket: &str,
+        change: &Change,
+        actor: &str,
+        detail: Option<&str>,
+        now: i64,
+    ) -> Result<bool> {
+        let mut tx = self.begin().await?;
+        let Some((id, seq)) = self.next_event(&mut tx, ticket, None).await? else {
+            return Ok(false);
+        };
+        match change {
+            Change::Status {
+                status,
+                public_note,
+                internal_note,
+            } => {
+                let closed_at = status.is_final().then_some(now);
+                // The first change of state by staff is the first response.
+                sqlx::query(
+                    "UPDATE reports SET status = $2, status_at = $3, public_note = $4, closed_at = $5, \
+                     resolved_at = COALESCE($5, resolved_at), \
+                     first_response_at = COALESCE(first_response_at, $3) WHERE id = $1",
+                )
+                .bind(&id)
+                .bind(status.code())
+                .bind(now)
+                .bind(public_note)
+                .bind(closed_at)
+                .execute(&mut *tx)
+                .await?;
+                insert_event(
+                    &mut tx,
+                    &id,
+                    seq,
+                    now,
+                    "status",
+                    Some(status.code()),
+                    Some(public_note),
+                    internal_note.as_deref(),
+                    actor,
+                )
+                .await?;
+            }
+            Change::Assign { assignee } => {
+                sqlx::query("UPDATE reports SET assignee = $2 WHERE id = $1")
+                    .bind(&id)
+                    .bind(assignee.as_deref())
+                    .execute(&mut *tx)
+                    .await?;
+                insert_event(
+                    &mut tx,
+                    &id,
+                    seq,
+                    now,
+                    "assign",
+                    None,
+                    None,
+                    assignee.as_deref(),
+                    actor,
+                )
+                .await?;
+            }
+            Change::Duplicate { of, public_note } => {
+                sqlx::query(
+                    "UPDATE reports SET status = 'resolved', status_at = $2, public_note = $3, closed_at = $2, \
+                     resolved_at = $2, merged_into = $4, first_response_at = COALESCE(first_response_at, $2) \
+                     WHERE id = $1",
+                )
+                .bind(&id)
+                .bind(now)
+                .bind(public_note)
+                .bind(of)
+                .execute(&mut *tx)
+                .await?;
+                insert_event(
+                    &mut tx,
+                    &id,
+                    seq,
+                    now,
+                    "status",
+                    Some("resolved"),
+                    Some(public_note),
+                    Some(&format!("duplicate of {of}")),
+                    actor,
+                )
+                .await?;
+            }
+            Change::Reopen {
+                public_note,
+                internal_note,
+            } => {
+                reopen_on(
+                    &mut tx,
+                    &id,
+                    seq,
+                    actor,
+                    None,
+                    public_note.as_deref(),
+                    internal_note.as_deref(),
+                    now,
+                )
+                .await?;
+            }
+        }
+        audit_on(&mut tx, actor, change.action(), Some(ticket), detail, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_event(
+    conn: &mut sqlx::AnyConnection,
+    id: &str,
+    seq: i64,
+    now: i64,
+    kind: &str,
+    status: Option<&str>,
+    public_note: Option<&str>,
+    internal_note: Option<&str>,
+    actor: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO report_events (report_id, seq, at, kind, status, public_note, internal_note, actor) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(id)
+    .bind(seq)
+    .bind(now)
+    .bind(kind)
+    .bind(status)
+    .bind(public_note)
+    .bind(internal_note)
+    .bind(actor)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

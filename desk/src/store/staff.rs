@@ -1,0 +1,285 @@
+//! Staff accounts, sessions, failed logins and the audit log.
+
+use super::{opt_string, Result, Store};
+use sqlx::Row;
+
+/// An account as the desk checks it at login.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Account {
+    pub name: String,
+    pub role: String,
+    pub password_hash: String,
+    pub communities: Vec<String>,
+}
+
+/// One line of the audit log.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuditEntry {
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    pub ticket: Option<String>,
+    pub detail: Option<String>,
+}
+
+impl Store {
+    /// Creates an account, or replaces its role, password and communities if it exists.
+    pub async fn put_account(
+        &self,
+        name: &str,
+        role: &str,
+        password_hash: &str,
+        communities: &[String],
+        now: i64,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO staff_accounts (name, role, password_hash, created_at, password_at) \
+             VALUES ($1, $2, $3, $4, $4) ON CONFLICT (name) DO UPDATE \
+             SET role = $2, password_hash = $3, password_at = $4",
+        )
+        .bind(name)
+        .bind(role)
+        .bind(password_hash)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM staff_communities WHERE account = $1")
+            .bind(name)
+            .execute(&mut *tx)
+            .await?;
+        for community in communities {
+            sqlx::query(
+                "INSERT INTO staff_communities (account, community) VALUES ($1, $2) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(name)
+            .bind(community)
+            .execute(&mut *tx)
+            .await?;
+        }
+        // A changed password or role logs the account out everywhere.
+        sqlx::query("DELETE FROM staff_sessions WHERE account = $1")
+            .bind(name)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Removes an account, its communities and its sessions (someone who left). Its name
+    /// stays in the history and the audit log. `false` if there was none.
+    pub async fn remove_account(&self, name: &str) -> Result<bool> {
+        let mut tx = self.begin().await?;
+        for sql in [
+            "DELETE FROM staff_sessions WHERE account = $1",
+            "DELETE FROM staff_communities WHERE account = $1",
+        ] {
+            sqlx::query(sql).bind(name).execute(&mut *tx).await?;
+        }
+        let removed = sqlx::query("DELETE FROM staff_accounts WHERE name = $1")
+            .bind(name)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(removed.rows_affected() == 1)
+    }
+
+    pub async fn account(&self, name: &str) -> Result<Option<Account>> {
+        let row =
+            sqlx::query("SELECT name, role, password_hash FROM staff_accounts WHERE name = $1")
+                .bind(name)
+                .fetch_optional(&self.read)
+                .await?;
+        let Some(row) = row else { return Ok(None) };
+        let communities = self.communities_of(name).await?;
+        Ok(Some(Account {
+            name: row.try_get("name")?,
+            role: row.try_get("role")?,
+            password_hash: row.try_get("password_hash")?,
+            communities,
+        }))
+    }
+
+    async fn communities_of(&self, name: &str) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT community FROM staff_communities WHERE account = $1 ORDER BY community",
+        )
+        .bind(name)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    /// Every account's name, role and communities (for assignment and the CLI).
+    pub async fn accounts(&self) -> Result<Vec<(String, String, Vec<String>)>> {
+        let rows = sqlx::query("SELECT name, role FROM staff_accounts ORDER BY name")
+            .fetch_all(&self.read)
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let name: String = row.try_get("name")?;
+            let communities = self.communities_of(&name).await?;
+            out.push((name, row.try_get("role")?, communities));
+        }
+        Ok(out)
+    }
+
+    /// Changes a password and ends every other session of the account.
+    pub async fn set_password(
+        &self,
+        name: &str,
+        password_hash: &str,
+        keep_session: &str,
+        now: i64,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "UPDATE staff_accounts SET password_hash = $2, password_at = $3 WHERE name = $1",
+        )
+        .bind(name)
+        .bind(password_hash)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM staff_sessions WHERE account = $1 AND token_sha256 <> $2")
+            .bind(name)
+            .bind(keep_session)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn create_session(
+        &self,
+        token_sha256: &str,
+        account: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<()> {
+        // Expired sessions go when a new one starts: no task needed.
+        sqlx::query("DELETE FROM staff_sessions WHERE expires_at < $1")
+            .bind(now)
+            .execute(&self.write)
+            .await?;
+        sqlx::query(
+            "INSERT INTO staff_sessions (token_sha256, account, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(token_sha256)
+        .bind(account)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    /// The account of a live session.
+    pub async fn session_account(&self, token_sha256: &str, now: i64) -> Result<Option<Account>> {
+        let name: Option<String> = sqlx::query_scalar(
+            "SELECT account FROM staff_sessions WHERE token_sha256 = $1 AND expires_at > $2",
+        )
+        .bind(token_sha256)
+        .bind(now)
+        .fetch_optional(&self.read)
+        .await?;
+        match name {
+            Some(name) => self.account(&name).await,
+            None => Ok(None),
+        }
+    }
+
+    pub async fn end_session(&self, token_sha256: &str) -> Result<()> {
+        sqlx::query("DELETE FROM staff_sessions WHERE token_sha256 = $1")
+            .bind(token_sha256)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    /// Failed logins of `subject` since `since`.
+    pub async fn login_failures(&self, subject: &str, since: i64) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM login_failures WHERE subject = $1 AND at >= $2",
+        )
+        .bind(subject)
+        .bind(since)
+        .fetch_one(&self.read)
+        .await?)
+    }
+
+    /// Records a failed login for each subject and forgets failures older than `forget_before`.
+    pub async fn add_login_failure(
+        &self,
+        subjects: &[String],
+        now: i64,
+        forget_before: i64,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query("DELETE FROM login_failures WHERE at < $1")
+            .bind(forget_before)
+            .execute(&mut *tx)
+            .await?;
+        for subject in subjects {
+            sqlx::query("INSERT INTO login_failures (subject, at) VALUES ($1, $2)")
+                .bind(subject)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn audit(
+        &self,
+        actor: &str,
+        action: &str,
+        ticket: Option<&str>,
+        detail: Option<&str>,
+        now: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO audit_log (id, at, actor, action, ticket, detail) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(crate::sample::random_uuid())
+        .bind(now)
+        .bind(actor)
+        .bind(action)
+        .bind(ticket)
+        .bind(detail)
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    /// The audit log, newest first, optionally of one ticket.
+    pub async fn audit_entries(
+        &self,
+        ticket: Option<&str>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<AuditEntry>> {
+        let rows = sqlx::query(
+            "SELECT at, actor, action, ticket, detail FROM audit_log \
+             WHERE ($1 IS NULL OR ticket = $1) ORDER BY at DESC, id LIMIT $2 OFFSET $3",
+        )
+        .bind(ticket)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AuditEntry {
+                    at: r.try_get("at")?,
+                    actor: r.try_get("actor")?,
+                    action: r.try_get("action")?,
+                    ticket: opt_string(r, "ticket")?,
+                    detail: opt_string(r, "detail")?,
+                })
+            })
+            .collect()
+    }
+}
