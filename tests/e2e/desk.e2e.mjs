@@ -3,63 +3,20 @@
 // on disk without EXIF; the status the desk gives is what "my reports" shows; the verdict
 // reaches the desk.
 import { test as base, expect, ready, fillReport, jpegWithGps, jpegSegments, shippedConfig } from './fixtures.mjs';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-
-const DESK_BIN = resolve(process.env.DESK_BIN || 'target/server/xinjing-desk');
-
-/** Starts `xinjing-desk serve` on port 0 with a fresh SQLite database and photo folder. */
-async function startDesk() {
-  const dir = mkdtempSync(join(tmpdir(), 'xinjing-desk-e2e-'));
-  const env = {
-    PATH: process.env.PATH,
-    DESK_LISTEN: '127.0.0.1:0',
-    DATABASE_URL: `sqlite://${join(dir, 'desk.db')}`,
-    DESK_PHOTOS: join(dir, 'photos'),
-    DESK_DIST: resolve(process.env.DIST || 'dist'),
-    DESK_LOG_FORMAT: 'json',
-  };
-  const child = spawn(DESK_BIN, ['serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  const log = [];
-  const origin = await new Promise((done, fail) => {
-    const lines = createInterface({ input: child.stderr });
-    lines.on('line', (line) => {
-      log.push(line);
-      try {
-        const entry = JSON.parse(line);
-        if (entry.fields?.message === 'desk listening') done(`http://${entry.fields.addr}`);
-      } catch { /* not JSON */ }
-    });
-    child.on('exit', (code) => fail(new Error(`the desk exited (${code}):\n${log.join('\n')}`)));
-    setTimeout(() => fail(new Error('the desk did not start in 30 s')), 30_000);
-  });
-  const cli = (...args) => execFileSync(DESK_BIN, args, { env, encoding: 'utf8' });
-  const sql = (query) => JSON.parse(execFileSync('sqlite3', ['-json', join(dir, 'desk.db'), query], { encoding: 'utf8' }) || '[]');
-  return {
-    origin, dir, log, cli, sql,
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((done) => (child.exitCode !== null ? done() : child.on('exit', done)));
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+import { startDesk, watchCsp } from './desk-fixture.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const test = base.extend({
   desk: async ({}, use) => {
-    const desk = await startDesk();
+    const desk = await startDesk({ widget: true });
     await use(desk);
     await desk.stop();
   },
 });
 
 test('a report filed in the widget served by the desk is kept, stripped of EXIF, and followed up', async ({ page, desk }) => {
-  const violations = [];
-  await page.exposeFunction('__cspViolation', (v) => violations.push(v));
-  await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) => window.__cspViolation(`${e.violatedDirective} ${e.blockedURI}`)));
+  const violations = await watchCsp(page);
   const response = await page.goto(desk.origin + '/');
   expect(response.headers()['content-security-policy']).toContain("connect-src 'self'");
   await ready(page);
