@@ -8,20 +8,21 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS } from '../tests/e2e/playwright.config.js';
 import { shippedConfig } from '../tests/e2e/fixtures.mjs';
-import { startDesk } from '../tests/e2e/desk-server.mjs';
+import { startDesk, logIn } from '../tests/e2e/desk-fixture.mjs';
 
 const out = process.argv[2] || 'docs/screenshots';
 mkdirSync(out, { recursive: true });
 const community = shippedConfig().communities[0];
-const desk = await startDesk({ DESK_BUILDINGS: `${community}=1号楼,2号楼,3号楼` });
+const desk = await startDesk({
+  widget: true,
+  env: { DESK_BUILDINGS: `${community}=1号楼,2号楼,3号楼` },
+  users: [{ name: 'wang', role: 'staff', communities: [community] }],
+});
 const browser = await chromium.launch({ executablePath: process.env.CHROME_PATH || '/usr/bin/chromium', args: CHROMIUM_ARGS });
 try {
-  desk.addUser('wang', 'a-long-enough-password', 'staff', [community]);
   const page = await browser.newPage({ viewport: { width: 900, height: 1200 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  await logIn(page, desk.origin, 'wang');
   await page.goto(`${desk.origin}/desk/posters`);
-  await page.getByLabel('账号').fill('wang');
-  await page.getByLabel('密码').fill('a-long-enough-password');
-  await page.getByRole('button', { name: '登录' }).click();
   await page.getByRole('link', { name: '2号楼', exact: true }).click();
   await page.locator('section.sheet').first().screenshot({ path: join(out, 'desk-poster.png') });
 } finally {

@@ -44,11 +44,11 @@ const KEYS: &[Key] = &[
     Key { name: "log_format", env: &["DESK_LOG_FORMAT"], help: "text (default) or json" },
     Key { name: "log_level", env: &["DESK_LOG"], help: "error, warn, info (default), debug or trace" },
     Key { name: "shutdown_grace_secs", env: &["DESK_SHUTDOWN_GRACE_SECS"], help: "how long a stop waits for requests in flight (default 30)" },
-    Key { name: "first_response_hours", env: &["DESK_FIRST_RESPONSE_HOURS"], help: "staff pages: hours within which a report needs its first response before it shows as overdue (default 24)" },
-    Key { name: "resolution_hours", env: &["DESK_RESOLUTION_HOURS"], help: "staff pages: hours within which a report should be resolved before it shows as overdue (default 168)" },
     Key { name: "notify", env: &[], help: "[[notify]] tables: the committee's robots (kind wecom|dingtalk|feishu|webhook, url, secret, communities); secrets by DESK_NOTIFY_<NAME>_URL / _SECRET" },
     Key { name: "notify_poll_ms", env: &["DESK_NOTIFY_POLL_MS"], help: "how often new reports are looked for and retries made (default 1000)" },
     Key { name: "notify_give_up_minutes", env: &["DESK_NOTIFY_GIVE_UP_MINUTES"], help: "a notification not delivered after this long is marked failed (default 60)" },
+    Key { name: "first_response_hours", env: &["DESK_FIRST_RESPONSE_HOURS"], help: "staff pages: hours within which a report needs its first response before it shows as overdue (default 24)" },
+    Key { name: "resolution_hours", env: &["DESK_RESOLUTION_HOURS"], help: "staff pages: hours within which a report should be resolved before it shows as overdue (default 168)" },
     Key { name: "bench_floor", env: &["DESK_BENCH_FLOOR"], help: "benchmarks only: add POST /api/v1/floor, which reads and discards the body" },
 ];
 
@@ -206,11 +206,11 @@ pub struct Config {
     pub log_level: tracing::Level,
     pub shutdown_grace: Duration,
     pub bench_floor: bool,
+    /// The committee's notification channels.
+    pub notify: crate::notify::config::NotifyConfig,
     /// Deadlines of the problem list: first response, and resolution.
     pub first_response: Duration,
     pub resolution: Duration,
-    /// The committee's notification channels.
-    pub notify: crate::notify::config::NotifyConfig,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -423,10 +423,6 @@ impl Config {
         let shutdown_grace =
             Duration::from_secs(reader.number("shutdown_grace_secs", 30, 0, 3600)?);
         let bench_floor = reader.boolean("bench_floor", false)?;
-        let first_response =
-            Duration::from_secs(3600 * reader.number("first_response_hours", 24, 1, 24 * 365)?);
-        let resolution =
-            Duration::from_secs(3600 * reader.number("resolution_hours", 168, 1, 24 * 365)?);
         let notify = crate::notify::config::parse(
             reader.toml("notify"),
             env,
@@ -434,6 +430,10 @@ impl Config {
             Duration::from_secs(60 * reader.number("notify_give_up_minutes", 60, 1, 7 * 24 * 60)?),
         )
         .map_err(|e| error("notify", e.0))?;
+        let first_response =
+            Duration::from_secs(3600 * reader.number("first_response_hours", 24, 1, 24 * 365)?);
+        let resolution =
+            Duration::from_secs(3600 * reader.number("resolution_hours", 168, 1, 24 * 365)?);
         let config = Config {
             listen,
             public_url,
@@ -458,9 +458,9 @@ impl Config {
             log_level,
             shutdown_grace,
             bench_floor,
+            notify,
             first_response,
             resolution,
-            notify,
         };
         if config.public_url.is_none() && config.dist.is_some() && !listen.ip().is_loopback() {
             return Err(error(

@@ -23,6 +23,8 @@ usage:
                                communities; the password is read from standard input
                                (staff see the communities named; admins see all)
   xinjing-desk user list       the accounts, their roles and communities
+  xinjing-desk user remove NAME
+                               remove an account (someone who left) and log it out
 
 configuration: a TOML file named by DESK_CONFIG; each key can be overridden by its
 environment variable:
@@ -71,6 +73,9 @@ fn main() -> ExitCode {
             }
             ("user", Some(sub)) if sub == "add" => user_add(config, &args[2..]).await,
             ("user", Some(sub)) if sub == "list" && args.len() == 2 => user_list(config).await,
+            ("user", Some(sub)) if sub == "remove" && args.len() == 3 => {
+                user_remove(config, &args[2]).await
+            }
             _ => Err(format!(
                 "unknown command {:?}: try `xinjing-desk help`",
                 args.join(" ")
@@ -319,4 +324,28 @@ async fn user_list(config: Config) -> Result<(), String> {
         println!("{name}\t{role}\t{}", communities.join(", "));
     }
     Ok(())
+}
+
+async fn user_remove(config: Config, name: &str) -> Result<(), String> {
+    let (store, _) = app::open_storage(&config)
+        .await
+        .map_err(|e| e.to_string())?;
+    let removed = store
+        .remove_account(name)
+        .await
+        .map_err(|e| e.to_string())?;
+    if removed {
+        let now = xinjing_desk::clock::Clock::now_ms(&SystemClock);
+        store
+            .audit("cli", "user_remove", None, Some(name), now)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    store.close().await;
+    if removed {
+        println!("{name}: removed");
+        Ok(())
+    } else {
+        Err(format!("no account {name}"))
+    }
 }

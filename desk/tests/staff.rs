@@ -52,14 +52,9 @@ async fn login_logout_wrong_password_and_the_rate_limit() {
     let ok = browser.try_login("li", PASSWORD).await;
     assert_eq!(ok.status, 303, "{}", ok.text);
     assert_eq!(location(&ok), "/desk/");
-    let set = ok.header("set-cookie").unwrap_or_default();
-    let session = ok
-        .headers
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .find(|v| v.starts_with("xj_desk_session="))
-        .unwrap_or(set);
+    // The session cookie comes first (the login form's own cookie is cleared after it).
+    let session = ok.header("set-cookie").unwrap_or_default();
+    assert!(session.starts_with("xj_desk_session="), "{session}");
     assert!(
         session.contains("HttpOnly") && session.contains("SameSite=Strict"),
         "{session}"
@@ -67,6 +62,18 @@ async fn login_logout_wrong_password_and_the_rate_limit() {
     assert!(!session.contains("Secure"), "plain http here: {session}");
     // The database keeps a hash of the token, never the token.
     let token = browser.cookie("xj_desk_session").unwrap().to_owned();
+    let store = &desk.state().store;
+    let hashed = xinjing_desk::staff::auth::sha256_hex(token.as_bytes());
+    assert!(store
+        .session_account(&hashed, now_ms())
+        .await
+        .unwrap()
+        .is_some());
+    assert!(store
+        .session_account(&token, now_ms())
+        .await
+        .unwrap()
+        .is_none());
     let list = browser.get("/desk/").await;
     assert_eq!(list.status, 200);
     assert!(list.text.contains("问题清单"));
@@ -96,6 +103,24 @@ async fn login_logout_wrong_password_and_the_rate_limit() {
     assert_eq!(limited.header("retry-after").as_deref(), Some("900"));
     // An unknown account fails like a wrong password.
     assert_eq!(browser.try_login("nobody", PASSWORD).await.status, 401);
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_secure_under_https() {
+    let env = TestEnv::new().await;
+    let desk = env
+        .start(&[("DESK_PUBLIC_URL", "https://report.example.gov.cn")])
+        .await;
+    add_account(&desk, "li", "staff", &[HOME]).await;
+    let mut browser = Browser::new(&desk);
+    let ok = browser.try_login("li", PASSWORD).await;
+    let cookie = ok.header("set-cookie").unwrap_or_default();
+    assert!(cookie.starts_with("xj_desk_session="), "{cookie}");
+    assert!(
+        cookie.contains("; Secure") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
     desk.stop().await;
 }
 
@@ -198,6 +223,11 @@ async fn each_view_of_contact_details_is_audited() {
         .await;
     assert_eq!(shown.status, 200, "{}", shown.text);
     assert!(shown.text.contains("13912345678") && shown.text.contains("王阿姨"));
+    // The language switch on that page (a GET of the same address) goes back to the report.
+    let switched = li
+        .get(&format!("/desk/reports/{ticket}/contact?lang=en"))
+        .await;
+    assert_eq!(location(&switched), format!("/desk/reports/{ticket}"));
 
     let mut boss = Browser::new(&desk);
     boss.login("boss").await;
@@ -421,5 +451,14 @@ async fn user_add_reads_the_password_from_stdin() {
         "{}",
         account.password_hash
     );
+    // Someone who leaves: removed, and logged out at once.
+    let removed = run(&["user", "remove", "wang"], "");
+    assert!(
+        removed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&removed.stderr)
+    );
+    assert_eq!(browser.get("/desk/").await.status, 303);
+    assert!(!run(&["user", "remove", "wang"], "").status.success());
     desk.stop().await;
 }

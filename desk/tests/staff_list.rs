@@ -24,6 +24,10 @@ async fn file(desk: &TestDesk, community: &str, building: &str) -> (String, Stri
     (desk.post(&report).await.ticket(), id)
 }
 
+fn location(answer: &Answer) -> String {
+    answer.header("location").unwrap_or_default()
+}
+
 async fn set_status(desk: &TestDesk, ticket: &str, status: TicketStatus, now: i64) {
     let change = Change::Status {
         status,
@@ -104,6 +108,12 @@ async fn the_list_pages_by_fifty_and_speaks_english_on_request() {
     let oldest = li.get("/desk/?sort=oldest").await.text;
     assert!(oldest.find(&tickets[0]).unwrap() < oldest.find(&tickets[1]).unwrap());
 
+    // The switch keeps the page's filters.
+    let sorted = li.get("/desk/?sort=oldest&page=2").await.text;
+    assert!(
+        sorted.contains("href=\"?sort=oldest&amp;page=2&amp;lang=en\""),
+        "{sorted}"
+    );
     let english = li.get("/desk/?lang=en").await;
     assert!(english.text.contains("Problem list") && english.text.contains("lang=\"en\""));
     let cookie = english.header("set-cookie").unwrap_or_default();
@@ -209,6 +219,70 @@ async fn the_csv_export_starts_with_the_bom_and_keeps_chinese() {
     assert!(
         !text.contains("13912345678") && !text.contains("王阿姨"),
         "no contact details"
+    );
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn staff_assign_within_the_community_and_reopen_a_closed_ticket() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    add_account(&desk, "li", "staff", &[HOME]).await;
+    add_account(&desk, "wu", "staff", &[HOME]).await;
+    add_account(&desk, "zhao", "staff", &["乙村"]).await;
+    let (ticket, key) = file(&desk, HOME, "1号楼").await;
+    let (other, _) = file(&desk, HOME, "2号楼").await;
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    let page = li.get(&format!("/desk/reports/{ticket}")).await.text;
+    assert!(
+        page.contains(">wu<") && !page.contains(">zhao<"),
+        "only this community's staff"
+    );
+    let assign = format!("/desk/reports/{ticket}/assign");
+    let refused = li.post(&assign, &[("assignee", "zhao")]).await;
+    assert!(location(&refused).ends_with("error=bad_assignee"));
+    let done = li.post(&assign, &[("assignee", "wu")]).await;
+    assert!(location(&done).ends_with("done=assign"));
+    let list = li.get("/desk/").await.text;
+    assert!(list.contains(">wu<"), "the list shows who has it");
+
+    set_status(&desk, &ticket, TicketStatus::Resolved, now_ms()).await;
+    li.get(&format!("/desk/reports/{ticket}")).await;
+    let reopen = format!("/desk/reports/{ticket}/reopen");
+    let done = li
+        .post(
+            &reopen,
+            &[("public_note", "再去看一次"), ("internal_note", "")],
+        )
+        .await;
+    assert!(
+        location(&done).ends_with("done=reopen"),
+        "{}",
+        location(&done)
+    );
+    let list = li.get("/desk/").await.text;
+    assert!(
+        list.find(&ticket).unwrap() < list.find(&other).unwrap(),
+        "back on top"
+    );
+    let status = desk.status(&ticket, Some(&key)).await.json();
+    assert_eq!(status["status"], "received");
+    assert_eq!(status["note"], "再去看一次");
+    assert_eq!(
+        status["history"].as_array().unwrap().last().unwrap()["reopened"],
+        true
+    );
+    let audit = desk
+        .state()
+        .store
+        .audit_entries(Some(&ticket), 10, 0)
+        .await
+        .unwrap();
+    let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
+    assert!(
+        actions.contains(&"reopen") && actions.contains(&"assign"),
+        "{actions:?}"
     );
     desk.stop().await;
 }

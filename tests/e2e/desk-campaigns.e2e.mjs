@@ -2,26 +2,25 @@
 // an admin edits a campaign in the desk and the resident's widget shows it after a reload;
 // a poster's QR code, read from a screenshot (jsQR), opens the widget with the place filled
 // in; a whole compound prints one A4 page per building.
-import { expect, ready, shippedConfig, shippedFeed } from './fixtures.mjs';
-import { test, axe } from './desk-server.mjs';
+import { ready, shippedConfig, shippedFeed } from './fixtures.mjs';
+import { axe, deskTest, expect, logIn as logInToList } from './desk-fixture.mjs';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 
-const PASSWORD = 'a-long-enough-password';
 const community = shippedConfig().communities[0];
+const test = deskTest(() => ({
+  widget: true,
+  env: { DESK_BUILDINGS: `${community}=1号楼,2号楼` },
+  users: [{ name: 'zhang', role: 'admin' }, { name: 'li', role: 'staff', communities: [community] }],
+}));
 
-test.use({ deskEnv: { DESK_BUILDINGS: `${community}=1号楼,2号楼` } });
-
+/** Logs in through the login form, then opens `path`. */
 async function logIn(page, origin, path, name) {
+  await logInToList(page, origin, name);
   await page.goto(origin + path);
-  await page.getByLabel('账号').fill(name);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await expect(page).toHaveURL(origin + path);
 }
 
 test('an admin edits a campaign in the desk and the widget shows it after a reload', async ({ page, desk }) => {
-  desk.addUser('zhang', PASSWORD, 'admin');
   const campaign = shippedFeed().campaigns[0];
   const edited = '电动车一律不进楼道（冬季加强）';
   await page.goto(desk.origin + '/');
@@ -87,7 +86,6 @@ test('an admin edits a campaign in the desk and the widget shows it after a relo
 // Playwright reports "expected to fail", and the mark is to be removed.
 test('the campaign card itself shows an edited title after a reload', async ({ page, desk }) => {
   test.fail(true, 'the widget keys campaign cards by id only (src/ui/campaigns.rs)');
-  desk.addUser('zhang', PASSWORD, 'admin');
   const campaign = shippedFeed().campaigns[0];
   const admin = await page.context().newPage();
   await logIn(admin, desk.origin, `/desk/campaigns/${campaign.id}`, 'zhang');
@@ -101,7 +99,6 @@ test('the campaign card itself shows an edited title after a reload', async ({ p
 });
 
 test("a poster's QR code opens the widget with the compound and building filled in", async ({ page, desk }, testInfo) => {
-  desk.addUser('li', PASSWORD, 'staff', [community]);
   await logIn(page, desk.origin, '/desk/posters', 'li');
   await expect(page.getByRole('heading', { name: community })).toBeVisible();
   await page.getByRole('link', { name: '2号楼', exact: true }).click();
@@ -141,7 +138,6 @@ test("a poster's QR code opens the widget with the compound and building filled 
 });
 
 test('the campaign editor and the posters are axe-clean in Chinese and English', async ({ page, desk }) => {
-  desk.addUser('zhang', PASSWORD, 'admin');
   const campaign = shippedFeed().campaigns[0];
   await logIn(page, desk.origin, '/desk/campaigns', 'zhang');
   await axe(page, 'campaigns (zh)');

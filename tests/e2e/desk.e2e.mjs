@@ -2,15 +2,21 @@
 // report with a photo carrying EXIF/GPS; the report is in the desk's database and its photo
 // on disk without EXIF; the status the desk gives is what "my reports" shows; the verdict
 // reaches the desk.
-import { expect, ready, fillReport, jpegWithGps, jpegSegments, shippedConfig } from './fixtures.mjs';
-import { test } from './desk-server.mjs';
+import { test as base, expect, ready, fillReport, jpegWithGps, jpegSegments, shippedConfig } from './fixtures.mjs';
+import { startDesk, watchCsp } from './desk-fixture.mjs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+const test = base.extend({
+  desk: async ({}, use) => {
+    const desk = await startDesk({ widget: true });
+    await use(desk);
+    await desk.stop();
+  },
+});
+
 test('a report filed in the widget served by the desk is kept, stripped of EXIF, and followed up', async ({ page, desk }) => {
-  const violations = [];
-  await page.exposeFunction('__cspViolation', (v) => violations.push(v));
-  await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) => window.__cspViolation(`${e.violatedDirective} ${e.blockedURI}`)));
+  const violations = await watchCsp(page);
   const response = await page.goto(desk.origin + '/');
   expect(response.headers()['content-security-policy']).toContain("connect-src 'self'");
   await ready(page);

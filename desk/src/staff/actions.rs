@@ -2,12 +2,12 @@
 //! an internal note, or a response template), assignment, "duplicate of", reopen. Each
 //! answers with a redirect back to the report's page (a reload repeats nothing).
 
+use super::access::visible_report;
 use super::auth::Staff;
 use super::csrf::CsrfForm;
 use super::i18n::{tr, Lang};
 use super::layout::{self, csrf_input};
-use super::report::{template_options, visible_report};
-use super::rules::note_or_template;
+use super::rules::{note_or_template, TEMPLATES};
 use crate::state::AppState;
 use crate::store::{Change, DeskReport};
 use axum::extract::{Path, State};
@@ -311,4 +311,14 @@ pub async fn reopen(
         internal_note,
     };
     apply(&state, &staff, &ticket, change, None).await
+}
+
+/// The templates' texts, for the forms' select (shown in the staff member's language).
+pub fn template_options(lang: Lang) -> Markup {
+    html! {
+        option value="" { (tr(lang, "（不使用）", "(none)")) }
+        @for t in &TEMPLATES {
+            option value=(t.code) { (t.text(lang)) }
+        }
+    }
 }

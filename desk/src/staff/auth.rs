@@ -1,6 +1,7 @@
 //! Who is logged in: argon2id passwords, sessions whose token only the cookie holds (the
 //! database keeps its SHA-256), the per-session CSRF token, and the login rate limit.
 
+pub use super::account::{Role, Staff};
 use super::i18n::{cookie, lang_of, Lang};
 use super::layout;
 use crate::state::AppState;
@@ -25,59 +26,6 @@ pub const LOGIN_MAX_PER_ACCOUNT: i64 = 5;
 pub const LOGIN_MAX_PER_ADDRESS: i64 = 20;
 /// Shortest password accepted.
 pub const PASSWORD_MIN_CHARS: usize = 10;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Role {
-    Admin,
-    Staff,
-}
-
-impl Role {
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Staff => "staff",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Role> {
-        match code {
-            "admin" => Some(Role::Admin),
-            "staff" => Some(Role::Staff),
-            _ => None,
-        }
-    }
-}
-
-/// The logged-in account of a `/desk/` request.
-#[derive(Clone, Debug)]
-pub struct Staff {
-    pub name: String,
-    pub role: Role,
-    /// The areas this account works for; empty for an admin (all).
-    pub communities: Vec<String>,
-    pub lang: Lang,
-    /// The token every form of this session carries.
-    pub csrf: String,
-    /// SHA-256 of the session token (to end this session, or keep it).
-    pub(crate) session: String,
-}
-
-impl Staff {
-    pub fn is_admin(&self) -> bool {
-        self.role == Role::Admin
-    }
-
-    pub fn can_see(&self, community: &str) -> bool {
-        self.is_admin() || self.communities.iter().any(|c| c == community)
-    }
-
-    /// Contact details are shown to admins and to the staff of the report's community.
-    /// (The community's own staff call residents back; everyone else sees the report only.)
-    pub fn can_see_contact(&self, community: &str) -> bool {
-        self.can_see(community)
-    }
-}
 
 pub fn sha256_hex(data: &[u8]) -> String {
     Sha256::digest(data)

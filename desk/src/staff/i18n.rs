@@ -104,10 +104,29 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
     }
 }
 
-/// Remembers a language chosen by `?lang=` for the pages that follow.
+tokio::task_local! {
+    /// The query string of the page being rendered, for the language switch's link.
+    static QUERY: String;
+}
+
+/// The language switch's link: this page (its filters kept) in the other language.
+pub fn switch_href(lang: Lang) -> String {
+    let query = QUERY.try_with(String::clone).unwrap_or_default();
+    let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(&query).unwrap_or_default();
+    pairs.retain(|(k, _)| k != "lang");
+    pairs.push(("lang".into(), lang.other().code().into()));
+    format!(
+        "?{}",
+        serde_urlencoded::to_string(&pairs).unwrap_or_default()
+    )
+}
+
+/// Remembers a language chosen by `?lang=` for the pages that follow, and keeps the query
+/// at hand for [`switch_href`].
 pub async fn remember_lang(req: Request, next: Next) -> Response {
     let chosen = query_lang(req.uri().query());
-    let mut response = next.run(req).await;
+    let query = req.uri().query().unwrap_or("").to_owned();
+    let mut response = QUERY.scope(query, next.run(req)).await;
     if let Some(lang) = chosen {
         let value = format!(
             "{LANG_COOKIE}={}; Path=/desk; Max-Age=31536000; SameSite=Strict",

@@ -1,7 +1,7 @@
 //! The frame of every staff page (head, navigation, language switch), the error pages, the
 //! stylesheet, and the security headers of `/desk/*` (a CSP with no inline script or style).
 
-use super::auth::Staff;
+use super::account::Staff;
 use super::i18n::{tr, Lang};
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -60,7 +60,7 @@ pub fn page(staff: Option<&Staff>, lang: Lang, title: &str, body: Markup) -> Mar
                         }
                         p.who { (t("当前账号：", "Signed in as ")) (staff.name) }
                     }
-                    a.lang href={ "?lang=" (lang.other().code()) } lang=(lang.other().tag()) {
+                    a.lang href=(super::i18n::switch_href(lang)) lang=(lang.other().tag()) {
                         (tr(lang, "English", "中文"))
                     }
                 }

@@ -295,7 +295,7 @@ fn table(lang: Lang, rows: &[ListRow], state: &AppState) -> Markup {
     }
     html! {
         table.list {
-            caption.hint { (t("问题列表", "Problems")) }
+            caption.sr-only { (t("问题列表", "Problems")) }
             thead { tr {
                 th scope="col" { (t("工单号", "Ticket")) }
                 th scope="col" { (t("收到时间", "Received")) }

@@ -5,6 +5,8 @@
 //! modules are merged into it and share its extractors (`auth::Staff`, `auth::Admin`,
 //! `csrf::CsrfForm`) and frame (`layout::page`).
 
+mod access;
+pub mod account;
 mod actions;
 pub mod auth;
 pub mod csrf;
@@ -31,7 +33,10 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/desk/", get(list::list_page))
         .route("/desk/export.csv", get(export::export_csv))
         .route("/desk/reports/{ticket}", get(report::report_page))
-        .route("/desk/reports/{ticket}/contact", post(report::show_contact))
+        .route(
+            "/desk/reports/{ticket}/contact",
+            post(report::show_contact).get(report::to_report),
+        )
         .route(
             "/desk/reports/{ticket}/status",
             post(actions::change_status),

@@ -42,7 +42,7 @@ pub async fn overview(State(state): State<Arc<AppState>>, Admin(staff): Admin) -
             @if counts.is_empty() {
                 p { (t("还没有问题。", "No problems yet.")) }
             } @else {
-                table {
+                div.scroll tabindex="0" role="region" aria-label=(t("各小区问题数表", "Problems per community, table")) { table {
                     thead { tr {
                         th scope="col" { (t("小区", "Community")) }
                         @for s in TicketStatus::ALL { th scope="col" { (s.name(lang.contract())) } }
@@ -57,7 +57,7 @@ pub async fn overview(State(state): State<Arc<AppState>>, Admin(staff): Admin) -
                             }
                         }
                     }
-                }
+                } }
             }
         }
         (satisfaction_table(lang, "h-sat-community", t("各小区满意率", "Satisfaction per community"), t("小区", "Community"), &by_community, |k| k.to_owned()))
@@ -126,6 +126,7 @@ fn action_name(lang: Lang, action: &str) -> String {
         "export" => tr(lang, "导出 CSV", "Exported CSV"),
         "user_add" => tr(lang, "新建账号", "Added account"),
         "user_update" => tr(lang, "重设账号", "Reset account"),
+        "user_remove" => tr(lang, "删除账号", "Removed account"),
         other => other,
     };
     name.to_owned()
@@ -176,7 +177,7 @@ pub async fn audit(
             button type="submit" { (t("筛选", "Filter")) }
         }
         table.list {
-            caption.hint { (t("谁、做了什么、何时（最新在前）", "Who did what, when (newest first)")) }
+            caption.sr-only { (t("谁、做了什么、何时（最新在前）", "Who did what, when (newest first)")) }
             thead { tr {
                 th scope="col" { (t("时间", "When")) }
                 th scope="col" { (t("账号", "Who")) }

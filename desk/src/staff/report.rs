@@ -2,11 +2,12 @@
 //! contact details (on request, audited), and the forms that work the report.
 //! A report of a community the account does not work for is 404, as if it did not exist.
 
+use super::access::visible_report;
 use super::auth::Staff;
 use super::i18n::{tr, Lang};
 use super::layout::{self, csrf_input, page};
 use super::list::category_name;
-use super::rules::{local_time, TEMPLATES};
+use super::rules::local_time;
 use crate::state::AppState;
 use crate::store::{DeskReport, Event};
 use axum::extract::{Path, Query, State};
@@ -16,19 +17,6 @@ use maud::{html, Markup};
 use serde::Deserialize;
 use std::sync::Arc;
 use xinjing_contract::TicketStatus;
-
-/// The report, if this account may see it; otherwise the 404 page.
-pub async fn visible_report(
-    state: &AppState,
-    staff: &Staff,
-    ticket: &str,
-) -> Result<DeskReport, Response> {
-    match state.store.desk_report(ticket).await {
-        Ok(Some(report)) if staff.can_see(&report.report.community) => Ok(report),
-        Ok(_) => Err(layout::not_found(Some(staff), staff.lang)),
-        Err(e) => Err(layout::storage_failed(e, staff.lang)),
-    }
-}
 
 #[derive(Deserialize, Default)]
 pub struct PageQuery {
@@ -54,6 +42,16 @@ pub async fn show_contact(
     super::csrf::CsrfForm(_): super::csrf::CsrfForm<super::login::Empty>,
 ) -> Response {
     render(&state, &staff, &ticket, &PageQuery::default(), true).await
+}
+
+/// `GET /desk/reports/{ticket}/contact` (the language switch on the page the POST gave):
+/// back to the report, contact details hidden again.
+pub async fn to_report(Path(ticket): Path<String>) -> Response {
+    let ticket: String = ticket
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    axum::response::Redirect::to(&format!("/desk/reports/{ticket}")).into_response()
 }
 
 async fn render(
@@ -104,11 +102,15 @@ async fn render(
         @if let Some(error) = &q.error {
             p.error role="alert" { (error_message(lang, error)) }
         }
-        (fields(lang, &report))
-        (contact_section(staff, &report, show_contact))
-        (photos(lang, &report))
-        (history(lang, &events))
-        (super::actions::forms(staff, &report, &assignees))
+        div.report {
+            div {
+                (fields(lang, &report))
+                (contact_section(staff, &report, show_contact))
+                (photos(lang, &report))
+                (history(lang, &events))
+            }
+            div { (super::actions::forms(staff, &report, &assignees)) }
+        }
     };
     let title = format!("{} {}", tr(lang, "工单", "Ticket"), r.ticket);
     page(Some(staff), lang, &title, body).into_response()
@@ -204,7 +206,7 @@ fn fields(lang: Lang, report: &DeskReport) -> Markup {
                 dt { (t("当前公开说明", "Current public note")) }
                 dd { (r.public_note.as_deref().unwrap_or("—")) }
                 dt { (t("居民语言", "Resident's language")) }
-                dd { (report.locale) }
+                dd { (if report.locale.starts_with("en") { "English" } else { "中文" }) }
             }
         }
     }
@@ -361,15 +363,5 @@ pub async fn photo(
     match state.photos.get(&p.object_key).await {
         Ok(bytes) => ([(header::CONTENT_TYPE, "image/jpeg")], bytes).into_response(),
         Err(e) => layout::storage_failed(e, staff.lang),
-    }
-}
-
-/// The templates' texts, for the forms' select (shown in the staff member's language).
-pub fn template_options(lang: Lang) -> Markup {
-    html! {
-        option value="" { (tr(lang, "（不使用）", "(none)")) }
-        @for t in &TEMPLATES {
-            option value=(t.code) { (t.text(lang)) }
-        }
     }
 }

@@ -511,7 +511,9 @@ impl Store {
         };
         let closed_at = status.is_final().then_some(now);
         sqlx::query(
-            "UPDATE reports SET status = $2, status_at = $3, public_note = $4, closed_at = $5 WHERE id = $1",
+            "UPDATE reports SET status = $2, status_at = $3, public_note = $4, closed_at = $5, \
+             resolved_at = COALESCE($5, resolved_at), first_response_at = COALESCE(first_response_at, $3) \
+             WHERE id = $1",
         )
         .bind(&id)
         .bind(status.code())

@@ -67,6 +67,24 @@ impl Store {
         Ok(())
     }
 
+    /// Removes an account, its communities and its sessions (someone who left). Its name
+    /// stays in the history and the audit log. `false` if there was none.
+    pub async fn remove_account(&self, name: &str) -> Result<bool> {
+        let mut tx = self.begin().await?;
+        for sql in [
+            "DELETE FROM staff_sessions WHERE account = $1",
+            "DELETE FROM staff_communities WHERE account = $1",
+        ] {
+            sqlx::query(sql).bind(name).execute(&mut *tx).await?;
+        }
+        let removed = sqlx::query("DELETE FROM staff_accounts WHERE name = $1")
+            .bind(name)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(removed.rows_affected() == 1)
+    }
+
     pub async fn account(&self, name: &str) -> Result<Option<Account>> {
         let row =
             sqlx::query("SELECT name, role, password_hash FROM staff_accounts WHERE name = $1")
