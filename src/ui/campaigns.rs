@@ -83,7 +83,7 @@ pub fn CampaignList() -> impl IntoView {
             >
                 <ul class="xj-cards" role="list">
                     <For each=move || active.get() key=|c| c.id.clone() let:campaign>
-                        <CampaignCard campaign=campaign/>
+                        <CampaignCard campaign=campaign active=active/>
                     </For>
                 </ul>
             </Show>
@@ -92,23 +92,29 @@ pub fn CampaignList() -> impl IntoView {
 }
 
 #[component]
-fn CampaignCard(campaign: Campaign) -> impl IntoView {
+fn CampaignCard(campaign: Campaign, active: Memo<Vec<Campaign>>) -> impl IntoView {
     let settings = use_settings();
     let form = use_form();
     let title_id = format!("xj-c-{}", campaign.id);
-    let c = StoredValue::new(campaign);
+    // Keyed by id only, so the card follows its campaign when a fetched feed edits it.
+    let id = campaign.id.clone();
+    let c = Memo::new(move |_| {
+        active
+            .with(|list| list.iter().find(|c| c.id == id).cloned())
+            .unwrap_or_else(|| campaign.clone())
+    });
     let text = move |pick: fn(&Campaign) -> &crate::core::campaign::Text| {
         let lang = settings.lang.get();
-        c.with_value(|c| pick(c).get(lang).to_owned())
+        c.with(|c| pick(c).get(lang).to_owned())
     };
-    let open = move |_| settings.go(Screen::Campaign(c.with_value(|c| c.id.clone())));
+    let open = move |_| settings.go(Screen::Campaign(c.with_untracked(|c| c.id.clone())));
     let report = move |_| {
-        c.with_value(|c| start_report(form, settings, c.first_category(), Some(c.id.clone())))
+        c.with_untracked(|c| start_report(form, settings, c.first_category(), Some(c.id.clone())))
     };
     view! {
         <li class="xj-card">
             <div class="xj-card-head">
-                {c.with_value(|c| icon(c.icon.as_deref()))}
+                {move || c.with(|c| icon(c.icon.as_deref()))}
                 <h3 id=title_id.clone()>{move || text(|c| &c.title)}</h3>
             </div>
             <p>{move || text(|c| &c.summary)}</p>

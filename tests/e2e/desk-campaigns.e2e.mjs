@@ -79,13 +79,9 @@ test('an admin edits a campaign in the desk and the widget shows it after a relo
   await expect(page.getByRole('heading', { name: '取暖器远离可燃物' })).toHaveCount(0);
 });
 
-// KNOWN WIDGET BUG (src/ui/campaigns.rs, not this helper's to fix): `CampaignList` keys its
-// cards by campaign id only, so when the fetched feed replaces the bundled or saved one with
-// the same ids, the cards keep the old texts (the detail view, which reads the feed, is
-// right). Marked as failing: when the widget keys its cards by content too, this test passes,
-// Playwright reports "expected to fail", and the mark is to be removed.
+// The cards are keyed by campaign id; each card follows its campaign through a memo, so a
+// fetched feed that edits a campaign under the same id shows on the card (this failed before).
 test('the campaign card itself shows an edited title after a reload', async ({ page, desk }) => {
-  test.fail(true, 'the widget keys campaign cards by id only (src/ui/campaigns.rs)');
   const campaign = shippedFeed().campaigns[0];
   const admin = await page.context().newPage();
   await logIn(admin, desk.origin, `/desk/campaigns/${campaign.id}`, 'zhang');
