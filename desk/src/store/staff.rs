@@ -232,6 +232,7 @@ impl Store {
         Ok(())
     }
 
+    /// One audit line on its own (a change writes its line in its own transaction instead).
     pub async fn audit(
         &self,
         actor: &str,
@@ -240,18 +241,8 @@ impl Store {
         detail: Option<&str>,
         now: i64,
     ) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO audit_log (id, at, actor, action, ticket, detail) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(crate::sample::random_uuid())
-        .bind(now)
-        .bind(actor)
-        .bind(action)
-        .bind(ticket)
-        .bind(detail)
-        .execute(&self.write)
-        .await?;
-        Ok(())
+        let mut conn = self.write.acquire().await?;
+        super::desk_report::audit_on(&mut conn, actor, action, ticket, detail, now).await
     }
 
     /// The audit log, newest first, optionally of one ticket.
