@@ -328,10 +328,13 @@ async fn not_satisfied_reopens_the_ticket_at_the_top_of_the_list() {
         public_note: "已清理".into(),
         internal_note: None,
     };
-    assert!(store
-        .apply_change(&first, &change, "li", None, now)
-        .await
-        .unwrap());
+    assert_eq!(
+        store
+            .apply_change(&first, &change, "li", None, now)
+            .await
+            .unwrap(),
+        xinjing_desk::store::Applied::Done
+    );
 
     let feedback = desk
         .http

@@ -9,7 +9,7 @@ use super::i18n::{tr, Lang};
 use super::layout::{self, csrf_input};
 use super::rules::{note_or_template, TEMPLATES};
 use crate::state::AppState;
-use crate::store::{Change, DeskReport};
+use crate::store::{next_states, Applied, Change, DeskReport};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
@@ -20,19 +20,6 @@ use xinjing_contract::TicketStatus;
 
 /// Longest internal note.
 const INTERNAL_MAX: usize = 2000;
-
-/// The states a report may move to from `status` by this form (closed ones reopen instead).
-pub fn next_states(status: TicketStatus) -> &'static [TicketStatus] {
-    match status {
-        TicketStatus::Received => &[
-            TicketStatus::InProgress,
-            TicketStatus::Resolved,
-            TicketStatus::Rejected,
-        ],
-        TicketStatus::InProgress => &[TicketStatus::Resolved, TicketStatus::Rejected],
-        TicketStatus::Resolved | TicketStatus::Rejected => &[],
-    }
-}
 
 pub fn forms(staff: &Staff, report: &DeskReport, assignees: &[String]) -> Markup {
     let lang = staff.lang;
@@ -143,8 +130,9 @@ async fn apply(
         .apply_change(ticket, &change, &staff.name, detail, state.now_ms())
         .await
     {
-        Ok(true) => back(ticket, "done", action),
-        Ok(false) => layout::not_found(Some(staff), staff.lang),
+        Ok(Applied::Done) => back(ticket, "done", action),
+        Ok(Applied::NotNow) => back(ticket, "error", "bad_status"),
+        Ok(Applied::Unknown) => layout::not_found(Some(staff), staff.lang),
         Err(e) => layout::storage_failed(e, staff.lang),
     }
 }
