@@ -107,6 +107,25 @@ async fn login_logout_wrong_password_and_the_rate_limit() {
 }
 
 #[tokio::test]
+async fn a_login_whose_next_page_holds_a_line_break_lands_on_the_list() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    add_account(&desk, "li", "staff", &[HOME]).await;
+    let mut browser = Browser::new(&desk);
+    browser.get("/desk/login").await;
+    let next = "/desk/\r\nSet-Cookie: xj_desk_session=fixed";
+    let ok = browser
+        .post(
+            "/desk/login",
+            &[("name", "li"), ("password", PASSWORD), ("next", next)],
+        )
+        .await;
+    assert_eq!(ok.status, 303, "{}", ok.text);
+    assert_eq!(location(&ok), "/desk/");
+    desk.stop().await;
+}
+
+#[tokio::test]
 async fn the_session_cookie_is_secure_under_https() {
     let env = TestEnv::new().await;
     let desk = env

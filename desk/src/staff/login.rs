@@ -24,10 +24,17 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-/// Only a page of the desk itself, so the login cannot be turned into an open redirect.
+/// Only a page of the desk itself, so the login cannot be turned into an open redirect;
+/// and no control characters, which cannot go into the `Location` header (axum's
+/// `Redirect` panics on them).
 fn safe_next(next: Option<&str>) -> &str {
-    next.filter(|n| n.starts_with("/desk/") && !n.contains("//") && !n.contains('\\'))
-        .unwrap_or("/desk/")
+    next.filter(|n| {
+        n.starts_with("/desk/")
+            && !n.contains("//")
+            && !n.contains('\\')
+            && !n.chars().any(char::is_control)
+    })
+    .unwrap_or("/desk/")
 }
 
 fn login_form(lang: Lang, token: &str, next: &str, error: Option<&str>) -> Markup {
@@ -276,4 +283,31 @@ pub async fn change_password(
         Some((true, tr(lang, "密码已修改", "Password changed"))),
     )
     .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_is_a_desk_page_that_fits_in_a_header() {
+        assert_eq!(
+            safe_next(Some("/desk/reports/XJ-1?a=b")),
+            "/desk/reports/XJ-1?a=b"
+        );
+        for bad in [
+            "https://evil.example/",
+            "//evil.example/desk/",
+            "/desk//evil.example",
+            "/desk/\\evil.example",
+            "/desk/\r\nSet-Cookie: x=1",
+            "/desk/\u{7f}",
+            "/desk/a\tb",
+            "/desk/\0",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/desk/", "{bad:?}");
+        }
+        // Whatever passes goes into a Location header.
+        assert!(axum::http::HeaderValue::from_str(safe_next(Some("/desk/楼"))).is_ok());
+    }
 }
