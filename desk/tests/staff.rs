@@ -126,6 +126,36 @@ async fn a_login_whose_next_page_holds_a_line_break_lands_on_the_list() {
 }
 
 #[tokio::test]
+async fn wrong_passwords_sent_all_at_once_are_checked_no_more_than_the_limit() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    add_account(&desk, "li", "staff", &[HOME]).await;
+    let mut tries = Vec::new();
+    for _ in 0..12 {
+        let mut browser = Browser::new(&desk);
+        browser.get("/desk/login").await;
+        tries.push(tokio::spawn(async move {
+            let fields = [
+                ("name", "li"),
+                ("password", "guess guess"),
+                ("next", "/desk/"),
+            ];
+            browser.post("/desk/login", &fields).await.status
+        }));
+    }
+    let mut checked = 0;
+    for attempt in tries {
+        match attempt.await.unwrap() {
+            401 => checked += 1,
+            429 => {}
+            other => panic!("status {other}"),
+        }
+    }
+    assert!(checked <= 5, "{checked} guesses checked at once");
+    desk.stop().await;
+}
+
+#[tokio::test]
 async fn the_session_cookie_is_secure_under_https() {
     let env = TestEnv::new().await;
     let desk = env

@@ -108,6 +108,15 @@ pub async fn login(
         format!("ip:{}", crate::config::canonical(ip)),
     ];
     let store = &state.store;
+    // Every attempt is counted as a failure before the password is checked, and the count
+    // read after: attempts sent all at once each see the others, so no more than the limit
+    // are ever checked. The right password then takes its attempt back.
+    if let Err(e) = store
+        .add_login_failure(&subjects, now, now - auth::LOGIN_WINDOW_MS)
+        .await
+    {
+        return layout::storage_failed(e, lang);
+    }
     let counts = async {
         Ok::<_, crate::store::StoreError>((
             store.login_failures(&subjects[0], since).await?,
@@ -116,7 +125,7 @@ pub async fn login(
     };
     match counts.await {
         Ok((account, address))
-            if account >= auth::LOGIN_MAX_PER_ACCOUNT || address >= auth::LOGIN_MAX_PER_ADDRESS =>
+            if account > auth::LOGIN_MAX_PER_ACCOUNT || address > auth::LOGIN_MAX_PER_ADDRESS =>
         {
             return auth::too_many_logins(lang);
         }
@@ -133,16 +142,13 @@ pub async fn login(
     );
     let good = auth::verify_blocking(form.password, hash).await && account.is_some();
     if !good {
-        if let Err(e) = store
-            .add_login_failure(&subjects, now, now - auth::LOGIN_WINDOW_MS)
-            .await
-        {
-            return layout::storage_failed(e, lang);
-        }
         let token = auth::random_token();
         let message = tr(lang, "账号或密码不正确", "Wrong account or password");
         let page = login_form(lang, &token, &next, Some(message));
         return with_login_cookie((StatusCode::UNAUTHORIZED, page).into_response(), &token);
+    }
+    if let Err(e) = store.forget_login_attempt(&subjects, now).await {
+        return layout::storage_failed(e, lang);
     }
     let token = auth::random_token();
     let session = auth::sha256_hex(token.as_bytes());

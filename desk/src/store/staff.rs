@@ -232,6 +232,18 @@ impl Store {
         Ok(())
     }
 
+    /// Forgets the attempt recorded for `subjects` at `at` (it was the right password).
+    pub async fn forget_login_attempt(&self, subjects: &[String], at: i64) -> Result<()> {
+        for subject in subjects {
+            sqlx::query("DELETE FROM login_failures WHERE subject = $1 AND at = $2")
+                .bind(subject)
+                .bind(at)
+                .execute(&self.write)
+                .await?;
+        }
+        Ok(())
+    }
+
     pub async fn audit(
         &self,
         actor: &str,
