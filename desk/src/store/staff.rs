@@ -4,12 +4,24 @@ use super::{opt_string, Result, Store};
 use sqlx::Row;
 
 /// An account as the desk checks it at login.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Account {
     pub name: String,
     pub role: String,
     pub password_hash: String,
     pub communities: Vec<String>,
+}
+
+/// Without the password hash: a hash in a log can be cracked offline.
+impl std::fmt::Debug for Account {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Account")
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .field("password_hash", &"(hidden)")
+            .field("communities", &self.communities)
+            .finish()
+    }
 }
 
 /// One line of the audit log.
