@@ -6,6 +6,7 @@ mod common;
 
 use common::staff::*;
 use common::*;
+use serde_json::json;
 use xinjing_contract::TicketStatus;
 use xinjing_desk::sample;
 use xinjing_desk::store::{Applied, Change};
@@ -66,5 +67,73 @@ async fn a_change_from_a_state_the_report_has_left_is_refused() {
         ["received", "status", "reopen"],
         "nothing recorded late"
     );
+    desk.stop().await;
+}
+
+/// The hidden `seen` field of the report's page.
+fn seen_in(html: &str) -> String {
+    let field = "name=\"seen\" value=\"";
+    let at = html.find(field).expect("a seen field") + field.len();
+    html[at..].split('"').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_page_left_open_while_the_resident_reopened_cannot_close_the_report() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    add_account(&desk, "li", "admin", &[]).await;
+    let key = sample::random_uuid();
+    let ticket = desk.post(&sample::report(&key)).await.ticket();
+    let mut clerk = Browser::new(&desk);
+    clerk.login("li").await;
+    let page = format!("/desk/reports/{ticket}");
+    let old_seen = seen_in(&clerk.get(&page).await.text);
+
+    // Meanwhile another desk resolves it and the resident answers "not satisfied".
+    let store = &desk.state().store;
+    let resolve = status(TicketStatus::Resolved);
+    let done = store.apply_change(&ticket, &resolve, "wang", None, now_ms());
+    assert_eq!(done.await.unwrap(), Applied::Done);
+    let feedback = desk
+        .http
+        .post(format!("{}/{ticket}/feedback", desk.api()))
+        .header("X-Report-Key", &key)
+        .json(&json!({ "satisfied": false, "comment": "还是堵着" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(feedback.status(), 200);
+
+    // The clerk's old page says "received"; resolving from it is refused.
+    let fields = [
+        ("status", "resolved"),
+        ("public_note", "已处理"),
+        ("seen", old_seen.as_str()),
+    ];
+    let stale = clerk.post(&format!("{page}/status"), &fields).await;
+    assert_eq!(stale.status, 303);
+    assert!(
+        stale.header("location").unwrap().ends_with("error=changed"),
+        "{:?}",
+        stale.header("location")
+    );
+    let report = store.desk_report(&ticket).await.unwrap().unwrap();
+    assert_eq!(
+        report.report.status,
+        TicketStatus::Received,
+        "still reopened"
+    );
+
+    // Reloaded, the page shows the comment and acts.
+    let fresh = clerk.get(&page).await.text;
+    assert!(fresh.contains("还是堵着"));
+    let seen = seen_in(&fresh);
+    let fields = [
+        ("status", "resolved"),
+        ("public_note", "已处理"),
+        ("seen", seen.as_str()),
+    ];
+    let ok = clerk.post(&format!("{page}/status"), &fields).await;
+    assert!(ok.header("location").unwrap().ends_with("done=status"));
     desk.stop().await;
 }

@@ -21,7 +21,10 @@ use xinjing_contract::TicketStatus;
 /// Longest internal note.
 const INTERNAL_MAX: usize = 2000;
 
-pub fn forms(staff: &Staff, report: &DeskReport, assignees: &[String]) -> Markup {
+/// `seen`: the last history event the page shows; the forms that change the state carry it,
+/// so a page left open while the report changed (the resident reopened it with a comment,
+/// another desk closed it) cannot act on what it no longer shows.
+pub fn forms(staff: &Staff, report: &DeskReport, assignees: &[String], seen: i64) -> Markup {
     let lang = staff.lang;
     let t = |zh, en| tr(lang, zh, en);
     let r = &report.report;
@@ -33,6 +36,7 @@ pub fn forms(staff: &Staff, report: &DeskReport, assignees: &[String]) -> Markup
                 h2 #h-status { (t("更改状态", "Change state")) }
                 form method="post" action={ (base) "/status" } {
                     (csrf_input(staff))
+                    input type="hidden" name="seen" value=(seen);
                     label for="status" { (t("新状态", "New state")) }
                     select #status name="status" {
                         @for s in next {
@@ -47,6 +51,7 @@ pub fn forms(staff: &Staff, report: &DeskReport, assignees: &[String]) -> Markup
                 h2 #h-duplicate { (t("标记为重复", "Mark as duplicate")) }
                 form method="post" action={ (base) "/duplicate" } {
                     (csrf_input(staff))
+                    input type="hidden" name="seen" value=(seen);
                     label for="of" { (t("重复于工单号", "Duplicate of ticket")) }
                     input #of type="text" name="of" required placeholder="XJ-20261130-0001" aria-describedby="of-hint";
                     p.hint #of-hint { (t("本工单将办结，居民会看到“已合并到 XJ-…”。", "This ticket closes; the resident sees “merged into XJ-…”.")) }
@@ -58,6 +63,7 @@ pub fn forms(staff: &Staff, report: &DeskReport, assignees: &[String]) -> Markup
                 h2 #h-reopen { (t("重办", "Reopen")) }
                 form method="post" action={ (base) "/reopen" } {
                     (csrf_input(staff))
+                    input type="hidden" name="seen" value=(seen);
                     label for="r-public" { (t("公开说明（居民可见，可不填）", "Public note (the resident sees it; optional)")) }
                     textarea #r-public name="public_note" maxlength=(NOTE_MAX) {}
                     label for="r-internal" { (t("内部备注（仅工作人员可见）", "Internal note (staff only)")) }
@@ -106,6 +112,20 @@ fn back(ticket: &str, key: &str, value: &str) -> Response {
     Redirect::to(&format!("/desk/reports/{ticket}?{key}={value}")).into_response()
 }
 
+/// Whether the report's history still ends where the posting page's did (a form without
+/// `seen` is not checked).
+async fn changed_since(
+    state: &AppState,
+    ticket: &str,
+    seen: Option<i64>,
+) -> Result<bool, Response> {
+    let Some(seen) = seen else { return Ok(false) };
+    match state.store.events(ticket).await {
+        Ok(events) => Ok(events.last().map_or(0, |e| e.seq) != seen),
+        Err(e) => Err(layout::storage_failed(e, Lang::default())),
+    }
+}
+
 fn trimmed(text: &Option<String>) -> Option<String> {
     text.as_deref()
         .map(str::trim)
@@ -139,6 +159,7 @@ async fn apply(
 
 #[derive(Deserialize)]
 pub struct StatusForm {
+    seen: Option<i64>,
     status: String,
     template: Option<String>,
     public_note: Option<String>,
@@ -156,6 +177,11 @@ pub async fn change_status(
         Ok(report) => report,
         Err(response) => return response,
     };
+    match changed_since(&state, &ticket, form.seen).await {
+        Ok(false) => {}
+        Ok(true) => return back(&ticket, "error", "changed"),
+        Err(response) => return response,
+    }
     let Some(status) = TicketStatus::from_code(&form.status)
         .filter(|s| next_states(report.report.status).contains(s))
     else {
@@ -225,6 +251,7 @@ pub async fn assign(
 
 #[derive(Deserialize)]
 pub struct DuplicateForm {
+    seen: Option<i64>,
     of: String,
 }
 
@@ -239,6 +266,11 @@ pub async fn duplicate(
         Ok(report) => report,
         Err(response) => return response,
     };
+    match changed_since(&state, &ticket, form.seen).await {
+        Ok(false) => {}
+        Ok(true) => return back(&ticket, "error", "changed"),
+        Err(response) => return response,
+    }
     if report.report.status.is_final() {
         return back(&ticket, "error", "bad_status");
     }
@@ -265,6 +297,7 @@ pub async fn duplicate(
 
 #[derive(Deserialize)]
 pub struct ReopenForm {
+    seen: Option<i64>,
     public_note: Option<String>,
     internal_note: Option<String>,
 }
@@ -280,6 +313,11 @@ pub async fn reopen(
         Ok(report) => report,
         Err(response) => return response,
     };
+    match changed_since(&state, &ticket, form.seen).await {
+        Ok(false) => {}
+        Ok(true) => return back(&ticket, "error", "changed"),
+        Err(response) => return response,
+    }
     if !report.report.status.is_final() {
         return back(&ticket, "error", "bad_status");
     }
