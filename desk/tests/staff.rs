@@ -163,6 +163,13 @@ async fn the_session_cookie_is_secure_under_https() {
         .await;
     add_account(&desk, "li", "staff", &[HOME]).await;
     let mut browser = Browser::new(&desk);
+    let form = browser.get("/desk/login").await;
+    let cookie = form.header("set-cookie").unwrap_or_default();
+    assert!(cookie.starts_with("xj_desk_login="), "{cookie}");
+    assert!(
+        cookie.contains("; Secure"),
+        "the login form's token too: {cookie}"
+    );
     let ok = browser.try_login("li", PASSWORD).await;
     let cookie = ok.header("set-cookie").unwrap_or_default();
     assert!(cookie.starts_with("xj_desk_session="), "{cookie}");

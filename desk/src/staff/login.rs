@@ -58,8 +58,11 @@ fn login_form(lang: Lang, token: &str, next: &str, error: Option<&str>) -> Marku
     page(None, lang, t("工作台登录", "Desk login"), body)
 }
 
-fn with_login_cookie(mut response: Response, token: &str) -> Response {
-    let value = format!("{LOGIN_COOKIE}={token}; Path=/desk/login; HttpOnly; SameSite=Strict");
+fn with_login_cookie(state: &AppState, mut response: Response, token: &str) -> Response {
+    let value = format!(
+        "{LOGIN_COOKIE}={token}; Path=/desk/login; HttpOnly; SameSite=Strict{}",
+        auth::secure(state)
+    );
     if let Ok(value) = HeaderValue::from_str(&value) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
@@ -67,10 +70,15 @@ fn with_login_cookie(mut response: Response, token: &str) -> Response {
 }
 
 /// `GET /desk/login`
-pub async fn login_page(lang: Lang, Query(q): Query<NextQuery>) -> Response {
+pub async fn login_page(
+    State(state): State<Arc<AppState>>,
+    lang: Lang,
+    Query(q): Query<NextQuery>,
+) -> Response {
     let token = auth::random_token();
     let next = safe_next(q.next.as_deref()).to_owned();
     with_login_cookie(
+        &state,
         login_form(lang, &token, &next, None).into_response(),
         &token,
     )
@@ -145,7 +153,8 @@ pub async fn login(
         let token = auth::random_token();
         let message = tr(lang, "账号或密码不正确", "Wrong account or password");
         let page = login_form(lang, &token, &next, Some(message));
-        return with_login_cookie((StatusCode::UNAUTHORIZED, page).into_response(), &token);
+        let page = (StatusCode::UNAUTHORIZED, page).into_response();
+        return with_login_cookie(&state, page, &token);
     }
     if let Err(e) = store.forget_login_attempt(&subjects, now).await {
         return layout::storage_failed(e, lang);
