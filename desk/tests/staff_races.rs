@@ -1,5 +1,6 @@
 //! Two hands on one report at once: a change made from a state the report has already left
-//! (another desk closed it, the resident reopened it) is refused and records nothing.
+//! (another desk closed it, the resident reopened it) is refused and records nothing; two
+//! reports cannot be merged into each other.
 //! SQLite and PostgreSQL alike.
 
 mod common;
@@ -135,5 +136,45 @@ async fn a_page_left_open_while_the_resident_reopened_cannot_close_the_report() 
     ];
     let ok = clerk.post(&format!("{page}/status"), &fields).await;
     assert!(ok.header("location").unwrap().ends_with("done=status"));
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn two_reports_cannot_be_merged_into_each_other() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    add_account(&desk, "li", "admin", &[]).await;
+    let a = desk
+        .post(&sample::report(&sample::random_uuid()))
+        .await
+        .ticket();
+    let b = desk
+        .post(&sample::report(&sample::random_uuid()))
+        .await
+        .ticket();
+    let mut clerk = Browser::new(&desk);
+    clerk.login("li").await;
+    clerk.get(&format!("/desk/reports/{a}")).await;
+    let merged = clerk
+        .post(&format!("/desk/reports/{a}/duplicate"), &[("of", &b)])
+        .await;
+    assert!(merged
+        .header("location")
+        .unwrap()
+        .ends_with("done=duplicate"));
+    // Another clerk, on B's page, takes A for the original.
+    clerk.get(&format!("/desk/reports/{b}")).await;
+    let back = clerk
+        .post(&format!("/desk/reports/{b}/duplicate"), &[("of", &a)])
+        .await;
+    let location = back.header("location").unwrap();
+    assert!(location.ends_with("error=duplicate_closed"), "{location}");
+    let b_now = desk.state().store.desk_report(&b).await.unwrap().unwrap();
+    assert_eq!(
+        b_now.report.status,
+        TicketStatus::Received,
+        "B is still handled"
+    );
+    assert_eq!(b_now.merged_into, None);
     desk.stop().await;
 }

@@ -278,9 +278,15 @@ pub async fn duplicate(
     if of == ticket {
         return back(&ticket, "error", "self_duplicate");
     }
-    // Only a ticket this account may see (others' tickets do not exist for it).
-    match state.store.community_of(&of).await {
-        Ok(Some(community)) if staff.can_see(&community) => {}
+    // Only a ticket this account may see (others' tickets do not exist for it), and one
+    // still being handled: merged into a closed one (or one merged back into this one),
+    // the problem would be closed twice over and handled by nobody.
+    match state.store.desk_report(&of).await {
+        Ok(Some(target)) if staff.can_see(&target.report.community) => {
+            if target.report.status.is_final() || target.merged_into.is_some() {
+                return back(&ticket, "error", "duplicate_closed");
+            }
+        }
         Ok(_) => return back(&ticket, "error", "no_such_ticket"),
         Err(e) => return layout::storage_failed(e, staff.lang),
     }
