@@ -99,6 +99,11 @@ async fn a_posters_qr_code_opens_the_widget_with_the_area_and_building_filled_in
     report["location"]["community"] = json!("示例三坊（演示）");
     report["location"]["building"] = json!("5号楼");
     desk.post(&report).await.ticket();
+    // A building typed with a phone number in it never reaches a poster in a stairwell.
+    let mut report = sample::report(&sample::random_uuid());
+    report["location"]["community"] = json!("示例三坊（演示）");
+    report["location"]["building"] = json!("6号楼王阿姨13912345678");
+    desk.post(&report).await.ticket();
     add_account(&desk, "li", "staff", &[AREA, "示例三坊（演示）"]).await;
     let mut li = Browser::new(&desk);
     li.login("li").await;
@@ -109,6 +114,10 @@ async fn a_posters_qr_code_opens_the_widget_with_the_area_and_building_filled_in
     assert!(list.text.contains("2号楼 A&amp;B"));
     assert!(list.text.contains("<h2>示例三坊（演示）</h2>"));
     assert!(list.text.contains(">5号楼</a>"));
+    assert!(
+        !list.text.contains("13912345678"),
+        "no phone number on a poster"
+    );
     assert!(
         !list.text.contains("示例二苑"),
         "another area's posters are not listed"

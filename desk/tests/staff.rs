@@ -107,6 +107,55 @@ async fn login_logout_wrong_password_and_the_rate_limit() {
 }
 
 #[tokio::test]
+async fn a_login_whose_next_page_holds_a_line_break_lands_on_the_list() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    add_account(&desk, "li", "staff", &[HOME]).await;
+    let mut browser = Browser::new(&desk);
+    browser.get("/desk/login").await;
+    let next = "/desk/\r\nSet-Cookie: xj_desk_session=fixed";
+    let ok = browser
+        .post(
+            "/desk/login",
+            &[("name", "li"), ("password", PASSWORD), ("next", next)],
+        )
+        .await;
+    assert_eq!(ok.status, 303, "{}", ok.text);
+    assert_eq!(location(&ok), "/desk/");
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn wrong_passwords_sent_all_at_once_are_checked_no_more_than_the_limit() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    add_account(&desk, "li", "staff", &[HOME]).await;
+    let mut tries = Vec::new();
+    for _ in 0..12 {
+        let mut browser = Browser::new(&desk);
+        browser.get("/desk/login").await;
+        tries.push(tokio::spawn(async move {
+            let fields = [
+                ("name", "li"),
+                ("password", "guess guess"),
+                ("next", "/desk/"),
+            ];
+            browser.post("/desk/login", &fields).await.status
+        }));
+    }
+    let mut checked = 0;
+    for attempt in tries {
+        match attempt.await.unwrap() {
+            401 => checked += 1,
+            429 => {}
+            other => panic!("status {other}"),
+        }
+    }
+    assert!(checked <= 5, "{checked} guesses checked at once");
+    desk.stop().await;
+}
+
+#[tokio::test]
 async fn the_session_cookie_is_secure_under_https() {
     let env = TestEnv::new().await;
     let desk = env
@@ -114,6 +163,13 @@ async fn the_session_cookie_is_secure_under_https() {
         .await;
     add_account(&desk, "li", "staff", &[HOME]).await;
     let mut browser = Browser::new(&desk);
+    let form = browser.get("/desk/login").await;
+    let cookie = form.header("set-cookie").unwrap_or_default();
+    assert!(cookie.starts_with("xj_desk_login="), "{cookie}");
+    assert!(
+        cookie.contains("; Secure"),
+        "the login form's token too: {cookie}"
+    );
     let ok = browser.try_login("li", PASSWORD).await;
     let cookie = ok.header("set-cookie").unwrap_or_default();
     assert!(cookie.starts_with("xj_desk_session="), "{cookie}");
@@ -328,10 +384,13 @@ async fn not_satisfied_reopens_the_ticket_at_the_top_of_the_list() {
         public_note: "已清理".into(),
         internal_note: None,
     };
-    assert!(store
-        .apply_change(&first, &change, "li", None, now)
-        .await
-        .unwrap());
+    assert_eq!(
+        store
+            .apply_change(&first, &change, "li", None, now)
+            .await
+            .unwrap(),
+        xinjing_desk::store::Applied::Done
+    );
 
     let feedback = desk
         .http

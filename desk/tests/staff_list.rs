@@ -9,7 +9,7 @@ use common::*;
 use serde_json::json;
 use xinjing_contract::TicketStatus;
 use xinjing_desk::sample;
-use xinjing_desk::store::Change;
+use xinjing_desk::store::{Applied, Change};
 
 const HOUR: i64 = 3_600_000;
 const HOME: &str = "示例一村（演示）";
@@ -38,7 +38,7 @@ async fn set_status(desk: &TestDesk, ticket: &str, status: TicketStatus, now: i6
         .state()
         .store
         .apply_change(ticket, &change, "boss", None, now);
-    assert!(done.await.unwrap());
+    assert_eq!(done.await.unwrap(), Applied::Done);
 }
 
 #[tokio::test]

@@ -72,8 +72,18 @@ async fn communities(state: &AppState) -> Result<Vec<String>, StoreError> {
     }
     if all.is_empty() {
         all = state.store.communities_seen().await?;
+        all.retain(|name| printable(name));
     }
     Ok(all)
+}
+
+/// Whether a place name a resident typed may go on a poster in a stairwell: not when it
+/// holds a run of digits that could be a phone number ("5号楼 王阿姨 13912345678").
+/// (The notifications' cleaning finds such runs, with spaces or dashes inside: if it
+/// blanks any digit, the name is not printed.)
+fn printable(name: &str) -> bool {
+    let digits = |s: &str| s.chars().filter(|c| c.is_numeric()).count();
+    digits(&crate::notify::message::clean(name, usize::MAX)) == digits(name)
 }
 
 /// The buildings of an area: configured, else those seen in its reports (natural order).
@@ -82,6 +92,7 @@ async fn buildings(state: &AppState, community: &str) -> Result<Vec<String>, Sto
         return Ok(list.clone());
     }
     let mut seen = state.store.buildings_seen(community).await?;
+    seen.retain(|name| printable(name));
     seen.sort_by(|a, b| natural_order(a, b));
     Ok(seen)
 }
@@ -201,6 +212,14 @@ async fn stylesheet() -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn place_names_with_a_phone_number_are_not_printed() {
+        assert!(printable("5号楼"));
+        assert!(printable("12345号楼"));
+        assert!(!printable("5号楼 王阿姨 13912345678"));
+        assert!(!printable("5号楼 139-1234-5678"));
+    }
 
     #[test]
     fn buildings_in_natural_order() {

@@ -27,7 +27,7 @@ impl Role {
 }
 
 /// The logged-in account of a `/desk/` request.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Staff {
     pub name: String,
     pub role: Role,
@@ -38,6 +38,18 @@ pub struct Staff {
     pub csrf: String,
     /// SHA-256 of the session token (to end this session, or keep it).
     pub(crate) session: String,
+}
+
+/// Without the CSRF token and the session's hash (either lets one act as this account).
+impl std::fmt::Debug for Staff {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Staff")
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .field("communities", &self.communities)
+            .field("lang", &self.lang)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Staff {
@@ -53,5 +65,35 @@ impl Staff {
     /// (The community's own staff call residents back; everyone else sees the report only.)
     pub fn can_see_contact(&self, community: &str) -> bool {
         self.can_see(community)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_holds_no_session_secret() {
+        let staff = Staff {
+            name: "li".into(),
+            role: Role::Staff,
+            communities: vec!["甲村".into()],
+            lang: Lang::Zh,
+            csrf: "csrf-secret-token".into(),
+            session: "session-hash-value".into(),
+        };
+        let text = format!("{staff:?}");
+        assert!(text.contains("li") && text.contains("甲村"), "{text}");
+        assert!(
+            !text.contains("csrf-secret") && !text.contains("session-hash"),
+            "{text}"
+        );
+        let account = crate::store::staff::Account {
+            name: "li".into(),
+            role: "staff".into(),
+            password_hash: "$argon2id$v=19$secret".into(),
+            communities: vec![],
+        };
+        assert!(!format!("{account:?}").contains("argon2id"));
     }
 }

@@ -9,7 +9,7 @@ use super::i18n::{tr, Lang};
 use super::layout::{self, csrf_input};
 use super::rules::{note_or_template, TEMPLATES};
 use crate::state::AppState;
-use crate::store::{Change, DeskReport};
+use crate::store::{next_states, Applied, Change, DeskReport};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
@@ -21,20 +21,10 @@ use xinjing_contract::TicketStatus;
 /// Longest internal note.
 const INTERNAL_MAX: usize = 2000;
 
-/// The states a report may move to from `status` by this form (closed ones reopen instead).
-pub fn next_states(status: TicketStatus) -> &'static [TicketStatus] {
-    match status {
-        TicketStatus::Received => &[
-            TicketStatus::InProgress,
-            TicketStatus::Resolved,
-            TicketStatus::Rejected,
-        ],
-        TicketStatus::InProgress => &[TicketStatus::Resolved, TicketStatus::Rejected],
-        TicketStatus::Resolved | TicketStatus::Rejected => &[],
-    }
-}
-
-pub fn forms(staff: &Staff, report: &DeskReport, assignees: &[String]) -> Markup {
+/// `seen`: the last history event the page shows; the forms that change the state carry it,
+/// so a page left open while the report changed (the resident reopened it with a comment,
+/// another desk closed it) cannot act on what it no longer shows.
+pub fn forms(staff: &Staff, report: &DeskReport, assignees: &[String], seen: i64) -> Markup {
     let lang = staff.lang;
     let t = |zh, en| tr(lang, zh, en);
     let r = &report.report;
@@ -46,6 +36,7 @@ pub fn forms(staff: &Staff, report: &DeskReport, assignees: &[String]) -> Markup
                 h2 #h-status { (t("更改状态", "Change state")) }
                 form method="post" action={ (base) "/status" } {
                     (csrf_input(staff))
+                    input type="hidden" name="seen" value=(seen);
                     label for="status" { (t("新状态", "New state")) }
                     select #status name="status" {
                         @for s in next {
@@ -60,6 +51,7 @@ pub fn forms(staff: &Staff, report: &DeskReport, assignees: &[String]) -> Markup
                 h2 #h-duplicate { (t("标记为重复", "Mark as duplicate")) }
                 form method="post" action={ (base) "/duplicate" } {
                     (csrf_input(staff))
+                    input type="hidden" name="seen" value=(seen);
                     label for="of" { (t("重复于工单号", "Duplicate of ticket")) }
                     input #of type="text" name="of" required placeholder="XJ-20261130-0001" aria-describedby="of-hint";
                     p.hint #of-hint { (t("本工单将办结，居民会看到“已合并到 XJ-…”。", "This ticket closes; the resident sees “merged into XJ-…”.")) }
@@ -71,6 +63,7 @@ pub fn forms(staff: &Staff, report: &DeskReport, assignees: &[String]) -> Markup
                 h2 #h-reopen { (t("重办", "Reopen")) }
                 form method="post" action={ (base) "/reopen" } {
                     (csrf_input(staff))
+                    input type="hidden" name="seen" value=(seen);
                     label for="r-public" { (t("公开说明（居民可见，可不填）", "Public note (the resident sees it; optional)")) }
                     textarea #r-public name="public_note" maxlength=(NOTE_MAX) {}
                     label for="r-internal" { (t("内部备注（仅工作人员可见）", "Internal note (staff only)")) }
@@ -119,6 +112,20 @@ fn back(ticket: &str, key: &str, value: &str) -> Response {
     Redirect::to(&format!("/desk/reports/{ticket}?{key}={value}")).into_response()
 }
 
+/// Whether the report's history still ends where the posting page's did (a form without
+/// `seen` is not checked).
+async fn changed_since(
+    state: &AppState,
+    ticket: &str,
+    seen: Option<i64>,
+) -> Result<bool, Response> {
+    let Some(seen) = seen else { return Ok(false) };
+    match state.store.events(ticket).await {
+        Ok(events) => Ok(events.last().map_or(0, |e| e.seq) != seen),
+        Err(e) => Err(layout::storage_failed(e, Lang::default())),
+    }
+}
+
 fn trimmed(text: &Option<String>) -> Option<String> {
     text.as_deref()
         .map(str::trim)
@@ -143,14 +150,16 @@ async fn apply(
         .apply_change(ticket, &change, &staff.name, detail, state.now_ms())
         .await
     {
-        Ok(true) => back(ticket, "done", action),
-        Ok(false) => layout::not_found(Some(staff), staff.lang),
+        Ok(Applied::Done) => back(ticket, "done", action),
+        Ok(Applied::NotNow) => back(ticket, "error", "bad_status"),
+        Ok(Applied::Unknown) => layout::not_found(Some(staff), staff.lang),
         Err(e) => layout::storage_failed(e, staff.lang),
     }
 }
 
 #[derive(Deserialize)]
 pub struct StatusForm {
+    seen: Option<i64>,
     status: String,
     template: Option<String>,
     public_note: Option<String>,
@@ -168,6 +177,11 @@ pub async fn change_status(
         Ok(report) => report,
         Err(response) => return response,
     };
+    match changed_since(&state, &ticket, form.seen).await {
+        Ok(false) => {}
+        Ok(true) => return back(&ticket, "error", "changed"),
+        Err(response) => return response,
+    }
     let Some(status) = TicketStatus::from_code(&form.status)
         .filter(|s| next_states(report.report.status).contains(s))
     else {
@@ -237,6 +251,7 @@ pub async fn assign(
 
 #[derive(Deserialize)]
 pub struct DuplicateForm {
+    seen: Option<i64>,
     of: String,
 }
 
@@ -251,6 +266,11 @@ pub async fn duplicate(
         Ok(report) => report,
         Err(response) => return response,
     };
+    match changed_since(&state, &ticket, form.seen).await {
+        Ok(false) => {}
+        Ok(true) => return back(&ticket, "error", "changed"),
+        Err(response) => return response,
+    }
     if report.report.status.is_final() {
         return back(&ticket, "error", "bad_status");
     }
@@ -258,9 +278,15 @@ pub async fn duplicate(
     if of == ticket {
         return back(&ticket, "error", "self_duplicate");
     }
-    // Only a ticket this account may see (others' tickets do not exist for it).
-    match state.store.community_of(&of).await {
-        Ok(Some(community)) if staff.can_see(&community) => {}
+    // Only a ticket this account may see (others' tickets do not exist for it), and one
+    // still being handled: merged into a closed one (or one merged back into this one),
+    // the problem would be closed twice over and handled by nobody.
+    match state.store.desk_report(&of).await {
+        Ok(Some(target)) if staff.can_see(&target.report.community) => {
+            if target.report.status.is_final() || target.merged_into.is_some() {
+                return back(&ticket, "error", "duplicate_closed");
+            }
+        }
         Ok(_) => return back(&ticket, "error", "no_such_ticket"),
         Err(e) => return layout::storage_failed(e, staff.lang),
     }
@@ -277,6 +303,7 @@ pub async fn duplicate(
 
 #[derive(Deserialize)]
 pub struct ReopenForm {
+    seen: Option<i64>,
     public_note: Option<String>,
     internal_note: Option<String>,
 }
@@ -292,6 +319,11 @@ pub async fn reopen(
         Ok(report) => report,
         Err(response) => return response,
     };
+    match changed_since(&state, &ticket, form.seen).await {
+        Ok(false) => {}
+        Ok(true) => return back(&ticket, "error", "changed"),
+        Err(response) => return response,
+    }
     if !report.report.status.is_final() {
         return back(&ticket, "error", "bad_status");
     }

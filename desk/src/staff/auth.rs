@@ -91,7 +91,7 @@ pub async fn hash_blocking(password: String) -> Result<String, String> {
         .map_err(|e| e.to_string())?
 }
 
-fn secure(state: &AppState) -> &'static str {
+pub fn secure(state: &AppState) -> &'static str {
     if state.public_url.starts_with("https://") {
         "; Secure"
     } else {

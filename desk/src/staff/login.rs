@@ -24,10 +24,17 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-/// Only a page of the desk itself, so the login cannot be turned into an open redirect.
+/// Only a page of the desk itself, so the login cannot be turned into an open redirect;
+/// and no control characters, which cannot go into the `Location` header (axum's
+/// `Redirect` panics on them).
 fn safe_next(next: Option<&str>) -> &str {
-    next.filter(|n| n.starts_with("/desk/") && !n.contains("//") && !n.contains('\\'))
-        .unwrap_or("/desk/")
+    next.filter(|n| {
+        n.starts_with("/desk/")
+            && !n.contains("//")
+            && !n.contains('\\')
+            && !n.chars().any(char::is_control)
+    })
+    .unwrap_or("/desk/")
 }
 
 fn login_form(lang: Lang, token: &str, next: &str, error: Option<&str>) -> Markup {
@@ -51,8 +58,11 @@ fn login_form(lang: Lang, token: &str, next: &str, error: Option<&str>) -> Marku
     page(None, lang, t("工作台登录", "Desk login"), body)
 }
 
-fn with_login_cookie(mut response: Response, token: &str) -> Response {
-    let value = format!("{LOGIN_COOKIE}={token}; Path=/desk/login; HttpOnly; SameSite=Strict");
+fn with_login_cookie(state: &AppState, mut response: Response, token: &str) -> Response {
+    let value = format!(
+        "{LOGIN_COOKIE}={token}; Path=/desk/login; HttpOnly; SameSite=Strict{}",
+        auth::secure(state)
+    );
     if let Ok(value) = HeaderValue::from_str(&value) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
@@ -60,10 +70,15 @@ fn with_login_cookie(mut response: Response, token: &str) -> Response {
 }
 
 /// `GET /desk/login`
-pub async fn login_page(lang: Lang, Query(q): Query<NextQuery>) -> Response {
+pub async fn login_page(
+    State(state): State<Arc<AppState>>,
+    lang: Lang,
+    Query(q): Query<NextQuery>,
+) -> Response {
     let token = auth::random_token();
     let next = safe_next(q.next.as_deref()).to_owned();
     with_login_cookie(
+        &state,
         login_form(lang, &token, &next, None).into_response(),
         &token,
     )
@@ -101,6 +116,15 @@ pub async fn login(
         format!("ip:{}", crate::config::canonical(ip)),
     ];
     let store = &state.store;
+    // Every attempt is counted as a failure before the password is checked, and the count
+    // read after: attempts sent all at once each see the others, so no more than the limit
+    // are ever checked. The right password then takes its attempt back.
+    if let Err(e) = store
+        .add_login_failure(&subjects, now, now - auth::LOGIN_WINDOW_MS)
+        .await
+    {
+        return layout::storage_failed(e, lang);
+    }
     let counts = async {
         Ok::<_, crate::store::StoreError>((
             store.login_failures(&subjects[0], since).await?,
@@ -109,7 +133,7 @@ pub async fn login(
     };
     match counts.await {
         Ok((account, address))
-            if account >= auth::LOGIN_MAX_PER_ACCOUNT || address >= auth::LOGIN_MAX_PER_ADDRESS =>
+            if account > auth::LOGIN_MAX_PER_ACCOUNT || address > auth::LOGIN_MAX_PER_ADDRESS =>
         {
             return auth::too_many_logins(lang);
         }
@@ -126,16 +150,14 @@ pub async fn login(
     );
     let good = auth::verify_blocking(form.password, hash).await && account.is_some();
     if !good {
-        if let Err(e) = store
-            .add_login_failure(&subjects, now, now - auth::LOGIN_WINDOW_MS)
-            .await
-        {
-            return layout::storage_failed(e, lang);
-        }
         let token = auth::random_token();
         let message = tr(lang, "账号或密码不正确", "Wrong account or password");
         let page = login_form(lang, &token, &next, Some(message));
-        return with_login_cookie((StatusCode::UNAUTHORIZED, page).into_response(), &token);
+        let page = (StatusCode::UNAUTHORIZED, page).into_response();
+        return with_login_cookie(&state, page, &token);
+    }
+    if let Err(e) = store.forget_login_attempt(&subjects, now).await {
+        return layout::storage_failed(e, lang);
     }
     let token = auth::random_token();
     let session = auth::sha256_hex(token.as_bytes());
@@ -276,4 +298,31 @@ pub async fn change_password(
         Some((true, tr(lang, "密码已修改", "Password changed"))),
     )
     .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_is_a_desk_page_that_fits_in_a_header() {
+        assert_eq!(
+            safe_next(Some("/desk/reports/XJ-1?a=b")),
+            "/desk/reports/XJ-1?a=b"
+        );
+        for bad in [
+            "https://evil.example/",
+            "//evil.example/desk/",
+            "/desk//evil.example",
+            "/desk/\\evil.example",
+            "/desk/\r\nSet-Cookie: x=1",
+            "/desk/\u{7f}",
+            "/desk/a\tb",
+            "/desk/\0",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/desk/", "{bad:?}");
+        }
+        // Whatever passes goes into a Location header.
+        assert!(axum::http::HeaderValue::from_str(safe_next(Some("/desk/楼"))).is_ok());
+    }
 }

@@ -109,7 +109,7 @@ async fn render(
                 (photos(lang, &report))
                 (history(lang, &events))
             }
-            div { (super::actions::forms(staff, &report, &assignees)) }
+            div { (super::actions::forms(staff, &report, &assignees, events.last().map_or(0, |e| e.seq))) }
         }
     };
     let title = format!("{} {}", tr(lang, "工单", "Ticket"), r.ticket);
@@ -149,6 +149,16 @@ fn error_message(lang: Lang, error: &str) -> &'static str {
             lang,
             "不能改为这个状态",
             "The report cannot move to this state",
+        ),
+        "changed" => tr(
+            lang,
+            "工单在您打开页面后有了新变化（例如居民重办），请查看后再操作",
+            "The report changed after this page was opened (the resident may have reopened it): check it, then act",
+        ),
+        "duplicate_closed" => tr(
+            lang,
+            "只能合并到仍在处理的工单（该工单已办结或已合并）",
+            "A report can only be merged into one still being handled (that one is closed or merged)",
         ),
         "no_such_ticket" => tr(lang, "没有找到这个工单号", "No such ticket"),
         "self_duplicate" => tr(

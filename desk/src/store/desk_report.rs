@@ -46,7 +46,43 @@ pub enum Change {
     },
 }
 
+/// The states staff may move a report to from `status` (closed ones reopen instead).
+pub fn next_states(status: TicketStatus) -> &'static [TicketStatus] {
+    match status {
+        TicketStatus::Received => &[
+            TicketStatus::InProgress,
+            TicketStatus::Resolved,
+            TicketStatus::Rejected,
+        ],
+        TicketStatus::InProgress => &[TicketStatus::Resolved, TicketStatus::Rejected],
+        TicketStatus::Resolved | TicketStatus::Rejected => &[],
+    }
+}
+
+/// What became of a staff change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applied {
+    Done,
+    /// No such ticket.
+    Unknown,
+    /// Not from the report's state as it is now (another desk, or the resident, changed it
+    /// first): nothing recorded.
+    NotNow,
+}
+
 impl Change {
+    /// Whether this change may be made to a report in state `current`. Checked again
+    /// inside the change's transaction, so two desks (or a desk and a resident's reopening)
+    /// acting at once cannot both close, or both reopen, the same report.
+    pub fn fits(&self, current: TicketStatus) -> bool {
+        match self {
+            Change::Status { status, .. } => next_states(current).contains(status),
+            Change::Assign { .. } => true,
+            Change::Duplicate { .. } => !current.is_final(),
+            Change::Reopen { .. } => current.is_final(),
+        }
+    }
+
     /// The audit log's name for it.
     pub fn action(&self) -> &'static str {
         match self {
@@ -155,7 +191,7 @@ impl Store {
         )
     }
 
-    /// Applies a staff change and audits it; `false` for an unknown ticket.
+    /// Applies a staff change and audits it, if it fits the report's state at that moment.
     pub async fn apply_change(
         &self,
         ticket: &str,
@@ -163,11 +199,19 @@ impl Store {
         actor: &str,
         detail: Option<&str>,
         now: i64,
-    ) -> Result<bool> {
+    ) -> Result<Applied> {
         let mut tx = self.begin().await?;
+        // The report is locked (PostgreSQL) or the writer held (SQLite) from here on.
         let Some((id, seq)) = self.next_event(&mut tx, ticket, None).await? else {
-            return Ok(false);
+            return Ok(Applied::Unknown);
         };
+        let current: String = sqlx::query_scalar("SELECT status FROM reports WHERE id = $1")
+            .bind(&id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if !change.fits(super::status_from(&current)) {
+            return Ok(Applied::NotNow);
+        }
         match change {
             Change::Status {
                 status,
@@ -264,7 +308,7 @@ impl Store {
         }
         audit_on(&mut tx, actor, change.action(), Some(ticket), detail, now).await?;
         tx.commit().await?;
-        Ok(true)
+        Ok(Applied::Done)
     }
 }
 

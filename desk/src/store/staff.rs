@@ -4,12 +4,24 @@ use super::{opt_string, Result, Store};
 use sqlx::Row;
 
 /// An account as the desk checks it at login.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Account {
     pub name: String,
     pub role: String,
     pub password_hash: String,
     pub communities: Vec<String>,
+}
+
+/// Without the password hash: a hash in a log can be cracked offline.
+impl std::fmt::Debug for Account {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Account")
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .field("password_hash", &"(hidden)")
+            .field("communities", &self.communities)
+            .finish()
+    }
 }
 
 /// One line of the audit log.
@@ -229,6 +241,18 @@ impl Store {
                 .await?;
         }
         tx.commit().await?;
+        Ok(())
+    }
+
+    /// Forgets the attempt recorded for `subjects` at `at` (it was the right password).
+    pub async fn forget_login_attempt(&self, subjects: &[String], at: i64) -> Result<()> {
+        for subject in subjects {
+            sqlx::query("DELETE FROM login_failures WHERE subject = $1 AND at = $2")
+                .bind(subject)
+                .bind(at)
+                .execute(&self.write)
+                .await?;
+        }
         Ok(())
     }
 
