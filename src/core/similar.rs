@@ -59,8 +59,8 @@ fn encode(value: &str) -> String {
     out
 }
 
-/// What the form has asked so far and the answers, kept for the page's life so the same
-/// place and kind is asked once.
+/// What the form has asked so far and the answers, kept while one report is filled in so
+/// the same place and kind is asked once (emptied with the form after a send).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SimilarHints {
     asked: Vec<(SimilarQuery, Option<Similar>)>,

@@ -88,6 +88,8 @@ pub fn reset(form: FormState) {
     });
     form.photos.set(FormState::empty_slots());
     form.replaces.set(None);
+    // Answers about similar reports are stale once a report has gone (it may be one of them).
+    form.similar.set(Default::default());
 }
 
 /// After a report is queued: remember its contact if asked to, else forget any.
