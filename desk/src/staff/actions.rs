@@ -126,6 +126,21 @@ async fn changed_since(
     }
 }
 
+/// The report a state form acts on: one this account may see, unchanged since its page
+/// showed event `seen` (else the page goes back with "the report changed").
+async fn report_to_change(
+    state: &AppState,
+    staff: &Staff,
+    ticket: &str,
+    seen: Option<i64>,
+) -> Result<DeskReport, Response> {
+    let report = visible_report(state, staff, ticket).await?;
+    if changed_since(state, ticket, seen).await? {
+        return Err(back(ticket, "error", "changed"));
+    }
+    Ok(report)
+}
+
 fn trimmed(text: &Option<String>) -> Option<String> {
     text.as_deref()
         .map(str::trim)
@@ -173,15 +188,10 @@ pub async fn change_status(
     Path(ticket): Path<String>,
     CsrfForm(form): CsrfForm<StatusForm>,
 ) -> Response {
-    let report = match visible_report(&state, &staff, &ticket).await {
+    let report = match report_to_change(&state, &staff, &ticket, form.seen).await {
         Ok(report) => report,
         Err(response) => return response,
     };
-    match changed_since(&state, &ticket, form.seen).await {
-        Ok(false) => {}
-        Ok(true) => return back(&ticket, "error", "changed"),
-        Err(response) => return response,
-    }
     let Some(status) = TicketStatus::from_code(&form.status)
         .filter(|s| next_states(report.report.status).contains(s))
     else {
@@ -262,15 +272,10 @@ pub async fn duplicate(
     Path(ticket): Path<String>,
     CsrfForm(form): CsrfForm<DuplicateForm>,
 ) -> Response {
-    let report = match visible_report(&state, &staff, &ticket).await {
+    let report = match report_to_change(&state, &staff, &ticket, form.seen).await {
         Ok(report) => report,
         Err(response) => return response,
     };
-    match changed_since(&state, &ticket, form.seen).await {
-        Ok(false) => {}
-        Ok(true) => return back(&ticket, "error", "changed"),
-        Err(response) => return response,
-    }
     if report.report.status.is_final() {
         return back(&ticket, "error", "bad_status");
     }
@@ -315,15 +320,10 @@ pub async fn reopen(
     Path(ticket): Path<String>,
     CsrfForm(form): CsrfForm<ReopenForm>,
 ) -> Response {
-    let report = match visible_report(&state, &staff, &ticket).await {
+    let report = match report_to_change(&state, &staff, &ticket, form.seen).await {
         Ok(report) => report,
         Err(response) => return response,
     };
-    match changed_since(&state, &ticket, form.seen).await {
-        Ok(false) => {}
-        Ok(true) => return back(&ticket, "error", "changed"),
-        Err(response) => return response,
-    }
     if !report.report.status.is_final() {
         return back(&ticket, "error", "bad_status");
     }
