@@ -41,7 +41,7 @@ fn systemd_analyze_verify_accepts_the_unit() {
         .unwrap();
     let said =
         String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
-    eprintln!("systemd-analyze verify: exit {}, {said:?}", out.status);
+    eprintln!("systemd-analyze verify ({}): {said:?}", out.status);
     assert!(out.status.success(), "{said}");
     assert_eq!(said.trim(), "", "no warning either");
 }

@@ -280,7 +280,7 @@ async fn nginx_t_accepts_the_shipped_config() {
         .output()
         .unwrap();
     let said = String::from_utf8_lossy(&out.stderr);
-    eprintln!("nginx -t: exit {}, {said}", out.status);
+    eprintln!("nginx -t ({}): {said}", out.status);
     assert!(out.status.success(), "nginx -t: {said}");
     assert!(said.contains("test is successful"), "{said}");
     // The copy differs from the shipped file only on its marked lines.
