@@ -95,12 +95,22 @@ fn nginx_installed() -> bool {
     found
 }
 
+/// A loopback port free now, and never handed out twice in this process (the kernel may
+/// give a released port again, and the tests run side by side).
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    static GIVEN: Mutex<Vec<u16>> = Mutex::new(Vec::new());
+    loop {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut given = GIVEN.lock().unwrap();
+        if !given.contains(&port) {
+            given.push(port);
+            return port;
+        }
+    }
 }
 
 /// nginx in the foreground on the test copy; stopped (SIGQUIT, then waited for) on drop.
@@ -139,37 +149,45 @@ impl Nginx {
         (dir, conf, http_port, https_port)
     }
 
+    /// Started when its pid file exists: nginx writes it once its ports are bound. If
+    /// another process took a port meanwhile, nginx exits, and other ports are tried.
     async fn start(upstream: SocketAddr) -> Nginx {
-        let (dir, conf, http_port, https_port) = Nginx::prepare(upstream);
-        let child = nginx()
-            .arg("-c")
-            .arg(&conf)
-            .arg("-p")
-            .arg(&dir.0)
-            .arg("-e")
-            .arg(dir.0.join("error.log"))
-            .args(["-g", "daemon off;"])
-            .spawn()
-            .expect("nginx starts");
-        let nginx = Nginx {
-            child,
-            dir,
-            https: format!("https://127.0.0.1:{https_port}"),
-            http: format!("http://127.0.0.1:{http_port}"),
-        };
-        let deadline = Instant::now() + Duration::from_secs(15);
-        while tokio::net::TcpStream::connect(("127.0.0.1", https_port))
-            .await
-            .is_err()
-        {
-            assert!(
-                Instant::now() < deadline,
-                "nginx did not listen within 15 s: {}",
-                std::fs::read_to_string(nginx.dir.0.join("error.log")).unwrap_or_default()
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
+        for _ in 0..5 {
+            let (dir, conf, http_port, https_port) = Nginx::prepare(upstream);
+            let mut child = nginx()
+                .arg("-c")
+                .arg(&conf)
+                .arg("-p")
+                .arg(&dir.0)
+                .arg("-e")
+                .arg(dir.0.join("error.log"))
+                .args(["-g", "daemon off;"])
+                .spawn()
+                .expect("nginx starts");
+            let deadline = Instant::now() + Duration::from_secs(15);
+            let log = || std::fs::read_to_string(dir.0.join("error.log")).unwrap_or_default();
+            loop {
+                if dir.0.join("nginx.pid").exists() {
+                    return Nginx {
+                        child,
+                        dir,
+                        https: format!("https://127.0.0.1:{https_port}"),
+                        http: format!("http://127.0.0.1:{http_port}"),
+                    };
+                }
+                if let Some(status) = child.try_wait().unwrap() {
+                    eprintln!("nginx stopped ({status}), trying other ports: {}", log());
+                    break;
+                }
+                assert!(
+                    Instant::now() < deadline,
+                    "nginx did not start within 15 s: {}",
+                    log()
+                );
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
         }
-        nginx
+        panic!("nginx could not start in five attempts");
     }
 
     fn api(&self) -> String {
