@@ -17,6 +17,7 @@ pub mod redact;
 pub mod retention;
 #[doc(hidden)]
 pub mod sample;
+pub mod sd_notify;
 pub mod staff;
 pub mod state;
 pub mod store;

@@ -107,7 +107,12 @@ async fn serve(config: Config) -> Result<(), String> {
     let desk = app::start(config, Arc::new(SystemClock))
         .await
         .map_err(|e| e.to_string())?;
+    // Migrated and listening: systemd (Type=notify) starts what waits for the desk now.
+    if let Err(e) = xinjing_desk::sd_notify::notify("READY=1") {
+        tracing::warn!(error = %e, "could not tell systemd the desk is ready");
+    }
     shutdown_signal().await;
+    let _ = xinjing_desk::sd_notify::notify("STOPPING=1");
     tracing::info!("stopping: finishing requests in flight");
     desk.stop().await;
     tracing::info!("stopped");
