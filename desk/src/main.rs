@@ -208,24 +208,11 @@ async fn set_status(
         .await
         .map_err(|e| e.to_string())?;
     let now = xinjing_desk::clock::Clock::now_ms(&SystemClock);
-    let found = store
-        .change_status(
-            ticket,
-            status,
-            note.filter(|n| !n.trim().is_empty()),
-            None,
-            "cli",
-            now,
-        )
-        .await
-        .map_err(|e| e.to_string())?;
+    let changed = xinjing_desk::staff::shell::set_status(&store, ticket, status, note, now).await;
     store.close().await;
-    if found {
-        println!("{ticket}: {}", status.code());
-        Ok(())
-    } else {
-        Err(format!("no ticket {ticket}"))
-    }
+    changed.map_err(|e| e.to_string())?;
+    println!("{ticket}: {}", status.code());
+    Ok(())
 }
 
 /// `user add NAME --role admin|staff [--community AREA]...`, the password on stdin.

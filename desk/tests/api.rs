@@ -80,18 +80,12 @@ async fn a_report_is_filed_and_its_status_read_with_its_key_only() {
 
     // A status change with a public note reaches the resident.
     let now = now_ms();
-    let store = &desk.state().store;
-    assert!(store
-        .change_status(
-            &ticket,
-            xinjing_contract::TicketStatus::InProgress,
-            Some("已联系物业"),
-            Some("物业王经理"),
-            "staff:test",
-            now
-        )
-        .await
-        .unwrap());
+    let change = xinjing_desk::store::Change::Status {
+        status: xinjing_contract::TicketStatus::InProgress,
+        public_note: "已联系物业".into(),
+        internal_note: Some("物业王经理".into()),
+    };
+    desk.change(&ticket, change, now).await;
     let body = desk.status(&ticket, Some(&id)).await.json();
     assert_eq!(body["status"], "in_progress");
     assert_eq!(body["note"], "已联系物业");
@@ -113,15 +107,18 @@ async fn a_report_is_filed_and_its_status_read_with_its_key_only() {
         ]
     );
     // Resolved, then reopened: the resident sees the reopening.
-    for (status, note, at) in [
-        (xinjing_contract::TicketStatus::Resolved, "已清理", now + 1),
-        (xinjing_contract::TicketStatus::InProgress, "重办", now + 2),
-    ] {
-        store
-            .change_status(&ticket, status, Some(note), None, "staff:test", at)
-            .await
-            .unwrap();
-    }
+    desk.set_status(
+        &ticket,
+        xinjing_contract::TicketStatus::Resolved,
+        "已清理",
+        now + 1,
+    )
+    .await;
+    let reopen = xinjing_desk::store::Change::Reopen {
+        public_note: Some("重办".into()),
+        internal_note: None,
+    };
+    desk.change(&ticket, reopen, now + 2).await;
     let body = desk.status(&ticket, Some(&id)).await.json();
     let history: Vec<xinjing_contract::StatusChange> =
         serde_json::from_value(body["history"].clone()).unwrap();
@@ -170,11 +167,11 @@ async fn a_report_is_filed_and_its_status_read_with_its_key_only() {
     )
     .await;
     assert_eq!(ok.status, 200, "{}", ok.text);
-    let events = store.events(&ticket).await.unwrap();
+    let events = desk.state().store.events(&ticket).await.unwrap();
     let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(
         kinds,
-        ["received", "status", "status", "status", "feedback"]
+        ["received", "status", "status", "reopen", "feedback"]
     );
     assert_eq!(events[4].satisfied, Some(false));
     assert_eq!(events[4].comment.as_deref(), Some("电动车又推回楼道了"));

@@ -323,17 +323,8 @@ async fn contact_details_and_photos_are_deleted_after_retention() {
     assert_eq!(keys.len(), 2);
 
     // Closed today; a year less a day later nothing is deleted yet.
-    assert!(store
-        .change_status(
-            &ticket,
-            TicketStatus::Resolved,
-            Some("已清理"),
-            None,
-            "staff:test",
-            start
-        )
-        .await
-        .unwrap());
+    desk.set_status(&ticket, TicketStatus::Resolved, "已清理", start)
+        .await;
     clock.set(start + 364 * DAY_MS);
     let run = desk.desk().retention.run_now().await;
     assert_eq!(run.reports_erased, 0);
@@ -387,29 +378,14 @@ async fn a_reopened_report_keeps_its_data() {
     report["consent"]["contact"] = json!(true);
     let ticket = desk.post(&report).await.ticket();
     let store = &desk.state().store;
-    store
-        .change_status(
-            &ticket,
-            TicketStatus::Resolved,
-            None,
-            None,
-            "staff:test",
-            start,
-        )
-        .await
-        .unwrap();
+    desk.set_status(&ticket, TicketStatus::Resolved, "已清理", start)
+        .await;
     clock.set(start + 10 * DAY_MS);
-    store
-        .change_status(
-            &ticket,
-            TicketStatus::InProgress,
-            Some("重办"),
-            None,
-            "staff:test",
-            clock_now(&clock),
-        )
-        .await
-        .unwrap();
+    let reopen = xinjing_desk::store::Change::Reopen {
+        public_note: Some("重办".into()),
+        internal_note: None,
+    };
+    desk.change(&ticket, reopen, clock_now(&clock)).await;
     clock.set(start + 60 * DAY_MS);
     assert_eq!(desk.desk().retention.run_now().await.reports_erased, 0);
     assert!(store

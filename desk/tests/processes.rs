@@ -325,6 +325,71 @@ fn cli(env: &TestEnv, args: &[&str], extra: &[(&str, &str)]) -> std::process::Ou
         .expect("the desk binary runs")
 }
 
+/// A report filed through a running desk, for the shell to act on.
+async fn filed_report(env: &TestEnv) -> (DeskProcess, String) {
+    let desk = DeskProcess::spawn(env, &[]).await;
+    let report = sample::report(&sample::random_uuid());
+    let ticket = post_report(&client(), &desk.api(), &report).await.ticket();
+    (desk, ticket)
+}
+
+#[tokio::test]
+async fn a_change_from_the_shell_is_audited_as_cli() {
+    let env = TestEnv::new().await;
+    let (mut desk, ticket) = filed_report(&env).await;
+    let set = cli(&env, &["set-status", &ticket, "in_progress", "已派人"], &[]);
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+    let (store, _) = open_store(&env).await;
+    let audit = store.audit_entries(Some(&ticket), 10, 0).await.unwrap();
+    let lines: Vec<_> = audit
+        .iter()
+        .map(|a| (a.actor.as_str(), a.action.as_str(), a.detail.as_deref()))
+        .collect();
+    assert_eq!(lines, [("cli", "status", Some("received → in_progress"))]);
+    let events = store.events(&ticket).await.unwrap();
+    let last = events.last().unwrap();
+    assert_eq!(
+        (
+            last.kind.as_str(),
+            last.actor.as_deref(),
+            last.public_note.as_deref()
+        ),
+        ("status", Some("cli"), Some("已派人"))
+    );
+    store.close().await;
+    assert!(desk.terminate().await.success());
+}
+
+#[tokio::test]
+async fn the_shell_is_refused_what_the_page_refuses() {
+    let env = TestEnv::new().await;
+    let (mut desk, ticket) = filed_report(&env).await;
+    let close = cli(&env, &["set-status", &ticket, "resolved"], &[]);
+    assert!(
+        close.status.success(),
+        "{}",
+        String::from_utf8_lossy(&close.stderr)
+    );
+    let back = cli(&env, &["set-status", &ticket, "received"], &[]);
+    assert!(!back.status.success());
+    let message = String::from_utf8_lossy(&back.stderr);
+    assert!(
+        message.contains("The report cannot move to this state (resolved → received)"),
+        "{message}"
+    );
+    let (store, _) = open_store(&env).await;
+    let kept = store.report_by_ticket(&ticket).await.unwrap().unwrap();
+    assert_eq!(kept.status, xinjing_contract::TicketStatus::Resolved);
+    let audit = store.audit_entries(Some(&ticket), 10, 0).await.unwrap();
+    assert_eq!(audit.len(), 1, "only the change that was made is audited");
+    store.close().await;
+    assert!(desk.terminate().await.success());
+}
+
 #[tokio::test]
 async fn the_commands_a_committee_uses() {
     let env = TestEnv::new().await;

@@ -133,7 +133,7 @@ fn done_message(lang: Lang, done: &str) -> &'static str {
     }
 }
 
-fn error_message(lang: Lang, error: &str) -> &'static str {
+pub(super) fn error_message(lang: Lang, error: &str) -> &'static str {
     match error {
         "note_required" => tr(
             lang,
