@@ -4,7 +4,6 @@
 
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::http;
 use crate::notify::{self, Notifier};
 use crate::photos::PhotoStore;
 use crate::ratelimit::RateLimiter;
@@ -128,7 +127,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
         .unzip();
 
     let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
-    let app = http::router(state.clone());
+    let app = crate::routes::router(state.clone());
     let grace = state.config.shutdown_grace;
     let server = tokio::spawn(async move {
         let (stopped_tx, mut stopped_rx) = watch::channel(false);

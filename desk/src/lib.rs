@@ -5,9 +5,12 @@
 
 pub mod app;
 pub mod campaigns;
+pub mod client_addr;
 pub mod clock;
 pub mod config;
 pub mod http;
+pub mod idempotency;
+pub mod ids;
 pub mod jpeg;
 pub mod notify;
 pub mod photos;
@@ -15,6 +18,7 @@ pub mod posters;
 pub mod ratelimit;
 pub mod redact;
 pub mod retention;
+pub mod routes;
 #[doc(hidden)]
 pub mod sample;
 pub mod staff;

@@ -7,7 +7,7 @@ use super::auth::{self, Staff};
 use super::csrf::{csrf_field, refused, CsrfForm};
 use super::i18n::{cookie, tr, Lang};
 use super::layout::{self, csrf_input, page};
-use crate::http::ClientIp;
+use crate::client_addr::ClientIp;
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -113,7 +113,7 @@ pub async fn login(
     let since = now - auth::LOGIN_WINDOW_MS;
     let subjects = [
         format!("account:{name}"),
-        format!("ip:{}", crate::config::canonical(ip)),
+        format!("ip:{}", crate::client_addr::canonical(ip)),
     ];
     let store = &state.store;
     // Every attempt is counted as a failure before the password is checked, and the count
