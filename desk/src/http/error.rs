@@ -149,3 +149,9 @@ pub fn request_lang(headers: &HeaderMap) -> Lang {
         .and_then(Lang::from_tag)
         .unwrap_or_default()
 }
+
+/// A storage failure, logged here, answered as 503 in the resident's language.
+pub fn storage_failed(e: impl std::fmt::Display, lang: Lang) -> ApiError {
+    tracing::error!(error = %e, "storage failed");
+    ApiError::unavailable(lang)
+}

@@ -1,7 +1,7 @@
 //! `GET /api/v1/reports/similar`: the duplicate hint before sending.
 
+use super::error::storage_failed;
 use super::error::{request_lang, ApiError};
-use super::reports::storage_failed;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};

@@ -72,7 +72,7 @@ pub async fn spawn(state: Arc<AppState>) -> Result<Option<(Notifier, JoinHandle<
         return Ok(None);
     }
     outbox::init_watermark(&state.store, state.now_ms()).await?;
-    let owner = outbox::random_id();
+    let owner = crate::ids::random_uuid();
     if state.config.public_url.is_none() {
         tracing::warn!(links = %state.public_url, "public_url is not set: the links in notifications point at this address");
     }

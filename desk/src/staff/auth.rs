@@ -11,7 +11,6 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
 /// The session cookie (path `/desk`).
@@ -27,12 +26,7 @@ pub const LOGIN_MAX_PER_ADDRESS: i64 = 20;
 /// Shortest password accepted.
 pub const PASSWORD_MIN_CHARS: usize = 10;
 
-pub fn sha256_hex(data: &[u8]) -> String {
-    Sha256::digest(data)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+pub use crate::ids::sha256_hex;
 
 /// The CSRF token of a session: derived from the token the cookie holds, so it is never
 /// stored and a copy of the database cannot forge it.
@@ -40,11 +34,9 @@ pub fn csrf_for(token: &str) -> String {
     sha256_hex(format!("xinjing-desk csrf\0{token}").as_bytes())
 }
 
-/// 32 random bytes as hex.
+/// A new session's (or login form's) token.
 pub fn random_token() -> String {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).expect("randomness");
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::ids::random_secret()
 }
 
 /// Equal strings, compared in time that does not depend on where they differ.

@@ -14,7 +14,8 @@
 //! come here: a batch then never holds a key some other batch waits for while it waits for
 //! the counter that batch holds, so batches of two processes cannot deadlock.
 
-use super::report::{claim_on, insert_report, ClaimJob, ReportRow};
+use super::filing::{insert_report, ReportRow};
+use super::idempotency::{claim_on, ClaimJob};
 use super::{Backend, Claim, Result, StoreError};
 use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};
