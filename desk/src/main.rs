@@ -262,7 +262,7 @@ async fn user_add(config: Config, args: &[String]) -> Result<(), String> {
             xinjing_desk::staff::auth::PASSWORD_MIN_CHARS
         ));
     }
-    let hash = xinjing_desk::staff::auth::hash_password(password)?;
+    let hash = xinjing_desk::staff::auth::hash_password(password).map_err(|e| e.to_string())?;
     let (store, _) = app::open_storage(&config)
         .await
         .map_err(|e| e.to_string())?;

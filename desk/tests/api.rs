@@ -728,3 +728,67 @@ async fn a_failing_report_in_a_group_leaves_the_others_stored_and_no_gap() {
     assert_eq!(store.tickets().await.unwrap().len(), 2);
     desk.stop().await;
 }
+
+/// Writes a code the desk does not know straight into the database (an old or a foreign
+/// writer), behind the desk's back.
+async fn corrupt(env: &TestEnv, sql: &'static str, value: &str) {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&env.database_url).await.unwrap();
+    sqlx::query(sql)
+        .bind(value.to_owned())
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+}
+
+#[tokio::test]
+async fn an_unknown_state_in_the_database_is_not_read_as_received() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    let id = sample::random_uuid();
+    let ticket = desk.post(&sample::report(&id)).await.ticket();
+    corrupt(
+        &env,
+        "UPDATE reports SET status = 'closed' WHERE ticket = $1",
+        &ticket,
+    )
+    .await;
+    let answer = desk.status(&ticket, Some(&id)).await;
+    assert_eq!(answer.status, 503, "{}", answer.text);
+    let read = desk.state().store.report_by_ticket(&ticket).await;
+    assert!(
+        matches!(&read, Err(xinjing_desk::store::StoreError::UnknownCode { what: "state", code }) if code == "closed"),
+        "{read:?}"
+    );
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn an_unknown_role_in_the_database_is_not_read_as_staff() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    let store = &desk.state().store;
+    store
+        .put_account(
+            "wang",
+            "staff",
+            "x",
+            &["示例一村（演示）".to_owned()],
+            now_ms(),
+        )
+        .await
+        .unwrap();
+    corrupt(
+        &env,
+        "UPDATE staff_accounts SET role = 'boss' WHERE name = $1",
+        "wang",
+    )
+    .await;
+    let read = store.account("wang").await;
+    assert!(
+        matches!(&read, Err(xinjing_desk::store::StoreError::UnknownCode { what: "role", code }) if code == "boss"),
+        "{read:?}"
+    );
+    desk.stop().await;
+}

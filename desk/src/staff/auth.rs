@@ -45,14 +45,21 @@ pub fn same(a: &str, b: &str) -> bool {
 }
 
 /// An argon2id hash (PHC string) with a fresh salt.
-pub fn hash_password(password: &str) -> Result<String, String> {
-    let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(|e| e.to_string())?;
-    let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| e.to_string())
+pub fn hash_password(password: &str) -> Result<String, HashError> {
+    let salt = SaltString::encode_b64(&crate::ids::random_bytes::<16>())?;
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)?
+        .to_string())
+}
+
+/// A password that could not be hashed (argon2 refused its parameters or input), or a
+/// hashing task that did not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum HashError {
+    #[error("cannot hash the password: {0}")]
+    Argon2(#[from] argon2::password_hash::Error),
+    #[error("the hashing task stopped: {0}")]
+    Task(#[from] tokio::task::JoinError),
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
@@ -77,10 +84,8 @@ pub async fn verify_blocking(password: String, hash: String) -> bool {
         .unwrap_or(false)
 }
 
-pub async fn hash_blocking(password: String) -> Result<String, String> {
-    tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| e.to_string())?
+pub async fn hash_blocking(password: String) -> Result<String, HashError> {
+    tokio::task::spawn_blocking(move || hash_password(&password)).await?
 }
 
 pub fn secure(state: &AppState) -> &'static str {
@@ -157,7 +162,10 @@ impl FromRequestParts<Arc<AppState>> for Staff {
         let Some(account) = account else {
             return Err(to_login(parts));
         };
-        let role = Role::from_code(&account.role).unwrap_or(Role::Staff);
+        // The store refuses a role it does not know, so this never falls back to one.
+        let Some(role) = Role::from_code(&account.role) else {
+            return Err(layout::storage_failed(&account.role, lang));
+        };
         let staff = Staff {
             name: account.name,
             role,

@@ -209,7 +209,7 @@ impl Store {
             .bind(&id)
             .fetch_one(&mut *tx)
             .await?;
-        if !change.fits(super::status_from(&current)) {
+        if !change.fits(super::status_from(&current)?) {
             return Ok(Applied::NotNow);
         }
         match change {

@@ -71,7 +71,7 @@ impl Store {
         let Some(row) = row else { return Ok(None) };
         Ok(Some(StatusRow {
             ticket: row.try_get("ticket")?,
-            status: status_from(&row.try_get::<String, _>("status")?),
+            status: status_from(&row.try_get::<String, _>("status")?)?,
             status_at: row.try_get("status_at")?,
             public_note: opt_string(&row, "public_note")?,
             merged_into: opt_string(&row, "merged_into")?,
@@ -135,7 +135,7 @@ impl Store {
             .bind(&id)
             .fetch_one(&mut *tx)
             .await?;
-        if !satisfied && status_from(&status).is_final() {
+        if !satisfied && status_from(&status)?.is_final() {
             super::desk_report::reopen_on(
                 &mut tx,
                 &id,
@@ -197,7 +197,7 @@ impl Store {
             description: row.try_get("description")?,
             contact_name: opt_string(&row, "contact_name")?,
             contact_phone: opt_string(&row, "contact_phone")?,
-            status: status_from(&row.try_get::<String, _>("status")?),
+            status: status_from(&row.try_get::<String, _>("status")?)?,
             public_note: opt_string(&row, "public_note")?,
             closed_at: row.try_get("closed_at")?,
             erased_at: row.try_get("erased_at")?,
