@@ -484,3 +484,31 @@ async fn the_commands_a_committee_uses() {
     let mut desk = desk;
     assert!(desk.terminate().await.success());
 }
+
+#[test]
+fn every_command_explains_itself_with_help() {
+    let commands: [&[&str]; 9] = [
+        &["serve"],
+        &["migrate"],
+        &["check-config"],
+        &["backup"],
+        &["set-status"],
+        &["user"],
+        &["user", "add"],
+        &["user", "list"],
+        &["user", "remove"],
+    ];
+    for command in commands {
+        let help = std::process::Command::new(env!("CARGO_BIN_EXE_xinjing-desk"))
+            .args(command)
+            .arg("--help")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&help.stdout);
+        assert!(help.status.success(), "{command:?}");
+        assert!(
+            text.contains(&format!("Usage: xinjing-desk {}", command.join(" "))),
+            "{command:?}: {text}"
+        );
+    }
+}
