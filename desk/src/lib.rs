@@ -19,7 +19,7 @@ pub mod ratelimit;
 pub mod redact;
 pub mod retention;
 pub mod routes;
-#[doc(hidden)]
+#[cfg(feature = "test-support")]
 pub mod sample;
 pub mod staff;
 pub mod state;
