@@ -15,7 +15,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::Router;
-use error::{request_lang, ApiError};
+use error::ApiError;
 use std::sync::Arc;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
@@ -36,6 +36,7 @@ pub fn api(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/api/{*rest}", any(api_not_found))
         .layer(middleware::from_fn_with_state(state.clone(), rate_limit))
         .layer(middleware::from_fn_with_state(state.clone(), time_limit))
+        .layer(middleware::from_fn(error::in_resident_lang))
         .layer(middleware::from_fn(api_headers));
     if !state.config.cors_origins.is_empty() {
         let origins: Vec<HeaderValue> = state
@@ -63,11 +64,10 @@ pub fn api(state: Arc<AppState>) -> Router<Arc<AppState>> {
     api
 }
 
-async fn api_not_found(headers: axum::http::HeaderMap) -> ApiError {
+async fn api_not_found() -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
         "not_found",
-        request_lang(&headers),
         "没有这个地址",
         "Not found",
     )

@@ -4,7 +4,7 @@
 //! written to the photo store, then the report, its ticket number and the answer are
 //! committed in one transaction; only then does the phone get 201.
 
-use super::error::{request_lang, storage_failed, ApiError};
+use super::error::{ApiError, ResidentLang};
 use crate::idempotency::{self, IdempotencyKey, NextAction};
 use crate::jpeg;
 use crate::photos::photo_key;
@@ -32,28 +32,22 @@ const FEEDBACK_MAX_BYTES: usize = 16 * 1024;
 
 /// Reads the body up to `max` bytes. A declared length over the limit is refused before
 /// anything is read; a longer body is refused once it passes the limit.
-pub async fn read_body(
-    headers: &HeaderMap,
-    body: Body,
-    max: usize,
-    lang: Lang,
-) -> Result<Bytes, ApiError> {
+pub async fn read_body(headers: &HeaderMap, body: Body, max: usize) -> Result<Bytes, ApiError> {
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|len| len > max as u64) {
-        return Err(ApiError::too_large(lang));
+        return Err(ApiError::too_large());
     }
     axum::body::to_bytes(body, max).await.map_err(|e| {
         if e.into_inner().is::<http_body_util::LengthLimitError>() {
-            ApiError::too_large(lang)
+            ApiError::too_large()
         } else {
             // The client went away or sent a broken body: it will not read this anyway.
             ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "body_unreadable",
-                lang,
                 "报告未能完整接收",
                 "The report did not arrive whole",
             )
@@ -67,14 +61,14 @@ struct CleanPhoto {
     sha256: String,
 }
 
-fn clean_photos(payload: &ReportPayload, lang: Lang) -> Result<Vec<CleanPhoto>, ApiError> {
+fn clean_photos(payload: &ReportPayload) -> Result<Vec<CleanPhoto>, ApiError> {
     let engine = base64::engine::GeneralPurpose::new(
         &base64::alphabet::STANDARD,
         base64::engine::GeneralPurposeConfig::new()
             .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
     );
-    let unreadable = || ApiError::field(Field::Photos, FieldError::PhotoUnreadable, lang);
-    let too_large = || ApiError::field(Field::Photos, FieldError::PhotoTooLarge, lang);
+    let unreadable = || ApiError::field(Field::Photos, FieldError::PhotoUnreadable);
+    let too_large = || ApiError::field(Field::Photos, FieldError::PhotoTooLarge);
     payload
         .photos
         .iter()
@@ -99,10 +93,10 @@ fn clean_photos(payload: &ReportPayload, lang: Lang) -> Result<Vec<CleanPhoto>, 
 /// `POST /api/v1/reports`
 pub async fn submit(
     State(state): State<Arc<AppState>>,
+    lang: ResidentLang,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let mut lang = request_lang(&headers);
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -115,7 +109,6 @@ pub async fn submit(
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
-            lang,
             "请以 JSON 格式提交（Content-Type: application/json）",
             "Content-Type must be application/json",
         ));
@@ -124,14 +117,13 @@ pub async fn submit(
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "idempotency_key_missing",
-            lang,
             "缺少报告编号（Idempotency-Key），请刷新页面后重新提交",
             "Idempotency-Key must be the report's id (a UUID v4)",
         )
     })?;
-    let body = read_body(&headers, body, state.config.max_body_bytes, lang).await?;
+    let body = read_body(&headers, body, state.config.max_body_bytes).await?;
     let body_sha256 = crate::ids::sha256_hex(&body);
-    if let Some(answer) = idempotency::saved_response(&state, &key, &body_sha256, lang).await? {
+    if let Some(answer) = idempotency::saved_response(&state, &key, &body_sha256).await? {
         return Ok(answer);
     }
 
@@ -147,31 +139,23 @@ pub async fn submit(
                 .ok()
                 .and_then(|l| l.locale)
             {
-                lang = Lang::from_tag(&tag).unwrap_or(lang);
+                lang.set(Lang::from_tag(&tag).unwrap_or(lang.get()));
             }
-            return Err(ApiError::field(
-                Field::Envelope,
-                FieldError::Malformed,
-                lang,
-            ));
+            return Err(ApiError::field(Field::Envelope, FieldError::Malformed));
         }
     };
-    lang = payload.lang();
+    lang.set(payload.lang());
     if let Some((field, error)) = validate_report(&payload, &state.communities)
         .into_iter()
         .next()
     {
-        return Err(ApiError::field(field, error, lang));
+        return Err(ApiError::field(field, error));
     }
     if payload.id.to_ascii_lowercase() != key.as_str() {
-        return Err(ApiError::field(
-            Field::Envelope,
-            FieldError::Malformed,
-            lang,
-        ));
+        return Err(ApiError::field(Field::Envelope, FieldError::Malformed));
     }
-    let photos = clean_photos(&payload, lang)?;
-    let claimed = match idempotency::try_processing(&state, &key, &body_sha256, lang).await? {
+    let photos = clean_photos(&payload)?;
+    let claimed = match idempotency::try_processing(&state, &key, &body_sha256).await? {
         NextAction::StartProcessing(claimed) => claimed,
         NextAction::ReturnSavedResponse(answer) => return Ok(answer),
     };
@@ -194,9 +178,7 @@ pub async fn submit(
             .photos
             .put(&meta.object_key, Bytes::from(photo.jpeg.bytes))
     });
-    futures_util::future::try_join_all(uploads)
-        .await
-        .map_err(|e| storage_failed(e, lang))?;
+    futures_util::future::try_join_all(uploads).await?;
 
     let now = state.now_ms();
     let report = NewReport {
@@ -207,7 +189,7 @@ pub async fn submit(
         payload: &payload,
         photos: &new_photos,
     };
-    claimed.save(&state, &report, lang).await
+    claimed.save(&state, &report).await
 }
 
 /// The report's id from `X-Report-Key`, lower-case, if it is one.
@@ -225,21 +207,15 @@ pub async fn status(
     Path(ticket): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let lang = request_lang(&headers);
     let Some(key) = report_key(&headers) else {
-        return Err(ApiError::not_found(lang));
+        return Err(ApiError::not_found());
     };
     let row = state
         .store
         .status(&ticket, &key)
-        .await
-        .map_err(|e| storage_failed(e, lang))?
-        .ok_or_else(|| ApiError::not_found(lang))?;
-    let events = state
-        .store
-        .events(&row.ticket)
-        .await
-        .map_err(|e| storage_failed(e, lang))?;
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let events = state.store.events(&row.ticket).await?;
     let answer = StatusAnswer {
         ticket: Some(row.ticket),
         status: row.status,
@@ -285,16 +261,14 @@ pub async fn feedback(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let lang = request_lang(&headers);
     let Some(key) = report_key(&headers) else {
-        return Err(ApiError::not_found(lang));
+        return Err(ApiError::not_found());
     };
-    let body = read_body(&headers, body, FEEDBACK_MAX_BYTES, lang).await?;
+    let body = read_body(&headers, body, FEEDBACK_MAX_BYTES).await?;
     let feedback: Feedback = serde_json::from_slice(&body).map_err(|_| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "invalid_feedback",
-            lang,
             "反馈格式有误，请刷新页面后重试",
             "Feedback must say whether you are satisfied (true or false)",
         )
@@ -305,21 +279,17 @@ pub async fn feedback(
         .map(str::trim)
         .filter(|c| !c.is_empty());
     if comment.is_some_and(|c| char_count(c) > COMMENT_MAX) {
-        return Err(ApiError {
-            body: xinjing_contract::ErrorBody::new(
-                "too_long:comment",
-                FieldError::TooLong { max: COMMENT_MAX }.message(lang),
-            ),
-            ..ApiError::new(StatusCode::BAD_REQUEST, "", lang, "", "")
-        });
+        return Err(ApiError::coded(
+            "too_long:comment",
+            FieldError::TooLong { max: COMMENT_MAX },
+        ));
     }
     let found = state
         .store
         .add_feedback(&ticket, &key, feedback.satisfied, comment, state.now_ms())
-        .await
-        .map_err(|e| storage_failed(e, lang))?;
+        .await?;
     if !found {
-        return Err(ApiError::not_found(lang));
+        return Err(ApiError::not_found());
     }
     tracing::info!(ticket = %ticket, satisfied = feedback.satisfied, "feedback received");
     Ok(
@@ -335,8 +305,7 @@ pub async fn floor(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let lang = request_lang(&headers);
-    let _ = read_body(&headers, body, state.config.max_body_bytes, lang).await?;
+    let _ = read_body(&headers, body, state.config.max_body_bytes).await?;
     Ok((
         StatusCode::CREATED,
         [(header::CONTENT_TYPE, "application/json")],

@@ -14,12 +14,12 @@ mod key;
 
 pub use key::IdempotencyKey;
 
-use crate::http::error::{storage_failed, ApiError};
+use crate::http::error::ApiError;
 use crate::state::AppState;
 use crate::store::{Claim, KeyRecord, NewReport, Store, StoreError};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use xinjing_contract::{Accepted, Lang, TicketStatus};
+use xinjing_contract::{Accepted, TicketStatus};
 
 pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
 pub const REPLAYED_HEADER: &str = "Idempotent-Replayed";
@@ -37,24 +37,15 @@ pub async fn saved_response(
     state: &AppState,
     key: &IdempotencyKey,
     body_sha256: &str,
-    lang: Lang,
 ) -> Result<Option<Response>, ApiError> {
     let store = &state.store;
     let stale_before = state.now_ms() - state.claim_stale_ms();
     let key = key.as_str();
-    match store
-        .find_key(key)
-        .await
-        .map_err(|e| storage_failed(e, lang))?
-    {
-        Some(record) => judge(&record, body_sha256, stale_before, lang),
+    match store.find_key(key).await? {
+        Some(record) => judge(&record, body_sha256, stale_before),
         // The key's record may have expired while the report stays: same body, same ticket.
-        None => match store
-            .report_answer(key)
-            .await
-            .map_err(|e| storage_failed(e, lang))?
-        {
-            Some((_, hash)) if hash != body_sha256 => Err(reused(lang)),
+        None => match store.report_answer(key).await? {
+            Some((_, hash)) if hash != body_sha256 => Err(reused()),
             Some((ticket, _)) => Ok(Some(replay(201, accepted_body(&ticket)))),
             None => Ok(None),
         },
@@ -66,7 +57,6 @@ pub async fn try_processing(
     state: &AppState,
     key: &IdempotencyKey,
     body_sha256: &str,
-    lang: Lang,
 ) -> Result<NextAction, ApiError> {
     let now = state.now_ms();
     let token = crate::ids::random_uuid();
@@ -74,8 +64,7 @@ pub async fn try_processing(
     let claim = state
         .store
         .claim_key(key.as_str(), body_sha256, &token, now, stale_before)
-        .await
-        .map_err(|e| storage_failed(e, lang))?;
+        .await?;
     match claim {
         Claim::Ours => Ok(NextAction::StartProcessing(Claimed {
             store: state.store.clone(),
@@ -84,10 +73,10 @@ pub async fn try_processing(
             token,
             armed: true,
         })),
-        Claim::Taken(record) => match judge(&record, body_sha256, stale_before, lang)? {
+        Claim::Taken(record) => match judge(&record, body_sha256, stale_before)? {
             Some(answer) => Ok(NextAction::ReturnSavedResponse(answer)),
             // Went stale between the two looks: let the phone retry.
-            None => Err(ApiError::in_flight(lang)),
+            None => Err(ApiError::in_flight()),
         },
     }
 }
@@ -110,7 +99,6 @@ impl Claimed {
         mut self,
         state: &AppState,
         report: &NewReport<'_>,
-        lang: Lang,
     ) -> Result<Response, ApiError> {
         match self
             .store
@@ -132,17 +120,17 @@ impl Claimed {
             }
             Err(StoreError::ClaimLost) => {
                 self.armed = false;
-                Err(ApiError::in_flight(lang))
+                Err(ApiError::in_flight())
             }
             // Stored meanwhile under an expired key record: the report answers.
             Err(StoreError::Duplicate) => {
                 let (key, body_sha256) = (self.key.clone(), std::mem::take(&mut self.body_sha256));
                 drop(self);
-                saved_response(state, &key, &body_sha256, lang)
+                saved_response(state, &key, &body_sha256)
                     .await?
-                    .ok_or_else(|| ApiError::in_flight(lang))
+                    .ok_or_else(ApiError::in_flight)
             }
-            Err(e) => Err(storage_failed(e, lang)),
+            Err(e) => Err(e.into()),
         }
     }
 }
@@ -173,16 +161,15 @@ fn judge(
     record: &KeyRecord,
     body_sha256: &str,
     stale_before: i64,
-    lang: Lang,
 ) -> Result<Option<Response>, ApiError> {
     if record.body_sha256 != body_sha256 {
-        return Err(reused(lang));
+        return Err(reused());
     }
     if let Some((code, body)) = &record.answer {
         return Ok(Some(replay(*code, body.clone())));
     }
     if record.claimed_at >= stale_before {
-        return Err(ApiError::in_flight(lang));
+        return Err(ApiError::in_flight());
     }
     Ok(None)
 }
@@ -206,11 +193,10 @@ fn replay(code: u16, body: String) -> Response {
         .into_response()
 }
 
-fn reused(lang: Lang) -> ApiError {
+fn reused() -> ApiError {
     ApiError::new(
         StatusCode::UNPROCESSABLE_ENTITY,
         "idempotency_key_reused",
-        lang,
         "同一报告编号的内容不一致，请重新填写后提交",
         "This report id was already used with different content",
     )
