@@ -97,22 +97,7 @@ pub async fn submit(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.trim()
-                .to_ascii_lowercase()
-                .starts_with("application/json")
-        });
-    if !is_json {
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "请以 JSON 格式提交（Content-Type: application/json）",
-            "Content-Type must be application/json",
-        ));
-    }
+    require_json(&headers)?;
     let key = IdempotencyKey::from_headers(&headers).ok_or_else(|| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -126,16 +111,62 @@ pub async fn submit(
     if let Some(answer) = idempotency::saved_response(&state, &key, &body_sha256).await? {
         return Ok(answer);
     }
+    let payload = valid_report(&state, &lang, &key, &body)?;
+    let photos = clean_photos(&payload)?;
+    let claimed = match idempotency::try_processing(&state, &key, &body_sha256).await? {
+        NextAction::StartProcessing(claimed) => claimed,
+        NextAction::ReturnSavedResponse(answer) => return Ok(answer),
+    };
+    // Photos first: the row that references them is committed only once they are stored.
+    let photos = store_photos(&state, &key, photos).await?;
+    let now = state.now_ms();
+    let report = NewReport {
+        id: key.as_str(),
+        body_sha256: &body_sha256,
+        received_at: now,
+        day: Date::in_shanghai(now as f64),
+        payload: &payload,
+        photos: &photos,
+    };
+    claimed.save(&state, &report).await
+}
 
-    let payload: ReportPayload = match serde_json::from_slice(&body) {
+fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        });
+    if is_json {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+        "请以 JSON 格式提交（Content-Type: application/json）",
+        "Content-Type must be application/json",
+    ))
+}
+
+/// The report in the body, checked by the contract's rules, under its own id as the key.
+/// Errors are answered in the report's language as soon as that much can be read.
+fn valid_report(
+    state: &AppState,
+    lang: &ResidentLang,
+    key: &IdempotencyKey,
+    body: &[u8],
+) -> Result<ReportPayload, ApiError> {
+    let payload: ReportPayload = match serde_json::from_slice(body) {
         Ok(payload) => payload,
         Err(_) => {
-            // Answer in the report's language when at least that much can be read.
             #[derive(serde::Deserialize)]
             struct Locale {
                 locale: Option<String>,
             }
-            if let Some(tag) = serde_json::from_slice::<Locale>(&body)
+            if let Some(tag) = serde_json::from_slice::<Locale>(body)
                 .ok()
                 .and_then(|l| l.locale)
             {
@@ -154,13 +185,15 @@ pub async fn submit(
     if payload.id.to_ascii_lowercase() != key.as_str() {
         return Err(ApiError::field(Field::Envelope, FieldError::Malformed));
     }
-    let photos = clean_photos(&payload)?;
-    let claimed = match idempotency::try_processing(&state, &key, &body_sha256).await? {
-        NextAction::StartProcessing(claimed) => claimed,
-        NextAction::ReturnSavedResponse(answer) => return Ok(answer),
-    };
+    Ok(payload)
+}
 
-    // Photos first: the row that references them is committed only once they are stored.
+/// Writes the photos to the photo store; gives what the report's row records of them.
+async fn store_photos(
+    state: &AppState,
+    key: &IdempotencyKey,
+    photos: Vec<CleanPhoto>,
+) -> Result<Vec<NewPhoto>, ApiError> {
     let new_photos: Vec<NewPhoto> = photos
         .iter()
         .enumerate()
@@ -179,17 +212,7 @@ pub async fn submit(
             .put(&meta.object_key, Bytes::from(photo.jpeg.bytes))
     });
     futures_util::future::try_join_all(uploads).await?;
-
-    let now = state.now_ms();
-    let report = NewReport {
-        id: key.as_str(),
-        body_sha256: &body_sha256,
-        received_at: now,
-        day: Date::in_shanghai(now as f64),
-        payload: &payload,
-        photos: &new_photos,
-    };
-    claimed.save(&state, &report).await
+    Ok(new_photos)
 }
 
 /// The report's id from `X-Report-Key`, lower-case, if it is one.
