@@ -121,13 +121,20 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
         limiter,
         retention_days,
         public_url,
-        stopping: AtomicBool::new(false),
+        stopping: Arc::new(AtomicBool::new(false)),
     });
     let (retention, retention_task) = retention::spawn(state.clone());
-    let (notifier, notifier_task) = notify::spawn(state.clone())
-        .await
-        .map_err(StartError::Notify)?
-        .unzip();
+    let (notifier, notifier_task) = notify::spawn(notify::Deps {
+        store: state.store.clone(),
+        clock: state.clock.clone(),
+        config: state.config.notify.clone(),
+        public_url: state.public_url.clone(),
+        public_url_set: state.config.public_url.is_some(),
+        stopping: state.stopping.clone(),
+    })
+    .await
+    .map_err(StartError::Notify)?
+    .unzip();
 
     let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
     let app = crate::routes::router(state.clone());
