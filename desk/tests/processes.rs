@@ -391,9 +391,8 @@ async fn the_shell_is_refused_what_the_page_refuses() {
 }
 
 #[tokio::test]
-async fn the_commands_a_committee_uses() {
+async fn a_bad_configuration_stops_the_start_naming_its_key_and_source() {
     let env = TestEnv::new().await;
-    // A bad configuration stops the start and names the key and where it came from.
     let bad = cli(&env, &["serve"], &[("DESK_RATE_LIMIT_BURST", "lots")]);
     assert_eq!(bad.status.code(), Some(2));
     let message = String::from_utf8_lossy(&bad.stderr);
@@ -401,7 +400,11 @@ async fn the_commands_a_committee_uses() {
         message.contains("rate_limit_burst") && message.contains("DESK_RATE_LIMIT_BURST"),
         "{message}"
     );
+}
 
+#[tokio::test]
+async fn the_commands_a_committee_uses() {
+    let env = TestEnv::new().await;
     let migrate = cli(&env, &["migrate"], &[]);
     assert!(
         migrate.status.success(),
