@@ -21,7 +21,7 @@ PHOTO_CLIENTS=${BENCH_PHOTO_CLIENTS:-8}
 PHOTO_BYTES=${BENCH_PHOTO_BYTES:-250000}
 
 echo "== building the desk and the load generator (profile server)" >&2
-cargo build --locked -q -p xinjing-desk --profile server --bin xinjing-desk --example load
+cargo build --locked -q -p xinjing-desk --profile server --features test-support --bin xinjing-desk --example load
 DESK=target/server/xinjing-desk
 LOAD=target/server/examples/load
 work=$(mktemp -d)

@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""Fails when two modules of the widget import each other (directly or round a loop).
+"""Fails when two modules of one crate import each other (directly or round a loop).
 
-Reads every `crate::…` and `super::…` path in src/, crates/contract/src/ and desk/src/, maps it to
+Reads every `crate::…`, `super::…` and `self::…` path, and every path through a module's own
+child (`login::…` in staff/mod.rs), in src/, each crates/*/src/ and desk/src/; maps it to
 the module it names, and looks for cycles between modules. A child naming its own parent
 (`super::Item` in outbox/policy.rs) is not counted: the parent declares the child, which
-is how Rust modules nest, not a dependency loop.
+is how Rust modules nest, not a dependency loop. A parent using its child is counted, so a
+loop that passes through a parent's function (a router that mounts a child's routes) is
+found.
 """
 import pathlib, re, sys
 
@@ -21,11 +24,19 @@ def graph(root: pathlib.Path):
     for module, path in files.items():
         text = path.read_text()
         text = re.sub(r"#\[cfg\(test\)\]\s*mod tests \{.*", "", text, flags=re.S)  # tests may reach anywhere
-        for match in re.finditer(r"\b(crate|super)((?:::\w+)+)", text):
+        children = {m[-1] for m in modules if len(m) == len(module) + 1 and m[:-1] == module}
+        for match in re.finditer(r"(?<![\w:])(\w+)((?:::\w+)+)", text):
             head, rest = match.group(1), match.group(2).split("::")[1:]
-            base = () if head == "crate" else (module[:-1] if path.stem not in ("mod",) else module[:-1])
-            if head == "super" and path.stem == "mod":
+            if head == "crate":
+                base = ()
+            elif head == "super":
                 base = module[:-1]
+            elif head == "self":
+                base = module
+            elif head in children:
+                base, rest = module, [head] + rest
+            else:
+                continue
             target = base + tuple(rest)
             while target and target not in modules:
                 target = target[:-1]
@@ -57,7 +68,8 @@ def cycles(edges):
     return out
 
 found = []
-for root in ["src", "crates/contract/src", "desk/src"]:
+roots = ["src", *sorted(str(p) for p in pathlib.Path("crates").glob("*/src")), "desk/src"]
+for root in roots:
     edges = graph(pathlib.Path(root))
     for scc in cycles(edges):
         found.append(f"{root}: " + " ↔ ".join("::".join(m) for m in sorted(scc)))

@@ -20,7 +20,7 @@ step() { printf '\n== %s (%ds)\n' "$*" $((SECONDS - started)); }
 step "setup"
 scripts/setup.sh
 
-step "code health: no import cycles between modules"
+step "code health: no import cycles in src/, crates/*/src, desk/src"
 python3 scripts/check-cycles.py
 
 step "native cargo test"

@@ -4,42 +4,48 @@
 
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::http;
 use crate::notify::{self, Notifier};
-use crate::photos::PhotoStore;
+use crate::photos::{PhotoError, PhotoStore};
 use crate::ratelimit::RateLimiter;
 use crate::retention::{self, Retention};
 use crate::state::AppState;
-use crate::store::Store;
-use crate::widget::Widget;
+use crate::store::{Store, StoreError};
+use crate::widget::{Widget, WidgetError};
 use std::net::SocketAddr;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 
-#[derive(Debug)]
-pub struct StartError(pub String);
-
-impl std::fmt::Display for StartError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
+/// Why a desk (or a command that opens its storage) could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot open the database: {0}")]
+    Database(#[source] StoreError),
+    #[error("cannot migrate the database: {0}")]
+    Migrate(#[source] StoreError),
+    #[error("cannot open the photo store: {0}")]
+    Photos(#[from] PhotoError),
+    #[error("cannot listen on {addr} (listen / DESK_LISTEN): {source}")]
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot seed the campaigns: {0}")]
+    Campaigns(#[source] StoreError),
+    #[error("dist: {0}")]
+    Widget(#[from] WidgetError),
+    #[error("notifications: {0}")]
+    Notify(#[source] StoreError),
 }
-
-impl std::error::Error for StartError {}
 
 /// Opens the database (creating and migrating it) and the photo store.
 pub async fn open_storage(config: &Config) -> Result<(Store, PhotoStore), StartError> {
     let store = Store::connect(&config.database, config.db_max_connections, config.fsync)
         .await
-        .map_err(|e| StartError(format!("cannot open the database: {e}")))?;
-    store
-        .migrate()
-        .await
-        .map_err(|e| StartError(format!("cannot migrate the database: {e}")))?;
-    let photos = PhotoStore::open(&config.photos, config.fsync)
-        .map_err(|e| StartError(format!("cannot open the photo store: {e}")))?;
+        .map_err(StartError::Database)?;
+    store.migrate().await.map_err(StartError::Migrate)?;
+    let photos = PhotoStore::open(&config.photos, config.fsync)?;
     Ok((store, photos))
 }
 
@@ -62,30 +68,26 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
     let _ = rustls::crypto::ring::default_provider().install_default();
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
-        .map_err(|e| {
-            StartError(format!(
-                "cannot listen on {} (listen / DESK_LISTEN): {e}",
-                config.listen
-            ))
+        .map_err(|source| StartError::Listen {
+            addr: config.listen,
+            source,
         })?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| StartError(e.to_string()))?;
+    let addr = listener.local_addr().map_err(|source| StartError::Listen {
+        addr: config.listen,
+        source,
+    })?;
     let public_url = config.public_url_for(addr);
     let (store, photos) = open_storage(&config).await?;
     crate::campaigns::seed(&store, config.dist.as_deref(), clock.now_ms())
         .await
-        .map_err(|e| StartError(format!("cannot seed the campaigns: {e}")))?;
+        .map_err(StartError::Campaigns)?;
     let widget = match &config.dist {
-        Some(dir) => Some(
-            Widget::load(
-                dir,
-                &public_url,
-                config.communities.as_deref(),
-                config.parent_origins.as_deref(),
-            )
-            .map_err(|e| StartError(format!("dist: {e}")))?,
-        ),
+        Some(dir) => Some(Widget::load(
+            dir,
+            &public_url,
+            config.communities.as_deref(),
+            config.parent_origins.as_deref(),
+        )?),
         None => None,
     };
     let communities = config
@@ -119,16 +121,23 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
         limiter,
         retention_days,
         public_url,
-        stopping: AtomicBool::new(false),
+        stopping: Arc::new(AtomicBool::new(false)),
     });
     let (retention, retention_task) = retention::spawn(state.clone());
-    let (notifier, notifier_task) = notify::spawn(state.clone())
-        .await
-        .map_err(|e| StartError(format!("notifications: {e}")))?
-        .unzip();
+    let (notifier, notifier_task) = notify::spawn(notify::Deps {
+        store: state.store.clone(),
+        clock: state.clock.clone(),
+        config: state.config.notify.clone(),
+        public_url: state.public_url.clone(),
+        public_url_set: state.config.public_url.is_some(),
+        stopping: state.stopping.clone(),
+    })
+    .await
+    .map_err(StartError::Notify)?
+    .unzip();
 
     let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
-    let app = http::router(state.clone());
+    let app = crate::routes::router(state.clone());
     let grace = state.config.shutdown_grace;
     let server = tokio::spawn(async move {
         let (stopped_tx, mut stopped_rx) = watch::channel(false);

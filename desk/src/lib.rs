@@ -5,9 +5,12 @@
 
 pub mod app;
 pub mod campaigns;
+pub mod client_addr;
 pub mod clock;
 pub mod config;
 pub mod http;
+pub mod idempotency;
+pub mod ids;
 pub mod jpeg;
 pub mod notify;
 pub mod photos;
@@ -15,7 +18,8 @@ pub mod posters;
 pub mod ratelimit;
 pub mod redact;
 pub mod retention;
-#[doc(hidden)]
+pub mod routes;
+#[cfg(feature = "test-support")]
 pub mod sample;
 pub mod sd_notify;
 pub mod staff;

@@ -1,42 +1,88 @@
-//! `xinjing-desk`: serve, migrate, check-config, backup.
+//! `xinjing-desk`: the command line (clap). Errors here are for a person at a shell, so
+//! they are `anyhow` chains; the library below has a typed error per layer.
 
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 use std::sync::Arc;
+use xinjing_contract::TicketStatus;
 use xinjing_desk::config::{describe_keys, Config, Database, LogFormat};
 use xinjing_desk::staff::auth::Role;
 use xinjing_desk::{app, clock::SystemClock};
 
-const USAGE: &str = "\
-xinjing-desk: the town's desk for Xinjing safety reports
+/// xinjing-desk: the town's desk for Xinjing safety reports
+#[derive(Parser)]
+#[command(
+    name = "xinjing-desk",
+    arg_required_else_help = true,
+    after_help = format!(
+        "configuration: a TOML file named by DESK_CONFIG; each key can be overridden by its \
+         environment variable:\n{}",
+        describe_keys()
+    )
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-usage:
-  xinjing-desk serve           serve the API (and the widget, with `dist`) until stopped
-  xinjing-desk migrate         create or update the database, then exit
-  xinjing-desk check-config    check the configuration and the storage it names, then exit
-  xinjing-desk backup FILE     SQLite: write a consistent copy of the database to FILE
-                               (PostgreSQL: prints the pg_dump command to run)
-  xinjing-desk set-status TICKET received|in_progress|resolved|rejected [PUBLIC NOTE]
-                               change a ticket's state; the note is shown to the resident
-                               (the staff pages at /desk/ do the same, audited)
-  xinjing-desk user add NAME --role admin|staff [--community AREA]...
-                               create a staff account, or reset its password, role and
-                               communities; the password is read from standard input
-                               (staff see the communities named; admins see all)
-  xinjing-desk user list       the accounts, their roles and communities
-  xinjing-desk user remove NAME
-                               remove an account (someone who left) and log it out
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (and the widget, with `dist`) until stopped
+    Serve,
+    /// Create or update the database, then exit
+    Migrate,
+    /// Check the configuration and the storage it names, then exit
+    CheckConfig,
+    /// SQLite: write a consistent copy of the database to FILE (PostgreSQL: prints the
+    /// pg_dump command to run)
+    Backup { file: String },
+    /// Change a ticket's state as the staff pages do (same rules, audited as `cli`); the
+    /// note is shown to the resident
+    SetStatus {
+        ticket: String,
+        /// received, in_progress, resolved or rejected
+        #[arg(value_parser = parse_status)]
+        status: TicketStatus,
+        /// The public note the resident sees
+        note: Option<String>,
+    },
+    /// Staff accounts
+    #[command(subcommand)]
+    User(UserCommand),
+}
 
-configuration: a TOML file named by DESK_CONFIG; each key can be overridden by its
-environment variable:
-";
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a staff account, or reset its password, role and communities; the password is
+    /// read from standard input (staff see the communities named; admins see all)
+    Add {
+        name: String,
+        /// admin or staff
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// A residential area this account works for (staff: at least one)
+        #[arg(long = "community", value_name = "AREA")]
+        communities: Vec<String>,
+    },
+    /// The accounts, their roles and communities
+    List,
+    /// Remove an account (someone who left) and log it out
+    Remove { name: String },
+}
+
+fn parse_status(text: &str) -> Result<TicketStatus, String> {
+    TicketStatus::from_code(text).ok_or_else(|| {
+        format!("unknown state {text:?}: received, in_progress, resolved or rejected")
+    })
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::from_code(text).ok_or_else(|| "--role must be admin or staff".to_owned())
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let command = args.first().map(String::as_str).unwrap_or("help");
-    if matches!(command, "help" | "-h" | "--help") {
-        print!("{USAGE}{}", describe_keys());
-        return ExitCode::SUCCESS;
-    }
+    let cli = Cli::parse();
     let config = match Config::load() {
         Ok(config) => config,
         Err(e) => {
@@ -47,47 +93,42 @@ fn main() -> ExitCode {
     init_logs(&config);
     // rustls (the bucket's https, PostgreSQL's TLS) uses ring, for every command.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    let result = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("xinjing-desk: cannot start: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let result = runtime.block_on(async {
-        match (command, args.get(1)) {
-            ("serve", None) => serve(config).await,
-            ("migrate", None) => app::open_storage(&config)
-                .await
-                .map(|(store, _)| {
-                    println!("database ready ({:?})", store.backend());
-                })
-                .map_err(|e| e.to_string()),
-            ("check-config", None) => check(config).await,
-            ("backup", Some(file)) if args.len() == 2 => backup(config, file).await,
-            ("set-status", Some(ticket)) if (3..=4).contains(&args.len()) => {
-                set_status(config, ticket, &args[2], args.get(3).map(String::as_str)).await
-            }
-            ("user", Some(sub)) if sub == "add" => user_add(config, &args[2..]).await,
-            ("user", Some(sub)) if sub == "list" && args.len() == 2 => user_list(config).await,
-            ("user", Some(sub)) if sub == "remove" && args.len() == 3 => {
-                user_remove(config, &args[2]).await
-            }
-            _ => Err(format!(
-                "unknown command {:?}: try `xinjing-desk help`",
-                args.join(" ")
-            )),
-        }
-    });
+        .context("cannot start")
+        .and_then(|runtime| runtime.block_on(run(cli.command, config)));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("xinjing-desk: {e}");
+            eprintln!("xinjing-desk: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Serve => serve(config).await,
+        Command::Migrate => {
+            let (store, _) = app::open_storage(&config).await?;
+            println!("database ready ({:?})", store.backend());
+            Ok(())
+        }
+        Command::CheckConfig => check(config).await,
+        Command::Backup { file } => backup(config, &file).await,
+        Command::SetStatus {
+            ticket,
+            status,
+            note,
+        } => set_status(config, &ticket, status, note.as_deref()).await,
+        Command::User(UserCommand::Add {
+            name,
+            role,
+            communities,
+        }) => user_add(config, name, role, communities).await,
+        Command::User(UserCommand::List) => user_list(config).await,
+        Command::User(UserCommand::Remove { name }) => user_remove(config, &name).await,
     }
 }
 
@@ -103,10 +144,8 @@ fn init_logs(config: &Config) {
     };
 }
 
-async fn serve(config: Config) -> Result<(), String> {
-    let desk = app::start(config, Arc::new(SystemClock))
-        .await
-        .map_err(|e| e.to_string())?;
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let desk = app::start(config, Arc::new(SystemClock)).await?;
     // Migrated and listening: systemd (Type=notify) starts what waits for the desk now.
     if let Err(e) = xinjing_desk::sd_notify::notify("READY=1") {
         tracing::warn!(error = %e, "could not tell systemd the desk is ready");
@@ -142,7 +181,7 @@ async fn shutdown_signal() {
     }
 }
 
-async fn check(config: Config) -> Result<(), String> {
+async fn check(config: Config) -> anyhow::Result<()> {
     println!("listen:    {}", config.listen);
     println!(
         "database:  {}",
@@ -151,11 +190,9 @@ async fn check(config: Config) -> Result<(), String> {
             Database::Postgres(_) => "PostgreSQL (URL not shown)".into(),
         }
     );
-    let (store, photos) = app::open_storage(&config)
-        .await
-        .map_err(|e| e.to_string())?;
-    store.ping().await.map_err(|e| e.to_string())?;
-    photos.check().await.map_err(|e| format!("photos: {e}"))?;
+    let (store, photos) = app::open_storage(&config).await?;
+    store.ping().await?;
+    photos.check().await.context("photos")?;
     println!("photos:    {}", photos.describe());
     match &config.dist {
         Some(dir) => println!("widget:    {}", dir.display()),
@@ -166,7 +203,7 @@ async fn check(config: Config) -> Result<(), String> {
     Ok(())
 }
 
-async fn backup(config: Config, file: &str) -> Result<(), String> {
+async fn backup(config: Config, file: &str) -> anyhow::Result<()> {
     match &config.database {
         Database::Postgres(_) => {
             println!(
@@ -179,12 +216,10 @@ async fn backup(config: Config, file: &str) -> Result<(), String> {
         }
         Database::Sqlite(_) => {
             if std::path::Path::new(file).exists() {
-                return Err(format!("{file} exists already: choose a new file"));
+                bail!("{file} exists already: choose a new file");
             }
-            let (store, photos) = app::open_storage(&config)
-                .await
-                .map_err(|e| e.to_string())?;
-            store.backup(file).await.map_err(|e| e.to_string())?;
+            let (store, photos) = app::open_storage(&config).await?;
+            store.backup(file).await?;
             println!(
                 "database copied to {file}; copy the photos ({}) beside it",
                 photos.describe()
@@ -197,103 +232,65 @@ async fn backup(config: Config, file: &str) -> Result<(), String> {
 async fn set_status(
     config: Config,
     ticket: &str,
-    status: &str,
+    status: TicketStatus,
     note: Option<&str>,
-) -> Result<(), String> {
-    let status = xinjing_contract::TicketStatus::from_code(status).ok_or_else(|| {
-        format!("unknown state {status:?}: received, in_progress, resolved or rejected")
-    })?;
+) -> anyhow::Result<()> {
     if note.is_some_and(|n| n.chars().count() > xinjing_contract::ticket::NOTE_MAX) {
-        return Err(format!(
+        bail!(
             "the note is longer than {} characters",
             xinjing_contract::ticket::NOTE_MAX
-        ));
+        );
     }
-    let (store, _) = app::open_storage(&config)
-        .await
-        .map_err(|e| e.to_string())?;
+    let (store, _) = app::open_storage(&config).await?;
     let now = xinjing_desk::clock::Clock::now_ms(&SystemClock);
-    let found = store
-        .change_status(
-            ticket,
-            status,
-            note.filter(|n| !n.trim().is_empty()),
-            None,
-            "cli",
-            now,
-        )
-        .await
-        .map_err(|e| e.to_string())?;
+    let changed = xinjing_desk::staff::shell::set_status(&store, ticket, status, note, now).await;
     store.close().await;
-    if found {
-        println!("{ticket}: {}", status.code());
-        Ok(())
-    } else {
-        Err(format!("no ticket {ticket}"))
-    }
+    changed?;
+    println!("{ticket}: {}", status.code());
+    Ok(())
 }
 
 /// `user add NAME --role admin|staff [--community AREA]...`, the password on stdin.
-async fn user_add(config: Config, args: &[String]) -> Result<(), String> {
-    let usage = "usage: xinjing-desk user add NAME --role admin|staff [--community AREA]... \
-                 (password on standard input)";
-    let mut name = None;
-    let mut role = None;
-    let mut communities = Vec::new();
-    let mut rest = args.iter();
-    while let Some(arg) = rest.next() {
-        match arg.as_str() {
-            "--role" => role = Some(rest.next().ok_or(usage)?.clone()),
-            "--community" => communities.push(rest.next().ok_or(usage)?.trim().to_owned()),
-            other if !other.starts_with('-') && name.is_none() => name = Some(other.to_owned()),
-            _ => return Err(usage.into()),
-        }
-    }
-    let name = name.ok_or(usage)?;
+async fn user_add(
+    config: Config,
+    name: String,
+    role: Role,
+    communities: Vec<String>,
+) -> anyhow::Result<()> {
+    let communities: Vec<String> = communities.iter().map(|c| c.trim().to_owned()).collect();
     if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_whitespace) {
-        return Err("the name must be 1 to 64 characters without spaces".into());
+        bail!("the name must be 1 to 64 characters without spaces");
     }
-    let role = role
-        .as_deref()
-        .and_then(Role::from_code)
-        .ok_or("--role must be admin or staff")?;
     if communities.iter().any(String::is_empty) {
-        return Err("--community needs a residential area's name".into());
+        bail!("--community needs a residential area's name");
     }
     match role {
         Role::Staff if communities.is_empty() => {
-            return Err("a staff account needs at least one --community".into())
+            bail!("a staff account needs at least one --community")
         }
         Role::Admin if !communities.is_empty() => {
-            return Err("an admin sees every community: leave out --community".into())
+            bail!("an admin sees every community: leave out --community")
         }
         _ => {}
     }
     let mut password = String::new();
     std::io::stdin()
         .read_line(&mut password)
-        .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+        .context("cannot read the password from standard input")?;
     let password = password.trim_end_matches(['\r', '\n']);
     if password.chars().count() < xinjing_desk::staff::auth::PASSWORD_MIN_CHARS {
-        return Err(format!(
+        bail!(
             "the password (standard input) needs at least {} characters",
             xinjing_desk::staff::auth::PASSWORD_MIN_CHARS
-        ));
+        );
     }
     let hash = xinjing_desk::staff::auth::hash_password(password)?;
-    let (store, _) = app::open_storage(&config)
-        .await
-        .map_err(|e| e.to_string())?;
+    let (store, _) = app::open_storage(&config).await?;
     let now = xinjing_desk::clock::Clock::now_ms(&SystemClock);
-    let existed = store
-        .account(&name)
-        .await
-        .map_err(|e| e.to_string())?
-        .is_some();
+    let existed = store.account(&name).await?.is_some();
     store
         .put_account(&name, role.code(), &hash, &communities, now)
-        .await
-        .map_err(|e| e.to_string())?;
+        .await?;
     let detail = format!("{name}: {} {}", role.code(), communities.join(", "));
     store
         .audit(
@@ -303,8 +300,7 @@ async fn user_add(config: Config, args: &[String]) -> Result<(), String> {
             Some(detail.trim()),
             now,
         )
-        .await
-        .map_err(|e| e.to_string())?;
+        .await?;
     store.close().await;
     println!(
         "{name}: {} ({}){}",
@@ -319,11 +315,9 @@ async fn user_add(config: Config, args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-async fn user_list(config: Config) -> Result<(), String> {
-    let (store, _) = app::open_storage(&config)
-        .await
-        .map_err(|e| e.to_string())?;
-    let accounts = store.accounts().await.map_err(|e| e.to_string())?;
+async fn user_list(config: Config) -> anyhow::Result<()> {
+    let (store, _) = app::open_storage(&config).await?;
+    let accounts = store.accounts().await?;
     store.close().await;
     for (name, role, communities) in accounts {
         println!("{name}\t{role}\t{}", communities.join(", "));
@@ -331,26 +325,20 @@ async fn user_list(config: Config) -> Result<(), String> {
     Ok(())
 }
 
-async fn user_remove(config: Config, name: &str) -> Result<(), String> {
-    let (store, _) = app::open_storage(&config)
-        .await
-        .map_err(|e| e.to_string())?;
-    let removed = store
-        .remove_account(name)
-        .await
-        .map_err(|e| e.to_string())?;
+async fn user_remove(config: Config, name: &str) -> anyhow::Result<()> {
+    let (store, _) = app::open_storage(&config).await?;
+    let removed = store.remove_account(name).await?;
     if removed {
         let now = xinjing_desk::clock::Clock::now_ms(&SystemClock);
         store
             .audit("cli", "user_remove", None, Some(name), now)
-            .await
-            .map_err(|e| e.to_string())?;
+            .await?;
     }
     store.close().await;
     if removed {
         println!("{name}: removed");
         Ok(())
     } else {
-        Err(format!("no account {name}"))
+        bail!("no account {name}")
     }
 }

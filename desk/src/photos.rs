@@ -13,27 +13,23 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-#[derive(Debug)]
-pub struct PhotoError(pub String);
-
-impl std::fmt::Display for PhotoError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "photo store: {}", self.0)
-    }
-}
-
-impl std::error::Error for PhotoError {}
-
-impl From<object_store::Error> for PhotoError {
-    fn from(e: object_store::Error) -> Self {
-        PhotoError(e.to_string())
-    }
-}
-
-impl From<std::io::Error> for PhotoError {
-    fn from(e: std::io::Error) -> Self {
-        PhotoError(e.to_string())
-    }
+#[derive(Debug, thiserror::Error)]
+pub enum PhotoError {
+    #[error("photo store: cannot create {}: {source}", path.display())]
+    Create {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("photo store: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("photo store: {0}")]
+    Bucket(#[from] object_store::Error),
+    #[error("photo store: {0}")]
+    Task(#[from] tokio::task::JoinError),
+    #[error("photo store: reports/ is not a directory")]
+    NotADirectory,
+    #[error("photo store: {} has no parent folder", .0.display())]
+    NoParent(PathBuf),
 }
 
 /// An object under the store, with when it was last written (ms since the epoch).
@@ -72,8 +68,12 @@ impl PhotoStore {
     pub fn open(config: &PhotosConfig, fsync: bool) -> Result<PhotoStore, PhotoError> {
         match config {
             PhotosConfig::Local(dir) => {
-                std::fs::create_dir_all(dir.join("reports"))
-                    .map_err(|e| PhotoError(format!("cannot create {}: {e}", dir.display())))?;
+                std::fs::create_dir_all(dir.join("reports")).map_err(|source| {
+                    PhotoError::Create {
+                        path: dir.clone(),
+                        source,
+                    }
+                })?;
                 Ok(PhotoStore::Local {
                     root: dir.clone(),
                     fsync,
@@ -128,9 +128,7 @@ impl PhotoStore {
             PhotoStore::Local { root, fsync } => {
                 let path = Self::local_path(root, key);
                 let fsync = *fsync;
-                tokio::task::spawn_blocking(move || write_file_durably(&path, &data, fsync))
-                    .await
-                    .map_err(|e| PhotoError(e.to_string()))?
+                tokio::task::spawn_blocking(move || write_file_durably(&path, &data, fsync)).await?
             }
             PhotoStore::Bucket { store, prefix, .. } => {
                 store
@@ -184,9 +182,7 @@ impl PhotoStore {
         match self {
             PhotoStore::Local { root, .. } => {
                 let root = root.clone();
-                tokio::task::spawn_blocking(move || list_local(&root))
-                    .await
-                    .map_err(|e| PhotoError(e.to_string()))?
+                tokio::task::spawn_blocking(move || list_local(&root)).await?
             }
             PhotoStore::Bucket { store, prefix, .. } => {
                 let base = Self::object_path(prefix, "reports");
@@ -219,7 +215,7 @@ impl PhotoStore {
                 if meta.is_dir() {
                     Ok(())
                 } else {
-                    Err(PhotoError("reports/ is not a directory".into()))
+                    Err(PhotoError::NotADirectory)
                 }
             }
             PhotoStore::Bucket { store, prefix, .. } => {
@@ -243,7 +239,7 @@ fn describe_s3(s3: &config::S3) -> String {
 fn write_file_durably(path: &Path, data: &[u8], fsync: bool) -> Result<(), PhotoError> {
     let dir = path
         .parent()
-        .ok_or_else(|| PhotoError("no parent folder".into()))?;
+        .ok_or_else(|| PhotoError::NoParent(path.to_owned()))?;
     std::fs::create_dir_all(dir)?;
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let tmp = dir.join(format!(

@@ -53,12 +53,7 @@ pub fn uuid(seed: u64, n: u64) -> String {
     xinjing_contract::ids::uuid_v4(bytes)
 }
 
-/// A random version-4 UUID.
-pub fn random_uuid() -> String {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).expect("randomness");
-    xinjing_contract::ids::uuid_v4(bytes)
-}
+pub use crate::ids::random_uuid;
 
 /// A valid report in the contract's shape (anonymous, Chinese, free-text community).
 pub fn report(id: &str) -> Value {

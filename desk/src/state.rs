@@ -22,7 +22,7 @@ pub struct AppState {
     pub limiter: Option<RateLimiter>,
     pub retention_days: u32,
     pub public_url: String,
-    pub stopping: AtomicBool,
+    pub stopping: Arc<AtomicBool>,
 }
 
 impl AppState {

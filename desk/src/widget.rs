@@ -81,6 +81,21 @@ pub fn security_headers(
     headers
 }
 
+/// A widget build whose `config.json` cannot be served.
+#[derive(Debug, thiserror::Error)]
+pub enum WidgetError {
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{} is not a JSON object: {source}", path.display())]
+    NotAnObject {
+        path: std::path::PathBuf,
+        source: serde_json::Error,
+    },
+}
+
 impl Widget {
     /// Reads `dist/config.json`. `public_url` is the desk's origin; `communities` and
     /// `parent_origins` from the desk's configuration replace the build's when set.
@@ -89,12 +104,17 @@ impl Widget {
         public_url: &str,
         communities: Option<&[String]>,
         parent_origins: Option<&[String]>,
-    ) -> Result<Widget, String> {
+    ) -> Result<Widget, WidgetError> {
         let path = dir.join("config.json");
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let mut config: Map<String, Value> = serde_json::from_str(&text)
-            .map_err(|e| format!("{} is not a JSON object: {e}", path.display()))?;
+        let text = std::fs::read_to_string(&path).map_err(|source| WidgetError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let mut config: Map<String, Value> =
+            serde_json::from_str(&text).map_err(|source| WidgetError::NotAnObject {
+                path: path.clone(),
+                source,
+            })?;
         config.insert(
             "endpoint".into(),
             Value::String(format!("{public_url}{API_PATH}")),

@@ -80,18 +80,12 @@ async fn a_report_is_filed_and_its_status_read_with_its_key_only() {
 
     // A status change with a public note reaches the resident.
     let now = now_ms();
-    let store = &desk.state().store;
-    assert!(store
-        .change_status(
-            &ticket,
-            xinjing_contract::TicketStatus::InProgress,
-            Some("已联系物业"),
-            Some("物业王经理"),
-            "staff:test",
-            now
-        )
-        .await
-        .unwrap());
+    let change = xinjing_desk::store::Change::Status {
+        status: xinjing_contract::TicketStatus::InProgress,
+        public_note: "已联系物业".into(),
+        internal_note: Some("物业王经理".into()),
+    };
+    desk.change(&ticket, change, now).await;
     let body = desk.status(&ticket, Some(&id)).await.json();
     assert_eq!(body["status"], "in_progress");
     assert_eq!(body["note"], "已联系物业");
@@ -113,15 +107,18 @@ async fn a_report_is_filed_and_its_status_read_with_its_key_only() {
         ]
     );
     // Resolved, then reopened: the resident sees the reopening.
-    for (status, note, at) in [
-        (xinjing_contract::TicketStatus::Resolved, "已清理", now + 1),
-        (xinjing_contract::TicketStatus::InProgress, "重办", now + 2),
-    ] {
-        store
-            .change_status(&ticket, status, Some(note), None, "staff:test", at)
-            .await
-            .unwrap();
-    }
+    desk.set_status(
+        &ticket,
+        xinjing_contract::TicketStatus::Resolved,
+        "已清理",
+        now + 1,
+    )
+    .await;
+    let reopen = xinjing_desk::store::Change::Reopen {
+        public_note: Some("重办".into()),
+        internal_note: None,
+    };
+    desk.change(&ticket, reopen, now + 2).await;
     let body = desk.status(&ticket, Some(&id)).await.json();
     let history: Vec<xinjing_contract::StatusChange> =
         serde_json::from_value(body["history"].clone()).unwrap();
@@ -170,11 +167,11 @@ async fn a_report_is_filed_and_its_status_read_with_its_key_only() {
     )
     .await;
     assert_eq!(ok.status, 200, "{}", ok.text);
-    let events = store.events(&ticket).await.unwrap();
+    let events = desk.state().store.events(&ticket).await.unwrap();
     let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(
         kinds,
-        ["received", "status", "status", "status", "feedback"]
+        ["received", "status", "status", "reopen", "feedback"]
     );
     assert_eq!(events[4].satisfied, Some(false));
     assert_eq!(events[4].comment.as_deref(), Some("电动车又推回楼道了"));
@@ -729,5 +726,69 @@ async fn a_failing_report_in_a_group_leaves_the_others_stored_and_no_gap() {
     numbers.sort_unstable();
     assert_eq!(numbers, [1, 2]);
     assert_eq!(store.tickets().await.unwrap().len(), 2);
+    desk.stop().await;
+}
+
+/// Writes a code the desk does not know straight into the database (an old or a foreign
+/// writer), behind the desk's back.
+async fn corrupt(env: &TestEnv, sql: &'static str, value: &str) {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&env.database_url).await.unwrap();
+    sqlx::query(sql)
+        .bind(value.to_owned())
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+}
+
+#[tokio::test]
+async fn an_unknown_state_in_the_database_is_not_read_as_received() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    let id = sample::random_uuid();
+    let ticket = desk.post(&sample::report(&id)).await.ticket();
+    corrupt(
+        &env,
+        "UPDATE reports SET status = 'closed' WHERE ticket = $1",
+        &ticket,
+    )
+    .await;
+    let answer = desk.status(&ticket, Some(&id)).await;
+    assert_eq!(answer.status, 503, "{}", answer.text);
+    let read = desk.state().store.report_by_ticket(&ticket).await;
+    assert!(
+        matches!(&read, Err(xinjing_desk::store::StoreError::UnknownCode { what: "state", code }) if code == "closed"),
+        "{read:?}"
+    );
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn an_unknown_role_in_the_database_is_not_read_as_staff() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    let store = &desk.state().store;
+    store
+        .put_account(
+            "wang",
+            "staff",
+            "x",
+            &["示例一村（演示）".to_owned()],
+            now_ms(),
+        )
+        .await
+        .unwrap();
+    corrupt(
+        &env,
+        "UPDATE staff_accounts SET role = 'boss' WHERE name = $1",
+        "wang",
+    )
+    .await;
+    let read = store.account("wang").await;
+    assert!(
+        matches!(&read, Err(xinjing_desk::store::StoreError::UnknownCode { what: "role", code }) if code == "boss"),
+        "{read:?}"
+    );
     desk.stop().await;
 }

@@ -220,14 +220,28 @@ async fn rate_limits_per_client_believe_only_trusted_proxies() {
 
 /// A body that arrives in pieces, `pause` apart.
 fn slow_body(body: Vec<u8>, pieces: usize, pause: std::time::Duration) -> reqwest::Body {
+    slow_body_told(body, pieces, pause).0
+}
+
+/// The same, telling how many pieces it has handed to the connection so far.
+fn slow_body_told(
+    body: Vec<u8>,
+    pieces: usize,
+    pause: std::time::Duration,
+) -> (reqwest::Body, tokio::sync::watch::Receiver<usize>) {
     let size = body.len().div_ceil(pieces);
     let chunks: Vec<Vec<u8>> = body.chunks(size).map(<[u8]>::to_vec).collect();
-    let stream = futures_util::stream::unfold(chunks.into_iter(), move |mut rest| async move {
-        let next = rest.next()?;
-        tokio::time::sleep(pause).await;
-        Some((Ok::<_, std::io::Error>(next), rest))
-    });
-    reqwest::Body::wrap_stream(stream)
+    let (sent_tx, sent) = tokio::sync::watch::channel(0);
+    let stream = futures_util::stream::unfold(
+        (chunks.into_iter(), sent_tx),
+        move |(mut rest, sent_tx)| async move {
+            let next = rest.next()?;
+            tokio::time::sleep(pause).await;
+            sent_tx.send_modify(|n| *n += 1);
+            Some((Ok::<_, std::io::Error>(next), (rest, sent_tx)))
+        },
+    );
+    (reqwest::Body::wrap_stream(stream), sent)
 }
 
 #[tokio::test]
@@ -258,15 +272,17 @@ async fn stopping_finishes_the_requests_in_flight() {
     let desk = env.start(&[]).await;
     let id = sample::random_uuid();
     let body = serde_json::to_vec(&sample::report_with_photos(&id, 2, 20_000, 1)).unwrap();
+    let (body, mut sent) = slow_body_told(body, 5, std::time::Duration::from_millis(200));
     let request = desk
         .http
         .post(desk.api())
         .header("Content-Type", "application/json")
         .header("Idempotency-Key", &id)
-        .body(slow_body(body, 5, std::time::Duration::from_millis(200)))
+        .body(body)
         .send();
     let in_flight = tokio::spawn(request);
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // In flight: the desk has the request and is reading its body (two pieces of five sent).
+    sent.wait_for(|&n| n >= 2).await.unwrap();
     let store = desk.state().store.clone();
     let TestDesk {
         desk: mut inner,
@@ -323,17 +339,8 @@ async fn contact_details_and_photos_are_deleted_after_retention() {
     assert_eq!(keys.len(), 2);
 
     // Closed today; a year less a day later nothing is deleted yet.
-    assert!(store
-        .change_status(
-            &ticket,
-            TicketStatus::Resolved,
-            Some("已清理"),
-            None,
-            "staff:test",
-            start
-        )
-        .await
-        .unwrap());
+    desk.set_status(&ticket, TicketStatus::Resolved, "已清理", start)
+        .await;
     clock.set(start + 364 * DAY_MS);
     let run = desk.desk().retention.run_now().await;
     assert_eq!(run.reports_erased, 0);
@@ -387,29 +394,14 @@ async fn a_reopened_report_keeps_its_data() {
     report["consent"]["contact"] = json!(true);
     let ticket = desk.post(&report).await.ticket();
     let store = &desk.state().store;
-    store
-        .change_status(
-            &ticket,
-            TicketStatus::Resolved,
-            None,
-            None,
-            "staff:test",
-            start,
-        )
-        .await
-        .unwrap();
+    desk.set_status(&ticket, TicketStatus::Resolved, "已清理", start)
+        .await;
     clock.set(start + 10 * DAY_MS);
-    store
-        .change_status(
-            &ticket,
-            TicketStatus::InProgress,
-            Some("重办"),
-            None,
-            "staff:test",
-            clock_now(&clock),
-        )
-        .await
-        .unwrap();
+    let reopen = xinjing_desk::store::Change::Reopen {
+        public_note: Some("重办".into()),
+        internal_note: None,
+    };
+    desk.change(&ticket, reopen, clock_now(&clock)).await;
     clock.set(start + 60 * DAY_MS);
     assert_eq!(desk.desk().retention.run_now().await.reports_erased, 0);
     assert!(store

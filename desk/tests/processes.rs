@@ -325,10 +325,74 @@ fn cli(env: &TestEnv, args: &[&str], extra: &[(&str, &str)]) -> std::process::Ou
         .expect("the desk binary runs")
 }
 
+/// A report filed through a running desk, for the shell to act on.
+async fn filed_report(env: &TestEnv) -> (DeskProcess, String) {
+    let desk = DeskProcess::spawn(env, &[]).await;
+    let report = sample::report(&sample::random_uuid());
+    let ticket = post_report(&client(), &desk.api(), &report).await.ticket();
+    (desk, ticket)
+}
+
 #[tokio::test]
-async fn the_commands_a_committee_uses() {
+async fn a_change_from_the_shell_is_audited_as_cli() {
     let env = TestEnv::new().await;
-    // A bad configuration stops the start and names the key and where it came from.
+    let (mut desk, ticket) = filed_report(&env).await;
+    let set = cli(&env, &["set-status", &ticket, "in_progress", "已派人"], &[]);
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+    let (store, _) = open_store(&env).await;
+    let audit = store.audit_entries(Some(&ticket), 10, 0).await.unwrap();
+    let lines: Vec<_> = audit
+        .iter()
+        .map(|a| (a.actor.as_str(), a.action.as_str(), a.detail.as_deref()))
+        .collect();
+    assert_eq!(lines, [("cli", "status", Some("received → in_progress"))]);
+    let events = store.events(&ticket).await.unwrap();
+    let last = events.last().unwrap();
+    assert_eq!(
+        (
+            last.kind.as_str(),
+            last.actor.as_deref(),
+            last.public_note.as_deref()
+        ),
+        ("status", Some("cli"), Some("已派人"))
+    );
+    store.close().await;
+    assert!(desk.terminate().await.success());
+}
+
+#[tokio::test]
+async fn the_shell_is_refused_what_the_page_refuses() {
+    let env = TestEnv::new().await;
+    let (mut desk, ticket) = filed_report(&env).await;
+    let close = cli(&env, &["set-status", &ticket, "resolved"], &[]);
+    assert!(
+        close.status.success(),
+        "{}",
+        String::from_utf8_lossy(&close.stderr)
+    );
+    let back = cli(&env, &["set-status", &ticket, "received"], &[]);
+    assert!(!back.status.success());
+    let message = String::from_utf8_lossy(&back.stderr);
+    assert!(
+        message.contains("The report cannot move to this state (resolved → received)"),
+        "{message}"
+    );
+    let (store, _) = open_store(&env).await;
+    let kept = store.report_by_ticket(&ticket).await.unwrap().unwrap();
+    assert_eq!(kept.status, xinjing_contract::TicketStatus::Resolved);
+    let audit = store.audit_entries(Some(&ticket), 10, 0).await.unwrap();
+    assert_eq!(audit.len(), 1, "only the change that was made is audited");
+    store.close().await;
+    assert!(desk.terminate().await.success());
+}
+
+#[tokio::test]
+async fn a_bad_configuration_stops_the_start_naming_its_key_and_source() {
+    let env = TestEnv::new().await;
     let bad = cli(&env, &["serve"], &[("DESK_RATE_LIMIT_BURST", "lots")]);
     assert_eq!(bad.status.code(), Some(2));
     let message = String::from_utf8_lossy(&bad.stderr);
@@ -336,7 +400,11 @@ async fn the_commands_a_committee_uses() {
         message.contains("rate_limit_burst") && message.contains("DESK_RATE_LIMIT_BURST"),
         "{message}"
     );
+}
 
+#[tokio::test]
+async fn the_commands_a_committee_uses() {
+    let env = TestEnv::new().await;
     let migrate = cli(&env, &["migrate"], &[]);
     assert!(
         migrate.status.success(),
@@ -418,4 +486,32 @@ async fn the_commands_a_committee_uses() {
     // SIGTERM: a graceful stop, exit code 0.
     let mut desk = desk;
     assert!(desk.terminate().await.success());
+}
+
+#[test]
+fn every_command_explains_itself_with_help() {
+    let commands: [&[&str]; 9] = [
+        &["serve"],
+        &["migrate"],
+        &["check-config"],
+        &["backup"],
+        &["set-status"],
+        &["user"],
+        &["user", "add"],
+        &["user", "list"],
+        &["user", "remove"],
+    ];
+    for command in commands {
+        let help = std::process::Command::new(env!("CARGO_BIN_EXE_xinjing-desk"))
+            .args(command)
+            .arg("--help")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&help.stdout);
+        assert!(help.status.success(), "{command:?}");
+        assert!(
+            text.contains(&format!("Usage: xinjing-desk {}", command.join(" "))),
+            "{command:?}: {text}"
+        );
+    }
 }

@@ -208,7 +208,7 @@ pub fn editor(
                     @let code = category.code();
                     label.check {
                         input type="checkbox" name="categories" value=(code) checked[form.categories.iter().any(|c| c == code)];
-                        " " (category.name(lang.contract()))
+                        " " (category.name(lang))
                     }
                 }
             }

@@ -1,57 +1,97 @@
 //! One error type for the API: every refusal becomes the contract's
-//! `{"error": {"code", "message"}}`, in the resident's language.
+//! `{"error": {"code", "message"}}`, written in the resident's language at the edge (the
+//! `in_resident_lang` middleware), so handlers need not carry the language around.
 
+use crate::photos::PhotoError;
+use crate::store::StoreError;
+use axum::extract::{FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex};
 use xinjing_contract::report::{Field, FieldError};
 use xinjing_contract::{ErrorBody, Lang};
 
-#[derive(Debug)]
+/// A refusal, in no language yet: `in_resident_lang` (around every API route) writes it in
+/// the language of the request's [`ResidentLang`], so handlers return it with a bare `?`.
+#[derive(Clone, Debug)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub body: ErrorBody,
+    message: Message,
     pub retry_after: Option<u64>,
     /// Close the connection after answering (a body too large to read).
     pub close: bool,
 }
 
+#[derive(Clone, Debug)]
+enum Message {
+    Text {
+        code: &'static str,
+        zh: &'static str,
+        en: &'static str,
+    },
+    /// A rule of the contract that the report breaks.
+    Field(Field, FieldError),
+    /// A field's message under a code of its own.
+    Coded {
+        code: &'static str,
+        error: FieldError,
+    },
+}
+
 impl ApiError {
-    pub fn new(status: StatusCode, code: &str, lang: Lang, zh: &str, en: &str) -> ApiError {
+    /// `en` empty: the same text for both (one already holding both languages).
+    pub fn new(
+        status: StatusCode,
+        code: &'static str,
+        zh: &'static str,
+        en: &'static str,
+    ) -> ApiError {
         ApiError {
             status,
-            body: ErrorBody::new(code, lang.pick_owned(zh, en)),
+            message: Message::Text { code, zh, en },
             retry_after: None,
             close: false,
         }
     }
 
     /// A rule of the contract that the report breaks.
-    pub fn field(field: Field, error: FieldError, lang: Lang) -> ApiError {
+    pub fn field(field: Field, error: FieldError) -> ApiError {
         ApiError {
             status: StatusCode::BAD_REQUEST,
-            body: ErrorBody::for_field(field, error, lang),
+            message: Message::Field(field, error),
             retry_after: None,
             close: false,
         }
     }
 
-    pub fn not_found(lang: Lang) -> ApiError {
+    /// 400 with `error`'s message under `code`.
+    pub fn coded(code: &'static str, error: FieldError) -> ApiError {
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            message: Message::Coded { code, error },
+            retry_after: None,
+            close: false,
+        }
+    }
+
+    pub fn not_found() -> ApiError {
         ApiError::new(
             StatusCode::NOT_FOUND,
             "not_found",
-            lang,
             "没有这个工单",
             "No such ticket",
         )
     }
 
-    pub fn too_large(lang: Lang) -> ApiError {
+    pub fn too_large() -> ApiError {
         ApiError {
             close: true,
             ..ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "too_large",
-                lang,
                 "报告太大，请减少照片后重新提交",
                 "The report is too large: remove a photo and send it again",
             )
@@ -59,26 +99,24 @@ impl ApiError {
     }
 
     /// Storage failed; the phone keeps the report and retries.
-    pub fn unavailable(lang: Lang) -> ApiError {
+    pub fn unavailable() -> ApiError {
         ApiError {
             retry_after: Some(5),
             ..ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",
-                lang,
                 "暂时无法保存，稍后会自动重试",
                 "The report could not be saved just now: it will be sent again",
             )
         }
     }
 
-    pub fn in_flight(lang: Lang) -> ApiError {
+    pub fn in_flight() -> ApiError {
         ApiError {
             retry_after: Some(1),
             ..ApiError::new(
                 StatusCode::CONFLICT,
                 "in_progress",
-                lang,
                 "这份报告正在处理，请稍候",
                 "This report is being processed: please wait",
             )
@@ -91,7 +129,6 @@ impl ApiError {
             ..ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate_limited",
-                Lang::Zh,
                 "请求太频繁，请稍后再试 / Too many requests: please try again shortly",
                 "",
             )
@@ -104,30 +141,28 @@ impl ApiError {
             ..ApiError::new(
                 StatusCode::REQUEST_TIMEOUT,
                 "timeout",
-                Lang::Zh,
                 "处理超时，稍后会自动重试 / The request took too long: it will be sent again",
                 "",
             )
         }
     }
-}
 
-trait PickOwned {
-    fn pick_owned(self, zh: &str, en: &str) -> String;
-}
-
-impl PickOwned for Lang {
-    fn pick_owned(self, zh: &str, en: &str) -> String {
-        match self {
-            Lang::Zh => zh.to_owned(),
-            Lang::En if en.is_empty() => zh.to_owned(),
-            Lang::En => en.to_owned(),
+    /// The contract's body in `lang`.
+    pub fn body(&self, lang: Lang) -> ErrorBody {
+        match self.message {
+            Message::Text { code, zh, en } => {
+                let text = match lang {
+                    Lang::En if !en.is_empty() => en,
+                    _ => zh,
+                };
+                ErrorBody::new(code, text)
+            }
+            Message::Field(field, error) => ErrorBody::for_field(field, error, lang),
+            Message::Coded { code, error } => ErrorBody::new(code, error.message(lang)),
         }
     }
-}
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+    fn render(self, lang: Lang) -> Response {
         let mut headers = HeaderMap::new();
         if let Some(seconds) = self.retry_after {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
@@ -135,7 +170,73 @@ impl IntoResponse for ApiError {
         if self.close {
             headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
-        (self.status, headers, axum::Json(self.body)).into_response()
+        (self.status, headers, axum::Json(self.body(lang))).into_response()
+    }
+}
+
+/// Storage failed: logged here (digits masked by the error's own message), 503 to the phone.
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> ApiError {
+        tracing::error!(error = %e, "storage failed");
+        ApiError::unavailable()
+    }
+}
+
+impl From<PhotoError> for ApiError {
+    fn from(e: PhotoError) -> ApiError {
+        tracing::error!(error = %e, "storage failed");
+        ApiError::unavailable()
+    }
+}
+
+/// An error on its way to `in_resident_lang`.
+#[derive(Clone)]
+struct Untranslated(ApiError);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = self.status.into_response();
+        response.extensions_mut().insert(Untranslated(self));
+        response
+    }
+}
+
+/// The language a request's errors are written in: `Accept-Language` until the handler
+/// has read the report's own locale and [`ResidentLang::set`] it.
+#[derive(Clone, Debug)]
+pub struct ResidentLang(Arc<Mutex<Lang>>);
+
+impl ResidentLang {
+    pub fn get(&self) -> Lang {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn set(&self, lang: Lang) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = lang;
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ResidentLang {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<ResidentLang>()
+            .cloned()
+            .unwrap_or_else(|| ResidentLang(Arc::new(Mutex::new(request_lang(&parts.headers))))))
+    }
+}
+
+/// Middleware around the API: gives the request its [`ResidentLang`] and writes an
+/// [`ApiError`] in that language once the handler is done.
+pub async fn in_resident_lang(mut req: Request, next: Next) -> Response {
+    let lang = ResidentLang(Arc::new(Mutex::new(request_lang(req.headers()))));
+    req.extensions_mut().insert(lang.clone());
+    let mut response = next.run(req).await;
+    match response.extensions_mut().remove::<Untranslated>() {
+        Some(Untranslated(error)) => error.render(lang.get()),
+        None => response,
     }
 }
 

@@ -1,24 +1,21 @@
 //! `/api/v1/reports`: the contract's three requests, server side.
 //!
-//! `POST` follows the IETF Idempotency-Key draft with the key's record in the database:
-//! 1. the same key with the same body gets the first answer again; with another body, 422;
-//! 2. a key whose first request is still being processed (by this or another desk
-//!    process) gets 409; a claim left by a process that died is taken over once stale;
-//! 3. the photos are written to the photo store, then the report, its ticket number and the
-//!    answer are committed in one transaction; only then does the phone get 201.
+//! `POST` follows the Idempotency-Key protocol of `crate::idempotency`: the photos are
+//! written to the photo store, then the report, its ticket number and the answer are
+//! committed in one transaction; only then does the phone get 201.
 
-use super::error::{request_lang, ApiError};
+use super::error::{ApiError, ResidentLang};
+use crate::idempotency::{self, IdempotencyKey, NextAction};
 use crate::jpeg;
 use crate::photos::photo_key;
 use crate::state::AppState;
-use crate::store::{Claim, KeyRecord, NewPhoto, NewReport, Store, StoreError};
+use crate::store::{NewPhoto, NewReport};
 use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use bytes::Bytes;
-use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use xinjing_contract::ids::is_uuid_v4;
 use xinjing_contract::report::{
@@ -27,182 +24,35 @@ use xinjing_contract::report::{
 use xinjing_contract::ticket::COMMENT_MAX;
 use xinjing_contract::time::{rfc3339_shanghai, Date};
 use xinjing_contract::{
-    Accepted, Feedback, Lang, ReportPayload, StatusAnswer, StatusChange, TicketStatus,
-    REPORT_KEY_HEADER,
+    Feedback, Lang, ReportPayload, StatusAnswer, StatusChange, TicketStatus, REPORT_KEY_HEADER,
 };
-
-pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
-pub const REPLAYED_HEADER: &str = "Idempotent-Replayed";
 
 /// Longest feedback body read.
 const FEEDBACK_MAX_BYTES: usize = 16 * 1024;
 
-fn sha256_hex(data: &[u8]) -> String {
-    Sha256::digest(data)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// Reads the body up to `max` bytes. A declared length over the limit is refused before
 /// anything is read; a longer body is refused once it passes the limit.
-pub async fn read_body(
-    headers: &HeaderMap,
-    body: Body,
-    max: usize,
-    lang: Lang,
-) -> Result<Bytes, ApiError> {
+pub async fn read_body(headers: &HeaderMap, body: Body, max: usize) -> Result<Bytes, ApiError> {
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|len| len > max as u64) {
-        return Err(ApiError::too_large(lang));
+        return Err(ApiError::too_large());
     }
     axum::body::to_bytes(body, max).await.map_err(|e| {
         if e.into_inner().is::<http_body_util::LengthLimitError>() {
-            ApiError::too_large(lang)
+            ApiError::too_large()
         } else {
             // The client went away or sent a broken body: it will not read this anyway.
             ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "body_unreadable",
-                lang,
                 "报告未能完整接收",
                 "The report did not arrive whole",
             )
         }
     })
-}
-
-fn replay(code: u16, body: String) -> Response {
-    let status = StatusCode::from_u16(code).unwrap_or(StatusCode::CREATED);
-    (
-        status,
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            ),
-            (
-                header::HeaderName::from_static("idempotent-replayed"),
-                HeaderValue::from_static("true"),
-            ),
-        ],
-        body,
-    )
-        .into_response()
-}
-
-fn reused(lang: Lang) -> ApiError {
-    ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "idempotency_key_reused",
-        lang,
-        "同一报告编号的内容不一致，请重新填写后提交",
-        "This report id was already used with different content",
-    )
-}
-
-/// What a key's record means for a request with this body: the first answer again, 422,
-/// 409, or `None` when the record is a dead request's claim that may be taken over.
-fn judge(
-    record: &KeyRecord,
-    body_sha256: &str,
-    stale_before: i64,
-    lang: Lang,
-) -> Result<Option<Response>, ApiError> {
-    if record.body_sha256 != body_sha256 {
-        return Err(reused(lang));
-    }
-    if let Some((code, body)) = &record.answer {
-        return Ok(Some(replay(*code, body.clone())));
-    }
-    if record.claimed_at >= stale_before {
-        return Err(ApiError::in_flight(lang));
-    }
-    Ok(None)
-}
-
-fn accepted_body(ticket: &str) -> String {
-    serde_json::to_string(&Accepted {
-        ticket: ticket.to_owned(),
-        status: TicketStatus::Received,
-    })
-    .unwrap_or_default()
-}
-
-/// The answer already given under this key, if any.
-async fn known_answer(
-    state: &AppState,
-    key: &str,
-    body_sha256: &str,
-    lang: Lang,
-) -> Result<Option<Response>, ApiError> {
-    let store = &state.store;
-    let stale_before = state.now_ms() - state.claim_stale_ms();
-    match store
-        .find_key(key)
-        .await
-        .map_err(|e| storage_failed(e, lang))?
-    {
-        Some(record) => judge(&record, body_sha256, stale_before, lang),
-        // The key's record may have expired while the report stays: same body, same ticket.
-        None => match store
-            .report_answer(key)
-            .await
-            .map_err(|e| storage_failed(e, lang))?
-        {
-            Some((_, hash)) if hash != body_sha256 => Err(reused(lang)),
-            Some((ticket, _)) => Ok(Some(replay(201, accepted_body(&ticket)))),
-            None => Ok(None),
-        },
-    }
-}
-
-pub(super) fn storage_failed(e: impl std::fmt::Display, lang: Lang) -> ApiError {
-    tracing::error!(error = %e, "storage failed");
-    ApiError::unavailable(lang)
-}
-
-/// Gives the claim back if the request ends without an answer stored (an error, or the
-/// client going away mid-way), so the phone's retry need not wait for it to go stale.
-struct ClaimGuard {
-    store: Store,
-    key: String,
-    token: String,
-    armed: bool,
-}
-
-impl Drop for ClaimGuard {
-    fn drop(&mut self) {
-        if self.armed {
-            let (store, key, token) = (
-                self.store.clone(),
-                std::mem::take(&mut self.key),
-                std::mem::take(&mut self.token),
-            );
-            if let Ok(handle) = tokio::runtime::Handle::try_current() {
-                handle.spawn(async move {
-                    if let Err(e) = store.release_claim(&key, &token).await {
-                        tracing::warn!(error = %e, "could not release an idempotency claim");
-                    }
-                });
-            }
-        }
-    }
-}
-
-fn random_token() -> String {
-    let mut bytes = [0u8; 16];
-    // Without randomness the token is still unique within this process.
-    if getrandom::fill(&mut bytes).is_err() {
-        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        bytes[..8].copy_from_slice(&n.to_le_bytes());
-        bytes[8..12].copy_from_slice(&std::process::id().to_le_bytes());
-    }
-    xinjing_contract::ids::uuid_v4(bytes)
 }
 
 /// A photo as received, checked and stripped of metadata.
@@ -211,14 +61,14 @@ struct CleanPhoto {
     sha256: String,
 }
 
-fn clean_photos(payload: &ReportPayload, lang: Lang) -> Result<Vec<CleanPhoto>, ApiError> {
+fn clean_photos(payload: &ReportPayload) -> Result<Vec<CleanPhoto>, ApiError> {
     let engine = base64::engine::GeneralPurpose::new(
         &base64::alphabet::STANDARD,
         base64::engine::GeneralPurposeConfig::new()
             .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
     );
-    let unreadable = || ApiError::field(Field::Photos, FieldError::PhotoUnreadable, lang);
-    let too_large = || ApiError::field(Field::Photos, FieldError::PhotoTooLarge, lang);
+    let unreadable = || ApiError::field(Field::Photos, FieldError::PhotoUnreadable);
+    let too_large = || ApiError::field(Field::Photos, FieldError::PhotoTooLarge);
     payload
         .photos
         .iter()
@@ -234,7 +84,7 @@ fn clean_photos(payload: &ReportPayload, lang: Lang) -> Result<Vec<CleanPhoto>, 
             if (jpeg.width, jpeg.height) != (photo.width, photo.height) {
                 return Err(unreadable());
             }
-            let sha256 = sha256_hex(&jpeg.bytes);
+            let sha256 = crate::ids::sha256_hex(&jpeg.bytes);
             Ok(CleanPhoto { jpeg, sha256 })
         })
         .collect()
@@ -243,10 +93,45 @@ fn clean_photos(payload: &ReportPayload, lang: Lang) -> Result<Vec<CleanPhoto>, 
 /// `POST /api/v1/reports`
 pub async fn submit(
     State(state): State<Arc<AppState>>,
+    lang: ResidentLang,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let mut lang = request_lang(&headers);
+    require_json(&headers)?;
+    let key = IdempotencyKey::from_headers(&headers).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "idempotency_key_missing",
+            "缺少报告编号（Idempotency-Key），请刷新页面后重新提交",
+            "Idempotency-Key must be the report's id (a UUID v4)",
+        )
+    })?;
+    let body = read_body(&headers, body, state.config.max_body_bytes).await?;
+    let body_sha256 = crate::ids::sha256_hex(&body);
+    if let Some(answer) = idempotency::saved_response(&state, &key, &body_sha256).await? {
+        return Ok(answer);
+    }
+    let payload = valid_report(&state, &lang, &key, &body)?;
+    let photos = clean_photos(&payload)?;
+    let claimed = match idempotency::try_processing(&state, &key, &body_sha256).await? {
+        NextAction::StartProcessing(claimed) => claimed,
+        NextAction::ReturnSavedResponse(answer) => return Ok(answer),
+    };
+    // Photos first: the row that references them is committed only once they are stored.
+    let photos = store_photos(&state, &key, photos).await?;
+    let now = state.now_ms();
+    let report = NewReport {
+        id: key.as_str(),
+        body_sha256: &body_sha256,
+        received_at: now,
+        day: Date::in_shanghai(now as f64),
+        payload: &payload,
+        photos: &photos,
+    };
+    claimed.save(&state, &report).await
+}
+
+fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -255,104 +140,66 @@ pub async fn submit(
                 .to_ascii_lowercase()
                 .starts_with("application/json")
         });
-    if !is_json {
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            lang,
-            "请以 JSON 格式提交（Content-Type: application/json）",
-            "Content-Type must be application/json",
-        ));
+    if is_json {
+        return Ok(());
     }
-    let key = headers
-        .get(IDEMPOTENCY_KEY_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .filter(|k| is_uuid_v4(k))
-        .map(str::to_ascii_lowercase)
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "idempotency_key_missing",
-                lang,
-                "缺少报告编号（Idempotency-Key），请刷新页面后重新提交",
-                "Idempotency-Key must be the report's id (a UUID v4)",
-            )
-        })?;
-    let body = read_body(&headers, body, state.config.max_body_bytes, lang).await?;
-    let body_sha256 = sha256_hex(&body);
-    if let Some(answer) = known_answer(&state, &key, &body_sha256, lang).await? {
-        return Ok(answer);
-    }
+    Err(ApiError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+        "请以 JSON 格式提交（Content-Type: application/json）",
+        "Content-Type must be application/json",
+    ))
+}
 
-    let payload: ReportPayload = match serde_json::from_slice(&body) {
+/// The report in the body, checked by the contract's rules, under its own id as the key.
+/// Errors are answered in the report's language as soon as that much can be read.
+fn valid_report(
+    state: &AppState,
+    lang: &ResidentLang,
+    key: &IdempotencyKey,
+    body: &[u8],
+) -> Result<ReportPayload, ApiError> {
+    let payload: ReportPayload = match serde_json::from_slice(body) {
         Ok(payload) => payload,
         Err(_) => {
-            // Answer in the report's language when at least that much can be read.
             #[derive(serde::Deserialize)]
             struct Locale {
                 locale: Option<String>,
             }
-            if let Some(tag) = serde_json::from_slice::<Locale>(&body)
+            if let Some(tag) = serde_json::from_slice::<Locale>(body)
                 .ok()
                 .and_then(|l| l.locale)
             {
-                lang = Lang::from_tag(&tag).unwrap_or(lang);
+                lang.set(Lang::from_tag(&tag).unwrap_or(lang.get()));
             }
-            return Err(ApiError::field(
-                Field::Envelope,
-                FieldError::Malformed,
-                lang,
-            ));
+            return Err(ApiError::field(Field::Envelope, FieldError::Malformed));
         }
     };
-    lang = payload.lang();
+    lang.set(payload.lang());
     if let Some((field, error)) = validate_report(&payload, &state.communities)
         .into_iter()
         .next()
     {
-        return Err(ApiError::field(field, error, lang));
+        return Err(ApiError::field(field, error));
     }
-    if payload.id.to_ascii_lowercase() != key {
-        return Err(ApiError::field(
-            Field::Envelope,
-            FieldError::Malformed,
-            lang,
-        ));
+    if payload.id.to_ascii_lowercase() != key.as_str() {
+        return Err(ApiError::field(Field::Envelope, FieldError::Malformed));
     }
-    let photos = clean_photos(&payload, lang)?;
+    Ok(payload)
+}
 
-    let store = &state.store;
-    let now = state.now_ms();
-    let token = random_token();
-    let stale_before = now - state.claim_stale_ms();
-    match store
-        .claim_key(&key, &body_sha256, &token, now, stale_before)
-        .await
-        .map_err(|e| storage_failed(e, lang))?
-    {
-        Claim::Ours => {}
-        Claim::Taken(record) => {
-            return match judge(&record, &body_sha256, stale_before, lang)? {
-                Some(answer) => Ok(answer),
-                // Went stale between the two looks: let the phone retry.
-                None => Err(ApiError::in_flight(lang)),
-            };
-        }
-    }
-    let mut guard = ClaimGuard {
-        store: store.clone(),
-        key: key.clone(),
-        token: token.clone(),
-        armed: true,
-    };
-
-    // Photos first: the row that references them is committed only once they are stored.
+/// Writes the photos to the photo store; gives what the report's row records of them.
+async fn store_photos(
+    state: &AppState,
+    key: &IdempotencyKey,
+    photos: Vec<CleanPhoto>,
+) -> Result<Vec<NewPhoto>, ApiError> {
     let new_photos: Vec<NewPhoto> = photos
         .iter()
         .enumerate()
         .map(|(position, p)| NewPhoto {
             position,
-            object_key: photo_key(&key, position),
+            object_key: photo_key(key.as_str(), position),
             width: p.jpeg.width,
             height: p.jpeg.height,
             bytes: p.jpeg.bytes.len(),
@@ -360,48 +207,12 @@ pub async fn submit(
         })
         .collect();
     let uploads = photos.into_iter().zip(&new_photos).map(|(photo, meta)| {
-        let bytes = Bytes::from(photo.jpeg.bytes);
-        state.photos.put(&meta.object_key, bytes)
+        state
+            .photos
+            .put(&meta.object_key, Bytes::from(photo.jpeg.bytes))
     });
-    futures_util::future::try_join_all(uploads)
-        .await
-        .map_err(|e| storage_failed(e, lang))?;
-
-    let report = NewReport {
-        id: &key,
-        body_sha256: &body_sha256,
-        received_at: now,
-        day: Date::in_shanghai(now as f64),
-        payload: &payload,
-        photos: &new_photos,
-    };
-    match store.commit_report(&report, &token, accepted_body).await {
-        Ok(ticket) => {
-            guard.armed = false;
-            tracing::info!(ticket = %ticket, photos = new_photos.len(), category = payload.category.code(), "report received");
-            Ok((
-                StatusCode::CREATED,
-                [(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/json"),
-                )],
-                accepted_body(&ticket),
-            )
-                .into_response())
-        }
-        Err(StoreError::ClaimLost) => {
-            guard.armed = false;
-            Err(ApiError::in_flight(lang))
-        }
-        Err(StoreError::Duplicate) => {
-            drop(guard);
-            match known_answer(&state, &key, &body_sha256, lang).await? {
-                Some(answer) => Ok(answer),
-                None => Err(ApiError::in_flight(lang)),
-            }
-        }
-        Err(e) => Err(storage_failed(e, lang)),
-    }
+    futures_util::future::try_join_all(uploads).await?;
+    Ok(new_photos)
 }
 
 /// The report's id from `X-Report-Key`, lower-case, if it is one.
@@ -419,21 +230,15 @@ pub async fn status(
     Path(ticket): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let lang = request_lang(&headers);
     let Some(key) = report_key(&headers) else {
-        return Err(ApiError::not_found(lang));
+        return Err(ApiError::not_found());
     };
     let row = state
         .store
         .status(&ticket, &key)
-        .await
-        .map_err(|e| storage_failed(e, lang))?
-        .ok_or_else(|| ApiError::not_found(lang))?;
-    let events = state
-        .store
-        .events(&row.ticket)
-        .await
-        .map_err(|e| storage_failed(e, lang))?;
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let events = state.store.events(&row.ticket).await?;
     let answer = StatusAnswer {
         ticket: Some(row.ticket),
         status: row.status,
@@ -479,16 +284,14 @@ pub async fn feedback(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let lang = request_lang(&headers);
     let Some(key) = report_key(&headers) else {
-        return Err(ApiError::not_found(lang));
+        return Err(ApiError::not_found());
     };
-    let body = read_body(&headers, body, FEEDBACK_MAX_BYTES, lang).await?;
+    let body = read_body(&headers, body, FEEDBACK_MAX_BYTES).await?;
     let feedback: Feedback = serde_json::from_slice(&body).map_err(|_| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "invalid_feedback",
-            lang,
             "反馈格式有误，请刷新页面后重试",
             "Feedback must say whether you are satisfied (true or false)",
         )
@@ -499,21 +302,17 @@ pub async fn feedback(
         .map(str::trim)
         .filter(|c| !c.is_empty());
     if comment.is_some_and(|c| char_count(c) > COMMENT_MAX) {
-        return Err(ApiError {
-            body: xinjing_contract::ErrorBody::new(
-                "too_long:comment",
-                FieldError::TooLong { max: COMMENT_MAX }.message(lang),
-            ),
-            ..ApiError::new(StatusCode::BAD_REQUEST, "", lang, "", "")
-        });
+        return Err(ApiError::coded(
+            "too_long:comment",
+            FieldError::TooLong { max: COMMENT_MAX },
+        ));
     }
     let found = state
         .store
         .add_feedback(&ticket, &key, feedback.satisfied, comment, state.now_ms())
-        .await
-        .map_err(|e| storage_failed(e, lang))?;
+        .await?;
     if !found {
-        return Err(ApiError::not_found(lang));
+        return Err(ApiError::not_found());
     }
     tracing::info!(ticket = %ticket, satisfied = feedback.satisfied, "feedback received");
     Ok(
@@ -529,8 +328,7 @@ pub async fn floor(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let lang = request_lang(&headers);
-    let _ = read_body(&headers, body, state.config.max_body_bytes, lang).await?;
+    let _ = read_body(&headers, body, state.config.max_body_bytes).await?;
     Ok((
         StatusCode::CREATED,
         [(header::CONTENT_TYPE, "application/json")],

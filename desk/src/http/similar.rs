@@ -1,10 +1,9 @@
 //! `GET /api/v1/reports/similar`: the duplicate hint before sending.
 
-use super::error::{request_lang, ApiError};
-use super::reports::storage_failed;
+use super::error::ApiError;
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 
@@ -22,10 +21,8 @@ pub struct SimilarQuery {
 /// kind at the same place in the last `SIMILAR_DAYS` days. Ticket numbers only.
 pub async fn similar(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
     axum::extract::Query(q): axum::extract::Query<SimilarQuery>,
 ) -> Result<Response, ApiError> {
-    let lang = request_lang(&headers);
     let community = q.community.as_deref().map(str::trim).unwrap_or("");
     let building = q.building.as_deref().map(str::trim).unwrap_or("");
     let category = q
@@ -36,7 +33,6 @@ pub async fn similar(
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             "invalid_query",
-            lang,
             "请提供小区和问题类别",
             "community and category are required",
         ));
@@ -45,8 +41,7 @@ pub async fn similar(
     let tickets = state
         .store
         .similar(community, building, category.code(), since, SIMILAR_MAX)
-        .await
-        .map_err(|e| storage_failed(e, lang))?;
+        .await?;
     let answer = xinjing_contract::Similar {
         count: tickets.len() as u32,
         tickets,

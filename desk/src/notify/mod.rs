@@ -20,11 +20,14 @@ pub mod policy;
 pub mod send;
 pub mod sign;
 
-use crate::state::AppState;
+use crate::clock::Clock;
 use crate::store::Result;
+use crate::store::Store;
 use config::Channel;
+use config::NotifyConfig;
 use outbox::{Fate, Row};
 use policy::{Batch, Outcome};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
@@ -47,6 +50,26 @@ pub struct Pass {
     pub failed: usize,
 }
 
+/// What the notifier takes from the desk, and nothing more.
+#[derive(Clone)]
+pub struct Deps {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub config: NotifyConfig,
+    /// The address the messages' links point at.
+    pub public_url: String,
+    /// Whether that address was configured (else a warning: links point at this host).
+    pub public_url_set: bool,
+    /// Set when the desk stops: no new request is started.
+    pub stopping: Arc<AtomicBool>,
+}
+
+impl Deps {
+    fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+}
+
 /// The handle on a desk's notifier task.
 pub struct Notifier {
     requests: mpsc::UnboundedSender<oneshot::Sender<Pass>>,
@@ -67,16 +90,16 @@ impl Notifier {
 
 /// Starts the notifier when channels are configured. The watermark is set before the desk
 /// takes requests, so no report filed after the start can fall before it.
-pub async fn spawn(state: Arc<AppState>) -> Result<Option<(Notifier, JoinHandle<()>)>> {
-    if state.config.notify.channels.is_empty() {
+pub async fn spawn(deps: Deps) -> Result<Option<(Notifier, JoinHandle<()>)>> {
+    if deps.config.channels.is_empty() {
         return Ok(None);
     }
-    outbox::init_watermark(&state.store, state.now_ms()).await?;
-    let owner = outbox::random_id();
-    if state.config.public_url.is_none() {
-        tracing::warn!(links = %state.public_url, "public_url is not set: the links in notifications point at this address");
+    outbox::init_watermark(&deps.store, deps.now_ms()).await?;
+    let owner = crate::ids::random_uuid();
+    if !deps.public_url_set {
+        tracing::warn!(links = %deps.public_url, "public_url is not set: the links in notifications point at this address");
     }
-    for channel in &state.config.notify.channels {
+    for channel in &deps.config.channels {
         tracing::info!(channel = %channel.name, kind = channel.kind.code(), url = %channel.safe_url(), "notifications on");
     }
     let (tx, mut rx) = mpsc::unbounded_channel::<oneshot::Sender<Pass>>();
@@ -87,13 +110,13 @@ pub async fn spawn(state: Arc<AppState>) -> Result<Option<(Notifier, JoinHandle<
             loop {
                 // The first pass, too, waits one interval: the desk has just started.
                 let reply = tokio::select! {
-                    () = tokio::time::sleep(state.config.notify.poll) => None,
+                    () = tokio::time::sleep(deps.config.poll) => None,
                     request = rx.recv() => match request {
                         Some(tx) => Some(tx),
                         None => return,
                     },
                 };
-                let pass = run_pass(&state, &client, &owner).await;
+                let pass = run_pass(&deps, &client, &owner).await;
                 if let Some(tx) = reply {
                     let _ = tx.send(pass);
                 }
@@ -111,15 +134,15 @@ pub async fn spawn(state: Arc<AppState>) -> Result<Option<(Notifier, JoinHandle<
 
 /// Takes new events into the outbox, then serves each channel. Errors are logged; the
 /// next pass tries again.
-pub async fn run_pass(state: &AppState, client: &reqwest::Client, owner: &str) -> Pass {
+pub async fn run_pass(deps: &Deps, client: &reqwest::Client, owner: &str) -> Pass {
     let mut pass = Pass::default();
-    let channels = &state.config.notify.channels;
-    match outbox::enqueue(&state.store, channels, state.now_ms()).await {
+    let channels = &deps.config.channels;
+    match outbox::enqueue(&deps.store, channels, deps.now_ms()).await {
         Ok(n) => pass.events = n,
         Err(e) => tracing::error!(error = %e, "notify: cannot read new events"),
     }
     for channel in channels {
-        if let Err(e) = serve_channel(state, client, owner, channel, &mut pass).await {
+        if let Err(e) = serve_channel(deps, client, owner, channel, &mut pass).await {
             tracing::error!(channel = %channel.name, error = %e, "notify: outbox error");
         }
     }
@@ -127,14 +150,14 @@ pub async fn run_pass(state: &AppState, client: &reqwest::Client, owner: &str) -
 }
 
 async fn serve_channel(
-    state: &AppState,
+    deps: &Deps,
     client: &reqwest::Client,
     owner: &str,
     channel: &Channel,
     pass: &mut Pass,
 ) -> Result<()> {
-    let store = &state.store;
-    let now = state.now_ms();
+    let store = &deps.store;
+    let now = deps.now_ms();
     // Reads first: a pass with nothing due writes nothing.
     let due = outbox::due(store, &channel.name, now, DUE_BATCH).await?;
     if due.is_empty() || !outbox::lease(store, &channel.name, owner, now, LEASE_MS).await? {
@@ -143,10 +166,10 @@ async fn serve_channel(
     let limits = channel.limits();
     let used = outbox::used(store, &channel.name, &limits, now).await?;
     for batch in policy::plan(due.len(), policy::capacity(&limits, &used)) {
-        if state.stopping.load(std::sync::atomic::Ordering::SeqCst) {
+        if deps.stopping.load(Ordering::SeqCst) {
             break;
         }
-        let now = state.now_ms();
+        let now = deps.now_ms();
         // Renewed before each request: a desk that lost it (paused past the lease) stops.
         if !outbox::lease(store, &channel.name, owner, now, LEASE_MS).await? {
             break;
@@ -157,14 +180,14 @@ async fn serve_channel(
         };
         let events: Vec<_> = rows.iter().map(|r| r.event.clone()).collect();
         let body = if digest {
-            message::digest(channel.kind, &events, &state.public_url)
+            message::digest(channel.kind, &events, &deps.public_url)
         } else {
-            message::single(channel.kind, &events[0], &state.public_url)
+            message::single(channel.kind, &events[0], &deps.public_url)
         };
         outbox::record_send(store, &channel.name, now).await?;
         let outcome = send::send(client, channel, body, now).await;
         let tickets: Vec<&str> = events.iter().map(|e| e.ticket.as_str()).collect();
-        let now = state.now_ms();
+        let now = deps.now_ms();
         match outcome {
             Outcome::Delivered => {
                 outbox::settle(store, &channel.name, &rows, now, Fate::Sent { digest }).await?;
@@ -173,7 +196,7 @@ async fn serve_channel(
                 tracing::info!(channel = %channel.name, tickets = ?tickets, digest, "notification sent");
             }
             Outcome::Retry(error) => {
-                retry_or_give_up(state, channel, &rows, now, &error, pass).await?;
+                retry_or_give_up(deps, channel, &rows, now, &error, pass).await?;
                 // The channel is failing: the rest wait for the next pass.
                 break;
             }
@@ -197,19 +220,19 @@ async fn serve_channel(
 /// Schedules each row's next try, or gives it up once it is older than the configured
 /// limit.
 async fn retry_or_give_up(
-    state: &AppState,
+    deps: &Deps,
     channel: &Channel,
     rows: &[&Row],
     now: i64,
     error: &str,
     pass: &mut Pass,
 ) -> Result<()> {
-    let give_up_ms = state.config.notify.give_up_ms;
+    let give_up_ms = deps.config.give_up_ms;
     let (expired, retry): (Vec<&Row>, Vec<&Row>) =
         rows.iter().partition(|r| now - r.created_at >= give_up_ms);
     if !expired.is_empty() {
         outbox::settle(
-            &state.store,
+            &deps.store,
             &channel.name,
             &expired,
             now,
@@ -233,7 +256,7 @@ async fn retry_or_give_up(
             next_at: now + wait,
             error,
         };
-        outbox::settle(&state.store, &channel.name, &[row], now, fate).await?;
+        outbox::settle(&deps.store, &channel.name, &[row], now, fate).await?;
         waits.push(wait);
     }
     if !retry.is_empty() {

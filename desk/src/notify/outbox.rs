@@ -153,7 +153,7 @@ pub async fn used(store: &Store, channel: &str, limits: &[Limit], now: i64) -> R
 pub async fn record_send(store: &Store, channel: &str, now: i64) -> Result<()> {
     let mut tx = store.begin().await?;
     sqlx::query("INSERT INTO notify_sends (id, channel, at) VALUES ($1, $2, $3)")
-        .bind(random_id())
+        .bind(crate::ids::random_uuid())
         .bind(channel)
         .bind(now)
         .execute(&mut *tx)
@@ -165,12 +165,6 @@ pub async fn record_send(store: &Store, channel: &str, now: i64) -> Result<()> {
         .await?;
     tx.commit().await?;
     Ok(())
-}
-
-pub fn random_id() -> String {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).expect("randomness");
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The channel's pending rows whose time has come, oldest first.

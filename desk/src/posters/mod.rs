@@ -195,7 +195,7 @@ async fn print(
     };
     let today = Date::in_shanghai(state.now_ms() as f64);
     let campaigns = crate::campaigns::running_on(&rows, today);
-    page::document(lang.contract(), &sheets, &campaigns, today, "/desk/posters").into_response()
+    page::document(lang, &sheets, &campaigns, today, "/desk/posters").into_response()
 }
 
 async fn stylesheet() -> Response {

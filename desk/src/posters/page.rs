@@ -115,12 +115,7 @@ pub fn document(
     html! {
         (DOCTYPE)
         html lang=(lang.tag()) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (t(lang, "宣传海报", "Posters")) " · " (title) }
-                link rel="stylesheet" href=(CSS_PATH);
-            }
+            (crate::staff::layout::head(html! { (t(lang, "宣传海报", "Posters")) " · " (title) }, CSS_PATH))
             body {
                 nav.toolbar aria-label=(t(lang, "海报工具栏", "Poster toolbar")) {
                     a href=(back) { (t(lang, "返回海报列表", "Back to the posters")) }

@@ -40,7 +40,7 @@ pub fn forms(staff: &Staff, report: &DeskReport, assignees: &[String], seen: i64
                     label for="status" { (t("新状态", "New state")) }
                     select #status name="status" {
                         @for s in next {
-                            option value=(s.code()) { (s.name(lang.contract())) }
+                            option value=(s.code()) { (s.name(lang)) }
                         }
                     }
                     (note_fields(lang, "s"))

@@ -11,7 +11,6 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
 /// The session cookie (path `/desk`).
@@ -27,12 +26,7 @@ pub const LOGIN_MAX_PER_ADDRESS: i64 = 20;
 /// Shortest password accepted.
 pub const PASSWORD_MIN_CHARS: usize = 10;
 
-pub fn sha256_hex(data: &[u8]) -> String {
-    Sha256::digest(data)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+pub use crate::ids::sha256_hex;
 
 /// The CSRF token of a session: derived from the token the cookie holds, so it is never
 /// stored and a copy of the database cannot forge it.
@@ -40,11 +34,9 @@ pub fn csrf_for(token: &str) -> String {
     sha256_hex(format!("xinjing-desk csrf\0{token}").as_bytes())
 }
 
-/// 32 random bytes as hex.
+/// A new session's (or login form's) token.
 pub fn random_token() -> String {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).expect("randomness");
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::ids::random_secret()
 }
 
 /// Equal strings, compared in time that does not depend on where they differ.
@@ -53,14 +45,21 @@ pub fn same(a: &str, b: &str) -> bool {
 }
 
 /// An argon2id hash (PHC string) with a fresh salt.
-pub fn hash_password(password: &str) -> Result<String, String> {
-    let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(|e| e.to_string())?;
-    let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| e.to_string())
+pub fn hash_password(password: &str) -> Result<String, HashError> {
+    let salt = SaltString::encode_b64(&crate::ids::random_bytes::<16>())?;
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)?
+        .to_string())
+}
+
+/// A password that could not be hashed (argon2 refused its parameters or input), or a
+/// hashing task that did not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum HashError {
+    #[error("cannot hash the password: {0}")]
+    Argon2(#[from] argon2::password_hash::Error),
+    #[error("the hashing task stopped: {0}")]
+    Task(#[from] tokio::task::JoinError),
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
@@ -85,10 +84,8 @@ pub async fn verify_blocking(password: String, hash: String) -> bool {
         .unwrap_or(false)
 }
 
-pub async fn hash_blocking(password: String) -> Result<String, String> {
-    tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| e.to_string())?
+pub async fn hash_blocking(password: String) -> Result<String, HashError> {
+    tokio::task::spawn_blocking(move || hash_password(&password)).await?
 }
 
 pub fn secure(state: &AppState) -> &'static str {
@@ -165,7 +162,10 @@ impl FromRequestParts<Arc<AppState>> for Staff {
         let Some(account) = account else {
             return Err(to_login(parts));
         };
-        let role = Role::from_code(&account.role).unwrap_or(Role::Staff);
+        // The store refuses a role it does not know, so this never falls back to one.
+        let Some(role) = Role::from_code(&account.role) else {
+            return Err(layout::storage_failed(&account.role, lang));
+        };
         let staff = Staff {
             name: account.name,
             role,

@@ -97,7 +97,7 @@ pub fn to_csv(rows: &[ListRow], lang: Lang, now: i64, respond: i64, resolve: i64
             row.community.clone(),
             row.building.clone(),
             row.detail.clone(),
-            row.status.name(lang.contract()).to_owned(),
+            row.status.name(lang).to_owned(),
             row.assignee.clone().unwrap_or_default(),
             row.reopen_count.to_string(),
             row.merged_into.clone().unwrap_or_default(),

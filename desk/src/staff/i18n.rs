@@ -1,6 +1,5 @@
 //! The staff pages' two languages: Chinese by default, English by `?lang=en` (remembered in
-//! a cookie). `Lang::contract` gives the contract's language, so categories and states
-//! read the same words as in the widget.
+//! a cookie). The language is the contract's own type; [`PageLang`] extracts a page's.
 
 use axum::extract::{FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -9,52 +8,15 @@ use axum::middleware::Next;
 use axum::response::Response;
 use std::convert::Infallible;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Lang {
-    #[default]
-    Zh,
-    En,
-}
+/// The contract's language, so categories and states read the same words as in the
+/// widget.
+pub use xinjing_contract::Lang;
 
-impl Lang {
-    pub fn from_tag(tag: &str) -> Option<Lang> {
-        xinjing_contract::Lang::from_tag(tag).map(Lang::from)
-    }
-
-    /// `zh-CN` or `en`, for `<html lang>`.
-    pub fn tag(self) -> &'static str {
-        self.contract().tag()
-    }
-
-    /// The short code of `?lang=`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh",
-            Lang::En => "en",
-        }
-    }
-
-    pub fn other(self) -> Lang {
-        match self {
-            Lang::Zh => Lang::En,
-            Lang::En => Lang::Zh,
-        }
-    }
-
-    pub fn contract(self) -> xinjing_contract::Lang {
-        match self {
-            Lang::Zh => xinjing_contract::Lang::Zh,
-            Lang::En => xinjing_contract::Lang::En,
-        }
-    }
-}
-
-impl From<xinjing_contract::Lang> for Lang {
-    fn from(lang: xinjing_contract::Lang) -> Lang {
-        match lang {
-            xinjing_contract::Lang::Zh => Lang::Zh,
-            xinjing_contract::Lang::En => Lang::En,
-        }
+/// The short code of `?lang=` and the language cookie.
+pub fn code(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "zh",
+        Lang::En => "en",
     }
 }
 
@@ -96,11 +58,15 @@ pub fn lang_of(parts: &Parts) -> Lang {
         .unwrap_or_default()
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Lang {
+/// A page's language, as a handler's argument.
+#[derive(Clone, Copy, Debug)]
+pub struct PageLang(pub Lang);
+
+impl<S: Send + Sync> FromRequestParts<S> for PageLang {
     type Rejection = Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Lang, Infallible> {
-        Ok(lang_of(parts))
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<PageLang, Infallible> {
+        Ok(PageLang(lang_of(parts)))
     }
 }
 
@@ -114,7 +80,7 @@ pub fn switch_href(lang: Lang) -> String {
     let query = QUERY.try_with(String::clone).unwrap_or_default();
     let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(&query).unwrap_or_default();
     pairs.retain(|(k, _)| k != "lang");
-    pairs.push(("lang".into(), lang.other().code().into()));
+    pairs.push(("lang".into(), code(lang.other()).into()));
     format!(
         "?{}",
         serde_urlencoded::to_string(&pairs).unwrap_or_default()
@@ -130,7 +96,7 @@ pub async fn remember_lang(req: Request, next: Next) -> Response {
     if let Some(lang) = chosen {
         let value = format!(
             "{LANG_COOKIE}={}; Path=/desk; Max-Age=31536000; SameSite=Strict",
-            lang.code()
+            code(lang)
         );
         if let Ok(value) = HeaderValue::from_str(&value) {
             response.headers_mut().append(header::SET_COOKIE, value);

@@ -21,18 +21,26 @@ pub fn csrf_input(staff: &Staff) -> Markup {
     html! { input type="hidden" name="csrf" value=(staff.csrf); }
 }
 
+/// The `<head>` of every desk page (the staff pages, the printable posters): its window
+/// title and its one stylesheet.
+pub fn head(title: Markup, stylesheet: &str) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            title { (title) }
+            link rel="stylesheet" href=(stylesheet);
+        }
+    }
+}
+
 /// A whole page: `title` is the `<h1>` and the window title.
 pub fn page(staff: Option<&Staff>, lang: Lang, title: &str, body: Markup) -> Markup {
     let t = |zh, en| tr(lang, zh, en);
     html! {
         (DOCTYPE)
         html lang=(lang.tag()) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · " (t("新泾工作台", "Xinjing desk")) }
-                link rel="stylesheet" href="/desk/static/desk.css";
-            }
+            (head(html! { (title) " · " (t("新泾工作台", "Xinjing desk")) }, "/desk/static/desk.css"))
             body {
                 a.skip href="#main" { (t("跳到正文", "Skip to content")) }
                 header.top {

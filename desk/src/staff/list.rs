@@ -197,7 +197,7 @@ fn filter_form(lang: Lang, q: &ListQuery, communities: &[String], sort: Sort) ->
                     select #f-status name="status" {
                         option value="" { (t("全部", "All")) }
                         @for s in TicketStatus::ALL {
-                            option value=(s.code()) selected=[selected_if(status == s.code())] { (s.name(lang.contract())) }
+                            option value=(s.code()) selected=[selected_if(status == s.code())] { (s.name(lang)) }
                         }
                     }
                 }
@@ -219,7 +219,7 @@ fn filter_form(lang: Lang, q: &ListQuery, communities: &[String], sort: Sort) ->
                     select #f-category name="category" {
                         option value="" { (t("全部", "All")) }
                         @for c in Category::ALL {
-                            option value=(c.code()) selected=[selected_if(category == c.code())] { (c.name(lang.contract())) }
+                            option value=(c.code()) selected=[selected_if(category == c.code())] { (c.name(lang)) }
                         }
                     }
                 }
@@ -277,7 +277,7 @@ fn state_counts(
                 @for (status, n) in counts {
                     li { a href=(q.with(&[("status", status.code()), ("page", "")]))
                         aria-current=[(current == Some(*status)).then_some("true")] {
-                        (status.name(lang.contract())) " " (n)
+                        (status.name(lang)) " " (n)
                     } }
                 }
             }
@@ -317,7 +317,7 @@ fn table(lang: Lang, rows: &[ListRow], state: &AppState) -> Markup {
                         td data-label=(t("小区", "Community")) { (row.community) }
                         td data-label=(t("楼栋", "Building")) { (row.building) }
                         td data-label=(t("状态", "State")) {
-                            (row.status.name(lang.contract()))
+                            (row.status.name(lang))
                             @if row.reopened_at.is_some() && row.closed_at.is_none() {
                                 " " span.badge.reopened { (t("重办", "Reopened")) }
                             }
@@ -338,7 +338,7 @@ fn table(lang: Lang, rows: &[ListRow], state: &AppState) -> Markup {
 
 pub fn category_name(code: &str, lang: Lang) -> String {
     Category::from_code(code)
-        .map(|c| c.name(lang.contract()).to_owned())
+        .map(|c| c.name(lang).to_owned())
         .unwrap_or_else(|| code.to_owned())
 }
 

@@ -5,9 +5,9 @@
 
 use super::auth::{self, Staff};
 use super::csrf::{csrf_field, refused, CsrfForm};
-use super::i18n::{cookie, tr, Lang};
+use super::i18n::{cookie, tr, Lang, PageLang};
 use super::layout::{self, csrf_input, page};
-use crate::http::ClientIp;
+use crate::client_addr::ClientIp;
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -72,7 +72,7 @@ fn with_login_cookie(state: &AppState, mut response: Response, token: &str) -> R
 /// `GET /desk/login`
 pub async fn login_page(
     State(state): State<Arc<AppState>>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     Query(q): Query<NextQuery>,
 ) -> Response {
     let token = auth::random_token();
@@ -94,7 +94,7 @@ pub struct LoginForm {
 /// `POST /desk/login`
 pub async fn login(
     State(state): State<Arc<AppState>>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     Extension(ClientIp(ip)): Extension<ClientIp>,
     headers: HeaderMap,
     body: axum::body::Bytes,
@@ -113,7 +113,7 @@ pub async fn login(
     let since = now - auth::LOGIN_WINDOW_MS;
     let subjects = [
         format!("account:{name}"),
-        format!("ip:{}", crate::config::canonical(ip)),
+        format!("ip:{}", crate::client_addr::canonical(ip)),
     ];
     let store = &state.store;
     // Every attempt is counted as a failure before the password is checked, and the count

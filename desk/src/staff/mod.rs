@@ -18,6 +18,7 @@ mod login;
 mod overview;
 mod report;
 pub mod rules;
+pub mod shell;
 
 use crate::state::AppState;
 use axum::middleware;
@@ -26,7 +27,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use std::sync::Arc;
 
-/// Every staff page. Mounted by `http::router`.
+/// Every staff page. Mounted by `routes::router`.
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/desk", get(|| async { Redirect::permanent("/desk/") }))
@@ -56,7 +57,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/desk/static/desk.css", get(layout::stylesheet))
 }
 
-/// The layers every `/desk/` answer gets; applied by `http::router` after other modules'
+/// The layers every `/desk/` answer gets; applied by `routes::router` after other modules'
 /// routes are merged, so theirs get them too.
 pub fn layers(router: Router<Arc<AppState>>) -> Router<Arc<AppState>> {
     router

@@ -45,7 +45,7 @@ pub async fn overview(State(state): State<Arc<AppState>>, Admin(staff): Admin) -
                 div.scroll tabindex="0" role="region" aria-label=(t("各小区问题数表", "Problems per community, table")) { table {
                     thead { tr {
                         th scope="col" { (t("小区", "Community")) }
-                        @for s in TicketStatus::ALL { th scope="col" { (s.name(lang.contract())) } }
+                        @for s in TicketStatus::ALL { th scope="col" { (s.name(lang)) } }
                         th scope="col" { (t("超时", "Overdue")) }
                     } }
                     tbody {

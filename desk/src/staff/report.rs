@@ -133,7 +133,7 @@ fn done_message(lang: Lang, done: &str) -> &'static str {
     }
 }
 
-fn error_message(lang: Lang, error: &str) -> &'static str {
+pub(super) fn error_message(lang: Lang, error: &str) -> &'static str {
     match error {
         "note_required" => tr(
             lang,
@@ -184,7 +184,7 @@ fn fields(lang: Lang, report: &DeskReport) -> Markup {
             dl.fields {
                 dt { (t("状态", "State")) }
                 dd {
-                    (r.status.name(lang.contract()))
+                    (r.status.name(lang))
                     @if report.reopen_count > 0 {
                         " " span.badge.reopened { (t("重办 ", "Reopened ")) (report.reopen_count) (t(" 次", "×")) }
                     }
@@ -290,7 +290,7 @@ fn event_title(lang: Lang, e: &Event) -> String {
         .status
         .as_deref()
         .and_then(TicketStatus::from_code)
-        .map(|s| s.name(lang.contract()));
+        .map(|s| s.name(lang));
     match e.kind.as_str() {
         "received" => tr(lang, "居民提交，已受理", "Sent by the resident, received").to_owned(),
         "reopen" => tr(lang, "重办", "Reopened").to_owned(),

@@ -199,7 +199,7 @@ async fn touch(
         "INSERT INTO audit_log (id, at, actor, action, ticket, detail) \
          VALUES ($1, $2, $3, $4, NULL, $5)",
     )
-    .bind(crate::sample::random_uuid())
+    .bind(crate::ids::random_uuid())
     .bind(now)
     .bind(by)
     .bind(action)

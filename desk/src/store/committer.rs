@@ -14,7 +14,8 @@
 //! come here: a batch then never holds a key some other batch waits for while it waits for
 //! the counter that batch holds, so batches of two processes cannot deadlock.
 
-use super::report::{claim_on, insert_report, ClaimJob, ReportRow};
+use super::filing::{insert_report, ReportRow};
+use super::idempotency::{claim_on, ClaimJob};
 use super::{Backend, Claim, Result, StoreError};
 use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};
@@ -148,15 +149,9 @@ async fn run_batch(pool: &AnyPool, backend: Backend, batch: Vec<Job>) {
     }
 }
 
-async fn execute(
-    conn: &mut sqlx::AnyConnection,
-    sql: &'static str,
-) -> std::result::Result<(), String> {
-    sqlx::raw_sql(sql)
-        .execute(conn)
-        .await
-        .map(|_| ())
-        .map_err(|e| e.to_string())
+async fn execute(conn: &mut sqlx::AnyConnection, sql: &'static str) -> Result<()> {
+    sqlx::raw_sql(sql).execute(conn).await?;
+    Ok(())
 }
 
 /// One transaction for the whole batch; with `savepoints`, each job in its own.
@@ -171,14 +166,14 @@ async fn attempt(pool: &AnyPool, backend: Backend, works: &[Work], savepoints: b
         Backend::Postgres => "BEGIN",
     };
     if let Err(e) = execute(&mut conn, begin).await {
-        return Attempt::Failed(e);
+        return Attempt::Failed(e.to_string());
     }
     let mut outcomes = Vec::with_capacity(works.len());
     for work in works {
         if savepoints {
             if let Err(e) = execute(&mut conn, "SAVEPOINT job").await {
                 let _ = execute(&mut conn, "ROLLBACK").await;
-                return Attempt::Failed(e);
+                return Attempt::Failed(e.to_string());
             }
         }
         let outcome = match work {
@@ -197,7 +192,7 @@ async fn attempt(pool: &AnyPool, backend: Backend, works: &[Work], savepoints: b
         if let Some(end) = end {
             if let Err(e) = execute(&mut conn, end).await {
                 let _ = execute(&mut conn, "ROLLBACK").await;
-                return Attempt::Failed(e);
+                return Attempt::Failed(e.to_string());
             }
         }
         outcomes.push(outcome);
@@ -206,7 +201,7 @@ async fn attempt(pool: &AnyPool, backend: Backend, works: &[Work], savepoints: b
         Ok(()) => Attempt::Committed(outcomes),
         Err(e) => {
             let _ = execute(&mut conn, "ROLLBACK").await;
-            Attempt::Failed(e)
+            Attempt::Failed(e.to_string())
         }
     }
 }

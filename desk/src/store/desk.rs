@@ -199,7 +199,7 @@ fn list_row(r: &sqlx::any::AnyRow) -> Result<ListRow> {
         community: r.try_get("community")?,
         building: r.try_get("building")?,
         detail: r.try_get("detail")?,
-        status: status_from(&r.try_get::<String, _>("status")?),
+        status: status_from(&r.try_get::<String, _>("status")?)?,
         assignee: opt_string(r, "assignee")?,
         first_response_at: r.try_get("first_response_at")?,
         resolved_at: r.try_get("resolved_at")?,
@@ -249,7 +249,7 @@ impl Store {
         let mut counts: Vec<(TicketStatus, i64)> =
             TicketStatus::ALL.iter().map(|s| (*s, 0)).collect();
         for row in rows {
-            let status = status_from(&row.try_get::<String, _>("status")?);
+            let status = status_from(&row.try_get::<String, _>("status")?)?;
             let n: i64 = row.try_get("n")?;
             if let Some(slot) = counts.iter_mut().find(|(s, _)| *s == status) {
                 slot.1 += n;

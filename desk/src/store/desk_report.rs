@@ -105,7 +105,7 @@ pub(crate) async fn audit_on(
     sqlx::query(
         "INSERT INTO audit_log (id, at, actor, action, ticket, detail) VALUES ($1, $2, $3, $4, $5, $6)",
     )
-    .bind(crate::sample::random_uuid())
+    .bind(crate::ids::random_uuid())
     .bind(now)
     .bind(actor)
     .bind(action)
@@ -209,7 +209,7 @@ impl Store {
             .bind(&id)
             .fetch_one(&mut *tx)
             .await?;
-        if !change.fits(super::status_from(&current)) {
+        if !change.fits(super::status_from(&current)?) {
             return Ok(Applied::NotNow);
         }
         match change {
@@ -219,6 +219,8 @@ impl Store {
                 internal_note,
             } => {
                 let closed_at = status.is_final().then_some(now);
+                // The shell may change a state without a note: none is kept, not "".
+                let public_note = Some(public_note.as_str()).filter(|n| !n.is_empty());
                 // The first change of state by staff is the first response.
                 sqlx::query(
                     "UPDATE reports SET status = $2, status_at = $3, public_note = $4, closed_at = $5, \
@@ -239,7 +241,7 @@ impl Store {
                     now,
                     "status",
                     Some(status.code()),
-                    Some(public_note),
+                    public_note,
                     internal_note.as_deref(),
                     actor,
                 )

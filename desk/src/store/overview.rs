@@ -69,7 +69,7 @@ impl Store {
         let mut out: Vec<CommunityCounts> = Vec::new();
         for row in rows {
             let community: String = row.try_get("community")?;
-            let status = status_from(&row.try_get::<String, _>("status")?);
+            let status = status_from(&row.try_get::<String, _>("status")?)?;
             let n: i64 = row.try_get("n")?;
             if out.last().is_none_or(|c| c.community != community) {
                 out.push(CommunityCounts {

@@ -1,6 +1,6 @@
 //! Staff accounts, sessions, failed logins and the audit log.
 
-use super::{opt_string, Result, Store};
+use super::{opt_string, role_from, Result, Store};
 use sqlx::Row;
 
 /// An account as the desk checks it at login.
@@ -107,7 +107,7 @@ impl Store {
         let communities = self.communities_of(name).await?;
         Ok(Some(Account {
             name: row.try_get("name")?,
-            role: row.try_get("role")?,
+            role: role_from(row.try_get("role")?)?,
             password_hash: row.try_get("password_hash")?,
             communities,
         }))
@@ -131,7 +131,7 @@ impl Store {
         for row in rows {
             let name: String = row.try_get("name")?;
             let communities = self.communities_of(&name).await?;
-            out.push((name, row.try_get("role")?, communities));
+            out.push((name, role_from(row.try_get("role")?)?, communities));
         }
         Ok(out)
     }

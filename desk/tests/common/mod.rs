@@ -239,6 +239,34 @@ impl TestDesk {
         post_report(&self.http, &self.api(), report).await
     }
 
+    /// Changes a report by the one path staff use (the pages' `apply_change`); the change
+    /// must fit the report's state.
+    pub async fn change(&self, ticket: &str, change: xinjing_desk::store::Change, at: i64) {
+        let applied = self
+            .state()
+            .store
+            .apply_change(ticket, &change, "staff:test", None, at)
+            .await
+            .unwrap();
+        assert_eq!(applied, xinjing_desk::store::Applied::Done, "{change:?}");
+    }
+
+    /// A change of state with a note for the resident, as staff make it.
+    pub async fn set_status(
+        &self,
+        ticket: &str,
+        status: xinjing_contract::TicketStatus,
+        public_note: &str,
+        at: i64,
+    ) {
+        let change = xinjing_desk::store::Change::Status {
+            status,
+            public_note: public_note.into(),
+            internal_note: None,
+        };
+        self.change(ticket, change, at).await
+    }
+
     pub async fn status(&self, ticket: &str, key: Option<&str>) -> Answer {
         let mut req = self.http.get(format!("{}/{ticket}", self.api()));
         if let Some(key) = key {

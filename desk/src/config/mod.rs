@@ -2,93 +2,14 @@
 //! environment variable, checked before anything starts. A bad value stops the start with a
 //! message naming the key and where it came from.
 
-use std::collections::BTreeMap;
-use std::fmt;
-use std::net::{IpAddr, SocketAddr};
+mod source;
+
+use crate::client_addr::Cidr;
+pub use source::{describe_keys, ConfigError};
+use source::{error, Reader};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-
-/// One configuration key: its name in the TOML file and the environment variable(s) that
-/// override it (the first one set wins).
-struct Key {
-    name: &'static str,
-    env: &'static [&'static str],
-    help: &'static str,
-}
-
-const KEYS: &[Key] = &[
-    Key { name: "listen", env: &["DESK_LISTEN"], help: "address and port to listen on (default 127.0.0.1:8080)" },
-    Key { name: "public_url", env: &["DESK_PUBLIC_URL"], help: "the https address residents reach the desk at (default http://127.0.0.1:PORT when listening on loopback)" },
-    Key { name: "database_url", env: &["DATABASE_URL", "DESK_DATABASE_URL"], help: "sqlite://FILE (default sqlite://desk.db) or postgres://…" },
-    Key { name: "db_max_connections", env: &["DESK_DB_MAX_CONNECTIONS"], help: "connections to PostgreSQL, or SQLite readers (default 8)" },
-    Key { name: "photos", env: &["DESK_PHOTOS"], help: "a local directory (default photos) or s3://bucket/prefix" },
-    Key { name: "s3_endpoint", env: &["DESK_S3_ENDPOINT", "AWS_ENDPOINT"], help: "S3-compatible endpoint URL (default: Amazon S3)" },
-    Key { name: "s3_region", env: &["DESK_S3_REGION", "AWS_REGION"], help: "bucket region (default us-east-1)" },
-    Key { name: "s3_access_key_id", env: &["DESK_S3_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID"], help: "bucket credentials" },
-    Key { name: "s3_secret_access_key", env: &["DESK_S3_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY"], help: "bucket credentials" },
-    Key { name: "s3_allow_http", env: &["DESK_S3_ALLOW_HTTP", "AWS_ALLOW_HTTP"], help: "allow a plain-http endpoint (tests, a bucket on the same host)" },
-    Key { name: "dist", env: &["DESK_DIST"], help: "the widget's release build to serve at / (default: not served)" },
-    Key { name: "communities", env: &["DESK_COMMUNITIES"], help: "residential areas accepted (default: the widget's config.json; empty: free text)" },
-    Key { name: "buildings", env: &["DESK_BUILDINGS"], help: "the buildings of each area, for the stairwell posters: a TOML table area = [\"1号楼\", …], or AREA=B1,B2;AREA2=… (default: the buildings seen in reports)" },
-    Key { name: "parent_origins", env: &["DESK_PARENT_ORIGINS"], help: "pages allowed to frame the widget (default: the widget's config.json)" },
-    Key { name: "cors_origins", env: &["DESK_CORS_ORIGINS"], help: "other origins whose pages may call the API (exact, default none)" },
-    Key { name: "trusted_proxies", env: &["DESK_TRUSTED_PROXIES"], help: "proxy addresses or CIDR ranges whose X-Forwarded-For is believed" },
-    Key { name: "max_body_bytes", env: &["DESK_MAX_BODY_BYTES"], help: "largest request body (default 2097152)" },
-    Key { name: "request_timeout_secs", env: &["DESK_REQUEST_TIMEOUT_SECS"], help: "time limit for one request (default 30)" },
-    Key { name: "rate_limit_per_minute", env: &["DESK_RATE_LIMIT_PER_MINUTE"], help: "API requests a client may make per minute, refilled continuously (default 120; 0 = off)" },
-    Key { name: "rate_limit_burst", env: &["DESK_RATE_LIMIT_BURST"], help: "API requests a client may make at once (default 60)" },
-    Key { name: "retention_days", env: &["DESK_RETENTION_DAYS"], help: "days after closing before contact details and photos are deleted (default: the widget's privacy notice, else 365)" },
-    Key { name: "retention_interval_secs", env: &["DESK_RETENTION_INTERVAL_SECS"], help: "how often the retention task runs (default 3600)" },
-    Key { name: "idempotency_days", env: &["DESK_IDEMPOTENCY_DAYS"], help: "days an Idempotency-Key is remembered (default and minimum 30)" },
-    Key { name: "fsync", env: &["DESK_FSYNC"], help: "flush every commit and photo to disk before answering (default true; false survives a crashed process but not a power cut)" },
-    Key { name: "log_format", env: &["DESK_LOG_FORMAT"], help: "text (default) or json" },
-    Key { name: "log_level", env: &["DESK_LOG"], help: "error, warn, info (default), debug or trace" },
-    Key { name: "shutdown_grace_secs", env: &["DESK_SHUTDOWN_GRACE_SECS"], help: "how long a stop waits for requests in flight (default 30)" },
-    Key { name: "notify", env: &[], help: "[[notify]] tables: the committee's robots (kind wecom|dingtalk|feishu|webhook, url, secret, communities); secrets by DESK_NOTIFY_<NAME>_URL / _SECRET" },
-    Key { name: "notify_poll_ms", env: &["DESK_NOTIFY_POLL_MS"], help: "how often new reports are looked for and retries made (default 1000)" },
-    Key { name: "notify_give_up_minutes", env: &["DESK_NOTIFY_GIVE_UP_MINUTES"], help: "a notification not delivered after this long is marked failed (default 60)" },
-    Key { name: "first_response_hours", env: &["DESK_FIRST_RESPONSE_HOURS"], help: "staff pages: hours within which a report needs its first response before it shows as overdue (default 24)" },
-    Key { name: "resolution_hours", env: &["DESK_RESOLUTION_HOURS"], help: "staff pages: hours within which a report should be resolved before it shows as overdue (default 168)" },
-    Key { name: "bench_floor", env: &["DESK_BENCH_FLOOR"], help: "benchmarks only: add POST /api/v1/floor, which reads and discards the body" },
-];
-
-/// Where a value came from, for error messages.
-#[derive(Clone, Debug, PartialEq)]
-enum Origin {
-    Env(&'static str),
-    File(PathBuf),
-}
-
-impl fmt::Display for Origin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Origin::Env(var) => write!(f, "environment variable {var}"),
-            Origin::File(path) => write!(f, "{}", path.display()),
-        }
-    }
-}
-
-/// A configuration that cannot start the desk. `Display` names the key and its source.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConfigError {
-    pub key: String,
-    pub message: String,
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "configuration key `{}`: {}", self.key, self.message)
-    }
-}
-
-impl std::error::Error for ConfigError {}
-
-fn error(key: &str, message: impl Into<String>) -> ConfigError {
-    ConfigError {
-        key: key.to_owned(),
-        message: message.into(),
-    }
-}
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Database {
@@ -121,52 +42,6 @@ pub struct S3 {
 pub enum Photos {
     Local(PathBuf),
     S3(S3),
-}
-
-/// An address or range whose `X-Forwarded-For` is believed.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Cidr {
-    pub addr: IpAddr,
-    pub prefix: u8,
-}
-
-impl Cidr {
-    pub fn parse(text: &str) -> Option<Cidr> {
-        let (addr, prefix) = match text.split_once('/') {
-            Some((a, p)) => (a.parse::<IpAddr>().ok()?, Some(p.parse::<u8>().ok()?)),
-            None => (text.parse::<IpAddr>().ok()?, None),
-        };
-        let max = if addr.is_ipv4() { 32 } else { 128 };
-        let prefix = prefix.unwrap_or(max);
-        (prefix <= max).then_some(Cidr { addr, prefix })
-    }
-
-    pub fn contains(&self, ip: IpAddr) -> bool {
-        let ip = canonical(ip);
-        match (self.addr, ip) {
-            (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                let mask = u32::MAX
-                    .checked_shl(32 - u32::from(self.prefix))
-                    .unwrap_or(0);
-                u32::from(net) & mask == u32::from(ip) & mask
-            }
-            (IpAddr::V6(net), IpAddr::V6(ip)) => {
-                let mask = u128::MAX
-                    .checked_shl(128 - u32::from(self.prefix))
-                    .unwrap_or(0);
-                u128::from(net) & mask == u128::from(ip) & mask
-            }
-            _ => false,
-        }
-    }
-}
-
-/// IPv4-mapped IPv6 addresses (`::ffff:1.2.3.4`) as the IPv4 address they are.
-pub fn canonical(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
-        v4 => v4,
-    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -247,41 +122,7 @@ impl Config {
         file: Option<(&Path, &str)>,
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Config, ConfigError> {
-        let mut values: BTreeMap<&'static str, (Value, Origin)> = BTreeMap::new();
-        if let Some((path, text)) = file {
-            let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-                error(
-                    "DESK_CONFIG",
-                    format!("{} is not valid TOML: {e}", path.display()),
-                )
-            })?;
-            for (name, value) in table {
-                let Some(key) = KEYS.iter().find(|k| k.name == name) else {
-                    return Err(error(
-                        &name,
-                        format!(
-                            "unknown key in {} (known keys: {})",
-                            path.display(),
-                            known_keys()
-                        ),
-                    ));
-                };
-                values.insert(
-                    key.name,
-                    (Value::Toml(value), Origin::File(path.to_owned())),
-                );
-            }
-        }
-        for key in KEYS {
-            if let Some((var, text)) = key
-                .env
-                .iter()
-                .find_map(|var| env(var).map(|text| (*var, text)))
-            {
-                values.insert(key.name, (Value::Env(text), Origin::Env(var)));
-            }
-        }
-        let reader = Reader { values };
+        let reader = Reader::from_sources(file, env)?;
         let listen: SocketAddr = reader.parse("listen", DEFAULT_LISTEN)?;
         let public_url = reader
             .string("public_url")?
@@ -484,177 +325,6 @@ impl Config {
     }
 }
 
-/// Help text listing every key and its environment variables.
-pub fn describe_keys() -> String {
-    let mut out = String::new();
-    for key in KEYS {
-        out.push_str(&format!(
-            "  {:<24} {:<32} {}\n",
-            key.name,
-            key.env.join(", "),
-            key.help
-        ));
-    }
-    out
-}
-
-fn known_keys() -> String {
-    KEYS.iter().map(|k| k.name).collect::<Vec<_>>().join(", ")
-}
-
-enum Value {
-    Toml(toml::Value),
-    Env(String),
-}
-
-struct Reader {
-    values: BTreeMap<&'static str, (Value, Origin)>,
-}
-
-impl Reader {
-    fn fail(&self, key: &str, message: impl fmt::Display) -> ConfigError {
-        let from = self
-            .values
-            .get(key)
-            .map(|(_, origin)| format!(" (from {origin})"))
-            .unwrap_or_default();
-        error(key, format!("{message}{from}"))
-    }
-
-    /// A key's TOML value as written (tables), if it came from the file.
-    fn toml(&self, key: &str) -> Option<&toml::Value> {
-        match self.values.get(key) {
-            Some((Value::Toml(value), _)) => Some(value),
-            _ => None,
-        }
-    }
-
-    fn string(&self, key: &str) -> Result<Option<String>, ConfigError> {
-        match self.values.get(key) {
-            None => Ok(None),
-            Some((Value::Env(text), _)) => {
-                Ok(Some(text.trim().to_owned()).filter(|t| !t.is_empty()))
-            }
-            Some((Value::Toml(toml::Value::String(text)), _)) => {
-                Ok(Some(text.trim().to_owned()).filter(|t| !t.is_empty()))
-            }
-            Some((Value::Toml(_), _)) => Err(self.fail(key, "expected a string")),
-        }
-    }
-
-    fn parse<T: std::str::FromStr>(&self, key: &str, default: &str) -> Result<T, ConfigError>
-    where
-        T::Err: fmt::Display,
-    {
-        let text = self.string(key)?.unwrap_or_else(|| default.to_owned());
-        text.parse()
-            .map_err(|e| self.fail(key, format!("{text:?}: {e}")))
-    }
-
-    fn optional_number(&self, key: &str, min: u64, max: u64) -> Result<Option<u64>, ConfigError> {
-        let number = match self.values.get(key) {
-            None => return Ok(None),
-            Some((Value::Toml(toml::Value::Integer(n)), _)) => u64::try_from(*n).ok(),
-            Some((Value::Env(text), _)) => text.trim().parse::<u64>().ok(),
-            Some((Value::Toml(_), _)) => None,
-        };
-        match number {
-            Some(n) if (min..=max).contains(&n) => Ok(Some(n)),
-            Some(n) => Err(self.fail(key, format!("{n} is outside {min}..={max}"))),
-            None => Err(self.fail(key, "expected a whole number")),
-        }
-    }
-
-    fn number(&self, key: &str, default: u64, min: u64, max: u64) -> Result<u64, ConfigError> {
-        Ok(self.optional_number(key, min, max)?.unwrap_or(default))
-    }
-
-    fn boolean(&self, key: &str, default: bool) -> Result<bool, ConfigError> {
-        match self.values.get(key) {
-            None => Ok(default),
-            Some((Value::Toml(toml::Value::Boolean(b)), _)) => Ok(*b),
-            Some((Value::Env(text), _)) => match text.trim().to_ascii_lowercase().as_str() {
-                "1" | "true" | "yes" | "on" => Ok(true),
-                "0" | "false" | "no" | "off" | "" => Ok(false),
-                _ => Err(self.fail(key, format!("{text:?}: expected true or false"))),
-            },
-            Some((Value::Toml(_), _)) => Err(self.fail(key, "expected true or false")),
-        }
-    }
-
-    /// A TOML array of strings, or a comma-separated environment variable.
-    fn list(&self, key: &str) -> Result<Option<Vec<String>>, ConfigError> {
-        match self.values.get(key) {
-            None => Ok(None),
-            Some((Value::Env(text), _)) => Ok(Some(
-                text.split(',')
-                    .map(|s| s.trim().to_owned())
-                    .filter(|s| !s.is_empty())
-                    .collect(),
-            )),
-            Some((Value::Toml(toml::Value::Array(items)), _)) => items
-                .iter()
-                .map(|item| match item {
-                    toml::Value::String(s) => Ok(s.trim().to_owned()),
-                    _ => Err(self.fail(key, "expected a list of strings")),
-                })
-                .collect::<Result<Vec<_>, _>>()
-                .map(Some),
-            Some((Value::Toml(_), _)) => Err(self.fail(key, "expected a list of strings")),
-        }
-    }
-}
-
-impl Reader {
-    /// A TOML table of string lists (`area = ["1号楼", "2号楼"]`), or an environment
-    /// variable `AREA=B1,B2;AREA2=B3`. Order kept as written (TOML tables are sorted by
-    /// the parser; the environment keeps its order).
-    fn lists_by_name(&self, key: &str) -> Result<Vec<(String, Vec<String>)>, ConfigError> {
-        let split = |text: &str| -> Vec<String> {
-            text.split(',')
-                .map(|s| s.trim().to_owned())
-                .filter(|s| !s.is_empty())
-                .collect()
-        };
-        match self.values.get(key) {
-            None => Ok(Vec::new()),
-            Some((Value::Env(text), _)) => text
-                .split(';')
-                .filter(|part| !part.trim().is_empty())
-                .map(|part| match part.split_once('=') {
-                    Some((name, list)) if !name.trim().is_empty() => {
-                        Ok((name.trim().to_owned(), split(list)))
-                    }
-                    _ => Err(self.fail(key, format!("{part:?}: expected AREA=BUILDING,BUILDING"))),
-                })
-                .collect(),
-            Some((Value::Toml(toml::Value::Table(table)), _)) => table
-                .iter()
-                .map(|(name, list)| match list {
-                    toml::Value::Array(items) => items
-                        .iter()
-                        .map(|item| match item {
-                            toml::Value::String(s) if !s.trim().is_empty() => {
-                                Ok(s.trim().to_owned())
-                            }
-                            _ => Err(self
-                                .fail(key, format!("{name:?}: expected a list of building names"))),
-                        })
-                        .collect::<Result<Vec<_>, _>>()
-                        .map(|list| (name.trim().to_owned(), list)),
-                    _ => {
-                        Err(self.fail(key, format!("{name:?}: expected a list of building names")))
-                    }
-                })
-                .collect(),
-            Some((Value::Toml(_), _)) => Err(self.fail(
-                key,
-                "expected a table: [buildings] followed by area = [\"1号楼\", …]",
-            )),
-        }
-    }
-}
-
 /// `https://host[:port]`, or plain http on loopback, with nothing after it.
 pub fn is_origin(text: &str) -> bool {
     let rest = if let Some(rest) = text.strip_prefix("https://") {
@@ -771,7 +441,7 @@ mod tests {
 
     #[test]
     fn the_example_configuration_is_valid() {
-        let text = include_str!("../desk.example.toml");
+        let text = include_str!("../../desk.example.toml");
         // `dist` must exist to be accepted: check everything else as written.
         let text = text.replace("dist = \"/opt/xinjing-desk/dist\"", "");
         let config = load(
@@ -818,17 +488,5 @@ mod tests {
         assert_eq!(e.key, "buildings");
         let e = load(Some("buildings = [\"1号楼\"]"), &[]).unwrap_err();
         assert_eq!(e.key, "buildings");
-    }
-
-    #[test]
-    fn cidr_ranges() {
-        let v6 = Cidr::parse("fd00::/8").unwrap();
-        assert!(v6.contains("fd12::1".parse().unwrap()));
-        assert!(!v6.contains("fe80::1".parse().unwrap()));
-        assert!(Cidr::parse("0.0.0.0/0")
-            .unwrap()
-            .contains("8.8.8.8".parse().unwrap()));
-        assert_eq!(Cidr::parse("10.0.0.0/33"), None);
-        assert_eq!(Cidr::parse("ten"), None);
     }
 }

@@ -1,0 +1,121 @@
+//! Every route of the desk, composed in one place: the residents' API, the campaigns'
+//! feed, the staff pages (with the posters' and campaigns' pages under `/desk/`), health
+//! checks and the widget's files; around them the client address and the access log.
+
+use crate::client_addr::client_address;
+use crate::state::AppState;
+use crate::widget::Widget;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Instant;
+use tower_http::services::ServeDir;
+
+pub fn router(state: Arc<AppState>) -> Router {
+    let api = crate::http::api(state.clone());
+    let trusted: Arc<[crate::client_addr::Cidr]> = state.config.trusted_proxies.as_slice().into();
+    let mut app = Router::new()
+        .merge(api)
+        .route(crate::campaigns::FEED_PATH, get(crate::campaigns::feed))
+        // The staff pages; other modules' /desk/ routers are merged into staff::routes()
+        // here, before the layers, so they get the same headers and language cookie.
+        .merge(crate::staff::layers(
+            crate::staff::routes()
+                .merge(crate::posters::routes())
+                .merge(crate::campaigns::routes()),
+        ))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz));
+    if let Some(widget) = &state.widget {
+        app = app.fallback_service(widget_routes(widget));
+    } else {
+        app = app.fallback(no_widget);
+    }
+    app.layer(middleware::from_fn(access_log))
+        .layer(middleware::from_fn_with_state(trusted, client_address))
+        .with_state(state)
+}
+
+/// The build's files and the desk's `config.json`, with the security headers.
+fn widget_routes(widget: &Widget) -> Router {
+    let config_json = widget.config_json.clone();
+    let headers = widget.headers.clone();
+    let files = ServeDir::new(&widget.dir).append_index_html_on_directories(true);
+    Router::new()
+        .route(
+            "/config.json",
+            get(move || async move {
+                (
+                    [(
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_static("application/json; charset=utf-8"),
+                    )],
+                    config_json,
+                )
+            }),
+        )
+        .fallback_service(files)
+        .layer(middleware::from_fn(move |req: Request, next: Next| {
+            let headers = headers.clone();
+            async move {
+                let mut response = next.run(req).await;
+                let out = response.headers_mut();
+                for (name, value) in headers {
+                    out.insert(name, value);
+                }
+                out.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+                response
+            }
+        }))
+}
+
+async fn no_widget() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "xinjing-desk: the widget is not served here (set `dist` / DESK_DIST)\n",
+    )
+        .into_response()
+}
+
+async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+/// Ready when the database and the photo store answer and the desk is not stopping.
+async fn readyz(State(state): State<Arc<AppState>>) -> Response {
+    if state.stopping.load(Ordering::SeqCst) {
+        return (StatusCode::SERVICE_UNAVAILABLE, "stopping\n").into_response();
+    }
+    if let Err(e) = state.store.ping().await {
+        tracing::warn!(error = %e, "not ready: database");
+        return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response();
+    }
+    if let Err(e) = state.photos.check().await {
+        tracing::warn!(error = %e, "not ready: photo store");
+        return (StatusCode::SERVICE_UNAVAILABLE, "photo store unavailable\n").into_response();
+    }
+    "ready\n".into_response()
+}
+
+/// One line per API request: method, path (never the query), status, time. Tickets in
+/// paths are not personal data; bodies, names and phone numbers are never logged.
+async fn access_log(req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let started = Instant::now();
+    let response = next.run(req).await;
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    let status = response.status().as_u16();
+    if path.starts_with("/api/") {
+        tracing::info!(%method, path = %path, status, ms = format!("{ms:.1}"), "request");
+    } else {
+        tracing::debug!(%method, path = %path, status, ms = format!("{ms:.1}"), "request");
+    }
+    response
+}

@@ -1,0 +1,62 @@
+//! `xinjing-desk set-status`: the staff pages' change of state, made from the shell by the
+//! actor `cli`. It goes through the same `apply_change` as the page, so the transition
+//! rules, the audit line, the history event (which the notifier reads) and the refusal
+//! message are the page's own.
+
+use super::i18n::Lang;
+use crate::store::{Applied, Change, Store, StoreError};
+use xinjing_contract::TicketStatus;
+
+/// The actor the audit log names for changes made from the shell.
+pub const ACTOR: &str = "cli";
+
+/// Why a change from the shell was not made.
+#[derive(Debug, thiserror::Error)]
+pub enum ShellChangeError {
+    #[error("no ticket {0}")]
+    Unknown(String),
+    /// The page's own message, with the move that was refused.
+    #[error("{ticket}: {message} ({from} → {to})")]
+    Refused {
+        ticket: String,
+        message: &'static str,
+        from: &'static str,
+        to: &'static str,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Moves `ticket` to `status`, with `note` for the resident (none when blank).
+pub async fn set_status(
+    store: &Store,
+    ticket: &str,
+    status: TicketStatus,
+    note: Option<&str>,
+    now: i64,
+) -> Result<(), ShellChangeError> {
+    let unknown = || ShellChangeError::Unknown(ticket.to_owned());
+    let Some(report) = store.desk_report(ticket).await? else {
+        return Err(unknown());
+    };
+    let from = report.report.status;
+    let change = Change::Status {
+        status,
+        public_note: note.map(str::trim).unwrap_or_default().to_owned(),
+        internal_note: None,
+    };
+    let detail = format!("{} → {}", from.code(), status.code());
+    match store
+        .apply_change(ticket, &change, ACTOR, Some(&detail), now)
+        .await?
+    {
+        Applied::Done => Ok(()),
+        Applied::Unknown => Err(unknown()),
+        Applied::NotNow => Err(ShellChangeError::Refused {
+            ticket: ticket.to_owned(),
+            message: super::report::error_message(Lang::En, "bad_status"),
+            from: from.code(),
+            to: status.code(),
+        }),
+    }
+}
