@@ -172,7 +172,7 @@ pub fn icon_path(name: Option<&str>) -> &'static str {
 }
 
 /// The feed that ships inside the build, used until a remote feed has been fetched.
-pub const BUNDLED_FEED: &str = include_str!("../../../public/campaigns.json");
+pub const BUNDLED_FEED: &str = include_str!("../../../../public/campaigns.json");
 
 pub fn bundled_feed() -> Feed {
     parse_feed(BUNDLED_FEED)

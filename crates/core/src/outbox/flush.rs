@@ -8,7 +8,7 @@
 
 use super::policy::{after_attempt, attempt_timeout_ms, next_wakeup, FlushMode, Next};
 use super::{load, parse_entry, OutboxEntry, OutboxStore, StoreError, Transport};
-use crate::core::my_reports::TicketRecord;
+use crate::my_reports::TicketRecord;
 use std::cell::RefCell;
 use std::rc::Rc;
 use xinjing_contract::{classify, Outcome};

@@ -16,8 +16,8 @@
 
 use super::fakes::{MemoryStore, YieldOnce};
 use super::*;
-use crate::core::i18n::Lang;
-use crate::core::report::{build_payload, Category, Draft, Envelope};
+use crate::i18n::Lang;
+use crate::report::{build_payload, Category, Draft, Envelope};
 use proptest::prelude::*;
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
@@ -395,7 +395,7 @@ impl World {
             let acknowledged = history.contains_key(key);
             prop_assert!(on_phone || acknowledged, "{} lost", key);
             if acknowledged {
-                let record: crate::core::my_reports::TicketRecord =
+                let record: crate::my_reports::TicketRecord =
                     serde_json::from_str(&history[key]).expect("a ticket record");
                 prop_assert_eq!(record.ticket.as_ref(), server.accepted.get(key));
             }

@@ -1,6 +1,6 @@
 use super::fakes::{created, entry, status, FakeClock, MemoryStore, ScriptedTransport};
 use super::*;
-use crate::core::report::Category;
+use crate::report::Category;
 use futures::executor::block_on;
 use proptest::prelude::*;
 use std::cell::RefCell;
@@ -589,7 +589,7 @@ fn a_delivery_keeps_the_ticket_record_in_the_same_step_that_drops_the_entry() {
     let transport = ScriptedTransport::new(vec![]);
     flush_at(&store, &transport, 0.0, FlushMode::Resumed, |_, _| {});
     assert!(store.records.borrow().is_empty());
-    let record: crate::core::my_reports::TicketRecord =
+    let record: crate::my_reports::TicketRecord =
         serde_json::from_str(&store.history.borrow()["k1"]).unwrap();
     assert_eq!(record.ticket.as_deref(), Some("XJ-20261130-0001"));
 }
