@@ -41,6 +41,7 @@ pub struct Lease {
 }
 
 impl Lease {
+    #[inline]
     pub fn for_body(self, body_bytes: usize) -> f64 {
         attempt_timeout_ms(self.timeout_ms, body_bytes) + super::LEASE_MARGIN_MS
     }
