@@ -1,10 +1,8 @@
 //! Xinjing safety widget.
 //!
-//! `core` is pure Rust (no browser, no Leptos) and is tested natively with `cargo test`.
-//! `platform` adapts browser APIs to the traits `core` defines; `ui` wires Leptos
-//! components to both. Only `core` builds on the native target.
-
-pub mod core;
+//! The rules live in the `xinjing-core` crate (pure Rust, no browser, no Leptos), tested
+//! natively with `cargo test`. `platform` adapts browser APIs to the traits the core
+//! defines; `ui` wires Leptos components to both. Both are wasm-only.
 
 #[cfg(target_arch = "wasm32")]
 pub mod platform;

@@ -1,13 +1,13 @@
-//! The feed and config readers' rules, run on both sides of `core::json`: natively over
+//! The feed and config readers' rules, run on both sides of `xinjing_core::json`: natively over
 //! `serde_json::Value` (`cargo test`) and in headless Chromium over the engine's
 //! `JSON.parse` (`cargo test --target wasm32-unknown-unknown --test json_rules`).
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use xinjing_safety::core::campaign::{parse_feed, FeedError};
-use xinjing_safety::core::config::{parse_config, ConfigError};
-use xinjing_safety::core::i18n::Lang;
-use xinjing_safety::core::report::Category;
+use xinjing_core::campaign::{parse_feed, FeedError};
+use xinjing_core::config::{parse_config, ConfigError};
+use xinjing_core::i18n::Lang;
+use xinjing_core::report::Category;
 
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test_configure!(run_in_browser);

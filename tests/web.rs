@@ -6,10 +6,10 @@ use leptos::task::tick;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use xinjing_safety::core::campaign::parse_feed;
-use xinjing_safety::core::config::parse_config;
-use xinjing_safety::core::i18n::Lang;
-use xinjing_safety::core::report::{FieldError, Photo};
+use xinjing_core::campaign::parse_feed;
+use xinjing_core::config::parse_config;
+use xinjing_core::i18n::Lang;
+use xinjing_core::report::{FieldError, Photo};
 use xinjing_safety::ui::campaigns::CampaignList;
 use xinjing_safety::ui::context::{
     provide_contexts, use_feed, use_form, use_settings, ConfigState, FormState, PhotoSlot, Screen,

@@ -2,9 +2,9 @@
 //! Whatever a server answers (status code, Retry-After, body: status, similar, times), and
 //! the mock's stored state.
 use libfuzzer_sys::fuzz_target;
-use xinjing_safety::core::mock::MockState;
-use xinjing_safety::core::my_reports::parse_status;
-use xinjing_safety::core::outbox::{classify, Answer};
+use xinjing_core::mock::MockState;
+use xinjing_core::my_reports::parse_status;
+use xinjing_core::outbox::{classify, Answer};
 
 fuzz_target!(|data: &[u8]| {
     if data.len() < 2 {
@@ -19,6 +19,6 @@ fuzz_target!(|data: &[u8]| {
     let _ = state.submit(retry_after, body, 1_796_000_000_000.0);
     let _ = state.feedback(retry_after, retry_after, body, 1_796_000_000_000.0);
     let _ = state.status(retry_after, retry_after, 1_796_001_000_000.0);
-    let _ = xinjing_safety::core::similar::parse_similar(body);
-    let _ = xinjing_safety::core::follow_up::shanghai_time(retry_after);
+    let _ = xinjing_core::similar::parse_similar(body);
+    let _ = xinjing_core::follow_up::shanghai_time(retry_after);
 });

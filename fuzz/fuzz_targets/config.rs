@@ -1,7 +1,7 @@
 #![no_main]
 //! config.json and data-* overrides: any text must give Ok or Err, never a panic.
 use libfuzzer_sys::fuzz_target;
-use xinjing_safety::core::config::{accessible_primary, is_allowed_endpoint, parse_config};
+use xinjing_core::config::{accessible_primary, is_allowed_endpoint, parse_config};
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);

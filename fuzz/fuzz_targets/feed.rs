@@ -1,7 +1,7 @@
 #![no_main]
 //! The campaign feed and its cached copy: malformed input is skipped or refused, never a panic.
 use libfuzzer_sys::fuzz_target;
-use xinjing_safety::core::campaign::{active_on, choose_feed, parse_feed};
+use xinjing_core::campaign::{active_on, choose_feed, parse_feed};
 use xinjing_contract::time::Date;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,8 +1,8 @@
 #![no_main]
 //! Stored outbox records from older or corrupted versions: set aside, never a panic.
 use libfuzzer_sys::fuzz_target;
-use xinjing_safety::core::my_reports::parse_records;
-use xinjing_safety::core::outbox::{load, next_wakeup};
+use xinjing_core::my_reports::parse_records;
+use xinjing_core::outbox::{load, next_wakeup};
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);

@@ -3,13 +3,13 @@
 //! into a GET of some other page, whose 200 says nothing about the report.
 
 use super::clock::Timer;
-use crate::core::outbox::{attempt_timeout_ms, Answer, Transport};
-use crate::core::similar::SimilarQuery;
 use gloo_net::http::{Request, RequestBuilder};
 use std::cell::Cell;
 use std::rc::Rc;
 use web_sys::{AbortController, RequestRedirect, ResponseType};
 use xinjing_contract::REPORT_KEY_HEADER;
+use xinjing_core::outbox::{attempt_timeout_ms, Answer, Transport};
+use xinjing_core::similar::SimilarQuery;
 
 pub struct HttpTransport {
     pub endpoint: String,

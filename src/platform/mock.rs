@@ -4,11 +4,11 @@
 
 use super::clock::{now_ms, sleep};
 use super::storage::KV;
-use crate::core::mock::MockState;
-use crate::core::outbox::{Answer, Transport};
-use crate::core::similar::SimilarQuery;
 use std::cell::Cell;
 use xinjing_contract::Similar;
+use xinjing_core::mock::MockState;
+use xinjing_core::outbox::{Answer, Transport};
+use xinjing_core::similar::SimilarQuery;
 
 const STATE_KEY: &str = "mock-state";
 

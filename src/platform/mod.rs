@@ -1,5 +1,5 @@
-//! Browser adapters. Each implements something `core` defines or hands plain data to it;
-//! none decides policy.
+//! Browser adapters. Each implements something `xinjing_core` defines or hands plain data
+//! to it; none decides policy.
 
 pub mod clock;
 pub mod embed;
@@ -10,10 +10,10 @@ pub mod mock;
 pub mod photo;
 pub mod storage;
 
-use crate::core::config::{Config, Endpoint};
-use crate::core::outbox::{Answer, Transport};
-use crate::core::similar::{parse_similar, SimilarQuery};
 use xinjing_contract::Similar;
+use xinjing_core::config::{Config, Endpoint};
+use xinjing_core::outbox::{Answer, Transport};
+use xinjing_core::similar::{parse_similar, SimilarQuery};
 
 /// The configured endpoint: real HTTP or the demo's mock. An enum rather than `dyn`, since
 /// async trait methods are not object-safe and two variants are all there will be.

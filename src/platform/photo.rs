@@ -2,10 +2,10 @@
 //! Only pixels are drawn, so EXIF (GPS position included) never leaves the phone.
 
 use super::js;
-use crate::core::photo::{decoded_len, fit, MAX_BYTES, MAX_EDGE, QUALITIES, SHRINK};
-use crate::core::report::Photo;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
+use xinjing_core::photo::{decoded_len, fit, MAX_BYTES, MAX_EDGE, QUALITIES, SHRINK};
+use xinjing_core::report::Photo;
 
 #[derive(Debug)]
 pub struct Undecodable;

@@ -3,9 +3,9 @@
 //! that two tabs never overwrite each other's list.
 
 use super::js;
-use crate::core::outbox::{OutboxStore, StoreError};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
+use xinjing_core::outbox::{OutboxStore, StoreError};
 
 pub const KEY_LANG: &str = "xj.lang";
 pub const KEY_LARGE_TEXT: &str = "xj.large";

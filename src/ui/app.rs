@@ -17,13 +17,13 @@ use super::my_reports::{MyReports, SentView};
 use super::outbox::{provide_sending_state, use_sender, Sender};
 use super::report_form::ReportForm;
 use super::tickets::{use_ticket_desk, TicketDesk};
-use crate::core::config::{accessible_primary, Config};
-use crate::core::i18n::{choose_lang, fill, Lang, Msg};
 use crate::platform::{embed, storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
+use xinjing_core::config::{accessible_primary, Config};
+use xinjing_core::i18n::{choose_lang, fill, Lang, Msg};
 
 fn query() -> Prefill {
     let params = window()

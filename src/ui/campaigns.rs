@@ -2,13 +2,13 @@
 
 use super::context::{use_feed, use_form, use_settings, FeedState, Screen};
 use super::draft::start_report;
-use crate::core::campaign::{active_on, choose_feed, icon_path, CachedFeed, Campaign, FeedNote};
-use crate::core::i18n::{fill, Msg};
 use crate::platform::clock::now_ms;
 use crate::platform::http::get_text;
 use crate::platform::storage;
 use leptos::prelude::*;
 use xinjing_contract::time::{display_shanghai, Date};
+use xinjing_core::campaign::{active_on, choose_feed, icon_path, CachedFeed, Campaign, FeedNote};
+use xinjing_core::i18n::{fill, Msg};
 
 /// Shows the saved feed at once, then fetches the configured one.
 pub async fn refresh_feed(state: FeedState, url: Option<String>, timeout_ms: u32) {
@@ -103,7 +103,7 @@ fn CampaignCard(campaign: Campaign, active: Memo<Vec<Campaign>>) -> impl IntoVie
             .with(|list| list.iter().find(|c| c.id == id).cloned())
             .unwrap_or_else(|| campaign.clone())
     });
-    let text = move |pick: fn(&Campaign) -> &crate::core::campaign::Text| {
+    let text = move |pick: fn(&Campaign) -> &xinjing_core::campaign::Text| {
         let lang = settings.lang.get();
         c.with(|c| pick(c).get(lang).to_owned())
     };
@@ -145,7 +145,7 @@ pub fn CampaignDetail(id: String) -> impl IntoView {
             None => view! { <p class="xj-empty">{settings.tr(Msg::NoActiveCampaigns)}</p> }.into_any(),
             Some(c) => {
                 let lang = settings.lang.get();
-                let section = |(heading, text): (Msg, &crate::core::campaign::Text)| view! {
+                let section = |(heading, text): (Msg, &xinjing_core::campaign::Text)| view! {
                     <h3>{heading.text(lang)}</h3>
                     <p>{text.get(lang).to_owned()}</p>
                 };

@@ -4,15 +4,15 @@
 //! what it uses; `provide_contexts` sets them all up (the app, and tests that mount one
 //! component).
 
-use crate::core::campaign::{bundled_feed, Feed, FeedNote};
-use crate::core::config::Config;
-use crate::core::i18n::{Lang, Msg};
-use crate::core::my_reports::TicketRecord;
-use crate::core::outbox::WaitingItem;
-use crate::core::report::{Draft, Photo, MAX_PHOTOS};
-use crate::core::similar::SimilarHints;
 use leptos::prelude::*;
 use std::sync::Arc;
+use xinjing_core::campaign::{bundled_feed, Feed, FeedNote};
+use xinjing_core::config::Config;
+use xinjing_core::i18n::{Lang, Msg};
+use xinjing_core::my_reports::TicketRecord;
+use xinjing_core::outbox::WaitingItem;
+use xinjing_core::report::{Draft, Photo, MAX_PHOTOS};
+use xinjing_core::similar::SimilarHints;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ConfigState {

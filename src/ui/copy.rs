@@ -1,9 +1,9 @@
 //! The one copy-to-clipboard button: a ticket number, or a report that could not be sent.
 
 use super::context::use_settings;
-use crate::core::i18n::Msg;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use xinjing_core::i18n::Msg;
 
 /// Copies `text`; its label says "copied" once the clipboard has it.
 #[component]

@@ -2,9 +2,9 @@
 //! no longer draw, so the hook writes a plain message with plain DOM calls (text only) in
 //! the resident's language. The outbox lives in IndexedDB and is untouched.
 
-use crate::core::i18n::{Lang, Msg};
 use std::cell::Cell;
 use wasm_bindgen::JsCast;
+use xinjing_core::i18n::{Lang, Msg};
 
 thread_local! {
     static LANG: Cell<Lang> = const { Cell::new(Lang::Zh) };

@@ -3,13 +3,13 @@
 
 use super::context::{use_settings, Screen};
 use super::outbox::use_sender;
-use crate::core::i18n::{fill, Msg};
-use crate::core::report::ReportPayload;
 use crate::platform::clock::now_ms;
 use crate::platform::mock;
 use leptos::prelude::*;
 use xinjing_contract::time::display_shanghai;
 use xinjing_contract::TicketStatus;
+use xinjing_core::i18n::{fill, Msg};
+use xinjing_core::report::ReportPayload;
 
 #[component]
 pub fn DemoPanel() -> impl IntoView {

@@ -3,10 +3,10 @@
 //! and the contact the resident asked this phone to remember.
 
 use super::context::{FormState, PhotoSlot, Prefill, Screen, Settings};
-use crate::core::report::{Category, Draft, ReportPayload, MAX_PHOTOS};
 use crate::platform::storage;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+use xinjing_core::report::{Category, Draft, ReportPayload, MAX_PHOTOS};
 
 /// The contact a resident asked this phone to remember.
 #[derive(Serialize, Deserialize)]

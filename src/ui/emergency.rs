@@ -1,8 +1,8 @@
 //! Always in view: this page is not an emergency channel.
 
 use super::context::use_settings;
-use crate::core::i18n::Msg;
 use leptos::prelude::*;
+use xinjing_core::i18n::Msg;
 
 #[component]
 pub fn CallLinks() -> impl IntoView {

@@ -1,5 +1,5 @@
-//! Leptos components. They read state and send intents; rules live in `core`, browser calls
-//! in `platform`.
+//! Leptos components. They read state and send intents; rules live in `xinjing_core`,
+//! browser calls in `platform`.
 
 pub mod app;
 pub mod campaigns;

@@ -6,11 +6,11 @@ use super::copy::CopyButton;
 use super::outbox::use_sender;
 use super::ticket_card::TicketCardBody;
 use super::tickets::use_ticket_desk;
-use crate::core::i18n::{fill, Msg};
-use crate::core::outbox::WaitingItem;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use xinjing_contract::time::display_shanghai;
+use xinjing_core::i18n::{fill, Msg};
+use xinjing_core::outbox::WaitingItem;
 
 /// The screen right after "send": saved on the phone, or received with a ticket.
 #[component]

@@ -9,18 +9,18 @@
 use super::context::{use_form, use_outbox, use_settings, FormState, OutboxView, Screen, Settings};
 use super::draft;
 use super::tickets::{use_ticket_desk, TicketDesk};
-use crate::core::my_reports::TicketRecord;
-use crate::core::outbox::{
-    self, classify, first_answer, load, save, FirstAnswer, FlushMode, Lease, Next, OutboxEntry,
-    OutboxStore, Outcome, Transport,
-};
-use crate::core::report::{draft_from, report_as_text, ReportPayload};
 use crate::platform::clock::{jitter, now_ms, sleep, Timer};
 use crate::platform::storage::{self, IdbOutbox};
 use crate::platform::{lock, AnyTransport};
 use futures_channel::oneshot;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use xinjing_core::my_reports::TicketRecord;
+use xinjing_core::outbox::{
+    self, classify, first_answer, load, save, FirstAnswer, FlushMode, Lease, Next, OutboxEntry,
+    OutboxStore, Outcome, Transport,
+};
+use xinjing_core::report::{draft_from, report_as_text, ReportPayload};
 
 const LOCK_NAME: &str = "xinjing-outbox";
 /// How long "sending…" waits for the first answer before saying "saved, will be sent".

@@ -4,13 +4,13 @@
 
 use super::context::use_settings;
 use super::tickets::use_ticket_desk;
-use crate::core::follow_up::{check_comment, history_lines, shanghai_time};
-use crate::core::i18n::{fill, Msg};
-use crate::core::my_reports::{StatusChange, TicketRecord};
-use crate::core::report::{char_count, FieldError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use xinjing_contract::ticket::COMMENT_MAX;
+use xinjing_core::follow_up::{check_comment, history_lines, shanghai_time};
+use xinjing_core::i18n::{fill, Msg};
+use xinjing_core::my_reports::{StatusChange, TicketRecord};
+use xinjing_core::report::{char_count, FieldError};
 
 #[component]
 pub fn TicketCardBody(record: TicketRecord) -> impl IntoView {

@@ -8,15 +8,15 @@
 //! Other tabs hear of changes and read the records again.
 
 use super::context::{use_settings, use_tickets, Settings, Tickets};
-use crate::core::my_reports::{
-    self, apply_status, merge_status, merge_verdict, parse_records, parse_status, Feedback,
-    TicketRecord,
-};
-use crate::core::outbox::Transport;
 use crate::platform::storage::{self, KV, TICKET_PREFIX};
 use crate::platform::AnyTransport;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use xinjing_core::my_reports::{
+    self, apply_status, merge_status, merge_verdict, parse_records, parse_status, Feedback,
+    TicketRecord,
+};
+use xinjing_core::outbox::Transport;
 
 /// The ticket side of the app: what it needs to reach the endpoint and the list it keeps.
 #[derive(Clone, Copy)]

@@ -18,7 +18,7 @@ const versionOf = (dir) => read(dir, 'sw.js').match(/"version":"([0-9a-z]+)"|Cac
 /** v2: the same app under new hashed names, as the next release build would have. */
 function nextRelease(v1, v2) {
   cpSync(v1, v2, { recursive: true });
-  // The page no longer names the app's files (issue #16): the loader does. Trunk writes the
+  // The page does not name the app's files: the loader does. Trunk writes the
   // hash in hex without leading zeros, so it is 15 digits one build in 16.
   const hash = read(v1, bootOf(v1)).match(/xinjing-safety-([0-9a-f]+)\.js/)[1];
   const next = [...hash].reverse().join('');

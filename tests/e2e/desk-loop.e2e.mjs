@@ -1,4 +1,4 @@
-// The whole loop of issue #15, each step as a person does it, with release builds and the
+// The whole loop back to the resident, each step as a person does it, with release builds and the
 // desk on SQLite: a resident files a report with a photo in the widget the desk serves; the
 // committee's WeCom and DingTalk robots (fakes on loopback) each get one message, the
 // DingTalk one signed, neither with the phone number; a clerk logs in on the office PC and

@@ -10,9 +10,9 @@
 //! nothing moves.
 
 use xinjing_contract::Lang;
-use xinjing_safety::core::campaign::{icon_path, in_display_order, Campaign, Feed, Text};
-use xinjing_safety::core::config::Config;
-use xinjing_safety::core::i18n::{fill, Msg};
+use xinjing_core::campaign::{icon_path, in_display_order, Campaign, Feed, Text};
+use xinjing_core::config::Config;
+use xinjing_core::i18n::{fill, Msg};
 
 /// The id of the static paint's root; the app removes it when it takes over.
 pub const STATIC_ID: &str = "xj-static";
@@ -209,8 +209,8 @@ pub fn render(feed: &Feed, config: Option<&Config>) -> Page {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use xinjing_safety::core::campaign::{active_on, bundled_feed, parse_feed};
-    use xinjing_safety::core::config::parse_config;
+    use xinjing_core::campaign::{active_on, bundled_feed, parse_feed};
+    use xinjing_core::config::parse_config;
 
     const CONFIG: &str = include_str!("../../../public/config.json");
 

@@ -4,8 +4,8 @@
 //! page cannot show must stop the build, not disappear.
 
 use std::process::ExitCode;
-use xinjing_safety::core::campaign::parse_feed;
-use xinjing_safety::core::config::parse_config;
+use xinjing_core::campaign::parse_feed;
+use xinjing_core::config::parse_config;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

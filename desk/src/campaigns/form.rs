@@ -240,8 +240,7 @@ mod tests {
     use super::*;
 
     fn bundled() -> Vec<Value> {
-        let feed: Value =
-            serde_json::from_str(xinjing_safety::core::campaign::BUNDLED_FEED).unwrap();
+        let feed: Value = serde_json::from_str(xinjing_core::campaign::BUNDLED_FEED).unwrap();
         feed["campaigns"].as_array().unwrap().clone()
     }
 

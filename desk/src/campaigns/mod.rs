@@ -27,7 +27,7 @@ pub fn bundled_entries(dist: Option<&Path>) -> Vec<Value> {
     let from_dist = dist.and_then(|dir| std::fs::read_to_string(dir.join("campaigns.json")).ok());
     let text = from_dist
         .as_deref()
-        .unwrap_or(xinjing_safety::core::campaign::BUNDLED_FEED);
+        .unwrap_or(xinjing_core::campaign::BUNDLED_FEED);
     let feed: Value = serde_json::from_str(text).unwrap_or(Value::Null);
     let entries = feed["campaigns"].as_array().cloned().unwrap_or_default();
     let total = entries.len();
@@ -73,11 +73,8 @@ pub fn feed_document(rows: &[CampaignRow], updated_ms: Option<i64>) -> Value {
 
 /// The campaigns the widget would show on `today`, most urgent first, read with the
 /// widget's own parser and order.
-pub fn running_on(
-    rows: &[CampaignRow],
-    today: Date,
-) -> Vec<xinjing_safety::core::campaign::Campaign> {
-    use xinjing_safety::core::campaign::{active_on, parse_feed};
+pub fn running_on(rows: &[CampaignRow], today: Date) -> Vec<xinjing_core::campaign::Campaign> {
+    use xinjing_core::campaign::{active_on, parse_feed};
     let text = feed_document(rows, None).to_string();
     match parse_feed(&text) {
         Ok(parsed) => active_on(&parsed.feed.campaigns, today)

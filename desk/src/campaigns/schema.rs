@@ -213,15 +213,14 @@ mod tests {
 
     #[test]
     fn the_bundled_feed_is_valid() {
-        let feed: Value =
-            serde_json::from_str(xinjing_safety::core::campaign::BUNDLED_FEED).unwrap();
+        let feed: Value = serde_json::from_str(xinjing_core::campaign::BUNDLED_FEED).unwrap();
         assert_eq!(check_feed(&feed), vec![]);
     }
 
     #[test]
     fn violations_name_the_place() {
         let mut campaign: Value =
-            serde_json::from_str::<Value>(xinjing_safety::core::campaign::BUNDLED_FEED).unwrap()
+            serde_json::from_str::<Value>(xinjing_core::campaign::BUNDLED_FEED).unwrap()
                 ["campaigns"][0]
                 .clone();
         campaign["title"]["zh"] = json!("");

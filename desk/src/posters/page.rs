@@ -6,7 +6,7 @@ use super::qr;
 use maud::{html, Markup, DOCTYPE};
 use xinjing_contract::time::Date;
 use xinjing_contract::Lang;
-use xinjing_safety::core::campaign::Campaign;
+use xinjing_core::campaign::Campaign;
 
 /// The poster's stylesheet (A4, print breaks), served at [`CSS_PATH`].
 pub const CSS: &str = include_str!("poster.css");
@@ -140,7 +140,7 @@ mod tests {
 
     #[test]
     fn a_sheet_per_building_with_the_place_the_numbers_and_user_text_escaped() {
-        let feed = xinjing_safety::core::campaign::bundled_feed();
+        let feed = xinjing_core::campaign::bundled_feed();
         let sheets = vec![
             Sheet {
                 community: "示例一村".into(),

@@ -4,13 +4,13 @@
 //! the file is fetched again with back-off, and a newer config (another endpoint, say)
 //! takes over as soon as it arrives.
 
-use crate::core::config::parse_config;
-use crate::core::outbox::{backoff_ms, MAX_RETRY_MS};
 use crate::platform::{clock, http::get_text, storage};
 use crate::ui::context::{ConfigState, Settings};
 use crate::ui::MOUNT_ID;
 use leptos::prelude::*;
 use std::sync::Arc;
+use xinjing_core::config::parse_config;
+use xinjing_core::outbox::{backoff_ms, MAX_RETRY_MS};
 
 const CONFIG_URL: &str = "config.json";
 const TIMEOUT_MS: u32 = 15_000;

@@ -1,10 +1,10 @@
 //! Optional contact details, given only with consent, and the privacy notice.
 
 use super::fields::{text_field, Binding, FormErrors};
-use crate::core::i18n::{fill, Msg};
-use crate::core::report::Field;
 use crate::ui::context::{use_form, use_settings};
 use leptos::prelude::*;
+use xinjing_core::i18n::{fill, Msg};
+use xinjing_core::report::Field;
 
 #[component]
 pub fn ContactFields(errs: FormErrors) -> impl IntoView {

@@ -1,9 +1,9 @@
 //! The form's text fields, their labels, hints and error messages.
 
-use crate::core::i18n::Msg;
-use crate::core::report::{Draft, Field, FieldError};
 use crate::ui::context::{use_form, Settings};
 use leptos::prelude::*;
+use xinjing_core::i18n::Msg;
+use xinjing_core::report::{Draft, Field, FieldError};
 
 /// The DOM id of a field's input, so labels point at it and the form can focus the first
 /// error. A UI concern: the contract only names fields.

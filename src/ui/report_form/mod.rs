@@ -1,6 +1,6 @@
-//! The hazard report form. Validation and the payload come from `core::report` (and so from
-//! the contract crate); sending is one call to the outbox. This module binds inputs to the
-//! draft and shows what those say:
+//! The hazard report form. Validation and the payload come from `xinjing_core::report` (and
+//! so from the contract crate); sending is one call to the outbox. This module binds inputs
+//! to the draft and shows what those say:
 //!
 //! - `mod.rs` (here): the form, the category choice and what happens on "send";
 //! - `fields.rs`: text fields, their hints and errors;
@@ -18,10 +18,6 @@ use super::copy::CopyReport;
 use super::draft;
 use super::emergency::DangerCard;
 use super::outbox::{use_sender, SubmitOutcome};
-use crate::core::i18n::{fill, Msg};
-use crate::core::report::{
-    build_payload, char_count, validate, Category, Envelope, Field, FieldError, DESCRIPTION_MAX,
-};
 use crate::platform::clock::{now_ms, random_bytes};
 use contact::ContactFields;
 use contact::PrivacyNotice;
@@ -33,6 +29,10 @@ use similar::SimilarHint;
 use wasm_bindgen::JsCast;
 use xinjing_contract::ids::uuid_v4;
 use xinjing_contract::time::rfc3339_shanghai;
+use xinjing_core::i18n::{fill, Msg};
+use xinjing_core::report::{
+    build_payload, char_count, validate, Category, Envelope, Field, FieldError, DESCRIPTION_MAX,
+};
 
 const DANGER_VALUE: &str = "danger";
 

@@ -1,12 +1,12 @@
 //! Photo slots: pick or take a photo, see it re-encoded (no EXIF, no GPS), remove it.
 
-use crate::core::i18n::{fill, Msg};
-use crate::core::report::Photo;
 use crate::platform::photo;
 use crate::ui::context::{use_form, use_settings, FormState, PhotoSlot};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
+use xinjing_core::i18n::{fill, Msg};
+use xinjing_core::report::Photo;
 
 #[component]
 pub fn PhotoSlots() -> impl IntoView {

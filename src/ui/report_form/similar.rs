@@ -1,13 +1,13 @@
 //! The duplicate hint: once place and kind are chosen, a polite note that similar reports
 //! are already being handled. What to ask, when and what to say come from
-//! `core::similar`; this waits for the resident to stop typing and asks.
+//! `xinjing_core::similar`; this waits for the resident to stop typing and asks.
 
-use crate::core::similar::{SimilarQuery, SIMILAR_DEBOUNCE_MS};
 use crate::platform::clock::sleep;
 use crate::platform::AnyTransport;
 use crate::ui::context::{use_form, use_settings};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use xinjing_core::similar::{SimilarQuery, SIMILAR_DEBOUNCE_MS};
 
 #[component]
 pub fn SimilarHint() -> impl IntoView {

@@ -8,7 +8,7 @@
 
 use super::policy::{after_attempt, attempt_timeout_ms, next_wakeup, FlushMode, Next};
 use super::{load, parse_entry, OutboxEntry, OutboxStore, StoreError, Transport};
-use crate::core::my_reports::TicketRecord;
+use crate::my_reports::TicketRecord;
 use std::cell::RefCell;
 use std::rc::Rc;
 use xinjing_contract::{classify, Outcome};
@@ -41,6 +41,7 @@ pub struct Lease {
 }
 
 impl Lease {
+    #[inline]
     pub fn for_body(self, body_bytes: usize) -> f64 {
         attempt_timeout_ms(self.timeout_ms, body_bytes) + super::LEASE_MARGIN_MS
     }

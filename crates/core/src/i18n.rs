@@ -1,7 +1,7 @@
 //! The two string catalogues (zh-CN is authoritative, en follows) and language choice.
 //!
 //! Hand-rolled on purpose: one `match` per language compiles to a few KB, where an i18n
-//! runtime costs 17–45 KB brotli (TOOLCHAIN.md). The macro makes a key without both
+//! runtime costs 17–46 KB brotli (README, "Performance"). The macro makes a key without both
 //! texts a compile error, and the tests check the texts themselves.
 
 pub use xinjing_contract::Lang;

@@ -1,4 +1,4 @@
-//! The outbox under every interleaving (issue 13, "Done when" 1).
+//! The outbox under every interleaving: no report is lost or sent twice, whatever the order.
 //!
 //! A scheduler owns everything that can happen on a phone and on the wire, and a proptest
 //! picks the order: a step of a flush (every storage operation and every request is an
@@ -14,258 +14,30 @@
 //!    report), and every attempt under a key sends that key's body;
 //! 4. nothing stored before a clear is found anywhere in the store afterwards.
 
+mod actions;
+mod schedules;
+mod server;
+mod wire;
+
 use super::fakes::{MemoryStore, YieldOnce};
 use super::*;
-use crate::core::i18n::Lang;
-use crate::core::report::{build_payload, Category, Draft, Envelope};
+use crate::i18n::Lang;
+use crate::report::{build_payload, Category, Draft, Envelope};
+use actions::{action_strategy, Action};
 use proptest::prelude::*;
+use server::{Reply, Server};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
+use wire::{GatedTransport, SharedClock, Wire};
 
 const LEASE: Lease = Lease {
     timeout_ms: 20_000.0,
 };
 const TABS: usize = 2;
-
-/// A request on the wire; the scheduler decides when and how it is answered.
-struct Call {
-    tab: usize,
-    key: String,
-    body: String,
-    /// The step at which it was sent.
-    step: usize,
-    slot: Rc<RefCell<Option<Answer>>>,
-    open: bool,
-}
-
-#[derive(Default)]
-struct Wire {
-    calls: RefCell<Vec<Call>>,
-    step: Cell<usize>,
-}
-
-/// Resolves once the scheduler has put an answer in the slot.
-struct Awaiting(Rc<RefCell<Option<Answer>>>);
-
-impl Future for Awaiting {
-    type Output = Answer;
-    fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Answer> {
-        match self.0.borrow_mut().take() {
-            Some(answer) => Poll::Ready(answer),
-            None => Poll::Pending,
-        }
-    }
-}
-
-struct GatedTransport<'a> {
-    tab: usize,
-    wire: &'a Wire,
-}
-
-impl Transport for GatedTransport<'_> {
-    async fn submit(&self, key: &str, body: &str) -> Answer {
-        let slot = Rc::new(RefCell::new(None));
-        self.wire.calls.borrow_mut().push(Call {
-            tab: self.tab,
-            key: key.into(),
-            body: body.into(),
-            step: self.wire.step.get(),
-            slot: slot.clone(),
-            open: true,
-        });
-        Awaiting(slot).await
-    }
-    async fn ticket_status(&self, _: &str, _: &str) -> Answer {
-        Answer::NetworkError
-    }
-    async fn feedback(&self, _: &str, _: &str, _: &str) -> Answer {
-        Answer::NetworkError
-    }
-}
-
-struct SharedClock(Cell<f64>);
-
-impl Clock for SharedClock {
-    fn now_ms(&self) -> f64 {
-        self.0.get()
-    }
-    fn jitter(&self) -> f64 {
-        0.5
-    }
-}
-
-/// How the server (or something in front of it) answers one request.
-#[derive(Clone, Debug)]
-enum Reply {
-    Created,
-    /// The server stored it but answered 200 with a login page.
-    CreatedWithoutTicket,
-    Redirect,
-    /// The first request with this key is still being processed (and will succeed).
-    Conflict,
-    TooMany(u32),
-    Unavailable,
-    /// No answer; the phone times out. `arrived`: the server got and stored it anyway.
-    Hang {
-        arrived: bool,
-    },
-    Refuse,
-}
-
-#[derive(Default)]
-struct Server {
-    /// key → ticket
-    accepted: BTreeMap<String, String>,
-    /// keys refused (422): the first answer, replayed for that key from then on
-    refused: BTreeSet<String>,
-}
-
-impl Server {
-    fn accept(&mut self, key: &str) -> Option<String> {
-        if self.refused.contains(key) {
-            return None;
-        }
-        let next = format!("XJ-20261130-{:04}", self.accepted.len() + 1);
-        Some(self.accepted.entry(key.into()).or_insert(next).clone())
-    }
-
-    /// Idempotent as the contract says: once a key has its first answer, a request that
-    /// reaches the server with it gets that answer again. Redirects, 429, 503 and lost
-    /// requests come from in front of the server and say nothing about the key.
-    fn answer(&mut self, key: &str, reply: &Reply) -> Answer {
-        let plain = |code: u16, retry_after: Option<String>, body: &str| Answer::Status {
-            code,
-            retry_after,
-            body: body.into(),
-        };
-        let created = |ticket: String| {
-            plain(
-                201,
-                None,
-                &format!(r#"{{"ticket":"{ticket}","status":"received"}}"#),
-            )
-        };
-        let refused = || {
-            plain(
-                422,
-                None,
-                r#"{"error":{"code":"x","message":"请补充楼层"}}"#,
-            )
-        };
-        match reply {
-            Reply::Redirect => return Answer::Redirected,
-            Reply::TooMany(seconds) => return plain(429, Some(seconds.to_string()), ""),
-            Reply::Unavailable => return plain(503, None, ""),
-            Reply::Hang { arrived } => {
-                if *arrived {
-                    self.accept(key);
-                }
-                return Answer::Timeout;
-            }
-            _ if self.refused.contains(key) => return refused(),
-            _ => {}
-        }
-        match reply {
-            Reply::CreatedWithoutTicket => {
-                self.accept(key);
-                plain(200, None, "<!doctype html><title>登录</title>")
-            }
-            Reply::Conflict if !self.accepted.contains_key(key) => {
-                // The first request with this key is being processed, and will succeed.
-                self.accept(key);
-                plain(409, None, "")
-            }
-            Reply::Refuse if !self.accepted.contains_key(key) => {
-                self.refused.insert(key.into());
-                refused()
-            }
-            _ => created(self.accept(key).unwrap_or_default()),
-        }
-    }
-}
-
-#[derive(Clone, Debug)]
-enum Action {
-    Submit {
-        tab: usize,
-    },
-    Delete {
-        pick: usize,
-    },
-    Clear {
-        tab: usize,
-    },
-    EditResend {
-        pick: usize,
-    },
-    Flush {
-        tab: usize,
-        mode: FlushMode,
-    },
-    Reload {
-        tab: usize,
-        arrived: bool,
-    },
-    Answer {
-        pick: usize,
-        reply: Reply,
-    },
-    Poll {
-        pick: usize,
-    },
-    /// Every task runs until it waits for an answer (or ends).
-    RunAll,
-    Clock {
-        delta_ms: f64,
-    },
-}
-
-fn reply_strategy() -> impl Strategy<Value = Reply> {
-    prop_oneof![
-        3 => Just(Reply::Created),
-        1 => Just(Reply::CreatedWithoutTicket),
-        1 => Just(Reply::Redirect),
-        1 => Just(Reply::Conflict),
-        1 => prop_oneof![Just(1u32), Just(3600)].prop_map(Reply::TooMany),
-        1 => Just(Reply::Unavailable),
-        1 => any::<bool>().prop_map(|arrived| Reply::Hang { arrived }),
-        1 => Just(Reply::Refuse),
-    ]
-}
-
-fn mode_strategy() -> impl Strategy<Value = FlushMode> {
-    prop_oneof![
-        Just(FlushMode::Automatic),
-        Just(FlushMode::Resumed),
-        Just(FlushMode::ResidentAsked)
-    ]
-}
-
-fn action_strategy() -> impl Strategy<Value = Action> {
-    let tab = 0..TABS;
-    prop_oneof![
-        3 => tab.clone().prop_map(|tab| Action::Submit { tab }),
-        1 => any::<usize>().prop_map(|pick| Action::Delete { pick }),
-        1 => tab.clone().prop_map(|tab| Action::Clear { tab }),
-        1 => any::<usize>().prop_map(|pick| Action::EditResend { pick }),
-        3 => (tab.clone(), mode_strategy()).prop_map(|(tab, mode)| Action::Flush { tab, mode }),
-        1 => (tab, any::<bool>()).prop_map(|(tab, arrived)| Action::Reload { tab, arrived }),
-        4 => (any::<usize>(), reply_strategy()).prop_map(|(pick, reply)| Action::Answer { pick, reply }),
-        6 => any::<usize>().prop_map(|pick| Action::Poll { pick }),
-        4 => Just(Action::RunAll),
-        1 => prop_oneof![
-            Just(1_000.0),
-            Just(60_000.0),
-            Just(4_000_000.0),
-            Just(-86_400_000.0)
-        ]
-        .prop_map(|delta_ms| Action::Clock { delta_ms }),
-    ]
-}
 
 /// A real report body (so a delivery leaves a ticket record), with a phone number in it.
 pub(super) fn report_body(id: &str, n: usize) -> String {
@@ -395,7 +167,7 @@ impl World {
             let acknowledged = history.contains_key(key);
             prop_assert!(on_phone || acknowledged, "{} lost", key);
             if acknowledged {
-                let record: crate::core::my_reports::TicketRecord =
+                let record: crate::my_reports::TicketRecord =
                     serde_json::from_str(&history[key]).expect("a ticket record");
                 prop_assert_eq!(record.ticket.as_ref(), server.accepted.get(key));
             }
@@ -578,76 +350,4 @@ proptest! {
     fn never_lose_a_report_under_any_interleaving(actions in proptest::collection::vec(action_strategy(), 1..120)) {
         run(actions)?;
     }
-}
-
-/// The schedules of the defects in issue 13, spelled out (they are also among the ones the
-/// property explores; here they are sure to run).
-#[test]
-fn a_delete_during_a_hanging_attempt_is_not_undone() {
-    use Action::*;
-    let actions = vec![
-        Submit { tab: 0 },
-        Poll { pick: 0 },
-        Poll { pick: 0 },
-        Flush {
-            tab: 0,
-            mode: FlushMode::Resumed,
-        },
-        Poll { pick: 0 }, // records
-        Poll { pick: 0 },
-        Poll { pick: 0 }, // claim
-        Poll { pick: 0 },
-        Poll { pick: 0 }, // on the wire
-        Delete { pick: 0 },
-        Poll { pick: 1 },
-        Poll { pick: 1 }, // deleted
-        Answer {
-            pick: 0,
-            reply: Reply::Hang { arrived: false },
-        },
-        Poll { pick: 0 },
-        Poll { pick: 0 },
-        Poll { pick: 0 },
-        Clock {
-            delta_ms: 4_000_000.0,
-        },
-        Flush {
-            tab: 1,
-            mode: FlushMode::ResidentAsked,
-        },
-        Poll { pick: 0 },
-        Poll { pick: 0 },
-        Poll { pick: 0 },
-    ];
-    run(actions).unwrap();
-}
-
-#[test]
-fn a_2xx_after_a_clear_writes_nothing_back() {
-    use Action::*;
-    let actions = vec![
-        Submit { tab: 0 },
-        Poll { pick: 0 },
-        Poll { pick: 0 },
-        Flush {
-            tab: 1,
-            mode: FlushMode::Resumed,
-        },
-        Poll { pick: 0 },
-        Poll { pick: 0 },
-        Poll { pick: 0 },
-        Poll { pick: 0 },
-        Poll { pick: 0 },
-        Clear { tab: 0 },
-        Poll { pick: 1 },
-        Poll { pick: 1 },
-        Answer {
-            pick: 0,
-            reply: Reply::Created,
-        },
-        Poll { pick: 0 },
-        Poll { pick: 0 },
-        Poll { pick: 0 },
-    ];
-    run(actions).unwrap();
 }

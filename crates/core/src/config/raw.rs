@@ -3,9 +3,9 @@
 use super::colour::is_hex_colour;
 use super::url::{is_allowed_endpoint, is_endpoint_base, is_origin, is_relative_path};
 use super::{Config, ConfigError, Endpoint, Privacy, Theme, DEFAULT_TIMEOUT_MS};
-use crate::core::campaign::{read_text, Text};
-use crate::core::i18n::Lang;
-use crate::core::json::{number, object, optional, or_default, string, strings, Json, Read};
+use crate::campaign::{read_text, Text};
+use crate::i18n::Lang;
+use crate::json::{number, object, optional, or_default, string, strings, Json, Read};
 
 /// `config.json` as written; read by hand over `Json` (see `core::json` for why).
 #[derive(Default)]

@@ -1,7 +1,7 @@
 use super::*;
 use proptest::prelude::*;
 
-const SHIPPED: &str = include_str!("../../../public/config.json");
+const SHIPPED: &str = include_str!("../../../../public/config.json");
 
 #[test]
 fn shipped_config_is_the_mock_demo() {

@@ -4,10 +4,10 @@
 //! the entry, optional keys may be absent or `null`.
 
 use super::{Campaign, Text};
-use crate::core::json::{
+use crate::json::{
     number, object, optional, or_default, required, string, strings, Json, Mismatch, Read,
 };
-use crate::core::report::Category;
+use crate::report::Category;
 use xinjing_contract::time::Date;
 
 /// `{"zh": "…", "en": "…"}`; `en` may be left out.
@@ -72,7 +72,7 @@ pub fn document<J: Json>(root: &J) -> Read<(Option<String>, Vec<J>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::json::Document;
+    use crate::json::Document;
 
     fn read(text: &str) -> Read<Campaign> {
         campaign(&Document::parse(text).unwrap())

@@ -150,8 +150,8 @@ pub fn merge_verdict(stored: &mut TicketRecord, fresh: &TicketRecord) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::i18n::Lang;
-    use crate::core::report::{build_payload, Draft, Envelope};
+    use crate::i18n::Lang;
+    use crate::report::{build_payload, Draft, Envelope};
     use serde_json::Value;
 
     fn delivered() -> ReportPayload {
@@ -177,10 +177,7 @@ mod tests {
     fn record_from_delivery_and_status_updates() {
         let mut record =
             TicketRecord::from_delivery(&delivered(), Some("XJ-20261130-0001".into()), None);
-        assert_eq!(
-            record.excerpt.chars().count(),
-            crate::core::report::EXCERPT_CHARS
-        );
+        assert_eq!(record.excerpt.chars().count(), crate::report::EXCERPT_CHARS);
         assert_eq!(record.status, Some(TicketStatus::Received));
         assert!(!record.can_give_feedback());
         apply_status(&mut record, parse_status(r#"{"ticket":"XJ-20261130-0001","status":"resolved","updated_at":"2026-11-30T12:00:00+08:00","note":"已清理"}"#).unwrap());

@@ -1,8 +1,8 @@
 //! The mock backend against the contract: tickets, replays, statuses, reopen, similar.
 
 use super::*;
-use crate::core::i18n::Lang;
-use crate::core::report::{build_payload, Category, Draft, Envelope};
+use crate::i18n::Lang;
+use crate::report::{build_payload, Category, Draft, Envelope};
 use xinjing_contract::{classify, Outcome};
 
 const NOW: f64 = 1_796_000_000_000.0; // 2026-11-30 in Shanghai

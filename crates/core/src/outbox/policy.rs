@@ -39,6 +39,7 @@ pub fn backoff_ms(attempts: u32, jitter: f64) -> f64 {
 
 /// How long one attempt at a body of `body_bytes` may take: the configured time-out plus
 /// the time the body needs at the slowest upload we serve.
+#[inline]
 pub fn attempt_timeout_ms(base_timeout_ms: f64, body_bytes: usize) -> f64 {
     base_timeout_ms + body_bytes as f64 / SLOWEST_UPLOAD_BYTES_PER_MS
 }
@@ -54,6 +55,7 @@ pub enum Next {
 
 /// The entry after one attempt ended with `outcome` at `now_ms`. Applied to the entry as
 /// stored when the answer arrives, not to the copy the attempt started from.
+#[inline]
 pub fn after_attempt(mut entry: OutboxEntry, outcome: Outcome, now_ms: f64, jitter: f64) -> Next {
     entry.lease_at_ms = 0.0;
     entry.lease_until_ms = 0.0;
@@ -88,6 +90,7 @@ pub fn after_attempt(mut entry: OutboxEntry, outcome: Outcome, now_ms: f64, jitt
 }
 
 /// When the earliest waiting entry is next due, if any is.
+#[inline]
 pub fn next_wakeup(entries: &[OutboxEntry]) -> Option<f64> {
     entries
         .iter()
