@@ -128,6 +128,9 @@ where
         }
     }
     let mut remaining = Vec::new();
+    // Entries this pass could not lease, and when to try them: not at once, which would
+    // spin on a failing store.
+    let mut held_back: Vec<(String, f64)> = Vec::new();
     for entry in loaded.entries {
         if !entry.is_due(clock.now_ms(), mode) {
             remaining.push(entry);
@@ -147,6 +150,7 @@ where
                 summary.store_error = Some(message);
                 let mut later = entry;
                 later.next_attempt_ms = now + super::FIRST_RETRY_MS;
+                held_back.push((later.id.clone(), later.next_attempt_ms));
                 remaining.push(later);
                 continue;
             }
@@ -199,8 +203,30 @@ where
             }
         }
     }
+    // The tab has one retry timer, set from this summary: it must cover what was queued
+    // while this pass ran (another report sent during a slow attempt, another tab's work),
+    // not only what the pass found at its start, so it reads the store again.
+    let now = clock.now_ms();
+    let (remaining, soon) = match twice(|| store.records()).await {
+        Ok(records) => {
+            let mut fresh = load(records).entries;
+            for entry in &mut fresh {
+                if let Some((_, later)) = held_back.iter().find(|(id, _)| *id == entry.id) {
+                    entry.next_attempt_ms = entry.next_attempt_ms.max(*later);
+                }
+            }
+            (fresh, None)
+        }
+        Err(StoreError(message)) => {
+            summary.store_error = Some(message);
+            (remaining, Some(now + super::FIRST_RETRY_MS))
+        }
+    };
     summary.refused = remaining.iter().filter(|e| e.refused.is_some()).count();
     summary.waiting = remaining.len() - summary.refused;
-    summary.next_wakeup_ms = next_wakeup(&remaining);
+    summary.next_wakeup_ms = match (next_wakeup(&remaining), soon) {
+        (Some(due), Some(soon)) => Some(due.min(soon)),
+        (due, soon) => due.or(soon),
+    };
     summary
 }

@@ -670,3 +670,51 @@ impl OutboxStore for FailAfter<'_> {
         self.inner.set_aside(key, json).await
     }
 }
+
+/// Queues report `b` while the first attempt at `a` is on the wire, as a resident who
+/// sends a second report during a slow first one does.
+struct QueuesDuringAttempt<'a> {
+    store: &'a MemoryStore,
+    inner: ScriptedTransport,
+    at: f64,
+}
+
+impl Transport for QueuesDuringAttempt<'_> {
+    async fn submit(&self, key: &str, body: &str) -> Answer {
+        if key == "a" {
+            save(self.store, &entry("b", self.at)).await.unwrap();
+        }
+        self.inner.submit(key, body).await
+    }
+    async fn ticket_status(&self, _: &str, _: &str) -> Answer {
+        Answer::NetworkError
+    }
+    async fn feedback(&self, _: &str, _: &str, _: &str) -> Answer {
+        Answer::NetworkError
+    }
+}
+
+#[test]
+fn a_report_queued_during_a_pass_sets_that_pass_s_next_wakeup() {
+    let store = MemoryStore::default();
+    block_on(save(&store, &entry("a", 0.0))).unwrap();
+    let transport = QueuesDuringAttempt {
+        store: &store,
+        inner: ScriptedTransport::new(vec![]),
+        at: 1_000.0,
+    };
+    let summary = block_on(flush(
+        &store,
+        &transport,
+        &FakeClock::at(1_000.0),
+        FlushMode::Resumed,
+        LEASE,
+        |_, _| {},
+    ));
+    assert_eq!(summary.delivered, 1);
+    assert_eq!(
+        (summary.waiting, summary.next_wakeup_ms),
+        (1, Some(1_000.0)),
+        "b, queued while a was on the wire, is due at once"
+    );
+}
