@@ -64,16 +64,31 @@ const root = document.getElementById('xinjing-safety') || document.body;
 let slot = null;
 let loading = null;
 let mounted = false;
+let tries = 0;
+const idle = () => { for (const busy of document.querySelectorAll('[aria-busy]')) busy.removeAttribute('aria-busy'); };
 const fail = (why) => {
   document.documentElement.classList.add('xj-no-wasm');
-  for (const busy of document.querySelectorAll('[aria-busy]')) busy.removeAttribute('aria-busy');
+  idle();
   console.error('xinjing-safety could not start:', why);
 };
+// Only a browser that cannot run the app is told so for good. Anything else (no signal, a
+// download cut off, a server error) is tried again at the next tap and when the phone comes
+// back online; the screen asked for opens then.
+const failed = (why) => {
+  if (why instanceof SyntaxError || why instanceof WebAssembly.CompileError || why instanceof WebAssembly.LinkError || why instanceof WebAssembly.RuntimeError) return fail(why);
+  loading = null;
+  slot?.remove();
+  document.documentElement.classList.add('xj-no-signal');
+  idle();
+  console.warn('xinjing-safety: the app could not be downloaded; trying again when the signal is back:', why);
+};
+addEventListener('online', () => { if (tries && !loading && !mounted) load(); });
 const load = () => {
   if (loading) return;
+  document.documentElement.classList.remove('xj-no-signal');
   // Everything the app needs, requested at once instead of one round trip after another
   // (glue, then its snippets, then the wasm, then the config).
-  for (const [rel, href, type] of [['preload', '${wasm[1]}', 'application/wasm'], ['preload', 'config.json'], ...MODULES.map((m) => ['modulepreload', m])]) {
+  for (const [rel, href, type] of tries ? [] : [['preload', '${wasm[1]}', 'application/wasm'], ['preload', 'config.json'], ...MODULES.map((m) => ['modulepreload', m])]) {
     const link = Object.assign(document.createElement('link'), { rel, href, crossOrigin: 'anonymous' });
     if (rel === 'preload') link.as = 'fetch';
     if (type) link.type = type;
@@ -81,8 +96,12 @@ const load = () => {
   }
   slot = Object.assign(document.createElement('div'), { id: 'xj-app', hidden: true });
   root.append(slot);
-  loading = import('${js[1]}')
-    .then((m) => m.default({ module_or_path: '${wasm[1]}' }))
+  // A module, or a preload, whose download failed stays failed under its URL for the
+  // page's life: a retry asks under a new one.
+  const again = tries ? '?retry=' + tries : '';
+  tries += 1;
+  loading = import('${js[1]}' + again)
+    .then((m) => m.default({ module_or_path: '${wasm[1]}' + again }))
     .then((wasm) => {
       dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
       // Keeps the app openable without signal after the first visit (where supported:
@@ -91,7 +110,7 @@ const load = () => {
         navigator.serviceWorker.register('./sw.js').catch(() => {});
       }
     })
-    .catch(fail);
+    .catch(failed);
 };
 // The screen asked for on the static page, opened in the app as the resident would.
 const open = (intent) => {

@@ -44,6 +44,7 @@ macro_rules! catalogue {
 catalogue! {
     AppTitle => "新泾安全随手报", "Xinjing Safety";
     AppTagline => "看安全提示，随手报隐患", "Safety campaigns and hazard reports";
+    AppNoSignal => "没有网络连接，报告页面还没有打开。网络恢复后会自动打开，也可以再点一次。急事请拨打 12345。", "No connection: the report form has not opened yet. It opens when the signal is back, or tap again. If it is urgent, call 12345.";
     SwitchLanguage => "English", "中文";
     SwitchLanguageLabel => "Switch to English", "切换到中文";
     LargeText => "长辈模式", "Large text";
