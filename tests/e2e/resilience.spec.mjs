@@ -47,3 +47,23 @@ test('an app download that fails is tried again at the next tap, which opens the
   await expect(page.getByRole('heading', { name: 'Received reports' })).toBeVisible({ timeout: 20_000 });
 });
 
+test('every JS file the page or the app loads is named by its content', async () => {
+  const walk = (dir) => readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+  const files = walk(DIST).filter((f) => f.endsWith('.js')).map((f) => relative(DIST, f));
+  // Names others rely on: the service worker's URL is its identity, host pages link
+  // embed.js, and nomodule.js only ever adds one class.
+  const fixed = ['sw.js', 'embed.js', 'nomodule.js'];
+  const digest = (file) => createHash('sha256').update(readFileSync(join(DIST, file))).digest('hex');
+  for (const file of files.filter((f) => !fixed.includes(f))) {
+    const hash = file.match(/-([0-9a-f]{12,16})\.js$/)?.[1];
+    expect(hash, `${file} has no content hash in its name`).toBeTruthy();
+    if (/^(snippets\/|photo-worker-|boot-)/.test(file)) expect(digest(file).startsWith(hash), `${file} is not named by its content`).toBe(true);
+  }
+  const snippets = files.filter((f) => f.startsWith('snippets/'));
+  expect(snippets.some((f) => /\/browser-[0-9a-f]{16}\.js$/.test(f))).toBe(true);
+  // The glue and the wasm share one name, which covers both.
+  const glue = files.find((f) => /^xinjing-safety-[0-9a-f]{16}\.js$/.test(f));
+  expect(readdirSync(DIST)).toContain(glue.replace('.js', '_bg.wasm'));
+});
+
