@@ -20,6 +20,50 @@ async function submit(page, description) {
   await page.getByRole('button', { name: '提交报告' }).click();
 }
 
+test('a second report sent while the first is on the wire goes once the first is answered', async ({ page, serve, receiver }) => {
+  receiver.hold(1);
+  await open(page, serve, receiver);
+  await submit(page, '第一份：3 楼楼道停着电动车');
+  await expect(page.getByRole('heading', { name: '已保存在本机，尚未发送' })).toBeVisible();
+  await submit(page, '第二份：5 楼楼道有人飞线充电');
+  await expect(page.getByRole('heading', { name: '已保存在本机，尚未发送' })).toBeVisible();
+  expect(receiver.release()).toBe(1);
+  // No reload, no going offline and back, no "send now": both arrive on their own.
+  await nav(page, /我的报告/).click();
+  await expect(page.getByText(/XJ-\d{8}-0002/)).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole('heading', { name: '尚未发送' })).toHaveCount(0);
+  expect(receiver.reports()).toHaveLength(2);
+});
+
+test('a proxy\'s HTML 404 is not the town refusing: the report is kept, retried, and arrives once', async ({ page, serve, receiver }) => {
+  receiver.fail(404, 1, { body: '<html><head><title>404 Not Found</title></head><body><center>nginx</center></body></html>' });
+  await open(page, serve, receiver);
+  await submit(page);
+  await expect(page.getByRole('heading', { name: '已保存在本机，尚未发送' })).toBeVisible();
+  await expect(page.getByText(/未被受理/)).toHaveCount(0);
+  // Retried with back-off, without the resident doing anything.
+  await expect(page.getByRole('heading', { name: '已受理' })).toBeVisible({ timeout: 30_000 });
+  expect(receiver.reports()).toHaveLength(1);
+  expect(new Set(receiver.state.attempts.map((a) => a.key)).size).toBe(1);
+  expect(receiver.state.attempts).toHaveLength(2);
+});
+
+test('a proxy\'s HTML 403 shows as the receiving server answering wrongly, in English too', async ({ page, serve, receiver }) => {
+  receiver.fail(403, 1, { body: '<!doctype html><title>Access denied</title><h1>403 Forbidden</h1>' });
+  await page.goto((await serve({ config: { endpoint: receiver.endpoint } })) + '?lang=en');
+  await ready(page);
+  await nav(page, /^Report$/).click();
+  await page.getByLabel('Type of hazard').selectOption({ index: 2 });
+  await page.getByLabel('Residential area', { exact: true }).selectOption({ index: 1 });
+  await page.getByLabel('Building / entrance').fill('Building 2');
+  await page.getByLabel('What did you see?').fill('An e-bike is charging in the stairwell on floor 3');
+  await page.getByRole('button', { name: 'Send report' }).click();
+  await expect(page.getByRole('heading', { name: 'Saved on this phone, not sent yet' })).toBeVisible();
+  await nav(page, /My reports/).click();
+  await expect(page.getByText(/The receiving server answered wrongly/)).toBeVisible();
+  await expect(page.getByText(/Not accepted/)).toHaveCount(0);
+});
+
 // No idle time ever comes: only an intent starts the app.
 const NEVER_IDLE = () => { window.requestIdleCallback = () => 0; };
 

@@ -352,7 +352,10 @@ mod tests {
             body: body.into(),
         };
         for (code, body) in [
-            (404, "<html><head><title>404 Not Found</title></head><body>nginx</body></html>"),
+            (
+                404,
+                "<html><head><title>404 Not Found</title></head><body>nginx</body></html>",
+            ),
             (403, "<!doctype html><title>Access denied</title>"),
             (405, ""),
             (422, ""),
@@ -369,7 +372,10 @@ mod tests {
         }
         assert_eq!(
             classify(
-                &answer(404, r#"{"error":{"code":"not_found","message":"没有这个接收地址"}}"#),
+                &answer(
+                    404,
+                    r#"{"error":{"code":"not_found","message":"没有这个接收地址"}}"#
+                ),
                 0.0
             ),
             Outcome::Refused {
