@@ -147,9 +147,11 @@ impl Sender {
                     // They moved on: it waits in "my reports" with the server's reason.
                     return SubmitOutcome::Queued;
                 }
-                // Back into the form, everything as typed, and out of the outbox.
+                // Back into the form, everything as typed. It stays in the outbox, photos
+                // and contact included, until the corrected one is queued: the form keeps
+                // no photos across a reload, the outbox does.
                 draft::load(self.form, draft_from(&payload));
-                let _ = IdbOutbox.remove(&payload.id).await;
+                draft::correcting(self.form, payload.id.clone());
                 self.refresh_waiting().await;
                 SubmitOutcome::Refused(message)
             }
@@ -318,8 +320,28 @@ impl Sender {
             return;
         };
         draft::load(self.form, draft_from(&payload));
-        self.form.replaces.set(Some(id));
+        draft::correcting(self.form, id);
         self.settings.go(Screen::Report);
+    }
+
+    /// After a reload, the form goes on correcting the report it was correcting, photos
+    /// and contact included, if that report is still waiting.
+    pub async fn resume_correction(self) {
+        let Some(id) = draft::was_correcting() else {
+            return;
+        };
+        let Ok(records) = IdbOutbox.records().await else {
+            return;
+        };
+        let original = load(records)
+            .entries
+            .into_iter()
+            .find(|e| e.id == id)
+            .and_then(|e| e.payload());
+        match original {
+            Some(payload) => draft::resume_correction(self.form, id, draft_from(&payload)),
+            None => storage::remove(storage::KEY_CORRECTING),
+        }
     }
 
     /// Removes everything personal this phone keeps: drafts, the remembered contact and

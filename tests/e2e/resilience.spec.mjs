@@ -64,6 +64,37 @@ test('a proxy\'s HTML 403 shows as the receiving server answering wrongly, in En
   await expect(page.getByText(/Not accepted/)).toHaveCount(0);
 });
 
+test('a refused first attempt keeps its photos and contact for the correction, across a reload', async ({ page, serve, receiver }) => {
+  receiver.fail(422, 1, { message: '请补充具体楼层后再提交' });
+  await open(page, serve, receiver);
+  await nav(page, '我要报告').click();
+  await fillReport(page);
+  await page.getByLabel('添加照片 1').setInputFiles({ name: 'p.jpg', mimeType: 'image/jpeg', buffer: await jpegWithGps(page, 800, 600) });
+  await expect(page.getByRole('img', { name: '照片 1' })).toBeVisible();
+  await page.getByRole('checkbox', { name: /我同意把称呼和手机号提供给/ }).check();
+  await page.getByLabel('手机号', { exact: true }).fill('13912345678');
+  await page.getByRole('button', { name: '提交报告' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: '未被受理：请补充具体楼层后再提交' })).toBeVisible();
+  // The phone is closed before the correction is sent: the photo and the contact come back.
+  await page.reload();
+  await ready(page);
+  await nav(page, '我要报告').click();
+  await expect(page.getByLabel('情况描述')).toHaveValue('3 楼楼道停着一辆电动车在充电');
+  await expect(page.getByRole('img', { name: '照片 1' })).toBeVisible();
+  await expect(page.getByLabel('手机号', { exact: true })).toHaveValue('13912345678');
+  await page.getByLabel('楼层或具体位置').fill('6楼东侧');
+  await page.getByRole('button', { name: '提交报告' }).click();
+  await expect(page.getByRole('heading', { name: '已受理' })).toBeVisible();
+  const reports = receiver.reports();
+  expect(reports).toHaveLength(1);
+  expect(reports[0].body.location.detail).toBe('6楼东侧');
+  expect(reports[0].body.photos).toHaveLength(1);
+  expect(reports[0].body.contact.phone).toBe('13912345678');
+  await nav(page, /我的报告/).click();
+  await expect(page.getByText(/XJ-\d{8}-0001/)).toBeVisible();
+  await expect(page.getByRole('heading', { name: '尚未发送' })).toHaveCount(0);
+});
+
 // No idle time ever comes: only an intent starts the app.
 const NEVER_IDLE = () => { window.requestIdleCallback = () => 0; };
 
