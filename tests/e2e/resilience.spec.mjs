@@ -142,3 +142,24 @@ test('every JS file the page or the app loads is named by its content', async ()
   expect(readdirSync(DIST)).toContain(glue.replace('.js', '_bg.wasm'));
 });
 
+test('a report waiting for the town\'s endpoint is never "delivered" to the demo mock after the config changes', async ({ page, serve, receiver }) => {
+  let config = { ...shippedConfig(), endpoint: receiver.endpoint };
+  const url = await serve({ routes: { '/config.json': () => config } });
+  receiver.fail(503, 1);
+  await page.goto(url);
+  await ready(page);
+  await submit(page, '换配置之前保存的报告');
+  await expect(page.getByRole('heading', { name: '已保存在本机，尚未发送' })).toBeVisible();
+  // The deployer switches the page to the demo; the phone opens it again.
+  config = { ...config, endpoint: 'mock' };
+  await page.reload();
+  await ready(page);
+  await nav(page, /我的报告/).click();
+  await expect(page.getByText(/XJ-\d{8}-\d{4}/)).toBeVisible({ timeout: 20_000 });
+  expect(receiver.reports()).toHaveLength(1);
+  // Its status is asked of the endpoint that has it, under its key, not of the mock.
+  const [report] = receiver.reports();
+  await page.getByRole('button', { name: '刷新处理进度' }).click();
+  await expect.poll(() => receiver.state.requests.filter((r) => r.method === 'GET' && r.path.endsWith(report.ticket)).length).toBeGreaterThan(0);
+});
+

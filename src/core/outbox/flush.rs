@@ -8,7 +8,6 @@
 
 use super::policy::{after_attempt, attempt_timeout_ms, next_wakeup, FlushMode, Next};
 use super::{load, parse_entry, OutboxEntry, OutboxStore, StoreError, Transport};
-use crate::core::my_reports::TicketRecord;
 use std::cell::RefCell;
 use std::rc::Rc;
 use xinjing_contract::{classify, Outcome};
@@ -132,7 +131,8 @@ where
     // spin on a failing store.
     let mut held_back: Vec<(String, f64)> = Vec::new();
     for entry in loaded.entries {
-        if !entry.is_due(clock.now_ms(), mode) {
+        let elsewhere = transport.endpoint().is_some_and(|e| !entry.is_for(e));
+        if elsewhere || !entry.is_due(clock.now_ms(), mode) {
             remaining.push(entry);
             continue;
         }
@@ -163,8 +163,7 @@ where
         match &next {
             Next::Delivered { ticket, status } => {
                 let receipt = claimed
-                    .payload()
-                    .map(|p| TicketRecord::from_delivery(&p, Some(ticket.clone()), *status))
+                    .receipt(ticket, *status)
                     .and_then(|record| serde_json::to_string(&record).ok());
                 match twice(|| store.complete(&claimed.id, receipt.as_deref())).await {
                     Ok(true) => {

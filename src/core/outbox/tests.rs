@@ -718,3 +718,63 @@ fn a_report_queued_during_a_pass_sets_that_pass_s_next_wakeup() {
         "b, queued while a was on the wire, is due at once"
     );
 }
+
+/// A transport to one endpoint, as the app's are.
+struct To(&'static str, ScriptedTransport);
+
+impl Transport for To {
+    fn endpoint(&self) -> Option<&str> {
+        Some(self.0)
+    }
+    async fn submit(&self, key: &str, body: &str) -> Answer {
+        self.1.submit(key, body).await
+    }
+    async fn ticket_status(&self, _: &str, _: &str) -> Answer {
+        Answer::NetworkError
+    }
+    async fn feedback(&self, _: &str, _: &str, _: &str) -> Answer {
+        Answer::NetworkError
+    }
+}
+
+#[test]
+fn a_report_goes_only_to_the_endpoint_it_was_queued_for_never_to_the_mock() {
+    let a = "https://a.example.gov.cn/v1/reports";
+    let store = MemoryStore::default();
+    let with_body = |id: &str, n| OutboxEntry {
+        body: super::interleaving::report_body(id, n),
+        ..entry(id, 0.0)
+    };
+    block_on(save(&store, &with_body("to-a", 1).queued_for(a))).unwrap();
+    block_on(save(&store, &entry("to-mock", 0.0).queued_for("mock"))).unwrap();
+    block_on(save(&store, &entry("older", 0.0))).unwrap();
+    let sent = |endpoint: &'static str| {
+        let transport = To(endpoint, ScriptedTransport::new(vec![]));
+        let clock = FakeClock::at(0.0);
+        block_on(flush(
+            &store,
+            &transport,
+            &clock,
+            FlushMode::ResidentAsked,
+            LEASE,
+            |_, _| {},
+        ));
+        let attempts = transport.1.attempts.borrow();
+        attempts
+            .iter()
+            .map(|(key, _)| key.clone())
+            .collect::<Vec<_>>()
+    };
+    // The config now says "mock": only the demo's own report goes there.
+    assert_eq!(sent("mock"), ["to-mock"]);
+    // Another URL: not A's report; one queued before endpoints were kept may go.
+    assert_eq!(sent("https://b.example.gov.cn/v1/reports"), ["older"]);
+    assert_eq!(sent(a), ["to-a"]);
+    let record: crate::core::my_reports::TicketRecord =
+        serde_json::from_str(&store.history.borrow()["to-a"]).unwrap();
+    assert_eq!(
+        record.endpoint.as_deref(),
+        Some(a),
+        "its status is asked of A"
+    );
+}
