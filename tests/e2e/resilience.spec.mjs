@@ -122,6 +122,46 @@ test('an app download that fails is tried again at the next tap, which opens the
   await expect(page.getByRole('heading', { name: 'Received reports' })).toBeVisible({ timeout: 20_000 });
 });
 
+test('a kept report is written with strict durability, and the browser is asked once to persist storage', async ({ page, serve, receiver }) => {
+  await page.addInitScript(() => {
+    window.__persist = 0;
+    StorageManager.prototype.persist = function () { window.__persist += 1; return Promise.resolve(true); };
+    window.__writes = [];
+    const transaction = IDBDatabase.prototype.transaction;
+    IDBDatabase.prototype.transaction = function (...args) {
+      const tx = transaction.apply(this, args);
+      if (tx.mode === 'readwrite') window.__writes.push({ stores: [...tx.objectStoreNames], durability: tx.durability });
+      return tx;
+    };
+  });
+  receiver.hold(1);
+  await open(page, serve, receiver);
+  expect(await page.evaluate(() => window.__persist)).toBe(0);
+  await submit(page, '第一份：3 楼楼道停着电动车');
+  await expect(page.getByRole('heading', { name: '已保存在本机，尚未发送' })).toBeVisible();
+  await expect.poll(() => page.evaluate(() => window.__persist)).toBe(1);
+  receiver.release();
+  await submit(page, '第二份：5 楼楼道有人飞线充电');
+  await expect(page.getByRole('heading', { name: '已受理' })).toBeVisible();
+  const writes = await page.evaluate(() => window.__writes);
+  const outboxWrites = writes.filter((w) => w.stores.includes('outbox'));
+  expect(outboxWrites.length).toBeGreaterThan(0);
+  expect(outboxWrites.map((w) => w.durability)).toEqual(outboxWrites.map(() => 'strict'));
+  expect(await page.evaluate(() => window.__persist)).toBe(1);
+});
+
+for (const [lang, query, mine, text] of [
+  ['zh', '', /我的报告/, '如果本页面嵌在别的网站或公众号页面里'],
+  ['en', '?lang=en', /My reports/, 'When the page is embedded in another site'],
+]) {
+  test(`"clear my data" says what it covers when the page is embedded (${lang})`, async ({ page, serve, receiver }) => {
+    await page.goto((await serve({ config: { endpoint: receiver.endpoint } })) + query);
+    await ready(page);
+    await nav(page, mine).click();
+    await expect(page.getByText(text)).toBeVisible();
+  });
+}
+
 test('every JS file the page or the app loads is named by its content', async () => {
   const walk = (dir) => readdirSync(dir, { withFileTypes: true })
     .flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
@@ -162,4 +202,3 @@ test('a report waiting for the town\'s endpoint is never "delivered" to the demo
   await page.getByRole('button', { name: '刷新处理进度' }).click();
   await expect.poll(() => receiver.state.requests.filter((r) => r.method === 'GET' && r.path.endsWith(report.ticket)).length).toBeGreaterThan(0);
 });
-
