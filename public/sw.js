@@ -14,7 +14,7 @@ const SCOPE_PATH = new URL(self.registration.scope).pathname;
 const PREFIX = `xinjing-${SCOPE_PATH}-`;
 const CACHE = PREFIX + MANIFEST.version;
 const ASSETS = MANIFEST.assets;
-const FRESH = ['', 'index.html', 'config.json', 'campaigns.json', 'photo-worker.js'];
+const FRESH = ['', 'index.html', 'config.json', 'campaigns.json'];
 
 // Every precached file comes from the server, never from the browser's HTTP cache: with a
 // long max-age that cache could hand a new worker an old page or loader that points at

@@ -66,8 +66,8 @@ test('install keeps the build\'s assets and the page, config and feed, fetched p
   const sw = worker({ network: serve });
   await sw.run('install');
   const kept = [...sw.stores.get('xinjing-/safety/-v2').keys()].map((u) => u.slice(SCOPE.length)).sort();
-  assert.deepEqual(kept, ['', 'app-1a2b.js', 'app-1a2b.wasm', 'campaigns.json', 'config.json', 'index.html', 'photo-worker.js']);
-  assert.equal(sw.requested.length, 7);
+  assert.deepEqual(kept, ['', 'app-1a2b.js', 'app-1a2b.wasm', 'campaigns.json', 'config.json', 'index.html']);
+  assert.equal(sw.requested.length, 6);
   assert.ok(sw.requested.every((r) => r.cache === 'reload'), 'a long max-age cannot hand the new worker old files');
 });
 

@@ -38,8 +38,18 @@ function noteWaiting(db) {
     const count = db.transaction(['outbox'], 'readonly').objectStore('outbox').count();
     count.onsuccess = () => {
       try { localStorage.setItem('xj.outbox', String(count.result)); } catch (_) { /* no storage */ }
+      if (count.result > 0) askToPersist();
     };
   } catch (_) { /* closing: the next write counts again */ }
+}
+
+// Once the phone keeps a report or a ticket, the browser is asked (once a visit) not to
+// evict this origin's storage under pressure; it may say no, and nothing depends on it.
+let persistAsked = false;
+function askToPersist() {
+  if (persistAsked) return;
+  persistAsked = true;
+  try { navigator.storage.persist().catch(() => {}); } catch (_) { /* no StorageManager */ }
 }
 
 function openAt(version) {
@@ -58,29 +68,34 @@ function openAt(version) {
 
 // One transaction. A connection closed under us (InvalidStateError when the transaction is
 // created, before `work` ran) is reopened and the transaction tried once more.
-function run(stores, mode, work, retried = false) {
+function run(stores, mode, work, retried = false, keptTicket = false) {
   return openDb().then((db) => new Promise((resolve, reject) => {
-    const tx = db.transaction(stores, mode);
+    // 'strict': a write is reported done only once it is on disk, not in an OS buffer a
+    // power cut or a killed WebView could lose ("saved on this phone" must be true).
+    const tx = mode === 'readwrite' ? db.transaction(stores, mode, { durability: 'strict' }) : db.transaction(stores, mode);
     let result;
     const request = work(tx);
     if (request) request.onsuccess = () => { result = request.result; };
     tx.oncomplete = () => {
       // Counted once the transaction is done: some writes happen in its callbacks.
       if (mode === 'readwrite' && stores.includes('outbox')) noteWaiting(db);
+      if (mode === 'readwrite' && stores.includes('kv') && keptTicket) askToPersist();
       resolve(result);
     };
     tx.onerror = tx.onabort = () => reject(tx.error || new Error('transaction aborted'));
   })).catch((e) => {
     if (!retried && e && e.name === 'InvalidStateError') {
       opening = null;
-      return run(stores, mode, work, true);
+      return run(stores, mode, work, true, keptTicket);
     }
     throw e;
   });
 }
 
+const isTicket = (key) => String(key).startsWith('ticket:');
+
 export function idbPut(store, key, value) {
-  return run([store], 'readwrite', (tx) => tx.objectStore(store).put(value, key));
+  return run([store], 'readwrite', (tx) => tx.objectStore(store).put(value, key), false, isTicket(key));
 }
 
 // Writes only if nothing is stored under `key` yet; resolves to whether it wrote.
@@ -93,7 +108,7 @@ export function idbPutIfAbsent(store, key, value) {
       if (get.result === undefined) { os.put(value, key); wrote = true; }
     };
     return null;
-  }).then(() => wrote);
+  }, false, isTicket(key)).then(() => wrote);
 }
 
 export function idbGet(store, key) {
@@ -165,7 +180,7 @@ export function idbComplete(key, receiptKey, receipt) {
       if (typeof receipt === 'string') tx.objectStore('kv').put(receipt, receiptKey);
     };
     return null;
-  }).then(() => found);
+  }, false, typeof receipt === 'string').then(() => found);
 }
 
 // Moves one record between stores atomically (used to set aside unreadable entries), if it

@@ -25,11 +25,24 @@ pub enum AnyTransport {
 impl AnyTransport {
     /// The transport a deployment's config names.
     pub fn for_config(config: &Config) -> AnyTransport {
-        match &config.endpoint {
+        AnyTransport::to(&config.endpoint, config.timeout_ms)
+    }
+
+    /// The transport to the endpoint a stored report or ticket belongs to (its
+    /// `Endpoint::key`), or the configured one for those kept by older builds.
+    pub fn for_stored(key: Option<&str>, config: &Config) -> AnyTransport {
+        match key {
+            Some(key) => AnyTransport::to(&Endpoint::from_key(key), config.timeout_ms),
+            None => AnyTransport::for_config(config),
+        }
+    }
+
+    fn to(endpoint: &Endpoint, timeout_ms: u32) -> AnyTransport {
+        match endpoint {
             Endpoint::Mock => AnyTransport::Mock(mock::MockTransport),
             Endpoint::Url(url) => AnyTransport::Http(http::HttpTransport {
                 endpoint: url.clone(),
-                timeout_ms: config.timeout_ms,
+                timeout_ms,
             }),
         }
     }
@@ -49,6 +62,13 @@ impl AnyTransport {
 }
 
 impl Transport for AnyTransport {
+    fn endpoint(&self) -> Option<&str> {
+        Some(match self {
+            AnyTransport::Http(t) => &t.endpoint,
+            AnyTransport::Mock(_) => xinjing_core::config::MOCK_ENDPOINT,
+        })
+    }
+
     async fn submit(&self, key: &str, body: &str) -> Answer {
         match self {
             AnyTransport::Http(t) => t.submit(key, body).await,

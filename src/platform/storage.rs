@@ -16,6 +16,9 @@ pub const KEY_CONFIG: &str = "xj.config";
 pub const KEY_FEED: &str = "xj.feed";
 pub const KEY_CONTACT: &str = "xj.contact";
 pub const KEY_DRAFT: &str = "xj.draft";
+/// The id of the waiting report the form is correcting, so that a reload brings its photos
+/// and contact back into the form (the draft keeps text only).
+pub const KEY_CORRECTING: &str = "xj.correcting";
 
 fn local() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()

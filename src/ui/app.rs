@@ -99,6 +99,7 @@ async fn start_services(config: Arc<Config>, root: web_sys::HtmlElement, service
     }
     desk.load().await;
     sender.refresh_waiting().await;
+    sender.resume_correction().await;
     sender.resume();
     desk.refresh_statuses();
     refresh_feed(feed, config.campaigns_url.clone(), config.timeout_ms).await;

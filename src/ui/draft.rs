@@ -73,9 +73,41 @@ pub fn load(form: FormState, draft: Draft) {
     });
 }
 
+/// The form now corrects waiting report `id`, which stays in the outbox until the
+/// corrected one is queued; remembered across a reload.
+pub fn correcting(form: FormState, id: String) {
+    let _ = storage::set(storage::KEY_CORRECTING, &id);
+    form.replaces.set(Some(id));
+}
+
+/// The report the form was correcting before a reload, if any.
+pub fn was_correcting() -> Option<String> {
+    storage::get(storage::KEY_CORRECTING)
+}
+
+/// After a reload: the photos and contact of the report being corrected back into the form,
+/// with the text as the resident last left it (or as sent, if none was kept).
+pub fn resume_correction(form: FormState, id: String, original: Draft) {
+    let typed = form.draft.get_untracked();
+    let draft = if typed.description.is_empty() && typed.category.is_none() {
+        original
+    } else {
+        Draft {
+            photos: original.photos,
+            name: original.name,
+            phone: original.phone,
+            share_contact: original.share_contact,
+            ..typed
+        }
+    };
+    load(form, draft);
+    form.replaces.set(Some(id));
+}
+
 /// An empty form, keeping a remembered contact.
 pub fn reset(form: FormState) {
     storage::remove(storage::KEY_DRAFT);
+    storage::remove(storage::KEY_CORRECTING);
     let remembered = form.remember_contact.get_untracked();
     form.draft.update(|d| {
         let keep = remembered.then(|| (d.name.clone(), d.phone.clone()));

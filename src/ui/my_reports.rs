@@ -189,6 +189,7 @@ pub fn MyReports() -> impl IntoView {
         </section>
         <section class="xj-section">
             <button type="button" class="xj-button xj-danger-button" on:click=clear>{settings.tr(Msg::ClearData)}</button>
+            <p class="xj-muted">{settings.tr(Msg::ClearDataScope)}</p>
             <Show when=move || cleared.get()>
                 <p class="xj-ok" role="status">{settings.tr(Msg::DataCleared)}</p>
             </Show>

@@ -112,7 +112,10 @@ impl Sender {
     pub async fn submit(self, payload: ReportPayload) -> SubmitOutcome {
         let replaces = self.form.replaces.get_untracked();
         draft::remember_contact(self.form, &payload);
-        let entry = OutboxEntry::new(&payload, now_ms());
+        let Some(config) = self.settings.config_now() else {
+            return self.send_directly(payload).await;
+        };
+        let entry = OutboxEntry::new(&payload, now_ms()).queued_for(config.endpoint.key());
         let queued =
             self.outbox.storage_ok.get_untracked() && save(&IdbOutbox, &entry).await.is_ok();
         if !queued {
@@ -147,9 +150,11 @@ impl Sender {
                     // They moved on: it waits in "my reports" with the server's reason.
                     return SubmitOutcome::Queued;
                 }
-                // Back into the form, everything as typed, and out of the outbox.
+                // Back into the form, everything as typed. It stays in the outbox, photos
+                // and contact included, until the corrected one is queued: the form keeps
+                // no photos across a reload, the outbox does.
                 draft::load(self.form, draft_from(&payload));
-                let _ = IdbOutbox.remove(&payload.id).await;
+                draft::correcting(self.form, payload.id.clone());
                 self.refresh_waiting().await;
                 SubmitOutcome::Refused(message)
             }
@@ -181,11 +186,9 @@ impl Sender {
             .await;
         match classify(&answer, now_ms()) {
             Outcome::Accepted { ticket, status } => {
-                self.tickets.record_unstored(TicketRecord::from_delivery(
-                    &payload,
-                    Some(ticket),
-                    status,
-                ));
+                let mut record = TicketRecord::from_delivery(&payload, Some(ticket), status);
+                record.endpoint = Some(config.endpoint.key().to_owned());
+                self.tickets.record_unstored(record);
                 draft::reset(self.form);
                 SubmitOutcome::Delivered
             }
@@ -226,32 +229,49 @@ impl Sender {
             timeout_ms: f64::from(config.timeout_ms),
         };
         let work = async move {
-            let transport = AnyTransport::for_config(&config);
-            let summary = outbox::flush(
-                &IdbOutbox,
-                &transport,
-                &BrowserClock,
-                mode,
-                lease,
-                |entry, next| {
-                    if let (Next::Delivered { ticket, status }, Some(payload)) =
-                        (next, entry.payload())
-                    {
-                        // Stored by the flush with the delivery; here it is only shown.
-                        let record =
-                            TicketRecord::from_delivery(&payload, Some(ticket.clone()), *status);
-                        self.tickets.record(record);
+            // Each report goes to the endpoint it was queued for: one pass per endpoint
+            // that has reports waiting, and the configured one.
+            let mut endpoints = vec![Some(config.endpoint.key().to_owned())];
+            if let Ok(records) = IdbOutbox.records().await {
+                for entry in load(records).entries {
+                    if entry.endpoint.is_some() && !endpoints.contains(&entry.endpoint) {
+                        endpoints.push(entry.endpoint);
                     }
-                    if let Some(answer) = first_answer(entry, next) {
-                        self.answer_first(&entry.id, answer);
-                    }
-                },
-            )
-            .await;
-            if let Some(problem) = &summary.store_error {
-                web_sys::console::warn_1(&format!("outbox storage: {problem}").into());
+                }
             }
-            self.schedule(summary.next_wakeup_ms);
+            let mut wakeup: Option<f64> = None;
+            for endpoint in endpoints {
+                let transport = AnyTransport::for_stored(endpoint.as_deref(), &config);
+                let summary = outbox::flush(
+                    &IdbOutbox,
+                    &transport,
+                    &BrowserClock,
+                    mode,
+                    lease,
+                    |entry, next| {
+                        if let Next::Delivered { ticket, status } = next {
+                            // Stored by the flush with the delivery; here it is only shown.
+                            if let Some(record) = entry.receipt(ticket, *status) {
+                                self.tickets.record(record);
+                            }
+                        }
+                        if let Some(answer) = first_answer(entry, next) {
+                            self.answer_first(&entry.id, answer);
+                        }
+                    },
+                )
+                .await;
+                if let Some(problem) = &summary.store_error {
+                    web_sys::console::warn_1(&format!("outbox storage: {problem}").into());
+                }
+                // Each pass's wake-up covers every entry, read at its end: the last is
+                // the freshest, and the earliest is kept in case it came first.
+                wakeup = match (wakeup, summary.next_wakeup_ms) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => b.or(a),
+                };
+            }
+            self.schedule(wakeup);
         };
         if !lock::run_exclusive(LOCK_NAME, work).await {
             // Another tab is sending; look again shortly.
@@ -318,8 +338,28 @@ impl Sender {
             return;
         };
         draft::load(self.form, draft_from(&payload));
-        self.form.replaces.set(Some(id));
+        draft::correcting(self.form, id);
         self.settings.go(Screen::Report);
+    }
+
+    /// After a reload, the form goes on correcting the report it was correcting, photos
+    /// and contact included, if that report is still waiting.
+    pub async fn resume_correction(self) {
+        let Some(id) = draft::was_correcting() else {
+            return;
+        };
+        let Ok(records) = IdbOutbox.records().await else {
+            return;
+        };
+        let original = load(records)
+            .entries
+            .into_iter()
+            .find(|e| e.id == id)
+            .and_then(|e| e.payload());
+        match original {
+            Some(payload) => draft::resume_correction(self.form, id, draft_from(&payload)),
+            None => storage::remove(storage::KEY_CORRECTING),
+        }
     }
 
     /// Removes everything personal this phone keeps: drafts, the remembered contact and

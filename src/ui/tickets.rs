@@ -135,11 +135,13 @@ impl TicketDesk {
             return;
         }
         spawn_local(async move {
-            let transport = AnyTransport::for_config(&config);
             for mut item in open {
                 let Some(ticket) = item.ticket.clone() else {
                     continue;
                 };
+                // The endpoint that issued the ticket: another one has never heard of it,
+                // and must not learn its report key.
+                let transport = AnyTransport::for_stored(item.endpoint.as_deref(), &config);
                 let answer = transport.ticket_status(&ticket, &item.id).await;
                 if let Some(status) = answer.success_body().and_then(parse_status) {
                     apply_status(&mut item, status);
@@ -166,7 +168,7 @@ impl TicketDesk {
             return false;
         };
         let body = Feedback { satisfied, comment }.to_json();
-        let answer = AnyTransport::for_config(&config)
+        let answer = AnyTransport::for_stored(item.endpoint.as_deref(), &config)
             .feedback(&ticket, &item.id, &body)
             .await;
         let ok = answer.is_success();

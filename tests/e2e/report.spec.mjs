@@ -156,7 +156,7 @@ for (const [where, olderWebView] of [['in the photo worker', false], ['on the pa
   test(`a 12-megapixel photo taken upright is prepared ${where}: turned, 1600 px, ≤ 400 KB, no EXIF`, async ({ page, serve, receiver }) => {
     if (olderWebView) await page.addInitScript(() => { delete window.OffscreenCanvas; });
     const workerRequests = [];
-    page.on('request', (r) => { if (r.url().endsWith('/photo-worker.js')) workerRequests.push(r.url()); });
+    page.on('request', (r) => { if (/\/photo-worker-[0-9a-f]{16}\.js$/.test(r.url())) workerRequests.push(r.url()); });
     await page.goto(await serve({ config: { endpoint: receiver.endpoint } }));
     await ready(page);
     // Stored 4000×3000 with orientation 6: the resident sees (and sends) it 3000×4000.

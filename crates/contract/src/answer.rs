@@ -77,6 +77,9 @@ pub enum Outcome {
 pub enum Fault {
     Redirect,
     NoTicket,
+    /// A 4xx without the contract's error body: a proxy's, a firewall's or a half-finished
+    /// deployment's page, not the town's refusal. Nothing the resident could change.
+    NoErrorBody,
 }
 
 impl Fault {
@@ -87,6 +90,9 @@ impl Fault {
                 "the endpoint answered with a redirect: check the configured endpoint URL"
             }
             Fault::NoTicket => "the endpoint answered 2xx without a valid ticket",
+            Fault::NoErrorBody => {
+                "the endpoint answered 4xx without the contract's error body: check what answers at the endpoint URL"
+            }
         }
     }
 }
@@ -143,6 +149,14 @@ struct LenientDetail {
     message: String,
 }
 
+/// The refusal's message, if `body` is the contract's error body: `{"error": {"code",
+/// "message"}}` with something to show. Anything else is not the receiver speaking.
+fn contract_refusal(body: &str) -> Option<String> {
+    let parsed = serde_json::from_str::<ErrorBody>(body).ok()?;
+    let message: String = parsed.error.message.chars().take(300).collect();
+    (!message.trim().is_empty()).then_some(message)
+}
+
 /// The server's `{"error": {"message": …}}`, or the status code when it sent none.
 pub fn error_message(code: u16, body: &str) -> String {
     serde_json::from_str::<LenientError>(body)
@@ -154,8 +168,10 @@ pub fn error_message(code: u16, body: &str) -> String {
 }
 
 /// 2xx with a valid ticket is success; 408, 409 (the first request with this key is still
-/// being processed), 429, 5xx, network errors and time-outs are temporary; a redirect or a
-/// 2xx without a valid ticket is a fault of the deployment (kept, retried); any other answer
+/// being processed), 429, 5xx, network errors and time-outs are temporary; a redirect, a
+/// 2xx without a valid ticket or any other answer without the contract's error body is a
+/// fault of the deployment (kept, retried under the same key: resending under a new one
+/// would duplicate a report that did arrive); only an answer with the contract's error body
 /// is a refusal the resident has to act on.
 pub fn classify(answer: &Answer, now_ms: f64) -> Outcome {
     match answer {
@@ -194,8 +210,9 @@ pub fn classify(answer: &Answer, now_ms: f64) -> Outcome {
                 .map(|ms| ms.min(MAX_RETRY_AFTER_MS)),
             reason: format!("HTTP {code}"),
         },
-        Answer::Status { code, body, .. } => Outcome::Refused {
-            message: error_message(*code, body),
+        Answer::Status { body, .. } => match contract_refusal(body) {
+            Some(message) => Outcome::Refused { message },
+            None => Outcome::Fault(Fault::NoErrorBody),
         },
     }
 }
@@ -246,12 +263,7 @@ mod tests {
                 message: "描述太短".into()
             }
         );
-        assert_eq!(
-            classify(&status(422), 0.0),
-            Outcome::Refused {
-                message: "HTTP 422".into()
-            }
-        );
+
         let html_ticket = Answer::Status {
             code: 200,
             retry_after: None,
@@ -330,5 +342,46 @@ mod tests {
         assert!(en.error.message.contains("mobile"));
         let text = serde_json::to_string(&zh).unwrap();
         assert_eq!(error_message(422, &text), zh.error.message);
+    }
+
+    #[test]
+    fn a_4xx_without_the_contract_error_body_is_a_fault_retried_not_a_refusal() {
+        let answer = |code: u16, body: &str| Answer::Status {
+            code,
+            retry_after: None,
+            body: body.into(),
+        };
+        for (code, body) in [
+            (
+                404,
+                "<html><head><title>404 Not Found</title></head><body>nginx</body></html>",
+            ),
+            (403, "<!doctype html><title>Access denied</title>"),
+            (405, ""),
+            (422, ""),
+            (400, r#"{"message":"bad"}"#),
+            (400, r#"{"error":"bad"}"#),
+            (400, r#"{"error":{"message":"no code"}}"#),
+            (400, r#"{"error":{"code":"x","message":"  "}}"#),
+        ] {
+            assert_eq!(
+                classify(&answer(code, body), 0.0),
+                Outcome::Fault(Fault::NoErrorBody),
+                "{code} {body}"
+            );
+        }
+        assert_eq!(
+            classify(
+                &answer(
+                    404,
+                    r#"{"error":{"code":"not_found","message":"没有这个接收地址"}}"#
+                ),
+                0.0
+            ),
+            Outcome::Refused {
+                message: "没有这个接收地址".into()
+            },
+            "the receiver's own refusal, in the contract's shape, stays a refusal"
+        );
     }
 }

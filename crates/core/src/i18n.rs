@@ -44,6 +44,7 @@ macro_rules! catalogue {
 catalogue! {
     AppTitle => "新泾安全随手报", "Xinjing Safety";
     AppTagline => "看安全提示，随手报隐患", "Safety campaigns and hazard reports";
+    AppNoSignal => "没有网络连接，报告页面还没有打开。网络恢复后会自动打开，也可以再点一次。急事请拨打 12345。", "No connection: the report form has not opened yet. It opens when the signal is back, or tap again. If it is urgent, call 12345.";
     SwitchLanguage => "English", "中文";
     SwitchLanguageLabel => "Switch to English", "切换到中文";
     LargeText => "长辈模式", "Large text";
@@ -145,6 +146,7 @@ catalogue! {
     SimilarCount => "附近已有 {n} 条类似报告正在处理。", "{n} similar reports here are being handled. ";
     SimilarStillSend => "您仍可提交本报告。", "You can still send yours.";
     ClearData => "清除本机数据", "Clear my data on this phone";
+    ClearDataScope => "清除的是本页面在这个浏览器里保存的数据。如果本页面嵌在别的网站或公众号页面里，浏览器可能为每个所在网站分开保存：在那里打开时保存的数据，要在那里再清除一次。", "This clears what this page keeps in this browser. When the page is embedded in another site, the browser may keep a separate store for each site it is embedded in: what was kept while it was opened there has to be cleared there too.";
     ClearDataConfirm => "将删除草稿、我的报告记录和记住的联系方式。确定吗？", "This removes drafts, your report history and your remembered contact. Continue?";
     ClearDataUnsent => "还有 {n} 条报告尚未发送，清除后将无法发送。仍要清除吗？", "{n} report(s) have not been sent yet and would be lost. Clear anyway?";
     DataCleared => "已清除本机数据", "Data on this phone has been cleared";

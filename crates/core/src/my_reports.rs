@@ -36,6 +36,10 @@ pub struct TicketRecord {
     /// The steps so far, oldest first, as the endpoint last told them: shown offline too.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<StatusChange>,
+    /// The endpoint that issued the ticket (`Endpoint::key`): asked about its status and
+    /// told the verdict, whatever the config says now. `None`: kept by an older build.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
 }
 
 impl TicketRecord {
@@ -57,6 +61,7 @@ impl TicketRecord {
             satisfied: None,
             merged_into: None,
             history: Vec::new(),
+            endpoint: None,
         }
     }
 

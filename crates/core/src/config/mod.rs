@@ -31,6 +31,27 @@ pub enum Endpoint {
     Url(String),
 }
 
+/// `Endpoint::key` of the mock: a URL is never this word.
+pub const MOCK_ENDPOINT: &str = "mock";
+
+impl Endpoint {
+    /// How a stored report or ticket names the endpoint it belongs to.
+    pub fn key(&self) -> &str {
+        match self {
+            Endpoint::Mock => MOCK_ENDPOINT,
+            Endpoint::Url(url) => url,
+        }
+    }
+
+    /// The endpoint a stored key names.
+    pub fn from_key(key: &str) -> Endpoint {
+        match key {
+            MOCK_ENDPOINT => Endpoint::Mock,
+            url => Endpoint::Url(url.to_owned()),
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Privacy {
     pub controller: Text,

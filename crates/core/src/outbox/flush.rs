@@ -8,7 +8,6 @@
 
 use super::policy::{after_attempt, attempt_timeout_ms, next_wakeup, FlushMode, Next};
 use super::{load, parse_entry, OutboxEntry, OutboxStore, StoreError, Transport};
-use crate::my_reports::TicketRecord;
 use std::cell::RefCell;
 use std::rc::Rc;
 use xinjing_contract::{classify, Outcome};
@@ -129,8 +128,12 @@ where
         }
     }
     let mut remaining = Vec::new();
+    // Entries this pass could not lease, and when to try them: not at once, which would
+    // spin on a failing store.
+    let mut held_back: Vec<(String, f64)> = Vec::new();
     for entry in loaded.entries {
-        if !entry.is_due(clock.now_ms(), mode) {
+        let elsewhere = transport.endpoint().is_some_and(|e| !entry.is_for(e));
+        if elsewhere || !entry.is_due(clock.now_ms(), mode) {
             remaining.push(entry);
             continue;
         }
@@ -148,6 +151,7 @@ where
                 summary.store_error = Some(message);
                 let mut later = entry;
                 later.next_attempt_ms = now + super::FIRST_RETRY_MS;
+                held_back.push((later.id.clone(), later.next_attempt_ms));
                 remaining.push(later);
                 continue;
             }
@@ -160,8 +164,7 @@ where
         match &next {
             Next::Delivered { ticket, status } => {
                 let receipt = claimed
-                    .payload()
-                    .map(|p| TicketRecord::from_delivery(&p, Some(ticket.clone()), *status))
+                    .receipt(ticket, *status)
                     .and_then(|record| serde_json::to_string(&record).ok());
                 match twice(|| store.complete(&claimed.id, receipt.as_deref())).await {
                     Ok(true) => {
@@ -200,8 +203,30 @@ where
             }
         }
     }
+    // The tab has one retry timer, set from this summary: it must cover what was queued
+    // while this pass ran (another report sent during a slow attempt, another tab's work),
+    // not only what the pass found at its start, so it reads the store again.
+    let now = clock.now_ms();
+    let (remaining, soon) = match twice(|| store.records()).await {
+        Ok(records) => {
+            let mut fresh = load(records).entries;
+            for entry in &mut fresh {
+                if let Some((_, later)) = held_back.iter().find(|(id, _)| *id == entry.id) {
+                    entry.next_attempt_ms = entry.next_attempt_ms.max(*later);
+                }
+            }
+            (fresh, None)
+        }
+        Err(StoreError(message)) => {
+            summary.store_error = Some(message);
+            (remaining, Some(now + super::FIRST_RETRY_MS))
+        }
+    };
     summary.refused = remaining.iter().filter(|e| e.refused.is_some()).count();
     summary.waiting = remaining.len() - summary.refused;
-    summary.next_wakeup_ms = next_wakeup(&remaining);
+    summary.next_wakeup_ms = match (next_wakeup(&remaining), soon) {
+        (Some(due), Some(soon)) => Some(due.min(soon)),
+        (due, soon) => due.or(soon),
+    };
     summary
 }

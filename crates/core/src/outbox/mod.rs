@@ -29,6 +29,7 @@ pub use policy::{
     FlushMode, Next, FIRST_RETRY_MS, LEASE_MARGIN_MS, MAX_LEASE_MS, MAX_RETRY_MS,
 };
 
+use super::my_reports::TicketRecord;
 use super::report::{excerpt, Category, ReportPayload};
 use serde::{Deserialize, Serialize};
 pub use xinjing_contract::answer::MAX_RETRY_AFTER_MS;
@@ -66,6 +67,10 @@ pub struct OutboxEntry {
     /// The server's message when it refused the report; no automatic retries after that.
     #[serde(default)]
     pub refused: Option<String>,
+    /// The endpoint it was queued for (`Endpoint::key`): it goes there and nowhere else,
+    /// whatever the config says by the time it is sent. `None`: queued by an older build.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
 }
 
 impl OutboxEntry {
@@ -91,6 +96,23 @@ impl OutboxEntry {
             last_error: None,
             fault: None,
             refused: None,
+            endpoint: None,
+        }
+    }
+
+    /// This entry, to be sent to `endpoint` (an `Endpoint::key`) only.
+    pub fn queued_for(mut self, endpoint: &str) -> OutboxEntry {
+        self.endpoint = Some(endpoint.to_owned());
+        self
+    }
+
+    /// Whether a transport to `endpoint` may send it: the endpoint it was queued for. One
+    /// queued before endpoints were kept goes to a URL, never to the demo's in-browser mock,
+    /// which would "deliver" a real report nowhere.
+    pub fn is_for(&self, endpoint: &str) -> bool {
+        match &self.endpoint {
+            Some(queued) => queued == endpoint,
+            None => endpoint != crate::config::MOCK_ENDPOINT,
         }
     }
 
@@ -137,6 +159,14 @@ impl OutboxEntry {
 
     pub fn payload(&self) -> Option<ReportPayload> {
         serde_json::from_str(&self.body).ok()
+    }
+
+    /// What "my reports" keeps of it once delivered: its status and feedback go to the
+    /// endpoint that has it.
+    pub fn receipt(&self, ticket: &str, status: Option<TicketStatus>) -> Option<TicketRecord> {
+        let mut record = TicketRecord::from_delivery(&self.payload()?, Some(ticket.into()), status);
+        record.endpoint.clone_from(&self.endpoint);
+        Some(record)
     }
 
     pub fn summary(&self) -> WaitingItem {
@@ -237,6 +267,11 @@ pub trait OutboxStore {
 /// The endpoint, real or mocked.
 #[allow(async_fn_in_trait)]
 pub trait Transport {
+    /// The endpoint it talks to (an `Endpoint::key`); a flush sends it only the entries
+    /// queued for that endpoint. `None` (the tests' fakes): every entry.
+    fn endpoint(&self) -> Option<&str> {
+        None
+    }
     async fn submit(&self, idempotency_key: &str, body: &str) -> Answer;
     /// `report_key` is the report's id: the contract's proof that this phone filed it.
     async fn ticket_status(&self, ticket: &str, report_key: &str) -> Answer;

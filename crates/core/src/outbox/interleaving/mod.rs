@@ -77,6 +77,8 @@ struct Ledger {
     cleared: BTreeSet<String>,
     /// refused reports taken into the form for correction
     editing: BTreeSet<String>,
+    /// reports a finished pass left waiting without a wake-up that covers them
+    late: Vec<String>,
 }
 
 type Task<'a> = (usize, Pin<Box<dyn Future<Output = ()> + 'a>>);
@@ -140,8 +142,23 @@ impl World {
         (0, Box::pin(task))
     }
 
+    /// The tab's one retry timer is set from a finished pass: it must come no later than
+    /// any report waiting in the store at that moment, including ones queued during the pass.
+    fn check_wakeup(&self, summary: &FlushSummary) {
+        for entry in self.stored_entries() {
+            let due = entry.next_attempt_ms.max(entry.lease_until_ms);
+            if entry.refused.is_none() && summary.next_wakeup_ms.is_none_or(|at| at > due) {
+                self.ledger.borrow_mut().late.push(format!(
+                    "{} due at {due} but the pass wakes up at {:?}",
+                    entry.id, summary.next_wakeup_ms
+                ));
+            }
+        }
+    }
+
     fn check(&self) -> Result<(), TestCaseError> {
         let ledger = self.ledger.borrow();
+        prop_assert!(ledger.late.is_empty(), "{:?}", ledger.late);
         let server = self.server.borrow();
         let records = self.store.records.borrow();
         let history = self.store.history.borrow();
@@ -257,7 +274,9 @@ fn run(actions: Vec<Action>) -> Result<(), TestCaseError> {
                 tasks.push((
                     tab,
                     Box::pin(async move {
-                        flush(&w.store, transport, &w.clock, mode, LEASE, |_, _| {}).await;
+                        let summary =
+                            flush(&w.store, transport, &w.clock, mode, LEASE, |_, _| {}).await;
+                        w.check_wakeup(&summary);
                     }),
                 ));
             }

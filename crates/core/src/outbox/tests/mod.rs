@@ -3,6 +3,7 @@
 //! sequence of answers, and a store that fails part-way.
 
 mod answers;
+mod endpoints;
 mod properties;
 mod storage;
 
