@@ -43,6 +43,11 @@ if [ "$want_browser" = all ]; then
   command -v Xvfb >/dev/null || missing+=(xvfb)
   command -v xauth >/dev/null || missing+=(xauth)
   command -v sqlite3 >/dev/null || missing+=(sqlite3)  # the desk's end-to-end test reads its database
+  # The desk's shipped deploy files, checked and run by its tests: nginx in front (with a
+  # test certificate from openssl), the systemd unit verified by systemd-analyze.
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  command -v openssl >/dev/null || missing+=(openssl)
+  command -v systemd-analyze >/dev/null || missing+=(systemd)
   if [ ${#missing[@]} -gt 0 ]; then
     step "apt-get install ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive

@@ -6,9 +6,11 @@
 #   4. the reference receiver's own tests (node --test)
 #   5. Playwright end-to-end tests against the release build
 #   6. the core flows again in WebKit (iOS WeChat's engine family): tests/webkit/run.sh
-#   7. the desk (xinjing-desk): its tests on SQLite, the same tests on PostgreSQL 15 with
-#      photos in an S3-compatible bucket (moto), its release build, and the widget served
-#      by the desk in Chromium
+#   7. the desk (xinjing-desk): its tests on SQLite (among them the desk behind the shipped
+#      nginx.conf, the shipped systemd unit, and a first-release database migrated to
+#      today's schema), `nginx -t` and `systemd-analyze verify` on the shipped files, the
+#      same tests on PostgreSQL 15 with photos in an S3-compatible bucket (moto), its
+#      release build, and the widget served by the desk in Chromium
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$REPO_ROOT"
@@ -53,6 +55,11 @@ echo "WebKit step: $((SECONDS - webkit_started)) s"
 # ---- the desk -------------------------------------------------------------------------
 step "desk: tests on SQLite, photos in a folder"
 cargo test --locked -p xinjing-desk
+
+# Also in the run above; named here so the log shows each check of a shipped file.
+step "desk: nginx -t on desk/deploy/nginx.conf, systemd-analyze verify on desk/deploy/xinjing-desk.service"
+cargo test --locked -p xinjing-desk --test nginx --test deploy -- --exact --nocapture \
+  nginx_t_accepts_the_shipped_config systemd_analyze_verify_accepts_the_unit
 
 step "desk: PostgreSQL 15 and an S3-compatible server (moto) on loopback"
 trap 'scripts/s3.sh stop; scripts/pg.sh stop' EXIT

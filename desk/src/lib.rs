@@ -21,6 +21,7 @@ pub mod retention;
 pub mod routes;
 #[cfg(feature = "test-support")]
 pub mod sample;
+pub mod sd_notify;
 pub mod staff;
 pub mod state;
 pub mod store;

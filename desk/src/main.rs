@@ -146,7 +146,12 @@ fn init_logs(config: &Config) {
 
 async fn serve(config: Config) -> anyhow::Result<()> {
     let desk = app::start(config, Arc::new(SystemClock)).await?;
+    // Migrated and listening: systemd (Type=notify) starts what waits for the desk now.
+    if let Err(e) = xinjing_desk::sd_notify::notify("READY=1") {
+        tracing::warn!(error = %e, "could not tell systemd the desk is ready");
+    }
     shutdown_signal().await;
+    let _ = xinjing_desk::sd_notify::notify("STOPPING=1");
     tracing::info!("stopping: finishing requests in flight");
     desk.stop().await;
     tracing::info!("stopped");
