@@ -12,11 +12,13 @@ pub mod http;
 pub mod idempotency;
 pub mod ids;
 pub mod jpeg;
+pub mod metrics;
 pub mod notify;
 pub mod photos;
 pub mod posters;
 pub mod ratelimit;
 pub mod redact;
+pub mod request_id;
 pub mod retention;
 pub mod routes;
 #[cfg(feature = "test-support")]

@@ -126,8 +126,15 @@ impl PickOwned for Lang {
     }
 }
 
+/// The code of a refusal, left in the response's extensions for the metrics.
+#[derive(Clone, Debug)]
+pub struct RefusalCode(pub String);
+
 impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+    fn into_response(mut self) -> Response {
+        // The short form of the request id, for a resident to quote and staff to find in
+        // the logs.
+        self.body.error.reference = crate::request_id::current_short();
         let mut headers = HeaderMap::new();
         if let Some(seconds) = self.retry_after {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
@@ -135,7 +142,10 @@ impl IntoResponse for ApiError {
         if self.close {
             headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
-        (self.status, headers, axum::Json(self.body)).into_response()
+        let code = RefusalCode(self.body.error.code.clone());
+        let mut response = (self.status, headers, axum::Json(self.body)).into_response();
+        response.extensions_mut().insert(code);
+        response
     }
 }
 
