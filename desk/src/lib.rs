@@ -4,6 +4,7 @@
 //! a directory or an S3-compatible bucket, and serves the widget itself.
 
 pub mod app;
+pub mod backup;
 pub mod campaigns;
 pub mod client_addr;
 pub mod clock;

@@ -192,6 +192,17 @@ impl Store {
             .map_err(StoreError::Migrate)
     }
 
+    /// No report and no staff account: what a restore may overwrite without `--force`
+    /// (a fresh desk has seeded campaigns, which a restore replaces).
+    pub async fn is_empty(&self) -> Result<bool> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM reports) + (SELECT COUNT(*) FROM staff_accounts) AS n",
+        )
+        .fetch_one(&self.read)
+        .await?;
+        Ok(sqlx::Row::try_get::<i64, _>(&row, "n")? == 0)
+    }
+
     pub async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.read).await?;
         Ok(())
