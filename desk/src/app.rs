@@ -31,6 +31,11 @@ pub enum StartError {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    #[error("cannot listen on {addr} (metrics_listen / DESK_METRICS_LISTEN): {source}")]
+    MetricsListen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("cannot seed the campaigns: {0}")]
     Campaigns(#[source] StoreError),
     #[error("dist: {0}")]
@@ -81,11 +86,12 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
     })?;
     // Bound before anything else starts, so a taken port stops the start at once.
     let metrics_listener = match config.metrics_listen {
-        Some(at) => Some(
-            tokio::net::TcpListener::bind(at)
-                .await
-                .map_err(|source| StartError::Listen { addr: at, source })?,
-        ),
+        Some(at) => {
+            let failed = |source| StartError::MetricsListen { addr: at, source };
+            let listener = tokio::net::TcpListener::bind(at).await.map_err(failed)?;
+            let bound = listener.local_addr().map_err(failed)?;
+            Some((listener, bound))
+        }
         None => None,
     };
     let public_url = config.public_url_for(addr);
@@ -137,10 +143,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
         metrics: Default::default(),
     });
     let (metrics_addr, metrics_task) = match metrics_listener {
-        Some(listener) => {
-            let at = listener
-                .local_addr()
-                .map_err(|source| StartError::Listen { addr, source })?;
+        Some((listener, at)) => {
             let app = crate::metrics::scrape::routes(state.clone());
             let task = tokio::spawn(async move {
                 if let Err(e) = axum::serve(listener, app).await {

@@ -268,3 +268,21 @@ async fn every_answer_has_a_request_id_that_the_logs_and_the_error_show() {
         .unwrap();
     assert_eq!(from_proxy.headers()["x-request-id"], named);
 }
+
+#[tokio::test]
+async fn a_taken_metrics_port_stops_the_start_naming_its_key() {
+    let env = TestEnv::new().await;
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let config = env.config(&[("DESK_METRICS_LISTEN", &addr)]);
+    let clock = std::sync::Arc::new(xinjing_desk::clock::SystemClock);
+    let error = xinjing_desk::start(config, clock)
+        .await
+        .err()
+        .expect("refused");
+    let message = error.to_string();
+    assert!(
+        message.contains("DESK_METRICS_LISTEN") && message.contains(&addr),
+        "{message}"
+    );
+}
