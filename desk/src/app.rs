@@ -31,6 +31,11 @@ pub enum StartError {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    #[error("cannot listen on {addr} (metrics_listen / DESK_METRICS_LISTEN): {source}")]
+    MetricsListen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("cannot seed the campaigns: {0}")]
     Campaigns(#[source] StoreError),
     #[error("dist: {0}")]
@@ -52,6 +57,9 @@ pub async fn open_storage(config: &Config) -> Result<(Store, PhotoStore), StartE
 /// A running desk.
 pub struct Desk {
     pub addr: SocketAddr,
+    /// Where `/metrics` is served (`metrics_listen`), if it is.
+    pub metrics_addr: Option<SocketAddr>,
+    metrics_task: Option<JoinHandle<()>>,
     pub state: Arc<AppState>,
     pub retention: Retention,
     /// `None` when no notification channel is configured.
@@ -76,6 +84,16 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
         addr: config.listen,
         source,
     })?;
+    // Bound before anything else starts, so a taken port stops the start at once.
+    let metrics_listener = match config.metrics_listen {
+        Some(at) => {
+            let failed = |source| StartError::MetricsListen { addr: at, source };
+            let listener = tokio::net::TcpListener::bind(at).await.map_err(failed)?;
+            let bound = listener.local_addr().map_err(failed)?;
+            Some((listener, bound))
+        }
+        None => None,
+    };
     let public_url = config.public_url_for(addr);
     let (store, photos) = open_storage(&config).await?;
     crate::campaigns::seed(&store, config.dist.as_deref(), clock.now_ms())
@@ -122,7 +140,20 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
         retention_days,
         public_url,
         stopping: Arc::new(AtomicBool::new(false)),
+        metrics: Default::default(),
     });
+    let (metrics_addr, metrics_task) = match metrics_listener {
+        Some((listener, at)) => {
+            let app = crate::metrics::scrape::routes(state.clone());
+            let task = tokio::spawn(async move {
+                if let Err(e) = axum::serve(listener, app).await {
+                    tracing::error!(error = %e, "metrics listener stopped");
+                }
+            });
+            (Some(at), Some(task))
+        }
+        None => (None, None),
+    };
     let (retention, retention_task) = retention::spawn(state.clone());
     let (notifier, notifier_task) = notify::spawn(notify::Deps {
         store: state.store.clone(),
@@ -170,10 +201,13 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
         photos = %state.photos.describe(),
         widget = state.widget.is_some(),
         retention_days = state.retention_days,
+        metrics = %metrics_addr.map(|a| a.to_string()).unwrap_or_default(),
         "desk listening"
     );
     Ok(Desk {
         addr,
+        metrics_addr,
+        metrics_task,
         state,
         retention,
         notifier,
@@ -198,6 +232,9 @@ impl Desk {
             let _ = tx.send(());
         }
         let _ = (&mut self.server).await;
+        if let Some(task) = self.metrics_task.take() {
+            task.abort();
+        }
         self.retention_task.abort();
         if let Some(mut task) = self.notifier_task.take() {
             // The pass under way finishes the request it is making (so a message the
@@ -222,6 +259,9 @@ impl Desk {
     #[doc(hidden)]
     pub async fn abort(mut self) {
         self.server.abort();
+        if let Some(task) = self.metrics_task.take() {
+            task.abort();
+        }
         self.retention_task.abort();
         if let Some(task) = self.notifier_task.take() {
             task.abort();

@@ -4,6 +4,7 @@
 //! a directory or an S3-compatible bucket, and serves the widget itself.
 
 pub mod app;
+pub mod backup;
 pub mod campaigns;
 pub mod client_addr;
 pub mod clock;
@@ -12,11 +13,13 @@ pub mod http;
 pub mod idempotency;
 pub mod ids;
 pub mod jpeg;
+pub mod metrics;
 pub mod notify;
 pub mod photos;
 pub mod posters;
 pub mod ratelimit;
 pub mod redact;
+pub mod request_id;
 pub mod retention;
 pub mod routes;
 #[cfg(feature = "test-support")]

@@ -3,6 +3,7 @@
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use xinjing_contract::TicketStatus;
@@ -34,9 +35,18 @@ enum Command {
     Migrate,
     /// Check the configuration and the storage it names, then exit
     CheckConfig,
-    /// SQLite: write a consistent copy of the database to FILE (PostgreSQL: prints the
-    /// pg_dump command to run)
-    Backup { file: String },
+    /// Copy the database and the photos into DIR (new or empty), with a manifest of
+    /// SHA-256 checksums; files readable by their owner only. Safe while the desk runs.
+    /// PostgreSQL needs pg_dump (Debian's postgresql-client)
+    Backup { dir: PathBuf },
+    /// Put a backup made by `backup` back: checks every checksum first, then replaces the
+    /// database and copies the photos in. Stop the desk first. PostgreSQL needs pg_restore
+    Restore {
+        dir: PathBuf,
+        /// Replace a database that already holds reports or accounts
+        #[arg(long)]
+        force: bool,
+    },
     /// Change a ticket's state as the staff pages do (same rules, audited as `cli`); the
     /// note is shown to the resident
     SetStatus {
@@ -116,7 +126,28 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::CheckConfig => check(config).await,
-        Command::Backup { file } => backup(config, &file).await,
+        Command::Backup { dir } => {
+            let now = xinjing_desk::clock::Clock::now_ms(&SystemClock);
+            let manifest = xinjing_desk::backup::backup(&config, &dir, now).await?;
+            println!(
+                "backed up to {}: {} and {} photos ({})",
+                dir.display(),
+                manifest.database,
+                manifest.files.len() - 1,
+                xinjing_desk::backup::MANIFEST
+            );
+            Ok(())
+        }
+        Command::Restore { dir, force } => {
+            let manifest = xinjing_desk::backup::restore(&config, &dir, force).await?;
+            println!(
+                "restored {} and {} photos from {}",
+                manifest.database,
+                manifest.files.len() - 1,
+                dir.display()
+            );
+            Ok(())
+        }
         Command::SetStatus {
             ticket,
             status,
@@ -201,32 +232,6 @@ async fn check(config: Config) -> anyhow::Result<()> {
     println!("{}", xinjing_desk::notify::config::describe(&config.notify));
     println!("configuration OK");
     Ok(())
-}
-
-async fn backup(config: Config, file: &str) -> anyhow::Result<()> {
-    match &config.database {
-        Database::Postgres(_) => {
-            println!(
-                "PostgreSQL is backed up with its own tools, for example:\n\
-                 \n  pg_dump --format=custom --file={file} \"$DATABASE_URL\"\n\
-                 \nand restored with pg_restore. Back up the photo bucket with the provider's \
-                 replication or `aws s3 sync`."
-            );
-            Ok(())
-        }
-        Database::Sqlite(_) => {
-            if std::path::Path::new(file).exists() {
-                bail!("{file} exists already: choose a new file");
-            }
-            let (store, photos) = app::open_storage(&config).await?;
-            store.backup(file).await?;
-            println!(
-                "database copied to {file}; copy the photos ({}) beside it",
-                photos.describe()
-            );
-            Ok(())
-        }
-    }
 }
 
 async fn set_status(

@@ -57,6 +57,7 @@ pub fn spawn(state: Arc<AppState>) -> (Retention, JoinHandle<()>) {
                     () = trigger.notified() => {}
                 }
                 let run = run_once(&state).await;
+                state.metrics.retention_done(state.now_ms());
                 count += 1;
                 let _ = tx.send((count, run));
             }

@@ -1,6 +1,9 @@
 //! Every route of the desk, composed in one place: the residents' API, the campaigns'
 //! feed, the staff pages (with the posters' and campaigns' pages under `/desk/`), health
-//! checks and the widget's files; around them the client address and the access log.
+//! checks and the widget's files; around them the request id, the client address, the
+//! metrics and the access log. `/metrics` itself has a listener of its own ([`metrics`]).
+//!
+//! [`metrics`]: crate::metrics::scrape::routes
 
 use crate::client_addr::client_address;
 use crate::state::AppState;
@@ -36,8 +39,21 @@ pub fn router(state: Arc<AppState>) -> Router {
     } else {
         app = app.fallback(no_widget);
     }
+    // Outermost last: the request id wraps everything, so every log line and every error
+    // body of the request has it; the metrics see the status the client gets.
     app.layer(middleware::from_fn(access_log))
-        .layer(middleware::from_fn_with_state(trusted, client_address))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::metrics::scrape::track,
+        ))
+        .layer(middleware::from_fn_with_state(
+            trusted.clone(),
+            client_address,
+        ))
+        .layer(middleware::from_fn_with_state(
+            trusted,
+            crate::request_id::layer,
+        ))
         .with_state(state)
 }
 

@@ -23,6 +23,7 @@ pub struct AppState {
     pub retention_days: u32,
     pub public_url: String,
     pub stopping: Arc<AtomicBool>,
+    pub metrics: crate::metrics::Metrics,
 }
 
 impl AppState {

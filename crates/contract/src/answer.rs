@@ -108,6 +108,10 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     pub code: String,
     pub message: String,
+    /// A short request reference a resident can quote and staff can search the logs for
+    /// (the desk adds it; older desks and the mock leave it out).
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
 }
 
 impl ErrorBody {
@@ -116,6 +120,7 @@ impl ErrorBody {
             error: ErrorDetail {
                 code: code.into(),
                 message: message.into(),
+                reference: None,
             },
         }
     }

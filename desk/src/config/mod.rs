@@ -81,6 +81,8 @@ pub struct Config {
     pub log_level: tracing::Level,
     pub shutdown_grace: Duration,
     pub bench_floor: bool,
+    /// `/metrics` is served only here, never on `listen` (`None`: not served).
+    pub metrics_listen: Option<SocketAddr>,
     /// The committee's notification channels.
     pub notify: crate::notify::config::NotifyConfig,
     /// Deadlines of the problem list: first response, and resolution.
@@ -264,6 +266,21 @@ impl Config {
         let shutdown_grace =
             Duration::from_secs(reader.number("shutdown_grace_secs", 30, 0, 3600)?);
         let bench_floor = reader.boolean("bench_floor", false)?;
+        let metrics_listen = match reader.string("metrics_listen")? {
+            None => None,
+            Some(text) => Some(text.parse::<SocketAddr>().map_err(|_| {
+                reader.fail(
+                    "metrics_listen",
+                    format!("{text:?}: expected an address and port like 127.0.0.1:9180"),
+                )
+            })?),
+        };
+        if metrics_listen.is_some_and(|m| m == listen && m.port() != 0) {
+            return Err(reader.fail(
+                "metrics_listen",
+                "must differ from listen: /metrics is never served on the public address",
+            ));
+        }
         let notify = crate::notify::config::parse(
             reader.toml("notify"),
             env,
@@ -299,6 +316,7 @@ impl Config {
             log_level,
             shutdown_grace,
             bench_floor,
+            metrics_listen,
             notify,
             first_response,
             resolution,
@@ -373,6 +391,20 @@ mod tests {
             config.public_url_for("127.0.0.1:8080".parse().unwrap()),
             "http://127.0.0.1:8080"
         );
+    }
+
+    #[test]
+    fn metrics_are_off_by_default_and_never_on_the_public_address() {
+        assert_eq!(load(None, &[]).unwrap().metrics_listen, None);
+        let apart = load(None, &[("DESK_METRICS_LISTEN", "127.0.0.1:9180")]).unwrap();
+        assert_eq!(
+            apart.metrics_listen,
+            Some("127.0.0.1:9180".parse().unwrap())
+        );
+        let same = load(Some("metrics_listen = \"127.0.0.1:8080\""), &[]).unwrap_err();
+        assert_eq!(same.key, "metrics_listen");
+        let bad = load(None, &[("DESK_METRICS_LISTEN", "9180")]).unwrap_err();
+        assert!(bad.to_string().contains("DESK_METRICS_LISTEN"), "{bad}");
     }
 
     #[test]

@@ -170,9 +170,20 @@ impl ApiError {
         if self.close {
             headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
-        (self.status, headers, axum::Json(self.body(lang))).into_response()
+        let mut body = self.body(lang);
+        // The short form of the request id, for a resident to quote and staff to find in
+        // the logs.
+        body.error.reference = crate::request_id::current_short();
+        let code = RefusalCode(body.error.code.clone());
+        let mut response = (self.status, headers, axum::Json(body)).into_response();
+        response.extensions_mut().insert(code);
+        response
     }
 }
+
+/// The code of a refusal, left in the response's extensions for the metrics.
+#[derive(Clone, Debug)]
+pub struct RefusalCode(pub String);
 
 /// Storage failed: logged here (digits masked by the error's own message), 503 to the phone.
 impl From<StoreError> for ApiError {

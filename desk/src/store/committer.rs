@@ -18,6 +18,8 @@ use super::filing::{insert_report, ReportRow};
 use super::idempotency::{claim_on, ClaimJob};
 use super::{Backend, Claim, Result, StoreError};
 use sqlx::AnyPool;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
 /// Most jobs in one transaction.
@@ -55,6 +57,24 @@ impl Outcome {
 #[derive(Clone)]
 pub(crate) struct Committer {
     queue: mpsc::UnboundedSender<Job>,
+    /// Jobs sent and not answered yet (waiting or being committed), for the metrics.
+    depth: Arc<AtomicUsize>,
+}
+
+/// Counts a job from its sending to its answer, even if the caller goes away.
+struct InQueue(Arc<AtomicUsize>);
+
+impl InQueue {
+    fn new(depth: &Arc<AtomicUsize>) -> InQueue {
+        depth.fetch_add(1, Ordering::Relaxed);
+        InQueue(depth.clone())
+    }
+}
+
+impl Drop for InQueue {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 fn stopped() -> StoreError {
@@ -65,10 +85,18 @@ impl Committer {
     pub(crate) fn spawn(pool: AnyPool, backend: Backend) -> Committer {
         let (queue, jobs) = mpsc::unbounded_channel();
         tokio::spawn(run(pool, backend, jobs));
-        Committer { queue }
+        Committer {
+            queue,
+            depth: Arc::default(),
+        }
+    }
+
+    pub(crate) fn depth(&self) -> usize {
+        self.depth.load(Ordering::Relaxed)
     }
 
     pub(crate) async fn claim(&self, job: ClaimJob) -> Result<Claim> {
+        let _counted = InQueue::new(&self.depth);
         let (tx, rx) = oneshot::channel();
         let job = Job {
             work: Work::Claim(job),
@@ -79,6 +107,7 @@ impl Committer {
     }
 
     pub(crate) async fn report(&self, row: ReportRow) -> Result<String> {
+        let _counted = InQueue::new(&self.depth);
         let (tx, rx) = oneshot::channel();
         let job = Job {
             work: Work::Report(Box::new(row)),

@@ -149,6 +149,30 @@ impl Store {
         self.backend
     }
 
+    /// Jobs waiting for the group committer or being committed (the metrics).
+    pub fn committer_depth(&self) -> usize {
+        self.committer.depth()
+    }
+
+    /// Each pool's name, connections in use and connections open (the metrics). SQLite
+    /// has a writer and readers; PostgreSQL one pool for both.
+    pub fn pools(&self) -> Vec<(&'static str, u32, u32)> {
+        let usage = |pool: &AnyPool| {
+            let open = pool.size();
+            (open.saturating_sub(pool.num_idle() as u32), open)
+        };
+        match self.backend {
+            Backend::Sqlite => {
+                let ((w, wo), (r, ro)) = (usage(&self.write), usage(&self.read));
+                vec![("write", w, wo), ("read", r, ro)]
+            }
+            Backend::Postgres => {
+                let (n, open) = usage(&self.write);
+                vec![("shared", n, open)]
+            }
+        }
+    }
+
     /// The pool reads go through (the notifier's outbox queries).
     pub(crate) fn read_pool(&self) -> &AnyPool {
         &self.read
@@ -166,6 +190,17 @@ impl Store {
             .run(&self.write)
             .await
             .map_err(StoreError::Migrate)
+    }
+
+    /// No report and no staff account: what a restore may overwrite without `--force`
+    /// (a fresh desk has seeded campaigns, which a restore replaces).
+    pub async fn is_empty(&self) -> Result<bool> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM reports) + (SELECT COUNT(*) FROM staff_accounts) AS n",
+        )
+        .fetch_one(&self.read)
+        .await?;
+        Ok(sqlx::Row::try_get::<i64, _>(&row, "n")? == 0)
     }
 
     pub async fn ping(&self) -> Result<()> {

@@ -314,6 +314,15 @@ impl Answer {
         self.json()["ticket"].as_str().unwrap().to_owned()
     }
 
+    /// The error body without its `ref` (which differs from request to request).
+    pub fn error_without_ref(&self) -> xinjing_contract::ErrorBody {
+        let mut body: xinjing_contract::ErrorBody =
+            serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("{e}: {}", self.text));
+        let reference = body.error.reference.take();
+        assert!(reference.is_some_and(|r| r.len() == 8), "{}", self.text);
+        body
+    }
+
     pub fn error_code(&self) -> String {
         self.json()["error"]["code"]
             .as_str()
@@ -380,6 +389,10 @@ pub fn fake_dist(dir: &Path, config: Value) -> PathBuf {
 pub struct DeskProcess {
     pub child: tokio::process::Child,
     pub url: String,
+    /// `http://ADDR/metrics` when `DESK_METRICS_LISTEN` was given.
+    pub metrics_url: Option<String>,
+    /// Its JSON log lines, as they come.
+    pub log: Arc<std::sync::Mutex<Vec<Value>>>,
 }
 
 impl DeskProcess {
@@ -400,13 +413,17 @@ impl DeskProcess {
         let mut child = command.spawn().expect("the desk binary starts");
         let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
         let deadline = std::time::Duration::from_secs(30);
-        let url = tokio::time::timeout(deadline, async {
+        let (url, metrics_url) = tokio::time::timeout(deadline, async {
             while let Some(line) = lines.next_line().await.unwrap() {
                 let Ok(entry) = serde_json::from_str::<Value>(&line) else {
                     continue;
                 };
                 if entry["fields"]["message"] == "desk listening" {
-                    return format!("http://{}", entry["fields"]["addr"].as_str().unwrap());
+                    let metrics = entry["fields"]["metrics"].as_str().unwrap_or("");
+                    return (
+                        format!("http://{}", entry["fields"]["addr"].as_str().unwrap()),
+                        (!metrics.is_empty()).then(|| format!("http://{metrics}/metrics")),
+                    );
                 }
             }
             panic!("the desk exited before listening");
@@ -414,8 +431,21 @@ impl DeskProcess {
         .await
         .expect("the desk listens within 30 s");
         // Keep reading its log so it never blocks on a full pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        DeskProcess { child, url }
+        let log = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = log.clone();
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = lines.next_line().await {
+                if let Ok(entry) = serde_json::from_str::<Value>(&line) {
+                    kept.lock().unwrap().push(entry);
+                }
+            }
+        });
+        DeskProcess {
+            child,
+            url,
+            metrics_url,
+            log,
+        }
     }
 
     pub fn api(&self) -> String {
