@@ -30,14 +30,20 @@ use xinjing_contract::{
 /// Longest feedback body read.
 const FEEDBACK_MAX_BYTES: usize = 16 * 1024;
 
-/// Reads the body up to `max` bytes. A declared length over the limit is refused before
-/// anything is read; a longer body is refused once it passes the limit.
+/// Reads the body up to `max` bytes. A declared length over the limit is refused without
+/// being kept; a longer body is refused once it passes the limit.
 pub async fn read_body(headers: &HeaderMap, body: Body, max: usize) -> Result<Bytes, ApiError> {
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|len| len > max as u64) {
+    if let Some(len) = declared.filter(|&len| len > max as u64) {
+        // A moderately oversized body is read and dropped before the answer: closing with
+        // unread bytes makes the kernel reset the connection, and the phone (or nginx in
+        // front, as a 502) then sees a network fault to retry instead of this refusal.
+        if len <= 2 * max as u64 {
+            let _ = axum::body::to_bytes(body, len as usize).await;
+        }
         return Err(ApiError::too_large());
     }
     axum::body::to_bytes(body, max).await.map_err(|e| {
