@@ -6,7 +6,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::notify::{self, Notifier};
 use crate::photos::{PhotoError, PhotoStore};
-use crate::ratelimit::RateLimiter;
+use crate::ratelimit::{Budget, RateLimiter};
 use crate::retention::{self, Retention};
 use crate::state::AppState;
 use crate::store::{Store, StoreError};
@@ -111,6 +111,8 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
     };
     let limiter = (config.rate_limit_per_minute > 0)
         .then(|| RateLimiter::new(config.rate_limit_per_minute, config.rate_limit_burst));
+    let intake = (config.limits.intake_per_minute > 0)
+        .then(|| Budget::new(config.limits.intake_per_minute, config.limits.intake_burst));
     let state = Arc::new(AppState {
         config,
         store,
@@ -119,6 +121,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
         communities,
         widget,
         limiter,
+        intake,
         retention_days,
         public_url,
         stopping: AtomicBool::new(false),

@@ -35,6 +35,8 @@ const KEYS: &[Key] = &[
     Key { name: "request_timeout_secs", env: &["DESK_REQUEST_TIMEOUT_SECS"], help: "time limit for one request (default 30)" },
     Key { name: "rate_limit_per_minute", env: &["DESK_RATE_LIMIT_PER_MINUTE"], help: "API requests a client may make per minute, refilled continuously (default 120; 0 = off)" },
     Key { name: "rate_limit_burst", env: &["DESK_RATE_LIMIT_BURST"], help: "API requests a client may make at once (default 60)" },
+    Key { name: "intake_per_minute", env: &["DESK_INTAKE_PER_MINUTE"], help: "new reports accepted per minute from all clients together, so one source cannot crowd out a town (default 600; 0 = off)" },
+    Key { name: "intake_burst", env: &["DESK_INTAKE_BURST"], help: "new reports accepted at once from all clients together (default 200)" },
     Key { name: "retention_days", env: &["DESK_RETENTION_DAYS"], help: "days after closing before contact details and photos are deleted (default: the widget's privacy notice, else 365)" },
     Key { name: "retention_interval_secs", env: &["DESK_RETENTION_INTERVAL_SECS"], help: "how often the retention task runs (default 3600)" },
     Key { name: "idempotency_days", env: &["DESK_IDEMPOTENCY_DAYS"], help: "days an Idempotency-Key is remembered (default and minimum 30)" },

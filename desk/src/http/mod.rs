@@ -81,6 +81,14 @@ async fn rate_limit(State(state): State<Arc<AppState>>, req: Request, next: Next
             return ApiError::rate_limited(retry_after).into_response();
         }
     }
+    // Past each client's own bucket, new reports also draw on the town's budget.
+    if let Some(intake) = &state.intake {
+        if req.method() == Method::POST && req.uri().path() == API_PATH {
+            if let Err(retry_after) = intake.check(state.now_ms()) {
+                return ApiError::busy(retry_after).into_response();
+            }
+        }
+    }
     next.run(req).await
 }
 
