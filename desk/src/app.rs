@@ -111,6 +111,8 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
     };
     let limiter = (config.rate_limit_per_minute > 0)
         .then(|| RateLimiter::new(config.rate_limit_per_minute, config.rate_limit_burst));
+    let login_limiter = (config.rate_limit_per_minute > 0)
+        .then(|| RateLimiter::new(config.rate_limit_per_minute, config.rate_limit_burst));
     let intake = (config.limits.intake_per_minute > 0)
         .then(|| Budget::new(config.limits.intake_per_minute, config.limits.intake_burst));
     let state = Arc::new(AppState {
@@ -121,6 +123,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
         communities,
         widget,
         limiter,
+        login_limiter,
         intake,
         retention_days,
         public_url,

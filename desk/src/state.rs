@@ -20,6 +20,8 @@ pub struct AppState {
     pub communities: Vec<String>,
     pub widget: Option<Widget>,
     pub limiter: Option<RateLimiter>,
+    /// Login attempts per client, checked before a login writes anything.
+    pub login_limiter: Option<RateLimiter>,
     /// New reports from all clients together (`None`: no budget).
     pub intake: Option<Budget>,
     pub retention_days: u32,

@@ -71,3 +71,30 @@ async fn report_intake_has_a_budget_for_the_whole_town() {
     assert_eq!(kept.len(), 2, "{kept:?}");
     desk.stop().await;
 }
+
+#[tokio::test]
+async fn logins_are_rate_limited_before_anything_is_written() {
+    let env = TestEnv::new().await;
+    let desk = env
+        .start(&[
+            ("DESK_RATE_LIMIT_PER_MINUTE", "1"),
+            ("DESK_RATE_LIMIT_BURST", "2"),
+        ])
+        .await;
+    add_account(&desk, "li", "staff", &["新泾一村"]).await;
+    let mut browser = Browser::new(&desk);
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        statuses.push(browser.try_login("li", "not the password").await.status);
+    }
+    assert_eq!(statuses, [401, 401, 429, 429]);
+    // Only the two attempts let through were counted (and hashed).
+    let kept = desk
+        .state()
+        .store
+        .login_failures("account:li", 0)
+        .await
+        .unwrap();
+    assert_eq!(kept, 2);
+    desk.stop().await;
+}

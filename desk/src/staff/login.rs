@@ -99,6 +99,12 @@ pub async fn login(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
+    // The in-memory limit first: a flood of logins costs neither a write nor a hash.
+    if let Some(limiter) = &state.login_limiter {
+        if let Err(retry_after) = limiter.check(ip, state.now_ms()) {
+            return auth::too_many_logins(lang, retry_after);
+        }
+    }
     let expected = cookie(&headers, LOGIN_COOKIE).unwrap_or("");
     match csrf_field(&body) {
         Some(token) if !expected.is_empty() && auth::same(&token, expected) => {}
@@ -135,7 +141,7 @@ pub async fn login(
         Ok((account, address))
             if account > auth::LOGIN_MAX_PER_ACCOUNT || address > auth::LOGIN_MAX_PER_ADDRESS =>
         {
-            return auth::too_many_logins(lang);
+            return auth::too_many_logins(lang, auth::LOGIN_WINDOW_SECS);
         }
         Ok(_) => {}
         Err(e) => return layout::storage_failed(e, lang),
