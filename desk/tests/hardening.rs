@@ -81,7 +81,7 @@ async fn logins_are_rate_limited_before_anything_is_written() {
             ("DESK_RATE_LIMIT_BURST", "2"),
         ])
         .await;
-    add_account(&desk, "li", "staff", &["新泾一村"]).await;
+    add_account(&desk, "li", "staff", &[HOME]).await;
     let mut browser = Browser::new(&desk);
     let mut statuses = Vec::new();
     for _ in 0..4 {
@@ -96,5 +96,89 @@ async fn logins_are_rate_limited_before_anything_is_written() {
         .await
         .unwrap();
     assert_eq!(kept, 2);
+    desk.stop().await;
+}
+
+const HOME: &str = "新泾一村";
+
+/// `xinjing-desk user add NAME --role staff --community HOME`, the password on stdin.
+fn user_add(env: &TestEnv, name: &str, password: &str) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_xinjing-desk"))
+        .args(["user", "add", name, "--role", "staff", "--community", HOME])
+        .env_clear()
+        .envs(env.vars.iter().cloned())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(format!("{password}\n").as_bytes()).unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[tokio::test]
+async fn strangers_guessing_cannot_lock_a_clerk_out() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[("DESK_TRUSTED_PROXIES", "127.0.0.1/32")]).await;
+    add_account(&desk, "li", "staff", &[HOME]).await;
+    add_account(&desk, "boss", "admin", &[]).await;
+
+    // A stranger guesses: after five wrong passwords that address is stopped, even with
+    // the right one.
+    let mut stranger = Browser::from_address(&desk, "198.51.100.66");
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        statuses.push(stranger.try_login("li", "guess guess").await.status);
+    }
+    assert_eq!(statuses, [401, 401, 401, 401, 401, 429]);
+    assert_eq!(stranger.try_login("li", PASSWORD).await.status, 429);
+
+    // The clerk at the office still logs in: the account is only slowed.
+    let mut clerk = Browser::from_address(&desk, "203.0.113.5");
+    let started = std::time::Instant::now();
+    clerk.login("li").await;
+    assert!(started.elapsed() >= std::time::Duration::from_millis(250));
+
+    // An admin sees who guessed, and clears that address.
+    let mut boss = Browser::from_address(&desk, "203.0.113.9");
+    boss.login("boss").await;
+    let page = boss.get("/desk/logins").await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert!(page.text.contains("198.51.100.66"), "{}", page.text);
+    assert!(page.text.contains("已阻止"), "{}", page.text);
+    let cleared = boss
+        .post(
+            "/desk/logins/clear",
+            &[("kind", "ip"), ("value", "198.51.100.66")],
+        )
+        .await;
+    assert_eq!(cleared.status, 303, "{}", cleared.text);
+    assert!(!boss
+        .get("/desk/logins")
+        .await
+        .text
+        .contains("198.51.100.66"));
+    // A clerk never sees the page.
+    assert_eq!(clerk.get("/desk/logins").await.status, 404);
+
+    // Another address guesses until stopped; `user add` with a new password clears it all.
+    let mut other = Browser::from_address(&desk, "198.51.100.77");
+    for _ in 0..6 {
+        other.try_login("li", "guess guess").await;
+    }
+    assert_eq!(other.try_login("li", PASSWORD).await.status, 429);
+    user_add(&env, "li", "a new password for li");
+    let store = &desk.state().store;
+    assert_eq!(store.login_failures("account:li", 0).await.unwrap(), 0);
+    let ok = other.try_login("li", "a new password for li").await;
+    assert_eq!(ok.status, 303, "{}", ok.text);
     desk.stop().await;
 }

@@ -20,14 +20,41 @@ pub const SESSION_MS: i64 = 12 * 3600 * 1000;
 /// Failed logins counted over this window.
 pub const LOGIN_WINDOW_MS: i64 = 15 * 60 * 1000;
 pub const LOGIN_WINDOW_SECS: u64 = (LOGIN_WINDOW_MS / 1000) as u64;
-/// Failed logins allowed per account in the window (then it waits).
-pub const LOGIN_MAX_PER_ACCOUNT: i64 = 5;
-/// Failed logins allowed per client address in the window (many accounts tried).
+/// Failed logins allowed per account from one client in the window (then that client
+/// waits for the window; others do not).
+pub const LOGIN_MAX_PER_PAIR: i64 = 5;
+/// Failed logins allowed per client in the window (many accounts tried).
 pub const LOGIN_MAX_PER_ADDRESS: i64 = 20;
+/// Failed logins at one account, from anywhere, before its logins are slowed.
+pub const LOGIN_FREE_PER_ACCOUNT: i64 = 5;
+/// The longest an account's login is slowed: a clerk still gets in, only later.
+pub const LOGIN_MAX_DELAY: std::time::Duration = std::time::Duration::from_secs(8);
 /// Shortest password accepted.
 pub const PASSWORD_MIN_CHARS: usize = 10;
 
 pub use crate::ids::sha256_hex;
+
+/// What a login attempt is counted under: the account, the client (an IPv4 address or an
+/// IPv6 /64), and the two together. The store's `clear_login_failures` finds them again.
+pub fn login_subjects(name: &str, ip: std::net::IpAddr) -> [String; 3] {
+    let client = crate::ratelimit::client_key(ip);
+    [
+        format!("account:{name}"),
+        format!("ip:{client}"),
+        format!("pair:{client} {name}"),
+    ]
+}
+
+/// How long a login at an account waits after `failures` recent failures at it: nothing
+/// at first, then doubling from a quarter of a second up to [`LOGIN_MAX_DELAY`].
+pub fn account_delay(failures: i64) -> std::time::Duration {
+    let excess = failures - LOGIN_FREE_PER_ACCOUNT;
+    if excess <= 0 {
+        return std::time::Duration::ZERO;
+    }
+    let ms = 250u64.saturating_mul(1 << (excess - 1).min(16));
+    std::time::Duration::from_millis(ms).min(LOGIN_MAX_DELAY)
+}
 
 /// The CSRF token of a session: derived from the token the cookie holds, so it is never
 /// stored and a copy of the database cannot forge it.
@@ -243,6 +270,7 @@ pub fn too_many_logins(lang: Lang, retry_after: u64) -> Response {
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn no_more_than_a_few_hashes_run_at_once() {
@@ -263,5 +291,21 @@ mod tests {
         }
         let peak = PEAK.load(Ordering::SeqCst);
         assert!((1..=HASHING_PERMITS).contains(&peak), "{peak} at once");
+    }
+
+    #[test]
+    fn an_account_is_slowed_more_and_more_but_never_closed() {
+        assert_eq!(account_delay(LOGIN_FREE_PER_ACCOUNT), Duration::ZERO);
+        assert_eq!(account_delay(6), Duration::from_millis(250));
+        assert_eq!(account_delay(7), Duration::from_millis(500));
+        assert_eq!(account_delay(1_000_000), LOGIN_MAX_DELAY);
+    }
+
+    #[test]
+    fn an_ipv6_client_is_counted_by_its_slash_64() {
+        let a = login_subjects("li", "2001:db8::1".parse().unwrap());
+        let b = login_subjects("li", "2001:db8::2:3".parse().unwrap());
+        assert_eq!(a, b);
+        assert_eq!(a[2], "pair:2001:db8:: li");
     }
 }
