@@ -22,6 +22,7 @@ pub mod routes;
 #[cfg(feature = "test-support")]
 pub mod sample;
 pub mod sd_notify;
+pub mod serve;
 pub mod staff;
 pub mod state;
 pub mod store;

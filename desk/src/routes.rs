@@ -1,6 +1,7 @@
 //! Every route of the desk, composed in one place: the residents' API, the campaigns'
 //! feed, the staff pages (with the posters' and campaigns' pages under `/desk/`), health
-//! checks and the widget's files; around them the client address and the access log.
+//! checks and the widget's files; around them the client address, the access log, the cap
+//! on requests in flight and the time limit.
 
 use crate::client_addr::client_address;
 use crate::state::AppState;
@@ -14,6 +15,7 @@ use axum::Router;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
+use tokio::sync::Semaphore;
 use tower_http::services::ServeDir;
 
 pub fn router(state: Arc<AppState>) -> Router {
@@ -36,7 +38,10 @@ pub fn router(state: Arc<AppState>) -> Router {
     } else {
         app = app.fallback(no_widget);
     }
-    app.layer(middleware::from_fn(access_log))
+    let in_flight = Arc::new(Semaphore::new(state.config.limits.max_in_flight.max(1)));
+    app.layer(middleware::from_fn_with_state(state.clone(), time_limit))
+        .layer(middleware::from_fn_with_state(in_flight, limit_in_flight))
+        .layer(middleware::from_fn(access_log))
         .layer(middleware::from_fn_with_state(trusted, client_address))
         .with_state(state)
 }
@@ -101,6 +106,41 @@ async fn readyz(State(state): State<Arc<AppState>>) -> Response {
         return (StatusCode::SERVICE_UNAVAILABLE, "photo store unavailable\n").into_response();
     }
     "ready\n".into_response()
+}
+
+/// Past `max_in_flight` requests at once, the next is answered at once (503) rather than
+/// queued behind them.
+async fn limit_in_flight(
+    State(slots): State<Arc<Semaphore>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let Ok(_slot) = slots.try_acquire() else {
+        if req.uri().path().starts_with("/api/") {
+            return crate::http::error::ApiError::busy(1).into_response();
+        }
+        let busy = [(header::RETRY_AFTER, "1")];
+        return (StatusCode::SERVICE_UNAVAILABLE, busy, "busy\n").into_response();
+    };
+    next.run(req).await
+}
+
+/// Every page and file has a time limit; the API has its own, which answers in the
+/// contract's shape.
+async fn time_limit(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    if req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let limit = crate::serve::time_limit(state.config.request_timeout, req.headers());
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => (
+            StatusCode::REQUEST_TIMEOUT,
+            [(header::CONNECTION, "close")],
+            "the request took too long\n",
+        )
+            .into_response(),
+    }
 }
 
 /// One line per API request: method, path (never the query), status, time. Tickets in

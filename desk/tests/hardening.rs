@@ -182,3 +182,134 @@ async fn strangers_guessing_cannot_lock_a_clerk_out() {
     assert_eq!(ok.status, 303, "{}", ok.text);
     desk.stop().await;
 }
+
+/// Sends `request` on a fresh connection and reads until the desk closes it, for at most
+/// `wait`; `None` when the connection was still open then.
+async fn raw_exchange(desk: &TestDesk, request: &str, wait: std::time::Duration) -> Option<String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut socket = tokio::net::TcpStream::connect(desk.desk().addr)
+        .await
+        .unwrap();
+    socket.write_all(request.as_bytes()).await.unwrap();
+    let mut got = Vec::new();
+    let read = tokio::time::timeout(wait, socket.read_to_end(&mut got)).await;
+    match read {
+        Ok(_) => Some(String::from_utf8_lossy(&got).into_owned()),
+        Err(_) => None,
+    }
+}
+
+#[tokio::test]
+async fn slow_and_idle_connections_are_closed() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[("DESK_HEADER_TIMEOUT_SECS", "1")]).await;
+    let wait = std::time::Duration::from_secs(5);
+    // Headers that never end.
+    let partial = "GET /healthz HTTP/1.1\r\nHost: desk\r\nX-Slow: 1\r\n";
+    assert!(raw_exchange(&desk, partial, wait).await.is_some());
+    // A finished request on a kept-alive connection, then silence: closed too.
+    let whole = "GET /healthz HTTP/1.1\r\nHost: desk\r\n\r\n";
+    let answer = raw_exchange(&desk, whole, wait)
+        .await
+        .expect("the idle connection is closed");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn every_page_has_a_time_limit() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[("DESK_REQUEST_TIMEOUT_SECS", "1")]).await;
+    // A login form whose body never arrives whole.
+    let stalled = "POST /desk/login HTTP/1.1\r\nHost: desk\r\n\
+                   Content-Type: application/x-www-form-urlencoded\r\n\
+                   Content-Length: 200\r\n\r\nname=li";
+    let answer = raw_exchange(&desk, stalled, std::time::Duration::from_secs(5))
+        .await
+        .expect("the desk gives up on the request");
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    desk.stop().await;
+}
+
+/// A body that arrives in `pieces`, `pause` apart, with its length declared as a browser's
+/// `fetch` declares it.
+fn slow_body(body: Vec<u8>, pieces: usize, pause: std::time::Duration) -> reqwest::Body {
+    let size = body.len().div_ceil(pieces);
+    let chunks: Vec<Vec<u8>> = body.chunks(size).map(<[u8]>::to_vec).collect();
+    let stream = futures_util::stream::unfold(chunks.into_iter(), move |mut rest| async move {
+        let next = rest.next()?;
+        tokio::time::sleep(pause).await;
+        Some((Ok::<_, std::io::Error>(next), rest))
+    });
+    reqwest::Body::wrap_stream(stream)
+}
+
+#[tokio::test]
+async fn a_photo_report_on_a_slow_link_gets_the_time_its_body_needs() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[("DESK_REQUEST_TIMEOUT_SECS", "1")]).await;
+    let id = sample::random_uuid();
+    let report = sample::report_with_photos(&id, 1, 100_000, 3);
+    let body = serde_json::to_vec(&report).unwrap();
+    // About 135 KB over 2.5 s: slower than the base limit, well within the body's time.
+    let answer = desk
+        .http
+        .post(desk.api())
+        .header("Content-Type", "application/json")
+        .header("Content-Length", body.len())
+        .header("Idempotency-Key", &id)
+        .body(slow_body(body, 5, std::time::Duration::from_millis(500)))
+        .send()
+        .await
+        .unwrap();
+    let answer = Answer::from(answer).await;
+    assert_eq!(answer.status, 201, "{}", answer.text);
+    assert_eq!(desk.state().store.tickets().await.unwrap().len(), 1);
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn requests_beyond_the_cap_in_flight_are_answered_busy() {
+    use tokio::io::AsyncWriteExt;
+    let env = TestEnv::new().await;
+    let desk = env.start(&[("DESK_MAX_IN_FLIGHT", "1")]).await;
+    let healthz = || async {
+        let response = desk
+            .http
+            .get(format!("{}/healthz", desk.url))
+            .send()
+            .await
+            .unwrap();
+        Answer::from(response).await
+    };
+    assert_eq!(healthz().await.status, 200);
+    // One request in flight, its body still arriving.
+    let mut held = tokio::net::TcpStream::connect(desk.desk().addr)
+        .await
+        .unwrap();
+    held.write_all(b"POST /desk/login HTTP/1.1\r\nHost: desk\r\nContent-Length: 100\r\n\r\nname=")
+        .await
+        .unwrap();
+    let mut busy = healthz().await;
+    for _ in 0..50 {
+        if busy.status == 503 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        busy = healthz().await;
+    }
+    assert_eq!(busy.status, 503, "{}", busy.text);
+    assert_eq!(busy.header("retry-after").as_deref(), Some("1"));
+    // Once it ends, the desk answers again.
+    drop(held);
+    let mut again = healthz().await;
+    for _ in 0..100 {
+        if again.status == 200 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        again = healthz().await;
+    }
+    assert_eq!(again.status, 200);
+    desk.stop().await;
+}

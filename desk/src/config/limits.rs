@@ -4,6 +4,7 @@
 
 use super::source::Reader;
 use super::ConfigError;
+use std::time::Duration;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Limits {
@@ -11,6 +12,12 @@ pub struct Limits {
     pub intake_per_minute: u32,
     /// Reports accepted at once from everyone together.
     pub intake_burst: u32,
+    /// Time to send a request's headers; also the longest an idle connection is kept.
+    pub header_timeout: Duration,
+    /// Connections open at once; more wait to be accepted.
+    pub max_connections: usize,
+    /// Requests handled at once; more are answered 503 at once.
+    pub max_in_flight: usize,
 }
 
 impl Limits {
@@ -18,6 +25,14 @@ impl Limits {
         Ok(Limits {
             intake_per_minute: reader.number("intake_per_minute", 600, 0, 1_000_000_000)? as u32,
             intake_burst: reader.number("intake_burst", 200, 1, 1_000_000_000)? as u32,
+            header_timeout: Duration::from_secs(reader.number(
+                "header_timeout_secs",
+                20,
+                1,
+                600,
+            )?),
+            max_connections: reader.number("max_connections", 1024, 1, 1_000_000)? as usize,
+            max_in_flight: reader.number("max_in_flight", 256, 1, 1_000_000)? as usize,
         })
     }
 }

@@ -92,8 +92,10 @@ async fn rate_limit(State(state): State<Arc<AppState>>, req: Request, next: Next
     next.run(req).await
 }
 
+/// The request time-out, plus the time the body needs on a slow link.
 async fn time_limit(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
-    match tokio::time::timeout(state.config.request_timeout, next.run(req)).await {
+    let limit = crate::serve::time_limit(state.config.request_timeout, req.headers());
+    match tokio::time::timeout(limit, next.run(req)).await {
         Ok(response) => response,
         Err(_) => ApiError::timeout().into_response(),
     }
