@@ -115,6 +115,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
         .then(|| RateLimiter::new(config.rate_limit_per_minute, config.rate_limit_burst));
     let intake = (config.limits.intake_per_minute > 0)
         .then(|| Budget::new(config.limits.intake_per_minute, config.limits.intake_burst));
+    let space = crate::disk::SpaceMark::new(&config);
     let state = Arc::new(AppState {
         config,
         store,
@@ -128,6 +129,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
         retention_days,
         public_url,
         stopping: AtomicBool::new(false),
+        space,
     });
     let (retention, retention_task) = retention::spawn(state.clone());
     let (notifier, notifier_task) = notify::spawn(state.clone())

@@ -8,6 +8,7 @@ pub mod campaigns;
 pub mod client_addr;
 pub mod clock;
 pub mod config;
+pub mod disk;
 pub mod http;
 pub mod idempotency;
 pub mod ids;

@@ -97,6 +97,10 @@ async fn readyz(State(state): State<Arc<AppState>>) -> Response {
     if state.stopping.load(Ordering::SeqCst) {
         return (StatusCode::SERVICE_UNAVAILABLE, "stopping\n").into_response();
     }
+    if let Some((folder, free)) = state.space.low() {
+        tracing::warn!(folder = %folder.display(), free_bytes = free, "not ready: disk space low");
+        return (StatusCode::SERVICE_UNAVAILABLE, "disk space low\n").into_response();
+    }
     if let Err(e) = state.store.ping().await {
         tracing::warn!(error = %e, "not ready: database");
         return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response();

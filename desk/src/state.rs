@@ -27,6 +27,8 @@ pub struct AppState {
     pub retention_days: u32,
     pub public_url: String,
     pub stopping: AtomicBool,
+    /// Free space where the desk writes, against the configured mark.
+    pub space: crate::disk::SpaceMark,
 }
 
 impl AppState {

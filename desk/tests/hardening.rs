@@ -313,3 +313,56 @@ async fn requests_beyond_the_cap_in_flight_are_answered_busy() {
     assert_eq!(again.status, 200);
     desk.stop().await;
 }
+
+#[tokio::test]
+async fn every_free_field_of_a_report_has_a_cap() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    for field in ["notice_version", "version"] {
+        let mut report = sample::report(&sample::random_uuid());
+        let long = "x".repeat(10_000);
+        match field {
+            "notice_version" => report["consent"]["notice_version"] = long.into(),
+            _ => report["client"]["version"] = long.into(),
+        }
+        let answer = desk.post(&report).await;
+        assert_eq!(answer.status, 400, "{field}: {}", answer.text);
+    }
+    assert!(desk.state().store.tickets().await.unwrap().is_empty());
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn below_the_free_space_mark_reports_wait_and_the_desk_is_not_ready() {
+    let env = TestEnv::new().await;
+    // A mark no disk meets.
+    let desk = env.start(&[("DESK_MIN_FREE_MB", "1000000000000")]).await;
+    let answer = desk.post(&sample::report(&sample::random_uuid())).await;
+    assert_eq!(answer.status, 503, "{}", answer.text);
+    assert!(answer.header("retry-after").is_some());
+    let ready = desk
+        .http
+        .get(format!("{}/readyz", desk.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status().as_u16(), 503);
+    assert!(desk.state().store.tickets().await.unwrap().is_empty());
+    desk.stop().await;
+    // With room on the disk, the same desk takes reports.
+    let desk = env.start(&[]).await;
+    let ready = desk
+        .http
+        .get(format!("{}/readyz", desk.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status().as_u16(), 200);
+    assert_eq!(
+        desk.post(&sample::report(&sample::random_uuid()))
+            .await
+            .status,
+        201
+    );
+    desk.stop().await;
+}

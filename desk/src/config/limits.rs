@@ -1,6 +1,6 @@
 //! The limits that keep one source, or a few slow sockets, from taking the desk for
-//! themselves: the town-wide budget for report intake, the free-space mark, and the
-//! connection time-outs and cap.
+//! themselves: the town-wide budget for report intake, the connection time-outs and caps,
+//! and the free-space mark.
 
 use super::source::Reader;
 use super::ConfigError;
@@ -18,6 +18,8 @@ pub struct Limits {
     pub max_connections: usize,
     /// Requests handled at once; more are answered 503 at once.
     pub max_in_flight: usize,
+    /// Below this much free space (MiB) where the desk writes, reports wait (0: no mark).
+    pub min_free_mb: u64,
 }
 
 impl Limits {
@@ -33,6 +35,7 @@ impl Limits {
             )?),
             max_connections: reader.number("max_connections", 1024, 1, 1_000_000)? as usize,
             max_in_flight: reader.number("max_in_flight", 256, 1, 1_000_000)? as usize,
+            min_free_mb: reader.number("min_free_mb", 200, 0, 1 << 40)?,
         })
     }
 }

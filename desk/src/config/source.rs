@@ -40,6 +40,7 @@ const KEYS: &[Key] = &[
     Key { name: "header_timeout_secs", env: &["DESK_HEADER_TIMEOUT_SECS"], help: "time a client has to send a request's headers, and the longest an idle keep-alive connection is kept (default 20)" },
     Key { name: "max_connections", env: &["DESK_MAX_CONNECTIONS"], help: "connections open at once; more wait to be accepted (default 1024)" },
     Key { name: "max_in_flight", env: &["DESK_MAX_IN_FLIGHT"], help: "requests handled at once; more are answered 503 with Retry-After (default 256)" },
+    Key { name: "min_free_mb", env: &["DESK_MIN_FREE_MB"], help: "below this much free space (MiB) on the database's or photos' disk, reports are answered 503 and /readyz fails (default 200; 0 = off)" },
     Key { name: "retention_days", env: &["DESK_RETENTION_DAYS"], help: "days after closing before contact details and photos are deleted (default: the widget's privacy notice, else 365)" },
     Key { name: "retention_interval_secs", env: &["DESK_RETENTION_INTERVAL_SECS"], help: "how often the retention task runs (default 3600)" },
     Key { name: "idempotency_days", env: &["DESK_IDEMPOTENCY_DAYS"], help: "days an Idempotency-Key is remembered (default and minimum 30)" },

@@ -81,6 +81,13 @@ async fn rate_limit(State(state): State<Arc<AppState>>, req: Request, next: Next
             return ApiError::rate_limited(retry_after).into_response();
         }
     }
+    // Nothing more is written while the disk is nearly full: the phone keeps it for later.
+    if req.method() == Method::POST {
+        if let Some((folder, free)) = state.space.low() {
+            tracing::warn!(folder = %folder.display(), free_bytes = free, "refused: disk space low");
+            return ApiError::busy(60).into_response();
+        }
+    }
     // Past each client's own bucket, new reports also draw on the town's budget.
     if let Some(intake) = &state.intake {
         if req.method() == Method::POST && req.uri().path() == API_PATH {
