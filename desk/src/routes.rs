@@ -135,7 +135,11 @@ async fn time_limit(State(state): State<Arc<AppState>>, req: Request, next: Next
     if req.uri().path().starts_with("/api/") {
         return next.run(req).await;
     }
-    let limit = crate::serve::time_limit(state.config.request_timeout, req.headers());
+    let limit = crate::serve::time_limit(
+        state.config.request_timeout,
+        req.headers(),
+        state.config.max_body_bytes,
+    );
     match tokio::time::timeout(limit, next.run(req)).await {
         Ok(response) => response,
         Err(_) => (

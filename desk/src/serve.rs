@@ -89,13 +89,15 @@ pub async fn serve(
 
 /// The time a request may take: `base`, plus the time its declared body needs at the
 /// slowest upload the widget gives time for (the widget's own rule, so the desk never cuts
-/// off a photo report the phone is still waiting for).
-pub fn time_limit(base: Duration, headers: &HeaderMap) -> Duration {
+/// off a photo report the phone is still waiting for). A declared length counts up to
+/// `max_body` only: the desk reads no more, so a bigger one buys no more time.
+pub fn time_limit(base: Duration, headers: &HeaderMap, max_body: usize) -> Duration {
     let body_bytes = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or(0);
+        .unwrap_or(0)
+        .min(max_body);
     let ms = xinjing_safety::core::outbox::attempt_timeout_ms(base.as_millis() as f64, body_bytes);
     Duration::from_millis(ms as u64)
 }
@@ -107,11 +109,15 @@ mod tests {
     #[test]
     fn a_photo_report_gets_the_time_its_body_needs() {
         let base = Duration::from_secs(30);
-        assert_eq!(time_limit(base, &HeaderMap::new()), base);
+        let max = 2 * 1024 * 1024;
+        assert_eq!(time_limit(base, &HeaderMap::new(), max), base);
         let mut headers = HeaderMap::new();
-        headers.insert(header::CONTENT_LENGTH, (2 * 1024 * 1024).into());
+        headers.insert(header::CONTENT_LENGTH, max.into());
         // 2 MB at 20 KB/s is 100 s more.
-        let limit = time_limit(base, &headers);
+        let limit = time_limit(base, &headers, max);
         assert!(limit >= Duration::from_secs(130), "{limit:?}");
+        // A length past the body limit buys no more time.
+        headers.insert(header::CONTENT_LENGTH, "1000000000000".parse().unwrap());
+        assert_eq!(time_limit(base, &headers, max), limit);
     }
 }

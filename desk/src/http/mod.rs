@@ -101,7 +101,11 @@ async fn rate_limit(State(state): State<Arc<AppState>>, req: Request, next: Next
 
 /// The request time-out, plus the time the body needs on a slow link.
 async fn time_limit(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
-    let limit = crate::serve::time_limit(state.config.request_timeout, req.headers());
+    let limit = crate::serve::time_limit(
+        state.config.request_timeout,
+        req.headers(),
+        state.config.max_body_bytes,
+    );
     match tokio::time::timeout(limit, next.run(req)).await {
         Ok(response) => response,
         Err(_) => ApiError::timeout().into_response(),
