@@ -40,7 +40,7 @@ run_backend() {
   local name=$1 url=$2 fsync=$3 port=18089
   rm -rf "$work/photos"
   DESK_LISTEN=127.0.0.1:$port DATABASE_URL=$url DESK_PHOTOS=$work/photos DESK_FSYNC=$fsync \
-    DESK_BENCH_FLOOR=true DESK_RATE_LIMIT_PER_MINUTE=0 DESK_LOG=warn \
+    DESK_BENCH_FLOOR=true DESK_RATE_LIMIT_PER_MINUTE=0 DESK_INTAKE_PER_MINUTE=0 DESK_LOG=warn \
     "$DESK" serve 2>"$work/desk.log" &
   desk_pid=$!
   for _ in $(seq 1 100); do

@@ -6,7 +6,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::notify::{self, Notifier};
 use crate::photos::{PhotoError, PhotoStore};
-use crate::ratelimit::RateLimiter;
+use crate::ratelimit::{Budget, RateLimiter};
 use crate::retention::{self, Retention};
 use crate::state::AppState;
 use crate::store::{Store, StoreError};
@@ -14,7 +14,7 @@ use crate::widget::{Widget, WidgetError};
 use std::net::SocketAddr;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
-use tokio::sync::{oneshot, watch};
+use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 /// Why a desk (or a command that opens its storage) could not start.
@@ -129,6 +129,11 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
     };
     let limiter = (config.rate_limit_per_minute > 0)
         .then(|| RateLimiter::new(config.rate_limit_per_minute, config.rate_limit_burst));
+    let login_limiter = (config.rate_limit_per_minute > 0)
+        .then(|| RateLimiter::new(config.rate_limit_per_minute, config.rate_limit_burst));
+    let intake = (config.limits.intake_per_minute > 0)
+        .then(|| Budget::new(config.limits.intake_per_minute, config.limits.intake_burst));
+    let space = crate::disk::SpaceMark::new(&config);
     let state = Arc::new(AppState {
         config,
         store,
@@ -137,10 +142,13 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
         communities,
         widget,
         limiter,
+        login_limiter,
+        intake,
         retention_days,
         public_url,
         stopping: Arc::new(AtomicBool::new(false)),
         metrics: Default::default(),
+        space,
     });
     let (metrics_addr, metrics_task) = match metrics_listener {
         Some((listener, at)) => {
@@ -169,31 +177,14 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
 
     let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
     let app = crate::routes::router(state.clone());
-    let grace = state.config.shutdown_grace;
-    let server = tokio::spawn(async move {
-        let (stopped_tx, mut stopped_rx) = watch::channel(false);
-        let serve = axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
-            let _ = shutdown_rx.await;
-            let _ = stopped_tx.send(true);
-        });
-        // In-flight requests finish; after the grace period the rest are cut off.
-        let cut_off = async move {
-            let _ = stopped_rx.wait_for(|s| *s).await;
-            tokio::time::sleep(grace).await;
-        };
-        tokio::select! {
-            result = serve => {
-                if let Err(e) = result {
-                    tracing::error!(error = %e, "server stopped");
-                }
-            }
-            () = cut_off => tracing::warn!("stopped with requests still in flight after the grace period"),
-        }
-    });
+    let limits = crate::serve::ServeLimits {
+        header_timeout: state.config.limits.header_timeout,
+        max_connections: state.config.limits.max_connections,
+        grace: state.config.shutdown_grace,
+    };
+    let server = tokio::spawn(crate::serve::serve(listener, app, limits, async move {
+        let _ = shutdown_rx.await;
+    }));
     tracing::info!(
         addr = %addr,
         public_url = %state.public_url,

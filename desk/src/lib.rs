@@ -9,6 +9,7 @@ pub mod campaigns;
 pub mod client_addr;
 pub mod clock;
 pub mod config;
+pub mod disk;
 pub mod http;
 pub mod idempotency;
 pub mod ids;
@@ -25,6 +26,7 @@ pub mod routes;
 #[cfg(feature = "test-support")]
 pub mod sample;
 pub mod sd_notify;
+pub mod serve;
 pub mod staff;
 pub mod state;
 pub mod store;

@@ -296,6 +296,9 @@ async fn user_add(
     store
         .put_account(&name, role.code(), &hash, &communities, now)
         .await?;
+    // A new password starts with a clean slate: the guesses at the old one no longer slow
+    // or stop anyone.
+    store.clear_account_failures(&name).await?;
     let detail = format!("{name}: {} {}", role.code(), communities.join(", "));
     store
         .audit(

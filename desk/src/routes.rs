@@ -1,7 +1,8 @@
 //! Every route of the desk, composed in one place: the residents' API, the campaigns'
 //! feed, the staff pages (with the posters' and campaigns' pages under `/desk/`), health
 //! checks and the widget's files; around them the request id, the client address, the
-//! metrics and the access log. `/metrics` itself has a listener of its own ([`metrics`]).
+//! metrics, the access log, the cap on requests in flight and the time limit. `/metrics`
+//! itself has a listener of its own ([`metrics`]).
 //!
 //! [`metrics`]: crate::metrics::scrape::routes
 
@@ -17,6 +18,7 @@ use axum::Router;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
+use tokio::sync::Semaphore;
 use tower_http::services::ServeDir;
 
 pub fn router(state: Arc<AppState>) -> Router {
@@ -39,9 +41,12 @@ pub fn router(state: Arc<AppState>) -> Router {
     } else {
         app = app.fallback(no_widget);
     }
+    let in_flight = Arc::new(Semaphore::new(state.config.limits.max_in_flight.max(1)));
     // Outermost last: the request id wraps everything, so every log line and every error
     // body of the request has it; the metrics see the status the client gets.
-    app.layer(middleware::from_fn(access_log))
+    app.layer(middleware::from_fn_with_state(state.clone(), time_limit))
+        .layer(middleware::from_fn_with_state(in_flight, limit_in_flight))
+        .layer(middleware::from_fn(access_log))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             crate::metrics::scrape::track,
@@ -108,6 +113,10 @@ async fn readyz(State(state): State<Arc<AppState>>) -> Response {
     if state.stopping.load(Ordering::SeqCst) {
         return (StatusCode::SERVICE_UNAVAILABLE, "stopping\n").into_response();
     }
+    if let Some((folder, free)) = state.space.low() {
+        tracing::warn!(folder = %folder.display(), free_bytes = free, "not ready: disk space low");
+        return (StatusCode::SERVICE_UNAVAILABLE, "disk space low\n").into_response();
+    }
     if let Err(e) = state.store.ping().await {
         tracing::warn!(error = %e, "not ready: database");
         return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response();
@@ -117,6 +126,45 @@ async fn readyz(State(state): State<Arc<AppState>>) -> Response {
         return (StatusCode::SERVICE_UNAVAILABLE, "photo store unavailable\n").into_response();
     }
     "ready\n".into_response()
+}
+
+/// Past `max_in_flight` requests at once, the next is answered at once (503) rather than
+/// queued behind them.
+async fn limit_in_flight(
+    State(slots): State<Arc<Semaphore>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let Ok(_slot) = slots.try_acquire() else {
+        if req.uri().path().starts_with("/api/") {
+            return crate::http::error::ApiError::busy(1).into_response();
+        }
+        let busy = [(header::RETRY_AFTER, "1")];
+        return (StatusCode::SERVICE_UNAVAILABLE, busy, "busy\n").into_response();
+    };
+    next.run(req).await
+}
+
+/// Every page and file has a time limit; the API has its own, which answers in the
+/// contract's shape.
+async fn time_limit(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    if req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let limit = crate::serve::time_limit(
+        state.config.request_timeout,
+        req.headers(),
+        state.config.max_body_bytes,
+    );
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => (
+            StatusCode::REQUEST_TIMEOUT,
+            [(header::CONNECTION, "close")],
+            "the request took too long\n",
+        )
+            .into_response(),
+    }
 }
 
 /// One line per API request: method, path (never the query), status, time. Tickets in

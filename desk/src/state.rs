@@ -3,7 +3,7 @@
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::photos::PhotoStore;
-use crate::ratelimit::RateLimiter;
+use crate::ratelimit::{Budget, RateLimiter};
 use crate::store::Store;
 use crate::widget::Widget;
 use std::sync::atomic::AtomicBool;
@@ -20,10 +20,16 @@ pub struct AppState {
     pub communities: Vec<String>,
     pub widget: Option<Widget>,
     pub limiter: Option<RateLimiter>,
+    /// Login attempts per client, checked before a login writes anything.
+    pub login_limiter: Option<RateLimiter>,
+    /// New reports from all clients together (`None`: no budget).
+    pub intake: Option<Budget>,
     pub retention_days: u32,
     pub public_url: String,
     pub stopping: Arc<AtomicBool>,
     pub metrics: crate::metrics::Metrics,
+    /// Free space where the desk writes, against the configured mark.
+    pub space: crate::disk::SpaceMark,
 }
 
 impl AppState {

@@ -94,6 +94,11 @@ pub enum WidgetError {
         path: std::path::PathBuf,
         source: serde_json::Error,
     },
+    #[error("{}: privacy.notice_version is longer than {max} characters: every report would be refused", path.display())]
+    NoticeVersion {
+        path: std::path::PathBuf,
+        max: usize,
+    },
 }
 
 impl Widget {
@@ -115,6 +120,15 @@ impl Widget {
                 path: path.clone(),
                 source,
             })?;
+        let notice_version = config
+            .get("privacy")
+            .and_then(|p| p.get("notice_version"))
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let max = xinjing_contract::report::NOTICE_VERSION_MAX;
+        if notice_version.chars().count() > max {
+            return Err(WidgetError::NoticeVersion { path, max });
+        }
         config.insert(
             "endpoint".into(),
             Value::String(format!("{public_url}{API_PATH}")),

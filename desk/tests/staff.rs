@@ -90,8 +90,8 @@ async fn login_logout_wrong_password_and_the_rate_limit() {
     stale.cookies_set("xj_desk_session", &token);
     assert_eq!(stale.get("/desk/").await.status, 303);
 
-    // Five wrong passwords for an account (one above): the next try waits, even with the
-    // right one.
+    // Five wrong passwords for an account from one address (one above): that address's
+    // next try waits, even with the right one.
     for _ in 0..4 {
         assert_eq!(
             browser.try_login("li", "wrong wrong wrong").await.status,

@@ -83,6 +83,15 @@ fn enums_and_limits_match_the_code() {
     assert_eq!(photo["mime"]["const"], report::PHOTO_MIME);
     assert_eq!(photo["width"]["maximum"], report::PHOTO_MAX_EDGE);
     assert_eq!(photo["height"]["maximum"], report::PHOTO_MAX_EDGE);
+    assert_eq!(photo["data"]["maxLength"], report::PHOTO_BASE64_MAX);
+    assert_eq!(props["campaign_id"]["maxLength"], report::CAMPAIGN_ID_MAX);
+    let consent = &props["consent"]["properties"];
+    assert_eq!(
+        consent["notice_version"]["maxLength"],
+        report::NOTICE_VERSION_MAX
+    );
+    let client = &props["client"]["properties"];
+    assert_eq!(client["version"]["maxLength"], report::CLIENT_VERSION_MAX);
     let contact = &props["contact"]["oneOf"][1]["properties"];
     assert_eq!(contact["name"]["maxLength"], report::NAME_MAX);
     assert_eq!(

@@ -2,9 +2,11 @@
 //! environment variable, checked before anything starts. A bad value stops the start with a
 //! message naming the key and where it came from.
 
+mod limits;
 mod source;
 
 use crate::client_addr::Cidr;
+pub use limits::Limits;
 pub use source::{describe_keys, ConfigError};
 use source::{error, Reader};
 use std::net::SocketAddr;
@@ -72,6 +74,7 @@ pub struct Config {
     pub request_timeout: Duration,
     pub rate_limit_per_minute: u32,
     pub rate_limit_burst: u32,
+    pub limits: Limits,
     /// `None`: from the widget's privacy notice, else 365.
     pub retention_days: Option<u32>,
     pub retention_interval: Duration,
@@ -239,6 +242,7 @@ impl Config {
         let rate_limit_per_minute =
             reader.number("rate_limit_per_minute", 120, 0, 1_000_000_000)? as u32;
         let rate_limit_burst = reader.number("rate_limit_burst", 60, 1, 1_000_000_000)? as u32;
+        let limits = Limits::read(&reader)?;
         let retention_days = reader
             .optional_number("retention_days", 1, 36_500)?
             .map(|d| d as u32);
@@ -308,6 +312,7 @@ impl Config {
             request_timeout,
             rate_limit_per_minute,
             rate_limit_burst,
+            limits,
             retention_days,
             retention_interval,
             idempotency_days,

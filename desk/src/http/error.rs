@@ -135,6 +135,19 @@ impl ApiError {
         }
     }
 
+    /// The desk as a whole takes no more just now (the town's budget, or its disk).
+    pub fn busy(retry_after: u64) -> ApiError {
+        ApiError {
+            retry_after: Some(retry_after),
+            ..ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "服务器繁忙，稍后会自动重试 / The desk is busy: the report will be sent again",
+                "",
+            )
+        }
+    }
+
     pub fn timeout() -> ApiError {
         ApiError {
             close: true,

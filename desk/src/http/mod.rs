@@ -81,11 +81,32 @@ async fn rate_limit(State(state): State<Arc<AppState>>, req: Request, next: Next
             return ApiError::rate_limited(retry_after).into_response();
         }
     }
+    // Nothing more is written while the disk is nearly full: the phone keeps it for later.
+    if req.method() == Method::POST {
+        if let Some((folder, free)) = state.space.low() {
+            tracing::warn!(folder = %folder.display(), free_bytes = free, "refused: disk space low");
+            return ApiError::busy(60).into_response();
+        }
+    }
+    // Past each client's own bucket, new reports also draw on the town's budget.
+    if let Some(intake) = &state.intake {
+        if req.method() == Method::POST && req.uri().path() == API_PATH {
+            if let Err(retry_after) = intake.check(state.now_ms()) {
+                return ApiError::busy(retry_after).into_response();
+            }
+        }
+    }
     next.run(req).await
 }
 
+/// The request time-out, plus the time the body needs on a slow link.
 async fn time_limit(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
-    match tokio::time::timeout(state.config.request_timeout, next.run(req)).await {
+    let limit = crate::serve::time_limit(
+        state.config.request_timeout,
+        req.headers(),
+        state.config.max_body_bytes,
+    );
+    match tokio::time::timeout(limit, next.run(req)).await {
         Ok(response) => response,
         Err(_) => ApiError::timeout().into_response(),
     }

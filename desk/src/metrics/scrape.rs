@@ -1,7 +1,8 @@
 //! The metrics' shell: the middleware that counts requests, the listener's one route, and
 //! the gauges read from the running desk at each scrape.
 
-use super::{family, free_bytes, write_outbox, Outbox};
+use super::{family, write_outbox, Outbox};
+use crate::disk::free_bytes;
 use crate::http::error::RefusalCode;
 use crate::idempotency::REPLAYED_HEADER;
 use crate::state::AppState;
@@ -116,7 +117,7 @@ pub async fn render(state: &AppState) -> String {
         "Free space for the desk's files, by what is kept there.",
     );
     for (what, path) in disk_paths(state) {
-        match free_bytes(&path) {
+        match free_bytes(&path).ok() {
             Some(bytes) => {
                 let _ = writeln!(out, "xinjing_disk_free_bytes{{path=\"{what}\"}} {bytes}");
             }

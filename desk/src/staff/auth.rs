@@ -19,14 +19,42 @@ pub const SESSION_COOKIE: &str = "xj_desk_session";
 pub const SESSION_MS: i64 = 12 * 3600 * 1000;
 /// Failed logins counted over this window.
 pub const LOGIN_WINDOW_MS: i64 = 15 * 60 * 1000;
-/// Failed logins allowed per account in the window (then it waits).
-pub const LOGIN_MAX_PER_ACCOUNT: i64 = 5;
-/// Failed logins allowed per client address in the window (many accounts tried).
+pub const LOGIN_WINDOW_SECS: u64 = (LOGIN_WINDOW_MS / 1000) as u64;
+/// Failed logins allowed per account from one client in the window (then that client
+/// waits for the window; others do not).
+pub const LOGIN_MAX_PER_PAIR: i64 = 5;
+/// Failed logins allowed per client in the window (many accounts tried).
 pub const LOGIN_MAX_PER_ADDRESS: i64 = 20;
+/// Failed logins at one account, from anywhere, before its logins are slowed.
+pub const LOGIN_FREE_PER_ACCOUNT: i64 = 5;
+/// The longest an account's login is slowed: a clerk still gets in, only later.
+pub const LOGIN_MAX_DELAY: std::time::Duration = std::time::Duration::from_secs(8);
 /// Shortest password accepted.
 pub const PASSWORD_MIN_CHARS: usize = 10;
 
 pub use crate::ids::sha256_hex;
+
+/// What a login attempt is counted under: the account, the client (an IPv4 address or an
+/// IPv6 /64), and the two together. The store's `clear_login_failures` finds them again.
+pub fn login_subjects(name: &str, ip: std::net::IpAddr) -> [String; 3] {
+    let client = crate::ratelimit::client_key(ip);
+    [
+        format!("account:{name}"),
+        format!("ip:{client}"),
+        format!("pair:{client} {name}"),
+    ]
+}
+
+/// How long a login at an account waits after `failures` recent failures at it: nothing
+/// at first, then doubling from a quarter of a second up to [`LOGIN_MAX_DELAY`].
+pub fn account_delay(failures: i64) -> std::time::Duration {
+    let excess = failures - LOGIN_FREE_PER_ACCOUNT;
+    if excess <= 0 {
+        return std::time::Duration::ZERO;
+    }
+    let ms = 250u64.saturating_mul(1 << (excess - 1).min(16));
+    std::time::Duration::from_millis(ms).min(LOGIN_MAX_DELAY)
+}
 
 /// The CSRF token of a session: derived from the token the cookie holds, so it is never
 /// stored and a copy of the database cannot forge it.
@@ -77,15 +105,30 @@ pub fn dummy_hash() -> &'static str {
     HASH.get_or_init(|| hash_password("not a password of anyone").unwrap_or_default())
 }
 
-/// Argon2 costs tens of milliseconds of CPU: off the async threads.
+/// Hashes that may run at once. Each holds 19 MiB and a core for tens of milliseconds, so
+/// a burst of logins waits its turn instead of taking the desk's memory.
+pub const HASHING_PERMITS: usize = 2;
+
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(HASHING_PERMITS);
+
+/// Runs one Argon2 computation off the async threads, no more than [`HASHING_PERMITS`] at
+/// once.
+pub async fn hashing<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, tokio::task::JoinError> {
+    // The semaphore is never closed, so acquiring only waits.
+    let _permit = HASHING.acquire().await;
+    tokio::task::spawn_blocking(work).await
+}
+
 pub async fn verify_blocking(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+    hashing(move || verify_password(&password, &hash))
         .await
         .unwrap_or(false)
 }
 
 pub async fn hash_blocking(password: String) -> Result<String, HashError> {
-    tokio::task::spawn_blocking(move || hash_password(&password)).await?
+    hashing(move || hash_password(&password)).await?
 }
 
 pub fn secure(state: &AppState) -> &'static str {
@@ -203,8 +246,9 @@ impl FromRequestParts<Arc<AppState>> for Admin {
     }
 }
 
-/// 429 page for too many failed logins.
-pub fn too_many_logins(lang: Lang) -> Response {
+/// 429 page for too many logins from one client; the browser may try again after
+/// `retry_after` seconds.
+pub fn too_many_logins(lang: Lang, retry_after: u64) -> Response {
     let mut response = layout::message_page(
         None,
         lang,
@@ -212,12 +256,56 @@ pub fn too_many_logins(lang: Lang) -> Response {
         super::i18n::tr(lang, "登录尝试过多", "Too many login attempts"),
         super::i18n::tr(
             lang,
-            "密码错误次数过多，请 15 分钟后再试，或请管理员重置密码。",
-            "Too many wrong passwords. Try again in 15 minutes, or ask an admin to reset the password.",
+            "从这里尝试登录的次数过多，请稍后再试，或请管理员重置密码。",
+            "Too many login attempts from here. Try again later, or ask an admin to reset the password.",
         ),
     );
     response
         .headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from_static("900"));
+        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn no_more_than_a_few_hashes_run_at_once() {
+        static RUNNING: AtomicUsize = AtomicUsize::new(0);
+        static PEAK: AtomicUsize = AtomicUsize::new(0);
+        let tasks: Vec<_> = (0..12)
+            .map(|_| {
+                tokio::spawn(hashing(|| {
+                    let now = RUNNING.fetch_add(1, Ordering::SeqCst) + 1;
+                    PEAK.fetch_max(now, Ordering::SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(30));
+                    RUNNING.fetch_sub(1, Ordering::SeqCst);
+                }))
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap().unwrap();
+        }
+        let peak = PEAK.load(Ordering::SeqCst);
+        assert!((1..=HASHING_PERMITS).contains(&peak), "{peak} at once");
+    }
+
+    #[test]
+    fn an_account_is_slowed_more_and_more_but_never_closed() {
+        assert_eq!(account_delay(LOGIN_FREE_PER_ACCOUNT), Duration::ZERO);
+        assert_eq!(account_delay(6), Duration::from_millis(250));
+        assert_eq!(account_delay(7), Duration::from_millis(500));
+        assert_eq!(account_delay(1_000_000), LOGIN_MAX_DELAY);
+    }
+
+    #[test]
+    fn an_ipv6_client_is_counted_by_its_slash_64() {
+        let a = login_subjects("li", "2001:db8::1".parse().unwrap());
+        let b = login_subjects("li", "2001:db8::2:3".parse().unwrap());
+        assert_eq!(a, b);
+        assert_eq!(a[2], "pair:2001:db8:: li");
+    }
 }

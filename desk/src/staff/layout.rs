@@ -56,6 +56,7 @@ pub fn page(staff: Option<&Staff>, lang: Lang, title: &str, body: Markup) -> Mar
                                 @if staff.is_admin() {
                                     li { a href="/desk/campaigns" { (t("宣传活动", "Campaigns")) } }
                                     li { a href="/desk/audit" { (t("审计日志", "Audit log")) } }
+                                    li { a href="/desk/logins" { (t("登录失败", "Failed logins")) } }
                                 }
                                 li { a href="/desk/password" { (t("修改密码", "Change password")) } }
                                 li {

@@ -99,6 +99,12 @@ pub async fn login(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
+    // The in-memory limit first: a flood of logins costs neither a write nor a hash.
+    if let Some(limiter) = &state.login_limiter {
+        if let Err(retry_after) = limiter.check(ip, state.now_ms()) {
+            return auth::too_many_logins(lang, retry_after);
+        }
+    }
     let expected = cookie(&headers, LOGIN_COOKIE).unwrap_or("");
     match csrf_field(&body) {
         Some(token) if !expected.is_empty() && auth::same(&token, expected) => {}
@@ -111,10 +117,7 @@ pub async fn login(
     let next = safe_next(form.next.as_deref()).to_owned();
     let now = state.now_ms();
     let since = now - auth::LOGIN_WINDOW_MS;
-    let subjects = [
-        format!("account:{name}"),
-        format!("ip:{}", crate::client_addr::canonical(ip)),
-    ];
+    let subjects = auth::login_subjects(&name, ip);
     let store = &state.store;
     // Every attempt is counted as a failure before the password is checked, and the count
     // read after: attempts sent all at once each see the others, so no more than the limit
@@ -126,20 +129,25 @@ pub async fn login(
         return layout::storage_failed(e, lang);
     }
     let counts = async {
-        Ok::<_, crate::store::StoreError>((
+        Ok::<_, crate::store::StoreError>([
             store.login_failures(&subjects[0], since).await?,
             store.login_failures(&subjects[1], since).await?,
-        ))
+            store.login_failures(&subjects[2], since).await?,
+        ])
     };
-    match counts.await {
-        Ok((account, address))
-            if account > auth::LOGIN_MAX_PER_ACCOUNT || address > auth::LOGIN_MAX_PER_ADDRESS =>
+    let account_failures = match counts.await {
+        // The address that guesses is stopped; the account itself never is, or anyone
+        // could lock a clerk out with a few wrong passwords.
+        Ok([_, address, pair])
+            if pair > auth::LOGIN_MAX_PER_PAIR || address > auth::LOGIN_MAX_PER_ADDRESS =>
         {
-            return auth::too_many_logins(lang);
+            return auth::too_many_logins(lang, auth::LOGIN_WINDOW_SECS);
         }
-        Ok(_) => {}
+        Ok([account, _, _]) => account,
         Err(e) => return layout::storage_failed(e, lang),
-    }
+    };
+    // Guesses at one account from many addresses: each waits longer, however it ends.
+    tokio::time::sleep(auth::account_delay(account_failures)).await;
     let account = match store.account(&name).await {
         Ok(account) => account,
         Err(e) => return layout::storage_failed(e, lang),

@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod layout;
 mod list;
 mod login;
+mod logins;
 mod overview;
 mod report;
 pub mod rules;
@@ -50,6 +51,8 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/desk/audit", get(overview::audit))
         .route("/desk/login", get(login::login_page).post(login::login))
         .route("/desk/logout", post(login::logout))
+        .route("/desk/logins", get(logins::logins_page))
+        .route("/desk/logins/clear", post(logins::clear))
         .route(
             "/desk/password",
             get(login::password_page).post(login::change_password),

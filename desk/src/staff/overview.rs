@@ -127,6 +127,7 @@ fn action_name(lang: Lang, action: &str) -> String {
         "user_add" => tr(lang, "新建账号", "Added account"),
         "user_update" => tr(lang, "重设账号", "Reset account"),
         "user_remove" => tr(lang, "删除账号", "Removed account"),
+        "logins_clear" => tr(lang, "清除登录失败", "Cleared failed logins"),
         other => other,
     };
     name.to_owned()

@@ -256,6 +256,56 @@ impl Store {
         Ok(())
     }
 
+    /// Forgets an account's failed logins, from every client: `account:NAME` and each
+    /// `pair:CLIENT NAME` (names hold no spaces; clients neither).
+    pub async fn clear_account_failures(&self, name: &str) -> Result<u64> {
+        let suffix = format!(" {name}");
+        let done = sqlx::query(
+            "DELETE FROM login_failures WHERE subject = $1 \
+             OR (substr(subject, 1, 5) = 'pair:' \
+                 AND substr(subject, length(subject) - length($2) + 1) = $2)",
+        )
+        .bind(format!("account:{name}"))
+        .bind(suffix)
+        .execute(&self.write)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Forgets a client's failed logins: `ip:CLIENT` and each `pair:CLIENT NAME`.
+    pub async fn clear_client_failures(&self, client: &str) -> Result<u64> {
+        let done = sqlx::query(
+            "DELETE FROM login_failures WHERE subject = $1 \
+             OR substr(subject, 1, length($2)) = $2",
+        )
+        .bind(format!("ip:{client}"))
+        .bind(format!("pair:{client} "))
+        .execute(&self.write)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Failed logins since `since` by subject (`account:…`, `ip:…`, `pair:…`): how many
+    /// and the latest, most recent first.
+    pub async fn login_failure_summary(&self, since: i64) -> Result<Vec<FailureCount>> {
+        let rows = sqlx::query(
+            "SELECT subject, COUNT(*) AS failures, MAX(at) AS latest FROM login_failures \
+             WHERE at >= $1 GROUP BY subject ORDER BY MAX(at) DESC LIMIT 500",
+        )
+        .bind(since)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(FailureCount {
+                    subject: row.try_get("subject")?,
+                    failures: row.try_get("failures")?,
+                    latest: row.try_get("latest")?,
+                })
+            })
+            .collect()
+    }
+
     /// One audit line on its own (a change writes its line in its own transaction instead).
     pub async fn audit(
         &self,
@@ -297,4 +347,12 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// Failed logins of one subject over a window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FailureCount {
+    pub subject: String,
+    pub failures: i64,
+    pub latest: i64,
 }

@@ -116,6 +116,7 @@ impl TestEnv {
             ("DESK_LISTEN".to_owned(), "127.0.0.1:0".to_owned()),
             ("DATABASE_URL".to_owned(), database_url.clone()),
             ("DESK_RATE_LIMIT_PER_MINUTE".to_owned(), "0".to_owned()),
+            ("DESK_INTAKE_PER_MINUTE".to_owned(), "0".to_owned()),
             ("DESK_LOG".to_owned(), "warn".to_owned()),
         ];
         match on_s3() {

@@ -22,6 +22,8 @@ pub struct Browser {
     http: reqwest::Client,
     cookies: Vec<(String, String)>,
     pub csrf: Option<String>,
+    /// Sent as `X-Forwarded-For`: the browser's address as a trusted proxy reports it.
+    pub forwarded_for: Option<String>,
 }
 
 /// The value of the hidden `csrf` field of a page.
@@ -46,7 +48,27 @@ impl Browser {
                 .unwrap(),
             cookies: Vec::new(),
             csrf: None,
+            forwarded_for: None,
         }
+    }
+
+    /// A browser at `ip`, behind the desk's trusted proxy.
+    pub fn from_address(desk: &TestDesk, ip: &str) -> Browser {
+        Browser {
+            forwarded_for: Some(ip.to_owned()),
+            ..Browser::new(desk)
+        }
+    }
+
+    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let mut req = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .header("Cookie", self.cookie_header());
+        if let Some(ip) = &self.forwarded_for {
+            req = req.header("X-Forwarded-For", ip);
+        }
+        req
     }
 
     fn cookie_header(&self) -> String {
@@ -83,9 +105,7 @@ impl Browser {
 
     pub async fn get(&mut self, path: &str) -> Answer {
         let response = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .header("Cookie", self.cookie_header())
+            .request(reqwest::Method::GET, path)
             .send()
             .await
             .unwrap();
@@ -100,9 +120,7 @@ impl Browser {
     /// Posts a form as is (no token added).
     pub async fn post_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> Answer {
         let response = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header("Cookie", self.cookie_header())
+            .request(reqwest::Method::POST, path)
             .header("Content-Type", "application/x-www-form-urlencoded")
             .body(serde_urlencoded::to_string(fields).unwrap())
             .send()

@@ -18,6 +18,14 @@ pub const PHOTO_MAX_EDGE: u32 = 1600;
 /// Size of one re-encoded JPEG, in bytes (before base64).
 pub const PHOTO_MAX_BYTES: usize = 400 * 1024;
 pub const PHOTO_MIME: &str = "image/jpeg";
+/// A photo's base64 text at its largest: `PHOTO_MAX_BYTES` encoded, padded.
+pub const PHOTO_BASE64_MAX: usize = PHOTO_MAX_BYTES.div_ceil(3) * 4;
+/// The campaign a report came from: an id from the feed.
+pub const CAMPAIGN_ID_MAX: usize = 64;
+/// The privacy notice's version the resident agreed to, as the widget's config names it.
+pub const NOTICE_VERSION_MAX: usize = 64;
+/// The widget's version.
+pub const CLIENT_VERSION_MAX: usize = 64;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -165,10 +165,13 @@ pub fn validate_report(report: &ReportPayload, communities: &[String]) -> Vec<(F
         && crate::time::is_rfc3339(&report.created_at)
         && Lang::from_tag(&report.locale).is_some()
         && report.consent.contact == report.contact.is_some()
+        // Every free text has a cap, so no field can carry a disk's worth of bytes.
+        && char_count(&report.consent.notice_version) <= NOTICE_VERSION_MAX
+        && char_count(&report.client.version) <= CLIENT_VERSION_MAX
         && report
             .campaign_id
             .as_deref()
-            .is_none_or(|c| !c.is_empty() && c.len() <= 64);
+            .is_none_or(|c| !c.is_empty() && char_count(c) <= CAMPAIGN_ID_MAX);
     if !envelope_ok {
         errors.push((Field::Envelope, FieldError::Malformed));
     }

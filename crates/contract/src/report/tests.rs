@@ -83,6 +83,22 @@ fn the_server_catches_what_a_client_could_skip() {
         problems(|r| r.location.community = "别处".into()),
         vec![(Field::Community, FieldError::CommunityMissing)]
     );
+    // Every free text the widget fills in has a cap (64 characters).
+    let malformed = vec![(Field::Envelope, FieldError::Malformed)];
+    assert_eq!(
+        problems(|r| r.consent.notice_version = "版".repeat(65)),
+        malformed
+    );
+    assert_eq!(problems(|r| r.client.version = "版".repeat(65)), malformed);
+    assert_eq!(
+        problems(|r| r.campaign_id = Some("版".repeat(65))),
+        malformed
+    );
+    assert_eq!(
+        problems(|r| r.consent.notice_version = "版".repeat(64)),
+        vec![]
+    );
+    assert_eq!(problems(|r| r.client.version = "版".repeat(64)), vec![]);
     assert_eq!(
         problems(|r| r.photos = vec![jpeg_photo(10); 4]),
         vec![(Field::Photos, FieldError::TooManyPhotos)]
