@@ -37,6 +37,11 @@ pub enum StartError {
     Widget(#[from] WidgetError),
     #[error("notifications: {0}")]
     Notify(#[source] StoreError),
+    #[error(
+        "the privacy notice keeps data “{0}”, which is not a period the desk can read: \
+         set retention_days (DESK_RETENTION_DAYS) to the days it promises"
+    )]
+    RetentionUnread(String),
 }
 
 /// Opens the database (creating and migrating it) and the photo store.
@@ -107,7 +112,14 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
         }
         (Some(days), _) => days,
         (None, Some(notice)) => notice,
-        (None, None) => 365,
+        // Never guess a period the residents were promised in words the desk cannot read.
+        (None, None) => match widget
+            .as_ref()
+            .and_then(|w| w.notice_retention_unread.clone())
+        {
+            Some(text) => return Err(StartError::RetentionUnread(text)),
+            None => 365,
+        },
     };
     let limiter = (config.rate_limit_per_minute > 0)
         .then(|| RateLimiter::new(config.rate_limit_per_minute, config.rate_limit_burst));

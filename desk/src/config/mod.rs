@@ -75,6 +75,8 @@ pub struct Config {
     /// `None`: from the widget's privacy notice, else 365.
     pub retention_days: Option<u32>,
     pub retention_interval: Duration,
+    /// A report still open this many days after it arrived loses its personal data too.
+    pub open_report_max_days: u32,
     pub idempotency_days: u32,
     pub fsync: bool,
     pub log_format: LogFormat,
@@ -242,6 +244,7 @@ impl Config {
             .map(|d| d as u32);
         let retention_interval =
             Duration::from_secs(reader.number("retention_interval_secs", 3600, 1, 86_400 * 7)?);
+        let open_report_max_days = reader.number("open_report_max_days", 730, 1, 36_500)? as u32;
         let idempotency_days =
             reader.number("idempotency_days", 30, MIN_IDEMPOTENCY_DAYS.into(), 36_500)? as u32;
         let fsync = reader.boolean("fsync", true)?;
@@ -293,6 +296,7 @@ impl Config {
             rate_limit_burst,
             retention_days,
             retention_interval,
+            open_report_max_days,
             idempotency_days,
             fsync,
             log_format,

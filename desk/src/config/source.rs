@@ -36,6 +36,7 @@ const KEYS: &[Key] = &[
     Key { name: "rate_limit_per_minute", env: &["DESK_RATE_LIMIT_PER_MINUTE"], help: "API requests a client may make per minute, refilled continuously (default 120; 0 = off)" },
     Key { name: "rate_limit_burst", env: &["DESK_RATE_LIMIT_BURST"], help: "API requests a client may make at once (default 60)" },
     Key { name: "retention_days", env: &["DESK_RETENTION_DAYS"], help: "days after closing before contact details and photos are deleted (default: the widget's privacy notice, else 365)" },
+    Key { name: "open_report_max_days", env: &["DESK_OPEN_REPORT_MAX_DAYS"], help: "days after arrival before a report never closed loses its contact details, free text and photos too (default 730)" },
     Key { name: "retention_interval_secs", env: &["DESK_RETENTION_INTERVAL_SECS"], help: "how often the retention task runs (default 3600)" },
     Key { name: "idempotency_days", env: &["DESK_IDEMPOTENCY_DAYS"], help: "days an Idempotency-Key is remembered (default and minimum 30)" },
     Key { name: "fsync", env: &["DESK_FSYNC"], help: "flush every commit and photo to disk before answering (default true; false survives a crashed process but not a power cut)" },
