@@ -792,3 +792,83 @@ async fn an_unknown_role_in_the_database_is_not_read_as_staff() {
     );
     desk.stop().await;
 }
+
+/// What a client generated from `docs/openapi.json` sees: every refusal in the contract's
+/// error shape, the document's own paths reach the desk, and what the schema allows is
+/// answered.
+#[tokio::test]
+async fn the_api_answers_as_the_document_says() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    let api = desk.api();
+    let is_contract_error = |answer: &Answer| {
+        assert!(
+            answer
+                .header("content-type")
+                .is_some_and(|t| t.starts_with("application/json")),
+            "{} {}",
+            answer.status,
+            answer.text
+        );
+        assert!(
+            answer.json()["error"]["code"].is_string()
+                && answer.json()["error"]["message"].is_string(),
+            "{}",
+            answer.text
+        );
+    };
+    let get = |url: String| {
+        let req = desk.http.get(url);
+        async move { Answer::from(req.send().await.unwrap()).await }
+    };
+    // An extractor's refusals: a repeated query field, a path that is not UTF-8, a method
+    // the route does not take.
+    let repeated = get(format!(
+        "{api}/similar?community=a&community=b&category=ebike_in_stairwell"
+    ))
+    .await;
+    assert_eq!(repeated.status, 400);
+    is_contract_error(&repeated);
+    let not_utf8 = get(format!("{api}/XJ-%FF")).await;
+    assert!((400..500).contains(&not_utf8.status), "{}", not_utf8.status);
+    is_contract_error(&not_utf8);
+    let wrong_method = get(api.clone()).await;
+    assert_eq!(wrong_method.status, 405);
+    is_contract_error(&wrong_method);
+    // The schema allows an empty community: nothing there is similar.
+    let empty = get(format!(
+        "{api}/similar?community=&category=ebike_in_stairwell"
+    ))
+    .await;
+    assert_eq!(empty.status, 200, "{}", empty.text);
+    assert_eq!(empty.json()["count"], 0);
+    // `POST {endpoint}/`, as the document writes the path, files the report.
+    let id = sample::random_uuid();
+    let filed = post_report(&desk.http, &format!("{api}/"), &sample::report(&id)).await;
+    assert_eq!(filed.status, 201, "{}", filed.text);
+    assert!(desk.status(&filed.ticket(), Some(&id)).await.status == 200);
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn similar_still_needs_its_required_fields() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    for query in [
+        "category=ebike_in_stairwell",
+        "community=a",
+        "community=a&category=x",
+    ] {
+        let answer = Answer::from(
+            desk.http
+                .get(format!("{}/similar?{query}", desk.api()))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(answer.status, 400, "{query}: {}", answer.text);
+        assert_eq!(answer.error_code(), "invalid_query");
+    }
+    desk.stop().await;
+}

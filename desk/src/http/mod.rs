@@ -23,6 +23,9 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 pub fn api(state: Arc<AppState>) -> Router<Arc<AppState>> {
     let mut api = Router::new()
         .route(API_PATH, post(reports::submit))
+        // The document's path for filing is `/` after the endpoint: a client generated
+        // from it sends the trailing slash.
+        .route(&format!("{API_PATH}/"), post(reports::submit))
         .route(&format!("{}/similar", API_PATH), get(similar::similar))
         .route(&format!("{}/{{ticket}}", API_PATH), get(reports::status))
         .route(
@@ -34,6 +37,7 @@ pub fn api(state: Arc<AppState>) -> Router<Arc<AppState>> {
     }
     let mut api = api
         .route("/api/{*rest}", any(api_not_found))
+        .layer(middleware::from_fn(contract_errors))
         .layer(middleware::from_fn_with_state(state.clone(), rate_limit))
         .layer(middleware::from_fn_with_state(state.clone(), time_limit))
         .layer(middleware::from_fn(api_headers));
@@ -71,6 +75,54 @@ async fn api_not_found(headers: axum::http::HeaderMap) -> ApiError {
         "没有这个地址",
         "Not found",
     )
+}
+
+/// Refusals made before a handler runs (a query or path an extractor rejects, a method
+/// the route does not take) come as plain text from axum: answer them in the contract's
+/// shape too, with their status and headers (`Allow`).
+async fn contract_errors(req: Request, next: Next) -> Response {
+    let lang = request_lang(req.headers());
+    let response = next.run(req).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (mut parts, _) = response.into_parts();
+    let (code, zh, en) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            "这个地址不接受这种请求",
+            "This address does not take this method",
+        ),
+        StatusCode::NOT_FOUND => ("not_found", "没有这个地址", "Not found"),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "too_large",
+            "报告太大，请减少照片后重新提交",
+            "The report is too large: remove a photo and send it again",
+        ),
+        s if s.is_server_error() => (
+            "unavailable",
+            "服务暂时不可用，请稍后再试",
+            "The service is unavailable for a moment: try again later",
+        ),
+        _ => (
+            "invalid_request",
+            "请求格式有误，请刷新页面后重试",
+            "The request is malformed: reload the page and try again",
+        ),
+    };
+    let body = ApiError::new(status, code, lang, zh, en).into_response();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    Response::from_parts(parts, body.into_body())
 }
 
 async fn rate_limit(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {

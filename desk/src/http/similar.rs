@@ -26,13 +26,13 @@ pub async fn similar(
     axum::extract::Query(q): axum::extract::Query<SimilarQuery>,
 ) -> Result<Response, ApiError> {
     let lang = request_lang(&headers);
-    let community = q.community.as_deref().map(str::trim).unwrap_or("");
+    let community = q.community.as_deref().map(str::trim);
     let building = q.building.as_deref().map(str::trim).unwrap_or("");
     let category = q
         .category
         .as_deref()
         .and_then(xinjing_contract::report::Category::from_code);
-    let (Some(category), false) = (category, community.is_empty()) else {
+    let (Some(category), Some(community)) = (category, community) else {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             "invalid_query",
@@ -41,6 +41,14 @@ pub async fn similar(
             "community and category are required",
         ));
     };
+    // The document allows an empty community; no report has one.
+    if community.is_empty() {
+        let none = xinjing_contract::Similar {
+            count: 0,
+            tickets: Vec::new(),
+        };
+        return Ok(axum::Json(none).into_response());
+    }
     let since = state.now_ms() - i64::from(xinjing_contract::ticket::SIMILAR_DAYS) * 86_400_000;
     let tickets = state
         .store
