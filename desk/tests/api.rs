@@ -63,14 +63,15 @@ async fn a_report_is_filed_and_its_status_read_with_its_key_only() {
     ));
     let unknown = desk.status("XJ-20261130-9999", Some(&id)).await;
     assert_eq!(unknown.status, 404);
-    for key in [
-        None,
-        Some(sample::random_uuid().as_str()),
-        Some("not-a-uuid"),
-    ] {
+    let refused = desk.status(&ticket, Some(&sample::random_uuid())).await;
+    assert_eq!(refused.status, 404);
+    assert_eq!(refused.text, unknown.text);
+    // No key at all is refused the same way whether the ticket exists or not.
+    let no_key = desk.status("XJ-20261130-9999", None).await;
+    assert_eq!(no_key.status, 400);
+    for key in [None, Some("not-a-uuid")] {
         let refused = desk.status(&ticket, key).await;
-        assert_eq!(refused.status, 404);
-        assert_eq!(refused.text, unknown.text);
+        assert_eq!((refused.status, refused.text), (400, no_key.text.clone()));
     }
     // Upper-case keys are the same key.
     assert_eq!(
@@ -138,7 +139,7 @@ async fn a_report_is_filed_and_its_status_read_with_its_key_only() {
     };
     assert_eq!(
         feedback(None, json!({ "satisfied": true })).await.status,
-        404
+        400
     );
     assert_eq!(
         feedback(Some(sample::random_uuid()), json!({ "satisfied": true }))

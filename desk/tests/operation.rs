@@ -176,7 +176,7 @@ async fn rate_limits_per_client_believe_only_trusted_proxies() {
         async move { Answer::from(req.send().await.unwrap()).await }
     };
     for _ in 0..3 {
-        assert_eq!(get(Some("198.51.100.1")).await.status, 404);
+        assert_eq!(get(Some("198.51.100.1")).await.status, 400);
     }
     let limited = get(Some("198.51.100.1")).await;
     assert_eq!(
@@ -185,7 +185,7 @@ async fn rate_limits_per_client_believe_only_trusted_proxies() {
     );
     assert_eq!(limited.header("retry-after").as_deref(), Some("10"));
     // Another resident behind the same proxy has a bucket of their own.
-    assert_eq!(get(Some("198.51.100.2")).await.status, 404);
+    assert_eq!(get(Some("198.51.100.2")).await.status, 400);
     // The widget's files and the health checks are not limited.
     assert_eq!(
         desk.http
@@ -212,8 +212,8 @@ async fn rate_limits_per_client_believe_only_trusted_proxies() {
             .header("X-Forwarded-For", ip)
             .send()
     };
-    assert_eq!(get("198.51.100.1").await.unwrap().status().as_u16(), 404);
-    assert_eq!(get("198.51.100.2").await.unwrap().status().as_u16(), 404);
+    assert_eq!(get("198.51.100.1").await.unwrap().status().as_u16(), 400);
+    assert_eq!(get("198.51.100.2").await.unwrap().status().as_u16(), 400);
     assert_eq!(get("198.51.100.3").await.unwrap().status().as_u16(), 429);
     desk.stop().await;
 }
