@@ -17,7 +17,7 @@ cargo build --locked -q -p xinjing-desk
 dir=$(mktemp -d)
 DATABASE_URL="sqlite://$dir/desk.db" DESK_PHOTOS="$dir/photos" DESK_LISTEN="127.0.0.1:$PORT" \
   DESK_RATE_LIMIT_PER_MINUTE=0 DESK_LOG=warn \
-  target/debug/xinjing-desk serve >"$dir/desk.log" 2>&1 &
+  target/debug/xinjing-desk serve --dev >"$dir/desk.log" 2>&1 &
 desk=$!
 trap 'kill $desk 2>/dev/null; wait $desk 2>/dev/null; rm -rf "$dir"' EXIT
 for _ in $(seq 1 100); do

@@ -42,6 +42,12 @@ pub enum StartError {
          set retention_days (DESK_RETENTION_DAYS) to the days it promises"
     )]
     RetentionUnread(String),
+    #[error(
+        "public_url (DESK_PUBLIC_URL) is not set: the widget's endpoint, the posters' QR codes \
+         and the robots' links would point at {0}. Set it to the address residents reach, \
+         or start with `serve --dev` to try the desk out"
+    )]
+    NoPublicUrl(String),
 }
 
 /// Opens the database (creating and migrating it) and the photo store.
@@ -82,6 +88,11 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
         source,
     })?;
     let public_url = config.public_url_for(addr);
+    // The desk always serves posters, and often the widget and notifications: behind a
+    // proxy, a guessed address would send residents to the desk's loopback.
+    if config.public_url.is_none() && !config.dev {
+        return Err(StartError::NoPublicUrl(public_url));
+    }
     let (store, photos) = open_storage(&config).await?;
     crate::campaigns::seed(&store, config.dist.as_deref(), clock.now_ms())
         .await

@@ -56,6 +56,8 @@ pub struct Config {
     pub listen: SocketAddr,
     /// Set when configured; otherwise derived from the bound address at start.
     pub public_url: Option<String>,
+    /// Trying it out: without `public_url`, links point at the bound address.
+    pub dev: bool,
     pub database: Database,
     pub db_max_connections: u32,
     pub photos: Photos,
@@ -137,6 +139,7 @@ impl Config {
                 ));
             }
         }
+        let dev = reader.boolean("dev", false)?;
         let database_url = reader
             .string("database_url")?
             .unwrap_or_else(|| DEFAULT_DATABASE.to_owned());
@@ -281,6 +284,7 @@ impl Config {
         let config = Config {
             listen,
             public_url,
+            dev,
             database,
             db_max_connections,
             photos,
