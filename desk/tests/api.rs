@@ -873,3 +873,46 @@ async fn similar_still_needs_its_required_fields() {
     }
     desk.stop().await;
 }
+
+#[tokio::test]
+async fn similar_answers_for_one_building_and_is_rate_limited() {
+    let env = TestEnv::new().await;
+    let desk = env
+        .start(&[
+            ("DESK_RATE_LIMIT_PER_MINUTE", "1000"),
+            ("DESK_RATE_LIMIT_BURST", "1000"),
+        ])
+        .await;
+    for building in ["1号楼", "2号楼"] {
+        let mut report = sample::report(&sample::random_uuid());
+        report["location"]["building"] = json!(building);
+        assert_eq!(desk.post(&report).await.status, 201);
+    }
+    let community = "示例一村（演示）";
+    let similar = |building: &str| {
+        let mut url = reqwest::Url::parse(&format!("{}/similar", desk.api())).unwrap();
+        url.query_pairs_mut()
+            .append_pair("community", community)
+            .append_pair("building", building)
+            .append_pair("category", "ebike_in_stairwell");
+        let req = desk.http.get(url);
+        async move { Answer::from(req.send().await.unwrap()).await }
+    };
+    // One building's count; never the whole area's list of tickets and dates.
+    assert_eq!(similar("1号楼").await.json()["count"], 1);
+    let whole_area = similar("").await;
+    assert_eq!(
+        (
+            whole_area.json()["count"].clone(),
+            whole_area.json()["tickets"].clone()
+        ),
+        (json!(0), json!([]))
+    );
+    // Walking the buildings of an area is slowed down long before the API's own limit.
+    let mut answers = Vec::new();
+    for n in 0..12 {
+        answers.push(similar(&format!("{n}号楼")).await.status);
+    }
+    assert!(answers.contains(&429), "{answers:?}");
+    desk.stop().await;
+}

@@ -26,7 +26,7 @@ pub fn api(state: Arc<AppState>) -> Router<Arc<AppState>> {
         // The document's path for filing is `/` after the endpoint: a client generated
         // from it sends the trailing slash.
         .route(&format!("{API_PATH}/"), post(reports::submit))
-        .route(&format!("{}/similar", API_PATH), get(similar::similar))
+        .route(&format!("{}/similar", API_PATH), similar_route(&state))
         .route(&format!("{}/{{ticket}}", API_PATH), get(reports::status))
         .route(
             &format!("{}/{{ticket}}/feedback", API_PATH),
@@ -75,6 +75,31 @@ async fn api_not_found(headers: axum::http::HeaderMap) -> ApiError {
         "没有这个地址",
         "Not found",
     )
+}
+
+/// `/similar` with a limit of its own per client, when the API is rate-limited at all.
+fn similar_route(state: &Arc<AppState>) -> axum::routing::MethodRouter<Arc<AppState>> {
+    let route = get(similar::similar);
+    if state.limiter.is_none() {
+        return route;
+    }
+    let limiter = Arc::new(crate::ratelimit::RateLimiter::new(
+        similar::SIMILAR_PER_MINUTE,
+        similar::SIMILAR_BURST,
+    ));
+    let state = state.clone();
+    route.layer(middleware::from_fn(move |req: Request, next: Next| {
+        let (limiter, state) = (limiter.clone(), state.clone());
+        async move {
+            let now = state.now_ms();
+            if let Some(ClientIp(ip)) = req.extensions().get::<ClientIp>().copied() {
+                if let Err(retry_after) = limiter.check(ip, now) {
+                    return ApiError::rate_limited(retry_after).into_response();
+                }
+            }
+            next.run(req).await
+        }
+    }))
 }
 
 /// Refusals made before a handler runs (a query or path an extractor rejects, a method

@@ -11,6 +11,11 @@ use std::sync::Arc;
 /// How many similar tickets `/similar` names at most.
 const SIMILAR_MAX: i64 = 10;
 
+/// Per client, on top of the API's own limit: the widget asks once per place and kind a
+/// resident settles on; walking an area's buildings is slowed down.
+pub const SIMILAR_PER_MINUTE: u32 = 20;
+pub const SIMILAR_BURST: u32 = 10;
+
 #[derive(serde::Deserialize)]
 pub struct SimilarQuery {
     community: Option<String>,
@@ -19,7 +24,8 @@ pub struct SimilarQuery {
 }
 
 /// `GET /api/v1/reports/similar?community=&building=&category=`: open reports of the same
-/// kind at the same place in the last `SIMILAR_DAYS` days. Ticket numbers only.
+/// kind in the same building in the last `SIMILAR_DAYS` days: their count, and their ticket
+/// numbers (the widget shows them in its hint).
 pub async fn similar(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -41,8 +47,10 @@ pub async fn similar(
             "community and category are required",
         ));
     };
-    // The document allows an empty community; no report has one.
-    if community.is_empty() {
+    // One building at a time: a whole area's open tickets and their dates would tell a
+    // stranger what is reported where. The document allows an empty community; no report
+    // has one.
+    if community.is_empty() || building.is_empty() {
         let none = xinjing_contract::Similar {
             count: 0,
             tickets: Vec::new(),
