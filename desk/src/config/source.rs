@@ -28,7 +28,7 @@ const KEYS: &[Key] = &[
     Key { name: "dev", env: &["DESK_DEV"], help: "trying it out (or `serve --dev`): serve without public_url, with links to the bound address" },
     Key { name: "dist", env: &["DESK_DIST"], help: "the widget's release build to serve at / (default: not served)" },
     Key { name: "communities", env: &["DESK_COMMUNITIES"], help: "residential areas accepted (default: the widget's config.json; empty: free text)" },
-    Key { name: "buildings", env: &["DESK_BUILDINGS"], help: "the buildings of each area, for the stairwell posters: a TOML table area = [\"1号楼\", …], or AREA=B1,B2;AREA2=… (default: the buildings seen in reports)" },
+    Key { name: "buildings", env: &["DESK_BUILDINGS"], help: "the buildings of each area, for the stairwell posters: a TOML table area = [\"1号楼\", …], or AREA=B1,B2;AREA2=… (default: the buildings of reports staff took up)" },
     Key { name: "parent_origins", env: &["DESK_PARENT_ORIGINS"], help: "pages allowed to frame the widget (default: the widget's config.json)" },
     Key { name: "cors_origins", env: &["DESK_CORS_ORIGINS"], help: "other origins whose pages may call the API (exact, default none)" },
     Key { name: "trusted_proxies", env: &["DESK_TRUSTED_PROXIES"], help: "proxy addresses or CIDR ranges whose X-Forwarded-For is believed" },
