@@ -41,7 +41,7 @@ run_backend() {
   rm -rf "$work/photos"
   DESK_LISTEN=127.0.0.1:$port DATABASE_URL=$url DESK_PHOTOS=$work/photos DESK_FSYNC=$fsync \
     DESK_BENCH_FLOOR=true DESK_RATE_LIMIT_PER_MINUTE=0 DESK_INTAKE_PER_MINUTE=0 DESK_LOG=warn \
-    "$DESK" serve 2>"$work/desk.log" &
+    "$DESK" serve --dev 2>"$work/desk.log" &
   desk_pid=$!
   for _ in $(seq 1 100); do
     curl -fsS -o /dev/null "http://127.0.0.1:$port/readyz" 2>/dev/null && break

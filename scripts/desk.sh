@@ -15,4 +15,5 @@ export DATABASE_URL=${DATABASE_URL:-sqlite://.desk/desk.db}
 export DESK_PHOTOS=${DESK_PHOTOS:-.desk/photos}
 export DESK_DIST=${DESK_DIST:-dist}
 echo "Xinjing desk with the widget: http://$DESK_LISTEN/  (Ctrl+C stops it)"
-exec target/server/xinjing-desk serve
+# Trying it out on this machine: links point at the bound address (no public_url needed).
+exec target/server/xinjing-desk serve --dev

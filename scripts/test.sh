@@ -8,7 +8,7 @@
 #   6. the core flows again in WebKit (iOS WeChat's engine family): tests/webkit/run.sh
 #   7. the desk (xinjing-desk): its tests on SQLite (among them the desk behind the shipped
 #      nginx.conf, the shipped systemd unit, and a first-release database migrated to
-#      today's schema), `nginx -t` and `systemd-analyze verify` on the shipped files, the
+#      today's schema), Schemathesis against it with docs/openapi.json, `nginx -t` and `systemd-analyze verify` on the shipped files, the
 #      same tests on PostgreSQL 15 with photos in an S3-compatible bucket (moto), its
 #      release build, and the widget served by the desk in Chromium
 set -euo pipefail
@@ -55,6 +55,9 @@ echo "WebKit step: $((SECONDS - webkit_started)) s"
 # ---- the desk -------------------------------------------------------------------------
 step "desk: tests on SQLite, photos in a folder"
 cargo test --locked -p xinjing-desk
+
+step "desk: Schemathesis reads docs/openapi.json and tries the desk on SQLite (every check and phase)"
+scripts/schemathesis.sh
 
 # Also in the run above; named here so the log shows each check of a shipped file.
 step "desk: nginx -t on desk/deploy/nginx.conf, systemd-analyze verify on desk/deploy/xinjing-desk.service"

@@ -42,6 +42,17 @@ pub enum StartError {
     Widget(#[from] WidgetError),
     #[error("notifications: {0}")]
     Notify(#[source] StoreError),
+    #[error(
+        "the privacy notice keeps data “{0}”, which is not a period the desk can read: \
+         set retention_days (DESK_RETENTION_DAYS) to the days it promises"
+    )]
+    RetentionUnread(String),
+    #[error(
+        "public_url (DESK_PUBLIC_URL) is not set: the widget's endpoint, the posters' QR codes \
+         and the robots' links would point at {0}. Set it to the address residents reach, \
+         or start with `serve --dev` to try the desk out"
+    )]
+    NoPublicUrl(String),
 }
 
 /// Opens the database (creating and migrating it) and the photo store.
@@ -95,6 +106,11 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
         None => None,
     };
     let public_url = config.public_url_for(addr);
+    // The desk always serves posters, and often the widget and notifications: behind a
+    // proxy, a guessed address would send residents to the desk's loopback.
+    if config.public_url.is_none() && !config.dev {
+        return Err(StartError::NoPublicUrl(public_url));
+    }
     let (store, photos) = open_storage(&config).await?;
     crate::campaigns::seed(&store, config.dist.as_deref(), clock.now_ms())
         .await
@@ -125,7 +141,14 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
         }
         (Some(days), _) => days,
         (None, Some(notice)) => notice,
-        (None, None) => 365,
+        // Never guess a period the residents were promised in words the desk cannot read.
+        (None, None) => match widget
+            .as_ref()
+            .and_then(|w| w.notice_retention_unread.clone())
+        {
+            Some(text) => return Err(StartError::RetentionUnread(text)),
+            None => 365,
+        },
     };
     let limiter = (config.rate_limit_per_minute > 0)
         .then(|| RateLimiter::new(config.rate_limit_per_minute, config.rate_limit_burst));

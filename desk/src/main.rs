@@ -30,7 +30,11 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the API (and the widget, with `dist`) until stopped
-    Serve,
+    Serve {
+        /// Trying it out: serve without public_url, with links to the bound address
+        #[arg(long)]
+        dev: bool,
+    },
     /// Create or update the database, then exit
     Migrate,
     /// Check the configuration and the storage it names, then exit
@@ -119,7 +123,13 @@ fn main() -> ExitCode {
 
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
-        Command::Serve => serve(config).await,
+        Command::Serve { dev } => {
+            serve(Config {
+                dev: config.dev || dev,
+                ..config
+            })
+            .await
+        }
         Command::Migrate => {
             let (store, _) = app::open_storage(&config).await?;
             println!("database ready ({:?})", store.backend());

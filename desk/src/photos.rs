@@ -249,7 +249,12 @@ fn write_file_durably(path: &Path, data: &[u8], fsync: bool) -> Result<(), Photo
         NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     ));
     {
-        let mut file = std::fs::File::create(&tmp)?;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        // Residents' photos: readable by the desk only.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&tmp)?;
         file.write_all(data)?;
         if fsync {
             file.sync_all()?;

@@ -1,5 +1,6 @@
-//! PIPL retention: a scheduled task deletes contact details and photos a configured time
-//! after a report is closed (resolved or rejected), forgets Idempotency-Keys older than
+//! PIPL retention: a scheduled task deletes contact details, free text and photos a
+//! configured time after a report is closed (resolved or rejected), or once an open report
+//! reaches its maximum age, forgets Idempotency-Keys older than
 //! their keeping time, and removes photo objects no report refers to (left by a crash
 //! between storing a photo and committing its report).
 //!
@@ -8,6 +9,7 @@
 use crate::clock::DAY_MS;
 use crate::photos::report_of_key;
 use crate::state::AppState;
+use crate::store::Due;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use tokio::sync::{watch, Notify};
@@ -70,27 +72,26 @@ pub fn spawn(state: Arc<AppState>) -> (Retention, JoinHandle<()>) {
 pub async fn run_once(state: &AppState) -> RetentionRun {
     let now = state.now_ms();
     let mut run = RetentionRun::default();
-    let closed_before = now - i64::from(state.retention_days) * DAY_MS;
+    let due = Due {
+        closed_before: now - i64::from(state.retention_days) * DAY_MS,
+        received_before: now - i64::from(state.config.open_report_max_days) * DAY_MS,
+    };
     loop {
-        let due = match state.store.due_for_erasure(closed_before, 100).await {
+        let due_now = match state.store.due_for_erasure(due, 100).await {
             Ok(due) => due,
             Err(e) => {
                 tracing::error!(error = %e, "retention: cannot list reports");
                 break;
             }
         };
-        if due.is_empty() {
+        if due_now.is_empty() {
             break;
         }
         let mut progressed = false;
-        for report in due {
+        for report in due_now {
             // The database first: once a report is marked erased its photos are orphans,
             // and a crash here leaves them for the orphan sweep.
-            match state
-                .store
-                .erase_personal_data(&report.id, closed_before, now)
-                .await
-            {
+            match state.store.erase_personal_data(&report.id, due, now).await {
                 Ok(true) => {
                     progressed = true;
                     run.reports_erased += 1;

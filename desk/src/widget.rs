@@ -24,6 +24,9 @@ pub struct Widget {
     pub parent_origins: Vec<String>,
     /// Days of the privacy notice's retention, when it says so plainly.
     pub notice_retention_days: Option<u32>,
+    /// The notice's retention when it says one the desk cannot read ("办结后半年"): the
+    /// desk then refuses to guess.
+    pub notice_retention_unread: Option<String>,
 }
 
 fn strings(value: Option<&Value>) -> Vec<String> {
@@ -164,20 +167,15 @@ impl Widget {
             .filter(|u| u.contains("://"))
             .and_then(origin_of)
             .filter(|o| o != public_url);
-        let notice_retention_days = config
-            .get("privacy")
-            .and_then(|p| p.get("retention"))
-            .and_then(|r| {
-                let en = r
-                    .get("en")
-                    .and_then(Value::as_str)
-                    .and_then(retention_days_en);
-                let zh = r
-                    .get("zh")
-                    .and_then(Value::as_str)
-                    .and_then(retention_days_zh);
-                en.or(zh)
-            });
+        let retention = config.get("privacy").and_then(|p| p.get("retention"));
+        let text = |lang: &str| retention.and_then(|r| r.get(lang)).and_then(Value::as_str);
+        let notice_retention_days = text("en")
+            .and_then(retention_days_en)
+            .or_else(|| text("zh").and_then(retention_days_zh));
+        let notice_retention_unread = match notice_retention_days {
+            Some(_) => None,
+            None => text("zh").or(text("en")).map(str::to_owned),
+        };
         Ok(Widget {
             dir: dir.to_owned(),
             config_json: Value::Object(config).to_string(),
@@ -185,6 +183,7 @@ impl Widget {
             communities,
             parent_origins,
             notice_retention_days,
+            notice_retention_unread,
         })
     }
 }
@@ -206,6 +205,9 @@ pub fn retention_days_en(text: &str) -> Option<u32> {
         .split_whitespace()
         .map(|w| w.to_ascii_lowercase())
         .collect();
+    if words.iter().any(|w| w == "half") {
+        return None;
+    }
     words.windows(2).find_map(|pair| {
         let count = match pair[0].as_str() {
             "one" | "a" | "an" => 1,
@@ -244,6 +246,8 @@ mod tests {
         );
         assert_eq!(retention_days_en("6 months after closing"), Some(180));
         assert_eq!(retention_days_en("for a while"), None);
+        assert_eq!(retention_days_en("half a year after closing"), None);
+        assert_eq!(retention_days_zh("办结后半年"), None);
         assert_eq!(retention_days_zh("办结后 1 年"), Some(365));
         assert_eq!(retention_days_zh("办结后6个月"), Some(180));
         assert_eq!(retention_days_zh("长期"), None);

@@ -63,15 +63,17 @@ async fn a_report_is_filed_and_its_status_read_with_its_key_only() {
     ));
     let unknown = desk.status("XJ-20261130-9999", Some(&id)).await;
     assert_eq!(unknown.status, 404);
-    for key in [
-        None,
-        Some(sample::random_uuid().as_str()),
-        Some("not-a-uuid"),
-    ] {
+    let refused = desk.status(&ticket, Some(&sample::random_uuid())).await;
+    assert_eq!(refused.status, 404);
+    assert_eq!(refused.error_without_ref(), unknown.error_without_ref());
+    // No key at all is refused the same way whether the ticket exists or not.
+    let no_key = desk.status("XJ-20261130-9999", None).await;
+    assert_eq!(no_key.status, 400);
+    for key in [None, Some("not-a-uuid")] {
         let refused = desk.status(&ticket, key).await;
-        assert_eq!(refused.status, 404);
-        // Nothing tells a wrong key from an unknown ticket (but the request's own ref).
-        assert_eq!(refused.error_without_ref(), unknown.error_without_ref());
+        assert_eq!(refused.status, 400);
+        // Nothing tells whether the ticket exists (but the request's own ref).
+        assert_eq!(refused.error_without_ref(), no_key.error_without_ref());
     }
     // Upper-case keys are the same key.
     assert_eq!(
@@ -139,7 +141,7 @@ async fn a_report_is_filed_and_its_status_read_with_its_key_only() {
     };
     assert_eq!(
         feedback(None, json!({ "satisfied": true })).await.status,
-        404
+        400
     );
     assert_eq!(
         feedback(Some(sample::random_uuid()), json!({ "satisfied": true }))
@@ -791,5 +793,128 @@ async fn an_unknown_role_in_the_database_is_not_read_as_staff() {
         matches!(&read, Err(xinjing_desk::store::StoreError::UnknownCode { what: "role", code }) if code == "boss"),
         "{read:?}"
     );
+    desk.stop().await;
+}
+
+/// What a client generated from `docs/openapi.json` sees: every refusal in the contract's
+/// error shape, the document's own paths reach the desk, and what the schema allows is
+/// answered.
+#[tokio::test]
+async fn the_api_answers_as_the_document_says() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    let api = desk.api();
+    let is_contract_error = |answer: &Answer| {
+        assert!(
+            answer
+                .header("content-type")
+                .is_some_and(|t| t.starts_with("application/json")),
+            "{} {}",
+            answer.status,
+            answer.text
+        );
+        assert!(
+            answer.json()["error"]["code"].is_string()
+                && answer.json()["error"]["message"].is_string(),
+            "{}",
+            answer.text
+        );
+    };
+    let get = |url: String| {
+        let req = desk.http.get(url);
+        async move { Answer::from(req.send().await.unwrap()).await }
+    };
+    // An extractor's refusals: a repeated query field, a path that is not UTF-8, a method
+    // the route does not take.
+    let repeated = get(format!(
+        "{api}/similar?community=a&community=b&category=ebike_in_stairwell"
+    ))
+    .await;
+    assert_eq!(repeated.status, 400);
+    is_contract_error(&repeated);
+    let not_utf8 = get(format!("{api}/XJ-%FF")).await;
+    assert!((400..500).contains(&not_utf8.status), "{}", not_utf8.status);
+    is_contract_error(&not_utf8);
+    let wrong_method = get(api.clone()).await;
+    assert_eq!(wrong_method.status, 405);
+    is_contract_error(&wrong_method);
+    // The schema allows an empty community: nothing there is similar.
+    let empty = get(format!(
+        "{api}/similar?community=&category=ebike_in_stairwell"
+    ))
+    .await;
+    assert_eq!(empty.status, 200, "{}", empty.text);
+    assert_eq!(empty.json()["count"], 0);
+    // `POST {endpoint}/`, as the document writes the path, files the report.
+    let id = sample::random_uuid();
+    let filed = post_report(&desk.http, &format!("{api}/"), &sample::report(&id)).await;
+    assert_eq!(filed.status, 201, "{}", filed.text);
+    assert!(desk.status(&filed.ticket(), Some(&id)).await.status == 200);
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn similar_still_needs_its_required_fields() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    for query in [
+        "category=ebike_in_stairwell",
+        "community=a",
+        "community=a&category=x",
+    ] {
+        let answer = Answer::from(
+            desk.http
+                .get(format!("{}/similar?{query}", desk.api()))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(answer.status, 400, "{query}: {}", answer.text);
+        assert_eq!(answer.error_code(), "invalid_query");
+    }
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn similar_answers_for_one_building_and_is_rate_limited() {
+    let env = TestEnv::new().await;
+    let desk = env
+        .start(&[
+            ("DESK_RATE_LIMIT_PER_MINUTE", "1000"),
+            ("DESK_RATE_LIMIT_BURST", "1000"),
+        ])
+        .await;
+    for building in ["1号楼", "2号楼"] {
+        let mut report = sample::report(&sample::random_uuid());
+        report["location"]["building"] = json!(building);
+        assert_eq!(desk.post(&report).await.status, 201);
+    }
+    let community = "示例一村（演示）";
+    let similar = |building: &str| {
+        let mut url = reqwest::Url::parse(&format!("{}/similar", desk.api())).unwrap();
+        url.query_pairs_mut()
+            .append_pair("community", community)
+            .append_pair("building", building)
+            .append_pair("category", "ebike_in_stairwell");
+        let req = desk.http.get(url);
+        async move { Answer::from(req.send().await.unwrap()).await }
+    };
+    // One building's count; never the whole area's list of tickets and dates.
+    assert_eq!(similar("1号楼").await.json()["count"], 1);
+    let whole_area = similar("").await;
+    assert_eq!(
+        (
+            whole_area.json()["count"].clone(),
+            whole_area.json()["tickets"].clone()
+        ),
+        (json!(0), json!([]))
+    );
+    // Walking the buildings of an area is slowed down long before the API's own limit.
+    let mut answers = Vec::new();
+    for n in 0..12 {
+        answers.push(similar(&format!("{n}号楼")).await.status);
+    }
+    assert!(answers.contains(&429), "{answers:?}");
     desk.stop().await;
 }

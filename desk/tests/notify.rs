@@ -11,6 +11,7 @@ use common::*;
 use serde_json::json;
 use support::robots::Robot;
 use support::*;
+use xinjing_desk::clock::DAY_MS;
 use xinjing_desk::notify::Counts;
 use xinjing_desk::sample;
 
@@ -292,5 +293,72 @@ async fn a_channel_limited_to_some_communities_hears_only_of_those() {
             failed: 0
         }
     );
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn retention_erases_what_residents_and_staff_typed_everywhere() {
+    let env = TestEnv::new().await;
+    let wecom = Robot::wecom().await;
+    let owned = wecom_vars(&wecom);
+    let start = now_ms();
+    let (desk, clock) = env
+        .start_fake(
+            &vars(&owned, &[NO_POLL, ("DESK_RETENTION_DAYS", "30")]),
+            start,
+        )
+        .await;
+    let id = sample::random_uuid();
+    let ticket = post_one(&desk, &personal_report(&id)).await;
+    run_now(&desk).await;
+    // Staff and the resident write phone numbers and names in their notes too.
+    let resolve = |note: &str| xinjing_desk::store::Change::Status {
+        status: xinjing_contract::TicketStatus::Resolved,
+        public_note: note.into(),
+        internal_note: Some("王阿姨说找张师傅 13912345678".into()),
+    };
+    desk.change(&ticket, resolve("已联系王阿姨 13912345678"), start)
+        .await;
+    let feedback = desk
+        .http
+        .post(format!("{}/{ticket}/feedback", desk.api()))
+        .header("X-Report-Key", &id)
+        .json(&json!({ "satisfied": false, "comment": "张师傅还在充电，打 13812345678" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(feedback.status().as_u16(), 200);
+    run_now(&desk).await;
+    desk.change(&ticket, resolve("再次清理 找我"), start + 1)
+        .await;
+
+    clock.set(start + 31 * DAY_MS);
+    let run = desk.desk().retention.run_now().await;
+    assert_eq!(run.reports_erased, 1);
+
+    let pool = test_pool(&env.database_url).await;
+    let mut kept: Vec<String> = Vec::new();
+    for query in [
+        "SELECT COALESCE(description, '') || '|' || COALESCE(detail, '') || '|' || \
+         COALESCE(public_note, '') || '|' || COALESCE(contact_name, '') || '|' || \
+         COALESCE(contact_phone, '') FROM reports",
+        "SELECT COALESCE(public_note, '') || '|' || COALESCE(internal_note, '') || '|' || \
+         COALESCE(comment, '') FROM report_events",
+        "SELECT detail || '|' || COALESCE(last_error, '') FROM notify_outbox",
+    ] {
+        let rows: Vec<String> = sqlx::query_scalar(query).fetch_all(&pool).await.unwrap();
+        assert!(!rows.is_empty(), "{query}");
+        kept.extend(rows);
+    }
+    pool.close().await;
+    for text in &kept {
+        for word in PERSONAL {
+            assert!(!text.contains(word), "{word:?} kept: {text}");
+        }
+    }
+    // The ticket and its history of states stay for the resident.
+    let status = desk.status(&ticket, Some(&id)).await;
+    assert_eq!(status.json()["status"], "resolved");
+    assert!(status.json()["history"].as_array().unwrap().len() >= 3);
     desk.stop().await;
 }

@@ -176,7 +176,7 @@ async fn rate_limits_per_client_believe_only_trusted_proxies() {
         async move { Answer::from(req.send().await.unwrap()).await }
     };
     for _ in 0..3 {
-        assert_eq!(get(Some("198.51.100.1")).await.status, 404);
+        assert_eq!(get(Some("198.51.100.1")).await.status, 400);
     }
     let limited = get(Some("198.51.100.1")).await;
     assert_eq!(
@@ -185,7 +185,7 @@ async fn rate_limits_per_client_believe_only_trusted_proxies() {
     );
     assert_eq!(limited.header("retry-after").as_deref(), Some("10"));
     // Another resident behind the same proxy has a bucket of their own.
-    assert_eq!(get(Some("198.51.100.2")).await.status, 404);
+    assert_eq!(get(Some("198.51.100.2")).await.status, 400);
     // The widget's files and the health checks are not limited.
     assert_eq!(
         desk.http
@@ -212,8 +212,8 @@ async fn rate_limits_per_client_believe_only_trusted_proxies() {
             .header("X-Forwarded-For", ip)
             .send()
     };
-    assert_eq!(get("198.51.100.1").await.unwrap().status().as_u16(), 404);
-    assert_eq!(get("198.51.100.2").await.unwrap().status().as_u16(), 404);
+    assert_eq!(get("198.51.100.1").await.unwrap().status().as_u16(), 400);
+    assert_eq!(get("198.51.100.2").await.unwrap().status().as_u16(), 400);
     assert_eq!(get("198.51.100.3").await.unwrap().status().as_u16(), 429);
     desk.stop().await;
 }
@@ -417,4 +417,164 @@ async fn a_reopened_report_keeps_its_data() {
 fn clock_now(clock: &xinjing_desk::clock::FakeClock) -> i64 {
     use xinjing_desk::clock::Clock;
     clock.now_ms()
+}
+
+#[tokio::test]
+async fn a_notice_whose_period_does_not_parse_stops_the_start_without_retention_days() {
+    let env = TestEnv::new().await;
+    let dist = fake_dist(
+        &env.dir.0,
+        json!({
+            "endpoint": "mock",
+            "privacy": { "retention": { "zh": "办结后半年", "en": "half a year after the case is closed" } }
+        }),
+    );
+    let dist = dist.to_str().unwrap();
+    let refused = xinjing_desk::start(
+        env.config(&[("DESK_DIST", dist)]),
+        std::sync::Arc::new(xinjing_desk::clock::SystemClock),
+    )
+    .await;
+    let message = refused
+        .err()
+        .expect("the desk refuses to start")
+        .to_string();
+    assert!(message.contains("retention_days"), "{message}");
+    assert!(message.contains("办结后半年"), "{message}");
+    // Saying it plainly lets it start.
+    let desk = env
+        .start(&[("DESK_DIST", dist), ("DESK_RETENTION_DAYS", "182")])
+        .await;
+    assert_eq!(desk.state().retention_days, 182);
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn a_report_never_closed_loses_its_contact_details_at_the_maximum_age() {
+    let env = TestEnv::new().await;
+    let start = now_ms();
+    let (desk, clock) = env
+        .start_fake(
+            &[
+                ("DESK_RETENTION_DAYS", "30"),
+                ("DESK_OPEN_REPORT_MAX_DAYS", "400"),
+            ],
+            start,
+        )
+        .await;
+    let id = sample::random_uuid();
+    let mut report = sample::report_with_photos(&id, 1, 1000, 3);
+    report["contact"] = json!({ "name": "王阿姨", "phone": "13912345678" });
+    report["consent"]["contact"] = json!(true);
+    let ticket = desk.post(&report).await.ticket();
+    let store = &desk.state().store;
+    clock.set(start + 399 * DAY_MS);
+    assert_eq!(desk.desk().retention.run_now().await.reports_erased, 0);
+    clock.set(start + 401 * DAY_MS);
+    let run = desk.desk().retention.run_now().await;
+    assert_eq!((run.reports_erased, run.photos_deleted), (1, 1));
+    let erased = store.report_by_ticket(&ticket).await.unwrap().unwrap();
+    assert_eq!((erased.contact_name, erased.contact_phone), (None, None));
+    assert_eq!(erased.description, "");
+    // Still open: staff and the resident still see where it stands.
+    let status = desk.status(&ticket, Some(&id)).await;
+    assert_eq!(status.json()["status"], "received");
+    desk.stop().await;
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_database_photos_and_backups_are_readable_by_the_desk_only() {
+    use std::os::unix::fs::PermissionsExt;
+    if on_postgres() || on_s3().is_some() {
+        return;
+    }
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    let id = sample::random_uuid();
+    let ticket = desk
+        .post(&sample::report_with_photos(&id, 1, 1000, 3))
+        .await
+        .ticket();
+    let report = desk
+        .state()
+        .store
+        .report_by_ticket(&ticket)
+        .await
+        .unwrap()
+        .unwrap();
+    let backup = env.dir.0.join("backup.db");
+    desk.state()
+        .store
+        .backup(backup.to_str().unwrap())
+        .await
+        .unwrap();
+    let database = env
+        .database_url
+        .trim_start_matches("sqlite://")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let photo = env.dir.0.join("photos").join(&report.photos[0].object_key);
+    for file in [
+        database.clone(),
+        format!("{database}-wal"),
+        photo.display().to_string(),
+        backup.display().to_string(),
+    ] {
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{file}: {mode:o}");
+    }
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn erased_contact_details_do_not_linger_in_the_database_file() {
+    if on_postgres() {
+        return;
+    }
+    let env = TestEnv::new().await;
+    let start = now_ms();
+    let (desk, clock) = env
+        .start_fake(&[("DESK_RETENTION_DAYS", "30")], start)
+        .await;
+    let id = sample::random_uuid();
+    let mut report = sample::report(&id);
+    report["contact"] = json!({ "name": "王阿姨", "phone": "13912345678" });
+    report["consent"]["contact"] = json!(true);
+    report["description"] = json!(format!(
+        "请打 13912345678 找我。{}",
+        "楼道里堆满了纸箱".repeat(20)
+    ));
+    let ticket = desk.post(&report).await.ticket();
+    desk.set_status(&ticket, TicketStatus::Resolved, "已清理", start)
+        .await;
+    clock.set(start + 31 * DAY_MS);
+    assert_eq!(desk.desk().retention.run_now().await.reports_erased, 1);
+    desk.stop().await;
+    // Once the log is folded into the file, the deleted bytes are zeroed, not just freed.
+    let database = env
+        .database_url
+        .trim_start_matches("sqlite://")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(&env.database_url)
+        .await
+        .unwrap();
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let bytes = std::fs::read(&database).unwrap();
+    let phone = b"13912345678";
+    assert!(
+        !bytes.windows(phone.len()).any(|w| w == phone),
+        "the phone number is still in {database}"
+    );
 }

@@ -98,12 +98,26 @@ async fn a_posters_qr_code_opens_the_widget_with_the_area_and_building_filled_in
     let mut report = sample::report(&sample::random_uuid());
     report["location"]["community"] = json!("示例三坊（演示）");
     report["location"]["building"] = json!("5号楼");
-    desk.post(&report).await.ticket();
+    let taken_up = desk.post(&report).await.ticket();
+    desk.set_status(
+        &taken_up,
+        xinjing_contract::TicketStatus::InProgress,
+        "已派人查看",
+        common::now_ms(),
+    )
+    .await;
     // A building typed with a phone number in it never reaches a poster in a stairwell.
     let mut report = sample::report(&sample::random_uuid());
     report["location"]["community"] = json!("示例三坊（演示）");
     report["location"]["building"] = json!("6号楼王阿姨13912345678");
-    desk.post(&report).await.ticket();
+    let with_phone = desk.post(&report).await.ticket();
+    desk.set_status(
+        &with_phone,
+        xinjing_contract::TicketStatus::InProgress,
+        "已派人查看",
+        common::now_ms(),
+    )
+    .await;
     add_account(&desk, "li", "staff", &[AREA, "示例三坊（演示）"]).await;
     let mut li = Browser::new(&desk);
     li.login("li").await;
@@ -186,5 +200,41 @@ async fn a_posters_qr_code_opens_the_widget_with_the_area_and_building_filled_in
         .unwrap();
     assert!(css.contains("@page { size: A4;"));
     assert!(css.contains("break-after: page"));
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn posters_print_only_buildings_staff_confirmed_and_never_a_link() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[("DESK_COMMUNITIES", AREA)]).await;
+    let mut tickets = Vec::new();
+    for building in [
+        "加群领奖 http://evil.example/x",
+        "7号楼",
+        "8号楼",
+        "www.evil.example 9号楼",
+    ] {
+        let mut report = sample::report(&sample::random_uuid());
+        report["location"]["building"] = json!(building);
+        tickets.push(desk.post(&report).await.ticket());
+    }
+    // Staff took up the reports of 8号楼 and of the one with a link in its name.
+    for ticket in [&tickets[2], &tickets[3]] {
+        desk.set_status(
+            ticket,
+            xinjing_contract::TicketStatus::InProgress,
+            "已派人查看",
+            common::now_ms(),
+        )
+        .await;
+    }
+    add_account(&desk, "li", "staff", &[AREA]).await;
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    let list = li.get("/desk/posters").await;
+    assert_eq!(list.status, 200);
+    assert!(list.text.contains(">8号楼</a>"), "{}", list.text);
+    assert!(!list.text.contains("7号楼"), "a name nobody confirmed");
+    assert!(!list.text.contains("evil"), "a link on a poster");
     desk.stop().await;
 }

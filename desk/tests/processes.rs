@@ -515,3 +515,37 @@ fn every_command_explains_itself_with_help() {
         );
     }
 }
+
+#[tokio::test]
+async fn serving_without_a_public_url_needs_dev() {
+    let env = TestEnv::new().await;
+    // Behind a proxy the desk listens on loopback: without public_url its posters, robots
+    // and widget would point residents at http://127.0.0.1.
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_xinjing-desk"));
+    command
+        .arg("serve")
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .envs(env.vars.iter().cloned())
+        .env("DESK_DEV", "false")
+        .env("DESK_LISTEN", "127.0.0.1:0")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true);
+    let child = command.spawn().expect("the desk binary starts");
+    let refused =
+        tokio::time::timeout(std::time::Duration::from_secs(20), child.wait_with_output())
+            .await
+            .expect("the desk refuses to serve instead of running")
+            .unwrap();
+    assert!(!refused.status.success());
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        message.contains("public_url") && message.contains("--dev"),
+        "{message}"
+    );
+    // `--dev` serves on the bound address, as every other test here does.
+    let mut desk = DeskProcess::spawn(&env, &[("DESK_DEV", "false")]).await;
+    assert!(desk.url.starts_with("http://127.0.0.1:"), "{}", desk.url);
+    assert!(desk.terminate().await.success());
+}

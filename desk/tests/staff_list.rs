@@ -286,3 +286,55 @@ async fn staff_assign_within_the_community_and_reopen_a_closed_ticket() {
     );
     desk.stop().await;
 }
+
+#[tokio::test]
+async fn the_csv_export_says_where_it_stopped_and_masks_phone_numbers_in_the_place() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    add_account(&desk, "li", "admin", &[]).await;
+    let mut report = sample::report(&sample::random_uuid());
+    report["location"]["detail"] = json!("3 楼 有事打139 1234 5678");
+    let ticket = desk.post(&report).await.ticket();
+    // More reports than one export holds, written straight into the database.
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(&env.database_url)
+        .await
+        .unwrap();
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) \
+         INSERT INTO reports (id, ticket, ticket_day, ticket_number, body_sha256, received_at, \
+         created_at, category, community, building, detail, description, consent_contact, \
+         notice_version, locale, client_version, status, status_at) \
+         SELECT 'bulk-' || i, 'XJ-20200101-' || i, '2020-01-01', i, 'x', 1577836800000 + i, \
+         '2020-01-01T08:00:00+08:00', 'other', '示例一村（演示）', '1号楼', '楼道', '堆放杂物', 0, \
+         '2026-11', 'zh-CN', '0.1.0', 'received', 1577836800000 FROM n",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    let response = desk
+        .http
+        .get(format!("{}/desk/export.csv", desk.url))
+        .header(
+            "Cookie",
+            format!("xj_desk_session={}", li.cookie("xj_desk_session").unwrap()),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let text = response.text().await.unwrap();
+    let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
+    // The header, the rows it holds, and a last line that says it stopped.
+    assert_eq!(lines.len(), 1 + 20_000 + 1);
+    let last = lines.last().unwrap();
+    assert!(last.contains("20000") && last.contains("筛选"), "{last}");
+    let filed = lines.iter().find(|l| l.starts_with(&ticket)).unwrap();
+    assert!(!filed.contains("1234") && filed.contains("3 楼"), "{filed}");
+    desk.stop().await;
+}

@@ -178,3 +178,46 @@ async fn two_reports_cannot_be_merged_into_each_other() {
     assert_eq!(b_now.merged_into, None);
     desk.stop().await;
 }
+
+#[tokio::test]
+async fn two_merges_into_each_other_at_the_same_moment_leave_one_report_open() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    let a = desk
+        .post(&sample::report(&sample::random_uuid()))
+        .await
+        .ticket();
+    let b = desk
+        .post(&sample::report(&sample::random_uuid()))
+        .await
+        .ticket();
+    let store = &desk.state().store;
+    let merge = |from: &str, of: &str| {
+        let (from, of) = (from.to_owned(), of.to_owned());
+        async move {
+            let change = Change::Duplicate {
+                of,
+                public_note: "同一问题".into(),
+            };
+            store
+                .apply_change(&from, &change, "staff:test", None, now_ms())
+                .await
+                .unwrap()
+        }
+    };
+    // Both clerks saw the other report still open; the store decides.
+    let (ab, ba) = tokio::join!(merge(&a, &b), merge(&b, &a));
+    let mut outcomes = [ab, ba];
+    outcomes.sort_by_key(|o| *o != Applied::Done);
+    assert_eq!(outcomes, [Applied::Done, Applied::NotNow]);
+    let mut open = 0;
+    for ticket in [&a, &b] {
+        let report = store.desk_report(ticket).await.unwrap().unwrap();
+        if !report.report.status.is_final() {
+            open += 1;
+            assert_eq!(report.merged_into, None);
+        }
+    }
+    assert_eq!(open, 1, "one of the two is still handled");
+    desk.stop().await;
+}

@@ -34,7 +34,7 @@ export async function startDesk({ users = [], env: extra = {}, widget = false, t
   for (const { name, role, communities = [] } of users) {
     cli(['user', 'add', name, '--role', role, ...communities.flatMap((c) => ['--community', c])], `${PASSWORD}\n`);
   }
-  const child = spawn(DESK_BIN, ['serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(DESK_BIN, ['serve', '--dev'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   const log = [];
   const origin = await new Promise((done, fail) => {
     const lines = createInterface({ input: child.stderr });

@@ -58,6 +58,8 @@ pub struct Config {
     pub listen: SocketAddr,
     /// Set when configured; otherwise derived from the bound address at start.
     pub public_url: Option<String>,
+    /// Trying it out: without `public_url`, links point at the bound address.
+    pub dev: bool,
     pub database: Database,
     pub db_max_connections: u32,
     pub photos: Photos,
@@ -78,6 +80,8 @@ pub struct Config {
     /// `None`: from the widget's privacy notice, else 365.
     pub retention_days: Option<u32>,
     pub retention_interval: Duration,
+    /// A report still open this many days after it arrived loses its personal data too.
+    pub open_report_max_days: u32,
     pub idempotency_days: u32,
     pub fsync: bool,
     pub log_format: LogFormat,
@@ -140,6 +144,7 @@ impl Config {
                 ));
             }
         }
+        let dev = reader.boolean("dev", false)?;
         let database_url = reader
             .string("database_url")?
             .unwrap_or_else(|| DEFAULT_DATABASE.to_owned());
@@ -248,6 +253,7 @@ impl Config {
             .map(|d| d as u32);
         let retention_interval =
             Duration::from_secs(reader.number("retention_interval_secs", 3600, 1, 86_400 * 7)?);
+        let open_report_max_days = reader.number("open_report_max_days", 730, 1, 36_500)? as u32;
         let idempotency_days =
             reader.number("idempotency_days", 30, MIN_IDEMPOTENCY_DAYS.into(), 36_500)? as u32;
         let fsync = reader.boolean("fsync", true)?;
@@ -299,6 +305,7 @@ impl Config {
         let config = Config {
             listen,
             public_url,
+            dev,
             database,
             db_max_connections,
             photos,
@@ -315,6 +322,7 @@ impl Config {
             limits,
             retention_days,
             retention_interval,
+            open_report_max_days,
             idempotency_days,
             fsync,
             log_format,

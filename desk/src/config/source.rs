@@ -16,7 +16,7 @@ struct Key {
 
 const KEYS: &[Key] = &[
     Key { name: "listen", env: &["DESK_LISTEN"], help: "address and port to listen on (default 127.0.0.1:8080)" },
-    Key { name: "public_url", env: &["DESK_PUBLIC_URL"], help: "the https address residents reach the desk at (default http://127.0.0.1:PORT when listening on loopback)" },
+    Key { name: "public_url", env: &["DESK_PUBLIC_URL"], help: "the https address residents reach the desk at (required to serve, unless `serve --dev`: then the bound address)" },
     Key { name: "database_url", env: &["DATABASE_URL", "DESK_DATABASE_URL"], help: "sqlite://FILE (default sqlite://desk.db) or postgres://…" },
     Key { name: "db_max_connections", env: &["DESK_DB_MAX_CONNECTIONS"], help: "connections to PostgreSQL, or SQLite readers (default 8)" },
     Key { name: "photos", env: &["DESK_PHOTOS"], help: "a local directory (default photos) or s3://bucket/prefix" },
@@ -25,9 +25,10 @@ const KEYS: &[Key] = &[
     Key { name: "s3_access_key_id", env: &["DESK_S3_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID"], help: "bucket credentials" },
     Key { name: "s3_secret_access_key", env: &["DESK_S3_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY"], help: "bucket credentials" },
     Key { name: "s3_allow_http", env: &["DESK_S3_ALLOW_HTTP", "AWS_ALLOW_HTTP"], help: "allow a plain-http endpoint (tests, a bucket on the same host)" },
+    Key { name: "dev", env: &["DESK_DEV"], help: "trying it out (or `serve --dev`): serve without public_url, with links to the bound address" },
     Key { name: "dist", env: &["DESK_DIST"], help: "the widget's release build to serve at / (default: not served)" },
     Key { name: "communities", env: &["DESK_COMMUNITIES"], help: "residential areas accepted (default: the widget's config.json; empty: free text)" },
-    Key { name: "buildings", env: &["DESK_BUILDINGS"], help: "the buildings of each area, for the stairwell posters: a TOML table area = [\"1号楼\", …], or AREA=B1,B2;AREA2=… (default: the buildings seen in reports)" },
+    Key { name: "buildings", env: &["DESK_BUILDINGS"], help: "the buildings of each area, for the stairwell posters: a TOML table area = [\"1号楼\", …], or AREA=B1,B2;AREA2=… (default: the buildings of reports staff took up)" },
     Key { name: "parent_origins", env: &["DESK_PARENT_ORIGINS"], help: "pages allowed to frame the widget (default: the widget's config.json)" },
     Key { name: "cors_origins", env: &["DESK_CORS_ORIGINS"], help: "other origins whose pages may call the API (exact, default none)" },
     Key { name: "trusted_proxies", env: &["DESK_TRUSTED_PROXIES"], help: "proxy addresses or CIDR ranges whose X-Forwarded-For is believed" },
@@ -42,6 +43,7 @@ const KEYS: &[Key] = &[
     Key { name: "max_in_flight", env: &["DESK_MAX_IN_FLIGHT"], help: "requests handled at once; more are answered 503 with Retry-After (default 256)" },
     Key { name: "min_free_mb", env: &["DESK_MIN_FREE_MB"], help: "below this much free space (MiB) on the database's or photos' disk, reports are answered 503 and /readyz fails (default 200; 0 = off)" },
     Key { name: "retention_days", env: &["DESK_RETENTION_DAYS"], help: "days after closing before contact details and photos are deleted (default: the widget's privacy notice, else 365)" },
+    Key { name: "open_report_max_days", env: &["DESK_OPEN_REPORT_MAX_DAYS"], help: "days after arrival before a report never closed loses its contact details, free text and photos too (default 730)" },
     Key { name: "retention_interval_secs", env: &["DESK_RETENTION_INTERVAL_SECS"], help: "how often the retention task runs (default 3600)" },
     Key { name: "idempotency_days", env: &["DESK_IDEMPOTENCY_DAYS"], help: "days an Idempotency-Key is remembered (default and minimum 30)" },
     Key { name: "fsync", env: &["DESK_FSYNC"], help: "flush every commit and photo to disk before answering (default true; false survives a crashed process but not a power cut)" },

@@ -219,7 +219,11 @@ struct Untranslated(ApiError);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response = self.status.into_response();
+        // Written in Chinese here, and again in the resident's language by
+        // `in_resident_lang` where that wraps the route: an error made outside the API's
+        // layers (the cap on requests in flight, the time limit) still has the contract's
+        // body.
+        let mut response = self.clone().render(Lang::Zh);
         response.extensions_mut().insert(Untranslated(self));
         response
     }
@@ -259,7 +263,16 @@ pub async fn in_resident_lang(mut req: Request, next: Next) -> Response {
     req.extensions_mut().insert(lang.clone());
     let mut response = next.run(req).await;
     match response.extensions_mut().remove::<Untranslated>() {
-        Some(Untranslated(error)) => error.render(lang.get()),
+        Some(Untranslated(error)) => {
+            let mut rendered = error.render(lang.get());
+            // Headers set beside the error on its way out (`Allow` on a 405) stay.
+            for (name, value) in response.headers() {
+                if !rendered.headers().contains_key(name) {
+                    rendered.headers_mut().insert(name.clone(), value.clone());
+                }
+            }
+            rendered
+        }
         None => response,
     }
 }

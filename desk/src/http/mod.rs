@@ -23,7 +23,10 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 pub fn api(state: Arc<AppState>) -> Router<Arc<AppState>> {
     let mut api = Router::new()
         .route(API_PATH, post(reports::submit))
-        .route(&format!("{}/similar", API_PATH), get(similar::similar))
+        // The document's path for filing is `/` after the endpoint: a client generated
+        // from it sends the trailing slash.
+        .route(&format!("{API_PATH}/"), post(reports::submit))
+        .route(&format!("{}/similar", API_PATH), similar_route(&state))
         .route(&format!("{}/{{ticket}}", API_PATH), get(reports::status))
         .route(
             &format!("{}/{{ticket}}/feedback", API_PATH),
@@ -34,6 +37,7 @@ pub fn api(state: Arc<AppState>) -> Router<Arc<AppState>> {
     }
     let mut api = api
         .route("/api/{*rest}", any(api_not_found))
+        .layer(middleware::from_fn(contract_errors))
         .layer(middleware::from_fn_with_state(state.clone(), rate_limit))
         .layer(middleware::from_fn_with_state(state.clone(), time_limit))
         .layer(middleware::from_fn(error::in_resident_lang))
@@ -71,6 +75,79 @@ async fn api_not_found() -> ApiError {
         "没有这个地址",
         "Not found",
     )
+}
+
+/// `/similar` with a limit of its own per client, when the API is rate-limited at all.
+fn similar_route(state: &Arc<AppState>) -> axum::routing::MethodRouter<Arc<AppState>> {
+    let route = get(similar::similar);
+    if state.limiter.is_none() {
+        return route;
+    }
+    let limiter = Arc::new(crate::ratelimit::RateLimiter::new(
+        similar::SIMILAR_PER_MINUTE,
+        similar::SIMILAR_BURST,
+    ));
+    let state = state.clone();
+    route.layer(middleware::from_fn(move |req: Request, next: Next| {
+        let (limiter, state) = (limiter.clone(), state.clone());
+        async move {
+            let now = state.now_ms();
+            if let Some(ClientIp(ip)) = req.extensions().get::<ClientIp>().copied() {
+                if let Err(retry_after) = limiter.check(ip, now) {
+                    return ApiError::rate_limited(retry_after).into_response();
+                }
+            }
+            next.run(req).await
+        }
+    }))
+}
+
+/// Refusals made before a handler runs (a query or path an extractor rejects, a method
+/// the route does not take) come as plain text from axum: answer them in the contract's
+/// shape too, with their status and headers (`Allow`).
+async fn contract_errors(req: Request, next: Next) -> Response {
+    let response = next.run(req).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (mut parts, _) = response.into_parts();
+    let (code, zh, en) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            "这个地址不接受这种请求",
+            "This address does not take this method",
+        ),
+        StatusCode::NOT_FOUND => ("not_found", "没有这个地址", "Not found"),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "too_large",
+            "报告太大，请减少照片后重新提交",
+            "The report is too large: remove a photo and send it again",
+        ),
+        s if s.is_server_error() => (
+            "unavailable",
+            "服务暂时不可用，请稍后再试",
+            "The service is unavailable for a moment: try again later",
+        ),
+        _ => (
+            "invalid_request",
+            "请求格式有误，请刷新页面后重试",
+            "The request is malformed: reload the page and try again",
+        ),
+    };
+    let mut error = ApiError::new(status, code, zh, en).into_response();
+    // What axum said beside its text (`Allow` on a 405) stays with the contract's body.
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.remove(header::CONTENT_TYPE);
+    for (name, value) in parts.headers.drain().filter_map(|(n, v)| Some((n?, v))) {
+        error.headers_mut().insert(name, value);
+    }
+    error
 }
 
 async fn rate_limit(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {

@@ -230,6 +230,17 @@ fn report_key(headers: &HeaderMap) -> Option<String> {
         .map(str::to_ascii_lowercase)
 }
 
+/// No `X-Report-Key`, or not a report id: refused whatever the ticket, so the answer says
+/// nothing about which tickets exist (a wrong key gets the unknown ticket's 404).
+fn key_missing() -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "report_key_missing",
+        "缺少报告编号（X-Report-Key），请刷新页面后重试",
+        "The report's key (X-Report-Key) is missing: reload the page and try again",
+    )
+}
+
 /// `GET /api/v1/reports/{ticket}`: the same 404 for an unknown ticket and a wrong key.
 pub async fn status(
     State(state): State<Arc<AppState>>,
@@ -237,7 +248,7 @@ pub async fn status(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let Some(key) = report_key(&headers) else {
-        return Err(ApiError::not_found());
+        return Err(key_missing());
     };
     let row = state
         .store
@@ -291,7 +302,7 @@ pub async fn feedback(
     body: Body,
 ) -> Result<Response, ApiError> {
     let Some(key) = report_key(&headers) else {
-        return Err(ApiError::not_found());
+        return Err(key_missing());
     };
     let body = read_body(&headers, body, FEEDBACK_MAX_BYTES).await?;
     let feedback: Feedback = serde_json::from_slice(&body).map_err(|_| {

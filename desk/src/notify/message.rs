@@ -58,7 +58,8 @@ pub const DIGEST_BYTES: usize = 3_000;
 
 /// A resident's short text made safe for a chat message: one line, digit groups that could
 /// be a phone number (7 or more digits, with or without spaces, dashes or dots between
-/// them) replaced by `***`, markdown characters dropped, at most `max` characters.
+/// them) and web addresses replaced by `***`, markdown characters dropped, at most `max`
+/// characters.
 pub fn clean(text: &str, max: usize) -> String {
     const MARKDOWN: &str = "[]()<>*_#`|~\\!{}";
     let keep = |c: char, out: &mut String| {
@@ -95,7 +96,11 @@ pub fn clean(text: &str, max: usize) -> String {
         }
     }
     flush(&mut group, &mut out);
-    let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    let out = out
+        .split_whitespace()
+        .map(strip_link)
+        .collect::<Vec<_>>()
+        .join(" ");
     let mut chars = out.chars();
     let cut: String = chars.by_ref().take(max).collect();
     if chars.next().is_some() {
@@ -103,6 +108,31 @@ pub fn clean(text: &str, max: usize) -> String {
     } else {
         cut
     }
+}
+
+/// A word with a web address in it ("扫码http://…", "www.…") keeps only what comes before
+/// the address: a chat or a poster must not carry a link a resident typed.
+fn strip_link(word: &str) -> String {
+    match link_start(word) {
+        Some(start) => format!("{}***", &word[..start]),
+        None => word.to_owned(),
+    }
+}
+
+/// Where a web address starts in `word`, if it holds one.
+pub fn link_start(word: &str) -> Option<usize> {
+    // ASCII lower case keeps every byte offset, and ASCII letters never sit inside a
+    // multi-byte character, so the offsets found are character boundaries of `word`.
+    let lower = word.to_ascii_lowercase();
+    if let Some(i) = lower.find("://") {
+        let bytes = lower.as_bytes();
+        let mut start = i;
+        while start > 0 && (bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'+') {
+            start -= 1;
+        }
+        return Some(start);
+    }
+    lower.find("www.")
 }
 
 fn is_digit(c: char) -> bool {
@@ -132,10 +162,11 @@ fn title(event: &Event) -> String {
 }
 
 fn place(event: &Event) -> String {
+    // Area and building are typed by residents too: no number or link of theirs goes out.
     [&event.community, &event.building, &event.detail]
         .iter()
+        .map(|s| clean(s, usize::MAX))
         .filter(|s| !s.is_empty())
-        .map(|s| s.as_str())
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -287,10 +318,9 @@ mod tests {
         assert_eq!(clean("电话 139-1234-5678 楼下", 40), "电话 *** 楼下");
         assert_eq!(clean("电话 139 1234 5678", 40), "电话 ***");
         assert_eq!(clean("１３９１２３４５６７８", 40), "***");
-        assert_eq!(
-            clean("[点我](http://x.cn)\n# 标题", 40),
-            "点我http://x.cn 标题"
-        );
+        assert_eq!(clean("[点我](http://x.cn)\n# 标题", 40), "点我*** 标题");
+        assert_eq!(clean("5号楼 加群 www.x.cn", 40), "5号楼 加群 ***");
+        assert_eq!(clean("扫码 HTTPS://x.cn/a", 40), "扫码 ***");
         assert_eq!(clean("一二三四五六七八九十", 4), "一二三四…");
     }
 

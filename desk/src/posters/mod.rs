@@ -78,15 +78,20 @@ async fn communities(state: &AppState) -> Result<Vec<String>, StoreError> {
 }
 
 /// Whether a place name a resident typed may go on a poster in a stairwell: not when it
-/// holds a run of digits that could be a phone number ("5号楼 王阿姨 13912345678").
+/// holds a run of digits that could be a phone number ("5号楼 王阿姨 13912345678"), nor a
+/// web address.
 /// (The notifications' cleaning finds such runs, with spaces or dashes inside: if it
 /// blanks any digit, the name is not printed.)
 fn printable(name: &str) -> bool {
     let digits = |s: &str| s.chars().filter(|c| c.is_numeric()).count();
     digits(&crate::notify::message::clean(name, usize::MAX)) == digits(name)
+        && name
+            .split_whitespace()
+            .all(|word| crate::notify::message::link_start(word).is_none())
 }
 
-/// The buildings of an area: configured, else those seen in its reports (natural order).
+/// The buildings of an area: configured, else those of reports staff took up (natural
+/// order): a name only a resident typed is not printed in a stairwell.
 async fn buildings(state: &AppState, community: &str) -> Result<Vec<String>, StoreError> {
     if let Some((_, list)) = state.config.buildings.iter().find(|(c, _)| c == community) {
         return Ok(list.clone());

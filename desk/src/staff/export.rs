@@ -5,6 +5,7 @@ use super::i18n::{tr, Lang};
 use super::layout;
 use super::list::{category_name, first_response_ms, resolution_ms, ListQuery};
 use super::rules::{csv_cell, local_time, overdue};
+use crate::notify::message::clean;
 use crate::state::AppState;
 use crate::store::ListRow;
 use axum::extract::{Query, State};
@@ -25,14 +26,26 @@ pub async fn export_csv(
 ) -> Response {
     let lang = staff.lang;
     let filter = query.filter(&staff, &state);
-    let rows = match state.store.list(&filter, query.sort(), EXPORT_MAX, 0).await {
+    // One row more than it holds, to know whether it stopped short.
+    let mut rows = match state
+        .store
+        .list(&filter, query.sort(), EXPORT_MAX + 1, 0)
+        .await
+    {
         Ok(rows) => rows,
         Err(e) => return layout::storage_failed(e, lang),
     };
+    let stopped = rows.len() as i64 > EXPORT_MAX;
+    rows.truncate(EXPORT_MAX as usize);
     let now = state.now_ms();
     let detail = format!(
-        "{} rows; filter {}",
+        "{} rows{}; filter {}",
         rows.len(),
+        if stopped {
+            " (stopped at the limit)"
+        } else {
+            ""
+        },
         query.with(&[("page", "")])
     );
     if let Err(e) = state
@@ -42,13 +55,24 @@ pub async fn export_csv(
     {
         return layout::storage_failed(e, lang);
     }
-    let csv = to_csv(
+    let mut csv = to_csv(
         &rows,
         lang,
         now,
         first_response_ms(&state),
         resolution_ms(&state),
     );
+    if stopped {
+        // Said in the file itself: a spreadsheet that silently ends looks complete.
+        let note = match lang {
+            Lang::Zh => format!("导出在 {EXPORT_MAX} 行处停止，还有更多：请缩小筛选范围后分次导出"),
+            Lang::En => format!(
+                "The export stopped at {EXPORT_MAX} rows and there are more: narrow the filter and export in parts"
+            ),
+        };
+        csv.push_str(&csv_cell(&note));
+        csv.push_str("\r\n");
+    }
     let name = format!(
         "xinjing-{}.csv",
         xinjing_contract::time::Date::in_shanghai(now as f64)
@@ -96,7 +120,8 @@ pub fn to_csv(rows: &[ListRow], lang: Lang, now: i64, respond: i64, resolve: i64
             category_name(&row.category, lang),
             row.community.clone(),
             row.building.clone(),
-            row.detail.clone(),
+            // Free text: a phone number typed into the place does not travel in a file.
+            clean(&row.detail, usize::MAX),
             row.status.name(lang).to_owned(),
             row.assignee.clone().unwrap_or_default(),
             row.reopen_count.to_string(),

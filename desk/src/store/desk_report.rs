@@ -2,7 +2,7 @@
 //! Each change is one transaction holding the report's new state, its history event and
 //! the audit log line, so none is ever recorded without the others.
 
-use super::{opt_string, Result, Store, StoredReport};
+use super::{opt_string, Backend, Result, Store, StoredReport};
 use sqlx::Row;
 use xinjing_contract::TicketStatus;
 
@@ -201,6 +201,17 @@ impl Store {
         now: i64,
     ) -> Result<Applied> {
         let mut tx = self.begin().await?;
+        if let (Change::Duplicate { of, .. }, Backend::Postgres) = (change, self.backend) {
+            // Both reports, in ticket order: A into B and B into A at once wait for each
+            // other instead of deadlocking, and the second sees the first's merge below.
+            sqlx::query(
+                "SELECT id FROM reports WHERE ticket IN ($1, $2) ORDER BY ticket FOR UPDATE",
+            )
+            .bind(ticket)
+            .bind(of)
+            .fetch_all(&mut *tx)
+            .await?;
+        }
         // The report is locked (PostgreSQL) or the writer held (SQLite) from here on.
         let Some((id, seq)) = self.next_event(&mut tx, ticket, None).await? else {
             return Ok(Applied::Unknown);
@@ -267,6 +278,17 @@ impl Store {
                 .await?;
             }
             Change::Duplicate { of, public_note } => {
+                // Checked again here, under the lock: the target must still be handled
+                // (merged into a closed report, or merged back, nobody would handle it).
+                let target: Option<(String, Option<String>)> =
+                    sqlx::query_as("SELECT status, merged_into FROM reports WHERE ticket = $1")
+                        .bind(of)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                match target {
+                    Some((status, None)) if !super::status_from(&status)?.is_final() => {}
+                    _ => return Ok(Applied::NotNow),
+                }
                 sqlx::query(
                     "UPDATE reports SET status = 'resolved', status_at = $2, public_note = $3, closed_at = $2, \
                      resolved_at = $2, merged_into = $4, first_response_at = COALESCE(first_response_at, $2) \

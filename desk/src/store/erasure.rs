@@ -1,5 +1,5 @@
-//! Erasure after the retention period: which closed reports are due, and deleting their
-//! contact details and photos' records.
+//! Erasure after the retention period: which reports are due, and deleting their contact
+//! details, everything residents and staff typed about them, and their photos' records.
 
 use super::{Result, Store};
 
@@ -10,18 +10,26 @@ pub struct DueForErasure {
     pub photo_keys: Vec<String>,
 }
 
+/// Which reports are due: closed before one time, or received before another (the maximum
+/// age of a report never closed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Due {
+    pub closed_before: i64,
+    pub received_before: i64,
+}
+
+/// The condition on `reports` for [`Due`], with its two times bound as `$1` and `$2`.
+const DUE: &str = "erased_at IS NULL AND \
+     ((closed_at IS NOT NULL AND closed_at < $1) OR received_at < $2)";
+
 impl Store {
-    /// Closed reports whose personal data is due for deletion.
-    pub async fn due_for_erasure(
-        &self,
-        closed_before: i64,
-        limit: i64,
-    ) -> Result<Vec<DueForErasure>> {
-        let ids: Vec<String> = sqlx::query_scalar(
-            "SELECT id FROM reports WHERE closed_at IS NOT NULL AND closed_at < $1 AND erased_at IS NULL \
-             ORDER BY closed_at LIMIT $2",
-        )
-        .bind(closed_before)
+    /// Reports whose personal data is due for deletion.
+    pub async fn due_for_erasure(&self, due: Due, limit: i64) -> Result<Vec<DueForErasure>> {
+        let ids: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT id FROM reports WHERE {DUE} ORDER BY received_at LIMIT $3"
+        )))
+        .bind(due.closed_before)
+        .bind(due.received_before)
         .bind(limit)
         .fetch_all(&self.read)
         .await?;
@@ -43,22 +51,20 @@ impl Store {
         .await?)
     }
 
-    /// Deletes a closed report's contact details and marks its photos deleted (the caller
-    /// then removes the objects). `false` if it was reopened or erased meanwhile.
-    pub async fn erase_personal_data(
-        &self,
-        id: &str,
-        closed_before: i64,
-        now: i64,
-    ) -> Result<bool> {
+    /// Deletes a due report's contact details and free text (description, place detail,
+    /// notes, residents' comments, its notification rows) and marks its photos deleted (the
+    /// caller then removes the objects). The ticket, place and history of states stay.
+    /// `false` if it was reopened or erased meanwhile.
+    pub async fn erase_personal_data(&self, id: &str, due: Due, now: i64) -> Result<bool> {
         let mut tx = self.begin().await?;
-        let updated = sqlx::query(
-            "UPDATE reports SET contact_name = NULL, contact_phone = NULL, erased_at = $2 \
-             WHERE id = $1 AND closed_at IS NOT NULL AND closed_at < $3 AND erased_at IS NULL",
-        )
+        let updated = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE reports SET contact_name = NULL, contact_phone = NULL, description = '', \
+             detail = '', public_note = NULL, erased_at = $4 WHERE id = $3 AND {DUE}"
+        )))
+        .bind(due.closed_before)
+        .bind(due.received_before)
         .bind(id)
         .bind(now)
-        .bind(closed_before)
         .execute(&mut *tx)
         .await?;
         if updated.rows_affected() != 1 {
@@ -71,6 +77,13 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await?;
+        for erase in [
+            "UPDATE report_events SET public_note = NULL, internal_note = NULL, comment = NULL \
+             WHERE report_id = $1",
+            "UPDATE notify_outbox SET detail = '', last_error = NULL WHERE report_id = $1",
+        ] {
+            sqlx::query(erase).bind(id).execute(&mut *tx).await?;
+        }
         tx.commit().await?;
         Ok(true)
     }

@@ -10,6 +10,7 @@ use crate::config::Database;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Row};
 use std::borrow::Cow;
+use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 use xinjing_contract::TicketStatus;
@@ -55,6 +56,8 @@ pub enum StoreError {
     Duplicate,
     #[error("{0}")]
     Unsupported(&'static str),
+    #[error("file: {0}")]
+    Io(#[source] std::io::Error),
     /// A code the desk does not know in a row (a state, a role): never read as a default.
     #[error("unknown {what} {code:?} in the database")]
     UnknownCode { what: &'static str, code: String },
@@ -82,8 +85,32 @@ fn sqlite_url(url: &str) -> String {
     }
 }
 
+/// The file of an SQLite URL (`None` for an in-memory database).
+fn sqlite_path(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or(url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or("");
+    (!path.is_empty() && !path.starts_with(":memory:")).then_some(path)
+}
+
+/// Creates an empty file only its owner can read (SQLite gives its WAL the same mode), if
+/// it does not exist yet: residents' contact details are in it.
+pub fn create_private(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
 /// Every SQLite connection: WAL (readers never wait for the writer), the chosen flush
-/// level, a wait instead of an error when another process holds the lock.
+/// level, a wait instead of an error when another process holds the lock, and deleted
+/// content overwritten with zeros (erased contact details must not stay in free pages).
 fn sqlite_pragmas<'c>(
     conn: &'c mut sqlx::AnyConnection,
     synchronous: &'static str,
@@ -91,7 +118,8 @@ fn sqlite_pragmas<'c>(
     Box::pin(async move {
         sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; \
-             PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;"
+             PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; \
+             PRAGMA secure_delete = ON;"
         )))
         .execute(conn)
         .await?;
@@ -105,6 +133,9 @@ impl Store {
         sqlx::any::install_default_drivers();
         match database {
             Database::Sqlite(url) => {
+                if let Some(path) = sqlite_path(url) {
+                    create_private(Path::new(path)).map_err(StoreError::Io)?;
+                }
                 let options = AnyConnectOptions::from_str(&sqlite_url(url))?;
                 let synchronous: &'static str = if fsync { "FULL" } else { "NORMAL" };
                 let write = AnyPoolOptions::new()
@@ -226,6 +257,8 @@ impl Store {
     pub async fn backup(&self, file: &str) -> Result<()> {
         match self.backend {
             Backend::Sqlite => {
+                // VACUUM INTO accepts an empty file, and keeps its mode.
+                create_private(Path::new(file)).map_err(StoreError::Io)?;
                 sqlx::query("VACUUM INTO $1")
                     .bind(file)
                     .execute(&self.read)

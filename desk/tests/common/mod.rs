@@ -118,6 +118,8 @@ impl TestEnv {
             ("DESK_RATE_LIMIT_PER_MINUTE".to_owned(), "0".to_owned()),
             ("DESK_INTAKE_PER_MINUTE".to_owned(), "0".to_owned()),
             ("DESK_LOG".to_owned(), "warn".to_owned()),
+            // The desk on loopback under test: its own address is its public URL.
+            ("DESK_DEV".to_owned(), "true".to_owned()),
         ];
         match on_s3() {
             Some(endpoint) => {
@@ -401,7 +403,7 @@ impl DeskProcess {
         use tokio::io::AsyncBufReadExt;
         let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_xinjing-desk"));
         command
-            .arg("serve")
+            .args(["serve", "--dev"])
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .envs(env.vars.iter().cloned())
