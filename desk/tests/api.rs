@@ -731,17 +731,6 @@ async fn a_failing_report_in_a_group_leaves_the_others_stored_and_no_gap() {
 
 /// Writes a code the desk does not know straight into the database (an old or a foreign
 /// writer), behind the desk's back.
-async fn corrupt(env: &TestEnv, sql: &'static str, value: &str) {
-    sqlx::any::install_default_drivers();
-    let pool = sqlx::AnyPool::connect(&env.database_url).await.unwrap();
-    sqlx::query(sql)
-        .bind(value.to_owned())
-        .execute(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
-}
-
 #[tokio::test]
 async fn an_unknown_state_in_the_database_is_not_read_as_received() {
     let env = TestEnv::new().await;

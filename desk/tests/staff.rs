@@ -262,6 +262,52 @@ async fn staff_of_another_community_get_404_by_url() {
 }
 
 #[tokio::test]
+async fn a_report_of_another_community_is_not_found_in_the_page_language_with_the_menu() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    add_account(&desk, "zhao", "staff", &[OTHER]).await;
+    let (ticket, _) = file(&desk, HOME, "5号楼").await;
+    let mut browser = Browser::new(&desk);
+    browser.login("zhao").await;
+    let page = browser
+        .get(&format!("/desk/reports/{ticket}?lang=en"))
+        .await;
+    assert_eq!(page.status, 404);
+    assert!(page.text.contains("Page not found"), "{}", page.text);
+    assert!(page.text.contains("Log out"), "{}", page.text);
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn a_report_the_database_cannot_read_is_unavailable_in_the_page_language() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    add_account(&desk, "li", "staff", &[HOME]).await;
+    let (ticket, _) = file(&desk, HOME, "5号楼").await;
+    let mut browser = Browser::new(&desk);
+    browser.login("li").await;
+    corrupt(
+        &env,
+        "UPDATE reports SET status = 'closed' WHERE ticket = $1",
+        &ticket,
+    )
+    .await;
+    let page = browser
+        .get(&format!("/desk/reports/{ticket}?lang=en"))
+        .await;
+    assert_eq!(page.status, 503);
+    assert!(
+        page.text
+            .contains("The database cannot be reached just now"),
+        "{}",
+        page.text
+    );
+    // The language link keeps the page's address.
+    assert!(page.text.contains("lang=zh"), "{}", page.text);
+    desk.stop().await;
+}
+
+#[tokio::test]
 async fn each_view_of_contact_details_is_audited() {
     let env = TestEnv::new().await;
     let desk = env.start(&[]).await;
