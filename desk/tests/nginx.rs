@@ -116,7 +116,8 @@ fn free_port() -> u16 {
 /// nginx in the foreground on the test copy; stopped (SIGQUIT, then waited for) on drop.
 struct Nginx {
     child: std::process::Child,
-    dir: TempDir,
+    /// Its configuration and logs: removed when nginx is dropped, not before.
+    _dir: TempDir,
     https: String,
     http: String,
 }
@@ -170,7 +171,7 @@ impl Nginx {
                 if dir.0.join("nginx.pid").exists() {
                     return Nginx {
                         child,
-                        dir,
+                        _dir: dir,
                         https: format!("https://127.0.0.1:{https_port}"),
                         http: format!("http://127.0.0.1:{http_port}"),
                     };
