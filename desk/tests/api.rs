@@ -12,25 +12,57 @@ use xinjing_desk::jpeg::header_markers;
 use xinjing_desk::sample;
 use xinjing_desk::store::Backend;
 
-#[tokio::test]
-async fn a_report_is_filed_and_its_status_read_with_its_key_only() {
-    let env = TestEnv::new().await;
-    let desk = env.start(&[]).await;
-    let id = sample::random_uuid();
-    let mut report = sample::report(&id);
+/// A report with a photo and the resident's contact details, as a phone sends it.
+fn full_report(id: &str) -> Value {
+    let mut report = sample::report(id);
     let jpeg = sample::jpeg(640, 480, 5000, true, 7);
     report["photos"] = json!([sample::photo(640, 480, &jpeg)]);
     report["contact"] = json!({ "name": "王阿姨", "phone": "13912345678" });
     report["consent"]["contact"] = json!(true);
+    report
+}
 
-    let answer = desk.post(&report).await;
+/// Files a report; gives its ticket and its key (the report's id).
+async fn filed(desk: &TestDesk) -> (String, String) {
+    let id = sample::random_uuid();
+    let answer = desk.post(&full_report(&id)).await;
     assert_eq!(answer.status, 201, "{}", answer.text);
-    let ticket = answer.ticket();
-    assert_eq!(ticket, format!("XJ-{}-0001", ticket_day(now_ms())));
+    (answer.ticket(), id)
+}
+
+/// The resident's verdict on a ticket, with `key` as X-Report-Key.
+async fn feedback(desk: &TestDesk, ticket: &str, key: Option<&str>, body: Value) -> Answer {
+    let mut req = desk
+        .http
+        .post(format!("{}/{ticket}/feedback", desk.api()))
+        .json(&body);
+    if let Some(key) = key {
+        req = req.header("X-Report-Key", key);
+    }
+    Answer::from(req.send().await.unwrap()).await
+}
+
+fn history(body: &Value) -> Vec<xinjing_contract::StatusChange> {
+    serde_json::from_value(body["history"].clone()).unwrap()
+}
+
+#[tokio::test]
+async fn the_first_report_of_the_day_gets_ticket_0001_as_received() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    let answer = desk.post(&full_report(&sample::random_uuid())).await;
+    assert_eq!(answer.status, 201, "{}", answer.text);
+    assert_eq!(answer.ticket(), format!("XJ-{}-0001", ticket_day(now_ms())));
     assert_eq!(answer.json()["status"], "received");
     assert_eq!(answer.header("cache-control").as_deref(), Some("no-store"));
+    desk.stop().await;
+}
 
-    // Stored whole, the photo without its EXIF block or comment.
+#[tokio::test]
+async fn a_report_is_stored_whole_its_photo_without_exif_or_comment() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    let (ticket, id) = filed(&desk).await;
     let stored = desk
         .state()
         .store
@@ -50,9 +82,14 @@ async fn a_report_is_filed_and_its_status_read_with_its_key_only() {
     assert_eq!(header_markers(&photo), vec![0xE0, 0xDB, 0xC0, 0xDA]);
     assert!(!photo.windows(4).any(|w| w == b"Exif"));
     assert_eq!(stored.photos[0].bytes as usize, photo.len());
+    desk.stop().await;
+}
 
-    // Status: with the report's id as key; without it, or with another, the same 404 as
-    // for a ticket that does not exist.
+#[tokio::test]
+async fn the_status_is_read_with_the_reports_key_in_any_case() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    let (ticket, id) = filed(&desk).await;
     let status = desk.status(&ticket, Some(&id)).await;
     assert_eq!(status.status, 200, "{}", status.text);
     let body = status.json();
@@ -61,6 +98,19 @@ async fn a_report_is_filed_and_its_status_read_with_its_key_only() {
     assert!(xinjing_contract::time::is_rfc3339(
         body["updated_at"].as_str().unwrap()
     ));
+    // Upper-case keys are the same key.
+    assert_eq!(
+        desk.status(&ticket, Some(&id.to_uppercase())).await.status,
+        200
+    );
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn without_its_key_a_status_is_the_same_404_as_no_ticket() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    let (ticket, id) = filed(&desk).await;
     let unknown = desk.status("XJ-20261130-9999", Some(&id)).await;
     assert_eq!(unknown.status, 404);
     let refused = desk.status(&ticket, Some(&sample::random_uuid())).await;
@@ -75,20 +125,20 @@ async fn a_report_is_filed_and_its_status_read_with_its_key_only() {
         // Nothing tells whether the ticket exists (but the request's own ref).
         assert_eq!(refused.error_without_ref(), no_key.error_without_ref());
     }
-    // Upper-case keys are the same key.
-    assert_eq!(
-        desk.status(&ticket, Some(&id.to_uppercase())).await.status,
-        200
-    );
+    desk.stop().await;
+}
 
-    // A status change with a public note reaches the resident.
-    let now = now_ms();
+#[tokio::test]
+async fn a_change_of_state_reaches_the_resident_without_the_internal_note() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    let (ticket, id) = filed(&desk).await;
     let change = xinjing_desk::store::Change::Status {
         status: xinjing_contract::TicketStatus::InProgress,
         public_note: "已联系物业".into(),
         internal_note: Some("物业王经理".into()),
     };
-    desk.change(&ticket, change, now).await;
+    desk.change(&ticket, change, now_ms()).await;
     let body = desk.status(&ticket, Some(&id)).await.json();
     assert_eq!(body["status"], "in_progress");
     assert_eq!(body["note"], "已联系物业");
@@ -96,67 +146,70 @@ async fn a_report_is_filed_and_its_status_read_with_its_key_only() {
         !body.to_string().contains("王经理"),
         "the internal note stays inside"
     );
-    let history: Vec<xinjing_contract::StatusChange> =
-        serde_json::from_value(body["history"].clone()).unwrap();
-    let steps: Vec<_> = history
+    let steps: Vec<_> = history(&body)
         .iter()
-        .map(|h| (h.status.code(), h.note.as_deref(), h.reopened))
+        .map(|h| (h.status.code(), h.note.clone(), h.reopened))
         .collect();
     assert_eq!(
         steps,
         [
             ("received", None, false),
-            ("in_progress", Some("已联系物业"), false)
+            ("in_progress", Some("已联系物业".to_owned()), false)
         ]
     );
-    // Resolved, then reopened: the resident sees the reopening.
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn the_resident_sees_a_resolved_report_reopened() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    let (ticket, id) = filed(&desk).await;
+    let now = now_ms();
     desk.set_status(
         &ticket,
         xinjing_contract::TicketStatus::Resolved,
         "已清理",
-        now + 1,
+        now,
     )
     .await;
     let reopen = xinjing_desk::store::Change::Reopen {
         public_note: Some("重办".into()),
         internal_note: None,
     };
-    desk.change(&ticket, reopen, now + 2).await;
+    desk.change(&ticket, reopen, now + 1).await;
     let body = desk.status(&ticket, Some(&id)).await.json();
-    let history: Vec<xinjing_contract::StatusChange> =
-        serde_json::from_value(body["history"].clone()).unwrap();
-    let reopened: Vec<bool> = history.iter().map(|h| h.reopened).collect();
-    assert_eq!(reopened, [false, false, false, true]);
+    let reopened: Vec<bool> = history(&body).iter().map(|h| h.reopened).collect();
+    assert_eq!(reopened, [false, false, true]);
+    desk.stop().await;
+}
 
-    // Feedback needs the key too.
-    let feedback = |key: Option<String>, body: Value| {
-        let mut req = desk
-            .http
-            .post(format!("{}/{ticket}/feedback", desk.api()))
-            .json(&body);
-        if let Some(key) = key {
-            req = req.header("X-Report-Key", key);
-        }
-        async move { Answer::from(req.send().await.unwrap()).await }
-    };
-    assert_eq!(
-        feedback(None, json!({ "satisfied": true })).await.status,
-        400
-    );
-    assert_eq!(
-        feedback(Some(sample::random_uuid()), json!({ "satisfied": true }))
-            .await
-            .status,
-        404
-    );
-    assert_eq!(
-        feedback(Some(id.clone()), json!({ "satisfied": "yes" }))
-            .await
-            .status,
-        400
-    );
+#[tokio::test]
+async fn feedback_without_the_reports_key_is_400_and_with_another_404() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    let (ticket, _) = filed(&desk).await;
+    let satisfied = json!({ "satisfied": true });
+    let other = sample::random_uuid();
+    let no_key = feedback(&desk, &ticket, None, satisfied.clone()).await;
+    assert_eq!(no_key.status, 400);
+    assert_eq!(no_key.error_code(), "report_key_missing");
+    let wrong = feedback(&desk, &ticket, Some(other.as_str()), satisfied).await;
+    assert_eq!(wrong.status, 404);
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn feedback_that_breaks_the_contract_is_400_with_its_code() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    let (ticket, id) = filed(&desk).await;
+    let not_bool = feedback(&desk, &ticket, Some(&id), json!({ "satisfied": "yes" })).await;
+    assert_eq!(not_bool.status, 400);
     let long = feedback(
-        Some(id.clone()),
+        &desk,
+        &ticket,
+        Some(&id),
         json!({ "satisfied": false, "comment": "长".repeat(501) }),
     )
     .await;
@@ -164,20 +217,27 @@ async fn a_report_is_filed_and_its_status_read_with_its_key_only() {
         (long.status, long.error_code().as_str()),
         (400, "too_long:comment")
     );
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn feedback_is_kept_in_the_history_with_its_verdict_and_comment() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    let (ticket, id) = filed(&desk).await;
     let ok = feedback(
-        Some(id.clone()),
+        &desk,
+        &ticket,
+        Some(&id),
         json!({ "satisfied": false, "comment": "电动车又推回楼道了" }),
     )
     .await;
     assert_eq!(ok.status, 200, "{}", ok.text);
     let events = desk.state().store.events(&ticket).await.unwrap();
     let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
-    assert_eq!(
-        kinds,
-        ["received", "status", "status", "reopen", "feedback"]
-    );
-    assert_eq!(events[4].satisfied, Some(false));
-    assert_eq!(events[4].comment.as_deref(), Some("电动车又推回楼道了"));
+    assert_eq!(kinds, ["received", "feedback"]);
+    assert_eq!(events[1].satisfied, Some(false));
+    assert_eq!(events[1].comment.as_deref(), Some("电动车又推回楼道了"));
     desk.stop().await;
 }
 
@@ -734,17 +794,6 @@ async fn a_failing_report_in_a_group_leaves_the_others_stored_and_no_gap() {
 
 /// Writes a code the desk does not know straight into the database (an old or a foreign
 /// writer), behind the desk's back.
-async fn corrupt(env: &TestEnv, sql: &'static str, value: &str) {
-    sqlx::any::install_default_drivers();
-    let pool = sqlx::AnyPool::connect(&env.database_url).await.unwrap();
-    sqlx::query(sql)
-        .bind(value.to_owned())
-        .execute(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
-}
-
 #[tokio::test]
 async fn an_unknown_state_in_the_database_is_not_read_as_received() {
     let env = TestEnv::new().await;

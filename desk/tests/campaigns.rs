@@ -5,7 +5,7 @@
 mod common;
 
 use common::staff::{add_account, csrf_in, Browser};
-use common::{fake_dist, Answer, TestEnv};
+use common::{corrupt, fake_dist, Answer, TestEnv};
 use serde_json::{json, Value};
 use xinjing_desk::campaigns::form::CampaignForm;
 
@@ -316,5 +316,28 @@ async fn only_admins_edit_campaigns_and_every_form_needs_its_token() {
     assert_eq!(page.status, 403);
     let (served, _) = feed(&desk.http, &desk.url).await;
     assert_eq!(served["campaigns"].as_array().unwrap().len(), 5);
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn a_stored_entry_that_is_not_json_is_an_error_not_null() {
+    let env = TestEnv::new().await;
+    let dist = fake_dist(
+        &env.dir.0,
+        json!({"endpoint": "mock", "campaigns_url": "campaigns.json"}),
+    );
+    let desk = env.start(&[("DESK_DIST", dist.to_str().unwrap())]).await;
+    let id = bundled()["campaigns"][0]["id"].as_str().unwrap().to_owned();
+    corrupt(
+        &env,
+        "UPDATE campaigns SET entry = 'not json' WHERE id = $1",
+        &id,
+    )
+    .await;
+    let read = desk.state().store.campaign(&id).await;
+    assert!(
+        matches!(read, Err(xinjing_desk::store::StoreError::Db(_))),
+        "{read:?}"
+    );
     desk.stop().await;
 }

@@ -67,7 +67,10 @@ async fn report_intake_has_a_budget_for_the_whole_town() {
     assert!(busy.header("retry-after").is_some());
     // Reading a status is not intake.
     let key = sample::random_uuid();
-    assert_eq!(desk.status("XJ-20261130-0001", Some(&key)).await.status, 404);
+    assert_eq!(
+        desk.status("XJ-20261130-0001", Some(&key)).await.status,
+        404
+    );
     let kept = desk.state().store.tickets().await.unwrap();
     assert_eq!(kept.len(), 2, "{kept:?}");
     desk.stop().await;

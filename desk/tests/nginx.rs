@@ -116,7 +116,7 @@ fn free_port() -> u16 {
 /// nginx in the foreground on the test copy; stopped (SIGQUIT, then waited for) on drop.
 struct Nginx {
     child: std::process::Child,
-    /// Kept only to be removed when nginx is.
+    /// Its configuration and logs: removed when nginx is dropped, not before.
     _dir: TempDir,
     https: String,
     http: String,

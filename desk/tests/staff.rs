@@ -28,27 +28,56 @@ fn location(answer: &Answer) -> String {
     answer.header("location").unwrap_or_default()
 }
 
-#[tokio::test]
-async fn login_logout_wrong_password_and_the_rate_limit() {
+/// A fresh desk with the account `li` of the home community.
+async fn desk_with_li() -> (TestEnv, TestDesk) {
     let env = TestEnv::new().await;
     let desk = env.start(&[]).await;
     add_account(&desk, "li", "staff", &[HOME]).await;
-    let mut browser = Browser::new(&desk);
+    (env, desk)
+}
 
-    // Not logged in: the list sends the browser to the login page.
-    let list = browser.get("/desk/").await;
+#[tokio::test]
+async fn a_page_without_login_sends_the_browser_to_the_login_page() {
+    let (_env, desk) = desk_with_li().await;
+    let list = Browser::new(&desk).get("/desk/").await;
     assert_eq!(list.status, 303);
     assert!(
         location(&list).starts_with("/desk/login"),
         "{}",
         location(&list)
     );
+    desk.stop().await;
+}
 
+#[tokio::test]
+async fn a_wrong_password_is_refused_without_a_session() {
+    let (_env, desk) = desk_with_li().await;
+    let mut browser = Browser::new(&desk);
     let wrong = browser.try_login("li", "not the password").await;
     assert_eq!(wrong.status, 401);
     assert!(wrong.text.contains("账号或密码不正确"), "{}", wrong.text);
     assert!(browser.cookie("xj_desk_session").is_none());
+    desk.stop().await;
+}
 
+#[tokio::test]
+async fn an_unknown_account_fails_like_a_wrong_password() {
+    let (_env, desk) = desk_with_li().await;
+    let mut browser = Browser::new(&desk);
+    let unknown = browser.try_login("nobody", PASSWORD).await;
+    assert_eq!(unknown.status, 401);
+    assert!(
+        unknown.text.contains("账号或密码不正确"),
+        "{}",
+        unknown.text
+    );
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn a_login_opens_the_list_with_a_strict_session_cookie() {
+    let (_env, desk) = desk_with_li().await;
+    let mut browser = Browser::new(&desk);
     let ok = browser.try_login("li", PASSWORD).await;
     assert_eq!(ok.status, 303, "{}", ok.text);
     assert_eq!(location(&ok), "/desk/");
@@ -60,7 +89,17 @@ async fn login_logout_wrong_password_and_the_rate_limit() {
         "{session}"
     );
     assert!(!session.contains("Secure"), "plain http here: {session}");
-    // The database keeps a hash of the token, never the token.
+    let list = browser.get("/desk/").await;
+    assert_eq!(list.status, 200);
+    assert!(list.text.contains("问题清单"));
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn the_database_keeps_a_hash_of_the_session_token_never_the_token() {
+    let (_env, desk) = desk_with_li().await;
+    let mut browser = Browser::new(&desk);
+    browser.login("li").await;
     let token = browser.cookie("xj_desk_session").unwrap().to_owned();
     let store = &desk.state().store;
     let hashed = xinjing_desk::staff::auth::sha256_hex(token.as_bytes());
@@ -74,25 +113,44 @@ async fn login_logout_wrong_password_and_the_rate_limit() {
         .await
         .unwrap()
         .is_none());
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn staff_pages_allow_no_inline_script_or_style() {
+    let (_env, desk) = desk_with_li().await;
+    let mut browser = Browser::new(&desk);
+    browser.login("li").await;
     let list = browser.get("/desk/").await;
-    assert_eq!(list.status, 200);
-    assert!(list.text.contains("问题清单"));
     let csp = list.header("content-security-policy").unwrap();
     assert!(
         csp.contains("default-src 'none'") && !csp.contains("unsafe-inline"),
         "{csp}"
     );
+    desk.stop().await;
+}
 
-    // Logging out ends the session on the server: the old cookie opens nothing.
+#[tokio::test]
+async fn after_logout_the_old_session_cookie_opens_nothing() {
+    let (_env, desk) = desk_with_li().await;
+    let mut browser = Browser::new(&desk);
+    browser.login("li").await;
+    let token = browser.cookie("xj_desk_session").unwrap().to_owned();
     let out = browser.post("/desk/logout", &[]).await;
     assert_eq!(out.status, 303);
     let mut stale = Browser::new(&desk);
     stale.cookies_set("xj_desk_session", &token);
     assert_eq!(stale.get("/desk/").await.status, 303);
+    desk.stop().await;
+}
 
-    // Five wrong passwords for an account from one address (one above): that address's
-    // next try waits, even with the right one.
-    for _ in 0..4 {
+#[tokio::test]
+async fn after_five_wrong_passwords_from_one_address_even_the_right_one_waits_there() {
+    let (_env, desk) = desk_with_li().await;
+    let mut browser = Browser::new(&desk);
+    // Five wrong passwords for an account from one address: that address's next try
+    // waits, even with the right one (another address still logs in: hardening.rs).
+    for _ in 0..5 {
         assert_eq!(
             browser.try_login("li", "wrong wrong wrong").await.status,
             401
@@ -101,8 +159,6 @@ async fn login_logout_wrong_password_and_the_rate_limit() {
     let limited = browser.try_login("li", PASSWORD).await;
     assert_eq!(limited.status, 429, "{}", limited.text);
     assert_eq!(limited.header("retry-after").as_deref(), Some("900"));
-    // An unknown account fails like a wrong password.
-    assert_eq!(browser.try_login("nobody", PASSWORD).await.status, 401);
     desk.stop().await;
 }
 
@@ -258,6 +314,52 @@ async fn staff_of_another_community_get_404_by_url() {
     // Admin pages do not exist for staff.
     assert_eq!(browser.get("/desk/audit").await.status, 404);
     assert_eq!(browser.get("/desk/overview").await.status, 404);
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn a_report_of_another_community_is_not_found_in_the_page_language_with_the_menu() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    add_account(&desk, "zhao", "staff", &[OTHER]).await;
+    let (ticket, _) = file(&desk, HOME, "5号楼").await;
+    let mut browser = Browser::new(&desk);
+    browser.login("zhao").await;
+    let page = browser
+        .get(&format!("/desk/reports/{ticket}?lang=en"))
+        .await;
+    assert_eq!(page.status, 404);
+    assert!(page.text.contains("Page not found"), "{}", page.text);
+    assert!(page.text.contains("Log out"), "{}", page.text);
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn a_report_the_database_cannot_read_is_unavailable_in_the_page_language() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    add_account(&desk, "li", "staff", &[HOME]).await;
+    let (ticket, _) = file(&desk, HOME, "5号楼").await;
+    let mut browser = Browser::new(&desk);
+    browser.login("li").await;
+    corrupt(
+        &env,
+        "UPDATE reports SET status = 'closed' WHERE ticket = $1",
+        &ticket,
+    )
+    .await;
+    let page = browser
+        .get(&format!("/desk/reports/{ticket}?lang=en"))
+        .await;
+    assert_eq!(page.status, 503);
+    assert!(
+        page.text
+            .contains("The database cannot be reached just now"),
+        "{}",
+        page.text
+    );
+    // The language link keeps the page's address.
+    assert!(page.text.contains("lang=zh"), "{}", page.text);
     desk.stop().await;
 }
 

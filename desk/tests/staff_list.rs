@@ -223,36 +223,26 @@ async fn the_csv_export_starts_with_the_bom_and_keeps_chinese() {
     desk.stop().await;
 }
 
-#[tokio::test]
-async fn staff_assign_within_the_community_and_reopen_a_closed_ticket() {
-    let env = TestEnv::new().await;
-    let desk = env.start(&[]).await;
-    add_account(&desk, "li", "staff", &[HOME]).await;
-    add_account(&desk, "wu", "staff", &[HOME]).await;
-    add_account(&desk, "zhao", "staff", &["乙村"]).await;
-    let (ticket, key) = file(&desk, HOME, "1号楼").await;
-    let (other, _) = file(&desk, HOME, "2号楼").await;
-    let mut li = Browser::new(&desk);
+/// Accounts li and wu of the home community, zhao of another; two reports filed at home
+/// (the first's ticket and key, the second's ticket); li logged in.
+async fn two_reports_at_home(desk: &TestDesk) -> (String, String, String, Browser) {
+    add_account(desk, "li", "staff", &[HOME]).await;
+    add_account(desk, "wu", "staff", &[HOME]).await;
+    add_account(desk, "zhao", "staff", &["乙村"]).await;
+    let (ticket, key) = file(desk, HOME, "1号楼").await;
+    let (other, _) = file(desk, HOME, "2号楼").await;
+    let mut li = Browser::new(desk);
     li.login("li").await;
-    let page = li.get(&format!("/desk/reports/{ticket}")).await.text;
-    assert!(
-        page.contains(">wu<") && !page.contains(">zhao<"),
-        "only this community's staff"
-    );
-    let assign = format!("/desk/reports/{ticket}/assign");
-    let refused = li.post(&assign, &[("assignee", "zhao")]).await;
-    assert!(location(&refused).ends_with("error=bad_assignee"));
-    let done = li.post(&assign, &[("assignee", "wu")]).await;
-    assert!(location(&done).ends_with("done=assign"));
-    let list = li.get("/desk/").await.text;
-    assert!(list.contains(">wu<"), "the list shows who has it");
+    (ticket, key, other, li)
+}
 
-    set_status(&desk, &ticket, TicketStatus::Resolved, now_ms()).await;
+/// li reopens `ticket` once resolved, with a public note.
+async fn reopened(desk: &TestDesk, li: &mut Browser, ticket: &str) {
+    set_status(desk, ticket, TicketStatus::Resolved, now_ms()).await;
     li.get(&format!("/desk/reports/{ticket}")).await;
-    let reopen = format!("/desk/reports/{ticket}/reopen");
     let done = li
         .post(
-            &reopen,
+            &format!("/desk/reports/{ticket}/reopen"),
             &[("public_note", "再去看一次"), ("internal_note", "")],
         )
         .await;
@@ -261,28 +251,74 @@ async fn staff_assign_within_the_community_and_reopen_a_closed_ticket() {
         "{}",
         location(&done)
     );
+}
+
+async fn audited_actions(desk: &TestDesk, ticket: &str) -> Vec<String> {
+    let audit = desk.state().store.audit_entries(Some(ticket), 10, 0);
+    audit.await.unwrap().into_iter().map(|e| e.action).collect()
+}
+
+#[tokio::test]
+async fn a_report_is_assigned_only_to_its_communitys_staff() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    let (ticket, _, _, mut li) = two_reports_at_home(&desk).await;
+    let page = li.get(&format!("/desk/reports/{ticket}")).await.text;
+    assert!(
+        page.contains(">wu<") && !page.contains(">zhao<"),
+        "only this community's staff"
+    );
+    let assign = format!("/desk/reports/{ticket}/assign");
+    let refused = li.post(&assign, &[("assignee", "zhao")]).await;
+    assert!(location(&refused).ends_with("error=bad_assignee"));
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn an_assignment_shows_in_the_list_and_is_audited() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    let (ticket, _, _, mut li) = two_reports_at_home(&desk).await;
+    let assign = format!("/desk/reports/{ticket}/assign");
+    let done = li.post(&assign, &[("assignee", "wu")]).await;
+    assert!(location(&done).ends_with("done=assign"));
+    let list = li.get("/desk/").await.text;
+    assert!(list.contains(">wu<"), "the list shows who has it");
+    assert!(audited_actions(&desk, &ticket)
+        .await
+        .contains(&"assign".to_owned()));
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn a_closed_ticket_reopened_by_staff_is_back_on_top_and_audited() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    let (ticket, _, other, mut li) = two_reports_at_home(&desk).await;
+    reopened(&desk, &mut li, &ticket).await;
     let list = li.get("/desk/").await.text;
     assert!(
         list.find(&ticket).unwrap() < list.find(&other).unwrap(),
         "back on top"
     );
+    assert!(audited_actions(&desk, &ticket)
+        .await
+        .contains(&"reopen".to_owned()));
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn the_resident_sees_a_staff_reopening_with_its_public_note() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    let (ticket, key, _, mut li) = two_reports_at_home(&desk).await;
+    reopened(&desk, &mut li, &ticket).await;
     let status = desk.status(&ticket, Some(&key)).await.json();
     assert_eq!(status["status"], "received");
     assert_eq!(status["note"], "再去看一次");
     assert_eq!(
         status["history"].as_array().unwrap().last().unwrap()["reopened"],
         true
-    );
-    let audit = desk
-        .state()
-        .store
-        .audit_entries(Some(&ticket), 10, 0)
-        .await
-        .unwrap();
-    let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
-    assert!(
-        actions.contains(&"reopen") && actions.contains(&"assign"),
-        "{actions:?}"
     );
     desk.stop().await;
 }

@@ -5,8 +5,9 @@ use super::form::CampaignForm;
 use super::pages;
 use crate::staff::auth::{encode_component, Admin};
 use crate::staff::csrf::CsrfForm;
+use crate::staff::error::{PageError, PageResult};
 use crate::staff::i18n::tr;
-use crate::staff::layout::{self, page};
+use crate::staff::layout::page;
 use crate::state::AppState;
 use crate::store::CampaignChange;
 use axum::extract::{Path, Query, State};
@@ -41,15 +42,12 @@ async fn list(
     State(state): State<Arc<AppState>>,
     Admin(staff): Admin,
     Query(query): Query<Saved>,
-) -> Response {
+) -> PageResult {
     let lang = staff.lang;
-    let rows = match state.store.campaigns().await {
-        Ok(rows) => rows,
-        Err(e) => return layout::storage_failed(e, lang),
-    };
+    let rows = state.store.campaigns().await?;
     let saved = query.saved.filter(|id| rows.iter().any(|r| &r.id == id));
     let body = pages::list(lang, &staff.csrf, &rows, today(&state), saved.as_deref());
-    page(Some(&staff), lang, tr(lang, "宣传活动", "Campaigns"), body).into_response()
+    Ok(page(Some(&staff), lang, tr(lang, "宣传活动", "Campaigns"), body).into_response())
 }
 
 fn editor_page(
@@ -84,16 +82,15 @@ async fn edit(
     State(state): State<Arc<AppState>>,
     Admin(staff): Admin,
     Path(id): Path<String>,
-) -> Response {
-    match state.store.campaign(&id).await {
-        Ok(Some(row)) => editor_page(
+) -> PageResult {
+    match state.store.campaign(&id).await? {
+        Some(row) => Ok(editor_page(
             &staff,
             &CampaignForm::from_entry(&row.entry),
             &[],
             Some(&id),
-        ),
-        Ok(None) => layout::not_found(Some(&staff), staff.lang),
-        Err(e) => layout::storage_failed(e, staff.lang),
+        )),
+        None => Err(PageError::not_found(&staff)),
     }
 }
 
@@ -105,18 +102,17 @@ async fn create(
     State(state): State<Arc<AppState>>,
     Admin(staff): Admin,
     CsrfForm(pairs): CsrfForm<Pairs>,
-) -> Response {
+) -> PageResult {
     let form = CampaignForm::from_pairs(&pairs);
     let id = form.get("id").trim().to_owned();
     let mut problems = match form.check(&id) {
         Ok(entry) => match state
             .store
             .create_campaign(&entry, &staff.name, state.now_ms())
-            .await
+            .await?
         {
-            Ok(CampaignChange::Done) => return saved(&id),
-            Ok(_) => Vec::new(),
-            Err(e) => return layout::storage_failed(e, staff.lang),
+            CampaignChange::Done => return Ok(saved(&id)),
+            _ => Vec::new(),
         },
         Err(problems) => problems,
     };
@@ -127,7 +123,7 @@ async fn create(
             en: "A campaign with this id exists already: choose another".into(),
         });
     }
-    editor_page(&staff, &form, &problems, None)
+    Ok(editor_page(&staff, &form, &problems, None))
 }
 
 async fn save(
@@ -135,19 +131,18 @@ async fn save(
     Admin(staff): Admin,
     Path(id): Path<String>,
     CsrfForm(pairs): CsrfForm<Pairs>,
-) -> Response {
+) -> PageResult {
     let form = CampaignForm::from_pairs(&pairs);
     match form.check(&id) {
         Ok(entry) => match state
             .store
             .update_campaign(&id, &entry, &staff.name, state.now_ms())
-            .await
+            .await?
         {
-            Ok(CampaignChange::Done) => saved(&id),
-            Ok(_) => layout::not_found(Some(&staff), staff.lang),
-            Err(e) => layout::storage_failed(e, staff.lang),
+            CampaignChange::Done => Ok(saved(&id)),
+            _ => Err(PageError::not_found(&staff)),
         },
-        Err(problems) => editor_page(&staff, &form, &problems, Some(&id)),
+        Err(problems) => Ok(editor_page(&staff, &form, &problems, Some(&id))),
     }
 }
 
@@ -161,15 +156,14 @@ async fn end(
     Admin(staff): Admin,
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<EndForm>,
-) -> Response {
+) -> PageResult {
     let ended = form.ended != "0";
     match state
         .store
         .end_campaign(&id, ended, &staff.name, state.now_ms())
-        .await
+        .await?
     {
-        Ok(CampaignChange::Done) => saved(&id),
-        Ok(_) => layout::not_found(Some(&staff), staff.lang),
-        Err(e) => layout::storage_failed(e, staff.lang),
+        CampaignChange::Done => Ok(saved(&id)),
+        _ => Err(PageError::not_found(&staff)),
     }
 }

@@ -4,7 +4,7 @@
 use super::config::{Channel, Limit};
 use super::message::{clean, Event, EventKind, DETAIL_CHARS};
 use crate::store::{Result, Store};
-use sqlx::Row as _;
+use sqlx::FromRow;
 
 /// How far behind the clock the watermark trails: an event committed up to this long after
 /// its `at` (a slow group commit, another desk's clock running a little behind) is still
@@ -24,6 +24,43 @@ pub struct Row {
     pub event: Event,
     pub attempts: i64,
     pub created_at: i64,
+}
+
+/// An event not in the outbox yet, with its report's place.
+#[derive(FromRow)]
+struct NewEvent {
+    report_id: String,
+    seq: i64,
+    at: i64,
+    kind: String,
+    ticket: String,
+    category: String,
+    community: String,
+    building: String,
+    detail: String,
+}
+
+/// An outbox row as stored.
+#[derive(FromRow)]
+struct Stored {
+    report_id: String,
+    seq: i64,
+    kind: String,
+    event_at: i64,
+    ticket: String,
+    category: String,
+    community: String,
+    building: String,
+    detail: String,
+    attempts: i64,
+    created_at: i64,
+}
+
+/// How many outbox rows are in a state.
+#[derive(FromRow)]
+struct InState {
+    state: String,
+    n: i64,
 }
 
 /// Notifications start from the first start with the outbox: older reports are not sent.
@@ -63,9 +100,9 @@ pub async fn enqueue(store: &Store, channels: &[Channel], now: i64) -> Result<us
     }
     let mut tx = store.begin().await?;
     for row in &rows {
-        let community: String = row.try_get("community")?;
+        let row = NewEvent::from_row(row)?;
         for channel in channels {
-            let state = if channel.accepts(&community) {
+            let state = if channel.accepts(&row.community) {
                 "pending"
             } else {
                 "skipped"
@@ -76,16 +113,16 @@ pub async fn enqueue(store: &Store, channels: &[Channel], now: i64) -> Result<us
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $12, $12, 0, $13) \
                  ON CONFLICT DO NOTHING",
             )
-            .bind(row.try_get::<String, _>("report_id")?)
-            .bind(row.try_get::<i64, _>("seq")?)
+            .bind(&row.report_id)
+            .bind(row.seq)
             .bind(&channel.name)
-            .bind(row.try_get::<String, _>("kind")?)
-            .bind(row.try_get::<i64, _>("at")?)
-            .bind(row.try_get::<String, _>("ticket")?)
-            .bind(row.try_get::<String, _>("category")?)
-            .bind(clean(&community, DETAIL_CHARS))
-            .bind(clean(&row.try_get::<String, _>("building")?, DETAIL_CHARS))
-            .bind(clean(&row.try_get::<String, _>("detail")?, DETAIL_CHARS))
+            .bind(&row.kind)
+            .bind(row.at)
+            .bind(&row.ticket)
+            .bind(&row.category)
+            .bind(clean(&row.community, DETAIL_CHARS))
+            .bind(clean(&row.building, DETAIL_CHARS))
+            .bind(clean(&row.detail, DETAIL_CHARS))
             .bind(state)
             .bind(now)
             .bind((state == "skipped").then_some(now))
@@ -181,21 +218,21 @@ pub async fn due(store: &Store, channel: &str, now: i64, limit: i64) -> Result<V
     .await?;
     rows.iter()
         .map(|r| {
+            let r = Stored::from_row(r)?;
             Ok(Row {
-                report_id: r.try_get("report_id")?,
-                seq: r.try_get("seq")?,
+                report_id: r.report_id,
+                seq: r.seq,
                 event: Event {
-                    kind: EventKind::from_code(&r.try_get::<String, _>("kind")?)
-                        .unwrap_or(EventKind::Received),
-                    ticket: r.try_get("ticket")?,
-                    category: r.try_get("category")?,
-                    community: r.try_get("community")?,
-                    building: r.try_get("building")?,
-                    detail: r.try_get("detail")?,
-                    at_ms: r.try_get("event_at")?,
+                    kind: EventKind::from_code(&r.kind).unwrap_or(EventKind::Received),
+                    ticket: r.ticket,
+                    category: r.category,
+                    community: r.community,
+                    building: r.building,
+                    detail: r.detail,
+                    at_ms: r.event_at,
                 },
-                attempts: r.try_get("attempts")?,
-                created_at: r.try_get("created_at")?,
+                attempts: r.attempts,
+                created_at: r.created_at,
             })
         })
         .collect()
@@ -269,8 +306,9 @@ pub async fn counts(store: &Store) -> Result<Counts> {
         .await?;
     let mut counts = Counts::default();
     for row in rows {
-        let n = row.try_get::<i64, _>("n")? as u64;
-        match row.try_get::<String, _>("state")?.as_str() {
+        let InState { state, n } = InState::from_row(&row)?;
+        let n = n as u64;
+        match state.as_str() {
             "pending" => counts.pending = n,
             "sent" => counts.sent = n,
             "failed" => counts.failed = n,

@@ -9,8 +9,9 @@ pub mod page;
 pub mod qr;
 
 use crate::staff::auth::{encode_component, Staff};
+use crate::staff::error::{PageError, PageResult};
 use crate::staff::i18n::tr;
-use crate::staff::layout::{self, page as desk_page};
+use crate::staff::layout::page as desk_page;
 use crate::state::AppState;
 use crate::store::StoreError;
 use axum::extract::{Query, State};
@@ -114,7 +115,7 @@ fn print_url(community: &str, building: Option<&str>) -> String {
     url
 }
 
-async fn list(State(state): State<Arc<AppState>>, staff: Staff) -> Response {
+async fn list(State(state): State<Arc<AppState>>, staff: Staff) -> PageResult {
     let lang = staff.lang;
     let t = |zh, en| tr(lang, zh, en);
     let mut areas = Vec::new();
@@ -128,9 +129,7 @@ async fn list(State(state): State<Arc<AppState>>, staff: Staff) -> Response {
         Ok::<_, StoreError>(())
     }
     .await;
-    if let Err(e) = loaded {
-        return layout::storage_failed(e, lang);
-    }
+    loaded?;
     let body = html! {
         p.hint { (t("每栋楼一张 A4 海报：当天的宣传内容、119 / 110 / 12345，以及扫码即可报告的二维码（小区和楼栋已填好）。",
                     "One A4 poster per building: the day's campaigns, 119 / 110 / 12345, and a QR code that opens the report form with the compound and building filled in.")) }
@@ -153,7 +152,7 @@ async fn list(State(state): State<Arc<AppState>>, staff: Staff) -> Response {
             }
         }
     };
-    desk_page(Some(&staff), lang, t("宣传海报", "Posters"), body).into_response()
+    Ok(desk_page(Some(&staff), lang, t("宣传海报", "Posters"), body).into_response())
 }
 
 #[derive(Deserialize)]
@@ -166,11 +165,11 @@ async fn print(
     State(state): State<Arc<AppState>>,
     staff: Staff,
     Query(place): Query<Place>,
-) -> Response {
+) -> PageResult {
     let lang = staff.lang;
     let community = place.community.trim().to_owned();
     if community.is_empty() || !staff.can_see(&community) {
-        return layout::not_found(Some(&staff), lang);
+        return Err(PageError::not_found(&staff));
     }
     let building = place
         .building
@@ -178,10 +177,7 @@ async fn print(
         .filter(|b| !b.is_empty());
     let buildings = match &building {
         Some(one) => vec![one.clone()],
-        None => match buildings(&state, &community).await {
-            Ok(list) => list,
-            Err(e) => return layout::storage_failed(e, lang),
-        },
+        None => buildings(&state, &community).await?,
     };
     let sheet = |building: Option<&str>| page::Sheet {
         community: community.clone(),
@@ -194,13 +190,10 @@ async fn print(
     } else {
         buildings.iter().map(|b| sheet(Some(b))).collect()
     };
-    let rows = match state.store.campaigns().await {
-        Ok(rows) => rows,
-        Err(e) => return layout::storage_failed(e, lang),
-    };
+    let rows = state.store.campaigns().await?;
     let today = Date::in_shanghai(state.now_ms() as f64);
     let campaigns = crate::campaigns::running_on(&rows, today);
-    page::document(lang, &sheets, &campaigns, today, "/desk/posters").into_response()
+    Ok(page::document(lang, &sheets, &campaigns, today, "/desk/posters").into_response())
 }
 
 async fn stylesheet() -> Response {

@@ -5,8 +5,9 @@
 use super::access::visible_report;
 use super::auth::Staff;
 use super::csrf::CsrfForm;
+use super::error::{PageError, PageResult};
 use super::i18n::{tr, Lang};
-use super::layout::{self, csrf_input};
+use super::layout::csrf_input;
 use super::rules::{note_or_template, TEMPLATES};
 use crate::state::AppState;
 use crate::store::{next_states, Applied, Change, DeskReport};
@@ -118,27 +119,25 @@ async fn changed_since(
     state: &AppState,
     ticket: &str,
     seen: Option<i64>,
-) -> Result<bool, Response> {
+) -> Result<bool, PageError> {
     let Some(seen) = seen else { return Ok(false) };
-    match state.store.events(ticket).await {
-        Ok(events) => Ok(events.last().map_or(0, |e| e.seq) != seen),
-        Err(e) => Err(layout::storage_failed(e, Lang::default())),
-    }
+    let events = state.store.events(ticket).await?;
+    Ok(events.last().map_or(0, |e| e.seq) != seen)
 }
 
 /// The report a state form acts on: one this account may see, unchanged since its page
-/// showed event `seen` (else the page goes back with "the report changed").
+/// showed event `seen` (else `None`: the page goes back with "the report changed").
 async fn report_to_change(
     state: &AppState,
     staff: &Staff,
     ticket: &str,
     seen: Option<i64>,
-) -> Result<DeskReport, Response> {
+) -> Result<Option<DeskReport>, PageError> {
     let report = visible_report(state, staff, ticket).await?;
     if changed_since(state, ticket, seen).await? {
-        return Err(back(ticket, "error", "changed"));
+        return Ok(None);
     }
-    Ok(report)
+    Ok(Some(report))
 }
 
 fn trimmed(text: &Option<String>) -> Option<String> {
@@ -158,17 +157,16 @@ async fn apply(
     ticket: &str,
     change: Change,
     detail: Option<&str>,
-) -> Response {
+) -> PageResult {
     let action = change.action();
     match state
         .store
         .apply_change(ticket, &change, &staff.name, detail, state.now_ms())
-        .await
+        .await?
     {
-        Ok(Applied::Done) => back(ticket, "done", action),
-        Ok(Applied::NotNow) => back(ticket, "error", "bad_status"),
-        Ok(Applied::Unknown) => layout::not_found(Some(staff), staff.lang),
-        Err(e) => layout::storage_failed(e, staff.lang),
+        Applied::Done => Ok(back(ticket, "done", action)),
+        Applied::NotNow => Ok(back(ticket, "error", "bad_status")),
+        Applied::Unknown => Err(PageError::not_found(staff)),
     }
 }
 
@@ -187,22 +185,21 @@ pub async fn change_status(
     staff: Staff,
     Path(ticket): Path<String>,
     CsrfForm(form): CsrfForm<StatusForm>,
-) -> Response {
-    let report = match report_to_change(&state, &staff, &ticket, form.seen).await {
-        Ok(report) => report,
-        Err(response) => return response,
+) -> PageResult {
+    let Some(report) = report_to_change(&state, &staff, &ticket, form.seen).await? else {
+        return Ok(back(&ticket, "error", "changed"));
     };
     let Some(status) = TicketStatus::from_code(&form.status)
         .filter(|s| next_states(report.report.status).contains(s))
     else {
-        return back(&ticket, "error", "bad_status");
+        return Ok(back(&ticket, "error", "bad_status"));
     };
     let Some(public_note) = note_or_template(
         form.public_note.as_deref(),
         form.template.as_deref(),
         resident_lang(&report),
     ) else {
-        return back(&ticket, "error", "note_required");
+        return Ok(back(&ticket, "error", "note_required"));
     };
     let internal_note = trimmed(&form.internal_note);
     if public_note.chars().count() > NOTE_MAX
@@ -210,7 +207,7 @@ pub async fn change_status(
             .as_ref()
             .is_some_and(|n| n.chars().count() > INTERNAL_MAX)
     {
-        return back(&ticket, "error", "note_too_long");
+        return Ok(back(&ticket, "error", "note_too_long"));
     }
     let detail = format!("{} → {}", report.report.status.code(), status.code());
     let change = Change::Status {
@@ -232,20 +229,16 @@ pub async fn assign(
     staff: Staff,
     Path(ticket): Path<String>,
     CsrfForm(form): CsrfForm<AssignForm>,
-) -> Response {
-    let report = match visible_report(&state, &staff, &ticket).await {
-        Ok(report) => report,
-        Err(response) => return response,
-    };
+) -> PageResult {
+    let report = visible_report(&state, &staff, &ticket).await?;
     let assignee = trimmed(&form.assignee);
     if let Some(name) = &assignee {
-        let fits = match state.store.account(name).await {
-            Ok(Some(a)) => a.role == "admin" || a.communities.contains(&report.report.community),
-            Ok(None) => false,
-            Err(e) => return layout::storage_failed(e, staff.lang),
+        let fits = match state.store.account(name).await? {
+            Some(a) => a.role == "admin" || a.communities.contains(&report.report.community),
+            None => false,
         };
         if !fits {
-            return back(&ticket, "error", "bad_assignee");
+            return Ok(back(&ticket, "error", "bad_assignee"));
         }
     }
     let detail = assignee.clone().unwrap_or_else(|| "-".into());
@@ -271,29 +264,27 @@ pub async fn duplicate(
     staff: Staff,
     Path(ticket): Path<String>,
     CsrfForm(form): CsrfForm<DuplicateForm>,
-) -> Response {
-    let report = match report_to_change(&state, &staff, &ticket, form.seen).await {
-        Ok(report) => report,
-        Err(response) => return response,
+) -> PageResult {
+    let Some(report) = report_to_change(&state, &staff, &ticket, form.seen).await? else {
+        return Ok(back(&ticket, "error", "changed"));
     };
     if report.report.status.is_final() {
-        return back(&ticket, "error", "bad_status");
+        return Ok(back(&ticket, "error", "bad_status"));
     }
     let of = form.of.trim().to_ascii_uppercase();
     if of == ticket {
-        return back(&ticket, "error", "self_duplicate");
+        return Ok(back(&ticket, "error", "self_duplicate"));
     }
     // Only a ticket this account may see (others' tickets do not exist for it), and one
     // still being handled: merged into a closed one (or one merged back into this one),
     // the problem would be closed twice over and handled by nobody.
-    match state.store.desk_report(&of).await {
-        Ok(Some(target)) if staff.can_see(&target.report.community) => {
+    match state.store.desk_report(&of).await? {
+        Some(target) if staff.can_see(&target.report.community) => {
             if target.report.status.is_final() || target.merged_into.is_some() {
-                return back(&ticket, "error", "duplicate_closed");
+                return Ok(back(&ticket, "error", "duplicate_closed"));
             }
         }
-        Ok(_) => return back(&ticket, "error", "no_such_ticket"),
-        Err(e) => return layout::storage_failed(e, staff.lang),
+        _ => return Ok(back(&ticket, "error", "no_such_ticket")),
     }
     let note = match resident_lang(&report) {
         Lang::Zh => format!("与工单 {of} 为同一问题，已合并处理。"),
@@ -319,13 +310,12 @@ pub async fn reopen(
     staff: Staff,
     Path(ticket): Path<String>,
     CsrfForm(form): CsrfForm<ReopenForm>,
-) -> Response {
-    let report = match report_to_change(&state, &staff, &ticket, form.seen).await {
-        Ok(report) => report,
-        Err(response) => return response,
+) -> PageResult {
+    let Some(report) = report_to_change(&state, &staff, &ticket, form.seen).await? else {
+        return Ok(back(&ticket, "error", "changed"));
     };
     if !report.report.status.is_final() {
-        return back(&ticket, "error", "bad_status");
+        return Ok(back(&ticket, "error", "bad_status"));
     }
     let public_note = trimmed(&form.public_note);
     let internal_note = trimmed(&form.internal_note);
@@ -336,7 +326,7 @@ pub async fn reopen(
             .as_ref()
             .is_some_and(|n| n.chars().count() > INTERNAL_MAX)
     {
-        return back(&ticket, "error", "note_too_long");
+        return Ok(back(&ticket, "error", "note_too_long"));
     }
     let change = Change::Reopen {
         public_note,

@@ -1,12 +1,15 @@
-//! Who is logged in: argon2id passwords, sessions whose token only the cookie holds (the
-//! database keeps its SHA-256), the per-session CSRF token, and the login rate limit.
+//! Who is logged in: sessions whose token only the cookie holds (the database keeps its
+//! SHA-256), the per-session CSRF token, and the login rate limit.
 
 pub use super::account::{Role, Staff};
+use super::error::PageError;
 use super::i18n::{cookie, lang_of, Lang};
 use super::layout;
+pub use super::password::{
+    dummy_hash, hash_blocking, hash_password, verify_blocking, verify_password, HashError,
+};
 use crate::state::AppState;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
+use crate::store::StoreError;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -70,65 +73,6 @@ pub fn random_token() -> String {
 /// Equal strings, compared in time that does not depend on where they differ.
 pub fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
-}
-
-/// An argon2id hash (PHC string) with a fresh salt.
-pub fn hash_password(password: &str) -> Result<String, HashError> {
-    let salt = SaltString::encode_b64(&crate::ids::random_bytes::<16>())?;
-    Ok(Argon2::default()
-        .hash_password(password.as_bytes(), &salt)?
-        .to_string())
-}
-
-/// A password that could not be hashed (argon2 refused its parameters or input), or a
-/// hashing task that did not finish.
-#[derive(Debug, thiserror::Error)]
-pub enum HashError {
-    #[error("cannot hash the password: {0}")]
-    Argon2(#[from] argon2::password_hash::Error),
-    #[error("the hashing task stopped: {0}")]
-    Task(#[from] tokio::task::JoinError),
-}
-
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
-}
-
-/// A stand-in hash, verified when the account does not exist, so a wrong name takes as
-/// long as a wrong password.
-pub fn dummy_hash() -> &'static str {
-    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| hash_password("not a password of anyone").unwrap_or_default())
-}
-
-/// Hashes that may run at once. Each holds 19 MiB and a core for tens of milliseconds, so
-/// a burst of logins waits its turn instead of taking the desk's memory.
-pub const HASHING_PERMITS: usize = 2;
-
-static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(HASHING_PERMITS);
-
-/// Runs one Argon2 computation off the async threads, no more than [`HASHING_PERMITS`] at
-/// once.
-pub async fn hashing<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, tokio::task::JoinError> {
-    // The semaphore is never closed, so acquiring only waits.
-    let _permit = HASHING.acquire().await;
-    tokio::task::spawn_blocking(work).await
-}
-
-pub async fn verify_blocking(password: String, hash: String) -> bool {
-    hashing(move || verify_password(&password, &hash))
-        .await
-        .unwrap_or(false)
-}
-
-pub async fn hash_blocking(password: String) -> Result<String, HashError> {
-    hashing(move || hash_password(&password)).await?
 }
 
 pub fn secure(state: &AppState) -> &'static str {
@@ -201,13 +145,17 @@ impl FromRequestParts<Arc<AppState>> for Staff {
             .store
             .session_account(&session, state.now_ms())
             .await
-            .map_err(|e| layout::storage_failed(e, lang))?;
+            .map_err(|e| PageError::from(e).into_response())?;
         let Some(account) = account else {
             return Err(to_login(parts));
         };
         // The store refuses a role it does not know, so this never falls back to one.
         let Some(role) = Role::from_code(&account.role) else {
-            return Err(layout::storage_failed(&account.role, lang));
+            let unknown = StoreError::UnknownCode {
+                what: "role",
+                code: account.role,
+            };
+            return Err(PageError::from(unknown).into_response());
         };
         let staff = Staff {
             name: account.name,
@@ -241,7 +189,7 @@ impl FromRequestParts<Arc<AppState>> for Admin {
         if staff.is_admin() {
             Ok(Admin(staff))
         } else {
-            Err(layout::not_found(Some(&staff), staff.lang))
+            Err(PageError::not_found(&staff).into_response())
         }
     }
 }
@@ -269,29 +217,7 @@ pub fn too_many_logins(lang: Lang, retry_after: u64) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::Duration;
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn no_more_than_a_few_hashes_run_at_once() {
-        static RUNNING: AtomicUsize = AtomicUsize::new(0);
-        static PEAK: AtomicUsize = AtomicUsize::new(0);
-        let tasks: Vec<_> = (0..12)
-            .map(|_| {
-                tokio::spawn(hashing(|| {
-                    let now = RUNNING.fetch_add(1, Ordering::SeqCst) + 1;
-                    PEAK.fetch_max(now, Ordering::SeqCst);
-                    std::thread::sleep(std::time::Duration::from_millis(30));
-                    RUNNING.fetch_sub(1, Ordering::SeqCst);
-                }))
-            })
-            .collect();
-        for task in tasks {
-            task.await.unwrap().unwrap();
-        }
-        let peak = PEAK.load(Ordering::SeqCst);
-        assert!((1..=HASHING_PERMITS).contains(&peak), "{peak} at once");
-    }
 
     #[test]
     fn an_account_is_slowed_more_and_more_but_never_closed() {

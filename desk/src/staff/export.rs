@@ -1,8 +1,8 @@
 //! `/desk/export.csv`: the problem list's filtered rows as CSV.
 
 use super::auth::Staff;
+use super::error::PageResult;
 use super::i18n::{tr, Lang};
-use super::layout;
 use super::list::{category_name, first_response_ms, resolution_ms, ListQuery};
 use super::rules::{csv_cell, local_time, overdue};
 use crate::notify::message::clean;
@@ -10,7 +10,7 @@ use crate::state::AppState;
 use crate::store::ListRow;
 use axum::extract::{Query, State};
 use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use std::sync::Arc;
 
 /// Most rows one export holds.
@@ -23,18 +23,14 @@ pub async fn export_csv(
     State(state): State<Arc<AppState>>,
     staff: Staff,
     Query(query): Query<ListQuery>,
-) -> Response {
+) -> PageResult {
     let lang = staff.lang;
     let filter = query.filter(&staff, &state);
     // One row more than it holds, to know whether it stopped short.
-    let mut rows = match state
+    let mut rows = state
         .store
         .list(&filter, query.sort(), EXPORT_MAX + 1, 0)
-        .await
-    {
-        Ok(rows) => rows,
-        Err(e) => return layout::storage_failed(e, lang),
-    };
+        .await?;
     let stopped = rows.len() as i64 > EXPORT_MAX;
     rows.truncate(EXPORT_MAX as usize);
     let now = state.now_ms();
@@ -48,13 +44,10 @@ pub async fn export_csv(
         },
         query.with(&[("page", "")])
     );
-    if let Err(e) = state
+    state
         .store
         .audit(&staff.name, "export", None, Some(&detail), now)
-        .await
-    {
-        return layout::storage_failed(e, lang);
-    }
+        .await?;
     let mut csv = to_csv(
         &rows,
         lang,
@@ -77,7 +70,7 @@ pub async fn export_csv(
         "xinjing-{}.csv",
         xinjing_contract::time::Date::in_shanghai(now as f64)
     );
-    (
+    Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
             (
@@ -87,7 +80,7 @@ pub async fn export_csv(
         ],
         csv,
     )
-        .into_response()
+        .into_response())
 }
 
 /// The CSV's text, BOM first.

@@ -125,9 +125,9 @@ pub fn bad_request(staff: Option<&Staff>, lang: Lang) -> Response {
     )
 }
 
-/// The database failed: logged (without personal data), a 503 page for the person.
-pub fn storage_failed(e: impl std::fmt::Display, lang: Lang) -> Response {
-    tracing::error!(error = %e, "staff page: storage failed");
+/// The 503 page: the database (or the photos' storage) failed. (The failure itself is
+/// logged by the page error that leads here.)
+pub fn unavailable(lang: Lang) -> Response {
     message_page(
         None,
         lang,

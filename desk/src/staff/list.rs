@@ -2,13 +2,14 @@
 //! overdue highlighting. (The same filters export CSV: `export.rs`.)
 
 use super::auth::Staff;
+use super::error::PageResult;
 use super::i18n::{tr, Lang};
-use super::layout::{self, page};
+use super::layout::page;
 use super::rules::{self, local_time, overdue};
 use crate::state::AppState;
 use crate::store::{Column, ListFilter, ListRow, Sort};
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use maud::{html, Markup};
 use serde::Deserialize;
 use std::sync::Arc;
@@ -132,23 +133,16 @@ pub async fn list_page(
     State(state): State<Arc<AppState>>,
     staff: Staff,
     Query(query): Query<ListQuery>,
-) -> Response {
+) -> PageResult {
     let lang = staff.lang;
     let filter = query.filter(&staff, &state);
     let sort = query.sort();
     let page_no = query.page();
     let store = &state.store;
-    let counts = match store.count_by_status(&filter).await {
-        Ok(counts) => counts,
-        Err(e) => return layout::storage_failed(e, lang),
-    };
-    let rows = match store
+    let counts = store.count_by_status(&filter).await?;
+    let rows = store
         .list(&filter, sort, PAGE_SIZE, (page_no - 1) * PAGE_SIZE)
-        .await
-    {
-        Ok(rows) => rows,
-        Err(e) => return layout::storage_failed(e, lang),
-    };
+        .await?;
     let total: i64 = match filter.status {
         Some(status) => counts
             .iter()
@@ -167,13 +161,13 @@ pub async fn list_page(
             (tr(lang, "导出 CSV（当前筛选）", "Export CSV (this filter)"))
         } }
     };
-    page(
+    Ok(page(
         Some(&staff),
         lang,
         tr(lang, "问题清单", "Problem list"),
         body,
     )
-    .into_response()
+    .into_response())
 }
 
 fn selected_if(cond: bool) -> Option<&'static str> {

@@ -5,6 +5,7 @@
 
 use super::auth::{self, Staff};
 use super::csrf::{csrf_field, refused, CsrfForm};
+use super::error::{PageError, PageResult};
 use super::i18n::{cookie, tr, Lang, PageLang};
 use super::layout::{self, csrf_input, page};
 use crate::client_addr::ClientIp;
@@ -98,20 +99,20 @@ pub async fn login(
     Extension(ClientIp(ip)): Extension<ClientIp>,
     headers: HeaderMap,
     body: axum::body::Bytes,
-) -> Response {
+) -> PageResult {
     // The in-memory limit first: a flood of logins costs neither a write nor a hash.
     if let Some(limiter) = &state.login_limiter {
         if let Err(retry_after) = limiter.check(ip, state.now_ms()) {
-            return auth::too_many_logins(lang, retry_after);
+            return Ok(auth::too_many_logins(lang, retry_after));
         }
     }
     let expected = cookie(&headers, LOGIN_COOKIE).unwrap_or("");
     match csrf_field(&body) {
         Some(token) if !expected.is_empty() && auth::same(&token, expected) => {}
-        _ => return refused(lang, None),
+        _ => return Ok(refused(lang, None)),
     }
     let Ok(form) = serde_urlencoded::from_bytes::<LoginForm>(&body) else {
-        return layout::bad_request(None, lang);
+        return Ok(layout::bad_request(None, lang));
     };
     let name = form.name.trim().to_owned();
     let next = safe_next(form.next.as_deref()).to_owned();
@@ -122,12 +123,9 @@ pub async fn login(
     // Every attempt is counted as a failure before the password is checked, and the count
     // read after: attempts sent all at once each see the others, so no more than the limit
     // are ever checked. The right password then takes its attempt back.
-    if let Err(e) = store
+    store
         .add_login_failure(&subjects, now, now - auth::LOGIN_WINDOW_MS)
-        .await
-    {
-        return layout::storage_failed(e, lang);
-    }
+        .await?;
     let counts = async {
         Ok::<_, crate::store::StoreError>([
             store.login_failures(&subjects[0], since).await?,
@@ -135,23 +133,19 @@ pub async fn login(
             store.login_failures(&subjects[2], since).await?,
         ])
     };
-    let account_failures = match counts.await {
+    let account_failures = match counts.await? {
         // The address that guesses is stopped; the account itself never is, or anyone
         // could lock a clerk out with a few wrong passwords.
-        Ok([_, address, pair])
+        [_, address, pair]
             if pair > auth::LOGIN_MAX_PER_PAIR || address > auth::LOGIN_MAX_PER_ADDRESS =>
         {
-            return auth::too_many_logins(lang, auth::LOGIN_WINDOW_SECS);
+            return Ok(auth::too_many_logins(lang, auth::LOGIN_WINDOW_SECS));
         }
-        Ok([account, _, _]) => account,
-        Err(e) => return layout::storage_failed(e, lang),
+        [account, _, _] => account,
     };
     // Guesses at one account from many addresses: each waits longer, however it ends.
     tokio::time::sleep(auth::account_delay(account_failures)).await;
-    let account = match store.account(&name).await {
-        Ok(account) => account,
-        Err(e) => return layout::storage_failed(e, lang),
-    };
+    let account = store.account(&name).await?;
     let hash = account.as_ref().map_or_else(
         || auth::dummy_hash().to_owned(),
         |a| a.password_hash.clone(),
@@ -162,20 +156,16 @@ pub async fn login(
         let message = tr(lang, "账号或密码不正确", "Wrong account or password");
         let page = login_form(lang, &token, &next, Some(message));
         let page = (StatusCode::UNAUTHORIZED, page).into_response();
-        return with_login_cookie(&state, page, &token);
+        return Ok(with_login_cookie(&state, page, &token));
     }
-    if let Err(e) = store.forget_login_attempt(&subjects, now).await {
-        return layout::storage_failed(e, lang);
-    }
+    store.forget_login_attempt(&subjects, now).await?;
     let token = auth::random_token();
     let session = auth::sha256_hex(token.as_bytes());
     let created = store
         .create_session(&session, &name, now, now + auth::SESSION_MS)
         .await;
     let audited = store.audit(&name, "login", None, None, now).await;
-    if let Err(e) = created.and(audited) {
-        return layout::storage_failed(e, lang);
-    }
+    created.and(audited)?;
     let mut response = Redirect::to(&next).into_response();
     let h = response.headers_mut();
     h.append(header::SET_COOKIE, auth::session_cookie(&state, &token));
@@ -183,7 +173,7 @@ pub async fn login(
         header::SET_COOKIE,
         HeaderValue::from_static("xj_desk_login=; Path=/desk/login; Max-Age=0"),
     );
-    response
+    Ok(response)
 }
 
 #[derive(Deserialize)]
@@ -194,20 +184,18 @@ pub async fn logout(
     State(state): State<Arc<AppState>>,
     staff: Staff,
     CsrfForm(_): CsrfForm<Empty>,
-) -> Response {
+) -> PageResult {
     let store = &state.store;
     let ended = store.end_session(&staff.session).await;
     let audited = store
         .audit(&staff.name, "logout", None, None, state.now_ms())
         .await;
-    if let Err(e) = ended.and(audited) {
-        return layout::storage_failed(e, staff.lang);
-    }
+    ended.and(audited)?;
     let mut response = Redirect::to("/desk/login").into_response();
     response
         .headers_mut()
         .append(header::SET_COOKIE, auth::clear_session_cookie(&state));
-    response
+    Ok(response)
 }
 
 fn password_form(staff: &Staff, message: Option<(bool, &str)>) -> Markup {
@@ -257,7 +245,7 @@ pub async fn change_password(
     State(state): State<Arc<AppState>>,
     staff: Staff,
     CsrfForm(form): CsrfForm<PasswordForm>,
-) -> Response {
+) -> PageResult {
     let lang = staff.lang;
     let fail = |text: &str| {
         (
@@ -266,46 +254,43 @@ pub async fn change_password(
         )
             .into_response()
     };
-    let account = match state.store.account(&staff.name).await {
-        Ok(Some(account)) => account,
-        Ok(None) => return layout::not_found(None, lang),
-        Err(e) => return layout::storage_failed(e, lang),
+    let Some(account) = state.store.account(&staff.name).await? else {
+        return Err(PageError::NotFound(None));
     };
     if !auth::verify_blocking(form.current, account.password_hash).await {
-        return fail(tr(lang, "当前密码不正确", "The current password is wrong"));
+        return Ok(fail(tr(
+            lang,
+            "当前密码不正确",
+            "The current password is wrong",
+        )));
     }
     if form.new.chars().count() < auth::PASSWORD_MIN_CHARS {
-        return fail(tr(
+        return Ok(fail(tr(
             lang,
             "新密码至少 10 个字符",
             "The new password needs at least 10 characters",
-        ));
+        )));
     }
     if form.new != form.confirm {
-        return fail(tr(
+        return Ok(fail(tr(
             lang,
             "两次输入的新密码不一致",
             "The two new passwords differ",
-        ));
+        )));
     }
-    let hash = match auth::hash_blocking(form.new).await {
-        Ok(hash) => hash,
-        Err(e) => return layout::storage_failed(e, lang),
-    };
+    let hash = auth::hash_blocking(form.new).await?;
     let now = state.now_ms();
     let store = &state.store;
     let changed = store
         .set_password(&staff.name, &hash, &staff.session, now)
         .await;
     let audited = store.audit(&staff.name, "password", None, None, now).await;
-    if let Err(e) = changed.and(audited) {
-        return layout::storage_failed(e, lang);
-    }
-    password_form(
+    changed.and(audited)?;
+    Ok(password_form(
         &staff,
         Some((true, tr(lang, "密码已修改", "Password changed"))),
     )
-    .into_response()
+    .into_response())
 }
 
 #[cfg(test)]

@@ -4,25 +4,23 @@
 
 use super::auth::{self, Admin};
 use super::csrf::CsrfForm;
+use super::error::PageResult;
 use super::i18n::tr;
 use super::layout::{self, csrf_input, page};
 use super::rules::local_time;
 use crate::state::AppState;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use maud::html;
 use serde::Deserialize;
 use std::sync::Arc;
 
 /// `GET /desk/logins`
-pub async fn logins_page(State(state): State<Arc<AppState>>, Admin(staff): Admin) -> Response {
+pub async fn logins_page(State(state): State<Arc<AppState>>, Admin(staff): Admin) -> PageResult {
     let lang = staff.lang;
     let t = |zh, en| tr(lang, zh, en);
     let since = state.now_ms() - auth::LOGIN_WINDOW_MS;
-    let rows = match state.store.login_failure_summary(since).await {
-        Ok(rows) => rows,
-        Err(e) => return layout::storage_failed(e, lang),
-    };
+    let rows = state.store.login_failure_summary(since).await?;
     let body = html! {
         p { (t("最近 15 分钟内的登录失败。清除后，该账号或地址不再被减速或阻止。",
                "Failed logins of the last 15 minutes. Clearing them stops the slowing or blocking of that account or address.")) }
@@ -67,7 +65,7 @@ pub async fn logins_page(State(state): State<Arc<AppState>>, Admin(staff): Admin
             }
         }
     };
-    page(Some(&staff), lang, t("登录失败", "Failed logins"), body).into_response()
+    Ok(page(Some(&staff), lang, t("登录失败", "Failed logins"), body).into_response())
 }
 
 /// `account:NAME`, `ip:CLIENT` or `pair:CLIENT NAME` as (kind, account, client).
@@ -94,13 +92,13 @@ pub async fn clear(
     State(state): State<Arc<AppState>>,
     Admin(staff): Admin,
     CsrfForm(form): CsrfForm<ClearForm>,
-) -> Response {
+) -> PageResult {
     let lang = staff.lang;
     let store = &state.store;
     let cleared = match form.kind.as_str() {
         "account" => store.clear_account_failures(&form.value).await,
         "ip" => store.clear_client_failures(&form.value).await,
-        _ => return layout::bad_request(Some(&staff), lang),
+        _ => return Ok(layout::bad_request(Some(&staff), lang)),
     };
     let detail = format!("{}:{}", form.kind, form.value);
     let audited = store
@@ -112,10 +110,8 @@ pub async fn clear(
             state.now_ms(),
         )
         .await;
-    if let Err(e) = cleared.and(audited.map(|()| 0)) {
-        return layout::storage_failed(e, lang);
-    }
-    Redirect::to("/desk/logins").into_response()
+    cleared.and(audited.map(|()| 0))?;
+    Ok(Redirect::to("/desk/logins").into_response())
 }
 
 #[cfg(test)]

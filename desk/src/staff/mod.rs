@@ -10,6 +10,7 @@ pub mod account;
 mod actions;
 pub mod auth;
 pub mod csrf;
+pub mod error;
 mod export;
 pub mod i18n;
 pub mod layout;
@@ -17,6 +18,7 @@ mod list;
 mod login;
 mod logins;
 mod overview;
+mod password;
 mod report;
 pub mod rules;
 pub mod shell;
@@ -64,6 +66,8 @@ pub fn routes() -> Router<Arc<AppState>> {
 /// routes are merged, so theirs get them too.
 pub fn layers(router: Router<Arc<AppState>>) -> Router<Arc<AppState>> {
     router
+        // Innermost, so an error page gets the language link and the headers as well.
+        .layer(middleware::from_fn(error::in_page_lang))
         .layer(middleware::from_fn(i18n::remember_lang))
         .layer(middleware::from_fn(layout::headers))
 }

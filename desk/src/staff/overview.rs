@@ -2,21 +2,22 @@
 //! community and per category) and the audit log (`/desk/audit`).
 
 use super::auth::Admin;
+use super::error::PageResult;
 use super::i18n::{tr, Lang};
-use super::layout::{self, page};
+use super::layout::page;
 use super::list::{category_name, first_response_ms, resolution_ms};
 use super::rules::{deadlines, local_time};
 use crate::state::AppState;
 use crate::store::{GroupBy, Satisfaction};
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use maud::{html, Markup};
 use serde::Deserialize;
 use std::sync::Arc;
 use xinjing_contract::TicketStatus;
 
 /// `GET /desk/overview`
-pub async fn overview(State(state): State<Arc<AppState>>, Admin(staff): Admin) -> Response {
+pub async fn overview(State(state): State<Arc<AppState>>, Admin(staff): Admin) -> PageResult {
     let lang = staff.lang;
     let t = |zh, en| tr(lang, zh, en);
     let store = &state.store;
@@ -32,10 +33,7 @@ pub async fn overview(State(state): State<Arc<AppState>>, Admin(staff): Admin) -
             store.satisfaction(GroupBy::Category).await?,
         ))
     };
-    let (counts, by_community, by_category) = match figures.await {
-        Ok(figures) => figures,
-        Err(e) => return layout::storage_failed(e, lang),
-    };
+    let (counts, by_community, by_category) = figures.await?;
     let body = html! {
         section.card aria-labelledby="h-counts" {
             h2 #h-counts { (t("各小区问题数", "Problems per community")) }
@@ -64,7 +62,7 @@ pub async fn overview(State(state): State<Arc<AppState>>, Admin(staff): Admin) -
         (satisfaction_table(lang, "h-sat-category", t("各类别满意率", "Satisfaction per category"), t("类别", "Category"), &by_category, |k| category_name(k, lang)))
         p.hint { (t("满意率按每个工单居民最后一次评价计算。", "Rates count each ticket's latest verdict from its resident.")) }
     };
-    page(Some(&staff), lang, t("总览", "Overview"), body).into_response()
+    Ok(page(Some(&staff), lang, t("总览", "Overview"), body).into_response())
 }
 
 fn satisfaction_table(
@@ -138,7 +136,7 @@ pub async fn audit(
     State(state): State<Arc<AppState>>,
     Admin(staff): Admin,
     Query(q): Query<AuditQuery>,
-) -> Response {
+) -> PageResult {
     let lang = staff.lang;
     let t = |zh, en| tr(lang, zh, en);
     let ticket = q
@@ -148,18 +146,14 @@ pub async fn audit(
         .filter(|t| !t.is_empty())
         .map(str::to_ascii_uppercase);
     let page_no = q.page.unwrap_or(1).clamp(1, 100_000);
-    let entries = match state
+    let entries = state
         .store
         .audit_entries(
             ticket.as_deref(),
             AUDIT_PAGE + 1,
             (page_no - 1) * AUDIT_PAGE,
         )
-        .await
-    {
-        Ok(entries) => entries,
-        Err(e) => return layout::storage_failed(e, lang),
-    };
+        .await?;
     let more = entries.len() as i64 > AUDIT_PAGE;
     let link = |page: i64| {
         let mut pairs = vec![("page", page.to_string())];
@@ -205,5 +199,5 @@ pub async fn audit(
             @if more { a href=(link(page_no + 1)) rel="next" { (t("下一页", "Next page")) } }
         }
     };
-    page(Some(&staff), lang, t("审计日志", "Audit log"), body).into_response()
+    Ok(page(Some(&staff), lang, t("审计日志", "Audit log"), body).into_response())
 }

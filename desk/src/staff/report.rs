@@ -4,8 +4,9 @@
 
 use super::access::visible_report;
 use super::auth::Staff;
+use super::error::{PageError, PageResult};
 use super::i18n::{tr, Lang};
-use super::layout::{self, csrf_input, page};
+use super::layout::{csrf_input, page};
 use super::list::category_name;
 use super::rules::local_time;
 use crate::state::AppState;
@@ -30,7 +31,7 @@ pub async fn report_page(
     staff: Staff,
     Path(ticket): Path<String>,
     Query(q): Query<PageQuery>,
-) -> Response {
+) -> PageResult {
     render(&state, &staff, &ticket, &q, false).await
 }
 
@@ -40,7 +41,7 @@ pub async fn show_contact(
     staff: Staff,
     Path(ticket): Path<String>,
     super::csrf::CsrfForm(_): super::csrf::CsrfForm<super::login::Empty>,
-) -> Response {
+) -> PageResult {
     render(&state, &staff, &ticket, &PageQuery::default(), true).await
 }
 
@@ -60,16 +61,13 @@ async fn render(
     ticket: &str,
     q: &PageQuery,
     contact: bool,
-) -> Response {
+) -> PageResult {
     let lang = staff.lang;
-    let report = match visible_report(state, staff, ticket).await {
-        Ok(report) => report,
-        Err(response) => return response,
-    };
+    let report = visible_report(state, staff, ticket).await?;
     let r = &report.report;
     let show_contact = contact && staff.can_see_contact(&r.community) && r.contact_phone.is_some();
     if show_contact {
-        if let Err(e) = state
+        state
             .store
             .audit(
                 &staff.name,
@@ -78,23 +76,17 @@ async fn render(
                 None,
                 state.now_ms(),
             )
-            .await
-        {
-            return layout::storage_failed(e, lang);
-        }
+            .await?;
     }
-    let events = match state.store.events(&r.ticket).await {
-        Ok(events) => events,
-        Err(e) => return layout::storage_failed(e, lang),
-    };
-    let assignees = match state.store.accounts().await {
-        Ok(accounts) => accounts
-            .into_iter()
-            .filter(|(_, role, communities)| role == "admin" || communities.contains(&r.community))
-            .map(|(name, _, _)| name)
-            .collect::<Vec<_>>(),
-        Err(e) => return layout::storage_failed(e, lang),
-    };
+    let events = state.store.events(&r.ticket).await?;
+    let assignees = state
+        .store
+        .accounts()
+        .await?
+        .into_iter()
+        .filter(|(_, role, communities)| role == "admin" || communities.contains(&r.community))
+        .map(|(name, _, _)| name)
+        .collect::<Vec<_>>();
     let body = html! {
         @if let Some(done) = &q.done {
             p.ok role="status" { (done_message(lang, done)) }
@@ -113,7 +105,7 @@ async fn render(
         }
     };
     let title = format!("{} {}", tr(lang, "工单", "Ticket"), r.ticket);
-    page(Some(staff), lang, &title, body).into_response()
+    Ok(page(Some(staff), lang, &title, body).into_response())
 }
 
 fn done_message(lang: Lang, done: &str) -> &'static str {
@@ -357,21 +349,16 @@ pub async fn photo(
     State(state): State<Arc<AppState>>,
     staff: Staff,
     Path((ticket, position)): Path<(String, i64)>,
-) -> Response {
-    let report = match visible_report(&state, &staff, &ticket).await {
-        Ok(report) => report,
-        Err(response) => return response,
-    };
+) -> PageResult {
+    let report = visible_report(&state, &staff, &ticket).await?;
     let Some(p) = report
         .report
         .photos
         .iter()
         .find(|p| p.position == position && !p.erased)
     else {
-        return layout::not_found(Some(&staff), staff.lang);
+        return Err(PageError::not_found(&staff));
     };
-    match state.photos.get(&p.object_key).await {
-        Ok(bytes) => ([(header::CONTENT_TYPE, "image/jpeg")], bytes).into_response(),
-        Err(e) => layout::storage_failed(e, staff.lang),
-    }
+    let bytes = state.photos.get(&p.object_key).await?;
+    Ok(([(header::CONTENT_TYPE, "image/jpeg")], bytes).into_response())
 }

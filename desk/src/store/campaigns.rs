@@ -1,13 +1,15 @@
 //! The campaigns the desk serves as the widget's feed: seeded once from the bundled feed,
 //! then edited by admins. Entries are stored as the JSON the feed serves, already checked.
 
+use super::rows::JsonText;
 use super::{Result, Store};
 use serde_json::Value;
-use sqlx::Row;
+use sqlx::FromRow;
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, FromRow)]
 pub struct CampaignRow {
     pub id: String,
+    #[sqlx(try_from = "JsonText")]
     pub entry: Value,
     pub ended_at: Option<i64>,
     pub updated_at: i64,
@@ -70,7 +72,7 @@ impl Store {
         )
         .fetch_all(&self.read)
         .await?;
-        rows.iter().map(campaign_row).collect()
+        rows.iter().map(|r| Ok(CampaignRow::from_row(r)?)).collect()
     }
 
     pub async fn campaign(&self, id: &str) -> Result<Option<CampaignRow>> {
@@ -80,7 +82,7 @@ impl Store {
         .bind(id)
         .fetch_optional(&self.read)
         .await?;
-        row.as_ref().map(campaign_row).transpose()
+        Ok(row.as_ref().map(CampaignRow::from_row).transpose()?)
     }
 
     /// When the feed last changed (ms), if it was ever seeded.
@@ -214,16 +216,4 @@ async fn touch(
     .execute(&mut **tx)
     .await?;
     Ok(())
-}
-
-fn campaign_row(row: &sqlx::any::AnyRow) -> Result<CampaignRow> {
-    let text: String = row.try_get("entry")?;
-    Ok(CampaignRow {
-        id: row.try_get("id")?,
-        // Written by the desk from a serde_json::Value: always JSON.
-        entry: serde_json::from_str(&text).unwrap_or(Value::Null),
-        ended_at: row.try_get("ended_at")?,
-        updated_at: row.try_get("updated_at")?,
-        updated_by: row.try_get("updated_by")?,
-    })
 }

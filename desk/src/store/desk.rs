@@ -1,8 +1,9 @@
 //! The problem list's queries: filters, counts per state, paging, sorting, and the
 //! similar-reports hint. The SQL is built from fixed pieces; every value is a parameter.
 
-use super::{opt_string, status_from, Result, Store};
-use sqlx::Row;
+use super::rows::StateCode;
+use super::{Result, Store};
+use sqlx::FromRow;
 use xinjing_contract::TicketStatus;
 
 /// What the list shows, as chosen in its filter form.
@@ -75,7 +76,7 @@ impl Sort {
 }
 
 /// One row of the list (and of the CSV export).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, FromRow)]
 pub struct ListRow {
     pub ticket: String,
     pub received_at: i64,
@@ -83,6 +84,7 @@ pub struct ListRow {
     pub community: String,
     pub building: String,
     pub detail: String,
+    #[sqlx(try_from = "StateCode")]
     pub status: TicketStatus,
     pub assignee: Option<String>,
     pub first_response_at: Option<i64>,
@@ -191,23 +193,18 @@ fn bind_all<'q>(
 const LIST_COLUMNS: &str = "ticket, received_at, category, community, building, detail, status, \
      assignee, first_response_at, resolved_at, closed_at, reopened_at, reopen_count, merged_into";
 
-fn list_row(r: &sqlx::any::AnyRow) -> Result<ListRow> {
-    Ok(ListRow {
-        ticket: r.try_get("ticket")?,
-        received_at: r.try_get("received_at")?,
-        category: r.try_get("category")?,
-        community: r.try_get("community")?,
-        building: r.try_get("building")?,
-        detail: r.try_get("detail")?,
-        status: status_from(&r.try_get::<String, _>("status")?)?,
-        assignee: opt_string(r, "assignee")?,
-        first_response_at: r.try_get("first_response_at")?,
-        resolved_at: r.try_get("resolved_at")?,
-        closed_at: r.try_get("closed_at")?,
-        reopened_at: r.try_get("reopened_at")?,
-        reopen_count: r.try_get("reopen_count")?,
-        merged_into: opt_string(r, "merged_into")?,
-    })
+/// A count of the reports in one state.
+#[derive(FromRow)]
+struct StateCount {
+    #[sqlx(try_from = "StateCode")]
+    status: TicketStatus,
+    n: i64,
+}
+
+/// A distinct value of a column.
+#[derive(FromRow)]
+struct Distinct {
+    v: String,
 }
 
 impl Store {
@@ -234,7 +231,7 @@ impl Store {
             .fetch_all(&self.read)
             .await?
             .iter()
-            .map(list_row)
+            .map(|row| Ok(ListRow::from_row(row)?))
             .collect()
     }
 
@@ -249,8 +246,7 @@ impl Store {
         let mut counts: Vec<(TicketStatus, i64)> =
             TicketStatus::ALL.iter().map(|s| (*s, 0)).collect();
         for row in rows {
-            let status = status_from(&row.try_get::<String, _>("status")?)?;
-            let n: i64 = row.try_get("n")?;
+            let StateCount { status, n } = StateCount::from_row(&row)?;
             if let Some(slot) = counts.iter_mut().find(|(s, _)| *s == status) {
                 slot.1 += n;
             }
@@ -274,7 +270,7 @@ impl Store {
         let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), values)
             .fetch_all(&self.read)
             .await?;
-        rows.iter().map(|r| Ok(r.try_get("v")?)).collect()
+        rows.iter().map(|r| Ok(Distinct::from_row(r)?.v)).collect()
     }
 
     /// Open reports (received, in progress) at the same place (any building when `building`

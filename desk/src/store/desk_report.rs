@@ -2,8 +2,9 @@
 //! Each change is one transaction holding the report's new state, its history event and
 //! the audit log line, so none is ever recorded without the others.
 
-use super::{opt_string, Backend, Result, Store, StoredReport};
-use sqlx::Row;
+use super::rows::Flag;
+use super::{Backend, Result, Store, StoredReport};
+use sqlx::FromRow;
 use xinjing_contract::TicketStatus;
 
 /// A report with what the staff pages add to it.
@@ -20,6 +21,22 @@ pub struct DeskReport {
     pub resolved_at: Option<i64>,
     pub reopened_at: Option<i64>,
     pub reopen_count: i64,
+}
+
+/// The columns of a report only the staff pages read.
+#[derive(FromRow)]
+struct DeskColumns {
+    created_at: String,
+    locale: String,
+    #[sqlx(try_from = "Flag")]
+    consent_contact: bool,
+    status_at: i64,
+    assignee: Option<String>,
+    merged_into: Option<String>,
+    first_response_at: Option<i64>,
+    resolved_at: Option<i64>,
+    reopened_at: Option<i64>,
+    reopen_count: i64,
 }
 
 /// A change made by staff.
@@ -166,17 +183,18 @@ impl Store {
         .bind(&report.id)
         .fetch_one(&self.read)
         .await?;
+        let c = DeskColumns::from_row(&row)?;
         Ok(Some(DeskReport {
-            created_at: row.try_get("created_at")?,
-            locale: row.try_get("locale")?,
-            consent_contact: row.try_get::<i64, _>("consent_contact")? != 0,
-            status_at: row.try_get("status_at")?,
-            assignee: opt_string(&row, "assignee")?,
-            merged_into: opt_string(&row, "merged_into")?,
-            first_response_at: row.try_get("first_response_at")?,
-            resolved_at: row.try_get("resolved_at")?,
-            reopened_at: row.try_get("reopened_at")?,
-            reopen_count: row.try_get("reopen_count")?,
+            created_at: c.created_at,
+            locale: c.locale,
+            consent_contact: c.consent_contact,
+            status_at: c.status_at,
+            assignee: c.assignee,
+            merged_into: c.merged_into,
+            first_response_at: c.first_response_at,
+            resolved_at: c.resolved_at,
+            reopened_at: c.reopened_at,
+            reopen_count: c.reopen_count,
             report,
         }))
     }

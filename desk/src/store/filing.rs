@@ -2,7 +2,7 @@
 //! gives it its ticket and records the answer under its Idempotency-Key.
 
 use super::{Result, Store, StoreError};
-use sqlx::Row;
+use sqlx::FromRow;
 use xinjing_contract::time::Date;
 use xinjing_contract::{ReportPayload, TicketStatus};
 
@@ -185,6 +185,13 @@ pub(crate) async fn insert_report(
     Ok(ticket)
 }
 
+/// A stored report's ticket and the hash of the body it was filed with.
+#[derive(FromRow)]
+struct Filed {
+    ticket: String,
+    body_sha256: String,
+}
+
 impl Store {
     /// The ticket and body hash of a stored report, by id (replays after the key record
     /// expired).
@@ -194,7 +201,13 @@ impl Store {
             .fetch_optional(&self.read)
             .await?;
         Ok(match row {
-            Some(row) => Some((row.try_get("ticket")?, row.try_get("body_sha256")?)),
+            Some(row) => {
+                let Filed {
+                    ticket,
+                    body_sha256,
+                } = Filed::from_row(&row)?;
+                Some((ticket, body_sha256))
+            }
             None => None,
         })
     }

@@ -2,7 +2,7 @@
 //! and the first answer, kept for replays.
 
 use super::{Backend, Result, Store};
-use sqlx::Row;
+use sqlx::FromRow;
 
 /// What the database remembers of an Idempotency-Key.
 #[derive(Clone, Debug, PartialEq)]
@@ -67,13 +67,21 @@ pub(crate) async fn claim_on(conn: &mut sqlx::AnyConnection, job: &ClaimJob) -> 
     Ok(Claim::Taken(key_record(&row)?))
 }
 
+/// An `idempotency_keys` row as stored: the answer in two columns.
+#[derive(FromRow)]
+struct KeyRow {
+    body_sha256: String,
+    claimed_at: i64,
+    status_code: Option<i64>,
+    answer: Option<String>,
+}
+
 fn key_record(row: &sqlx::any::AnyRow) -> Result<KeyRecord> {
-    let code: Option<i64> = row.try_get("status_code")?;
-    let answer: Option<String> = row.try_get("answer")?;
+    let row = KeyRow::from_row(row)?;
     Ok(KeyRecord {
-        body_sha256: row.try_get("body_sha256")?,
-        claimed_at: row.try_get("claimed_at")?,
-        answer: code.zip(answer).map(|(c, a)| (c as u16, a)),
+        body_sha256: row.body_sha256,
+        claimed_at: row.claimed_at,
+        answer: row.status_code.zip(row.answer).map(|(c, a)| (c as u16, a)),
     })
 }
 

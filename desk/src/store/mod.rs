@@ -8,7 +8,7 @@
 
 use crate::config::Database;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Row};
+use sqlx::AnyPool;
 use std::borrow::Cow;
 use std::path::Path;
 use std::str::FromStr;
@@ -25,6 +25,7 @@ mod idempotency;
 mod overview;
 mod posters;
 mod report;
+mod rows;
 pub mod staff;
 pub use campaigns::*;
 pub use desk::*;
@@ -45,7 +46,7 @@ pub enum Backend {
 pub enum StoreError {
     // Database errors can quote row values (a phone number in a constraint message).
     #[error("database: {}", crate::redact::mask_digits(&.0.to_string()))]
-    Db(#[from] sqlx::Error),
+    Db(#[source] sqlx::Error),
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// Another request took over this Idempotency-Key (ours was presumed dead).
@@ -61,6 +62,20 @@ pub enum StoreError {
     /// A code the desk does not know in a row (a state, a role): never read as a default.
     #[error("unknown {what} {code:?} in the database")]
     UnknownCode { what: &'static str, code: String },
+}
+
+/// A row's unknown code reaches us through sqlx as a column that failed to decode (see
+/// `rows`): it is taken out again, so it stays [`StoreError::UnknownCode`].
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> StoreError {
+        match e {
+            sqlx::Error::ColumnDecode { index, source } => match source.downcast::<StoreError>() {
+                Ok(inner) => *inner,
+                Err(source) => StoreError::Db(sqlx::Error::ColumnDecode { index, source }),
+            },
+            e => StoreError::Db(e),
+        }
+    }
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -318,10 +333,6 @@ pub(crate) fn role_from(code: String) -> Result<String> {
         "admin" | "staff" => Ok(code),
         _ => Err(StoreError::UnknownCode { what: "role", code }),
     }
-}
-
-pub(crate) fn opt_string(row: &sqlx::any::AnyRow, column: &str) -> Result<Option<String>> {
-    Ok(row.try_get::<Option<String>, _>(column)?)
 }
 
 #[cfg(test)]

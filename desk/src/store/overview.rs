@@ -1,14 +1,18 @@
 //! The admin overview's figures: satisfaction, counts per state, overdue reports.
 
-use super::{status_from, Deadlines, Result, Store};
-use sqlx::Row;
+use super::rows::StateCode;
+use super::{Deadlines, Result, Store};
+use sqlx::FromRow;
 use xinjing_contract::TicketStatus;
 
 /// Residents' verdicts on one group (their latest verdict per report).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, FromRow)]
 pub struct Satisfaction {
+    #[sqlx(rename = "k")]
     pub key: String,
+    #[sqlx(rename = "yes")]
     pub satisfied: i64,
+    #[sqlx(rename = "n")]
     pub answered: i64,
 }
 
@@ -25,6 +29,22 @@ pub struct CommunityCounts {
     pub community: String,
     pub by_status: Vec<(TicketStatus, i64)>,
     pub overdue: i64,
+}
+
+/// How many reports of a community are in a state.
+#[derive(FromRow)]
+struct InState {
+    community: String,
+    #[sqlx(try_from = "StateCode")]
+    status: TicketStatus,
+    n: i64,
+}
+
+/// How many of a community's reports are overdue.
+#[derive(FromRow)]
+struct Overdue {
+    community: String,
+    n: i64,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -50,13 +70,7 @@ impl Store {
             .fetch_all(&self.read)
             .await?;
         rows.iter()
-            .map(|r| {
-                Ok(Satisfaction {
-                    key: r.try_get("k")?,
-                    satisfied: r.try_get("yes")?,
-                    answered: r.try_get("n")?,
-                })
-            })
+            .map(|r| Ok(Satisfaction::from_row(r)?))
             .collect()
     }
 
@@ -68,9 +82,11 @@ impl Store {
         .await?;
         let mut out: Vec<CommunityCounts> = Vec::new();
         for row in rows {
-            let community: String = row.try_get("community")?;
-            let status = status_from(&row.try_get::<String, _>("status")?)?;
-            let n: i64 = row.try_get("n")?;
+            let InState {
+                community,
+                status,
+                n,
+            } = InState::from_row(&row)?;
             if out.last().is_none_or(|c| c.community != community) {
                 out.push(CommunityCounts {
                     community: community.clone(),
@@ -94,9 +110,9 @@ impl Store {
         .fetch_all(&self.read)
         .await?;
         for row in overdue {
-            let community: String = row.try_get("community")?;
+            let Overdue { community, n } = Overdue::from_row(&row)?;
             if let Some(c) = out.iter_mut().find(|c| c.community == community) {
-                c.overdue = row.try_get("n")?;
+                c.overdue = n;
             }
         }
         Ok(out)

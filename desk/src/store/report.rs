@@ -1,12 +1,14 @@
 //! Reports, their tickets, photos and history.
 
-use super::{opt_string, status_from, Backend, Result, Store};
-use sqlx::Row;
+use super::rows::{Happened, MaybeFlag, StateCode};
+use super::{status_from, Backend, Result, Store};
+use sqlx::FromRow;
 use xinjing_contract::TicketStatus;
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, FromRow)]
 pub struct StatusRow {
     pub ticket: String,
+    #[sqlx(try_from = "StateCode")]
     pub status: TicketStatus,
     pub status_at: i64,
     pub public_note: Option<String>,
@@ -14,7 +16,7 @@ pub struct StatusRow {
 }
 
 /// A stored report as staff (and tests) see it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, FromRow)]
 pub struct StoredReport {
     pub id: String,
     pub ticket: String,
@@ -28,24 +30,28 @@ pub struct StoredReport {
     pub description: String,
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
+    #[sqlx(try_from = "StateCode")]
     pub status: TicketStatus,
     pub public_note: Option<String>,
     pub closed_at: Option<i64>,
     pub erased_at: Option<i64>,
+    /// Read by a query of their own.
+    #[sqlx(skip)]
     pub photos: Vec<StoredPhoto>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, FromRow)]
 pub struct StoredPhoto {
     pub position: i64,
     pub object_key: String,
     pub width: i64,
     pub height: i64,
     pub bytes: i64,
+    #[sqlx(rename = "erased_at", try_from = "Happened")]
     pub erased: bool,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, FromRow)]
 pub struct Event {
     pub seq: i64,
     pub at: i64,
@@ -54,8 +60,17 @@ pub struct Event {
     pub public_note: Option<String>,
     pub internal_note: Option<String>,
     pub actor: Option<String>,
+    #[sqlx(try_from = "MaybeFlag")]
     pub satisfied: Option<bool>,
     pub comment: Option<String>,
+}
+
+/// A ticket as numbered: its day, its number that day, and the two together.
+#[derive(FromRow)]
+struct Ticket {
+    ticket_day: String,
+    ticket_number: i64,
+    ticket: String,
 }
 
 impl Store {
@@ -69,13 +84,7 @@ impl Store {
         .fetch_optional(&self.read)
         .await?;
         let Some(row) = row else { return Ok(None) };
-        Ok(Some(StatusRow {
-            ticket: row.try_get("ticket")?,
-            status: status_from(&row.try_get::<String, _>("status")?)?,
-            status_at: row.try_get("status_at")?,
-            public_note: opt_string(&row, "public_note")?,
-            merged_into: opt_string(&row, "merged_into")?,
-        }))
+        Ok(Some(StatusRow::from_row(&row)?))
     }
 
     /// Locks the report (PostgreSQL) and gives its id and next event number.
@@ -164,45 +173,18 @@ impl Store {
         .fetch_optional(&self.read)
         .await?;
         let Some(row) = row else { return Ok(None) };
-        let id: String = row.try_get("id")?;
-        let photos = sqlx::query(
+        let mut report = StoredReport::from_row(&row)?;
+        report.photos = sqlx::query(
             "SELECT position, object_key, width, height, bytes, erased_at FROM report_photos \
              WHERE report_id = $1 ORDER BY position",
         )
-        .bind(&id)
+        .bind(&report.id)
         .fetch_all(&self.read)
         .await?
         .iter()
-        .map(|p| {
-            Ok(StoredPhoto {
-                position: p.try_get("position")?,
-                object_key: p.try_get("object_key")?,
-                width: p.try_get("width")?,
-                height: p.try_get("height")?,
-                bytes: p.try_get("bytes")?,
-                erased: p.try_get::<Option<i64>, _>("erased_at")?.is_some(),
-            })
-        })
+        .map(|p| Ok(StoredPhoto::from_row(p)?))
         .collect::<Result<Vec<_>>>()?;
-        Ok(Some(StoredReport {
-            id,
-            ticket: row.try_get("ticket")?,
-            ticket_day: row.try_get("ticket_day")?,
-            ticket_number: row.try_get("ticket_number")?,
-            received_at: row.try_get("received_at")?,
-            category: row.try_get("category")?,
-            community: row.try_get("community")?,
-            building: row.try_get("building")?,
-            detail: row.try_get("detail")?,
-            description: row.try_get("description")?,
-            contact_name: opt_string(&row, "contact_name")?,
-            contact_phone: opt_string(&row, "contact_phone")?,
-            status: status_from(&row.try_get::<String, _>("status")?)?,
-            public_note: opt_string(&row, "public_note")?,
-            closed_at: row.try_get("closed_at")?,
-            erased_at: row.try_get("erased_at")?,
-            photos,
-        }))
+        Ok(Some(report))
     }
 
     /// Every ticket, in order of day and number.
@@ -214,11 +196,12 @@ impl Store {
         .await?;
         rows.iter()
             .map(|r| {
-                Ok((
-                    r.try_get("ticket_day")?,
-                    r.try_get("ticket_number")?,
-                    r.try_get("ticket")?,
-                ))
+                let Ticket {
+                    ticket_day,
+                    ticket_number,
+                    ticket,
+                } = Ticket::from_row(r)?;
+                Ok((ticket_day, ticket_number, ticket))
             })
             .collect()
     }
@@ -232,20 +215,6 @@ impl Store {
         .bind(ticket)
         .fetch_all(&self.read)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Event {
-                    seq: r.try_get("seq")?,
-                    at: r.try_get("at")?,
-                    kind: r.try_get("kind")?,
-                    status: opt_string(r, "status")?,
-                    public_note: opt_string(r, "public_note")?,
-                    internal_note: opt_string(r, "internal_note")?,
-                    actor: opt_string(r, "actor")?,
-                    satisfied: r.try_get::<Option<i64>, _>("satisfied")?.map(|s| s != 0),
-                    comment: opt_string(r, "comment")?,
-                })
-            })
-            .collect()
+        rows.iter().map(|r| Ok(Event::from_row(r)?)).collect()
     }
 }

@@ -1,15 +1,27 @@
 //! Staff accounts, sessions, failed logins and the audit log.
 
-use super::{opt_string, role_from, Result, Store};
-use sqlx::Row;
+use super::rows::RoleCode;
+use super::{Result, Store};
+use sqlx::FromRow;
 
 /// An account as the desk checks it at login.
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, FromRow)]
 pub struct Account {
     pub name: String,
+    #[sqlx(try_from = "RoleCode")]
     pub role: String,
     pub password_hash: String,
+    /// Read by a query of their own.
+    #[sqlx(skip)]
     pub communities: Vec<String>,
+}
+
+/// An account's name and role.
+#[derive(FromRow)]
+struct NameRole {
+    name: String,
+    #[sqlx(try_from = "RoleCode")]
+    role: String,
 }
 
 /// Without the password hash: a hash in a log can be cracked offline.
@@ -25,7 +37,7 @@ impl std::fmt::Debug for Account {
 }
 
 /// One line of the audit log.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, FromRow)]
 pub struct AuditEntry {
     pub at: i64,
     pub actor: String,
@@ -104,13 +116,9 @@ impl Store {
                 .fetch_optional(&self.read)
                 .await?;
         let Some(row) = row else { return Ok(None) };
-        let communities = self.communities_of(name).await?;
-        Ok(Some(Account {
-            name: row.try_get("name")?,
-            role: role_from(row.try_get("role")?)?,
-            password_hash: row.try_get("password_hash")?,
-            communities,
-        }))
+        let mut account = Account::from_row(&row)?;
+        account.communities = self.communities_of(name).await?;
+        Ok(Some(account))
     }
 
     async fn communities_of(&self, name: &str) -> Result<Vec<String>> {
@@ -129,9 +137,9 @@ impl Store {
             .await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
-            let name: String = row.try_get("name")?;
+            let NameRole { name, role } = NameRole::from_row(&row)?;
             let communities = self.communities_of(&name).await?;
-            out.push((name, role_from(row.try_get("role")?)?, communities));
+            out.push((name, role, communities));
         }
         Ok(out)
     }
@@ -288,22 +296,13 @@ impl Store {
     /// Failed logins since `since` by subject (`account:…`, `ip:…`, `pair:…`): how many
     /// and the latest, most recent first.
     pub async fn login_failure_summary(&self, since: i64) -> Result<Vec<FailureCount>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as::<_, FailureCount>(
             "SELECT subject, COUNT(*) AS failures, MAX(at) AS latest FROM login_failures \
              WHERE at >= $1 GROUP BY subject ORDER BY MAX(at) DESC LIMIT 500",
         )
         .bind(since)
         .fetch_all(&self.read)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(FailureCount {
-                    subject: row.try_get("subject")?,
-                    failures: row.try_get("failures")?,
-                    latest: row.try_get("latest")?,
-                })
-            })
-            .collect()
+        .await?)
     }
 
     /// One audit line on its own (a change writes its line in its own transaction instead).
@@ -335,22 +334,12 @@ impl Store {
         .bind(offset)
         .fetch_all(&self.read)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AuditEntry {
-                    at: r.try_get("at")?,
-                    actor: r.try_get("actor")?,
-                    action: r.try_get("action")?,
-                    ticket: opt_string(r, "ticket")?,
-                    detail: opt_string(r, "detail")?,
-                })
-            })
-            .collect()
+        rows.iter().map(|r| Ok(AuditEntry::from_row(r)?)).collect()
     }
 }
 
 /// Failed logins of one subject over a window.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct FailureCount {
     pub subject: String,
     pub failures: i64,

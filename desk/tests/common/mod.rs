@@ -363,6 +363,18 @@ pub async fn post_raw(http: &reqwest::Client, api: &str, key: &str, body: Vec<u8
     Answer::from(response).await
 }
 
+/// Writes to the desk's database behind its back: a row no release of the desk would write.
+pub async fn corrupt(env: &TestEnv, sql: &'static str, value: &str) {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&env.database_url).await.unwrap();
+    sqlx::query(sql)
+        .bind(value.to_owned())
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+}
+
 /// Today in Shanghai as the desk numbers tickets: `YYYYMMDD`.
 pub fn ticket_day(ms: i64) -> String {
     xinjing_contract::time::Date::in_shanghai(ms as f64)
