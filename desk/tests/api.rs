@@ -967,3 +967,41 @@ async fn similar_answers_for_one_building_and_is_rate_limited() {
     assert!(answers.contains(&429), "{answers:?}");
     desk.stop().await;
 }
+
+#[tokio::test]
+async fn a_verdict_resent_under_its_key_is_counted_once() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    let id = sample::random_uuid();
+    let answer = desk.post(&sample::report(&id)).await;
+    assert_eq!(answer.status, 201, "{}", answer.text);
+    let ticket = answer.ticket();
+    let send = |key: &str, body: Value| {
+        let req = desk
+            .http
+            .post(format!("{}/{ticket}/feedback", desk.api()))
+            .header("X-Report-Key", &id)
+            .header("Idempotency-Key", key)
+            .json(&body);
+        async move { Answer::from(req.send().await.unwrap()).await }
+    };
+    let key = sample::random_uuid();
+    let verdict = json!({ "satisfied": false, "comment": "楼道里还是有电动车" });
+    let first = send(&key, verdict.clone()).await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    // The phone never heard the first answer, and sends the same verdict again.
+    let again = send(&key, verdict).await;
+    assert_eq!(
+        (again.status, again.text.as_str()),
+        (200, first.text.as_str())
+    );
+    let other = send(&key, json!({ "satisfied": true })).await;
+    assert_eq!(
+        (other.status, other.error_code().as_str()),
+        (422, "idempotency_key_reused")
+    );
+    let events = desk.state().store.events(&ticket).await.unwrap();
+    let verdicts = events.iter().filter(|e| e.kind == "feedback").count();
+    assert_eq!(verdicts, 1);
+    desk.stop().await;
+}

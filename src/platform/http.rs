@@ -113,7 +113,7 @@ impl Transport for HttpTransport {
         exchange(builder, None, self.timeout()).await
     }
 
-    async fn feedback(&self, ticket: &str, report_key: &str, body: &str) -> Answer {
+    async fn feedback(&self, ticket: &str, report_key: &str, key: &str, body: &str) -> Answer {
         let url = format!(
             "{}/{}/feedback",
             self.endpoint,
@@ -121,7 +121,8 @@ impl Transport for HttpTransport {
         );
         let builder = Request::post(&url)
             .redirect(RequestRedirect::Manual)
-            .header(REPORT_KEY_HEADER, report_key);
+            .header(REPORT_KEY_HEADER, report_key)
+            .header("Idempotency-Key", key);
         exchange(builder, Some(body), self.timeout()).await
     }
 }

@@ -89,7 +89,7 @@ impl Transport for MockTransport {
         load_state().await.status(ticket, report_key, now_ms())
     }
 
-    async fn feedback(&self, ticket: &str, report_key: &str, body: &str) -> Answer {
+    async fn feedback(&self, ticket: &str, report_key: &str, _: &str, body: &str) -> Answer {
         if let Some(failure) = self.network().await {
             return failure;
         }

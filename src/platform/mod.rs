@@ -83,10 +83,10 @@ impl Transport for AnyTransport {
         }
     }
 
-    async fn feedback(&self, ticket: &str, report_key: &str, body: &str) -> Answer {
+    async fn feedback(&self, ticket: &str, report_key: &str, key: &str, body: &str) -> Answer {
         match self {
-            AnyTransport::Http(t) => t.feedback(ticket, report_key, body).await,
-            AnyTransport::Mock(t) => t.feedback(ticket, report_key, body).await,
+            AnyTransport::Http(t) => t.feedback(ticket, report_key, key, body).await,
+            AnyTransport::Mock(t) => t.feedback(ticket, report_key, key, body).await,
         }
     }
 }

@@ -200,8 +200,17 @@ pub fn MyReports() -> impl IntoView {
 #[component]
 fn TicketCard(id: String) -> impl IntoView {
     let this = item_with_id(use_tickets().mine, id, |r| &r.id);
+    // A verdict being queued or sent shows nothing new: the card (and the comment being
+    // written in it) stays as it is.
+    let shown = Memo::new(move |_| {
+        this.get().map(|mut record| {
+            record.pending_verdict = None;
+            record
+        })
+    });
     move || {
-        this.get()
+        shown
+            .get()
             .map(|record| view! { <TicketCardBody record=record/> })
     }
 }

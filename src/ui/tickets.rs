@@ -8,13 +8,15 @@
 //! Other tabs hear of changes and read the records again.
 
 use super::context::{use_settings, use_tickets, Settings, Tickets};
+use crate::platform::clock::random_bytes;
 use crate::platform::storage::{self, KV, TICKET_PREFIX};
 use crate::platform::AnyTransport;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use xinjing_contract::ids::uuid_v4;
 use xinjing_core::my_reports::{
-    self, apply_status, merge_status, merge_verdict, parse_records, parse_status, Feedback,
-    TicketRecord,
+    self, apply_status, merge_pending, merge_status, merge_verdict, parse_records, parse_status,
+    queue_verdict, TicketRecord,
 };
 use xinjing_core::outbox::Transport;
 
@@ -94,7 +96,7 @@ impl TicketDesk {
     fn update_in_place(self, item: TicketRecord, merge: fn(&mut TicketRecord, &TicketRecord)) {
         let found = self.tickets.mine.try_update(|records| {
             let slot = records.iter_mut().find(|r| r.id == item.id)?;
-            *slot = item.clone();
+            merge(slot, &item);
             Some(())
         });
         if found.flatten().is_none() {
@@ -131,6 +133,17 @@ impl TicketDesk {
             .tickets
             .mine
             .with_untracked(|mine| mine.iter().filter(|r| r.needs_refresh()).cloned().collect());
+        let unsent: Vec<TicketRecord> = self.tickets.mine.with_untracked(|mine| {
+            mine.iter()
+                .filter(|r| r.verdict_to_send().is_some())
+                .cloned()
+                .collect()
+        });
+        for item in unsent {
+            spawn_local(async move {
+                self.send_verdict(item).await;
+            });
+        }
         if open.is_empty() {
             return;
         }
@@ -152,11 +165,9 @@ impl TicketDesk {
     }
 
     /// Sends "were you satisfied?" (with the resident's comment, if any); returns whether
-    /// the endpoint took it. "Not satisfied" then asks for the status, to show the reopen.
+    /// the endpoint took it. The verdict is kept with the ticket first, so one that fails
+    /// is sent again (under the same key) with the next status refresh.
     pub async fn send_feedback(self, id: String, satisfied: bool, comment: Option<String>) -> bool {
-        let Some(config) = self.settings.config_now() else {
-            return false;
-        };
         let found = self
             .tickets
             .mine
@@ -164,16 +175,26 @@ impl TicketDesk {
         let Some(mut item) = found else {
             return false;
         };
-        let Some(ticket) = item.ticket.clone() else {
+        queue_verdict(&mut item, satisfied, comment, || uuid_v4(random_bytes()));
+        self.update_in_place(item.clone(), merge_pending);
+        self.send_verdict(item).await
+    }
+
+    /// Sends the verdict queued in `item`; on success it becomes the ticket's verdict, and
+    /// "not satisfied" then asks for the status, to show the reopen.
+    async fn send_verdict(self, item: TicketRecord) -> bool {
+        let Some(config) = self.settings.config_now() else {
             return false;
         };
-        let body = Feedback { satisfied, comment }.to_json();
+        let (Some(ticket), Some(pending)) = (item.ticket.clone(), item.verdict_to_send()) else {
+            return false;
+        };
         let answer = AnyTransport::for_stored(item.endpoint.as_deref(), &config)
-            .feedback(&ticket, &item.id, &body)
+            .feedback(&ticket, &item.id, &pending.key, &pending.body())
             .await;
         let ok = answer.is_success();
         if ok {
-            item.satisfied = Some(satisfied);
+            let satisfied = pending.satisfied;
             self.update_in_place(item, merge_verdict);
             if !satisfied {
                 self.refresh_statuses();

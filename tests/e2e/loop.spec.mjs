@@ -195,3 +195,31 @@ test('not satisfied: the comment is counted and checked, reaches the server, and
   await expect(card.getByText('感谢您的评价：满意')).toBeVisible();
   expect(receiver.reports()[0].feedbacks.at(-1)).toEqual({ satisfied: true });
 });
+
+test('not satisfied, and the answer is lost: sent again under its key after a reload, and counted once', async ({ page, serve, receiver }) => {
+  const url = await open(page, serve, receiver);
+  const ticket = await sendOne(page, receiver);
+  receiver.setStatus(ticket, 'resolved', '电动车已移走');
+  await page.goto(url);
+  await ready(page);
+  await nav(page, /我的报告/).click();
+  const card = page.getByRole('article').filter({ hasText: ticket });
+  // The verdict reaches the server, but its answer never reaches the phone.
+  await page.route('**/feedback', async (route) => {
+    await route.fetch();
+    await route.abort('connectionreset');
+  }, { times: 1 });
+  await card.getByRole('button', { name: '不满意' }).click();
+  await card.getByLabel('您的意见（选填）').fill('电动车又推回楼道了');
+  await card.getByRole('button', { name: '提交评价' }).click();
+  await expect(card.getByRole('alert')).toHaveText('评价未能发送，请稍后再试。');
+  expect(receiver.reports()[0].feedbacks).toHaveLength(1);
+
+  await page.reload();
+  await ready(page);
+  await nav(page, /我的报告/).click();
+  await expect(card.getByText('重办', { exact: true })).toBeVisible();
+  const sent = receiver.state.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/feedback'));
+  expect(sent).toHaveLength(2);
+  expect(receiver.reports()[0].feedbacks).toEqual([{ satisfied: false, comment: '电动车又推回楼道了' }]);
+});

@@ -5,7 +5,8 @@
 //   POST /reports                  store a report (Idempotency-Key required)
 //   GET  /reports/{ticket}         status        (X-Report-Key: the report's id)
 //   POST /reports/{ticket}/feedback satisfaction  (X-Report-Key: the report's id); "not
-//                                  satisfied" with a resolved or rejected ticket reopens it
+//                                  satisfied" with a resolved or rejected ticket reopens it;
+//                                  resent under its Idempotency-Key, the answer is replayed
 //   GET  /reports/similar?community=&building=&category=
 //                                  open reports of the last 30 days at that place, tickets only
 //
@@ -33,6 +34,7 @@ export function startReceiver({ port = 0, host = '127.0.0.1', allowedOrigins = [
   const state = {
     reports: new Map(), // key -> { key, hash, body, ticket, receivedMs, status, updatedAt, note, mergedInto, history, feedback, feedbacks, answer }
     inFlight: new Set(),
+    feedbackKeys: new Map(), // feedback's Idempotency-Key -> { hash, answer }
     attempts: [], // every POST to basePath: { key, bodyHash, at }
     requests: [], // every request: { method, path, query, origin }
     faults: [], // queue of { status, times, message, retryAfter, location, body, type } or { hang | hold: true, times }
@@ -142,8 +144,16 @@ export function startReceiver({ port = 0, host = '127.0.0.1', allowedOrigins = [
     if (req.method === 'POST' && rest.length === 2 && rest[1] === 'feedback') {
       const report = findTicket(rest[0], req);
       if (!report) return error(res, 404, 'not_found', '没有这个工单 / No such ticket');
+      let text;
+      try { text = await readBody(req); } catch { text = ''; }
+      // A verdict resent under its own Idempotency-Key (its answer was lost) is counted once.
+      const key = req.headers['idempotency-key'];
+      const hash = createHash('sha256').update(`${report.ticket}\n${text}`).digest('hex');
+      const saved = key ? state.feedbackKeys.get(key) : null;
+      if (saved && saved.hash !== hash) return error(res, 422, 'idempotency_key_reused', 'Idempotency-Key reused with another body');
+      if (saved) return send(res, 200, saved.answer, { 'Idempotent-Replayed': 'true' });
       let body;
-      try { body = JSON.parse(await readBody(req)); } catch { body = null; }
+      try { body = JSON.parse(text); } catch { body = null; }
       if (!body || typeof body.satisfied !== 'boolean') return error(res, 400, 'invalid_feedback', 'satisfied must be true or false');
       if (body.comment !== undefined && typeof body.comment !== 'string') return error(res, 400, 'invalid_feedback', 'comment must be text');
       if (typeof body.comment === 'string' && [...body.comment].length > COMMENT_MAX) {
@@ -157,7 +167,9 @@ export function startReceiver({ port = 0, host = '127.0.0.1', allowedOrigins = [
         Object.assign(report, { status: 'received', note: null, updatedAt: at });
         report.history.push({ status: 'received', at, reopened: true });
       }
-      return send(res, 200, { ticket: report.ticket, satisfied: body.satisfied, status: report.status });
+      const answer = { ticket: report.ticket, satisfied: body.satisfied, status: report.status };
+      if (key) state.feedbackKeys.set(key, { hash, answer });
+      return send(res, 200, answer);
     }
     return error(res, 405, 'method_not_allowed', 'Method not allowed');
   }

@@ -225,3 +225,21 @@ test('the documents: the shipped feed fits its schema; the receiver answers fit 
   const status = await (await fetch(`${receiver.endpoint}/${accepted.ticket}`, { headers: { 'X-Report-Key': id } })).json();
   assert.ok(v.status(status), describeErrors(v.status));
 });
+
+test('a verdict resent under its Idempotency-Key is replayed, and counted once', async () => {
+  const id = randomUUID();
+  const { ticket } = await (await post(report(id), id)).json();
+  const verdictKey = randomUUID();
+  const send = (body) => fetch(`${receiver.endpoint}/${ticket}/feedback`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Report-Key': id, 'Idempotency-Key': verdictKey },
+    body: JSON.stringify(body),
+  });
+  const verdict = { satisfied: false, comment: '楼道里还是有电动车' };
+  assert.equal((await send(verdict)).status, 200);
+  const again = await send(verdict);
+  assert.equal(again.status, 200);
+  assert.equal(again.headers.get('idempotent-replayed'), 'true');
+  assert.equal((await send({ satisfied: true })).status, 422);
+  assert.equal(receiver.reports().find((r) => r.ticket === ticket).feedbacks.length, 1);
+});

@@ -40,6 +40,28 @@ pub struct TicketRecord {
     /// told the verdict, whatever the config says now. `None`: kept by an older build.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
+    /// A verdict the endpoint has not confirmed: sent again, under the same key, until it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_verdict: Option<PendingVerdict>,
+}
+
+/// A verdict on its way, with its own Idempotency-Key: a resend is counted once.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PendingVerdict {
+    pub key: String,
+    pub satisfied: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+impl PendingVerdict {
+    pub fn body(&self) -> String {
+        Feedback {
+            satisfied: self.satisfied,
+            comment: self.comment.clone(),
+        }
+        .to_json()
+    }
 }
 
 impl TicketRecord {
@@ -62,6 +84,7 @@ impl TicketRecord {
             merged_into: None,
             history: Vec::new(),
             endpoint: None,
+            pending_verdict: None,
         }
     }
 
@@ -78,6 +101,11 @@ impl TicketRecord {
     /// Opened again after a verdict of "not satisfied" (重办) and not closed since.
     pub fn is_reopened(&self) -> bool {
         self.is_open() && self.history.iter().any(|step| step.reopened)
+    }
+
+    /// A verdict waiting to be sent again (to an endpoint that has the ticket).
+    pub fn verdict_to_send(&self) -> Option<&PendingVerdict> {
+        self.ticket.as_ref().and(self.pending_verdict.as_ref())
     }
 
     pub fn can_give_feedback(&self) -> bool {
@@ -147,14 +175,85 @@ pub fn merge_status(stored: &mut TicketRecord, fresh: &TicketRecord) {
     };
 }
 
-/// A verdict written over the stored record: only the verdict changes.
+/// Queues the resident's verdict. The same verdict tapped again keeps its key: the first
+/// send may have arrived, and must not be counted twice.
+pub fn queue_verdict(
+    record: &mut TicketRecord,
+    satisfied: bool,
+    comment: Option<String>,
+    new_key: impl FnOnce() -> String,
+) -> PendingVerdict {
+    let key = match &record.pending_verdict {
+        Some(p) if p.satisfied == satisfied && p.comment == comment => p.key.clone(),
+        _ => new_key(),
+    };
+    let pending = PendingVerdict {
+        key,
+        satisfied,
+        comment,
+    };
+    record.pending_verdict = Some(pending.clone());
+    pending
+}
+
+/// A queued verdict written over the stored record.
+pub fn merge_pending(stored: &mut TicketRecord, fresh: &TicketRecord) {
+    stored.pending_verdict.clone_from(&fresh.pending_verdict);
+}
+
+/// The endpoint took the verdict queued in `fresh`: it becomes the verdict, unless another
+/// one was queued meanwhile (that one is still to be sent).
 pub fn merge_verdict(stored: &mut TicketRecord, fresh: &TicketRecord) {
-    stored.satisfied = fresh.satisfied.or(stored.satisfied);
+    let Some(sent) = &fresh.pending_verdict else {
+        return;
+    };
+    if stored
+        .pending_verdict
+        .as_ref()
+        .is_none_or(|p| p.key == sent.key)
+    {
+        stored.pending_verdict = None;
+        stored.satisfied = Some(sent.satisfied);
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_verdict_waits_under_one_key_until_the_endpoint_takes_it() {
+        let mut record =
+            TicketRecord::from_delivery(&delivered(), Some("XJ-20261130-0001".into()), None);
+        let comment = Some("电动车又推回楼道了".to_string());
+        let first = queue_verdict(&mut record, false, comment.clone(), || "k1".into());
+        // Kept with the ticket: it survives a reload.
+        let kept: TicketRecord =
+            serde_json::from_str(&serde_json::to_string(&record).unwrap()).unwrap();
+        assert_eq!(kept.verdict_to_send(), Some(&first));
+        // Tapped again after a failed send: the same key, so the endpoint counts it once.
+        let again = queue_verdict(&mut record, false, comment, || "k2".into());
+        assert_eq!(again.key, "k1");
+        assert_eq!(
+            again.body(),
+            r#"{"satisfied":false,"comment":"电动车又推回楼道了"}"#
+        );
+        let sent = record.clone();
+        // Another verdict meanwhile gets its own key; the first one's answer leaves it queued.
+        let other = queue_verdict(&mut record, true, None, || "k3".into());
+        assert_eq!(other.key, "k3");
+        merge_verdict(&mut record, &sent);
+        assert_eq!(
+            (record.satisfied, record.pending_verdict.is_some()),
+            (None, true)
+        );
+        let sent = record.clone();
+        merge_verdict(&mut record, &sent);
+        assert_eq!(
+            (record.satisfied, record.verdict_to_send()),
+            (Some(true), None)
+        );
+    }
     use crate::i18n::Lang;
     use crate::report::{build_payload, Draft, Envelope};
     use serde_json::Value;
@@ -276,7 +375,7 @@ mod tests {
             TicketRecord::from_delivery(&delivered(), Some("XJ-20261130-0003".into()), None);
         stored.status = Some(TicketStatus::Resolved);
         let mut verdict = stored.clone();
-        verdict.satisfied = Some(true);
+        queue_verdict(&mut verdict, true, None, || "k".into());
         let mut fresh = stored.clone();
         fresh.note = Some("已复查".into());
         merge_verdict(&mut stored, &verdict);

@@ -9,7 +9,7 @@ use crate::idempotency::{self, IdempotencyKey, NextAction};
 use crate::jpeg;
 use crate::photos::photo_key;
 use crate::state::AppState;
-use crate::store::{NewPhoto, NewReport};
+use crate::store::{NewPhoto, NewReport, StoreError};
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -324,18 +324,48 @@ pub async fn feedback(
             FieldError::TooLong { max: COMMENT_MAX },
         ));
     }
-    let found = state
+    // A verdict resent under its key (the first answer was lost) is counted once. Older
+    // widgets send none, and are taken as before.
+    let idem_key = IdempotencyKey::from_headers(&headers).map(|k| idempotency::feedback_key(&k));
+    // The ticket is part of what the key stands for: reused for another ticket, it is 422.
+    let mut hashed = format!("{ticket}\n{key}\n").into_bytes();
+    hashed.extend_from_slice(&body);
+    let body_sha256 = crate::ids::sha256_hex(&hashed);
+    if let Some(idem_key) = &idem_key {
+        if let Some(answer) = idempotency::saved_feedback(&state, idem_key, &body_sha256).await? {
+            return Ok(answer);
+        }
+    }
+    let answer = serde_json::json!({ "ticket": ticket, "satisfied": feedback.satisfied });
+    let answer_text = answer.to_string();
+    let saved = idem_key
+        .as_deref()
+        .map(|k| (k, body_sha256.as_str(), answer_text.as_str()));
+    let found = match state
         .store
-        .add_feedback(&ticket, &key, feedback.satisfied, comment, state.now_ms())
-        .await?;
+        .add_feedback(
+            &ticket,
+            &key,
+            feedback.satisfied,
+            comment,
+            saved,
+            state.now_ms(),
+        )
+        .await
+    {
+        Err(StoreError::Duplicate) => {
+            let idem_key = idem_key.as_deref().unwrap_or_default();
+            return idempotency::saved_feedback(&state, idem_key, &body_sha256)
+                .await?
+                .ok_or_else(ApiError::in_flight);
+        }
+        found => found?,
+    };
     if !found {
         return Err(ApiError::not_found());
     }
     tracing::info!(ticket = %ticket, satisfied = feedback.satisfied, "feedback received");
-    Ok(
-        axum::Json(serde_json::json!({ "ticket": ticket, "satisfied": feedback.satisfied }))
-            .into_response(),
-    )
+    Ok(axum::Json(answer).into_response())
 }
 
 /// `POST /api/v1/floor` (benchmarks only): reads the body and discards it, to measure what

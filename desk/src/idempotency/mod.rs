@@ -155,6 +155,25 @@ impl Drop for Claimed {
     }
 }
 
+/// Feedback's keys live beside the reports' keys, in their own namespace: a feedback key
+/// can never stand in for a report's.
+pub fn feedback_key(key: &IdempotencyKey) -> String {
+    format!("feedback:{}", key.as_str())
+}
+
+/// The answer a verdict already got under this key (saved with it, in one transaction),
+/// or 422 when the key came with another body.
+pub async fn saved_feedback(
+    state: &AppState,
+    key: &str,
+    body_sha256: &str,
+) -> Result<Option<Response>, ApiError> {
+    match state.store.find_key(key).await? {
+        Some(record) => judge(&record, body_sha256, i64::MIN),
+        None => Ok(None),
+    }
+}
+
 /// What a key's record means for a request with this body: the first answer again, 422,
 /// 409, or `None` when the record is a dead request's claim that may be taken over.
 fn judge(

@@ -1,7 +1,7 @@
 //! Reports, their tickets, photos and history.
 
 use super::rows::{Happened, MaybeFlag, StateCode};
-use super::{status_from, Backend, Result, Store};
+use super::{status_from, Backend, Result, Store, StoreError};
 use sqlx::FromRow;
 use xinjing_contract::TicketStatus;
 
@@ -115,19 +115,38 @@ impl Store {
         Ok(Some((id, seq)))
     }
 
-    /// Records the resident's verdict; `false` when the ticket and key do not match.
+    /// Records the resident's verdict; `false` when the ticket and key do not match. With
+    /// `saved` (Idempotency-Key, body hash, answer), the answer is kept under that key in the
+    /// same transaction; `Duplicate` when the key was saved first by another request.
     pub async fn add_feedback(
         &self,
         ticket: &str,
         key: &str,
         satisfied: bool,
         comment: Option<&str>,
+        saved: Option<(&str, &str, &str)>,
         now: i64,
     ) -> Result<bool> {
         let mut tx = self.begin().await?;
         let Some((id, seq)) = self.next_event(&mut tx, ticket, Some(key)).await? else {
             return Ok(false);
         };
+        if let Some((idem_key, body_sha256, answer)) = saved {
+            let inserted = sqlx::query(
+                "INSERT INTO idempotency_keys \
+                 (key, body_sha256, claimed_at, status_code, answer, created_at) \
+                 VALUES ($1, $2, $3, 200, $4, $3) ON CONFLICT (key) DO NOTHING",
+            )
+            .bind(idem_key)
+            .bind(body_sha256)
+            .bind(now)
+            .bind(answer)
+            .execute(&mut *tx)
+            .await?;
+            if inserted.rows_affected() == 0 {
+                return Err(StoreError::Duplicate);
+            }
+        }
         sqlx::query(
             "INSERT INTO report_events (report_id, seq, at, kind, actor, satisfied, comment) \
              VALUES ($1, $2, $3, 'feedback', 'resident', $4, $5)",

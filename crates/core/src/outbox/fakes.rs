@@ -143,7 +143,7 @@ impl Transport for ScriptedTransport {
     async fn ticket_status(&self, _: &str, _: &str) -> Answer {
         Answer::NetworkError
     }
-    async fn feedback(&self, _: &str, _: &str, _: &str) -> Answer {
+    async fn feedback(&self, _: &str, _: &str, _: &str, _: &str) -> Answer {
         Answer::NetworkError
     }
 }

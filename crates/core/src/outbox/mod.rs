@@ -275,7 +275,14 @@ pub trait Transport {
     async fn submit(&self, idempotency_key: &str, body: &str) -> Answer;
     /// `report_key` is the report's id: the contract's proof that this phone filed it.
     async fn ticket_status(&self, ticket: &str, report_key: &str) -> Answer;
-    async fn feedback(&self, ticket: &str, report_key: &str, body: &str) -> Answer;
+    /// `idempotency_key` is the verdict's own: a resend of it is counted once.
+    async fn feedback(
+        &self,
+        ticket: &str,
+        report_key: &str,
+        idempotency_key: &str,
+        body: &str,
+    ) -> Answer;
 }
 
 /// Queues a new entry.

@@ -19,7 +19,7 @@ impl Transport for QueuesDuringAttempt<'_> {
     async fn ticket_status(&self, _: &str, _: &str) -> Answer {
         Answer::NetworkError
     }
-    async fn feedback(&self, _: &str, _: &str, _: &str) -> Answer {
+    async fn feedback(&self, _: &str, _: &str, _: &str, _: &str) -> Answer {
         Answer::NetworkError
     }
 }
@@ -62,7 +62,7 @@ impl Transport for To {
     async fn ticket_status(&self, _: &str, _: &str) -> Answer {
         Answer::NetworkError
     }
-    async fn feedback(&self, _: &str, _: &str, _: &str) -> Answer {
+    async fn feedback(&self, _: &str, _: &str, _: &str, _: &str) -> Answer {
         Answer::NetworkError
     }
 }
