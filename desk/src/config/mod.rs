@@ -113,11 +113,9 @@ impl Config {
         let file = match std::env::var_os("DESK_CONFIG") {
             Some(path) => {
                 let path = PathBuf::from(path);
-                let text = std::fs::read_to_string(&path).map_err(|e| {
-                    error(
-                        "DESK_CONFIG",
-                        format!("cannot read {}: {e}", path.display()),
-                    )
+                let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::Unreadable {
+                    path: path.clone(),
+                    reason: e.to_string(),
                 })?;
                 Some((path, text))
             }
@@ -296,8 +294,7 @@ impl Config {
             env,
             Duration::from_millis(reader.number("notify_poll_ms", 1000, 10, 3_600_000)?),
             Duration::from_secs(60 * reader.number("notify_give_up_minutes", 60, 1, 7 * 24 * 60)?),
-        )
-        .map_err(|e| error("notify", e.0))?;
+        )?;
         let first_response =
             Duration::from_secs(3600 * reader.number("first_response_hours", 24, 1, 24 * 365)?);
         let resolution =
@@ -415,7 +412,7 @@ mod tests {
             Some("127.0.0.1:9180".parse().unwrap())
         );
         let same = load(Some("metrics_listen = \"127.0.0.1:8080\""), &[]).unwrap_err();
-        assert_eq!(same.key, "metrics_listen");
+        assert_eq!(same.key(), "metrics_listen");
         let bad = load(None, &[("DESK_METRICS_LISTEN", "9180")]).unwrap_err();
         assert!(bad.to_string().contains("DESK_METRICS_LISTEN"), "{bad}");
     }
@@ -462,26 +459,26 @@ mod tests {
     #[test]
     fn a_bad_value_names_its_key_and_source() {
         let e = load(None, &[("DESK_LISTEN", "port eighty")]).unwrap_err();
-        assert_eq!(e.key, "listen");
+        assert_eq!(e.key(), "listen");
         assert!(e.to_string().contains("DESK_LISTEN"), "{e}");
         let e = load(Some("retention_days = \"a year\""), &[]).unwrap_err();
-        assert_eq!(e.key, "retention_days");
+        assert_eq!(e.key(), "retention_days");
         assert!(e.to_string().contains("desk.toml"), "{e}");
         let e = load(Some("colour = \"green\""), &[]).unwrap_err();
-        assert_eq!(e.key, "colour");
+        assert_eq!(e.key(), "colour");
         let e = load(None, &[("DESK_IDEMPOTENCY_DAYS", "7")]).unwrap_err();
-        assert_eq!(e.key, "idempotency_days");
+        assert_eq!(e.key(), "idempotency_days");
         let e = load(None, &[("DATABASE_URL", "mysql://root:secret@db")]).unwrap_err();
-        assert_eq!(e.key, "database_url");
+        assert_eq!(e.key(), "database_url");
         assert!(!e.to_string().contains("secret"));
         let e = load(None, &[("DESK_CORS_ORIGINS", "*")]).unwrap_err();
-        assert_eq!(e.key, "cors_origins");
+        assert_eq!(e.key(), "cors_origins");
         let e = load(None, &[("DESK_PUBLIC_URL", "http://report.example.gov.cn")]).unwrap_err();
-        assert_eq!(e.key, "public_url");
+        assert_eq!(e.key(), "public_url");
         let e = load(None, &[("DESK_DIST", "/nonexistent")]).unwrap_err();
-        assert_eq!(e.key, "dist");
+        assert_eq!(e.key(), "dist");
         let e = load(Some("listen = [1"), &[]).unwrap_err();
-        assert_eq!(e.key, "DESK_CONFIG");
+        assert_eq!(e.key(), "DESK_CONFIG");
     }
 
     #[test]
@@ -530,8 +527,8 @@ mod tests {
         );
         assert_eq!(config.buildings[1].0, "A村");
         let e = load(None, &[("DESK_BUILDINGS", "1号楼,2号楼")]).unwrap_err();
-        assert_eq!(e.key, "buildings");
+        assert_eq!(e.key(), "buildings");
         let e = load(Some("buildings = [\"1号楼\"]"), &[]).unwrap_err();
-        assert_eq!(e.key, "buildings");
+        assert_eq!(e.key(), "buildings");
     }
 }

@@ -75,18 +75,48 @@ impl fmt::Display for Origin {
     }
 }
 
-/// A configuration that cannot start the desk. `Display` names the key and its source.
+/// A configuration that cannot start the desk. `Display` names the key and where its value
+/// came from (the file's path or the environment variable).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("configuration key `{key}`: {message}")]
-pub struct ConfigError {
-    pub key: String,
-    pub message: String,
+pub enum ConfigError {
+    /// `DESK_CONFIG` names a file that cannot be read.
+    #[error("configuration key `DESK_CONFIG`: cannot read {}: {reason}", .path.display())]
+    Unreadable { path: PathBuf, reason: String },
+    /// The file is not TOML.
+    #[error("configuration key `DESK_CONFIG`: {} is not valid TOML: {reason}", .path.display())]
+    NotToml { path: PathBuf, reason: String },
+    /// A key the desk does not know, in the file.
+    #[error("configuration key `{key}`: unknown key in {} (known keys: {})", .path.display(), known_keys())]
+    UnknownKey { key: String, path: PathBuf },
+    /// A value that breaks its key's rule; `from` says where it was set, if anywhere.
+    #[error("configuration key `{key}`: {message}{from}")]
+    Invalid {
+        key: String,
+        message: String,
+        from: String,
+    },
+    /// The robots' channels (`notify`).
+    #[error("configuration key `notify`: {0}")]
+    Notify(#[from] crate::notify::config::NotifyError),
 }
 
+impl ConfigError {
+    /// The key at fault (`DESK_CONFIG` for the file as a whole).
+    pub fn key(&self) -> &str {
+        match self {
+            ConfigError::Unreadable { .. } | ConfigError::NotToml { .. } => "DESK_CONFIG",
+            ConfigError::UnknownKey { key, .. } | ConfigError::Invalid { key, .. } => key,
+            ConfigError::Notify(_) => "notify",
+        }
+    }
+}
+
+/// A rule broken by the values taken together (no one source to name).
 pub(super) fn error(key: &str, message: impl Into<String>) -> ConfigError {
-    ConfigError {
+    ConfigError::Invalid {
         key: key.to_owned(),
         message: message.into(),
+        from: String::new(),
     }
 }
 
@@ -125,22 +155,18 @@ impl Reader {
     ) -> Result<Reader, ConfigError> {
         let mut values: BTreeMap<&'static str, (Value, Origin)> = BTreeMap::new();
         if let Some((path, text)) = file {
-            let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-                error(
-                    "DESK_CONFIG",
-                    format!("{} is not valid TOML: {e}", path.display()),
-                )
-            })?;
+            let table: toml::Table =
+                text.parse()
+                    .map_err(|e: toml::de::Error| ConfigError::NotToml {
+                        path: path.to_owned(),
+                        reason: e.to_string(),
+                    })?;
             for (name, value) in table {
                 let Some(key) = KEYS.iter().find(|k| k.name == name) else {
-                    return Err(error(
-                        &name,
-                        format!(
-                            "unknown key in {} (known keys: {})",
-                            path.display(),
-                            known_keys()
-                        ),
-                    ));
+                    return Err(ConfigError::UnknownKey {
+                        key: name,
+                        path: path.to_owned(),
+                    });
                 };
                 values.insert(
                     key.name,
@@ -166,7 +192,11 @@ impl Reader {
             .get(key)
             .map(|(_, origin)| format!(" (from {origin})"))
             .unwrap_or_default();
-        error(key, format!("{message}{from}"))
+        ConfigError::Invalid {
+            key: key.to_owned(),
+            message: message.to_string(),
+            from,
+        }
     }
 
     /// A key's TOML value as written (tables), if it came from the file.

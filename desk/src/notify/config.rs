@@ -167,21 +167,44 @@ fn env_name(name: &str) -> String {
         .collect()
 }
 
-/// What is wrong, for the desk's configuration error on the key `notify`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotifyError(pub String);
-
-fn fail(message: impl Into<String>) -> NotifyError {
-    NotifyError(message.into())
+/// What is wrong with the `notify` channels, for the desk's configuration error on that
+/// key. A channel's URL is never shown: it holds the robot's key.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum NotifyError {
+    #[error("expected [[notify]] tables")]
+    NotTables,
+    #[error("unknown field `{0}` in [[notify]] (known: kind, name, url, secret, communities, per_minute)")]
+    UnknownField(String),
+    #[error("kind {0:?}: expected wecom, dingtalk, feishu or webhook")]
+    UnknownKind(String),
+    #[error("channel {channel:?}: `{field}` must be a string")]
+    NotText { channel: String, field: String },
+    #[error("channel {0:?}: communities must be a list of strings")]
+    Communities(String),
+    #[error("channel {0:?}: per_minute must be 1..=10000")]
+    PerMinute(String),
+    #[error("two channels are named {0:?}: give each a distinct `name`")]
+    SameName(String),
+    #[error("channel {channel:?} has no url (set it, or {var}_URL)")]
+    NoUrl { channel: String, var: String },
+    #[error("channel {0:?}: the url must be https://… (http only to 127.0.0.1 or localhost)")]
+    InsecureUrl(String),
+    #[error("channel {channel:?} ({kind}) needs a signing secret (set `secret`, or {var}_SECRET)")]
+    NoSecret {
+        channel: String,
+        kind: &'static str,
+        var: String,
+    },
 }
 
 fn text(table: &toml::Table, field: &str, name: &str) -> Result<Option<String>, NotifyError> {
     match table.get(field) {
         None => Ok(None),
         Some(toml::Value::String(s)) => Ok(Some(s.trim().to_owned()).filter(|s| !s.is_empty())),
-        Some(_) => Err(fail(format!(
-            "channel {name:?}: `{field}` must be a string"
-        ))),
+        Some(_) => Err(NotifyError::NotText {
+            channel: name.to_owned(),
+            field: field.to_owned(),
+        }),
     }
 }
 
@@ -198,10 +221,10 @@ pub fn parse(
             .iter()
             .map(|item| match item {
                 toml::Value::Table(t) => Ok(t.clone()),
-                _ => Err(fail("expected [[notify]] tables")),
+                _ => Err(NotifyError::NotTables),
             })
             .collect::<Result<_, _>>()?,
-        Some(_) => Err(fail("expected [[notify]] tables"))?,
+        Some(_) => Err(NotifyError::NotTables)?,
     };
     let mut channels = Vec::new();
     for table in &tables {
@@ -209,17 +232,12 @@ pub fn parse(
             if !["kind", "name", "url", "secret", "communities", "per_minute"]
                 .contains(&field.as_str())
             {
-                return Err(fail(format!(
-                    "unknown field `{field}` in [[notify]] (known: kind, name, url, secret, communities, per_minute)"
-                )));
+                return Err(NotifyError::UnknownField(field.clone()));
             }
         }
         let kind_text = text(table, "kind", "?")?.unwrap_or_default();
-        let kind = Kind::from_code(&kind_text).ok_or_else(|| {
-            fail(format!(
-                "kind {kind_text:?}: expected wecom, dingtalk, feishu or webhook"
-            ))
-        })?;
+        let kind = Kind::from_code(&kind_text)
+            .ok_or_else(|| NotifyError::UnknownKind(kind_text.clone()))?;
         let name = text(table, "name", kind.code())?.unwrap_or_else(|| kind.code().to_owned());
         let communities = match table.get("communities") {
             None => None,
@@ -228,20 +246,14 @@ pub fn parse(
                     .iter()
                     .map(|i| i.as_str().map(|s| s.trim().to_owned()))
                     .collect::<Option<Vec<_>>>()
-                    .ok_or_else(|| {
-                        fail(format!("channel {name:?}: communities must be strings"))
-                    })?,
+                    .ok_or_else(|| NotifyError::Communities(name.clone()))?,
             ),
-            Some(_) => Err(fail(format!(
-                "channel {name:?}: communities must be a list"
-            )))?,
+            Some(_) => Err(NotifyError::Communities(name.clone()))?,
         };
         let per_minute = match table.get("per_minute") {
             None => 60,
             Some(toml::Value::Integer(n)) if (1..=10_000).contains(n) => *n as u32,
-            Some(_) => Err(fail(format!(
-                "channel {name:?}: per_minute must be 1..=10000"
-            )))?,
+            Some(_) => Err(NotifyError::PerMinute(name.clone()))?,
         };
         channels.push(Channel {
             url: text(table, "url", &name)?.unwrap_or_default(),
@@ -282,30 +294,24 @@ pub fn parse(
             .iter()
             .any(|o| env_name(&o.name) == env_name(&c.name))
         {
-            return Err(fail(format!(
-                "two channels are named {:?}: give each a distinct `name`",
-                c.name
-            )));
+            return Err(NotifyError::SameName(c.name.clone()));
         }
         if c.url.is_empty() {
-            return Err(fail(format!(
-                "channel {:?} has no url (set it, or {var}_URL)",
-                c.name
-            )));
+            return Err(NotifyError::NoUrl {
+                channel: c.name.clone(),
+                var,
+            });
         }
         if !valid_url(&c.url) {
             // The URL itself is not shown: it holds the robot's key.
-            return Err(fail(format!(
-                "channel {:?}: the url must be https://… (http only to 127.0.0.1 or localhost)",
-                c.name
-            )));
+            return Err(NotifyError::InsecureUrl(c.name.clone()));
         }
         if c.kind.needs_secret() && c.secret.is_none() {
-            return Err(fail(format!(
-                "channel {:?} ({}) needs a signing secret (set `secret`, or {var}_SECRET)",
-                c.name,
-                c.kind.code()
-            )));
+            return Err(NotifyError::NoSecret {
+                channel: c.name.clone(),
+                kind: c.kind.code(),
+                var,
+            });
         }
     }
     Ok(NotifyConfig {

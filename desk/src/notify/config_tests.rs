@@ -68,7 +68,7 @@ fn a_bad_channel_is_refused_without_showing_its_url() {
         )],
     )
     .unwrap_err();
-    assert!(e.0.contains("needs a signing secret"), "{e:?}");
+    assert!(e.to_string().contains("needs a signing secret"), "{e:?}");
     let e = load(
         "",
         &[(
@@ -77,19 +77,25 @@ fn a_bad_channel_is_refused_without_showing_its_url() {
         )],
     )
     .unwrap_err();
-    assert!(e.0.contains("https://") && !e.0.contains("key=k"), "{e:?}");
+    assert!(
+        e.to_string().contains("https://") && !e.to_string().contains("key=k"),
+        "{e:?}"
+    );
     let e = load("[[notify]]\nkind = \"slack\"\nurl = \"https://x\"", &[]).unwrap_err();
-    assert!(e.0.contains("slack"), "{e:?}");
+    assert!(e.to_string().contains("slack"), "{e:?}");
     let e = load(
         "[[notify]]\nkind = \"wecom\"\nurl = \"https://x\"\ncolour = 1",
         &[],
     )
     .unwrap_err();
-    assert!(e.0.contains("colour"), "{e:?}");
+    assert!(e.to_string().contains("colour"), "{e:?}");
     let e = load("[[notify]]\nkind = \"wecom\"", &[]).unwrap_err();
-    assert!(e.0.contains("no url"), "{e:?}");
+    assert!(e.to_string().contains("no url"), "{e:?}");
     let two = "[[notify]]\nkind = \"wecom\"\nurl = \"https://a\"\n[[notify]]\nkind = \"wecom\"\nurl = \"https://b\"";
-    assert!(load(two, &[]).unwrap_err().0.contains("two channels"));
+    assert!(load(two, &[])
+        .unwrap_err()
+        .to_string()
+        .contains("two channels"));
     assert!(load("", &[]).unwrap().channels.is_empty());
 }
 
