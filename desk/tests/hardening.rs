@@ -103,6 +103,24 @@ async fn logins_are_rate_limited_before_anything_is_written() {
     desk.stop().await;
 }
 
+#[tokio::test]
+async fn a_login_with_a_huge_name_is_refused_before_anything_is_written() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    let mut browser = Browser::new(&desk);
+    // Every attempt is kept three times over (as failure subjects) for 15 minutes: a name
+    // longer than any account's is refused first.
+    let long = "名".repeat(100);
+    let refused = browser.try_login(&long, "not the password").await;
+    assert_eq!(refused.status, 400, "{}", refused.text);
+    // Past the login's own body limit, nothing is read at all.
+    let huge = "a".repeat(64 * 1024);
+    assert_eq!(browser.try_login(&huge, "x").await.status, 413);
+    let kept = desk.state().store.login_failure_summary(0).await.unwrap();
+    assert!(kept.is_empty(), "{kept:?}");
+    desk.stop().await;
+}
+
 const HOME: &str = "新泾一村";
 
 /// `xinjing-desk user add NAME --role staff --community HOME`, the password on stdin.

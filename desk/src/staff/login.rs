@@ -85,6 +85,13 @@ pub async fn login_page(
     )
 }
 
+/// Longest account name looked up at login (names are short; `user add` makes them).
+const NAME_MAX_CHARS: usize = 64;
+/// Longest password hashed at login.
+const PASSWORD_MAX_BYTES: usize = 1024;
+/// The login form's body: a name, a password, a token and the next page fit well inside.
+pub const LOGIN_MAX_BODY: usize = 8 * 1024;
+
 #[derive(Deserialize)]
 pub struct LoginForm {
     name: String,
@@ -114,6 +121,11 @@ pub async fn login(
     let Ok(form) = serde_urlencoded::from_bytes::<LoginForm>(&body) else {
         return Ok(layout::bad_request(None, lang));
     };
+    // Every attempt is written down below (three subjects that carry the name): a name or
+    // password no account can have is refused before that, so a login cannot fill the disk.
+    if form.name.chars().count() > NAME_MAX_CHARS || form.password.len() > PASSWORD_MAX_BYTES {
+        return Ok(layout::bad_request(None, lang));
+    }
     let name = form.name.trim().to_owned();
     let next = safe_next(form.next.as_deref()).to_owned();
     let now = state.now_ms();

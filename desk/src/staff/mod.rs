@@ -24,6 +24,7 @@ pub mod rules;
 pub mod shell;
 
 use crate::state::AppState;
+use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::response::Redirect;
 use axum::routing::{get, post};
@@ -51,7 +52,12 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/desk/photos/{ticket}/{position}", get(report::photo))
         .route("/desk/overview", get(overview::overview))
         .route("/desk/audit", get(overview::audit))
-        .route("/desk/login", get(login::login_page).post(login::login))
+        .route(
+            "/desk/login",
+            get(login::login_page)
+                .post(login::login)
+                .layer(DefaultBodyLimit::max(login::LOGIN_MAX_BODY)),
+        )
         .route("/desk/logout", post(login::logout))
         .route("/desk/logins", get(logins::logins_page))
         .route("/desk/logins/clear", post(logins::clear))
