@@ -383,6 +383,42 @@ async fn contact_details_and_photos_are_deleted_after_retention() {
 }
 
 #[tokio::test]
+async fn an_erased_report_takes_no_more_comments_from_the_phone() {
+    let env = TestEnv::new().await;
+    let start = now_ms();
+    let (desk, clock) = env
+        .start_fake(&[("DESK_RETENTION_DAYS", "30")], start)
+        .await;
+    let id = sample::random_uuid();
+    let ticket = desk.post(&sample::report(&id)).await.ticket();
+    desk.set_status(&ticket, TicketStatus::Resolved, "已清理", start)
+        .await;
+    clock.set(start + 31 * DAY_MS);
+    assert_eq!(desk.desk().retention.run_now().await.reports_erased, 1);
+    // A comment now would reopen a report whose erasure is done, and stay forever.
+    let late = desk
+        .http
+        .post(format!("{}/{ticket}/feedback", desk.api()))
+        .header("X-Report-Key", &id)
+        .json(&json!({ "satisfied": false, "comment": "还在 13912345678" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(late.status(), 404);
+    let kept = desk
+        .state()
+        .store
+        .report_by_ticket(&ticket)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(kept.status, TicketStatus::Resolved);
+    let events = desk.state().store.events(&ticket).await.unwrap();
+    assert!(events.iter().all(|e| e.kind != "feedback"), "{events:?}");
+    desk.stop().await;
+}
+
+#[tokio::test]
 async fn a_reopened_report_keeps_its_data() {
     let env = TestEnv::new().await;
     let start = now_ms();

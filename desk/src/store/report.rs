@@ -87,7 +87,8 @@ impl Store {
         Ok(Some(StatusRow::from_row(&row)?))
     }
 
-    /// Locks the report (PostgreSQL) and gives its id and next event number.
+    /// Locks the report (PostgreSQL) and gives its id and next event number; with the
+    /// resident's `key`, only while the report's personal data is kept.
     pub(crate) async fn next_event(
         &self,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
@@ -98,8 +99,12 @@ impl Store {
             Backend::Postgres => " FOR UPDATE",
             Backend::Sqlite => "",
         };
-        let sql =
-            format!("SELECT id FROM reports WHERE ticket = $1 AND ($2 IS NULL OR id = $2){lock}");
+        // The resident (with the key) writes to a report only until its erasure: a comment
+        // after it would reopen the report and never be erased.
+        let sql = format!(
+            "SELECT id FROM reports WHERE ticket = $1 \
+             AND ($2 IS NULL OR (id = $2 AND erased_at IS NULL)){lock}"
+        );
         let id: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
             .bind(ticket)
             .bind(key)
