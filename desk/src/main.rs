@@ -186,12 +186,15 @@ fn init_logs(config: &Config) {
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
+    // Listening for the stop signal before the desk listens for requests: a stop sent as
+    // soon as it is ready (systemd, a test) is a clean stop, not the signal's default death.
+    let stop = shutdown_signal();
     let desk = app::start(config, Arc::new(SystemClock)).await?;
     // Migrated and listening: systemd (Type=notify) starts what waits for the desk now.
     if let Err(e) = xinjing_desk::sd_notify::notify("READY=1") {
         tracing::warn!(error = %e, "could not tell systemd the desk is ready");
     }
-    shutdown_signal().await;
+    stop.await;
     let _ = xinjing_desk::sd_notify::notify("STOPPING=1");
     tracing::info!("stopping: finishing requests in flight");
     desk.stop().await;
@@ -199,25 +202,20 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
+/// Registers for SIGTERM at once (Ctrl-C on the first poll) and resolves when either comes.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(term) => term,
-                Err(_) => {
-                    let _ = ctrl_c.await;
-                    return;
-                }
-            };
-        tokio::select! {
-            _ = ctrl_c => {}
-            _ = term.recv() => {}
+    let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    async move {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        if let Some(mut term) = term {
+            tokio::select! {
+                _ = ctrl_c => {}
+                _ = term.recv() => {}
+            }
+            return;
         }
-    }
-    #[cfg(not(unix))]
-    {
         let _ = ctrl_c.await;
     }
 }
