@@ -101,9 +101,10 @@ async function reportWithPhoto(t, profile) {
   assert.deepEqual([sent.width, sent.height], [1200, 1600], 'turned upright, long edge 1600');
 
   // Which way the photo was prepared: the worker exists only where the engine can run it.
-  const askedForWorker = scene.requested.includes('/photo-worker.js');
+  // The worker is named by its content (photo-worker-<hash>.js), like every other JS file.
+  const askedForWorker = scene.requested.some((path) => /^\/photo-worker-[0-9a-f]{16}\.js$/.test(path));
   assert.equal(askedForWorker, profile.photoWorker !== false,
-    `photo-worker.js ${askedForWorker ? 'was' : 'was not'} requested (${profile.about})`);
+    `the photo worker ${askedForWorker ? 'was' : 'was not'} requested (${profile.about})`);
   await assertQuietPage(browser);
   return { scene, browser };
 }
