@@ -969,6 +969,30 @@ async fn similar_answers_for_one_building_and_is_rate_limited() {
 }
 
 #[tokio::test]
+async fn a_verdict_under_a_key_that_is_not_a_uuid_is_refused_uncounted() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    let (ticket, id) = filed(&desk).await;
+    let refused = desk
+        .http
+        .post(format!("{}/{ticket}/feedback", desk.api()))
+        .header("X-Report-Key", &id)
+        .header("Idempotency-Key", "not-a-uuid")
+        .json(&json!({ "satisfied": true }))
+        .send()
+        .await
+        .unwrap();
+    let refused = Answer::from(refused).await;
+    assert_eq!(
+        (refused.status, refused.error_code().as_str()),
+        (400, "idempotency_key_invalid")
+    );
+    let events = desk.state().store.events(&ticket).await.unwrap();
+    assert!(events.iter().all(|e| e.kind != "feedback"), "{events:?}");
+    desk.stop().await;
+}
+
+#[tokio::test]
 async fn a_verdict_resent_under_its_key_is_counted_once() {
     let env = TestEnv::new().await;
     let desk = env.start(&[]).await;

@@ -326,7 +326,26 @@ pub async fn feedback(
     }
     // A verdict resent under its key (the first answer was lost) is counted once. Older
     // widgets send none, and are taken as before.
-    let idem_key = IdempotencyKey::from_headers(&headers).map(|k| idempotency::feedback_key(&k));
+    let idem_key = match headers.get(crate::idempotency::IDEMPOTENCY_KEY_HEADER) {
+        None => None,
+        // Sent but not a UUID: refused as the document says, not taken as no key (a resend
+        // would then count twice).
+        Some(value) => Some(
+            value
+                .to_str()
+                .ok()
+                .and_then(IdempotencyKey::parse)
+                .map(|k| idempotency::feedback_key(&k))
+                .ok_or_else(|| {
+                    ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        "idempotency_key_invalid",
+                        "评价的编号（Idempotency-Key）有误，请刷新页面后重试",
+                        "Idempotency-Key must be a UUID v4",
+                    )
+                })?,
+        ),
+    };
     // The ticket is part of what the key stands for: reused for another ticket, it is 422.
     let mut hashed = format!("{ticket}\n{key}\n").into_bytes();
     hashed.extend_from_slice(&body);
