@@ -356,6 +356,11 @@ async fn every_free_field_of_a_report_has_a_cap() {
 
 #[tokio::test]
 async fn below_the_free_space_mark_reports_wait_and_the_desk_is_not_ready() {
+    if on_postgres() && on_s3().is_some() {
+        // Nothing is kept on the desk's own disk then: there is no mark to watch.
+        eprintln!("skipped: the database and the photos are not on the desk's disk");
+        return;
+    }
     let env = TestEnv::new().await;
     // A mark no disk meets.
     let desk = env.start(&[("DESK_MIN_FREE_MB", "1000000000000")]).await;
