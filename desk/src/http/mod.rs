@@ -2,6 +2,7 @@
 //! safe on the open internet (rate limit, time limit, CORS from an exact list, security
 //! headers). `routes` mounts it beside the staff pages.
 
+pub mod body;
 pub mod error;
 pub mod reports;
 pub mod similar;
