@@ -111,6 +111,9 @@ pub struct OutboxView {
 #[derive(Clone, Copy)]
 pub struct Tickets {
     pub mine: RwSignal<Vec<TicketRecord>>,
+    /// Reports whose verdict is on the wire now: a second refresh (the app starting, then
+    /// "my reports" opening) must not send it again beside the first.
+    pub verdicts_sending: StoredValue<Vec<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -178,6 +181,7 @@ pub fn provide_contexts() {
     });
     provide_context(Tickets {
         mine: RwSignal::new(Vec::new()),
+        verdicts_sending: StoredValue::new(Vec::new()),
     });
     provide_context(FormState {
         draft: RwSignal::new(Draft::default()),

@@ -140,9 +140,15 @@ impl TicketDesk {
                 .collect()
         });
         for item in unsent {
-            spawn_local(async move {
-                self.send_verdict(item).await;
-            });
+            let on_wire = self
+                .tickets
+                .verdicts_sending
+                .with_value(|ids| ids.contains(&item.id));
+            if !on_wire {
+                spawn_local(async move {
+                    self.send_verdict(item).await;
+                });
+            }
         }
         if open.is_empty() {
             return;
@@ -189,9 +195,17 @@ impl TicketDesk {
         let (Some(ticket), Some(pending)) = (item.ticket.clone(), item.verdict_to_send()) else {
             return false;
         };
+        let sending = self.tickets.verdicts_sending;
+        sending.update_value(|ids| ids.push(item.id.clone()));
         let answer = AnyTransport::for_stored(item.endpoint.as_deref(), &config)
             .feedback(&ticket, &item.id, &pending.key, &pending.body())
             .await;
+        // One entry per send: a click during a background send removes only its own.
+        sending.update_value(|ids| {
+            if let Some(at) = ids.iter().position(|id| *id == item.id) {
+                ids.remove(at);
+            }
+        });
         let ok = answer.is_success();
         if ok {
             let satisfied = pending.satisfied;
