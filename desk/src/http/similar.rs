@@ -7,9 +7,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 
-/// How many similar tickets `/similar` names at most.
-const SIMILAR_MAX: i64 = 10;
-
 /// Per client, on top of the API's own limit: the widget asks once per place and kind a
 /// resident settles on; walking an area's buildings is slowed down.
 pub const SIMILAR_PER_MINUTE: u32 = 20;
@@ -23,8 +20,9 @@ pub struct SimilarQuery {
 }
 
 /// `GET /api/v1/reports/similar?community=&building=&category=`: open reports of the same
-/// kind in the same building in the last `SIMILAR_DAYS` days: their count, and their ticket
-/// numbers (the widget shows them in its hint).
+/// kind in the same building in the last `SIMILAR_DAYS` days: their count only. Ticket
+/// numbers carry the day each was filed; with them a stranger could tell when a neighbour
+/// reported what, so `tickets` stays empty.
 pub async fn similar(
     State(state): State<Arc<AppState>>,
     axum::extract::Query(q): axum::extract::Query<SimilarQuery>,
@@ -54,13 +52,13 @@ pub async fn similar(
         return Ok(axum::Json(none).into_response());
     }
     let since = state.now_ms() - i64::from(xinjing_contract::ticket::SIMILAR_DAYS) * 86_400_000;
-    let tickets = state
+    let count = state
         .store
-        .similar(community, building, category.code(), since, SIMILAR_MAX)
+        .similar(community, building, category.code(), since)
         .await?;
     let answer = xinjing_contract::Similar {
-        count: tickets.len() as u32,
-        tickets,
+        count: u32::try_from(count).unwrap_or(u32::MAX),
+        tickets: Vec::new(),
     };
     Ok(axum::Json(answer).into_response())
 }

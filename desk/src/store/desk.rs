@@ -281,19 +281,16 @@ impl Store {
         building: &str,
         category: &str,
         since: i64,
-        limit: i64,
-    ) -> Result<Vec<String>> {
+    ) -> Result<i64> {
         Ok(sqlx::query_scalar(
-            "SELECT ticket FROM reports WHERE community = $1 AND ($2 = '' OR building = $2) AND category = $3 \
-             AND status IN ('received', 'in_progress') AND received_at >= $4 AND merged_into IS NULL \
-             ORDER BY received_at DESC LIMIT $5",
+            "SELECT COUNT(*) FROM reports WHERE community = $1 AND building = $2 AND category = $3 \
+             AND status IN ('received', 'in_progress') AND received_at >= $4 AND merged_into IS NULL",
         )
         .bind(community.trim())
         .bind(building.trim())
         .bind(category)
         .bind(since)
-        .bind(limit)
-        .fetch_all(&self.read)
+        .fetch_one(&self.read)
         .await?)
     }
 }
