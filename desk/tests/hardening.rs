@@ -393,3 +393,62 @@ async fn below_the_free_space_mark_reports_wait_and_the_desk_is_not_ready() {
     );
     desk.stop().await;
 }
+
+#[tokio::test]
+async fn a_flood_of_logins_leaves_room_for_residents_reports() {
+    let env = TestEnv::new().await;
+    let desk = env
+        .start(&[
+            ("DESK_TRUSTED_PROXIES", "127.0.0.1/32"),
+            ("DESK_MAX_IN_FLIGHT", "12"),
+        ])
+        .await;
+    add_account(&desk, "li", "staff", &[HOME]).await;
+    // Strangers have guessed at li for a while: each new guess now waits its full delay.
+    let store = &desk.state().store;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    for _ in 0..12 {
+        store
+            .add_login_failure(&["account:li".to_owned()], now, 0)
+            .await
+            .unwrap();
+    }
+    // Twenty more, each from its own address, all at once.
+    let mut guessers = Vec::new();
+    for n in 0..20 {
+        let mut guesser = Browser::from_address(&desk, &format!("198.51.100.{n}"));
+        assert_eq!(guesser.get("/desk/login").await.status, 200);
+        guessers.push(guesser);
+    }
+    let (answered, mut busy) = tokio::sync::mpsc::unbounded_channel();
+    for mut guesser in guessers {
+        let answered = answered.clone();
+        tokio::spawn(async move {
+            let fields = [("name", "li"), ("password", "guess"), ("next", "/desk/")];
+            let _ = answered.send(guesser.post("/desk/login", &fields).await.status);
+        });
+    }
+    // Every guess is either waiting (its failure written) or already turned away.
+    let mut turned_away = Vec::new();
+    loop {
+        while let Ok(status) = busy.try_recv() {
+            turned_away.push(status);
+        }
+        let waiting = store.login_failures("account:li", 0).await.unwrap() - 12;
+        if waiting + turned_away.len() as i64 >= 20 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    // A resident's report still gets in while the guesses wait.
+    let report = desk.post(&sample::report(&sample::random_uuid())).await;
+    assert_eq!(report.status, 201, "{}", report.text);
+    assert!(
+        !turned_away.is_empty() && turned_away.iter().all(|s| *s == 503),
+        "{turned_away:?}"
+    );
+    desk.stop().await;
+}
