@@ -9,7 +9,7 @@ use crate::photos::{PhotoError, PhotoStore};
 use crate::ratelimit::{Budget, RateLimiter};
 use crate::retention::{self, Retention};
 use crate::state::AppState;
-use crate::store::{Store, StoreError};
+use crate::store::{Hold, Running, RunningError, Store, StoreError};
 use crate::widget::{Widget, WidgetError};
 use std::net::SocketAddr;
 use std::sync::atomic::AtomicBool;
@@ -53,6 +53,8 @@ pub enum StartError {
          or start with `serve --dev` to try the desk out"
     )]
     NoPublicUrl(String),
+    #[error(transparent)]
+    Running(#[from] RunningError),
 }
 
 /// Opens the database (creating and migrating it) and the photo store.
@@ -63,6 +65,22 @@ pub async fn open_storage(config: &Config) -> Result<(Store, PhotoStore), StartE
     store.migrate().await.map_err(StartError::Migrate)?;
     let photos = PhotoStore::open(&config.photos, config.fsync)?;
     Ok((store, photos))
+}
+
+/// [`open_storage`], holding the database as `hold` says before migrating it: a desk does
+/// not migrate a database a restore is replacing, and a restore does not replace one a desk
+/// serves.
+pub async fn open_storage_held(
+    config: &Config,
+    hold: Hold,
+) -> Result<(Store, PhotoStore, Running), StartError> {
+    let store = Store::connect(&config.database, config.db_max_connections, config.fsync)
+        .await
+        .map_err(StartError::Database)?;
+    let running = store.hold(&config.database, hold).await?;
+    store.migrate().await.map_err(StartError::Migrate)?;
+    let photos = PhotoStore::open(&config.photos, config.fsync)?;
+    Ok((store, photos, running))
 }
 
 /// A running desk.
@@ -79,6 +97,8 @@ pub struct Desk {
     shutdown: Option<oneshot::Sender<()>>,
     server: JoinHandle<()>,
     retention_task: JoinHandle<()>,
+    /// The shared lock that tells `restore` a desk serves this database.
+    _running: Running,
 }
 
 /// Binds, then serves until [`Desk::stop`].
@@ -111,7 +131,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
     if config.public_url.is_none() && !config.dev {
         return Err(StartError::NoPublicUrl(public_url));
     }
-    let (store, photos) = open_storage(&config).await?;
+    let (store, photos, running) = open_storage_held(&config, Hold::Serve).await?;
     crate::campaigns::seed(&store, config.dist.as_deref(), clock.now_ms())
         .await
         .map_err(StartError::Campaigns)?;
@@ -229,6 +249,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
         shutdown: Some(shutdown_tx),
         server,
         retention_task,
+        _running: running,
     })
 }
 

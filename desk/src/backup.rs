@@ -8,9 +8,10 @@
 //! (reports that arrive meanwhile may leave photos without a report, which retention
 //! removes after a day).
 
-use crate::app::{open_storage, StartError};
+use crate::app::{open_storage, open_storage_held, StartError};
 use crate::config::{Config, Database};
 use crate::photos::PhotoError;
+use crate::store::Hold;
 use crate::store::StoreError;
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
@@ -205,7 +206,8 @@ pub async fn restore(config: &Config, dir: &Path, force: bool) -> Result<Manifes
             wanted: wanted.to_owned(),
         });
     }
-    let (store, photos) = open_storage(config).await?;
+    // Held to the end: no desk starts on the database while it is replaced.
+    let (store, photos, _alone) = open_storage_held(config, Hold::Restore).await?;
     let empty = store.is_empty().await?;
     store.close().await;
     if !empty && !force {

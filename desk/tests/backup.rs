@@ -136,6 +136,14 @@ async fn a_backup_under_load_restores_with_its_tickets_keys_and_photos() {
     assert!(succeeded(&cli(&fresh, &["restore", dir_arg, "--force"])));
 
     let restored = DeskProcess::spawn(&fresh, &[]).await;
+    // Replacing the database under a desk that serves it is refused, --force or not.
+    let under_a_desk = cli(&fresh, &["restore", dir_arg, "--force"]);
+    assert!(!under_a_desk.status.success());
+    assert!(
+        String::from_utf8_lossy(&under_a_desk.stderr).contains("a desk is serving this database"),
+        "{}",
+        String::from_utf8_lossy(&under_a_desk.stderr)
+    );
     let (old_store, old_photos) = xinjing_desk::app::open_storage(&env.config(&[]))
         .await
         .unwrap();

@@ -26,6 +26,7 @@ mod overview;
 mod posters;
 mod report;
 mod rows;
+mod running;
 pub mod staff;
 pub use campaigns::*;
 pub use desk::*;
@@ -35,6 +36,7 @@ pub use filing::*;
 pub use idempotency::*;
 pub use overview::*;
 pub use report::*;
+pub use running::{Hold, Running, RunningError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
