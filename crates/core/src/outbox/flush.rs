@@ -224,7 +224,12 @@ where
     };
     summary.refused = remaining.iter().filter(|e| e.refused.is_some()).count();
     summary.waiting = remaining.len() - summary.refused;
-    summary.next_wakeup_ms = match (next_wakeup(&remaining), soon) {
+    // Only what this endpoint's passes will send: a report queued for another endpoint stays
+    // due, and would wake the tab again and again for a pass that skips it.
+    let sendable = remaining
+        .iter()
+        .filter(|e| transport.endpoint().is_none_or(|to| e.is_for(to)));
+    summary.next_wakeup_ms = match (next_wakeup(sendable), soon) {
         (Some(due), Some(soon)) => Some(due.min(soon)),
         (due, soon) => due.or(soon),
     };

@@ -91,9 +91,9 @@ pub fn after_attempt(mut entry: OutboxEntry, outcome: Outcome, now_ms: f64, jitt
 
 /// When the earliest waiting entry is next due, if any is.
 #[inline]
-pub fn next_wakeup(entries: &[OutboxEntry]) -> Option<f64> {
+pub fn next_wakeup<'a>(entries: impl IntoIterator<Item = &'a OutboxEntry>) -> Option<f64> {
     entries
-        .iter()
+        .into_iter()
         .filter(|e| e.refused.is_none())
         .map(|e| e.next_attempt_ms.max(e.lease_until_ms))
         .min_by(|a, b| a.total_cmp(b))

@@ -108,3 +108,31 @@ fn a_report_goes_only_to_the_endpoint_it_was_queued_for_never_to_the_mock() {
         "its status is asked of A"
     );
 }
+
+#[test]
+fn a_report_for_another_endpoint_never_wakes_this_one_s_passes() {
+    let store = MemoryStore::default();
+    block_on(save(
+        &store,
+        &entry("to-b", 0.0).queued_for("https://b.example.gov.cn/v1/reports"),
+    ))
+    .unwrap();
+    let transport = To(
+        "https://a.example.gov.cn/v1/reports",
+        ScriptedTransport::new(vec![]),
+    );
+    let summary = block_on(flush(
+        &store,
+        &transport,
+        &FakeClock::at(1_000.0),
+        FlushMode::Resumed,
+        LEASE,
+        |_, _| {},
+    ));
+    assert!(transport.1.attempts.borrow().is_empty());
+    assert_eq!(
+        (summary.waiting, summary.next_wakeup_ms),
+        (1, None),
+        "B's report still waits, and no timer is set for a pass that would skip it"
+    );
+}
