@@ -6,6 +6,13 @@ use std::sync::Arc;
 pub trait Clock: Send + Sync + 'static {
     /// Milliseconds since the Unix epoch.
     fn now_ms(&self) -> i64;
+
+    /// Whether every desk on the database reads this same time. A test's clock is shared by
+    /// the desks it starts; one machine's system clock is not, so what desks share (the
+    /// notification leases, the watermark) is then timed by the database's clock.
+    fn shared(&self) -> bool {
+        false
+    }
 }
 
 pub struct SystemClock;
@@ -40,6 +47,10 @@ impl FakeClock {
 impl Clock for FakeClock {
     fn now_ms(&self) -> i64 {
         self.0.load(Ordering::SeqCst)
+    }
+
+    fn shared(&self) -> bool {
+        true
     }
 }
 

@@ -162,3 +162,35 @@ async fn a_desk_stopped_gracefully_hands_its_channels_over_at_once() {
     assert_eq!(wecom_tickets(&wecom.requests()[0].json()), vec![ticket]);
     second.stop().await;
 }
+
+/// The system clock of a machine that runs an hour ahead.
+struct AnHourAhead;
+
+impl xinjing_desk::clock::Clock for AnHourAhead {
+    fn now_ms(&self) -> i64 {
+        now_ms() + 3_600_000
+    }
+}
+
+#[tokio::test]
+async fn a_desk_whose_clock_runs_ahead_hides_no_other_desk_s_reports() {
+    let env = TestEnv::new().await;
+    let wecom = Robot::wecom().await;
+    let owned = wecom_vars(&wecom);
+    // The desk with the wrong clock starts first and sets the watermark.
+    let ahead = env
+        .start_with_clock(&vars(&owned, &[NO_POLL]), std::sync::Arc::new(AnHourAhead))
+        .await;
+    run_now(&ahead).await;
+    let right = env.start(&vars(&owned, &[NO_POLL])).await;
+    let ticket = file(&right).await;
+    run_now(&right).await;
+    let sent: Vec<String> = wecom
+        .requests()
+        .iter()
+        .flat_map(|r| wecom_tickets(&r.json()))
+        .collect();
+    assert_eq!(sent, vec![ticket]);
+    ahead.stop().await;
+    right.stop().await;
+}

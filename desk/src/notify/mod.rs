@@ -68,6 +68,16 @@ impl Deps {
     fn now_ms(&self) -> i64 {
         self.clock.now_ms()
     }
+
+    /// The time every desk on the database agrees on, for leases and the watermark: a desk
+    /// whose clock ran ahead would otherwise take a lease that outlives it, or move the
+    /// watermark past other desks' events.
+    async fn shared_now_ms(&self) -> Result<i64> {
+        if self.clock.shared() {
+            return Ok(self.clock.now_ms());
+        }
+        self.store.db_now_ms().await
+    }
 }
 
 /// The handle on a desk's notifier task.
@@ -94,7 +104,8 @@ pub async fn spawn(deps: Deps) -> Result<Option<(Notifier, JoinHandle<()>)>> {
     if deps.config.channels.is_empty() {
         return Ok(None);
     }
-    outbox::init_watermark(&deps.store, deps.now_ms()).await?;
+    let shared = deps.shared_now_ms().await?;
+    outbox::init_watermark(&deps.store, shared.min(deps.now_ms())).await?;
     let owner = crate::ids::random_uuid();
     if !deps.public_url_set {
         tracing::warn!(links = %deps.public_url, "public_url is not set: the links in notifications point at this address");
@@ -137,7 +148,16 @@ pub async fn spawn(deps: Deps) -> Result<Option<(Notifier, JoinHandle<()>)>> {
 pub async fn run_pass(deps: &Deps, client: &reqwest::Client, owner: &str) -> Pass {
     let mut pass = Pass::default();
     let channels = &deps.config.channels;
-    match outbox::enqueue(&deps.store, channels, deps.now_ms()).await {
+    // The watermark follows the database's clock (and never passes this desk's own): an
+    // event stamped by a desk whose clock ran ahead cannot push it past the others' events.
+    let taken = match deps.shared_now_ms().await {
+        Ok(shared) => {
+            let now = deps.now_ms();
+            outbox::enqueue(&deps.store, channels, now, shared.min(now)).await
+        }
+        Err(e) => Err(e),
+    };
+    match taken {
         Ok(n) => pass.events = n,
         Err(e) => tracing::error!(error = %e, "notify: cannot read new events"),
     }
@@ -160,7 +180,11 @@ async fn serve_channel(
     let now = deps.now_ms();
     // Reads first: a pass with nothing due writes nothing.
     let due = outbox::due(store, &channel.name, now, DUE_BATCH).await?;
-    if due.is_empty() || !outbox::lease(store, &channel.name, owner, now, LEASE_MS).await? {
+    if due.is_empty() {
+        return Ok(());
+    }
+    let shared = deps.shared_now_ms().await?;
+    if !outbox::lease(store, &channel.name, owner, shared, LEASE_MS).await? {
         return Ok(());
     }
     let limits = channel.limits();
@@ -171,7 +195,8 @@ async fn serve_channel(
         }
         let now = deps.now_ms();
         // Renewed before each request: a desk that lost it (paused past the lease) stops.
-        if !outbox::lease(store, &channel.name, owner, now, LEASE_MS).await? {
+        let shared = deps.shared_now_ms().await?;
+        if !outbox::lease(store, &channel.name, owner, shared, LEASE_MS).await? {
             break;
         }
         let (rows, digest): (Vec<&Row>, bool) = match batch {

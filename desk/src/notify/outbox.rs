@@ -75,12 +75,17 @@ pub async fn init_watermark(store: &Store, now: i64) -> Result<()> {
 /// Creates the outbox rows of events not seen yet: `pending` for each channel that takes the
 /// report's community, `skipped` for the others (so the event counts as seen). Idempotent:
 /// two desks may run it at once. Returns the number of events taken.
-pub async fn enqueue(store: &Store, channels: &[Channel], now: i64) -> Result<usize> {
+pub async fn enqueue(
+    store: &Store,
+    channels: &[Channel],
+    now: i64,
+    watermark_now: i64,
+) -> Result<usize> {
     let watermark: i64 =
         sqlx::query_scalar("SELECT value FROM notify_state WHERE name = 'watermark'")
             .fetch_optional(store.read_pool())
             .await?
-            .unwrap_or(now);
+            .unwrap_or(watermark_now);
     let rows = sqlx::query(
         "SELECT e.report_id, e.seq, e.at, e.kind, r.ticket, r.category, r.community, r.building, r.detail \
          FROM report_events e JOIN reports r ON r.id = e.report_id \
@@ -94,7 +99,8 @@ pub async fn enqueue(store: &Store, channels: &[Channel], now: i64) -> Result<us
     .await?;
     // Idle, the watermark moves once a minute: a pass then writes nothing (on SQLite every
     // write takes the one writer connection the reports are committed through).
-    let advance = rows.len() < ENQUEUE_BATCH as usize && now - OVERLAP_MS - watermark >= 60_000;
+    let advance =
+        rows.len() < ENQUEUE_BATCH as usize && watermark_now - OVERLAP_MS - watermark >= 60_000;
     if rows.is_empty() && !advance {
         return Ok(0);
     }
@@ -133,7 +139,7 @@ pub async fn enqueue(store: &Store, channels: &[Channel], now: i64) -> Result<us
     // Move the watermark on only when everything after it was taken.
     if advance {
         sqlx::query("UPDATE notify_state SET value = $1 WHERE name = 'watermark' AND value < $1")
-            .bind(now - OVERLAP_MS)
+            .bind(watermark_now - OVERLAP_MS)
             .execute(&mut *tx)
             .await?;
         sqlx::query("DELETE FROM notify_outbox WHERE done_at < $1")

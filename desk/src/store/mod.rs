@@ -251,6 +251,21 @@ impl Store {
         Ok(sqlx::Row::try_get::<i64, _>(&row, "n")? == 0)
     }
 
+    /// The database server's time (ms since the epoch), which every desk on it shares. An
+    /// SQLite file is on this machine, whose clock every desk on it reads already.
+    pub async fn db_now_ms(&self) -> Result<i64> {
+        match self.backend {
+            Backend::Sqlite => Ok(std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as i64)),
+            Backend::Postgres => Ok(sqlx::query_scalar(
+                "SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)",
+            )
+            .fetch_one(&self.read)
+            .await?),
+        }
+    }
+
     pub async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.read).await?;
         Ok(())
