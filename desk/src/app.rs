@@ -5,7 +5,7 @@
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::notify::{self, Notifier};
-use crate::photos::{PhotoError, PhotoStore};
+use crate::photos::{PhotoError, PhotoNames, PhotoStore};
 use crate::ratelimit::{Budget, RateLimiter};
 use crate::retention::{self, Retention};
 use crate::state::AppState;
@@ -55,6 +55,8 @@ pub enum StartError {
     NoPublicUrl(String),
     #[error(transparent)]
     Running(#[from] RunningError),
+    #[error("the desk's keys: {0}")]
+    Secrets(#[source] StoreError),
 }
 
 /// Opens the database (creating and migrating it) and the photo store.
@@ -132,6 +134,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
         return Err(StartError::NoPublicUrl(public_url));
     }
     let (store, photos, running) = open_storage_held(&config, Hold::Serve).await?;
+    let photo_names = PhotoNames::new(&store.photo_names_key().await.map_err(StartError::Secrets)?);
     crate::campaigns::seed(&store, config.dist.as_deref(), clock.now_ms())
         .await
         .map_err(StartError::Campaigns)?;
@@ -181,6 +184,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
         config,
         store,
         photos,
+        photo_names,
         clock,
         communities,
         widget,

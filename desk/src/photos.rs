@@ -52,16 +52,25 @@ pub enum PhotoStore {
     },
 }
 
-/// The object key of a report's photo: `reports/<report id>/<position>.jpg`.
-pub fn photo_key(report_id: &str, position: usize) -> String {
-    format!("reports/{report_id}/{position}.jpg")
+/// How new photos are named: `reports/<name>/<position>.jpg`, where the name is the first
+/// 128 bits of HMAC-SHA-256(key, report id) in hex. The report id is the resident's status
+/// secret, so whoever can list the folder or bucket must not read it there; the key is kept
+/// in the database (`desk_secrets`).
+#[derive(Clone)]
+pub struct PhotoNames {
+    key: Vec<u8>,
 }
 
-/// The report id in a photo key, if it is one.
-pub fn report_of_key(key: &str) -> Option<&str> {
-    let rest = key.strip_prefix("reports/")?;
-    let (id, _) = rest.split_once('/')?;
-    Some(id)
+impl PhotoNames {
+    pub fn new(key: &[u8]) -> PhotoNames {
+        PhotoNames { key: key.to_vec() }
+    }
+
+    pub fn key(&self, report_id: &str, position: usize) -> String {
+        let mac = crate::notify::sign::hmac_sha256(&self.key, report_id.as_bytes());
+        let name: String = mac[..16].iter().map(|b| format!("{b:02x}")).collect();
+        format!("reports/{name}/{position}.jpg")
+    }
 }
 
 impl PhotoStore {
@@ -304,13 +313,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keys() {
-        let key = photo_key("6f1c2a3b-9d4e-4f5a-8b6c-7d8e9f0a1b2c", 2);
-        assert_eq!(key, "reports/6f1c2a3b-9d4e-4f5a-8b6c-7d8e9f0a1b2c/2.jpg");
-        assert_eq!(
-            report_of_key(&key),
-            Some("6f1c2a3b-9d4e-4f5a-8b6c-7d8e9f0a1b2c")
+    fn a_photo_s_name_hides_its_report_id_and_depends_on_the_key() {
+        let id = "6f1c2a3b-9d4e-4f5a-8b6c-7d8e9f0a1b2c";
+        let names = PhotoNames::new(b"one desk's key");
+        let key = names.key(id, 2);
+        assert!(!key.contains(id) && !key.contains("6f1c2a3b"), "{key}");
+        assert!(
+            key.starts_with("reports/") && key.ends_with("/2.jpg"),
+            "{key}"
         );
-        assert_eq!(report_of_key("other/x"), None);
+        assert_eq!(key.len(), "reports/".len() + 32 + "/2.jpg".len());
+        assert_eq!(names.key(id, 2), key, "the same name every time");
+        assert_ne!(PhotoNames::new(b"another key").key(id, 2), key);
     }
 }

@@ -7,10 +7,9 @@
 //! Every step is idempotent, so several desk processes may run it at once.
 
 use crate::clock::DAY_MS;
-use crate::photos::report_of_key;
 use crate::state::AppState;
 use crate::store::Due;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
@@ -18,6 +17,8 @@ use tokio::task::JoinHandle;
 /// Photo objects younger than this are never treated as orphans: their report may still
 /// be on its way into the database.
 pub const ORPHAN_GRACE_MS: i64 = DAY_MS;
+/// Objects looked up per query by the orphan sweep.
+const SWEEP_BATCH: usize = 500;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RetentionRun {
@@ -132,6 +133,7 @@ pub async fn run_once(state: &AppState) -> RetentionRun {
 }
 
 /// Deletes photo objects older than the grace period that no kept photo row refers to.
+/// Names say nothing of their report (see `PhotoNames`), so each is looked up by name.
 async fn sweep_orphans(state: &AppState, now: i64) -> u64 {
     let objects = match state.photos.list().await {
         Ok(objects) => objects,
@@ -140,29 +142,22 @@ async fn sweep_orphans(state: &AppState, now: i64) -> u64 {
             return 0;
         }
     };
-    let mut by_report: HashMap<String, Vec<String>> = HashMap::new();
-    for object in objects {
-        if now - object.modified_ms < ORPHAN_GRACE_MS {
-            continue;
-        }
-        let report = report_of_key(&object.key).unwrap_or("").to_owned();
-        by_report.entry(report).or_default().push(object.key);
-    }
+    let old: Vec<String> = objects
+        .into_iter()
+        .filter(|o| now - o.modified_ms >= ORPHAN_GRACE_MS)
+        .map(|o| o.key)
+        .collect();
     let mut deleted = 0;
-    for (report, keys) in by_report {
-        let kept: HashSet<String> = if report.is_empty() {
-            HashSet::new()
-        } else {
-            match state.store.photo_keys(&report).await {
-                Ok(keys) => keys.into_iter().collect(),
-                Err(e) => {
-                    tracing::error!(error = %e, "retention: cannot check photos");
-                    continue;
-                }
+    for batch in old.chunks(SWEEP_BATCH) {
+        let kept: HashSet<String> = match state.store.kept_photo_objects(batch).await {
+            Ok(keys) => keys.into_iter().collect(),
+            Err(e) => {
+                tracing::error!(error = %e, "retention: cannot check photos");
+                continue;
             }
         };
-        for key in keys.into_iter().filter(|k| !kept.contains(k)) {
-            match state.photos.delete(&key).await {
+        for key in batch.iter().filter(|k| !kept.contains(*k)) {
+            match state.photos.delete(key).await {
                 Ok(()) => deleted += 1,
                 Err(e) => tracing::error!(error = %e, "retention: cannot delete an orphan"),
             }

@@ -15,6 +15,7 @@ pub struct AppState {
     pub config: Config,
     pub store: Store,
     pub photos: PhotoStore,
+    pub photo_names: crate::photos::PhotoNames,
     pub clock: Arc<dyn Clock>,
     /// Residential areas accepted (empty: free text).
     pub communities: Vec<String>,

@@ -25,6 +25,7 @@ const FIXTURES: &[(i64, &str)] = &[
     (2, include_str!("fixtures/upgrade/0002_staff.sql")),
     (3, include_str!("fixtures/upgrade/0003_campaigns.sql")),
     (4, include_str!("fixtures/upgrade/0004_notify.sql")),
+    (7, include_str!("fixtures/upgrade/0007_photo_names.sql")),
 ];
 
 const R1: (&str, &str) = ("84857ca2-c7a1-4272-9df6-3d80c903c04e", "XJ-20261128-0001");
@@ -92,7 +93,8 @@ async fn a_first_release_database_migrates_with_all_its_data() {
     db.close().await;
     let store = xinjing_desk::photos::PhotoStore::open(&env.config(&[]).photos, false).unwrap();
     for (id, position, bytes) in photos() {
-        let key = xinjing_desk::photos::photo_key(id, position);
+        // Named as the first releases named photos: by their report's id.
+        let key = format!("reports/{id}/{position}.jpg");
         store.put(&key, bytes.into()).await.unwrap();
     }
 
@@ -125,6 +127,7 @@ async fn a_first_release_database_migrates_with_all_its_data() {
         ("notify_outbox", 3),
         ("notify_leases", 1),
         ("notify_sends", 1),
+        ("desk_secrets", 1),
     ] {
         assert_eq!(count(&db, table).await, rows, "{table}");
     }
@@ -257,4 +260,31 @@ async fn a_first_release_database_migrates_with_all_its_data() {
         .map(|c| c["id"].as_str().unwrap())
         .collect();
     assert_eq!(ids, ["fixture-winter-heaters"]);
+
+    // A photo filed today is named by the key the database keeps (0007), never by its
+    // report's id.
+    let id = sample::random_uuid();
+    let filed = post_report(
+        &http,
+        &desk.api(),
+        &sample::report_with_photos(&id, 2, 2000, 7),
+    )
+    .await;
+    assert_eq!(filed.status, 201, "{}", filed.text);
+    let db = pool(&env.database_url).await;
+    let names: Vec<String> = sqlx::query_scalar(
+        "SELECT object_key FROM report_photos WHERE report_id = $1 ORDER BY position",
+    )
+    .bind(&id)
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    let kept = xinjing_desk::photos::PhotoNames::new(
+        b"f3b1c0a9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1",
+    );
+    assert!(!names.is_empty());
+    for (position, name) in names.iter().enumerate() {
+        assert_eq!(*name, kept.key(&id, position));
+        assert!(!name.contains(&id));
+    }
 }

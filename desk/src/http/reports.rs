@@ -8,7 +8,6 @@ use super::body::read_body;
 use super::error::{ApiError, ResidentLang};
 use crate::idempotency::{self, IdempotencyKey, NextAction};
 use crate::jpeg;
-use crate::photos::photo_key;
 use crate::state::AppState;
 use crate::store::{NewPhoto, NewReport, StoreError};
 use axum::body::Body;
@@ -175,7 +174,7 @@ async fn store_photos(
         .enumerate()
         .map(|(position, p)| NewPhoto {
             position,
-            object_key: photo_key(key.as_str(), position),
+            object_key: state.photo_names.key(key.as_str(), position),
             width: p.jpeg.width,
             height: p.jpeg.height,
             bytes: p.jpeg.bytes.len(),

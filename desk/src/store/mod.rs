@@ -27,6 +27,7 @@ mod posters;
 mod report;
 mod rows;
 mod running;
+mod secrets;
 pub mod staff;
 pub use campaigns::*;
 pub use desk::*;
@@ -332,6 +333,11 @@ pub fn migrator() -> sqlx::migrate::Migrator {
             4,
             "notify",
             include_str!("../../migrations/0004_notify.sql"),
+        ),
+        migration(
+            7,
+            "photo names",
+            include_str!("../../migrations/0007_photo_names.sql"),
         ),
     ])
 }
