@@ -41,7 +41,10 @@ pub fn router(state: Arc<AppState>) -> Router {
     } else {
         app = app.fallback(no_widget);
     }
-    let in_flight = Arc::new(Semaphore::new(state.config.limits.max_in_flight.max(1)));
+    let in_flight = Arc::new(InFlight {
+        all: Semaphore::new(state.config.limits.max_in_flight.max(1)),
+        logins: Semaphore::new(LOGINS_IN_FLIGHT),
+    });
     // Outermost last: the request id wraps everything, so every log line and every error
     // body of the request has it; the metrics see the status the client gets.
     app.layer(middleware::from_fn_with_state(state.clone(), time_limit))
@@ -128,14 +131,23 @@ async fn readyz(State(state): State<Arc<AppState>>) -> Response {
     "ready\n".into_response()
 }
 
+/// Logins waiting or hashing at once. A login waits out its account's growing delay (up to
+/// seconds) and a hashing slot; in the shared slots, a flood of guesses from many addresses
+/// would take every slot residents' reports need. Apart, it costs a sleeping task each.
+pub const LOGINS_IN_FLIGHT: usize = 512;
+
+/// The request slots: logins have their own.
+struct InFlight {
+    all: Semaphore,
+    logins: Semaphore,
+}
+
 /// Past `max_in_flight` requests at once, the next is answered at once (503) rather than
 /// queued behind them.
-async fn limit_in_flight(
-    State(slots): State<Arc<Semaphore>>,
-    req: Request,
-    next: Next,
-) -> Response {
-    let Ok(_slot) = slots.try_acquire() else {
+async fn limit_in_flight(State(slots): State<Arc<InFlight>>, req: Request, next: Next) -> Response {
+    let login = req.method() == axum::http::Method::POST && req.uri().path() == "/desk/login";
+    let pool = if login { &slots.logins } else { &slots.all };
+    let Ok(_slot) = pool.try_acquire() else {
         if req.uri().path().starts_with("/api/") {
             return crate::http::error::ApiError::busy(1).into_response();
         }

@@ -214,26 +214,6 @@ pub fn too_many_logins(lang: Lang, retry_after: u64) -> Response {
     response
 }
 
-/// 503 page when more logins are under way than the desk lets wait at once; the browser
-/// may try again in a few seconds.
-pub fn logins_busy(lang: Lang) -> Response {
-    let mut response = layout::message_page(
-        None,
-        lang,
-        StatusCode::SERVICE_UNAVAILABLE,
-        super::i18n::tr(lang, "正在登录的人太多", "Too many logins at once"),
-        super::i18n::tr(
-            lang,
-            "请几秒钟后再试。",
-            "Please try again in a few seconds.",
-        ),
-    );
-    response
-        .headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-    response
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -99,11 +99,6 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-/// Logins under way at once, waiting included (a town's staff rarely log in together).
-pub const LOGINS_AT_ONCE_MAX: usize = 8;
-static LOGINS_AT_ONCE: tokio::sync::Semaphore =
-    tokio::sync::Semaphore::const_new(LOGINS_AT_ONCE_MAX);
-
 /// `POST /desk/login`
 pub async fn login(
     State(state): State<Arc<AppState>>,
@@ -118,12 +113,6 @@ pub async fn login(
             return Ok(auth::too_many_logins(lang, retry_after));
         }
     }
-    // Logins wait (slowed accounts, hashing one or two at a time) while holding one of the
-    // desk's in-flight slots: past a few at once the next is turned away at once, so a
-    // flood from many addresses cannot take the slots residents' reports need.
-    let Ok(_turn) = LOGINS_AT_ONCE.try_acquire() else {
-        return Ok(auth::logins_busy(lang));
-    };
     let expected = cookie(&headers, LOGIN_COOKIE).unwrap_or("");
     match csrf_field(&body) {
         Some(token) if !expected.is_empty() && auth::same(&token, expected) => {}
