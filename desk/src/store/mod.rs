@@ -336,7 +336,7 @@ pub fn migrator() -> sqlx::migrate::Migrator {
         ),
         migration(
             7,
-            "photo names",
+            "photo_names",
             include_str!("../../migrations/0007_photo_names.sql"),
         ),
     ])
