@@ -224,11 +224,13 @@ where
     };
     summary.refused = remaining.iter().filter(|e| e.refused.is_some()).count();
     summary.waiting = remaining.len() - summary.refused;
-    // Only what this endpoint's passes will send: a report queued for another endpoint stays
-    // due, and would wake the tab again and again for a pass that skips it.
+    // What some pass will send: one queued for an endpoint has that endpoint's pass (the
+    // app runs one per endpoint with reports waiting); one queued before endpoints were
+    // kept goes to any URL, never to the mock, and would otherwise wake the demo's tab again
+    // and again for a pass that skips it.
     let sendable = remaining
         .iter()
-        .filter(|e| transport.endpoint().is_none_or(|to| e.is_for(to)));
+        .filter(|e| e.endpoint.is_some() || transport.endpoint().is_none_or(|to| e.is_for(to)));
     summary.next_wakeup_ms = match (next_wakeup(sendable), soon) {
         (Some(due), Some(soon)) => Some(due.min(soon)),
         (due, soon) => due.or(soon),

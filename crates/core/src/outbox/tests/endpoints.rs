@@ -110,17 +110,11 @@ fn a_report_goes_only_to_the_endpoint_it_was_queued_for_never_to_the_mock() {
 }
 
 #[test]
-fn a_report_for_another_endpoint_never_wakes_this_one_s_passes() {
+fn a_report_no_pass_will_send_never_wakes_the_tab() {
+    // Queued before endpoints were kept; the config now says "mock", which never gets it.
     let store = MemoryStore::default();
-    block_on(save(
-        &store,
-        &entry("to-b", 0.0).queued_for("https://b.example.gov.cn/v1/reports"),
-    ))
-    .unwrap();
-    let transport = To(
-        "https://a.example.gov.cn/v1/reports",
-        ScriptedTransport::new(vec![]),
-    );
+    block_on(save(&store, &entry("older", 0.0))).unwrap();
+    let transport = To("mock", ScriptedTransport::new(vec![]));
     let summary = block_on(flush(
         &store,
         &transport,
@@ -133,6 +127,55 @@ fn a_report_for_another_endpoint_never_wakes_this_one_s_passes() {
     assert_eq!(
         (summary.waiting, summary.next_wakeup_ms),
         (1, None),
-        "B's report still waits, and no timer is set for a pass that would skip it"
+        "it still waits, and no timer is set for a pass that would skip it"
+    );
+}
+
+/// The pass to an old endpoint, during whose attempt the resident files a report that is
+/// queued for the configured one.
+struct OldPassNewReport<'a> {
+    store: &'a MemoryStore,
+    inner: ScriptedTransport,
+}
+
+impl Transport for OldPassNewReport<'_> {
+    fn endpoint(&self) -> Option<&str> {
+        Some("https://old.example.gov.cn/v1/reports")
+    }
+    async fn submit(&self, key: &str, body: &str) -> Answer {
+        let new = entry("b", 1_000.0).queued_for("https://new.example.gov.cn/v1/reports");
+        save(self.store, &new).await.unwrap();
+        self.inner.submit(key, body).await
+    }
+    async fn ticket_status(&self, _: &str, _: &str) -> Answer {
+        Answer::NetworkError
+    }
+    async fn feedback(&self, _: &str, _: &str, _: &str, _: &str) -> Answer {
+        Answer::NetworkError
+    }
+}
+
+#[test]
+fn a_report_for_another_endpoint_queued_during_a_pass_still_sets_its_wakeup() {
+    let store = MemoryStore::default();
+    let old = entry("a", 0.0).queued_for("https://old.example.gov.cn/v1/reports");
+    block_on(save(&store, &old)).unwrap();
+    let transport = OldPassNewReport {
+        store: &store,
+        inner: ScriptedTransport::new(vec![]),
+    };
+    let summary = block_on(flush(
+        &store,
+        &transport,
+        &FakeClock::at(1_000.0),
+        FlushMode::Resumed,
+        LEASE,
+        |_, _| {},
+    ));
+    assert_eq!(summary.delivered, 1);
+    assert_eq!(
+        (summary.waiting, summary.next_wakeup_ms),
+        (1, Some(1_000.0)),
+        "b, for the configured endpoint, is due at once: the tab's one timer covers it"
     );
 }
