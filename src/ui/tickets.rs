@@ -140,11 +140,15 @@ impl TicketDesk {
                 .collect()
         });
         for item in unsent {
-            let on_wire = self
-                .tickets
-                .verdicts_sending
-                .with_value(|ids| ids.contains(&item.id));
-            if !on_wire {
+            // Marked before the task starts: two refreshes in one turn see each other.
+            let on_wire = self.tickets.verdicts_sending.try_update_value(|ids| {
+                let taken = ids.contains(&item.id);
+                if !taken {
+                    ids.push(item.id.clone());
+                }
+                taken
+            });
+            if on_wire == Some(false) {
                 spawn_local(async move {
                     self.send_verdict(item).await;
                 });
@@ -183,37 +187,42 @@ impl TicketDesk {
         };
         queue_verdict(&mut item, satisfied, comment, || uuid_v4(random_bytes()));
         self.update_in_place(item.clone(), merge_pending);
+        let sending = self.tickets.verdicts_sending;
+        sending.update_value(|ids| ids.push(item.id.clone()));
         self.send_verdict(item).await
     }
 
-    /// Sends the verdict queued in `item`; on success it becomes the ticket's verdict, and
-    /// "not satisfied" then asks for the status, to show the reopen.
+    /// Sends the verdict queued in `item` (its id is marked on the wire by the caller, and
+    /// unmarked here); on success it becomes the ticket's verdict, and "not satisfied" then
+    /// asks for the status, to show the reopen.
     async fn send_verdict(self, item: TicketRecord) -> bool {
-        let Some(config) = self.settings.config_now() else {
-            return false;
-        };
-        let (Some(ticket), Some(pending)) = (item.ticket.clone(), item.verdict_to_send()) else {
-            return false;
-        };
-        let sending = self.tickets.verdicts_sending;
-        sending.update_value(|ids| ids.push(item.id.clone()));
-        let answer = AnyTransport::for_stored(item.endpoint.as_deref(), &config)
-            .feedback(&ticket, &item.id, &pending.key, &pending.body())
-            .await;
-        // One entry per send: a click during a background send removes only its own.
-        sending.update_value(|ids| {
+        let answer = self.post_verdict(&item).await;
+        // One mark per send: a click during a background send removes only its own.
+        self.tickets.verdicts_sending.update_value(|ids| {
             if let Some(at) = ids.iter().position(|id| *id == item.id) {
                 ids.remove(at);
             }
         });
-        let ok = answer.is_success();
-        if ok {
-            let satisfied = pending.satisfied;
-            self.update_in_place(item, merge_verdict);
-            if !satisfied {
-                self.refresh_statuses();
-            }
+        let Some(satisfied) = answer else {
+            return false;
+        };
+        self.update_in_place(item, merge_verdict);
+        if !satisfied {
+            self.refresh_statuses();
         }
-        ok
+        true
+    }
+
+    /// Posts the queued verdict to the endpoint that issued the ticket; `Some(satisfied)`
+    /// once the endpoint took it.
+    async fn post_verdict(self, item: &TicketRecord) -> Option<bool> {
+        let config = self.settings.config_now()?;
+        let (Some(ticket), Some(pending)) = (item.ticket.as_deref(), item.verdict_to_send()) else {
+            return None;
+        };
+        let answer = AnyTransport::for_stored(item.endpoint.as_deref(), &config)
+            .feedback(ticket, &item.id, &pending.key, &pending.body())
+            .await;
+        answer.is_success().then_some(pending.satisfied)
     }
 }
