@@ -37,6 +37,9 @@ pub use outbox::{counts, Counts};
 /// A channel lease lasts this long and is renewed before every request (which ends within
 /// `send::REQUEST_TIMEOUT`); a desk that dies holding it delays its channel this long.
 pub const LEASE_MS: i64 = 30_000;
+/// A difference between this desk's clock and the database's worth an error in the log
+/// (the watermark's overlap is ten minutes).
+const CLOCK_SKEW_WARN_MS: i64 = 60_000;
 /// Pending rows looked at per channel and pass.
 const DUE_BATCH: i64 = 1_000;
 
@@ -105,6 +108,16 @@ pub async fn spawn(deps: Deps) -> Result<Option<(Notifier, JoinHandle<()>)>> {
         return Ok(None);
     }
     let shared = deps.shared_now_ms().await?;
+    let skew_ms = deps.now_ms() - shared;
+    if skew_ms.abs() > CLOCK_SKEW_WARN_MS {
+        // Events are stamped by each desk's clock and found by the database's: one running
+        // well behind files events the watermark may already have passed.
+        tracing::error!(
+            skew_seconds = skew_ms / 1000,
+            "this machine's clock differs from the database's: set up time sync (NTP), or \
+             notifications of reports filed here may be late or missed"
+        );
+    }
     outbox::init_watermark(&deps.store, shared.min(deps.now_ms())).await?;
     let owner = crate::ids::random_uuid();
     if !deps.public_url_set {
@@ -187,8 +200,12 @@ async fn serve_channel(
     if !outbox::lease(store, &channel.name, owner, shared, LEASE_MS).await? {
         return Ok(());
     }
+    // Read again under the lease: a desk that held it until just now (a graceful stop
+    // hands it over) may have sent some of what the first read found.
+    let due = outbox::due(store, &channel.name, now, DUE_BATCH).await?;
     let limits = channel.limits();
-    let used = outbox::used(store, &channel.name, &limits, now).await?;
+    // The platform counts in real time: every desk's sends on the database's clock.
+    let used = outbox::used(store, &channel.name, &limits, shared).await?;
     for batch in policy::plan(due.len(), policy::capacity(&limits, &used)) {
         if deps.stopping.load(Ordering::SeqCst) {
             break;
@@ -209,7 +226,7 @@ async fn serve_channel(
         } else {
             message::single(channel.kind, &events[0], &deps.public_url)
         };
-        outbox::record_send(store, &channel.name, now).await?;
+        outbox::record_send(store, &channel.name, shared).await?;
         let outcome = send::send(client, channel, body, now).await;
         let tickets: Vec<&str> = events.iter().map(|e| e.ticket.as_str()).collect();
         let now = deps.now_ms();
