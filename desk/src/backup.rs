@@ -213,6 +213,15 @@ pub async fn restore(config: &Config, dir: &Path, force: bool) -> Result<Manifes
     if !empty && !force {
         return Err(BackupError::DatabaseNotEmpty);
     }
+    // Photos first: a restore cut short then leaves the old database with some photos more
+    // (swept as orphans a day later), never restored reports without their photos.
+    for name in manifest.files.keys() {
+        if let Some(key) = name.strip_prefix(&format!("{PHOTOS_DIR}/")) {
+            let path = dir.join(name);
+            let data = std::fs::read(&path).map_err(io(&path))?;
+            photos.put(key, Bytes::from(data)).await?;
+        }
+    }
     let database = dir.join(&manifest.database);
     match &config.database {
         Database::Sqlite(url) => replace_sqlite(&database, &sqlite_file(url))?,
@@ -229,13 +238,6 @@ pub async fn restore(config: &Config, dir: &Path, force: bool) -> Result<Manifes
                 .args(["--exit-on-error"])
                 .arg(&database);
             run(restore, "pg_restore").await?;
-        }
-    }
-    for name in manifest.files.keys() {
-        if let Some(key) = name.strip_prefix(&format!("{PHOTOS_DIR}/")) {
-            let path = dir.join(name);
-            let data = std::fs::read(&path).map_err(io(&path))?;
-            photos.put(key, Bytes::from(data)).await?;
         }
     }
     // Migrates a backup made by an older release, as a start would.

@@ -47,9 +47,14 @@ static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(HASHI
 pub async fn hashing<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, tokio::task::JoinError> {
-    // The semaphore is never closed, so acquiring only waits.
-    let _permit = HASHING.acquire().await;
-    tokio::task::spawn_blocking(work).await
+    // The semaphore is never closed, so acquiring only waits. The permit goes with the
+    // work: a request given up mid-hash frees its slot only when the hash is done.
+    let permit = HASHING.acquire().await;
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        work()
+    })
+    .await
 }
 
 pub async fn verify_blocking(password: String, hash: String) -> bool {
