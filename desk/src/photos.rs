@@ -52,6 +52,17 @@ pub enum PhotoStore {
     },
 }
 
+/// Where the orphan sweep moves an object before it looks at the database again.
+const SET_ASIDE: &str = "set-aside";
+
+/// `reports/<name>/<n>.jpg` → `set-aside/<name>/<n>.jpg`.
+fn aside(key: &str) -> String {
+    match key.strip_prefix("reports") {
+        Some(rest) => format!("{SET_ASIDE}{rest}"),
+        None => format!("{SET_ASIDE}/{key}"),
+    }
+}
+
 /// How new photos are named: `reports/<name>/<position>.jpg`, where the name is the first
 /// 128 bits of HMAC-SHA-256(key, report id) in hex. The report id is the resident's status
 /// secret, so whoever can list the folder or bucket must not read it there; the key is kept
@@ -188,13 +199,92 @@ impl PhotoStore {
 
     /// Every object under `reports/`.
     pub async fn list(&self) -> Result<Vec<StoredObject>, PhotoError> {
+        self.list_under("reports").await
+    }
+
+    /// Every object the orphan sweep set aside (`set-aside/`), named as it was.
+    pub async fn list_set_aside(&self) -> Result<Vec<String>, PhotoError> {
+        Ok(self
+            .list_under(SET_ASIDE)
+            .await?
+            .into_iter()
+            .filter_map(|o| o.key.strip_prefix(SET_ASIDE).map(|k| format!("reports{k}")))
+            .collect())
+    }
+
+    /// Moves an object under `set-aside/`, where the sweep looks at it again before it is
+    /// deleted; false when there was none.
+    pub async fn set_aside(&self, key: &str) -> Result<bool, PhotoError> {
+        self.rename(key, &aside(key)).await
+    }
+
+    /// Moves a set-aside object back to its name, unless a new one is there already.
+    pub async fn put_back(&self, key: &str) -> Result<(), PhotoError> {
+        if self.exists(key).await? {
+            return self.delete(&aside(key)).await;
+        }
+        self.rename(&aside(key), key).await.map(|_| ())
+    }
+
+    /// Deletes a set-aside object for good.
+    pub async fn discard(&self, key: &str) -> Result<(), PhotoError> {
+        self.delete(&aside(key)).await
+    }
+
+    pub async fn exists(&self, key: &str) -> Result<bool, PhotoError> {
+        match self {
+            PhotoStore::Local { root, .. } => {
+                match tokio::fs::metadata(Self::local_path(root, key)).await {
+                    Ok(_) => Ok(true),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+                    Err(e) => Err(e.into()),
+                }
+            }
+            PhotoStore::Bucket { store, prefix, .. } => {
+                match store.head(&Self::object_path(prefix, key)).await {
+                    Ok(_) => Ok(true),
+                    Err(object_store::Error::NotFound { .. }) => Ok(false),
+                    Err(e) => Err(e.into()),
+                }
+            }
+        }
+    }
+
+    async fn rename(&self, from: &str, to: &str) -> Result<bool, PhotoError> {
+        match self {
+            PhotoStore::Local { root, .. } => {
+                let (from, to) = (Self::local_path(root, from), Self::local_path(root, to));
+                if let Some(dir) = to.parent() {
+                    tokio::fs::create_dir_all(dir).await?;
+                }
+                match tokio::fs::rename(&from, &to).await {
+                    Ok(()) => Ok(true),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+                    Err(e) => Err(e.into()),
+                }
+            }
+            PhotoStore::Bucket { store, prefix, .. } => {
+                let (from, to) = (
+                    Self::object_path(prefix, from),
+                    Self::object_path(prefix, to),
+                );
+                match store.rename(&from, &to).await {
+                    Ok(()) => Ok(true),
+                    Err(object_store::Error::NotFound { .. }) => Ok(false),
+                    Err(e) => Err(e.into()),
+                }
+            }
+        }
+    }
+
+    async fn list_under(&self, top: &'static str) -> Result<Vec<StoredObject>, PhotoError> {
         match self {
             PhotoStore::Local { root, .. } => {
                 let root = root.clone();
-                tokio::task::spawn_blocking(move || list_local(&root)).await?
+                tokio::task::spawn_blocking(move || list_local(&root, top)).await?
             }
             PhotoStore::Bucket { store, prefix, .. } => {
-                let base = Self::object_path(prefix, "reports");
+                let base = Self::object_path(prefix, top);
                 let strip = if prefix.is_empty() {
                     String::new()
                 } else {
@@ -276,9 +366,9 @@ fn write_file_durably(path: &Path, data: &[u8], fsync: bool) -> Result<(), Photo
     Ok(())
 }
 
-fn list_local(root: &Path) -> Result<Vec<StoredObject>, PhotoError> {
+fn list_local(root: &Path, top: &str) -> Result<Vec<StoredObject>, PhotoError> {
     let mut out = Vec::new();
-    let reports = root.join("reports");
+    let reports = root.join(top);
     let entries = match std::fs::read_dir(&reports) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
@@ -300,7 +390,7 @@ fn list_local(root: &Path) -> Result<Vec<StoredObject>, PhotoError> {
                 .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
                 .map_or(0, |d| d.as_millis() as i64);
             out.push(StoredObject {
-                key: format!("reports/{id}/{name}"),
+                key: format!("{top}/{id}/{name}"),
                 modified_ms,
             });
         }

@@ -134,12 +134,26 @@ pub async fn run_once(state: &AppState) -> RetentionRun {
 
 /// Deletes photo objects older than the grace period that no kept photo row refers to.
 /// Names say nothing of their report (see `PhotoNames`), so each is looked up by name.
+///
+/// A report may commit between the look-up and the delete (a replay that rewrote a day-old
+/// upload). So an unnamed object is first set aside, the database asked again, and only
+/// then deleted, or put back; and `submit` puts back, after its commit, a photo it finds
+/// gone. Either the sweep's second look sees the row, or the commit comes after the object
+/// was set aside and `submit` sees it missing.
 async fn sweep_orphans(state: &AppState, now: i64) -> u64 {
+    // What a sweep cut short left set aside.
+    let mut deleted = match state.photos.list_set_aside().await {
+        Ok(keys) => settle(state, &keys).await,
+        Err(e) => {
+            tracing::error!(error = %e, "retention: cannot list set-aside photos");
+            0
+        }
+    };
     let objects = match state.photos.list().await {
         Ok(objects) => objects,
         Err(e) => {
             tracing::error!(error = %e, "retention: cannot list photos");
-            return 0;
+            return deleted;
         }
     };
     let old: Vec<String> = objects
@@ -147,19 +161,50 @@ async fn sweep_orphans(state: &AppState, now: i64) -> u64 {
         .filter(|o| now - o.modified_ms >= ORPHAN_GRACE_MS)
         .map(|o| o.key)
         .collect();
-    let mut deleted = 0;
     for batch in old.chunks(SWEEP_BATCH) {
-        let kept: HashSet<String> = match state.store.kept_photo_objects(batch).await {
-            Ok(keys) => keys.into_iter().collect(),
-            Err(e) => {
-                tracing::error!(error = %e, "retention: cannot check photos");
-                continue;
-            }
+        let kept = match kept_of(state, batch).await {
+            Some(kept) => kept,
+            None => continue,
         };
+        let mut aside = Vec::new();
         for key in batch.iter().filter(|k| !kept.contains(*k)) {
-            match state.photos.delete(key).await {
-                Ok(()) => deleted += 1,
-                Err(e) => tracing::error!(error = %e, "retention: cannot delete an orphan"),
+            match state.photos.set_aside(key).await {
+                Ok(true) => aside.push(key.clone()),
+                Ok(false) => {}
+                Err(e) => tracing::error!(error = %e, "retention: cannot set an orphan aside"),
+            }
+        }
+        deleted += settle(state, &aside).await;
+    }
+    deleted
+}
+
+/// The keys of `batch` a kept photo row names; `None` (logged) when the database fails.
+async fn kept_of(state: &AppState, batch: &[String]) -> Option<HashSet<String>> {
+    match state.store.kept_photo_objects(batch).await {
+        Ok(keys) => Some(keys.into_iter().collect()),
+        Err(e) => {
+            tracing::error!(error = %e, "retention: cannot check photos");
+            None
+        }
+    }
+}
+
+/// Set-aside objects: back to their name when a row names them now, else deleted.
+async fn settle(state: &AppState, keys: &[String]) -> u64 {
+    let mut deleted = 0;
+    for batch in keys.chunks(SWEEP_BATCH) {
+        let Some(kept) = kept_of(state, batch).await else {
+            continue; // they stay set aside for the next sweep
+        };
+        for key in batch {
+            let done = if kept.contains(key) {
+                state.photos.put_back(key).await
+            } else {
+                state.photos.discard(key).await.map(|()| deleted += 1)
+            };
+            if let Err(e) = done {
+                tracing::error!(error = %e, "retention: cannot settle a set-aside photo");
             }
         }
     }

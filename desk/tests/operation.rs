@@ -614,3 +614,49 @@ async fn erased_contact_details_do_not_linger_in_the_database_file() {
         "the phone number is still in {database}"
     );
 }
+
+#[tokio::test]
+async fn the_orphan_sweep_puts_back_a_set_aside_photo_its_report_now_names() {
+    let env = TestEnv::new().await;
+    let start = now_ms();
+    let (desk, clock) = env.start_fake(&[], start).await;
+    let ticket = desk
+        .post(&sample::report_with_photos(
+            &sample::random_uuid(),
+            1,
+            1000,
+            4,
+        ))
+        .await
+        .ticket();
+    let store = &desk.state().store;
+    let photos = &desk.state().photos;
+    let key = store
+        .report_by_ticket(&ticket)
+        .await
+        .unwrap()
+        .unwrap()
+        .photos[0]
+        .object_key
+        .clone();
+    let bytes = photos.get(&key).await.unwrap();
+    // A sweep was cut short: it had set aside this photo (its report committed meanwhile)
+    // and a true orphan.
+    assert!(photos.set_aside(&key).await.unwrap());
+    let stray = format!("reports/{}/0.jpg", sample::random_uuid());
+    photos
+        .put(&stray, sample::jpeg(8, 8, 10, false, 2).into())
+        .await
+        .unwrap();
+    assert!(photos.set_aside(&stray).await.unwrap());
+    assert!(photos.get(&key).await.is_err());
+
+    // The next sweep puts the named photo back and deletes the orphan.
+    clock.set(start + 2 * DAY_MS);
+    let run = desk.desk().retention.run_now().await;
+    assert_eq!(photos.get(&key).await.unwrap(), bytes);
+    assert_eq!(run.orphans_deleted, 1);
+    assert!(photos.list_set_aside().await.unwrap().is_empty());
+    assert!(photos.get(&stray).await.is_err());
+    desk.stop().await;
+}

@@ -93,7 +93,7 @@ pub async fn submit(
         NextAction::ReturnSavedResponse(answer) => return Ok(answer),
     };
     // Photos first: the row that references them is committed only once they are stored.
-    let photos = store_photos(&state, &key, photos).await?;
+    let (photos, bytes) = store_photos(&state, &key, photos).await?;
     let now = state.now_ms();
     let report = NewReport {
         id: key.as_str(),
@@ -103,7 +103,15 @@ pub async fn submit(
         payload: &payload,
         photos: &photos,
     };
-    claimed.save(&state, &report).await
+    let answer = claimed.save(&state, &report).await?;
+    // The orphan sweep may have set a photo aside between its upload and the commit (a
+    // replay rewriting a day-old upload): now that the row names it, it is put back.
+    for (photo, data) in photos.iter().zip(bytes) {
+        if !state.photos.exists(&photo.object_key).await? {
+            state.photos.put(&photo.object_key, data).await?;
+        }
+    }
+    Ok(answer)
 }
 
 fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
@@ -163,12 +171,13 @@ fn valid_report(
     Ok(payload)
 }
 
-/// Writes the photos to the photo store; gives what the report's row records of them.
+/// Writes the photos to the photo store; gives what the report's row records of them, and
+/// their bytes (kept until the commit, see `submit`).
 async fn store_photos(
     state: &AppState,
     key: &IdempotencyKey,
     photos: Vec<CleanPhoto>,
-) -> Result<Vec<NewPhoto>, ApiError> {
+) -> Result<(Vec<NewPhoto>, Vec<Bytes>), ApiError> {
     let new_photos: Vec<NewPhoto> = photos
         .iter()
         .enumerate()
@@ -181,13 +190,16 @@ async fn store_photos(
             sha256: p.sha256.clone(),
         })
         .collect();
-    let uploads = photos.into_iter().zip(&new_photos).map(|(photo, meta)| {
-        state
-            .photos
-            .put(&meta.object_key, Bytes::from(photo.jpeg.bytes))
-    });
+    let bytes: Vec<Bytes> = photos
+        .into_iter()
+        .map(|p| Bytes::from(p.jpeg.bytes))
+        .collect();
+    let uploads = bytes
+        .iter()
+        .zip(&new_photos)
+        .map(|(data, meta)| state.photos.put(&meta.object_key, data.clone()));
     futures_util::future::try_join_all(uploads).await?;
-    Ok(new_photos)
+    Ok((new_photos, bytes))
 }
 
 /// The report's id from `X-Report-Key`, lower-case, if it is one.
