@@ -204,3 +204,50 @@ async fn a_backup_under_load_restores_with_its_tickets_keys_and_photos() {
     assert!(store.is_empty().await.unwrap());
     store.close().await;
 }
+
+/// The sessions holding the desk's advisory lock on this database (PostgreSQL).
+async fn lock_holders(pool: &sqlx::AnyPool) -> Vec<i64> {
+    sqlx::query_scalar(
+        "SELECT CAST(pid AS BIGINT) FROM pg_locks WHERE locktype = 'advisory' AND granted \
+         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_desk_whose_lock_session_ends_takes_the_lock_again() {
+    let env = TestEnv::new().await;
+    if !env.database_url.starts_with("postgres") {
+        return; // SQLite's file lock lives as long as the process
+    }
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&env.database_url).await.unwrap();
+    let desk = DeskProcess::spawn(&env, &[]).await;
+    let first = lock_holders(&pool).await;
+    assert_eq!(first.len(), 1, "{first:?}");
+    // The server ends that session (a restart, a dropped link, an admin).
+    sqlx::query("SELECT pg_terminate_backend(CAST($1 AS INTEGER))")
+        .bind(first[0])
+        .execute(&pool)
+        .await
+        .unwrap();
+    // The desk notices and holds the lock again, on a new session.
+    let mut holders = Vec::new();
+    for _ in 0..200 {
+        holders = lock_holders(&pool).await;
+        if holders.len() == 1 && holders[0] != first[0] {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(holders.len() == 1 && holders[0] != first[0], "{holders:?}");
+    let dir = env.dir.0.join("backup");
+    assert!(succeeded(&cli(&env, &["backup", dir.to_str().unwrap()])));
+    let refused = cli(&env, &["restore", dir.to_str().unwrap(), "--force"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("a desk is serving this database"));
+    drop(desk); // killed on drop
+    pool.close().await;
+}

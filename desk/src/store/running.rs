@@ -22,9 +22,40 @@ pub enum Hold {
 #[derive(Debug)]
 pub enum Running {
     File(File),
-    Postgres(sqlx::AnyConnection),
+    Postgres(PgHold),
     /// An in-memory database: nothing else can open it.
     Alone,
+}
+
+/// How often the session holding the PostgreSQL lock is checked: a server restart or a
+/// dropped link ends it, and the lock with it, without a word.
+const KEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The task that holds the PostgreSQL lock's session, and takes the lock again on a new
+/// one when it ends. Dropped, it ends the session, which lets go of the lock.
+#[derive(Debug)]
+pub struct PgHold {
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for PgHold {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn keep(store: Store, mut conn: sqlx::AnyConnection, hold: Hold) {
+    loop {
+        tokio::time::sleep(KEEP_EVERY).await;
+        if sqlx::query("SELECT 1").execute(&mut conn).await.is_ok() {
+            continue;
+        }
+        tracing::error!("the database session holding the desk's lock ended: taking it again");
+        match store.take_pg(hold).await {
+            Ok(new) => conn = new,
+            Err(e) => tracing::error!(error = %e, "cannot take the desk's lock again"),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -83,27 +114,34 @@ impl Store {
                 }
             }
             Database::Postgres(_) => {
-                let mut conn = self
-                    .write
-                    .acquire()
-                    .await
-                    .map_err(StoreError::from)?
-                    .detach();
-                let sql = match hold {
-                    Hold::Serve => "SELECT pg_try_advisory_lock_shared($1)",
-                    Hold::Restore => "SELECT pg_try_advisory_lock($1)",
-                };
-                let got: bool = sqlx::query_scalar(sql)
-                    .bind(PG_KEY)
-                    .fetch_one(&mut conn)
-                    .await
-                    .map_err(StoreError::from)?;
-                if got {
-                    Ok(Running::Postgres(conn))
-                } else {
-                    Err(RunningError::taken(hold))
-                }
+                let conn = self.take_pg(hold).await?;
+                let task = tokio::spawn(keep(self.clone(), conn, hold));
+                Ok(Running::Postgres(PgHold { task }))
             }
+        }
+    }
+
+    /// A session of its own (out of the pool) holding the advisory lock as `hold` says.
+    async fn take_pg(&self, hold: Hold) -> Result<sqlx::AnyConnection, RunningError> {
+        let mut conn = self
+            .write
+            .acquire()
+            .await
+            .map_err(StoreError::from)?
+            .detach();
+        let sql = match hold {
+            Hold::Serve => "SELECT pg_try_advisory_lock_shared($1)",
+            Hold::Restore => "SELECT pg_try_advisory_lock($1)",
+        };
+        let got: bool = sqlx::query_scalar(sql)
+            .bind(PG_KEY)
+            .fetch_one(&mut conn)
+            .await
+            .map_err(StoreError::from)?;
+        if got {
+            Ok(conn)
+        } else {
+            Err(RunningError::taken(hold))
         }
     }
 }
