@@ -2,7 +2,20 @@
 // IndexedDB as promises, the Web Locks API, and the photo pipeline's async steps.
 // No policy lives here: the Rust core decides what to store, send and how big photos are.
 
-const DB_NAME = 'xinjing-safety';
+// Each deployment's own names (the Rust side decides them; see useNames): these are the
+// ones of a widget at the site's root, and of every build before deployments had their own.
+let DB_NAME = 'xinjing-safety';
+let WAITING_KEY = 'xj.outbox';
+let CHANNEL = 'xinjing-safety';
+let SYNC_KEY = 'xj.sync';
+
+export function useNames(db, waiting, channel, sync) {
+  DB_NAME = db;
+  WAITING_KEY = waiting;
+  CHANNEL = channel;
+  SYNC_KEY = sync;
+}
+
 const STORES = ['outbox', 'aside', 'kv'];
 let opening = null;
 
@@ -37,7 +50,7 @@ function noteWaiting(db) {
   try {
     const count = db.transaction(['outbox'], 'readonly').objectStore('outbox').count();
     count.onsuccess = () => {
-      try { localStorage.setItem('xj.outbox', String(count.result)); } catch (_) { /* no storage */ }
+      try { localStorage.setItem(WAITING_KEY, String(count.result)); } catch (_) { /* no storage */ }
       if (count.result > 0) askToPersist();
     };
   } catch (_) { /* closing: the next write counts again */ }
@@ -203,7 +216,7 @@ export function idbMove(from, to, key, value) {
 // reaches the other tabs only.
 let bus;
 function channel() {
-  if (bus === undefined) bus = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('xinjing-safety');
+  if (bus === undefined) bus = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(CHANNEL);
   return bus;
 }
 
@@ -211,7 +224,7 @@ export function announce(topic) {
   try {
     const ch = channel();
     if (ch) ch.postMessage(topic);
-    else localStorage.setItem('xj.sync', `${topic} ${Date.now()} ${Math.random()}`);
+    else localStorage.setItem(SYNC_KEY, `${topic} ${Date.now()} ${Math.random()}`);
   } catch (_) { /* another tab refreshes on its next start */ }
 }
 
@@ -224,7 +237,7 @@ export function listen(callback) {
     ch.addEventListener('message', onMessage);
     return () => ch.removeEventListener('message', onMessage);
   }
-  const onStorage = (e) => { if (e.key === 'xj.sync' && e.newValue) callback(e.newValue.split(' ')[0]); };
+  const onStorage = (e) => { if (e.key === SYNC_KEY && e.newValue) callback(e.newValue.split(' ')[0]); };
   addEventListener('storage', onStorage);
   return () => removeEventListener('storage', onStorage);
 }

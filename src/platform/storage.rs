@@ -20,25 +20,65 @@ pub const KEY_DRAFT: &str = "xj.draft";
 /// and contact back into the form (the draft keeps text only).
 pub const KEY_CORRECTING: &str = "xj.correcting";
 
+/// The base names of the database, the tabs' channel (and its fallback key) and the count of
+/// waiting reports that boot.js reads; each deployment keeps them under its own name.
+const DB_NAME: &str = "xinjing-safety";
+const CHANNEL: &str = "xinjing-safety";
+const SYNC_KEY: &str = "xj.sync";
+const WAITING_KEY: &str = "xj.outbox";
+
+/// What this deployment (the folder its page is served from) calls `base`.
+pub fn name(base: &str) -> String {
+    let path = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
+    xinjing_core::deployment::scoped_name(base, &path)
+}
+
+/// Names browser.js's storage, channel and waiting count after this deployment; called
+/// once at start, before anything is read or written.
+pub fn use_deployment_names() {
+    js::use_names(
+        &name(DB_NAME),
+        &name(WAITING_KEY),
+        &name(CHANNEL),
+        &name(SYNC_KEY),
+    );
+}
+
+/// Keys every deployment on the site shares: how the resident likes to read, which the
+/// static first paint (static.js) applies before any app code runs. Nothing personal.
+fn shared(key: &str) -> bool {
+    key == KEY_LANG || key == KEY_LARGE_TEXT
+}
+
+fn local_key(key: &str) -> String {
+    if shared(key) {
+        key.to_owned()
+    } else {
+        name(key)
+    }
+}
+
 fn local() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
 pub fn get(key: &str) -> Option<String> {
-    local()?.get_item(key).ok().flatten()
+    local()?.get_item(&local_key(key)).ok().flatten()
 }
 
 /// Errs when storage is missing or full (private mode, quota).
 pub fn set(key: &str, value: &str) -> Result<(), StoreError> {
     local()
         .ok_or_else(|| StoreError("no localStorage".into()))?
-        .set_item(key, value)
+        .set_item(&local_key(key), value)
         .map_err(|e| StoreError(describe(&e)))
 }
 
 pub fn remove(key: &str) {
     if let Some(storage) = local() {
-        let _ = storage.remove_item(key);
+        let _ = storage.remove_item(&local_key(key));
     }
 }
 

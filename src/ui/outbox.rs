@@ -273,7 +273,7 @@ impl Sender {
             }
             self.schedule(wakeup);
         };
-        if !lock::run_exclusive(LOCK_NAME, work).await {
+        if !lock::run_exclusive(&storage::name(LOCK_NAME), work).await {
             // Another tab is sending; look again shortly.
             self.schedule(Some(now_ms() + 5_000.0));
         }

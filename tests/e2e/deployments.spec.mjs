@@ -1,0 +1,81 @@
+// Two deployments of the widget on one site (two towns' pages at /a/ and /b/): each keeps
+// its own waiting reports, tickets and draft, sends only its own, and "clear my data" in one
+// leaves the other's.
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { test, expect, ready, fillReport, shippedConfig, DIST } from './fixtures.mjs';
+import { startStatic } from '../../scripts/serve.mjs';
+import { startReceiver } from './receiver.mjs';
+
+const nav = (page, name) => page.getByRole('navigation').getByRole('button', { name });
+const waitingList = (page) => page.getByRole('heading', { name: '尚未发送' });
+
+async function submit(page, description) {
+  await nav(page, '我要报告').click();
+  await fillReport(page, { description });
+  await page.getByRole('button', { name: '提交报告' }).click();
+  await expect(page.getByRole('heading', { name: '已保存在本机，尚未发送' })).toBeVisible();
+}
+
+test('two deployments on one origin neither see nor send each other\'s waiting reports, and clearing one keeps the other\'s', async ({ context, receiver }) => {
+  const townB = await startReceiver();
+  const root = mkdtempSync(join(tmpdir(), 'xj-two-deployments-'));
+  symlinkSync(resolve(DIST), join(root, 'a'));
+  symlinkSync(resolve(DIST), join(root, 'b'));
+  const site = await startStatic({
+    dir: root,
+    routes: {
+      '/a/config.json': { ...shippedConfig(), endpoint: receiver.endpoint },
+      '/b/config.json': { ...shippedConfig(), endpoint: townB.endpoint },
+    },
+  });
+  // Both endpoints out of reach for now: every report waits on the phone.
+  const down = (url) => url.origin === receiver.origin || url.origin === townB.origin;
+  await context.route(down, (route) => route.abort('internetdisconnected'));
+  try {
+    const a = await context.newPage();
+    await a.goto(site.origin + '/a/');
+    await ready(a);
+    await submit(a, 'A 区的报告：楼道里停着电动车');
+
+    const b = await context.newPage();
+    await b.goto(site.origin + '/b/');
+    await ready(b);
+    await nav(b, /我的报告/).click();
+    await expect(b.getByText('还没有已受理的报告。')).toBeVisible();
+    await expect(waitingList(b)).toHaveCount(0);
+    await expect(b.getByText(/A 区的报告/)).toHaveCount(0);
+
+    await submit(b, 'B 区的报告：消防通道被堵住了');
+    await nav(b, /我的报告/).click();
+    await expect(b.getByText(/B 区的报告/)).toBeVisible();
+    await expect(b.getByText(/A 区的报告/)).toHaveCount(0);
+    b.once('dialog', (dialog) => dialog.accept());
+    await b.getByRole('button', { name: '清除本机数据' }).click();
+    await expect(waitingList(b)).toHaveCount(0);
+
+    // A's report outlived B's "clear my data", and goes to A's endpoint once it answers.
+    await a.reload();
+    await ready(a);
+    await nav(a, /我的报告/).click();
+    await expect(a.getByText(/A 区的报告/)).toBeVisible();
+    await expect(a.getByText(/B 区的报告/)).toHaveCount(0);
+    await context.unroute(down);
+    await a.getByRole('button', { name: '立即发送' }).click();
+    await expect(a.getByText(/XJ-\d{8}-0001/)).toBeVisible();
+    expect(receiver.reports().map((r) => r.body.description)).toEqual(['A 区的报告：楼道里停着电动车']);
+
+    // B, started again with its endpoint answering, has nothing to send and no ticket of A's.
+    await b.reload();
+    await ready(b);
+    await nav(b, /我的报告/).click();
+    await expect(b.getByText('还没有已受理的报告。')).toBeVisible();
+    await expect(b.getByText(/XJ-\d{8}-0001/)).toHaveCount(0);
+    expect(townB.state.attempts).toEqual([]);
+  } finally {
+    await site.close();
+    await townB.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
