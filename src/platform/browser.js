@@ -16,7 +16,9 @@ export function useNames(db, waiting, channel, sync) {
   SYNC_KEY = sync;
 }
 
-const STORES = ['outbox', 'aside', 'kv'];
+// 'bodies': each waiting report's body (its photos), written once; 'outbox' holds the
+// small records a lease or an attempt's result rewrites.
+const STORES = ['outbox', 'bodies', 'aside', 'kv'];
 let opening = null;
 
 // Opens at whatever version the database has (a newer build may have moved it on), and
@@ -146,6 +148,37 @@ export function idbUpdate(store, key, change) {
   }).then(() => written);
 }
 
+// A report just queued: its record and its body, in one transaction.
+export function idbPutReport(key, json, body) {
+  return run(['outbox', 'bodies'], 'readwrite', (tx) => {
+    tx.objectStore('bodies').put(body, key);
+    return tx.objectStore('outbox').put(json, key);
+  });
+}
+
+// A waiting report deleted: its record and its body.
+export function idbRemoveReport(key) {
+  return run(['outbox', 'bodies'], 'readwrite', (tx) => {
+    tx.objectStore('bodies').delete(key);
+    return tx.objectStore('outbox').delete(key);
+  });
+}
+
+// Stores the body of a report an older build kept inline, only if the report is still
+// waiting; resolves to whether it was.
+export function idbKeepBody(key, body) {
+  let found = false;
+  return run(['outbox', 'bodies'], 'readwrite', (tx) => {
+    const get = tx.objectStore('outbox').getKey(key);
+    get.onsuccess = () => {
+      if (get.result === undefined) return;
+      found = true;
+      tx.objectStore('bodies').put(body, key);
+    };
+    return null;
+  }).then(() => found);
+}
+
 export function idbDelete(store, key) {
   return run([store], 'readwrite', (tx) => tx.objectStore(store).delete(key));
 }
@@ -183,9 +216,10 @@ export function idbEntries(store, prefix) {
 // wire wins). Resolves to whether it was there.
 export function idbComplete(key, receiptKey, receipt) {
   let found = false;
-  return run(['outbox', 'kv'], 'readwrite', (tx) => {
+  return run(['outbox', 'bodies', 'kv'], 'readwrite', (tx) => {
     const outbox = tx.objectStore('outbox');
     const get = outbox.getKey(key);
+    tx.objectStore('bodies').delete(key);
     get.onsuccess = () => {
       if (get.result === undefined) return;
       found = true;
@@ -196,15 +230,15 @@ export function idbComplete(key, receiptKey, receipt) {
   }, false, typeof receipt === 'string').then(() => found);
 }
 
-// Moves one record between stores atomically (used to set aside unreadable entries), if it
-// is still there.
-export function idbMove(from, to, key, value) {
-  return run([from, to], 'readwrite', (tx) => {
-    const get = tx.objectStore(from).getKey(key);
+// Moves an unreadable outbox record aside atomically, if it is still there. Its body, if
+// it has one, stays in 'bodies' under the same key ("clear my data" removes both).
+export function idbSetAside(key, value) {
+  return run(['outbox', 'aside'], 'readwrite', (tx) => {
+    const get = tx.objectStore('outbox').getKey(key);
     get.onsuccess = () => {
       if (get.result === undefined) return;
-      tx.objectStore(to).put(value, key);
-      tx.objectStore(from).delete(key);
+      tx.objectStore('aside').put(value, key);
+      tx.objectStore('outbox').delete(key);
     };
     return null;
   });

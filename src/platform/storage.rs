@@ -102,6 +102,8 @@ async fn await_promise(promise: Result<js_sys::Promise, JsValue>) -> Result<JsVa
 pub struct Idb(pub &'static str);
 
 pub const OUTBOX: Idb = Idb("outbox");
+/// The bodies of waiting reports, apart from their small records in `OUTBOX`.
+pub const BODIES: Idb = Idb("bodies");
 pub const ASIDE: Idb = Idb("aside");
 pub const KV: Idb = Idb("kv");
 
@@ -198,8 +200,19 @@ impl OutboxStore for IdbOutbox {
         OUTBOX.entries().await
     }
 
-    async fn put(&self, key: &str, json: &str) -> Result<(), StoreError> {
-        OUTBOX.put(key, json).await
+    async fn put(&self, key: &str, json: &str, body: &str) -> Result<(), StoreError> {
+        await_promise(js::idb_put_report(key, json, body))
+            .await
+            .map(drop)
+    }
+
+    async fn body(&self, key: &str) -> Result<Option<String>, StoreError> {
+        BODIES.get(key).await
+    }
+
+    async fn keep_body(&self, key: &str, body: &str) -> Result<bool, StoreError> {
+        let found = await_promise(js::idb_keep_body(key, body)).await?;
+        Ok(found.as_bool().unwrap_or(false))
     }
 
     async fn update<F>(&self, key: &str, change: F) -> Result<Option<String>, StoreError>
@@ -210,7 +223,7 @@ impl OutboxStore for IdbOutbox {
     }
 
     async fn remove(&self, key: &str) -> Result<(), StoreError> {
-        OUTBOX.delete(key).await
+        await_promise(js::idb_remove_report(key)).await.map(drop)
     }
 
     async fn complete(&self, key: &str, receipt: Option<&str>) -> Result<bool, StoreError> {
@@ -223,9 +236,7 @@ impl OutboxStore for IdbOutbox {
             &format!("outbox record {key:?} is unreadable; kept aside in IndexedDB store 'aside'")
                 .into(),
         );
-        await_promise(js::idb_move(OUTBOX.0, ASIDE.0, key, json))
-            .await
-            .map(drop)
+        await_promise(js::idb_set_aside(key, json)).await.map(drop)
     }
 }
 
