@@ -55,7 +55,10 @@ test('two deployments on one origin neither see nor send each other\'s waiting r
     await b.getByRole('button', { name: '清除本机数据' }).click();
     await expect(waitingList(b)).toHaveCount(0);
 
-    // A's report outlived B's "clear my data", and goes to A's endpoint once it answers.
+    // A's open tab did not hear B's "cleared" (each deployment has its own channel), and
+    // A's report outlived B's "clear my data"; it goes to A's endpoint once that answers.
+    await nav(a, /我的报告/).click();
+    await expect(a.getByText(/A 区的报告/)).toBeVisible();
     await a.reload();
     await ready(a);
     await nav(a, /我的报告/).click();
