@@ -244,6 +244,54 @@ export function idbSetAside(key, value) {
   });
 }
 
+// The waiting reports an older build left in the database every deployment shared
+// (`name`), as [[key, record, body or null], …], read without creating that database.
+export function legacyOutbox(name) {
+  return new Promise((resolve) => {
+    const request = indexedDB.open(name);
+    request.onupgradeneeded = () => request.transaction.abort(); // there was none
+    request.onerror = request.onblocked = () => resolve([]);
+    request.onsuccess = () => {
+      const db = request.result;
+      const stores = ['outbox', 'bodies'].filter((s) => db.objectStoreNames.contains(s));
+      if (!stores.includes('outbox')) { db.close(); resolve([]); return; }
+      const out = [];
+      const tx = db.transaction(stores, 'readonly');
+      const cursor = tx.objectStore('outbox').openCursor();
+      cursor.onsuccess = () => {
+        const c = cursor.result;
+        if (!c) return;
+        const row = [String(c.key), String(c.value), null];
+        out.push(row);
+        if (stores.includes('bodies')) {
+          const body = tx.objectStore('bodies').get(c.key);
+          body.onsuccess = () => { if (body.result !== undefined) row[2] = String(body.result); };
+        }
+        c.continue();
+      };
+      tx.oncomplete = () => { db.close(); resolve(out); };
+      tx.onerror = tx.onabort = () => { db.close(); resolve([]); };
+    };
+  });
+}
+
+// Removes one waiting report (record and body) from that shared database.
+export function legacyTake(name, key) {
+  return new Promise((resolve) => {
+    const request = indexedDB.open(name);
+    request.onupgradeneeded = () => request.transaction.abort();
+    request.onerror = request.onblocked = () => resolve(false);
+    request.onsuccess = () => {
+      const db = request.result;
+      const stores = ['outbox', 'bodies'].filter((s) => db.objectStoreNames.contains(s));
+      const tx = db.transaction(stores, 'readwrite', { durability: 'strict' });
+      for (const s of stores) tx.objectStore(s).delete(key);
+      tx.oncomplete = () => { db.close(); resolve(true); };
+      tx.onerror = tx.onabort = () => { db.close(); resolve(false); };
+    };
+  });
+}
+
 // Tells the widget's other tabs that something they show changed ("tickets", "outbox",
 // "cleared"). One channel object for both directions: it does not hear its own messages.
 // Without BroadcastChannel (Safari before 15.4), a localStorage write: its `storage` event

@@ -34,6 +34,10 @@ extern "C" {
     #[wasm_bindgen(catch, js_name = idbWipe)]
     pub fn idb_wipe() -> Result<js_sys::Promise, JsValue>;
     pub fn announce(topic: &str);
+    #[wasm_bindgen(js_name = legacyOutbox)]
+    pub fn legacy_outbox(name: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = legacyTake)]
+    pub fn legacy_take(name: &str, key: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = useNames)]
     pub fn use_names(db: &str, waiting_key: &str, channel: &str, sync_key: &str);
     pub fn listen(callback: &js_sys::Function) -> js_sys::Function;

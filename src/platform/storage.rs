@@ -46,6 +46,43 @@ pub fn use_deployment_names() {
     );
 }
 
+/// Whether this deployment uses the names every older build shared (it is at the root).
+pub fn is_root_deployment() -> bool {
+    name(DB_NAME) == DB_NAME
+}
+
+/// A waiting report an older build left under the shared names: key, record, body (if
+/// stored apart).
+pub type LegacyRecord = (String, String, Option<String>);
+
+/// The waiting reports under the shared names, and the last config an older build kept
+/// there (its raw JSON).
+pub async fn legacy_outbox() -> (Vec<LegacyRecord>, Option<String>) {
+    let rows = JsFuture::from(js::legacy_outbox(DB_NAME))
+        .await
+        .map(|rows| js_sys::Array::from(&rows))
+        .unwrap_or_default();
+    let rows = rows
+        .iter()
+        .filter_map(|row| {
+            let row = js_sys::Array::from(&row);
+            Some((
+                row.get(0).as_string()?,
+                row.get(1).as_string()?,
+                row.get(2).as_string(),
+            ))
+        })
+        .collect();
+    let config = local().and_then(|l| l.get_item(KEY_CONFIG).ok().flatten());
+    (rows, config)
+}
+
+/// Removes one report from under the shared names, once it is kept under this
+/// deployment's own.
+pub async fn legacy_take(key: &str) {
+    let _ = JsFuture::from(js::legacy_take(DB_NAME, key)).await;
+}
+
 /// Keys every deployment on the site shares: how the resident likes to read, which the
 /// static first paint (static.js) applies before any app code runs. Nothing personal.
 fn shared(key: &str) -> bool {

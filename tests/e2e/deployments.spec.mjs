@@ -82,3 +82,59 @@ test('two deployments on one origin neither see nor send each other\'s waiting r
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('a report an older build kept at /a/ under the names every deployment shared is sent from /a/ after the upgrade, not from /b/', async ({ page, serve, receiver }) => {
+  // A real report body, as the app writes it, from a first deployment on its own origin.
+  await page.goto(await serve({ config: { endpoint: receiver.endpoint } }));
+  await ready(page);
+  await nav(page, '我要报告').click();
+  await fillReport(page, { description: '用来做模板的报告' });
+  await page.getByRole('button', { name: '提交报告' }).click();
+  await expect(page.getByRole('heading', { name: '已受理' })).toBeVisible();
+  const template = receiver.reports()[0].body;
+
+  const townB = await startReceiver();
+  const root = mkdtempSync(join(tmpdir(), 'xj-upgrade-'));
+  symlinkSync(resolve(DIST), join(root, 'a'));
+  symlinkSync(resolve(DIST), join(root, 'b'));
+  const configA = { ...shippedConfig(), endpoint: receiver.endpoint };
+  const site = await startStatic({
+    dir: root,
+    routes: { '/a/config.json': configA, '/b/config.json': { ...shippedConfig(), endpoint: townB.endpoint } },
+  });
+  try {
+    // What an older build at /a/ left: the shared database with a waiting report (body
+    // inline, no endpoint kept), and the last config it loaded.
+    const id = '3f1e6c2a-9b4d-4e8f-a1c3-5d7b9e2f4a61';
+    const body = JSON.stringify({ ...template, id, description: '升级前在 /a/ 保存的报告' });
+    await page.goto(site.origin + '/a/config.json');
+    await page.evaluate(([id, body, config]) => new Promise((done, fail) => {
+      localStorage.setItem('xj.config', config);
+      const open = indexedDB.open('xinjing-safety', 1);
+      open.onupgradeneeded = () => { for (const s of ['outbox', 'aside', 'kv']) open.result.createObjectStore(s); };
+      open.onsuccess = () => {
+        const tx = open.result.transaction('outbox', 'readwrite');
+        tx.objectStore('outbox').put(JSON.stringify({ id, body, queued_at_ms: Date.now() - 60_000, attempts: 1, next_attempt_ms: 0 }), id);
+        tx.oncomplete = () => { open.result.close(); done(); };
+        tx.onerror = () => fail(tx.error);
+      };
+    }), [id, body, JSON.stringify(configA)]);
+
+    await page.goto(site.origin + '/b/');
+    await ready(page);
+    await nav(page, /我的报告/).click();
+    await expect(page.getByText('还没有已受理的报告。')).toBeVisible();
+    await expect(page.getByText(/升级前在/)).toHaveCount(0);
+
+    await page.goto(site.origin + '/a/');
+    await ready(page);
+    await expect.poll(() => receiver.reports().map((r) => r.key)).toContain(id);
+    await nav(page, /我的报告/).click();
+    await expect(page.getByText(/XJ-\d{8}-0002/)).toBeVisible();
+    expect(townB.state.attempts).toEqual([]);
+  } finally {
+    await site.close();
+    await townB.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -26,9 +26,31 @@ pub fn scoped_name(base: &str, page_path: &str) -> String {
     }
 }
 
+/// Whether a waiting report that an older build kept under the names every deployment
+/// shared belongs to this one, whose endpoint is `ours` (an `Endpoint::key`): it was queued
+/// for that endpoint, or queued before reports kept theirs while the last config an older
+/// build loaded on this site (`legacy_endpoint`) named it. Anything else stays where it is,
+/// for the deployment it belongs to.
+pub fn is_ours(queued_for: Option<&str>, ours: &str, legacy_endpoint: Option<&str>) -> bool {
+    match queued_for {
+        Some(endpoint) => endpoint == ours,
+        None => legacy_endpoint == Some(ours),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_deployment_takes_over_only_the_older_builds_reports_for_its_endpoint() {
+        let (a, b) = ("https://a.example.cn/r", "https://b.example.cn/r");
+        assert!(is_ours(Some(a), a, None));
+        assert!(!is_ours(Some(b), a, Some(a)), "queued for another endpoint");
+        assert!(is_ours(None, a, Some(a)), "the last config here named ours");
+        assert!(!is_ours(None, a, Some(b)));
+        assert!(!is_ours(None, a, None), "no way to tell: left alone");
+    }
 
     #[test]
     fn the_root_keeps_the_names_older_builds_used() {
