@@ -17,6 +17,8 @@ use xinjing_contract::Lang;
 pub enum EventKind {
     Received,
     Reopen,
+    /// A task for a handling unit, to the unit's own robot.
+    Dispatch,
 }
 
 impl EventKind {
@@ -24,6 +26,7 @@ impl EventKind {
         match self {
             EventKind::Received => "received",
             EventKind::Reopen => "reopen",
+            EventKind::Dispatch => "dispatch",
         }
     }
 
@@ -31,6 +34,7 @@ impl EventKind {
         match code {
             "received" => Some(EventKind::Received),
             "reopen" => Some(EventKind::Reopen),
+            "dispatch" => Some(EventKind::Dispatch),
             _ => None,
         }
     }
@@ -154,10 +158,19 @@ pub fn report_url(public_url: &str, ticket: &str) -> String {
     format!("{public_url}/desk/reports/{ticket}")
 }
 
+/// Where a message sends its reader: the report's page, or a unit's task list.
+fn link(event: &Event, public_url: &str) -> String {
+    match event.kind {
+        EventKind::Dispatch => format!("{public_url}/desk/tasks"),
+        _ => report_url(public_url, &event.ticket),
+    }
+}
+
 fn title(event: &Event) -> String {
     match event.kind {
         EventKind::Received => format!("新隐患报告 {}", event.ticket),
         EventKind::Reopen => format!("工单重办 {}", event.ticket),
+        EventKind::Dispatch => format!("派单整改 {}", event.ticket),
     }
 }
 
@@ -217,7 +230,7 @@ const DIGEST_NOTE: &str = "超过机器人每分钟可发条数，合并为一�
 
 /// The JSON body for one event (Feishu's signature fields are added when sending).
 pub fn single(kind: Kind, event: &Event, public_url: &str) -> Value {
-    let url = report_url(public_url, &event.ticket);
+    let url = link(event, public_url);
     let label = category_label(&event.category);
     let when = shanghai_time(event.at_ms);
     let title = title(event);
@@ -254,7 +267,7 @@ fn webhook_event(event: &Event, public_url: &str) -> Value {
         "building": event.building,
         "detail": event.detail,
         "at": event.at_ms,
-        "url": report_url(public_url, &event.ticket),
+        "url": link(event, public_url),
     })
 }
 

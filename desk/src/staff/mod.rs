@@ -5,16 +5,16 @@
 //! modules are merged into it and share its extractors (`auth::Staff`, `auth::Admin`,
 //! `csrf::CsrfForm`) and frame (`layout::page`).
 
-mod access;
+pub(crate) mod access;
 pub mod account;
-mod actions;
+pub(crate) mod actions;
 pub mod auth;
 pub mod csrf;
 pub mod error;
 mod export;
 pub mod i18n;
 pub mod layout;
-mod list;
+pub(crate) mod list;
 mod login;
 mod logins;
 mod overview;

@@ -87,6 +87,8 @@ async fn render(
         .filter(|(_, role, communities)| role == "admin" || communities.contains(&r.community))
         .map(|(name, _, _)| name)
         .collect::<Vec<_>>();
+    let tasks = state.store.tasks_of_report(&r.ticket).await?;
+    let seen = events.last().map_or(0, |e| e.seq);
     let body = html! {
         @if let Some(done) = &q.done {
             p.ok role="status" { (done_message(lang, done)) }
@@ -101,7 +103,10 @@ async fn render(
                 (photos(lang, &report))
                 (history(lang, &events))
             }
-            div { (super::actions::forms(staff, &report, &assignees, events.last().map_or(0, |e| e.seq))) }
+            div {
+                (crate::units::dispatch::section(state, staff, &report, &tasks, seen))
+                (super::actions::forms(staff, &report, &assignees, seen))
+            }
         }
     };
     let title = format!("{} {}", tr(lang, "工单", "Ticket"), r.ticket);
@@ -111,6 +116,7 @@ async fn render(
 fn done_message(lang: Lang, done: &str) -> &'static str {
     match done {
         "assign" => tr(lang, "已保存指派", "Assignment saved"),
+        "dispatch" => tr(lang, "已派单", "Dispatched"),
         "duplicate" => tr(
             lang,
             "已标记为重复并合并",
@@ -163,6 +169,17 @@ pub(super) fn error_message(lang: Lang, error: &str) -> &'static str {
             "该账号不能处理本小区的问题",
             "That account does not work for this community",
         ),
+        "bad_unit" => tr(
+            lang,
+            "请选择服务本小区的处置单位",
+            "Choose a handling unit that serves this community",
+        ),
+        "bad_due" => tr(
+            lang,
+            "整改期限须是将来的时间",
+            "The due time must be in the future",
+        ),
+        "instruction_required" => tr(lang, "请填写整改要求", "Write what is to be fixed"),
         _ => tr(lang, "表单有误", "The form is not valid"),
     }
 }
@@ -293,6 +310,7 @@ fn event_title(lang: Lang, e: &Event) -> String {
                 .as_deref()
                 .unwrap_or(tr(lang, "（无人）", "(nobody)"))
         ),
+        "dispatch" => tr(lang, "派单整改", "Dispatched for fixing").to_owned(),
         "feedback" => match e.satisfied {
             Some(true) => tr(lang, "居民评价：满意", "Resident: satisfied").to_owned(),
             _ => tr(lang, "居民评价：不满意", "Resident: not satisfied").to_owned(),

@@ -20,6 +20,7 @@ mod committer;
 mod desk;
 mod desk_report;
 mod erasure;
+mod events;
 mod filing;
 mod idempotency;
 mod overview;
@@ -27,6 +28,7 @@ mod posters;
 mod report;
 mod rows;
 pub mod staff;
+mod tasks;
 pub use campaigns::*;
 pub use desk::*;
 pub use desk_report::*;
@@ -35,6 +37,7 @@ pub use filing::*;
 pub use idempotency::*;
 pub use overview::*;
 pub use report::*;
+pub use tasks::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -316,6 +319,11 @@ pub fn migrator() -> sqlx::migrate::Migrator {
             "notify",
             include_str!("../../migrations/0004_notify.sql"),
         ),
+        migration(
+            6,
+            "dispatch",
+            include_str!("../../migrations/0006_dispatch.sql"),
+        ),
     ])
 }
 
@@ -330,7 +338,7 @@ pub(crate) fn status_from(code: &str) -> Result<TicketStatus> {
 /// An account's role as stored; an unknown code is an error, never read as `staff`.
 pub(crate) fn role_from(code: String) -> Result<String> {
     match code.as_str() {
-        "admin" | "staff" => Ok(code),
+        "admin" | "staff" | "unit" => Ok(code),
         _ => Err(StoreError::UnknownCode { what: "role", code }),
     }
 }

@@ -1,0 +1,456 @@
+//! Dispatch and rectification (派单 · 整改): handling units from the configuration file,
+//! unit accounts made with the binary, and a report dispatched from its page to a unit,
+//! whose robot hears of it once. A desk on port 0 with a fresh database (SQLite, or
+//! PostgreSQL with DESK_TEST_PG), fake robots on port 0, the desk's fake clock.
+
+mod common;
+#[path = "notify_support/mod.rs"]
+mod support;
+
+use common::staff::{add_account, Browser, PASSWORD};
+use common::*;
+use support::robots::Robot;
+use support::*;
+use xinjing_desk::sample;
+
+const AREA: &str = "示例一村（演示）";
+const OTHER_AREA: &str = "示例二苑（演示）";
+
+/// Two units for the sample reports' area (one with a robot of its own), one for another.
+fn units_toml() -> String {
+    format!(
+        r#"
+communities = ["{AREA}", "{OTHER_AREA}"]
+
+[[unit]]
+id = "xinkai"
+name = "新凯物业"
+kind = "property"
+communities = ["{AREA}"]
+robot = {{ kind = "wecom" }}
+
+[[unit]]
+id = "zhifa"
+name = "新泾镇综合行政执法队"
+kind = "enforcement"
+
+[[unit]]
+id = "erwuye"
+name = "二苑物业"
+kind = "property"
+communities = ["{OTHER_AREA}"]
+"#
+    )
+}
+
+/// The unit robot's URL, from the environment as a town would give it.
+fn robot_var(robot: &Robot) -> (String, String) {
+    ("DESK_NOTIFY_UNIT_XINKAI_URL".into(), robot.url.clone())
+}
+
+/// `xinjing-desk user add NAME ARGS…` with the test's configuration file, the password on
+/// stdin; its exit status and standard error.
+fn user_add(
+    env: &TestEnv,
+    extra: &[(String, String)],
+    name: &str,
+    args: &[&str],
+) -> (bool, String) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_xinjing-desk"))
+        .args(["user", "add", name])
+        .args(args)
+        .env_clear()
+        .envs(env.vars.iter().cloned())
+        .envs(extra.iter().cloned())
+        .env("DESK_CONFIG", env.config_path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(format!("{PASSWORD}\n").as_bytes()).unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A unit's login: it lands on its task list.
+async fn unit_login(desk: &TestDesk, name: &str) -> Browser {
+    let mut browser = Browser::new(desk);
+    let answer = browser.try_login(name, PASSWORD).await;
+    assert_eq!(answer.status, 303, "{}", answer.text);
+    let landing = browser.get("/desk/").await;
+    assert_eq!(landing.status, 303, "{}", landing.text);
+    assert_eq!(landing.header("location").as_deref(), Some("/desk/tasks"));
+    browser
+}
+
+/// A report of the sample's area, in a category, with the resident's name and phone.
+async fn file_report(desk: &TestDesk, category: &str) -> String {
+    let mut report = personal_report(&sample::random_uuid());
+    report["category"] = category.into();
+    desk.post(&report).await.ticket()
+}
+
+#[tokio::test]
+async fn the_units_are_listed_for_admins_only() {
+    let env = TestEnv::new().await;
+    let robot = Robot::wecom().await;
+    let owned = [robot_var(&robot)];
+    let (desk, _clock) = env
+        .start_fake_with_file(&units_toml(), &vars(&owned, &[NO_POLL]), now_ms())
+        .await;
+    add_account(&desk, "boss", "admin", &[]).await;
+    add_account(&desk, "li", "staff", &[AREA]).await;
+    desk.state()
+        .store
+        .put_unit_account(
+            "wang",
+            &xinjing_desk::staff::auth::hash_password(PASSWORD).unwrap(),
+            "xinkai",
+            0,
+        )
+        .await
+        .unwrap();
+
+    let mut boss = Browser::new(&desk);
+    boss.login("boss").await;
+    let list = boss.get("/desk/").await;
+    assert!(
+        list.text.contains("href=\"/desk/units\""),
+        "the menu links it"
+    );
+    let page = boss.get("/desk/units").await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    for shown in [
+        "新凯物业",
+        "物业公司",
+        "新泾镇综合行政执法队",
+        "综合行政执法队",
+        "二苑物业",
+        OTHER_AREA,
+        "wecom",
+        "wang",
+    ] {
+        assert!(page.text.contains(shown), "{shown} on the page");
+    }
+    // The robot's key is never shown.
+    assert!(!page.text.contains("wecom-test-key"));
+    let en = boss.get("/desk/units?lang=en").await;
+    assert!(en.text.contains("Handling units") && en.text.contains("enforcement team"));
+
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    assert_eq!(li.get("/desk/units").await.status, 404);
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn a_unit_account_made_in_the_shell_sees_its_units_tasks_only() {
+    let env = TestEnv::new().await;
+    let robot = Robot::wecom().await;
+    let owned = [robot_var(&robot)];
+    let (desk, _clock) = env
+        .start_fake_with_file(&units_toml(), &vars(&owned, &[NO_POLL]), now_ms())
+        .await;
+
+    // The shell: a unit account needs a unit the configuration knows.
+    let (ok, error) = user_add(&env, &owned, "wang", &["--role", "unit"]);
+    assert!(!ok && error.contains("--unit"), "{error}");
+    let (ok, error) = user_add(
+        &env,
+        &owned,
+        "wang",
+        &["--role", "unit", "--unit", "nosuch"],
+    );
+    assert!(
+        !ok && error.contains("nosuch") && error.contains("xinkai"),
+        "{error}"
+    );
+    let (ok, error) = user_add(
+        &env,
+        &owned,
+        "li",
+        &["--role", "staff", "--community", AREA, "--unit", "xinkai"],
+    );
+    assert!(!ok && error.contains("--unit"), "{error}");
+    for (name, unit) in [("wang", "xinkai"), ("zhao", "zhifa")] {
+        let (ok, error) = user_add(&env, &owned, name, &["--role", "unit", "--unit", unit]);
+        assert!(ok, "{error}");
+    }
+    add_account(&desk, "li", "staff", &[AREA]).await;
+
+    // Two reports, one dispatched to each unit (by the one path every change takes).
+    let mine = file_report(&desk, "flying_line_charging").await;
+    let theirs = file_report(&desk, "private_rewiring").await;
+    let at = now_ms();
+    for (ticket, unit, instruction) in [
+        (&mine, "xinkai", "拆除窗外飞线，清理充电插座"),
+        (&theirs, "zhifa", "查处私拉电线"),
+    ] {
+        let change = xinjing_desk::store::Change::Dispatch {
+            dispatch: xinjing_desk::store::Dispatch {
+                task: sample::random_uuid(),
+                unit: unit.into(),
+                due_at: at + 86_400_000,
+                instruction: instruction.into(),
+                channel: None,
+            },
+            public_note: "已转交处理".into(),
+            internal_note: unit.into(),
+        };
+        desk.change(ticket, change, at).await;
+    }
+    let task_of = |ticket: &str| {
+        let store = desk.state().store.clone();
+        let ticket = ticket.to_owned();
+        async move { store.tasks_of_report(&ticket).await.unwrap()[0].id.clone() }
+    };
+    let (my_task, their_task) = (task_of(&mine).await, task_of(&theirs).await);
+
+    // The unit logs in where a phone would, and lands on its own list.
+    let mut wang = unit_login(&desk, "wang").await;
+    let list = wang.get("/desk/tasks").await;
+    assert_eq!(list.status, 200, "{}", list.text);
+    assert!(list.text.contains(&mine) && !list.text.contains(&theirs));
+    assert!(list.text.contains("飞线充电") && list.text.contains("还剩"));
+    assert!(list.text.contains("width=device-width"), "made for a phone");
+    assert!(
+        list.text.contains("href=\"/desk/tasks\"") && !list.text.contains("href=\"/desk/posters\"")
+    );
+    let task = wang.get(&format!("/desk/tasks/{my_task}")).await;
+    assert_eq!(task.status, 200, "{}", task.text);
+    assert!(task.text.contains("拆除窗外飞线，清理充电插座") && task.text.contains("2号楼1单元"));
+    // Never the resident's name, phone number or own words.
+    for personal in PERSONAL {
+        assert!(
+            !task.text.contains(personal),
+            "{personal} on the unit's page"
+        );
+    }
+    // Another unit's task does not exist for it; nor does anything of the staff's.
+    assert_eq!(
+        wang.get(&format!("/desk/tasks/{their_task}")).await.status,
+        404
+    );
+    for closed in [
+        format!("/desk/reports/{mine}"),
+        "/desk/export.csv".into(),
+        "/desk/overview".into(),
+        "/desk/units".into(),
+        "/desk/posters".into(),
+        format!("/desk/photos/{mine}/0"),
+    ] {
+        let answer = wang.get(&closed).await;
+        assert_eq!(answer.status, 404, "{closed}: {}", answer.text);
+    }
+    let contact = wang
+        .post(&format!("/desk/reports/{mine}/contact"), &[])
+        .await;
+    assert_eq!(contact.status, 404);
+    assert!(!contact.text.contains("13912345678"));
+    // Its password is its own to change.
+    assert_eq!(wang.get("/desk/password").await.status, 200);
+
+    // The other unit sees the other task; staff have no task list.
+    let mut zhao = unit_login(&desk, "zhao").await;
+    let list = zhao.get("/desk/tasks").await;
+    assert!(list.text.contains(&theirs) && !list.text.contains(&mine));
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    assert_eq!(li.get("/desk/tasks").await.status, 404);
+    // Staff of the area open the task's page (the notice's QR code leads there).
+    assert_eq!(li.get(&format!("/desk/tasks/{my_task}")).await.status, 200);
+    assert_eq!(
+        li.get(&format!("/desk/tasks/{their_task}")).await.status,
+        200
+    );
+    desk.stop().await;
+}
+
+/// The value of a form field on a page (`name="NAME" value="…"`, in either order).
+fn field_value(html: &str, name: &str) -> Option<String> {
+    let at = html.find(&format!("name=\"{name}\""))?;
+    let tag_start = html[..at].rfind('<')?;
+    let tag = &html[tag_start..tag_start + html[tag_start..].find('>')?];
+    let value = tag.split("value=\"").nth(1)?;
+    Some(value.split('"').next()?.to_owned())
+}
+
+#[tokio::test]
+async fn staff_dispatch_a_report_from_its_page_and_the_units_robot_hears_once() {
+    let env = TestEnv::new().await;
+    let (unit_robot, committee_robot) = (Robot::wecom().await, Robot::dingtalk().await);
+    let mut owned = vec![robot_var(&unit_robot)];
+    owned.extend(dingtalk_vars(&committee_robot));
+    let start = now_ms();
+    let (desk, clock) = env
+        .start_fake_with_file(&units_toml(), &vars(&owned, &[NO_POLL]), start)
+        .await;
+    add_account(&desk, "li", "staff", &[AREA]).await;
+    let ticket = file_report(&desk, "flying_line_charging").await;
+    // The committee hears of the new report; the unit does not.
+    run_now(&desk).await;
+    assert_eq!((committee_robot.count(), unit_robot.count()), (1, 0));
+
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    let page = li.get(&format!("/desk/reports/{ticket}")).await;
+    assert!(page.text.contains("派单整改"), "{}", page.text);
+    // Only the units that serve the area; the due time is the category's: 24 h for a cable.
+    assert!(page.text.contains("新凯物业") && page.text.contains("新泾镇综合行政执法队"));
+    assert!(!page.text.contains("二苑物业"));
+    let due = field_value(&page.text, "due").unwrap();
+    assert_eq!(
+        due,
+        xinjing_desk::units::due::to_input(start + 24 * 3_600_000)
+    );
+    let seen = field_value(&page.text, "seen").unwrap();
+    let path = format!("/desk/reports/{ticket}/dispatch");
+    let form = |unit: &'static str, due: String, instruction: &'static str| {
+        vec![
+            ("seen", seen.clone()),
+            ("unit", unit.to_owned()),
+            ("due", due),
+            ("instruction", instruction.to_owned()),
+        ]
+    };
+    let instruction = "拆除窗外飞线，清理充电插座";
+
+    // Without the CSRF token: refused, nothing kept.
+    let fields = form("xinkai", due.clone(), instruction);
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(li.post_raw(&path, &pairs).await.status, 403);
+    // A unit that does not serve the area, a time gone by, no instruction: the page says so.
+    for (fields, error) in [
+        (form("erwuye", due.clone(), instruction), "bad_unit"),
+        (
+            form(
+                "xinkai",
+                xinjing_desk::units::due::to_input(start - 60_000),
+                instruction,
+            ),
+            "bad_due",
+        ),
+        (form("xinkai", due.clone(), "  "), "instruction_required"),
+    ] {
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let answer = li.post(&path, &pairs).await;
+        assert_eq!(
+            answer.header("location"),
+            Some(format!("/desk/reports/{ticket}?error={error}"))
+        );
+    }
+    assert!(desk
+        .state()
+        .store
+        .tasks_of_report(&ticket)
+        .await
+        .unwrap()
+        .is_empty());
+
+    let fields = form("xinkai", due.clone(), instruction);
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let answer = li.post(&path, &pairs).await;
+    assert_eq!(
+        answer.header("location"),
+        Some(format!("/desk/reports/{ticket}?done=dispatch"))
+    );
+    let tasks = desk.state().store.tasks_of_report(&ticket).await.unwrap();
+    assert_eq!(tasks.len(), 1);
+    assert_eq!(
+        (
+            tasks[0].unit.as_str(),
+            tasks[0].instruction.as_str(),
+            tasks[0].due_at
+        ),
+        (
+            "xinkai",
+            instruction,
+            xinjing_desk::units::due::from_input(&due).unwrap()
+        )
+    );
+    let page = li
+        .get(&format!("/desk/reports/{ticket}?done=dispatch"))
+        .await;
+    assert!(page.text.contains("已派单") && page.text.contains("待整改"));
+    // One live task at a time: no second form, and a second post changes nothing.
+    assert!(!page.text.contains(&format!("action=\"{path}\"")));
+    let seen_now = field_value(&page.text, "seen").unwrap();
+    let mut again = form("zhifa", due.clone(), "再派一次");
+    again[0].1 = seen_now;
+    let pairs: Vec<(&str, &str)> = again.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let answer = li.post(&path, &pairs).await;
+    assert_eq!(
+        answer.header("location"),
+        Some(format!("/desk/reports/{ticket}?error=bad_status"))
+    );
+    assert_eq!(
+        desk.state()
+            .store
+            .tasks_of_report(&ticket)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // The resident reads that it went to the property company, and by when; no name.
+    let key = desk
+        .state()
+        .store
+        .report_by_ticket(&ticket)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let status = desk.status(&ticket, Some(&key)).await.json();
+    assert_eq!(status["status"], "in_progress");
+    let note = status["note"].as_str().unwrap();
+    assert!(
+        note.contains("物业公司") && !note.contains("新凯") && !note.contains("li"),
+        "{note}"
+    );
+    // Audited.
+    let audit = desk
+        .state()
+        .store
+        .audit_entries(Some(&ticket), 10, 0)
+        .await
+        .unwrap();
+    assert!(audit.iter().any(|a| a.action == "dispatch"
+        && a.actor == "li"
+        && a.detail.as_deref() == Some("xinkai")));
+
+    // The unit's robot: one message, with the place and a link to the unit's tasks, and
+    // nothing personal; the committee's robot hears nothing more.
+    clock.set(start + 1_000);
+    run_now(&desk).await;
+    run_now(&desk).await;
+    assert_eq!((unit_robot.count(), committee_robot.count()), (1, 1));
+    let message = unit_robot.requests()[0].json();
+    let content = message["markdown"]["content"].as_str().unwrap();
+    assert!(
+        content.contains(&ticket) && content.contains("派单整改"),
+        "{content}"
+    );
+    assert!(
+        content.contains(&format!("{}/desk/tasks", desk.url)),
+        "{content}"
+    );
+    assert_nothing_personal(&unit_robot.requests()[0].text());
+    desk.stop().await;
+
+    // A desk started again sends nothing twice.
+    let (again, _clock) = env
+        .start_fake_with_file(&units_toml(), &vars(&owned, &[NO_POLL]), start + 2_000)
+        .await;
+    run_now(&again).await;
+    assert_eq!((unit_robot.count(), committee_robot.count()), (1, 1));
+    again.stop().await;
+}
