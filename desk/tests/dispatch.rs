@@ -454,3 +454,356 @@ async fn staff_dispatch_a_report_from_its_page_and_the_units_robot_hears_once() 
     assert_eq!((unit_robot.count(), committee_robot.count()), (1, 1));
     again.stop().await;
 }
+
+/// A unit account made directly in the store (the shell has its own test above).
+async fn add_unit_account(desk: &TestDesk, name: &str, unit: &str) {
+    let hash = xinjing_desk::staff::auth::hash_password(PASSWORD).unwrap();
+    desk.state()
+        .store
+        .put_unit_account(name, &hash, unit, 0)
+        .await
+        .unwrap();
+}
+
+/// Posts a form with a file as a browser does (`multipart/form-data`), with the browser's
+/// session; `csrf` adds the token of the last page it read.
+async fn post_with_photo(
+    browser: &Browser,
+    path: &str,
+    fields: &[(&str, &str)],
+    photo: Option<&[u8]>,
+    csrf: bool,
+) -> Answer {
+    let boundary = "----xinjing-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    let mut all: Vec<(&str, &str)> = fields.to_vec();
+    let token = browser.csrf.clone().unwrap();
+    if csrf {
+        all.insert(0, ("csrf", &token));
+    }
+    for (name, value) in all {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    if let Some(photo) = photo {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"after.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend_from_slice(photo);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let session = browser
+        .cookie(xinjing_desk::staff::auth::SESSION_COOKIE)
+        .unwrap();
+    let response = reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!("{}{path}", browser.base))
+        .header(
+            "Cookie",
+            format!("{}={session}", xinjing_desk::staff::auth::SESSION_COOKIE),
+        )
+        .header(
+            "Content-Type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    Answer::from(response).await
+}
+
+/// Dispatches `ticket` from its page to `unit`, with the form's default due time.
+async fn dispatch_from_page(staff: &mut Browser, ticket: &str, unit: &str, instruction: &str) {
+    let page = staff.get(&format!("/desk/reports/{ticket}")).await;
+    let (seen, due) = (
+        field_value(&page.text, "seen").unwrap(),
+        field_value(&page.text, "due").unwrap(),
+    );
+    let answer = staff
+        .post(
+            &format!("/desk/reports/{ticket}/dispatch"),
+            &[
+                ("seen", &seen),
+                ("unit", unit),
+                ("due", &due),
+                ("instruction", instruction),
+            ],
+        )
+        .await;
+    assert_eq!(
+        answer.header("location"),
+        Some(format!("/desk/reports/{ticket}?done=dispatch"))
+    );
+}
+
+fn location(answer: &Answer) -> String {
+    answer.header("location").unwrap_or_default()
+}
+
+#[tokio::test]
+async fn the_unit_answers_with_an_after_photo_and_staff_fail_then_pass_the_review() {
+    let env = TestEnv::new().await;
+    let robot = Robot::wecom().await;
+    let owned = [robot_var(&robot)];
+    let start = now_ms();
+    let (desk, clock) = env
+        .start_fake_with_file(&units_toml(), &vars(&owned, &[NO_POLL]), start)
+        .await;
+    add_account(&desk, "li", "staff", &[AREA]).await;
+    add_unit_account(&desk, "wang", "xinkai").await;
+    add_unit_account(&desk, "zhao", "zhifa").await;
+    // A resident's 飞线充电 report with a photo of the cable.
+    let id = sample::random_uuid();
+    let mut report = sample::report_with_photos(&id, 1, 3000, 7);
+    report["category"] = "flying_line_charging".into();
+    let ticket = desk.post(&report).await.ticket();
+
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    dispatch_from_page(&mut li, &ticket, "xinkai", "拆除窗外飞线").await;
+    let task = desk.state().store.tasks_of_report(&ticket).await.unwrap()[0].clone();
+    let task_path = format!("/desk/tasks/{}", task.id);
+
+    // The unit, on its phone.
+    let mut wang = unit_login(&desk, "wang").await;
+    let page = wang.get(&task_path).await;
+    assert!(page.text.contains("enctype=\"multipart/form-data\"") && page.text.contains("退单"));
+    let done = format!("{task_path}/done");
+    // Without the CSRF token: refused, nothing kept.
+    let with_exif = sample::jpeg(800, 600, 3000, true, 11);
+    let refused =
+        post_with_photo(&wang, &done, &[("note", "已拆除")], Some(&with_exif), false).await;
+    assert_eq!(refused.status, 403);
+    // No photo, a photo that is not a JPEG, one too large: the page says which.
+    for (photo, error) in [
+        (None, "photo_required"),
+        (Some(b"not a jpeg at all".as_slice()), "photo_unreadable"),
+        (
+            Some(&sample::jpeg(2000, 1500, 3000, false, 3)[..]),
+            "photo_too_large",
+        ),
+    ] {
+        let answer = post_with_photo(&wang, &done, &[("note", "已拆除")], photo, true).await;
+        assert_eq!(location(&answer), format!("{task_path}?error={error}"));
+    }
+    let answer = post_with_photo(
+        &wang,
+        &done,
+        &[("note", "飞线已拆除，插座已封")],
+        Some(&with_exif),
+        true,
+    )
+    .await;
+    assert_eq!(location(&answer), format!("{task_path}?done=done"));
+    let page = wang.get(&format!("{task_path}?done=done")).await;
+    assert!(page.text.contains("已整改，待复查") && !page.text.contains("enctype="));
+    // The after-photo is kept without its EXIF (and its GPS position).
+    let answered = desk.state().store.task(&task.id).await.unwrap().unwrap();
+    let stored = desk
+        .state()
+        .photos
+        .get(answered.photo_key.as_deref().unwrap())
+        .await
+        .unwrap();
+    assert!(!stored.windows(11).any(|w| w == b"GPSLatitude"));
+    assert!(!xinjing_desk::jpeg::header_markers(&stored).contains(&0xE1));
+    // Another unit cannot answer it, nor can staff answer for the unit.
+    let mut zhao = unit_login(&desk, "zhao").await;
+    zhao.get("/desk/tasks").await;
+    assert_eq!(zhao.get(&task_path).await.status, 404);
+    let not_theirs = post_with_photo(&zhao, &done, &[("note", "x")], Some(&with_exif), true).await;
+    assert_eq!(not_theirs.status, 404);
+
+    // Review: the before photo and the after photo on the report's page.
+    let page = li.get(&format!("/desk/reports/{ticket}")).await;
+    assert!(page.text.contains(&format!("/desk/photos/{ticket}/0")));
+    assert!(page.text.contains(&format!("{task_path}/photo")));
+    let after = li.get(&format!("{task_path}/photo")).await;
+    assert_eq!(after.status, 200);
+    // The unit cannot review its own work.
+    let review = format!("/desk/reports/{ticket}/tasks/{}/review", task.id);
+    wang.get(&task_path).await;
+    let own = wang
+        .post(&review, &[("decision", "pass"), ("note", "ok")])
+        .await;
+    assert_eq!(own.status, 404);
+
+    // Fail, with the reason and a new due time: back to the unit.
+    clock.set(start + 3_600_000);
+    let new_due = xinjing_desk::units::due::to_input(start + 30 * 3_600_000);
+    li.get(&format!("/desk/reports/{ticket}")).await;
+    let answer = li
+        .post(
+            &review,
+            &[
+                ("decision", "fail"),
+                ("note", "插座仍在窗外，请一并拆除"),
+                ("due", &new_due),
+            ],
+        )
+        .await;
+    assert_eq!(
+        location(&answer),
+        format!("/desk/reports/{ticket}?done=review_fail")
+    );
+    let page = wang.get(&task_path).await;
+    assert!(page.text.contains("插座仍在窗外，请一并拆除") && page.text.contains("待整改"));
+    let reopened = desk.state().store.task(&task.id).await.unwrap().unwrap();
+    assert_eq!(
+        Some(reopened.due_at),
+        xinjing_desk::units::due::from_input(&new_due)
+    );
+
+    // The unit answers again; staff pass it with a note the resident reads.
+    let again = sample::jpeg(800, 600, 3000, false, 12);
+    let answer = post_with_photo(&wang, &done, &[("note", "插座已拆除")], Some(&again), true).await;
+    assert_eq!(location(&answer), format!("{task_path}?done=done"));
+    li.get(&format!("/desk/reports/{ticket}")).await;
+    let answer = li
+        .post(
+            &review,
+            &[("decision", "pass"), ("note", "飞线和插座已拆除，复查合格")],
+        )
+        .await;
+    assert_eq!(
+        location(&answer),
+        format!("/desk/reports/{ticket}?done=review_pass")
+    );
+    let passed = desk.state().store.task(&task.id).await.unwrap().unwrap();
+    assert_eq!(passed.state, xinjing_desk::store::TaskState::Passed);
+    let status = desk.status(&ticket, Some(&id)).await.json();
+    assert_eq!(status["status"], "resolved");
+    assert_eq!(status["note"], "飞线和插座已拆除，复查合格");
+    let steps: Vec<&str> = status["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(steps, ["received", "in_progress", "resolved"]);
+    let audit = desk
+        .state()
+        .store
+        .audit_entries(Some(&ticket), 50, 0)
+        .await
+        .unwrap();
+    // (Steps at the same moment have no order among them: compared as a set.)
+    let mut actions: Vec<&str> = audit.iter().map(|a| a.action.as_str()).collect();
+    actions.sort_unstable();
+    assert_eq!(
+        actions,
+        [
+            "dispatch",
+            "review_fail",
+            "review_pass",
+            "status",
+            "task_done",
+            "task_done"
+        ]
+    );
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn a_unit_asks_for_more_time_once_and_gives_a_task_back() {
+    let env = TestEnv::new().await;
+    let robot = Robot::wecom().await;
+    let owned = [robot_var(&robot)];
+    let start = now_ms();
+    let (desk, _clock) = env
+        .start_fake_with_file(&units_toml(), &vars(&owned, &[NO_POLL]), start)
+        .await;
+    add_account(&desk, "li", "staff", &[AREA]).await;
+    add_unit_account(&desk, "zhao", "zhifa").await;
+    let ticket = file_report(&desk, "private_rewiring").await;
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    dispatch_from_page(&mut li, &ticket, "zhifa", "查处私拉电线").await;
+    let task = desk.state().store.tasks_of_report(&ticket).await.unwrap()[0].clone();
+    let task_path = format!("/desk/tasks/{}", task.id);
+    let more = format!("{task_path}/more-time");
+
+    let mut zhao = unit_login(&desk, "zhao").await;
+    zhao.get(&task_path).await;
+    // Without a token: refused.
+    let refused = zhao
+        .post_raw(
+            &more,
+            &[
+                ("reason", "需要协调供电公司"),
+                ("until", "2099-01-01T10:00"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 403);
+    // Not later than the due time: refused with the reason.
+    let earlier = xinjing_desk::units::due::to_input(task.due_at - 3_600_000);
+    let answer = zhao
+        .post(
+            &more,
+            &[("reason", "需要协调供电公司"), ("until", &earlier)],
+        )
+        .await;
+    assert_eq!(location(&answer), format!("{task_path}?error=bad_time"));
+    let later = xinjing_desk::units::due::to_input(task.due_at + 48 * 3_600_000);
+    let answer = zhao
+        .post(&more, &[("reason", "需要协调供电公司"), ("until", &later)])
+        .await;
+    assert_eq!(location(&answer), format!("{task_path}?done=more_time"));
+    // Once only.
+    let page = zhao.get(&task_path).await;
+    assert!(!page.text.contains(&format!("action=\"{more}\"")));
+    let answer = zhao
+        .post(&more, &[("reason", "再延一次"), ("until", &later)])
+        .await;
+    assert_eq!(location(&answer), format!("{task_path}?error=changed"));
+
+    // Staff grant it: the due time moves.
+    let page = li.get(&format!("/desk/reports/{ticket}")).await;
+    assert!(page.text.contains("需要协调供电公司"));
+    let decide = format!("/desk/reports/{ticket}/tasks/{}/more-time", task.id);
+    let answer = li.post(&decide, &[("decision", "grant")]).await;
+    assert_eq!(
+        location(&answer),
+        format!("/desk/reports/{ticket}?done=task_more_time_granted")
+    );
+    let granted = desk.state().store.task(&task.id).await.unwrap().unwrap();
+    assert_eq!(
+        Some(granted.due_at),
+        xinjing_desk::units::due::from_input(&later)
+    );
+
+    // The unit gives it back: the committee can dispatch it again.
+    zhao.get(&task_path).await;
+    let answer = zhao
+        .post(
+            &format!("{task_path}/return"),
+            &[("reason", "属物业管理范围，非执法事项")],
+        )
+        .await;
+    assert_eq!(location(&answer), format!("{task_path}?done=returned"));
+    let page = li.get(&format!("/desk/reports/{ticket}")).await;
+    assert!(page.text.contains("已退单") && page.text.contains("属物业管理范围，非执法事项"));
+    assert!(page
+        .text
+        .contains(&format!("action=\"/desk/reports/{ticket}/dispatch\"")));
+    dispatch_from_page(&mut li, &ticket, "xinkai", "拆除私拉电线").await;
+    assert_eq!(
+        desk.state()
+            .store
+            .tasks_of_report(&ticket)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    desk.stop().await;
+}

@@ -117,6 +117,14 @@ fn done_message(lang: Lang, done: &str) -> &'static str {
     match done {
         "assign" => tr(lang, "已保存指派", "Assignment saved"),
         "dispatch" => tr(lang, "已派单", "Dispatched"),
+        "task_more_time_granted" => tr(lang, "已批准延期", "More time granted"),
+        "task_more_time_refused" => tr(lang, "已不批准延期", "More time refused"),
+        "review_pass" => tr(lang, "复查通过，已办结", "Review passed: resolved"),
+        "review_fail" => tr(
+            lang,
+            "复查未通过，已退回单位",
+            "Review failed: back to the unit",
+        ),
         "duplicate" => tr(
             lang,
             "已标记为重复并合并",

@@ -28,6 +28,7 @@ mod posters;
 mod report;
 mod rows;
 pub mod staff;
+mod task_changes;
 mod tasks;
 pub use campaigns::*;
 pub use desk::*;
@@ -37,6 +38,7 @@ pub use filing::*;
 pub use idempotency::*;
 pub use overview::*;
 pub use report::*;
+pub use task_changes::*;
 pub use tasks::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -52,6 +52,7 @@ impl TaskState {
 #[derive(Clone, Debug, PartialEq, FromRow)]
 pub struct Task {
     pub id: String,
+    pub report_id: String,
     pub ticket: String,
     pub category: String,
     pub community: String,
@@ -66,14 +67,20 @@ pub struct Task {
     pub due_at: i64,
     pub answered_at: Option<i64>,
     pub answer_note: Option<String>,
+    /// The after-photo's object key (done).
+    pub photo_key: Option<String>,
+    /// asked | granted | refused
     pub extension_state: Option<String>,
+    pub extension_reason: Option<String>,
+    pub extension_until: Option<i64>,
     pub reviewed_at: Option<i64>,
     pub review_note: Option<String>,
 }
 
-const TASK_COLUMNS: &str = "t.id, r.ticket, r.category, r.community, r.building, r.detail, \
-     t.unit, t.instruction, t.state, t.dispatched_at, t.dispatched_by, t.due_at, t.answered_at, \
-     t.answer_note, t.extension_state, t.reviewed_at, t.review_note";
+const TASK_COLUMNS: &str = "t.id, t.report_id, r.ticket, r.category, r.community, r.building, \
+     r.detail, t.unit, t.instruction, t.state, t.dispatched_at, t.dispatched_by, t.due_at, \
+     t.answered_at, t.answer_note, t.photo_key, t.extension_state, t.extension_reason, \
+     t.extension_until, t.reviewed_at, t.review_note";
 
 /// A dispatch, as `apply_change` records it.
 #[derive(Clone, Debug, PartialEq)]

@@ -73,6 +73,10 @@ pub fn section(
                             @if let Some(note) = &task.answer_note {
                                 br; (t("单位答复：", "Unit's answer: ")) (note)
                             }
+                            @if let Some(note) = &task.review_note {
+                                br; (t("复查意见：", "Review: ")) (note)
+                            }
+                            (super::review::forms(state, staff, report, task))
                         }
                     }
                 }

@@ -3,9 +3,12 @@
 //! pages, and the staff's dispatch of a report to a unit.
 
 pub mod admin;
+pub mod answer;
 pub mod dispatch;
 pub mod due;
 pub mod gate;
+pub mod multipart;
+pub mod review;
 pub mod tasks;
 
 use crate::state::AppState;
@@ -19,5 +22,17 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/desk/units", get(admin::units_page))
         .route("/desk/tasks", get(tasks::list_page))
         .route("/desk/tasks/{id}", get(tasks::task_page))
+        .route("/desk/tasks/{id}/photo", get(tasks::photo))
+        .route("/desk/tasks/{id}/done", post(answer::done))
+        .route("/desk/tasks/{id}/return", post(answer::give_back))
+        .route("/desk/tasks/{id}/more-time", post(answer::more_time))
+        .route(
+            "/desk/reports/{ticket}/tasks/{id}/more-time",
+            post(review::decide_more_time),
+        )
+        .route(
+            "/desk/reports/{ticket}/tasks/{id}/review",
+            post(review::review),
+        )
         .route("/desk/reports/{ticket}/dispatch", post(dispatch::dispatch))
 }

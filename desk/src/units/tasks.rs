@@ -13,9 +13,11 @@ use crate::staff::list::category_name;
 use crate::staff::rules::local_time;
 use crate::state::AppState;
 use crate::store::{Task, TaskState};
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
+use axum::http::header;
 use axum::response::IntoResponse;
 use maud::{html, Markup};
+use serde::Deserialize;
 use std::sync::Arc;
 
 /// Tasks shown on a unit's list.
@@ -113,11 +115,19 @@ pub async fn list_page(State(state): State<Arc<AppState>>, staff: Staff) -> Page
     Ok(page(Some(&staff), lang, t("我的任务", "My tasks"), body).into_response())
 }
 
-/// `GET /desk/tasks/{id}`: one task.
+/// What an answer redirects back with.
+#[derive(Deserialize, Default)]
+pub struct TaskQuery {
+    done: Option<String>,
+    error: Option<String>,
+}
+
+/// `GET /desk/tasks/{id}`: one task, and the unit's answer forms while it is open.
 pub async fn task_page(
     State(state): State<Arc<AppState>>,
     staff: Staff,
     Path(id): Path<String>,
+    Query(q): Query<TaskQuery>,
 ) -> PageResult {
     let task = visible_task(&state, &staff, &id).await?;
     let lang = staff.lang;
@@ -125,7 +135,14 @@ pub async fn task_page(
     let now = state.now_ms();
     let title = format!("{} {}", t("整改任务", "Task"), task.ticket);
     let body = html! {
+        @if let Some(done) = &q.done {
+            p.ok role="status" { (super::answer::message(lang, done)) }
+        }
+        @if let Some(error) = &q.error {
+            p.error role="alert" { (super::answer::message(lang, error)) }
+        }
         (details(&task, now, lang))
+        (super::answer::forms(&staff, &task))
     };
     Ok(page(Some(&staff), lang, &title, body).into_response())
 }
@@ -154,7 +171,51 @@ fn details(task: &Task, now: i64, lang: Lang) -> Markup {
                 dd { (local_time(Some(task.dispatched_at))) }
                 dt { (t("整改期限", "Due")) }
                 dd { (local_time(Some(task.due_at))) }
+                @if let Some(state) = &task.extension_state {
+                    dt { (t("延期申请", "More time")) }
+                    dd {
+                        (extension_name(state, lang)) " · "
+                        (local_time(task.extension_until)) " · "
+                        (task.extension_reason.as_deref().unwrap_or(""))
+                    }
+                }
+                @if let Some(note) = &task.review_note {
+                    dt { (t("复查意见", "Review")) }
+                    dd { (note) }
+                }
+                @if let Some(note) = &task.answer_note {
+                    dt { (t("单位答复", "Unit's answer")) }
+                    dd { (note) }
+                }
+            }
+            @if task.photo_key.is_some() {
+                h3 { (t("整改后照片", "After")) }
+                div.photos {
+                    img src={ "/desk/tasks/" (task.id) "/photo" } alt=(t("整改后照片", "Photo after fixing"));
+                }
             }
         }
     }
+}
+
+pub fn extension_name(state: &str, lang: Lang) -> &'static str {
+    match state {
+        "asked" => tr(lang, "待居委答复", "awaiting the committee"),
+        "granted" => tr(lang, "已批准", "granted"),
+        _ => tr(lang, "未批准", "refused"),
+    }
+}
+
+/// `GET /desk/tasks/{id}/photo`: the after-photo, to the unit and the report's staff.
+pub async fn photo(
+    State(state): State<Arc<AppState>>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> PageResult {
+    let task = visible_task(&state, &staff, &id).await?;
+    let Some(key) = task.photo_key else {
+        return Err(PageError::not_found(&staff));
+    };
+    let bytes = state.photos.get(&key).await?;
+    Ok(([(header::CONTENT_TYPE, "image/jpeg")], bytes).into_response())
 }
