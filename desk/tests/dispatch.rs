@@ -18,9 +18,15 @@ const OTHER_AREA: &str = "示例二苑（演示）";
 
 /// Two units for the sample reports' area (one with a robot of its own), one for another.
 fn units_toml() -> String {
+    units_toml_with("")
+}
+
+/// The same, with more top-level keys.
+fn units_toml_with(top: &str) -> String {
     format!(
         r#"
 communities = ["{AREA}", "{OTHER_AREA}"]
+{top}
 
 [[unit]]
 id = "xinkai"
@@ -805,5 +811,104 @@ async fn a_unit_asks_for_more_time_once_and_gives_a_task_back() {
             .len(),
         2
     );
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn the_escalation_ladder_fires_each_step_once_at_its_time_across_a_restart() {
+    let env = TestEnv::new().await;
+    let (unit_robot, committee_robot, town_robot) = (
+        Robot::wecom().await,
+        Robot::dingtalk().await,
+        Robot::webhook().await,
+    );
+    let mut owned = vec![
+        robot_var(&unit_robot),
+        ("DESK_NOTIFY_TOWN_URL".into(), town_robot.url.clone()),
+        ("DESK_NOTIFY_TOWN_SECRET".into(), HOOK_SECRET.into()),
+    ];
+    owned.extend(dingtalk_vars(&committee_robot));
+    let toml = units_toml_with("town_robot = { kind = \"webhook\" }\nescalate_town_hours = 24");
+    let start = now_ms();
+    let (desk, clock) = env
+        .start_fake_with_file(&toml, &vars(&owned, &[NO_POLL]), start)
+        .await;
+    add_account(&desk, "li", "staff", &[AREA]).await;
+    let ticket = file_report(&desk, "flying_line_charging").await;
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    dispatch_from_page(&mut li, &ticket, "xinkai", "拆除窗外飞线").await;
+    run_now(&desk).await;
+    // The new report to the committee, the task to the unit.
+    let counts = || {
+        (
+            unit_robot.count(),
+            committee_robot.count(),
+            town_robot.count(),
+        )
+    };
+    assert_eq!(counts(), (1, 1, 0));
+    let task = desk.state().store.tasks_of_report(&ticket).await.unwrap()[0].clone();
+    let (from, due) = (task.dispatched_at, task.due_at);
+    let reminder = from + (due - from) * 3 / 4;
+    let town = due + 24 * 3_600_000;
+
+    // Each step at its time, once.
+    for (at, expected, says) in [
+        (reminder - 1, (1, 1, 0), None),
+        (reminder, (2, 1, 0), Some("整改期限将到")),
+        (reminder + 60_000, (2, 1, 0), None),
+        (due - 1, (2, 1, 0), None),
+        (due, (2, 2, 0), Some("整改超时")),
+    ] {
+        clock.set(at);
+        run_now(&desk).await;
+        run_now(&desk).await;
+        assert_eq!(counts(), expected, "at {}", at - from);
+        if let Some(says) = says {
+            let last = [&unit_robot, &committee_robot]
+                .iter()
+                .flat_map(|r| r.requests())
+                .map(|r| r.text())
+                .find(|t| t.contains(says));
+            assert!(last.is_some_and(|t| t.contains(&ticket)), "{says}");
+        }
+    }
+    // (A day on, the morning's session has ended.)
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    let list = li.get("/desk/").await;
+    assert!(
+        list.text.contains("超时 ") && list.text.contains("已报居委会"),
+        "{}",
+        list.text
+    );
+    desk.stop().await;
+
+    // A desk started again sends none of them twice, and the town's step comes at its time.
+    let (desk, clock) = env
+        .start_fake_with_file(&toml, &vars(&owned, &[NO_POLL]), due + 60_000)
+        .await;
+    run_now(&desk).await;
+    assert_eq!(counts(), (2, 2, 0));
+    clock.set(town - 1);
+    run_now(&desk).await;
+    assert_eq!(counts(), (2, 2, 0));
+    clock.set(town);
+    run_now(&desk).await;
+    run_now(&desk).await;
+    assert_eq!(counts(), (2, 2, 1));
+    let message = town_robot.requests()[0].json();
+    assert_eq!(
+        (message["event"].as_str(), message["ticket"].as_str()),
+        (Some("town"), Some(ticket.as_str()))
+    );
+    assert_nothing_personal(&town_robot.requests()[0].text());
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    let list = li.get("/desk/").await;
+    assert!(list.text.contains("已报镇"), "{}", list.text);
+    let page = li.get(&format!("/desk/reports/{ticket}")).await;
+    assert_eq!(page.text.matches("超时升级").count(), 3);
     desk.stop().await;
 }

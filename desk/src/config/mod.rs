@@ -309,8 +309,8 @@ impl Config {
             Duration::from_secs(3600 * reader.number("first_response_hours", 24, 1, 24 * 365)?);
         let resolution =
             Duration::from_secs(3600 * reader.number("resolution_hours", 168, 1, 24 * 365)?);
-        let (units, deadlines) = units::read(&reader, communities.as_deref(), env)?;
-        notify.units = units.iter().filter_map(|u| u.channel.clone()).collect();
+        let dispatching = units::read(&reader, communities.as_deref(), env)?;
+        dispatching.robots_into(&mut notify);
         let config = Config {
             listen,
             public_url,
@@ -342,8 +342,8 @@ impl Config {
             notify,
             first_response,
             resolution,
-            units,
-            deadlines,
+            units: dispatching.units,
+            deadlines: dispatching.deadlines,
         };
         if config.public_url.is_none() && config.dist.is_some() && !listen.ip().is_loopback() {
             return Err(error(

@@ -77,6 +77,14 @@ impl UnitKind {
     }
 }
 
+/// The channel name of a unit's own robot.
+pub fn unit_channel_name(id: &str) -> String {
+    format!("unit-{id}")
+}
+
+/// The channel name of the town's robot (`town_robot`).
+pub const TOWN_CHANNEL: &str = "town";
+
 /// One handling unit.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Unit {
@@ -200,12 +208,34 @@ fn parse_unit(
     })
 }
 
-/// The units (`unit`) and the deadlines (`deadlines`, `dispatch_hours`).
+/// The units (`unit`), the deadlines (`deadlines`, `dispatch_hours`) and the top of the
+/// escalation ladder (`town_robot`, `escalate_town_hours`).
+pub struct Dispatching {
+    pub units: Vec<Unit>,
+    pub deadlines: Deadlines,
+    pub town: Option<Channel>,
+    pub town_after: Duration,
+}
+
+impl Dispatching {
+    /// The units' robots and the town's hear only what is written for them; the notifier
+    /// serves them beside the committee's channels.
+    pub(super) fn robots_into(&self, notify: &mut crate::notify::config::NotifyConfig) {
+        notify.units = self
+            .units
+            .iter()
+            .filter_map(|u| u.channel.clone())
+            .collect();
+        notify.units.extend(self.town.clone());
+        notify.town_after_ms = self.town_after.as_millis() as i64;
+    }
+}
+
 pub(super) fn read(
     reader: &Reader,
     communities: Option<&[String]>,
     env: &dyn Fn(&str) -> Option<String>,
-) -> Result<(Vec<Unit>, Deadlines), ConfigError> {
+) -> Result<Dispatching, ConfigError> {
     let fail = |key: &str, error: UnitError| reader.fail_with(key, error);
     let tables: Vec<&toml::Table> = match reader.toml("unit") {
         None => Vec::new(),
@@ -247,13 +277,23 @@ pub(super) fn read(
             ))
         }
     }
-    Ok((
+    let town = match reader.toml("town_robot") {
+        None => None,
+        Some(value) => Some(unit_channel(value, TOWN_CHANNEL, env).map_err(|error| {
+            let unit = TOWN_CHANNEL.to_owned();
+            fail("town_robot", UnitError::Robot { unit, error })
+        })?),
+    };
+    let town_after = Duration::from_secs(HOUR * reader.number("escalate_town_hours", 24, 1, 8760)?);
+    Ok(Dispatching {
         units,
-        Deadlines {
+        deadlines: Deadlines {
             by_category,
             otherwise,
         },
-    ))
+        town,
+        town_after,
+    })
 }
 
 #[cfg(test)]

@@ -129,8 +129,11 @@ pub struct NotifyConfig {
     pub poll: Duration,
     /// A message not delivered this long after its event is marked failed.
     pub give_up_ms: i64,
-    /// The handling units' own robots: they hear only of their units' tasks.
+    /// Channels that hear only what is written for them: the handling units' own robots
+    /// (`unit-<id>`) and the town's (`town`), for the dispatch and its escalation ladder.
     pub units: Vec<Channel>,
+    /// An overdue task goes up to the town this long after its due time.
+    pub town_after_ms: i64,
 }
 
 /// One line per channel for `check-config`: nothing secret.
@@ -321,6 +324,7 @@ pub fn parse(
         poll,
         give_up_ms: give_up.as_millis() as i64,
         units: Vec::new(),
+        town_after_ms: 24 * 3_600_000,
     })
 }
 

@@ -19,6 +19,11 @@ pub enum EventKind {
     Reopen,
     /// A task for a handling unit, to the unit's own robot.
     Dispatch,
+    /// The escalation ladder: a task at 75 % of its time (to the unit), past its due time
+    /// (the committee), past it by a further period (the town).
+    Remind,
+    Overdue,
+    Town,
 }
 
 impl EventKind {
@@ -27,6 +32,9 @@ impl EventKind {
             EventKind::Received => "received",
             EventKind::Reopen => "reopen",
             EventKind::Dispatch => "dispatch",
+            EventKind::Remind => "remind",
+            EventKind::Overdue => "overdue",
+            EventKind::Town => "town",
         }
     }
 
@@ -35,6 +43,9 @@ impl EventKind {
             "received" => Some(EventKind::Received),
             "reopen" => Some(EventKind::Reopen),
             "dispatch" => Some(EventKind::Dispatch),
+            "remind" => Some(EventKind::Remind),
+            "overdue" => Some(EventKind::Overdue),
+            "town" => Some(EventKind::Town),
             _ => None,
         }
     }
@@ -161,7 +172,7 @@ pub fn report_url(public_url: &str, ticket: &str) -> String {
 /// Where a message sends its reader: the report's page, or a unit's task list.
 fn link(event: &Event, public_url: &str) -> String {
     match event.kind {
-        EventKind::Dispatch => format!("{public_url}/desk/tasks"),
+        EventKind::Dispatch | EventKind::Remind => format!("{public_url}/desk/tasks"),
         _ => report_url(public_url, &event.ticket),
     }
 }
@@ -171,6 +182,9 @@ fn title(event: &Event) -> String {
         EventKind::Received => format!("新隐患报告 {}", event.ticket),
         EventKind::Reopen => format!("工单重办 {}", event.ticket),
         EventKind::Dispatch => format!("派单整改 {}", event.ticket),
+        EventKind::Remind => format!("整改期限将到 {}", event.ticket),
+        EventKind::Overdue => format!("整改超时 {}", event.ticket),
+        EventKind::Town => format!("整改超时未办结，请督办 {}", event.ticket),
     }
 }
 

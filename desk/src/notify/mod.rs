@@ -14,6 +14,7 @@
 //! windows without sleeping.
 
 pub mod config;
+pub mod ladder;
 pub mod message;
 pub mod outbox;
 pub mod policy;
@@ -48,6 +49,8 @@ pub struct Pass {
     pub digests: usize,
     pub retries: usize,
     pub failed: usize,
+    /// Steps of dispatched tasks' escalation ladders taken.
+    pub escalations: usize,
 }
 
 /// What the notifier takes from the desk, and nothing more.
@@ -142,6 +145,10 @@ pub async fn run_pass(deps: &Deps, client: &reqwest::Client, owner: &str) -> Pas
         Err(e) => tracing::error!(error = %e, "notify: cannot read new events"),
     }
     // The units' robots have no events of their own to take: a dispatch writes their row.
+    match ladder::climb(deps, deps.now_ms()).await {
+        Ok(n) => pass.escalations = n,
+        Err(e) => tracing::error!(error = %e, "notify: cannot climb the escalation ladder"),
+    }
     for channel in channels.iter().chain(&deps.config.units) {
         if let Err(e) = serve_channel(deps, client, owner, channel, &mut pass).await {
             tracing::error!(channel = %channel.name, error = %e, "notify: outbox error");

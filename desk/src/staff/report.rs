@@ -319,6 +319,8 @@ fn event_title(lang: Lang, e: &Event) -> String {
                 .unwrap_or(tr(lang, "（无人）", "(nobody)"))
         ),
         "dispatch" => tr(lang, "派单整改", "Dispatched for fixing").to_owned(),
+        "task" => tr(lang, "整改任务", "Dispatch task").to_owned(),
+        "escalate" => tr(lang, "超时升级", "Escalation").to_owned(),
         "feedback" => match e.satisfied {
             Some(true) => tr(lang, "居民评价：满意", "Resident: satisfied").to_owned(),
             _ => tr(lang, "居民评价：不满意", "Resident: not satisfied").to_owned(),

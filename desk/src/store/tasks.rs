@@ -128,38 +128,47 @@ pub(crate) async fn dispatch_on(
     .execute(&mut *conn)
     .await?;
     if let Some(channel) = &d.channel {
-        let (ticket, category, community, building, detail): (
-            String,
-            String,
-            String,
-            String,
-            String,
-        ) = sqlx::query_as(
+        outbox_row(conn, id, seq, channel, "dispatch", now).await?;
+    }
+    Ok(true)
+}
+
+/// A message about report `id`'s history event `seq` for `channel`, straight into the
+/// outbox (the notifier's next pass sends it like any other row), with the report's place
+/// as a chat may show it: the resident typed it.
+pub(crate) async fn outbox_row(
+    conn: &mut sqlx::AnyConnection,
+    id: &str,
+    seq: i64,
+    channel: &str,
+    kind: &str,
+    now: i64,
+) -> Result<()> {
+    let (ticket, category, community, building, detail): (String, String, String, String, String) =
+        sqlx::query_as(
             "SELECT ticket, category, community, building, detail FROM reports WHERE id = $1",
         )
         .bind(id)
         .fetch_one(&mut *conn)
         .await?;
-        // Straight into the outbox (the place as a chat may show it: the resident typed it);
-        // the notifier's next pass sends it like any other row.
-        sqlx::query(
-            "INSERT INTO notify_outbox (report_id, seq, channel, kind, event_at, ticket, category, \
-             community, building, detail, state, attempts, next_at, created_at, digest) \
-             VALUES ($1, $2, $3, 'dispatch', $4, $5, $6, $7, $8, $9, 'pending', 0, $4, $4, 0)",
-        )
-        .bind(id)
-        .bind(seq)
-        .bind(channel)
-        .bind(now)
-        .bind(ticket)
-        .bind(category)
-        .bind(clean(&community, DETAIL_CHARS))
-        .bind(clean(&building, DETAIL_CHARS))
-        .bind(clean(&detail, DETAIL_CHARS))
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(true)
+    sqlx::query(
+        "INSERT INTO notify_outbox (report_id, seq, channel, kind, event_at, ticket, category, \
+         community, building, detail, state, attempts, next_at, created_at, digest) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', 0, $5, $5, 0)",
+    )
+    .bind(id)
+    .bind(seq)
+    .bind(channel)
+    .bind(kind)
+    .bind(now)
+    .bind(ticket)
+    .bind(category)
+    .bind(clean(&community, DETAIL_CHARS))
+    .bind(clean(&building, DETAIL_CHARS))
+    .bind(clean(&detail, DETAIL_CHARS))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 impl Store {

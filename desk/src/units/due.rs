@@ -40,9 +40,67 @@ pub fn span(ms: i64, en: bool) -> String {
     }
 }
 
+/// The escalation ladder of an open task: who is told once its time runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Step {
+    /// At 75 % of the time: a reminder to the unit.
+    Reminder,
+    /// Past the due time: the committee.
+    Committee,
+    /// Past the due time by a further period: the town.
+    Town,
+}
+
+impl Step {
+    pub fn code(self) -> &'static str {
+        match self {
+            Step::Reminder => "remind",
+            Step::Committee => "overdue",
+            Step::Town => "town",
+        }
+    }
+}
+
+/// The highest step due at `now` for a deadline that started at `from` and ends at `due`
+/// (`None`: none yet).
+pub fn step_due(from: i64, due: i64, town_after_ms: i64, now: i64) -> Option<Step> {
+    let reminder = from + (due - from).max(0) * 3 / 4;
+    if now >= due.saturating_add(town_after_ms) {
+        Some(Step::Town)
+    } else if now >= due {
+        Some(Step::Committee)
+    } else if now >= reminder {
+        Some(Step::Reminder)
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_ladder_climbs_at_three_quarters_at_the_due_time_and_a_day_later() {
+        let (from, due, day) = (0, 24 * 3_600_000, 24 * 3_600_000);
+        assert_eq!(step_due(from, due, day, 18 * 3_600_000 - 1), None);
+        assert_eq!(
+            step_due(from, due, day, 18 * 3_600_000),
+            Some(Step::Reminder)
+        );
+        assert_eq!(step_due(from, due, day, due - 1), Some(Step::Reminder));
+        assert_eq!(step_due(from, due, day, due), Some(Step::Committee));
+        assert_eq!(
+            step_due(from, due, day, due + day - 1),
+            Some(Step::Committee)
+        );
+        assert_eq!(step_due(from, due, day, due + day), Some(Step::Town));
+        // A new deadline (a failed review, more time) starts the ladder again from its start.
+        assert_eq!(
+            step_due(due, due + 4 * 3_600_000, day, due + 3_600_000),
+            None
+        );
+    }
 
     #[test]
     fn a_form_time_is_shanghai_time() {
