@@ -385,6 +385,29 @@ async fn staff_dispatch_a_report_from_its_page_and_the_units_robot_hears_once() 
         .get(&format!("/desk/reports/{ticket}?done=dispatch"))
         .await;
     assert!(page.text.contains("已派单") && page.text.contains("待整改"));
+    // The rectification notice: one A4 page whose QR code opens the unit's task.
+    let notice_path = format!("/desk/reports/{ticket}/tasks/{}/notice", tasks[0].id);
+    assert!(page.text.contains(&notice_path));
+    let notice = li.get(&notice_path).await;
+    assert_eq!(notice.status, 200, "{}", notice.text);
+    for shown in [
+        "整改通知书",
+        "新凯物业",
+        ticket.as_str(),
+        instruction,
+        "飞线充电",
+    ] {
+        assert!(notice.text.contains(shown), "{shown} on the notice");
+    }
+    let due_shown = xinjing_contract::time::display_shanghai(tasks[0].due_at as f64);
+    assert!(notice.text.contains(&due_shown), "{due_shown}");
+    assert_eq!(
+        common::qr::decode_qr(&notice.text),
+        format!("{}/desk/tasks/{}", desk.url, tasks[0].id)
+    );
+    for personal in PERSONAL {
+        assert!(!notice.text.contains(personal), "{personal} on the notice");
+    }
     // One live task at a time: no second form, and a second post changes nothing.
     assert!(!page.text.contains(&format!("action=\"{path}\"")));
     let seen_now = field_value(&page.text, "seen").unwrap();

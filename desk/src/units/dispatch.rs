@@ -76,6 +76,11 @@ pub fn section(
                             @if let Some(note) = &task.review_note {
                                 br; (t("复查意见：", "Review: ")) (note)
                             }
+                            @if task.state.is_live() {
+                                br; a href={ "/desk/reports/" (report.report.ticket) "/tasks/" (task.id) "/notice" } {
+                                    (t("打印整改通知书", "Print the rectification notice"))
+                                }
+                            }
                             (super::review::forms(state, staff, report, task))
                         }
                     }

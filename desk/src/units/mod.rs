@@ -8,6 +8,7 @@ pub mod dispatch;
 pub mod due;
 pub mod gate;
 pub mod multipart;
+pub mod notice;
 pub mod review;
 pub mod tasks;
 
@@ -33,6 +34,10 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route(
             "/desk/reports/{ticket}/tasks/{id}/review",
             post(review::review),
+        )
+        .route(
+            "/desk/reports/{ticket}/tasks/{id}/notice",
+            get(notice::notice),
         )
         .route("/desk/reports/{ticket}/dispatch", post(dispatch::dispatch))
 }

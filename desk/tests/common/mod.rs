@@ -9,6 +9,7 @@
 //! - Neither: SQLite in a temporary folder, photos in a folder beside it.
 #![allow(dead_code)]
 
+pub mod qr;
 pub mod staff;
 
 use serde_json::Value;
