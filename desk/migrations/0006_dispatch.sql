@@ -35,3 +35,15 @@ CREATE TABLE dispatch_tasks (
 CREATE INDEX dispatch_tasks_report ON dispatch_tasks (report_id);
 CREATE INDEX dispatch_tasks_unit ON dispatch_tasks (unit, state);
 CREATE INDEX dispatch_tasks_due ON dispatch_tasks (state, due_at);
+
+-- 回头看 (check again): thirty days after a 飞线充电 or 电动车进楼道 report is resolved, the
+-- committee looks again, once. A failed check opens a new report linked to the original.
+ALTER TABLE reports ADD COLUMN relapse_of TEXT;  -- the original's ticket (复发)
+CREATE TABLE rechecks (
+    report_id  TEXT PRIMARY KEY REFERENCES reports (id),
+    checked_at BIGINT NOT NULL,
+    checked_by TEXT NOT NULL,
+    outcome    TEXT NOT NULL,                    -- fixed | relapse
+    note       TEXT,
+    relapse    TEXT                              -- the new report's ticket
+);

@@ -935,3 +935,94 @@ async fn the_escalation_ladder_fires_each_step_once_at_its_time_across_a_restart
     assert_eq!(page.text.matches("超时升级").count(), 3);
     desk.stop().await;
 }
+
+#[tokio::test]
+async fn a_resolved_cable_comes_back_in_thirty_days_and_a_failed_check_opens_a_linked_report() {
+    use xinjing_contract::TicketStatus::Resolved;
+    let env = TestEnv::new().await;
+    let start = now_ms();
+    let (desk, clock) = env.start_fake(&[], start).await;
+    add_account(&desk, "li", "staff", &[AREA]).await;
+    let cable = file_report(&desk, "flying_line_charging").await;
+    let bike = file_report(&desk, "ebike_in_stairwell").await;
+    let escape = file_report(&desk, "blocked_fire_escape").await;
+    for ticket in [&cable, &bike, &escape] {
+        desk.set_status(ticket, Resolved, "已处理", start).await;
+    }
+    let month = 30 * 86_400_000;
+
+    clock.set(start + month - 1);
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    let page = li.get("/desk/rechecks").await;
+    assert_eq!(page.status, 200);
+    assert!(!page.text.contains(&cable) && !page.text.contains(&bike));
+    clock.set(start + month);
+    let page = li.get("/desk/rechecks").await;
+    assert!(page.text.contains(&cable) && page.text.contains(&bike));
+    assert!(
+        !page.text.contains(&escape),
+        "only cables and e-bikes come back"
+    );
+
+    // Still fixed: off the list.
+    let answer = li
+        .post(
+            &format!("/desk/reports/{bike}/recheck"),
+            &[("outcome", "fixed")],
+        )
+        .await;
+    assert_eq!(
+        location(&answer),
+        format!("/desk/reports/{bike}?done=recheck")
+    );
+    // Back again: a note is needed, then a new report linked to the original.
+    let path = format!("/desk/reports/{cable}/recheck");
+    let answer = li.post(&path, &[("outcome", "relapse")]).await;
+    assert_eq!(
+        location(&answer),
+        format!("/desk/reports/{cable}?error=note_required")
+    );
+    let answer = li
+        .post(
+            &path,
+            &[("outcome", "relapse"), ("note", "南侧窗外又拉出飞线")],
+        )
+        .await;
+    let target = location(&answer);
+    let relapse = target
+        .strip_prefix("/desk/reports/")
+        .and_then(|t| t.strip_suffix("?done=recheck"))
+        .unwrap()
+        .to_owned();
+    assert_ne!(relapse, cable);
+    let page = li.get(&format!("/desk/reports/{relapse}")).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.text.contains("复发自")
+            && page
+                .text
+                .contains(&format!("href=\"/desk/reports/{cable}\""))
+    );
+    assert!(page.text.contains("南侧窗外又拉出飞线") && page.text.contains("已受理"));
+    let original = li.get(&format!("/desk/reports/{cable}")).await;
+    assert!(original.text.contains(&relapse) && original.text.contains("回头看"));
+    let page = li.get("/desk/rechecks").await;
+    assert!(!page.text.contains(&cable) && !page.text.contains(&bike));
+    // Once: a second check of the same report changes nothing.
+    let again = li
+        .post(&path, &[("outcome", "relapse"), ("note", "再开一张")])
+        .await;
+    assert_eq!(
+        location(&again),
+        format!("/desk/reports/{cable}?error=bad_status")
+    );
+    let list = li.get("/desk/").await;
+    assert_eq!(
+        list.text.matches("南侧窗外").count(),
+        0,
+        "the list shows no free text"
+    );
+    assert!(list.text.contains(&relapse));
+    desk.stop().await;
+}

@@ -135,6 +135,7 @@ async fn a_first_release_database_migrates_with_all_its_data() {
         ("notify_leases", 1),
         ("notify_sends", 1),
         ("dispatch_tasks", 1),
+        ("rechecks", 1),
     ] {
         assert_eq!(count(&db, table).await, rows, "{table}");
     }

@@ -55,6 +55,7 @@ pub fn page(staff: Option<&Staff>, lang: Lang, title: &str, body: Markup) -> Mar
                                 @if staff.is_admin() {
                                     li { a href="/desk/overview" { (t("总览", "Overview")) } }
                                 }
+                                    li { a href="/desk/rechecks" { (t("回头看", "Check again")) } }
                                     li { a href="/desk/posters" { (t("宣传海报", "Posters")) } }
                                 }
                                 @if staff.is_admin() {

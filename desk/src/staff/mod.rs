@@ -17,8 +17,10 @@ pub mod layout;
 pub(crate) mod list;
 mod login;
 mod logins;
+mod messages;
 mod overview;
 mod password;
+mod recheck;
 mod report;
 pub mod rules;
 pub mod shell;
@@ -49,6 +51,8 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/desk/reports/{ticket}/assign", post(actions::assign))
         .route("/desk/reports/{ticket}/duplicate", post(actions::duplicate))
         .route("/desk/reports/{ticket}/reopen", post(actions::reopen))
+        .route("/desk/reports/{ticket}/recheck", post(recheck::recheck))
+        .route("/desk/rechecks", get(recheck::rechecks_page))
         .route("/desk/photos/{ticket}/{position}", get(report::photo))
         .route("/desk/overview", get(overview::overview))
         .route("/desk/audit", get(overview::audit))

@@ -23,6 +23,8 @@ pub struct DeskReport {
     pub resolved_at: Option<i64>,
     pub reopened_at: Option<i64>,
     pub reopen_count: i64,
+    /// A report a failed 回头看 opened: the original's ticket.
+    pub relapse_of: Option<String>,
 }
 
 /// The columns of a report only the staff pages read.
@@ -39,6 +41,7 @@ struct DeskColumns {
     resolved_at: Option<i64>,
     reopened_at: Option<i64>,
     reopen_count: i64,
+    relapse_of: Option<String>,
 }
 
 /// A change made by staff.
@@ -128,7 +131,7 @@ impl Store {
         };
         let row = sqlx::query(
             "SELECT created_at, locale, consent_contact, status_at, assignee, merged_into, \
-             first_response_at, resolved_at, reopened_at, reopen_count FROM reports WHERE id = $1",
+             first_response_at, resolved_at, reopened_at, reopen_count, relapse_of FROM reports WHERE id = $1",
         )
         .bind(&report.id)
         .fetch_one(&self.read)
@@ -145,6 +148,7 @@ impl Store {
             resolved_at: c.resolved_at,
             reopened_at: c.reopened_at,
             reopen_count: c.reopen_count,
+            relapse_of: c.relapse_of,
             report,
         }))
     }
