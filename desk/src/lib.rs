@@ -30,6 +30,7 @@ pub mod serve;
 pub mod staff;
 pub mod state;
 pub mod store;
+pub mod units;
 pub mod widget;
 
 pub use app::{start, Desk};

@@ -72,12 +72,15 @@ enum UserCommand {
     /// read from standard input (staff see the communities named; admins see all)
     Add {
         name: String,
-        /// admin or staff
+        /// admin, staff or unit
         #[arg(long, value_parser = parse_role)]
         role: Role,
         /// A residential area this account works for (staff: at least one)
         #[arg(long = "community", value_name = "AREA")]
         communities: Vec<String>,
+        /// The handling unit (a [[unit]] id of the configuration) of a unit account
+        #[arg(long)]
+        unit: Option<String>,
     },
     /// The accounts, their roles and communities
     List,
@@ -92,7 +95,7 @@ fn parse_status(text: &str) -> Result<TicketStatus, String> {
 }
 
 fn parse_role(text: &str) -> Result<Role, String> {
-    Role::from_code(text).ok_or_else(|| "--role must be admin or staff".to_owned())
+    Role::from_code(text).ok_or_else(|| "--role must be admin, staff or unit".to_owned())
 }
 
 fn main() -> ExitCode {
@@ -167,7 +170,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             name,
             role,
             communities,
-        }) => user_add(config, name, role, communities).await,
+            unit,
+        }) => user_add(config, name, role, communities, unit).await,
         Command::User(UserCommand::List) => user_list(config).await,
         Command::User(UserCommand::Remove { name }) => user_remove(config, &name).await,
     }
@@ -263,12 +267,14 @@ async fn set_status(
     Ok(())
 }
 
-/// `user add NAME --role admin|staff [--community AREA]...`, the password on stdin.
+/// `user add NAME --role admin|staff|unit [--community AREA]... [--unit UNIT]`, the
+/// password on stdin.
 async fn user_add(
     config: Config,
     name: String,
     role: Role,
     communities: Vec<String>,
+    unit: Option<String>,
 ) -> anyhow::Result<()> {
     let communities: Vec<String> = communities.iter().map(|c| c.trim().to_owned()).collect();
     if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_whitespace) {
@@ -283,6 +289,21 @@ async fn user_add(
         }
         Role::Admin if !communities.is_empty() => {
             bail!("an admin sees every community: leave out --community")
+        }
+        Role::Unit if !communities.is_empty() => {
+            bail!("a unit account sees its unit's tasks: leave out --community")
+        }
+        _ => {}
+    }
+    match (&unit, role) {
+        (None, Role::Unit) => bail!("a unit account needs --unit UNIT (a [[unit]] id)"),
+        (Some(_), Role::Admin | Role::Staff) => bail!("--unit is for --role unit only"),
+        (Some(id), _) if config.unit(id).is_none() => {
+            let known: Vec<&str> = config.units.iter().map(|u| u.id.as_str()).collect();
+            bail!(
+                "no unit {id:?} in the configuration (units: {})",
+                known.join(", ")
+            )
         }
         _ => {}
     }
@@ -301,13 +322,19 @@ async fn user_add(
     let (store, _) = app::open_storage(&config).await?;
     let now = xinjing_desk::clock::Clock::now_ms(&SystemClock);
     let existed = store.account(&name).await?.is_some();
-    store
-        .put_account(&name, role.code(), &hash, &communities, now)
-        .await?;
+    match &unit {
+        Some(unit) => store.put_unit_account(&name, &hash, unit, now).await?,
+        None => {
+            store
+                .put_account(&name, role.code(), &hash, &communities, now)
+                .await?
+        }
+    }
     // A new password starts with a clean slate: the guesses at the old one no longer slow
     // or stop anyone.
     store.clear_account_failures(&name).await?;
-    let detail = format!("{name}: {} {}", role.code(), communities.join(", "));
+    let scope = unit.clone().unwrap_or_else(|| communities.join(", "));
+    let detail = format!("{name}: {} {scope}", role.code());
     store
         .audit(
             "cli",
@@ -321,10 +348,10 @@ async fn user_add(
     println!(
         "{name}: {} ({}){}",
         role.code(),
-        if communities.is_empty() {
-            "all communities".to_owned()
-        } else {
-            communities.join(", ")
+        match (&unit, communities.is_empty()) {
+            (Some(unit), _) => format!("unit {unit}"),
+            (None, true) => "all communities".to_owned(),
+            (None, false) => communities.join(", "),
         },
         if existed { ", password reset" } else { "" }
     );

@@ -78,9 +78,20 @@ impl PhotoNames {
     }
 
     pub fn key(&self, report_id: &str, position: usize) -> String {
+        format!("reports/{}/{position}.jpg", self.folder(report_id))
+    }
+
+    /// A unit's after-photo for a dispatched task, beside its report's photos.
+    pub fn task_key(&self, report_id: &str, task_id: &str, at_ms: i64) -> String {
+        format!(
+            "reports/{}/task-{task_id}-{at_ms}.jpg",
+            self.folder(report_id)
+        )
+    }
+
+    fn folder(&self, report_id: &str) -> String {
         let mac = crate::notify::sign::hmac_sha256(&self.key, report_id.as_bytes());
-        let name: String = mac[..16].iter().map(|b| format!("{b:02x}")).collect();
-        format!("reports/{name}/{position}.jpg")
+        mac[..16].iter().map(|b| format!("{b:02x}")).collect()
     }
 }
 

@@ -28,11 +28,18 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(api)
         .route(crate::campaigns::FEED_PATH, get(crate::campaigns::feed))
         // The staff pages; other modules' /desk/ routers are merged into staff::routes()
-        // here, before the layers, so they get the same headers and language cookie.
+        // here, before the layers, so they get the same headers and language cookie. Unit
+        // accounts are kept to their own pages inside those layers (the 404 page is written
+        // in the page's language like any other).
         .merge(crate::staff::layers(
             crate::staff::routes()
                 .merge(crate::posters::routes())
-                .merge(crate::campaigns::routes()),
+                .merge(crate::campaigns::routes())
+                .merge(crate::units::routes())
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    crate::units::gate::units_to_their_pages,
+                )),
         ))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz));

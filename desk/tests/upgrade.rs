@@ -25,6 +25,7 @@ const FIXTURES: &[(i64, &str)] = &[
     (2, include_str!("fixtures/upgrade/0002_staff.sql")),
     (3, include_str!("fixtures/upgrade/0003_campaigns.sql")),
     (4, include_str!("fixtures/upgrade/0004_notify.sql")),
+    (6, include_str!("fixtures/upgrade/0006_dispatch.sql")),
     (7, include_str!("fixtures/upgrade/0007_photo_names.sql")),
 ];
 
@@ -100,11 +101,19 @@ async fn a_first_release_database_migrates_with_all_its_data() {
 
     // Today's binary on that database. Nothing may expire while the test looks: the
     // fixture's dates stay where they are as the years pass.
+    // The handling unit the fixture's unit account and task belong to.
+    let units = env.dir.0.join("desk.toml");
+    std::fs::write(
+        &units,
+        "[[unit]]\nid = \"xinkai\"\nname = \"新凯物业\"\nkind = \"property\"\n",
+    )
+    .unwrap();
     let desk = DeskProcess::spawn(
         &env,
         &[
             ("DESK_IDEMPOTENCY_DAYS", "36500"),
             ("DESK_RETENTION_DAYS", "36500"),
+            ("DESK_CONFIG", units.to_str().unwrap()),
         ],
     )
     .await;
@@ -114,19 +123,21 @@ async fn a_first_release_database_migrates_with_all_its_data() {
     for (table, rows) in [
         ("reports", 3),
         ("report_photos", 3),
-        ("report_events", 7),
+        ("report_events", 8),
         ("ticket_days", 2),
         ("idempotency_keys", 3),
-        ("staff_accounts", 2),
+        ("staff_accounts", 3),
         ("staff_communities", 1),
         ("login_failures", 1),
-        ("audit_log", 4),
+        ("audit_log", 5),
         ("campaigns", 1),
         ("campaign_feed", 1),
         ("notify_state", 1),
         ("notify_outbox", 3),
         ("notify_leases", 1),
         ("notify_sends", 1),
+        ("dispatch_tasks", 1),
+        ("rechecks", 1),
         ("desk_secrets", 1),
     ] {
         assert_eq!(count(&db, table).await, rows, "{table}");
@@ -243,6 +254,16 @@ async fn a_first_release_database_migrates_with_all_its_data() {
     staff.login("li-staff").await;
     let list = staff.get("/desk/").await;
     assert!(list.text.contains(R3.1) && !list.text.contains(R1.1));
+
+    // The unit account sees the task dispatched to its unit, and nothing else.
+    let mut unit = Browser::at(&desk.url);
+    assert_eq!(unit.try_login("wang-xinkai", PASSWORD).await.status, 303);
+    let tasks = unit.get("/desk/tasks").await;
+    assert!(tasks.text.contains(R3.1) && tasks.text.contains("待整改"));
+    assert_eq!(unit.get("/desk/").await.status, 303);
+    // The staff see the dispatch in the report's history.
+    let page = admin.get(&format!("/desk/reports/{}", R3.1)).await;
+    assert!(page.text.contains("派单整改") && page.text.contains("新凯物业"));
 
     // The campaign written in the desk is still the feed.
     let feed: Value = http

@@ -16,7 +16,7 @@ export const PASSWORD = 'correct horse battery';
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /**
- * Starts the desk. `users`: [{ name, role, communities }]; `env`: more variables;
+ * Starts the desk. `users`: [{ name, role, communities, unit }]; `env`: more variables;
  * `widget`: serve the widget's release build (DIST or dist/) at `/`.
  */
 export async function startDesk({ users = [], env: extra = {}, widget = false, tag = 'e2e' } = {}) {
@@ -31,8 +31,9 @@ export async function startDesk({ users = [], env: extra = {}, widget = false, t
     ...extra,
   };
   const cli = (args, input = '') => execFileSync(DESK_BIN, args, { env, input, encoding: 'utf8' });
-  for (const { name, role, communities = [] } of users) {
-    cli(['user', 'add', name, '--role', role, ...communities.flatMap((c) => ['--community', c])], `${PASSWORD}\n`);
+  for (const { name, role, communities = [], unit } of users) {
+    const scope = [...communities.flatMap((c) => ['--community', c]), ...(unit ? ['--unit', unit] : [])];
+    cli(['user', 'add', name, '--role', role, ...scope], `${PASSWORD}\n`);
   }
   const child = spawn(DESK_BIN, ['serve', '--dev'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   const log = [];

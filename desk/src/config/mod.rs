@@ -4,6 +4,8 @@
 
 mod limits;
 mod source;
+mod unit_error;
+pub mod units;
 
 use crate::client_addr::Cidr;
 pub use limits::Limits;
@@ -95,6 +97,9 @@ pub struct Config {
     /// Deadlines of the problem list: first response, and resolution.
     pub first_response: Duration,
     pub resolution: Duration,
+    /// The handling units reports are dispatched to, and their default deadlines.
+    pub units: Vec<units::Unit>,
+    pub deadlines: units::Deadlines,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -102,6 +107,11 @@ pub const DEFAULT_DATABASE: &str = "sqlite://desk.db";
 pub const MIN_IDEMPOTENCY_DAYS: u32 = 30;
 
 impl Config {
+    /// The unit with this id.
+    pub fn unit(&self, id: &str) -> Option<&units::Unit> {
+        self.units.iter().find(|u| u.id == id)
+    }
+
     /// Every default, as `xinjing-desk serve` runs with nothing configured.
     pub fn defaults() -> Config {
         Config::from_sources(None, &|_| None).expect("the defaults are valid")
@@ -289,7 +299,7 @@ impl Config {
                 "must differ from listen: /metrics is never served on the public address",
             ));
         }
-        let notify = crate::notify::config::parse(
+        let mut notify = crate::notify::config::parse(
             reader.toml("notify"),
             env,
             Duration::from_millis(reader.number("notify_poll_ms", 1000, 10, 3_600_000)?),
@@ -299,6 +309,8 @@ impl Config {
             Duration::from_secs(3600 * reader.number("first_response_hours", 24, 1, 24 * 365)?);
         let resolution =
             Duration::from_secs(3600 * reader.number("resolution_hours", 168, 1, 24 * 365)?);
+        let dispatching = units::read(&reader, communities.as_deref(), env)?;
+        dispatching.robots_into(&mut notify);
         let config = Config {
             listen,
             public_url,
@@ -330,6 +342,8 @@ impl Config {
             notify,
             first_response,
             resolution,
+            units: dispatching.units,
+            deadlines: dispatching.deadlines,
         };
         if config.public_url.is_none() && config.dist.is_some() && !listen.ip().is_loopback() {
             return Err(error(

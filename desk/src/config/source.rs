@@ -55,6 +55,11 @@ const KEYS: &[Key] = &[
     Key { name: "notify_give_up_minutes", env: &["DESK_NOTIFY_GIVE_UP_MINUTES"], help: "a notification not delivered after this long is marked failed (default 60)" },
     Key { name: "first_response_hours", env: &["DESK_FIRST_RESPONSE_HOURS"], help: "staff pages: hours within which a report needs its first response before it shows as overdue (default 24)" },
     Key { name: "resolution_hours", env: &["DESK_RESOLUTION_HOURS"], help: "staff pages: hours within which a report should be resolved before it shows as overdue (default 168)" },
+    Key { name: "unit", env: &[], help: "[[unit]] tables: the handling units reports are dispatched to (id, name, kind property|enforcement|power|committee|police|other, communities, robot = { kind, url, secret }); robot secrets by DESK_NOTIFY_UNIT_<ID>_URL / _SECRET" },
+    Key { name: "deadlines", env: &[], help: "[deadlines] table: hours a unit has to fix a hazard, per category (default flying_line_charging = 24, private_rewiring = 48, ebike_in_stairwell = 72)" },
+    Key { name: "dispatch_hours", env: &["DESK_DISPATCH_HOURS"], help: "hours a unit has to fix a hazard of a category not in [deadlines] (default 72)" },
+    Key { name: "town_robot", env: &[], help: "the town's robot (平安办 / 城运中心) for dispatched tasks overdue by escalate_town_hours: { kind, url, secret }, its url and secret overridable by DESK_NOTIFY_TOWN_URL / _SECRET" },
+    Key { name: "escalate_town_hours", env: &["DESK_ESCALATE_TOWN_HOURS"], help: "hours after a dispatched task's due time before the town's robot is told (default 24)" },
     Key { name: "metrics_listen", env: &["DESK_METRICS_LISTEN"], help: "address and port of a second listener that serves only /metrics (Prometheus text; default: off). Keep it on loopback or a private network" },
     Key { name: "bench_floor", env: &["DESK_BENCH_FLOOR"], help: "benchmarks only: add POST /api/v1/floor, which reads and discards the body" },
 ];
@@ -98,6 +103,13 @@ pub enum ConfigError {
     /// The robots' channels (`notify`).
     #[error("configuration key `notify`: {0}")]
     Notify(#[from] crate::notify::config::NotifyError),
+    /// The handling units (`unit`) or their deadlines (`deadlines`).
+    #[error("configuration key `{key}`: {error}{from}")]
+    Unit {
+        key: String,
+        error: Box<super::unit_error::UnitError>,
+        from: String,
+    },
 }
 
 impl ConfigError {
@@ -105,7 +117,9 @@ impl ConfigError {
     pub fn key(&self) -> &str {
         match self {
             ConfigError::Unreadable { .. } | ConfigError::NotToml { .. } => "DESK_CONFIG",
-            ConfigError::UnknownKey { key, .. } | ConfigError::Invalid { key, .. } => key,
+            ConfigError::UnknownKey { key, .. }
+            | ConfigError::Invalid { key, .. }
+            | ConfigError::Unit { key, .. } => key,
             ConfigError::Notify(_) => "notify",
         }
     }
@@ -186,16 +200,27 @@ impl Reader {
         Ok(Reader { values })
     }
 
-    pub(super) fn fail(&self, key: &str, message: impl fmt::Display) -> ConfigError {
-        let from = self
-            .values
+    fn from(&self, key: &str) -> String {
+        self.values
             .get(key)
             .map(|(_, origin)| format!(" (from {origin})"))
-            .unwrap_or_default();
+            .unwrap_or_default()
+    }
+
+    pub(super) fn fail(&self, key: &str, message: impl fmt::Display) -> ConfigError {
         ConfigError::Invalid {
             key: key.to_owned(),
             message: message.to_string(),
-            from,
+            from: self.from(key),
+        }
+    }
+
+    /// A unit's or a deadline's error, with where its key was set.
+    pub(super) fn fail_with(&self, key: &str, error: super::unit_error::UnitError) -> ConfigError {
+        ConfigError::Unit {
+            key: key.to_owned(),
+            error: Box::new(error),
+            from: self.from(key),
         }
     }
 

@@ -259,7 +259,12 @@ pub fn history(events: &[crate::store::Event]) -> Vec<StatusChange> {
     let mut previous: Option<TicketStatus> = None;
     events
         .iter()
-        .filter(|e| matches!(e.kind.as_str(), "received" | "status" | "reopen"))
+        .filter(|e| {
+            matches!(
+                e.kind.as_str(),
+                "received" | "status" | "reopen" | "dispatch"
+            )
+        })
         .filter_map(|e| {
             let status = TicketStatus::from_code(e.status.as_deref()?)?;
             let reopened = e.kind == "reopen"

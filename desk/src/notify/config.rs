@@ -129,6 +129,11 @@ pub struct NotifyConfig {
     pub poll: Duration,
     /// A message not delivered this long after its event is marked failed.
     pub give_up_ms: i64,
+    /// Channels that hear only what is written for them: the handling units' own robots
+    /// (`unit-<id>`) and the town's (`town`), for the dispatch and its escalation ladder.
+    pub units: Vec<Channel>,
+    /// An overdue task goes up to the town this long after its due time.
+    pub town_after_ms: i64,
 }
 
 /// One line per channel for `check-config`: nothing secret.
@@ -318,7 +323,34 @@ pub fn parse(
         channels,
         poll,
         give_up_ms: give_up.as_millis() as i64,
+        units: Vec::new(),
+        town_after_ms: 24 * 3_600_000,
     })
+}
+
+/// A handling unit's own robot (`robot = { kind, url, secret }` in its `[[unit]]`), named
+/// `name`: checked as the committee's are, with only its own environment variables
+/// (`DESK_NOTIFY_<NAME>_URL` / `_SECRET`) taken into account.
+pub fn unit_channel(
+    value: &toml::Value,
+    name: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Channel, NotifyError> {
+    let mut table = value.as_table().cloned().ok_or(NotifyError::NotTables)?;
+    table.insert("name".into(), toml::Value::String(name.to_owned()));
+    let prefix = format!("DESK_NOTIFY_{}_", env_name(name));
+    let own = |var: &str| env(var).filter(|_| var.starts_with(&prefix));
+    let config = parse(
+        Some(&toml::Value::Array(vec![toml::Value::Table(table)])),
+        &own,
+        Duration::ZERO,
+        Duration::ZERO,
+    )?;
+    config
+        .channels
+        .into_iter()
+        .next()
+        .ok_or(NotifyError::NotTables)
 }
 
 fn valid_url(url: &str) -> bool {

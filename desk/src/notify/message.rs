@@ -17,6 +17,13 @@ use xinjing_contract::Lang;
 pub enum EventKind {
     Received,
     Reopen,
+    /// A task for a handling unit, to the unit's own robot.
+    Dispatch,
+    /// The escalation ladder: a task at 75 % of its time (to the unit), past its due time
+    /// (the committee), past it by a further period (the town).
+    Remind,
+    Overdue,
+    Town,
 }
 
 impl EventKind {
@@ -24,6 +31,10 @@ impl EventKind {
         match self {
             EventKind::Received => "received",
             EventKind::Reopen => "reopen",
+            EventKind::Dispatch => "dispatch",
+            EventKind::Remind => "remind",
+            EventKind::Overdue => "overdue",
+            EventKind::Town => "town",
         }
     }
 
@@ -31,6 +42,10 @@ impl EventKind {
         match code {
             "received" => Some(EventKind::Received),
             "reopen" => Some(EventKind::Reopen),
+            "dispatch" => Some(EventKind::Dispatch),
+            "remind" => Some(EventKind::Remind),
+            "overdue" => Some(EventKind::Overdue),
+            "town" => Some(EventKind::Town),
             _ => None,
         }
     }
@@ -154,10 +169,22 @@ pub fn report_url(public_url: &str, ticket: &str) -> String {
     format!("{public_url}/desk/reports/{ticket}")
 }
 
+/// Where a message sends its reader: the report's page, or a unit's task list.
+fn link(event: &Event, public_url: &str) -> String {
+    match event.kind {
+        EventKind::Dispatch | EventKind::Remind => format!("{public_url}/desk/tasks"),
+        _ => report_url(public_url, &event.ticket),
+    }
+}
+
 fn title(event: &Event) -> String {
     match event.kind {
         EventKind::Received => format!("新隐患报告 {}", event.ticket),
         EventKind::Reopen => format!("工单重办 {}", event.ticket),
+        EventKind::Dispatch => format!("派单整改 {}", event.ticket),
+        EventKind::Remind => format!("整改期限将到 {}", event.ticket),
+        EventKind::Overdue => format!("整改超时 {}", event.ticket),
+        EventKind::Town => format!("整改超时未办结，请督办 {}", event.ticket),
     }
 }
 
@@ -217,7 +244,7 @@ const DIGEST_NOTE: &str = "超过机器人每分钟可发条数，合并为一�
 
 /// The JSON body for one event (Feishu's signature fields are added when sending).
 pub fn single(kind: Kind, event: &Event, public_url: &str) -> Value {
-    let url = report_url(public_url, &event.ticket);
+    let url = link(event, public_url);
     let label = category_label(&event.category);
     let when = shanghai_time(event.at_ms);
     let title = title(event);
@@ -254,7 +281,7 @@ fn webhook_event(event: &Event, public_url: &str) -> Value {
         "building": event.building,
         "detail": event.detail,
         "at": event.at_ms,
-        "url": report_url(public_url, &event.ticket),
+        "url": link(event, public_url),
     })
 }
 

@@ -14,6 +14,7 @@
 //! windows without sleeping.
 
 pub mod config;
+pub mod ladder;
 pub mod message;
 pub mod outbox;
 pub mod policy;
@@ -51,6 +52,8 @@ pub struct Pass {
     pub digests: usize,
     pub retries: usize,
     pub failed: usize,
+    /// Steps of dispatched tasks' escalation ladders taken.
+    pub escalations: usize,
 }
 
 /// What the notifier takes from the desk, and nothing more.
@@ -104,7 +107,7 @@ impl Notifier {
 /// Starts the notifier when channels are configured. The watermark is set before the desk
 /// takes requests, so no report filed after the start can fall before it.
 pub async fn spawn(deps: Deps) -> Result<Option<(Notifier, JoinHandle<()>)>> {
-    if deps.config.channels.is_empty() {
+    if deps.config.channels.is_empty() && deps.config.units.is_empty() {
         return Ok(None);
     }
     let shared = deps.shared_now_ms().await?;
@@ -123,7 +126,7 @@ pub async fn spawn(deps: Deps) -> Result<Option<(Notifier, JoinHandle<()>)>> {
     if !deps.public_url_set {
         tracing::warn!(links = %deps.public_url, "public_url is not set: the links in notifications point at this address");
     }
-    for channel in &deps.config.channels {
+    for channel in deps.config.channels.iter().chain(&deps.config.units) {
         tracing::info!(channel = %channel.name, kind = channel.kind.code(), url = %channel.safe_url(), "notifications on");
     }
     let (tx, mut rx) = mpsc::unbounded_channel::<oneshot::Sender<Pass>>();
@@ -174,7 +177,12 @@ pub async fn run_pass(deps: &Deps, client: &reqwest::Client, owner: &str) -> Pas
         Ok(n) => pass.events = n,
         Err(e) => tracing::error!(error = %e, "notify: cannot read new events"),
     }
-    for channel in channels {
+    // The units' robots have no events of their own to take: a dispatch writes their row.
+    match ladder::climb(deps, deps.now_ms()).await {
+        Ok(n) => pass.escalations = n,
+        Err(e) => tracing::error!(error = %e, "notify: cannot climb the escalation ladder"),
+    }
+    for channel in channels.iter().chain(&deps.config.units) {
         if let Err(e) = serve_channel(deps, client, owner, channel, &mut pass).await {
             tracing::error!(channel = %channel.name, error = %e, "notify: outbox error");
         }

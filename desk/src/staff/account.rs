@@ -7,6 +7,8 @@ use super::i18n::Lang;
 pub enum Role {
     Admin,
     Staff,
+    /// A handling unit's account: its unit's tasks only (`/desk/tasks`).
+    Unit,
 }
 
 impl Role {
@@ -14,6 +16,7 @@ impl Role {
         match self {
             Role::Admin => "admin",
             Role::Staff => "staff",
+            Role::Unit => "unit",
         }
     }
 
@@ -21,6 +24,7 @@ impl Role {
         match code {
             "admin" => Some(Role::Admin),
             "staff" => Some(Role::Staff),
+            "unit" => Some(Role::Unit),
             _ => None,
         }
     }
@@ -33,6 +37,8 @@ pub struct Staff {
     pub role: Role,
     /// The areas this account works for; empty for an admin (all).
     pub communities: Vec<String>,
+    /// A unit account's handling unit (`None` for staff and admins).
+    pub unit: Option<String>,
     pub lang: Lang,
     /// The token every form of this session carries.
     pub csrf: String,
@@ -47,6 +53,7 @@ impl std::fmt::Debug for Staff {
             .field("name", &self.name)
             .field("role", &self.role)
             .field("communities", &self.communities)
+            .field("unit", &self.unit)
             .field("lang", &self.lang)
             .finish_non_exhaustive()
     }
@@ -57,6 +64,11 @@ impl Staff {
         self.role == Role::Admin
     }
 
+    pub fn is_unit(&self) -> bool {
+        self.role == Role::Unit
+    }
+
+    /// Reports of this community. A unit account sees none: only its unit's tasks.
     pub fn can_see(&self, community: &str) -> bool {
         self.is_admin() || self.communities.iter().any(|c| c == community)
     }
@@ -78,6 +90,7 @@ mod tests {
             name: "li".into(),
             role: Role::Staff,
             communities: vec!["甲村".into()],
+            unit: None,
             lang: Lang::Zh,
             csrf: "csrf-secret-token".into(),
             session: "session-hash-value".into(),
@@ -92,6 +105,7 @@ mod tests {
             name: "li".into(),
             role: "staff".into(),
             password_hash: "$argon2id$v=19$secret".into(),
+            unit: None,
             communities: vec![],
         };
         assert!(!format!("{account:?}").contains("argon2id"));

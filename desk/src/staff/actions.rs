@@ -109,7 +109,7 @@ fn note_fields(lang: Lang, p: &str) -> Markup {
     }
 }
 
-fn back(ticket: &str, key: &str, value: &str) -> Response {
+pub(crate) fn back(ticket: &str, key: &str, value: &str) -> Response {
     Redirect::to(&format!("/desk/reports/{ticket}?{key}={value}")).into_response()
 }
 
@@ -127,7 +127,7 @@ async fn changed_since(
 
 /// The report a state form acts on: one this account may see, unchanged since its page
 /// showed event `seen` (else `None`: the page goes back with "the report changed").
-async fn report_to_change(
+pub(crate) async fn report_to_change(
     state: &AppState,
     staff: &Staff,
     ticket: &str,
@@ -140,18 +140,18 @@ async fn report_to_change(
     Ok(Some(report))
 }
 
-fn trimmed(text: &Option<String>) -> Option<String> {
+pub(crate) fn trimmed(text: &Option<String>) -> Option<String> {
     text.as_deref()
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .map(str::to_owned)
 }
 
-fn resident_lang(report: &DeskReport) -> Lang {
+pub(crate) fn resident_lang(report: &DeskReport) -> Lang {
     Lang::from_tag(&report.locale).unwrap_or_default()
 }
 
-async fn apply(
+pub(crate) async fn apply(
     state: &AppState,
     staff: &Staff,
     ticket: &str,

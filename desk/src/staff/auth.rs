@@ -160,11 +160,12 @@ impl FromRequestParts<Arc<AppState>> for Staff {
         let staff = Staff {
             name: account.name,
             role,
-            communities: if role == Role::Admin {
-                Vec::new()
-            } else {
+            communities: if role == Role::Staff {
                 account.communities
+            } else {
+                Vec::new()
             },
+            unit: account.unit.filter(|_| role == Role::Unit),
             lang,
             csrf: csrf_for(token),
             session,

@@ -48,13 +48,19 @@ pub fn page(staff: Option<&Staff>, lang: Lang, title: &str, body: Markup) -> Mar
                     @if let Some(staff) = staff {
                         nav aria-label=(t("主菜单", "Main menu")) {
                             ul {
-                                li { a href="/desk/" { (t("问题清单", "Problem list")) } }
+                                @if staff.is_unit() {
+                                    li { a href="/desk/tasks" { (t("我的任务", "My tasks")) } }
+                                } @else {
+                                    li { a href="/desk/" { (t("问题清单", "Problem list")) } }
                                 @if staff.is_admin() {
                                     li { a href="/desk/overview" { (t("总览", "Overview")) } }
                                 }
-                                li { a href="/desk/posters" { (t("宣传海报", "Posters")) } }
+                                    li { a href="/desk/rechecks" { (t("回头看", "Check again")) } }
+                                    li { a href="/desk/posters" { (t("宣传海报", "Posters")) } }
+                                }
                                 @if staff.is_admin() {
                                     li { a href="/desk/campaigns" { (t("宣传活动", "Campaigns")) } }
+                                    li { a href="/desk/units" { (t("处置单位", "Handling units")) } }
                                     li { a href="/desk/audit" { (t("审计日志", "Audit log")) } }
                                     li { a href="/desk/logins" { (t("登录失败", "Failed logins")) } }
                                 }

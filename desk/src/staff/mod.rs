@@ -5,20 +5,22 @@
 //! modules are merged into it and share its extractors (`auth::Staff`, `auth::Admin`,
 //! `csrf::CsrfForm`) and frame (`layout::page`).
 
-mod access;
+pub(crate) mod access;
 pub mod account;
-mod actions;
+pub(crate) mod actions;
 pub mod auth;
 pub mod csrf;
 pub mod error;
 mod export;
 pub mod i18n;
 pub mod layout;
-mod list;
+pub(crate) mod list;
 mod login;
 mod logins;
+mod messages;
 mod overview;
 mod password;
+mod recheck;
 mod report;
 pub mod rules;
 pub mod shell;
@@ -49,6 +51,8 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/desk/reports/{ticket}/assign", post(actions::assign))
         .route("/desk/reports/{ticket}/duplicate", post(actions::duplicate))
         .route("/desk/reports/{ticket}/reopen", post(actions::reopen))
+        .route("/desk/reports/{ticket}/recheck", post(recheck::recheck))
+        .route("/desk/rechecks", get(recheck::rechecks_page))
         .route("/desk/photos/{ticket}/{position}", get(report::photo))
         .route("/desk/overview", get(overview::overview))
         .route("/desk/audit", get(overview::audit))

@@ -8,6 +8,8 @@ use super::error::{PageError, PageResult};
 use super::i18n::{tr, Lang};
 use super::layout::{csrf_input, page};
 use super::list::category_name;
+use super::messages::done_message;
+pub(super) use super::messages::error_message;
 use super::rules::local_time;
 use crate::state::AppState;
 use crate::store::{DeskReport, Event};
@@ -87,6 +89,8 @@ async fn render(
         .filter(|(_, role, communities)| role == "admin" || communities.contains(&r.community))
         .map(|(name, _, _)| name)
         .collect::<Vec<_>>();
+    let tasks = state.store.tasks_of_report(&r.ticket).await?;
+    let seen = events.last().map_or(0, |e| e.seq);
     let body = html! {
         @if let Some(done) = &q.done {
             p.ok role="status" { (done_message(lang, done)) }
@@ -101,70 +105,14 @@ async fn render(
                 (photos(lang, &report))
                 (history(lang, &events))
             }
-            div { (super::actions::forms(staff, &report, &assignees, events.last().map_or(0, |e| e.seq))) }
+            div {
+                (crate::units::dispatch::section(state, staff, &report, &tasks, seen))
+                (super::actions::forms(staff, &report, &assignees, seen))
+            }
         }
     };
     let title = format!("{} {}", tr(lang, "工单", "Ticket"), r.ticket);
     Ok(page(Some(staff), lang, &title, body).into_response())
-}
-
-fn done_message(lang: Lang, done: &str) -> &'static str {
-    match done {
-        "assign" => tr(lang, "已保存指派", "Assignment saved"),
-        "duplicate" => tr(
-            lang,
-            "已标记为重复并合并",
-            "Marked as a duplicate and merged",
-        ),
-        "reopen" => tr(
-            lang,
-            "已重办，工单回到清单顶部",
-            "Reopened: the ticket is back at the top of the list",
-        ),
-        _ => tr(lang, "已保存状态", "State saved"),
-    }
-}
-
-pub(super) fn error_message(lang: Lang, error: &str) -> &'static str {
-    match error {
-        "note_required" => tr(
-            lang,
-            "请填写公开说明，或选择一条常用回复",
-            "Write a public note, or choose a response template",
-        ),
-        "note_too_long" => tr(
-            lang,
-            "说明太长（最多 500 字）",
-            "The note is too long (500 characters at most)",
-        ),
-        "bad_status" => tr(
-            lang,
-            "不能改为这个状态",
-            "The report cannot move to this state",
-        ),
-        "changed" => tr(
-            lang,
-            "工单在您打开页面后有了新变化（例如居民重办），请查看后再操作",
-            "The report changed after this page was opened (the resident may have reopened it): check it, then act",
-        ),
-        "duplicate_closed" => tr(
-            lang,
-            "只能合并到仍在处理的工单（该工单已办结或已合并）",
-            "A report can only be merged into one still being handled (that one is closed or merged)",
-        ),
-        "no_such_ticket" => tr(lang, "没有找到这个工单号", "No such ticket"),
-        "self_duplicate" => tr(
-            lang,
-            "不能标记为与自身重复",
-            "A report cannot duplicate itself",
-        ),
-        "bad_assignee" => tr(
-            lang,
-            "该账号不能处理本小区的问题",
-            "That account does not work for this community",
-        ),
-        _ => tr(lang, "表单有误", "The form is not valid"),
-    }
 }
 
 fn fields(lang: Lang, report: &DeskReport) -> Markup {
@@ -184,6 +132,10 @@ fn fields(lang: Lang, report: &DeskReport) -> Markup {
                 @if let Some(into) = &report.merged_into {
                     dt { (t("已合并到", "Merged into")) }
                     dd { a href={ "/desk/reports/" (into) } { (into) } }
+                }
+                @if let Some(original) = &report.relapse_of {
+                    dt { (t("复发自", "Relapse of")) }
+                    dd { a href={ "/desk/reports/" (original) } { (original) } }
                 }
                 dt { (t("类别", "Category")) }
                 dd { (category_name(&r.category, lang)) }
@@ -293,6 +245,10 @@ fn event_title(lang: Lang, e: &Event) -> String {
                 .as_deref()
                 .unwrap_or(tr(lang, "（无人）", "(nobody)"))
         ),
+        "dispatch" => tr(lang, "派单整改", "Dispatched for fixing").to_owned(),
+        "task" => tr(lang, "整改任务", "Dispatch task").to_owned(),
+        "escalate" => tr(lang, "超时升级", "Escalation").to_owned(),
+        "recheck" => tr(lang, "回头看", "Checked again").to_owned(),
         "feedback" => match e.satisfied {
             Some(true) => tr(lang, "居民评价：满意", "Resident: satisfied").to_owned(),
             _ => tr(lang, "居民评价：不满意", "Resident: not satisfied").to_owned(),

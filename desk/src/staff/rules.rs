@@ -160,6 +160,8 @@ mod tests {
             reopened_at: None,
             reopen_count: 0,
             merged_into: None,
+            task_from: None,
+            task_due: None,
         }
     }
 

@@ -93,6 +93,9 @@ pub struct ListRow {
     pub reopened_at: Option<i64>,
     pub reopen_count: i64,
     pub merged_into: Option<String>,
+    /// The open dispatch task's deadline (start and due time), if there is one.
+    pub task_from: Option<i64>,
+    pub task_due: Option<i64>,
 }
 
 enum Value {
@@ -191,7 +194,11 @@ fn bind_all<'q>(
 }
 
 const LIST_COLUMNS: &str = "ticket, received_at, category, community, building, detail, status, \
-     assignee, first_response_at, resolved_at, closed_at, reopened_at, reopen_count, merged_into";
+     assignee, first_response_at, resolved_at, closed_at, reopened_at, reopen_count, merged_into, \
+     (SELECT MIN(t.window_from) FROM dispatch_tasks t \
+      WHERE t.report_id = reports.id AND t.state = 'open') AS task_from, \
+     (SELECT MIN(t.due_at) FROM dispatch_tasks t \
+      WHERE t.report_id = reports.id AND t.state = 'open') AS task_due";
 
 /// A count of the reports in one state.
 #[derive(FromRow)]

@@ -2,8 +2,10 @@
 //! Each change is one transaction holding the report's new state, its history event and
 //! the audit log line, so none is ever recorded without the others.
 
+use super::events::insert_event;
+pub(crate) use super::events::{audit_on, reopen_on};
 use super::rows::Flag;
-use super::{Backend, Result, Store, StoredReport};
+use super::{Backend, Dispatch, Result, Store, StoredReport};
 use sqlx::FromRow;
 use xinjing_contract::TicketStatus;
 
@@ -21,6 +23,8 @@ pub struct DeskReport {
     pub resolved_at: Option<i64>,
     pub reopened_at: Option<i64>,
     pub reopen_count: i64,
+    /// A report a failed 回头看 opened: the original's ticket.
+    pub relapse_of: Option<String>,
 }
 
 /// The columns of a report only the staff pages read.
@@ -37,6 +41,7 @@ struct DeskColumns {
     resolved_at: Option<i64>,
     reopened_at: Option<i64>,
     reopen_count: i64,
+    relapse_of: Option<String>,
 }
 
 /// A change made by staff.
@@ -60,6 +65,12 @@ pub enum Change {
     Reopen {
         public_note: Option<String>,
         internal_note: Option<String>,
+    },
+    /// To a handling unit (in progress): a new task, unless one is live already.
+    Dispatch {
+        dispatch: Dispatch,
+        public_note: String,
+        internal_note: String,
     },
 }
 
@@ -97,6 +108,7 @@ impl Change {
             Change::Assign { .. } => true,
             Change::Duplicate { .. } => !current.is_final(),
             Change::Reopen { .. } => current.is_final(),
+            Change::Dispatch { .. } => !current.is_final(),
         }
     }
 
@@ -107,68 +119,9 @@ impl Change {
             Change::Assign { .. } => "assign",
             Change::Duplicate { .. } => "duplicate",
             Change::Reopen { .. } => "reopen",
+            Change::Dispatch { .. } => "dispatch",
         }
     }
-}
-
-pub(crate) async fn audit_on(
-    conn: &mut sqlx::AnyConnection,
-    actor: &str,
-    action: &str,
-    ticket: Option<&str>,
-    detail: Option<&str>,
-    now: i64,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO audit_log (id, at, actor, action, ticket, detail) VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(crate::ids::random_uuid())
-    .bind(now)
-    .bind(actor)
-    .bind(action)
-    .bind(ticket)
-    .bind(detail)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
-/// Reopens report `id` (history event `seq`): received again, open, on top of the list, no
-/// longer merged. The event is the `reopen` the notifier reads.
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn reopen_on(
-    conn: &mut sqlx::AnyConnection,
-    id: &str,
-    seq: i64,
-    actor: &str,
-    comment: Option<&str>,
-    public_note: Option<&str>,
-    internal_note: Option<&str>,
-    now: i64,
-) -> Result<()> {
-    sqlx::query(
-        "UPDATE reports SET status = 'received', status_at = $2, public_note = $3, closed_at = NULL, \
-         reopened_at = $2, reopen_count = reopen_count + 1, merged_into = NULL WHERE id = $1",
-    )
-    .bind(id)
-    .bind(now)
-    .bind(public_note)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(
-        "INSERT INTO report_events (report_id, seq, at, kind, status, public_note, internal_note, actor, comment) \
-         VALUES ($1, $2, $3, 'reopen', 'received', $4, $5, $6, $7)",
-    )
-    .bind(id)
-    .bind(seq)
-    .bind(now)
-    .bind(public_note)
-    .bind(internal_note)
-    .bind(actor)
-    .bind(comment)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
 }
 
 impl Store {
@@ -178,7 +131,7 @@ impl Store {
         };
         let row = sqlx::query(
             "SELECT created_at, locale, consent_contact, status_at, assignee, merged_into, \
-             first_response_at, resolved_at, reopened_at, reopen_count FROM reports WHERE id = $1",
+             first_response_at, resolved_at, reopened_at, reopen_count, relapse_of FROM reports WHERE id = $1",
         )
         .bind(&report.id)
         .fetch_one(&self.read)
@@ -195,6 +148,7 @@ impl Store {
             resolved_at: c.resolved_at,
             reopened_at: c.reopened_at,
             reopen_count: c.reopen_count,
+            relapse_of: c.relapse_of,
             report,
         }))
     }
@@ -347,38 +301,33 @@ impl Store {
                 )
                 .await?;
             }
+            Change::Dispatch {
+                dispatch,
+                public_note,
+                internal_note,
+            } => {
+                if !super::tasks::dispatch_on(&mut tx, &id, seq, dispatch, actor, now).await? {
+                    return Ok(Applied::NotNow);
+                }
+                sqlx::query(
+                    "UPDATE reports SET status = 'in_progress', status_at = $2, public_note = $3, \
+                     first_response_at = COALESCE(first_response_at, $2) WHERE id = $1",
+                )
+                .bind(&id)
+                .bind(now)
+                .bind(public_note)
+                .execute(&mut *tx)
+                .await?;
+                let (public, internal) = (Some(public_note.as_str()), Some(internal_note.as_str()));
+                let status = Some("in_progress");
+                insert_event(
+                    &mut tx, &id, seq, now, "dispatch", status, public, internal, actor,
+                )
+                .await?;
+            }
         }
         audit_on(&mut tx, actor, change.action(), Some(ticket), detail, now).await?;
         tx.commit().await?;
         Ok(Applied::Done)
     }
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn insert_event(
-    conn: &mut sqlx::AnyConnection,
-    id: &str,
-    seq: i64,
-    now: i64,
-    kind: &str,
-    status: Option<&str>,
-    public_note: Option<&str>,
-    internal_note: Option<&str>,
-    actor: &str,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO report_events (report_id, seq, at, kind, status, public_note, internal_note, actor) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(id)
-    .bind(seq)
-    .bind(now)
-    .bind(kind)
-    .bind(status)
-    .bind(public_note)
-    .bind(internal_note)
-    .bind(actor)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
 }

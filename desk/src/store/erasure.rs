@@ -42,13 +42,23 @@ impl Store {
     }
 
     /// The object keys of a report's photos that are still kept.
+    /// (The resident's, then the units' after-photos.)
     pub async fn photo_keys(&self, id: &str) -> Result<Vec<String>> {
-        Ok(sqlx::query_scalar(
+        let mut keys: Vec<String> = sqlx::query_scalar(
             "SELECT object_key FROM report_photos WHERE report_id = $1 AND erased_at IS NULL ORDER BY position",
         )
         .bind(id)
         .fetch_all(&self.read)
-        .await?)
+        .await?;
+        let after: Vec<String> = sqlx::query_scalar(
+            "SELECT photo_key FROM dispatch_tasks WHERE report_id = $1 AND photo_key IS NOT NULL \
+             ORDER BY dispatched_at, id",
+        )
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?;
+        keys.extend(after);
+        Ok(keys)
     }
 
     /// Deletes a due report's contact details and free text (description, place detail,
@@ -81,6 +91,9 @@ impl Store {
             "UPDATE report_events SET public_note = NULL, internal_note = NULL, comment = NULL \
              WHERE report_id = $1",
             "UPDATE notify_outbox SET detail = '', last_error = NULL WHERE report_id = $1",
+            // The units' notes may name people too; their after-photos go with the rest.
+            "UPDATE dispatch_tasks SET answer_note = NULL, extension_reason = NULL, \
+             photo_key = NULL WHERE report_id = $1",
         ] {
             sqlx::query(erase).bind(id).execute(&mut *tx).await?;
         }

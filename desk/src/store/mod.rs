@@ -20,24 +20,33 @@ mod committer;
 mod desk;
 mod desk_report;
 mod erasure;
+mod events;
 mod filing;
 mod idempotency;
+mod ladder;
 mod overview;
 mod posters;
+mod rechecks;
 mod report;
 mod rows;
 mod running;
 mod secrets;
 pub mod staff;
+mod task_changes;
+mod tasks;
 pub use campaigns::*;
 pub use desk::*;
 pub use desk_report::*;
 pub use erasure::*;
 pub use filing::*;
 pub use idempotency::*;
+pub use ladder::*;
 pub use overview::*;
+pub use rechecks::*;
 pub use report::*;
 pub use running::{Hold, Running, RunningError};
+pub use task_changes::*;
+pub use tasks::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -335,6 +344,11 @@ pub fn migrator() -> sqlx::migrate::Migrator {
             include_str!("../../migrations/0004_notify.sql"),
         ),
         migration(
+            6,
+            "dispatch",
+            include_str!("../../migrations/0006_dispatch.sql"),
+        ),
+        migration(
             7,
             "photo_names",
             include_str!("../../migrations/0007_photo_names.sql"),
@@ -353,7 +367,7 @@ pub(crate) fn status_from(code: &str) -> Result<TicketStatus> {
 /// An account's role as stored; an unknown code is an error, never read as `staff`.
 pub(crate) fn role_from(code: String) -> Result<String> {
     match code.as_str() {
-        "admin" | "staff" => Ok(code),
+        "admin" | "staff" | "unit" => Ok(code),
         _ => Err(StoreError::UnknownCode { what: "role", code }),
     }
 }

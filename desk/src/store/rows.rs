@@ -54,6 +54,15 @@ text_column!(
 );
 
 text_column!(
+    /// A dispatch task's state code: unknown, it is [`StoreError::UnknownCode`].
+    TaskStateCode => super::TaskState,
+    |code: String| super::TaskState::from_code(&code).ok_or(StoreError::UnknownCode {
+        what: "task state",
+        code,
+    })
+);
+
+text_column!(
     /// JSON kept as text (a campaign's entry, written by the desk from a `Value`): text
     /// that is not JSON is an error, not `null`.
     JsonText => serde_json::Value,

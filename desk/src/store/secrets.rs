@@ -20,14 +20,16 @@ impl Store {
         Ok(kept.into_bytes())
     }
 
-    /// Which of `keys` a kept (not erased) photo row names.
+    /// Which of `keys` a kept (not erased) photo row or a dispatched task's after-photo
+    /// names.
     pub async fn kept_photo_objects(&self, keys: &[String]) -> Result<Vec<String>> {
         if keys.is_empty() {
             return Ok(Vec::new());
         }
         let marks: Vec<String> = (1..=keys.len()).map(|n| format!("${n}")).collect();
         let sql = format!(
-            "SELECT object_key FROM report_photos WHERE erased_at IS NULL AND object_key IN ({})",
+            "SELECT object_key FROM report_photos WHERE erased_at IS NULL AND object_key IN ({0}) \
+             UNION SELECT photo_key FROM dispatch_tasks WHERE photo_key IN ({0})",
             marks.join(", ")
         );
         // Only numbered placeholders are formatted in; the keys are bound.

@@ -11,6 +11,8 @@ pub struct Account {
     #[sqlx(try_from = "RoleCode")]
     pub role: String,
     pub password_hash: String,
+    /// The handling unit of a unit account.
+    pub unit: Option<String>,
     /// Read by a query of their own.
     #[sqlx(skip)]
     pub communities: Vec<String>,
@@ -32,6 +34,7 @@ impl std::fmt::Debug for Account {
             .field("role", &self.role)
             .field("password_hash", &"(hidden)")
             .field("communities", &self.communities)
+            .field("unit", &self.unit)
             .finish()
     }
 }
@@ -56,16 +59,42 @@ impl Store {
         communities: &[String],
         now: i64,
     ) -> Result<()> {
+        self.put_account_of(name, role, password_hash, communities, None, now)
+            .await
+    }
+
+    /// Creates a unit account (role `unit`) of handling unit `unit`, or resets one.
+    pub async fn put_unit_account(
+        &self,
+        name: &str,
+        password_hash: &str,
+        unit: &str,
+        now: i64,
+    ) -> Result<()> {
+        self.put_account_of(name, "unit", password_hash, &[], Some(unit), now)
+            .await
+    }
+
+    async fn put_account_of(
+        &self,
+        name: &str,
+        role: &str,
+        password_hash: &str,
+        communities: &[String],
+        unit: Option<&str>,
+        now: i64,
+    ) -> Result<()> {
         let mut tx = self.begin().await?;
         sqlx::query(
-            "INSERT INTO staff_accounts (name, role, password_hash, created_at, password_at) \
-             VALUES ($1, $2, $3, $4, $4) ON CONFLICT (name) DO UPDATE \
-             SET role = $2, password_hash = $3, password_at = $4",
+            "INSERT INTO staff_accounts (name, role, password_hash, created_at, password_at, unit) \
+             VALUES ($1, $2, $3, $4, $4, $5) ON CONFLICT (name) DO UPDATE \
+             SET role = $2, password_hash = $3, password_at = $4, unit = $5",
         )
         .bind(name)
         .bind(role)
         .bind(password_hash)
         .bind(now)
+        .bind(unit)
         .execute(&mut *tx)
         .await?;
         sqlx::query("DELETE FROM staff_communities WHERE account = $1")
@@ -110,11 +139,12 @@ impl Store {
     }
 
     pub async fn account(&self, name: &str) -> Result<Option<Account>> {
-        let row =
-            sqlx::query("SELECT name, role, password_hash FROM staff_accounts WHERE name = $1")
-                .bind(name)
-                .fetch_optional(&self.read)
-                .await?;
+        let row = sqlx::query(
+            "SELECT name, role, password_hash, unit FROM staff_accounts WHERE name = $1",
+        )
+        .bind(name)
+        .fetch_optional(&self.read)
+        .await?;
         let Some(row) = row else { return Ok(None) };
         let mut account = Account::from_row(&row)?;
         account.communities = self.communities_of(name).await?;
@@ -142,6 +172,15 @@ impl Store {
             out.push((name, role, communities));
         }
         Ok(out)
+    }
+
+    /// The unit accounts: (name, unit), by name.
+    pub async fn unit_accounts(&self) -> Result<Vec<(String, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT name, unit FROM staff_accounts WHERE role = 'unit' AND unit IS NOT NULL ORDER BY name",
+        )
+        .fetch_all(&self.read)
+        .await?)
     }
 
     /// Changes a password and ends every other session of the account.

@@ -9,6 +9,7 @@
 //! - Neither: SQLite in a temporary folder, photos in a folder beside it.
 #![allow(dead_code)]
 
+pub mod qr;
 pub mod staff;
 
 use serde_json::Value;
@@ -153,6 +154,40 @@ impl TestEnv {
             map.insert((*k).to_owned(), (*v).to_owned());
         }
         Config::from_sources(None, &|name| map.get(name).cloned()).expect("test configuration")
+    }
+
+    /// The configuration from a TOML file's text (as `DESK_CONFIG` names one) and these
+    /// variables on top of the test's own. The file is also written to `desk.toml` in the
+    /// test's folder, for the binary.
+    pub fn config_with_file(&self, toml: &str, extra: &[(&str, &str)]) -> Config {
+        let mut map: HashMap<String, String> = self.vars.iter().cloned().collect();
+        for (k, v) in extra {
+            map.insert((*k).to_owned(), (*v).to_owned());
+        }
+        let path = self.config_path();
+        std::fs::write(&path, toml).unwrap();
+        Config::from_sources(Some((&path, toml)), &|name| map.get(name).cloned())
+            .expect("test configuration")
+    }
+
+    /// Where `config_with_file` writes the file.
+    pub fn config_path(&self) -> PathBuf {
+        self.dir.0.join("desk.toml")
+    }
+
+    /// A desk on a fake clock, configured by a TOML file and variables.
+    pub async fn start_fake_with_file(
+        &self,
+        toml: &str,
+        extra: &[(&str, &str)],
+        at_ms: i64,
+    ) -> (TestDesk, FakeClock) {
+        let clock = FakeClock::at(at_ms);
+        let config = self.config_with_file(toml, extra);
+        let desk = xinjing_desk::start(config, Arc::new(clock.clone()))
+            .await
+            .expect("desk starts");
+        (TestDesk::new(desk), clock)
     }
 
     pub async fn start(&self, extra: &[(&str, &str)]) -> TestDesk {
