@@ -5,8 +5,13 @@ use super::i18n::Lang;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
+    /// Everything: every community, accounts' failed logins, campaigns, the audit log.
     Admin,
+    /// A committee member: the reports of their communities, worked.
     Staff,
+    /// The town (its operations centre): reads every community's reports and figures;
+    /// works no report, sees no contact details, manages nothing.
+    Town,
 }
 
 impl Role {
@@ -14,6 +19,7 @@ impl Role {
         match self {
             Role::Admin => "admin",
             Role::Staff => "staff",
+            Role::Town => "town",
         }
     }
 
@@ -21,6 +27,7 @@ impl Role {
         match code {
             "admin" => Some(Role::Admin),
             "staff" => Some(Role::Staff),
+            "town" => Some(Role::Town),
             _ => None,
         }
     }
@@ -31,7 +38,7 @@ impl Role {
 pub struct Staff {
     pub name: String,
     pub role: Role,
-    /// The areas this account works for; empty for an admin (all).
+    /// The areas this account works for; empty for an admin or the town (all).
     pub communities: Vec<String>,
     pub lang: Lang,
     /// The token every form of this session carries.
@@ -57,14 +64,31 @@ impl Staff {
         self.role == Role::Admin
     }
 
+    /// Reads every community (admins and the town).
+    pub fn sees_all(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Town)
+    }
+
+    /// Reads the figures of every community (the overview): admins and the town.
+    pub fn reads_town_figures(&self) -> bool {
+        self.sees_all()
+    }
+
     pub fn can_see(&self, community: &str) -> bool {
-        self.is_admin() || self.communities.iter().any(|c| c == community)
+        self.sees_all() || self.communities.iter().any(|c| c == community)
+    }
+
+    /// Changes a report's state, assignment, duplicates: admins and the community's own
+    /// staff. The town reads and works nothing.
+    pub fn can_work(&self, community: &str) -> bool {
+        self.role != Role::Town && self.can_see(community)
     }
 
     /// Contact details are shown to admins and to the staff of the report's community.
-    /// (The community's own staff call residents back; everyone else sees the report only.)
+    /// (The community's own staff call residents back; the town needs figures, not
+    /// residents' names.)
     pub fn can_see_contact(&self, community: &str) -> bool {
-        self.can_see(community)
+        self.can_work(community)
     }
 }
 

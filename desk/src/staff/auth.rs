@@ -160,7 +160,7 @@ impl FromRequestParts<Arc<AppState>> for Staff {
         let staff = Staff {
             name: account.name,
             role,
-            communities: if role == Role::Admin {
+            communities: if role != Role::Staff {
                 Vec::new()
             } else {
                 account.communities
@@ -188,6 +188,27 @@ impl FromRequestParts<Arc<AppState>> for Admin {
         let staff = Staff::from_request_parts(parts, state).await?;
         if staff.is_admin() {
             Ok(Admin(staff))
+        } else {
+            Err(PageError::not_found(&staff).into_response())
+        }
+    }
+}
+
+/// A logged-in account that reads the whole town's figures (admins and the town); anyone
+/// else gets 404.
+#[derive(Clone, Debug)]
+pub struct TownReader(pub Staff);
+
+impl FromRequestParts<Arc<AppState>> for TownReader {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<TownReader, Response> {
+        let staff = Staff::from_request_parts(parts, state).await?;
+        if staff.reads_town_figures() {
+            Ok(TownReader(staff))
         } else {
             Err(PageError::not_found(&staff).into_response())
         }

@@ -49,7 +49,7 @@ pub fn page(staff: Option<&Staff>, lang: Lang, title: &str, body: Markup) -> Mar
                         nav aria-label=(t("主菜单", "Main menu")) {
                             ul {
                                 li { a href="/desk/" { (t("问题清单", "Problem list")) } }
-                                @if staff.is_admin() {
+                                @if staff.reads_town_figures() {
                                     li { a href="/desk/overview" { (t("总览", "Overview")) } }
                                 }
                                 li { a href="/desk/posters" { (t("宣传海报", "Posters")) } }

@@ -3,6 +3,7 @@
 //! A report of a community the account does not work for is 404, as if it did not exist.
 
 use super::access::visible_report;
+use super::actions::resolution_name;
 use super::auth::Staff;
 use super::error::{PageError, PageResult};
 use super::i18n::{tr, Lang};
@@ -10,7 +11,7 @@ use super::layout::{csrf_input, page};
 use super::list::category_name;
 use super::rules::local_time;
 use crate::state::AppState;
-use crate::store::{DeskReport, Event};
+use crate::store::{DeskReport, Event, Resolution};
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -153,6 +154,11 @@ pub(super) fn error_message(lang: Lang, error: &str) -> &'static str {
             "A report can only be merged into one still being handled (that one is closed or merged)",
         ),
         "no_such_ticket" => tr(lang, "没有找到这个工单号", "No such ticket"),
+        "resolution_required" => tr(
+            lang,
+            "改为“已办结”时请选择办结类型：已解决或已解释说明",
+            "To resolve, choose how: solved or explained",
+        ),
         "self_duplicate" => tr(
             lang,
             "不能标记为与自身重复",
@@ -177,6 +183,9 @@ fn fields(lang: Lang, report: &DeskReport) -> Markup {
                 dt { (t("状态", "State")) }
                 dd {
                     (r.status.name(lang))
+                    @if let Some(res) = report.resolution {
+                        (t("（", " ("))(resolution_name(res, lang))(t("）", ")"))
+                    }
                     @if report.reopen_count > 0 {
                         " " span.badge.reopened { (t("重办 ", "Reopened ")) (report.reopen_count) (t(" 次", "×")) }
                     }
@@ -297,11 +306,26 @@ fn event_title(lang: Lang, e: &Event) -> String {
             Some(true) => tr(lang, "居民评价：满意", "Resident: satisfied").to_owned(),
             _ => tr(lang, "居民评价：不满意", "Resident: not satisfied").to_owned(),
         },
-        _ => format!(
-            "{}{}",
-            tr(lang, "状态改为 ", "State: "),
-            status.unwrap_or("—")
-        ),
+        _ => {
+            let resolution = e
+                .resolution
+                .as_deref()
+                .and_then(Resolution::from_code)
+                .map(|r| {
+                    format!(
+                        "{}{}{}",
+                        tr(lang, "（", " ("),
+                        resolution_name(r, lang),
+                        tr(lang, "）", ")")
+                    )
+                })
+                .unwrap_or_default();
+            format!(
+                "{}{}{resolution}",
+                tr(lang, "状态改为 ", "State: "),
+                status.unwrap_or("—")
+            )
+        }
     }
 }
 

@@ -16,6 +16,7 @@ use std::time::Duration;
 use xinjing_contract::TicketStatus;
 
 mod campaigns;
+mod change;
 mod committer;
 mod desk;
 mod desk_report;
@@ -25,9 +26,11 @@ mod idempotency;
 mod overview;
 mod posters;
 mod report;
+mod resolution;
 mod rows;
 pub mod staff;
 pub use campaigns::*;
+pub use change::*;
 pub use desk::*;
 pub use desk_report::*;
 pub use erasure::*;
@@ -35,6 +38,7 @@ pub use filing::*;
 pub use idempotency::*;
 pub use overview::*;
 pub use report::*;
+pub use resolution::Resolution;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -316,6 +320,7 @@ pub fn migrator() -> sqlx::migrate::Migrator {
             "notify",
             include_str!("../../migrations/0004_notify.sql"),
         ),
+        migration(5, "town", include_str!("../../migrations/0005_town.sql")),
     ])
 }
 
@@ -330,7 +335,7 @@ pub(crate) fn status_from(code: &str) -> Result<TicketStatus> {
 /// An account's role as stored; an unknown code is an error, never read as `staff`.
 pub(crate) fn role_from(code: String) -> Result<String> {
     match code.as_str() {
-        "admin" | "staff" => Ok(code),
+        "admin" | "staff" | "town" => Ok(code),
         _ => Err(StoreError::UnknownCode { what: "role", code }),
     }
 }
