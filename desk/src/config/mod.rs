@@ -95,6 +95,8 @@ pub struct Config {
     /// Deadlines of the problem list: first response, and resolution.
     pub first_response: Duration,
     pub resolution: Duration,
+    /// The town's figures: below this many reports, no rate, median or ranking.
+    pub stats_min_count: i64,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -299,6 +301,7 @@ impl Config {
             Duration::from_secs(3600 * reader.number("first_response_hours", 24, 1, 24 * 365)?);
         let resolution =
             Duration::from_secs(3600 * reader.number("resolution_hours", 168, 1, 24 * 365)?);
+        let stats_min_count = reader.number("stats_min_count", 5, 1, 1_000_000)? as i64;
         let config = Config {
             listen,
             public_url,
@@ -330,6 +333,7 @@ impl Config {
             notify,
             first_response,
             resolution,
+            stats_min_count,
         };
         if config.public_url.is_none() && config.dist.is_some() && !listen.ip().is_loopback() {
             return Err(error(

@@ -55,6 +55,7 @@ const KEYS: &[Key] = &[
     Key { name: "notify_give_up_minutes", env: &["DESK_NOTIFY_GIVE_UP_MINUTES"], help: "a notification not delivered after this long is marked failed (default 60)" },
     Key { name: "first_response_hours", env: &["DESK_FIRST_RESPONSE_HOURS"], help: "staff pages: hours within which a report needs its first response before it shows as overdue (default 24)" },
     Key { name: "resolution_hours", env: &["DESK_RESOLUTION_HOURS"], help: "staff pages: hours within which a report should be resolved before it shows as overdue (default 168)" },
+    Key { name: "stats_min_count", env: &["DESK_STATS_MIN_COUNT"], help: "the town's figures: no rate, median or ranking over fewer reports than this; \"–\" with the count instead (default 5)" },
     Key { name: "metrics_listen", env: &["DESK_METRICS_LISTEN"], help: "address and port of a second listener that serves only /metrics (Prometheus text; default: off). Keep it on loopback or a private network" },
     Key { name: "bench_floor", env: &["DESK_BENCH_FLOOR"], help: "benchmarks only: add POST /api/v1/floor, which reads and discards the body" },
 ];

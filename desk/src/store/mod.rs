@@ -29,6 +29,7 @@ mod report;
 mod resolution;
 mod rows;
 pub mod staff;
+mod stats;
 pub use campaigns::*;
 pub use change::*;
 pub use desk::*;
