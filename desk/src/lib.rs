@@ -32,6 +32,7 @@ pub mod staff;
 pub mod state;
 pub mod stats;
 pub mod store;
+pub mod town;
 pub mod widget;
 
 pub use app::{start, Desk};

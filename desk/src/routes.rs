@@ -32,7 +32,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(crate::staff::layers(
             crate::staff::routes()
                 .merge(crate::posters::routes())
-                .merge(crate::campaigns::routes()),
+                .merge(crate::campaigns::routes())
+                .merge(crate::town::routes()),
         ))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz));

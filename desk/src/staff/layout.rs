@@ -52,6 +52,7 @@ pub fn page(staff: Option<&Staff>, lang: Lang, title: &str, body: Markup) -> Mar
                                 @if staff.reads_town_figures() {
                                     li { a href="/desk/overview" { (t("总览", "Overview")) } }
                                 }
+                                li { a href="/desk/stats" { (t("统计分析", "Statistics")) } }
                                 li { a href="/desk/posters" { (t("宣传海报", "Posters")) } }
                                 @if staff.is_admin() {
                                     li { a href="/desk/campaigns" { (t("宣传活动", "Campaigns")) } }

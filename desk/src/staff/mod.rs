@@ -14,7 +14,7 @@ pub mod error;
 mod export;
 pub mod i18n;
 pub mod layout;
-mod list;
+pub(crate) mod list;
 mod login;
 mod logins;
 mod overview;

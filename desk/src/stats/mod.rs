@@ -21,6 +21,7 @@
 //! **Small numbers**: a rate or median over fewer than `min_count` reports (default 5)
 //! is not shown: "–" with the count, so one report cannot swing a community's rate.
 
+pub mod breakdown;
 pub mod definitions;
 pub mod period;
 

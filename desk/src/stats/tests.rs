@@ -159,3 +159,38 @@ fn every_figure_has_a_definition_in_both_languages() {
         assert!(!d.zh_text.is_empty() && !d.en_text.is_empty());
     }
 }
+
+#[test]
+fn weeks_count_arrivals_closes_and_late_handling() {
+    let week = Period::week_of(day("2026-12-07"));
+    let t0 = week.start_ms();
+    let mut b = report(t0);
+    b.building = "2号楼".into();
+    b.reopen_count = 1;
+    let rows = vec![
+        closed(
+            report(t0),
+            TicketStatus::Resolved,
+            Some(Resolution::Solved),
+            2 * H,
+        ),
+        closed(b, TicketStatus::Resolved, None, 30 * H), // responded late
+        report(t0 - 7 * 24 * H),                         // the week before, never answered
+    ];
+    let now = week.end_ms();
+    let weeks = breakdown::weeks(&rows, week, 2, now, &LIMITS);
+    assert_eq!(weeks[0].received, 1);
+    assert_eq!(weeks[0].overdue, 1);
+    assert_eq!(
+        (weeks[1].received, weeks[1].closed, weeks[1].overdue),
+        (2, 2, 1)
+    );
+    let (reports, reopened) = breakdown::top_buildings(&rows, week, "甲村", 10);
+    assert_eq!(reports, [("1号楼".to_owned(), 1), ("2号楼".to_owned(), 1)]);
+    assert_eq!(reopened, [("2号楼".to_owned(), 1)]);
+    let grid = breakdown::by_community_and_category(&rows, week);
+    assert_eq!(grid[&("甲村".to_owned(), "other".to_owned())], 2);
+    let months = breakdown::months(&rows, Period::month_of(day("2026-12-01")), 3, now, &LIMITS);
+    assert_eq!(months[2].1.received, 2);
+    assert_eq!(months[0].0.first_date(), day("2026-10-01"));
+}
