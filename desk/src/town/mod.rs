@@ -3,8 +3,10 @@
 //! from `crate::stats` (pure); this module picks the rows, the period and draws the page.
 
 mod charts;
+mod export;
 mod page;
 mod query;
+mod xlsx;
 
 use crate::state::AppState;
 use axum::routing::get;
@@ -13,5 +15,8 @@ use std::sync::Arc;
 
 /// Merged into the staff pages' router (their extractors, layers and frame).
 pub fn routes() -> Router<Arc<AppState>> {
-    Router::new().route("/desk/stats", get(page::stats_page))
+    Router::new()
+        .route("/desk/stats", get(page::stats_page))
+        .route("/desk/stats.xlsx", get(export::stats_xlsx))
+        .route("/desk/stats/print", get(export::stats_print))
 }

@@ -30,11 +30,7 @@ pub async fn stats_page(
     let rows = state.store.report_facts(visible.as_deref()).await?;
     let now = state.now_ms();
     let (kind, period) = q.period(Date::in_shanghai(now as f64));
-    let limits = Limits {
-        first_response_ms: first_response_ms(&state),
-        resolution_ms: resolution_ms(&state),
-        min_count: state.config.stats_min_count,
-    };
+    let limits = limits(&state);
     let current = figures(&rows, period, now, &limits);
     let before = figures(&rows, period.previous(), now, &limits);
     let drill = q
@@ -44,6 +40,7 @@ pub async fn stats_page(
         .map(|c| buildings(lang, &rows, period, c, &limits));
     let body = html! {
         (period_form(lang, kind, period))
+        (exports(lang, &q, kind, period))
         (headline(lang, &current, &before, limits.min_count))
         (table(lang, &q, kind, &rows, period))
         @if let Some(drill) = drill { (drill) }
@@ -51,6 +48,77 @@ pub async fn stats_page(
     };
     let title = tr(lang, "统计分析", "Statistics");
     Ok(page(Some(&staff), lang, title, body).into_response())
+}
+
+/// The deadlines and the guard, from the configuration.
+pub(super) fn limits(state: &AppState) -> Limits {
+    Limits {
+        first_response_ms: first_response_ms(state),
+        resolution_ms: resolution_ms(state),
+        min_count: state.config.stats_min_count,
+    }
+}
+
+/// The period's exports: the workbook, the problem list's CSV for the same days, and the
+/// printable monthly analysis.
+fn exports(lang: Lang, q: &StatsQuery, kind: Kind, period: Period) -> Markup {
+    let t = |zh, en| tr(lang, zh, en);
+    let query = q.link(kind, period, &[]);
+    let query = query.trim_start_matches("/desk/stats");
+    let csv = format!(
+        "/desk/export.csv?from={}&to={}",
+        period.first_date(),
+        period.last_date()
+    );
+    html! {
+        nav.bar aria-label=(t("导出", "Exports")) {
+            a.button.secondary href={ "/desk/stats.xlsx" (query) } { (t("导出 Excel", "Download Excel")) }
+            a.button.secondary href=(csv) { (t("导出 CSV（问题清单）", "Download CSV (the list)")) }
+            a.button.secondary href={ "/desk/stats/print" (query) } { (t("打印月度分析", "Print the monthly analysis")) }
+        }
+    }
+}
+
+/// The headline figures as a table (this period, the one before, the change): the
+/// printable analysis.
+pub(super) fn headline_table(lang: Lang, now: &Figures, before: &Figures, min: i64) -> Markup {
+    let t = |zh, en| tr(lang, zh, en);
+    let pct = |r: Ratio| guarded_percent(r.percent(min), r.den);
+    let rows = [
+        ("responded", now.responded_on_time, before.responded_on_time),
+        ("closed", now.closed, before.closed),
+        ("solved", now.solved, before.solved),
+        ("satisfied", now.satisfied, before.satisfied),
+        ("reopened", now.reopened, before.reopened),
+    ];
+    let hours = |m: Median| match m.shown(min) {
+        Some(h) => format!("{h:.1} h"),
+        None => format!("– (n={})", m.count),
+    };
+    let name = |key| definition(key).map_or("", |d| tr(lang, d.zh, d.en));
+    html! {
+        table.figures-table {
+            thead { tr {
+                th scope="col" { (t("指标", "Figure")) }
+                th scope="col" { (t("本期", "This period")) }
+                th scope="col" { (t("上期", "Before")) }
+                th scope="col" { (t("变化", "Change")) }
+            } }
+            tbody {
+                @for (key, r, b) in rows {
+                    tr data-key=(key) {
+                        th scope="row" { (name(key)) }
+                        td { (pct(r)) }
+                        td { (pct(b)) }
+                        td { (points(change(r, b, min), " 个百分点", " pp", lang)) }
+                    }
+                }
+                tr { th scope="row" { (name("hours_to_response")) } td { (hours(now.hours_to_response)) } td { (hours(before.hours_to_response)) } td { "—" } }
+                tr { th scope="row" { (name("hours_to_resolution")) } td { (hours(now.hours_to_resolution)) } td { (hours(before.hours_to_resolution)) } td { "—" } }
+                tr { th scope="row" { (name("overdue")) } td { (now.overdue_now) } td { "—" } td { "—" } }
+            }
+        }
+    }
 }
 
 fn period_form(lang: Lang, kind: Kind, period: Period) -> Markup {
@@ -252,7 +320,13 @@ fn buildings(
     }
 }
 
-fn trends(lang: Lang, rows: &[ReportFacts], period: Period, now: i64, limits: &Limits) -> Markup {
+pub(super) fn trends(
+    lang: Lang,
+    rows: &[ReportFacts],
+    period: Period,
+    now: i64,
+    limits: &Limits,
+) -> Markup {
     let t = |zh, en| tr(lang, zh, en);
     let last_week = Period::week_of(period.last_date());
     let weekly = weeks(rows, last_week, 12, now, limits);
