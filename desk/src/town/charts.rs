@@ -30,7 +30,7 @@ pub struct Chart<'a> {
 const W: f64 = 640.0;
 const H: f64 = 220.0;
 const LEFT: f64 = 44.0;
-const RIGHT: f64 = 12.0;
+const RIGHT: f64 = 24.0;
 const TOP: f64 = 12.0;
 const BOTTOM: f64 = 36.0;
 

@@ -328,7 +328,10 @@ pub(super) fn trends(
     limits: &Limits,
 ) -> Markup {
     let t = |zh, en| tr(lang, zh, en);
-    let last_week = Period::week_of(period.last_date());
+    // Trends end with the period, or today if the period runs on: no empty weeks ahead.
+    let today = Date::in_shanghai(now as f64);
+    let end = period.last_date().min(today);
+    let last_week = Period::week_of(end);
     let weekly = weeks(rows, last_week, 12, now, limits);
     let label = |p: &Period| p.first_date().to_string()[5..].to_owned();
     let count = |f: fn(&crate::stats::breakdown::Week) -> i64| {
@@ -351,7 +354,7 @@ pub(super) fn trends(
         unit: "",
         axis: t("周（起）", "Week of"),
     };
-    let monthly = months(rows, Period::month_of(period.last_date()), 12, now, limits);
+    let monthly = months(rows, Period::month_of(end), 12, now, limits);
     let rate = |f: fn(&Figures) -> Ratio| {
         monthly
             .iter()
