@@ -21,6 +21,7 @@ pub mod posters;
 pub mod ratelimit;
 pub mod redact;
 pub mod request_id;
+pub mod resolution;
 pub mod retention;
 pub mod routes;
 #[cfg(feature = "test-support")]
@@ -29,7 +30,9 @@ pub mod sd_notify;
 pub mod serve;
 pub mod staff;
 pub mod state;
+pub mod stats;
 pub mod store;
+pub mod town;
 pub mod units;
 pub mod widget;
 

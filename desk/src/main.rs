@@ -9,6 +9,7 @@ use std::sync::Arc;
 use xinjing_contract::TicketStatus;
 use xinjing_desk::config::{describe_keys, Config, Database, LogFormat};
 use xinjing_desk::staff::auth::Role;
+use xinjing_desk::store::Resolution;
 use xinjing_desk::{app, clock::SystemClock};
 
 /// xinjing-desk: the town's desk for Xinjing safety reports
@@ -60,6 +61,10 @@ enum Command {
         status: TicketStatus,
         /// The public note the resident sees
         note: Option<String>,
+        /// How a report being resolved was: solved (已解决, the hazard is gone) or
+        /// explained (已解释说明); needed with resolved, refused with any other state
+        #[arg(long, value_parser = parse_resolution)]
+        resolution: Option<Resolution>,
     },
     /// Staff accounts
     #[command(subcommand)]
@@ -72,7 +77,8 @@ enum UserCommand {
     /// read from standard input (staff see the communities named; admins see all)
     Add {
         name: String,
-        /// admin, staff or unit
+        /// admin, staff (one community or more), town (reads every community and its
+        /// figures; works no report and manages nothing) or unit (a handling unit's tasks)
         #[arg(long, value_parser = parse_role)]
         role: Role,
         /// A residential area this account works for (staff: at least one)
@@ -94,8 +100,12 @@ fn parse_status(text: &str) -> Result<TicketStatus, String> {
     })
 }
 
+fn parse_resolution(text: &str) -> Result<Resolution, String> {
+    Resolution::from_code(text).ok_or_else(|| "--resolution must be solved or explained".to_owned())
+}
+
 fn parse_role(text: &str) -> Result<Role, String> {
-    Role::from_code(text).ok_or_else(|| "--role must be admin, staff or unit".to_owned())
+    Role::from_code(text).ok_or_else(|| "--role must be admin, staff, town or unit".to_owned())
 }
 
 fn main() -> ExitCode {
@@ -165,7 +175,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             ticket,
             status,
             note,
-        } => set_status(config, &ticket, status, note.as_deref()).await,
+            resolution,
+        } => set_status(config, &ticket, status, resolution, note.as_deref()).await,
         Command::User(UserCommand::Add {
             name,
             role,
@@ -250,6 +261,7 @@ async fn set_status(
     config: Config,
     ticket: &str,
     status: TicketStatus,
+    resolution: Option<Resolution>,
     note: Option<&str>,
 ) -> anyhow::Result<()> {
     if note.is_some_and(|n| n.chars().count() > xinjing_contract::ticket::NOTE_MAX) {
@@ -260,7 +272,8 @@ async fn set_status(
     }
     let (store, _) = app::open_storage(&config).await?;
     let now = xinjing_desk::clock::Clock::now_ms(&SystemClock);
-    let changed = xinjing_desk::staff::shell::set_status(&store, ticket, status, note, now).await;
+    let changed =
+        xinjing_desk::staff::shell::set_status(&store, ticket, status, resolution, note, now).await;
     store.close().await;
     changed?;
     println!("{ticket}: {}", status.code());
@@ -293,11 +306,16 @@ async fn user_add(
         Role::Unit if !communities.is_empty() => {
             bail!("a unit account sees its unit's tasks: leave out --community")
         }
+        Role::Town if !communities.is_empty() => {
+            bail!("a town account reads every community: leave out --community")
+        }
         _ => {}
     }
     match (&unit, role) {
         (None, Role::Unit) => bail!("a unit account needs --unit UNIT (a [[unit]] id)"),
-        (Some(_), Role::Admin | Role::Staff) => bail!("--unit is for --role unit only"),
+        (Some(_), Role::Admin | Role::Staff | Role::Town) => {
+            bail!("--unit is for --role unit only")
+        }
         (Some(id), _) if config.unit(id).is_none() => {
             let known: Vec<&str> = config.units.iter().map(|u| u.id.as_str()).collect();
             bail!(

@@ -36,6 +36,7 @@ pub fn router(state: Arc<AppState>) -> Router {
                 .merge(crate::posters::routes())
                 .merge(crate::campaigns::routes())
                 .merge(crate::units::routes())
+                .merge(crate::town::routes())
                 .layer(middleware::from_fn_with_state(
                     state.clone(),
                     crate::units::gate::units_to_their_pages,

@@ -135,6 +135,7 @@ async fn a_change_of_state_reaches_the_resident_without_the_internal_note() {
     let (ticket, id) = filed(&desk).await;
     let change = xinjing_desk::store::Change::Status {
         status: xinjing_contract::TicketStatus::InProgress,
+        resolution: None,
         public_note: "已联系物业".into(),
         internal_note: Some("物业王经理".into()),
     };

@@ -314,6 +314,7 @@ async fn retention_erases_what_residents_and_staff_typed_everywhere() {
     // Staff and the resident write phone numbers and names in their notes too.
     let resolve = |note: &str| xinjing_desk::store::Change::Status {
         status: xinjing_contract::TicketStatus::Resolved,
+        resolution: Some(xinjing_desk::store::Resolution::Solved),
         public_note: note.into(),
         internal_note: Some("王阿姨说找张师傅 13912345678".into()),
     };

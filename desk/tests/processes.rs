@@ -368,7 +368,17 @@ async fn a_change_from_the_shell_is_audited_as_cli() {
 async fn the_shell_is_refused_what_the_page_refuses() {
     let env = TestEnv::new().await;
     let (mut desk, ticket) = filed_report(&env).await;
-    let close = cli(&env, &["set-status", &ticket, "resolved"], &[]);
+    let close = cli(
+        &env,
+        &[
+            "set-status",
+            &ticket,
+            "resolved",
+            "--resolution",
+            "explained",
+        ],
+        &[],
+    );
     assert!(
         close.status.success(),
         "{}",
@@ -427,7 +437,14 @@ async fn the_commands_a_committee_uses() {
         .ticket();
     let set = cli(
         &env,
-        &["set-status", &ticket, "resolved", "电动车已移走"],
+        &[
+            "set-status",
+            &ticket,
+            "resolved",
+            "电动车已移走",
+            "--resolution",
+            "solved",
+        ],
         &[],
     );
     assert!(

@@ -461,6 +461,7 @@ async fn a_change_of_state_reaches_the_resident_with_its_public_note_only() {
         &path,
         &[
             ("status", "resolved"),
+            ("resolution", "solved"),
             ("template", "cleared"),
             ("public_note", ""),
         ],
@@ -483,6 +484,7 @@ async fn not_satisfied_reopens_the_ticket_at_the_top_of_the_list() {
     let now = now_ms();
     let change = xinjing_desk::store::Change::Status {
         status: xinjing_contract::TicketStatus::Resolved,
+        resolution: Some(xinjing_desk::store::Resolution::Solved),
         public_note: "已清理".into(),
         internal_note: None,
     };

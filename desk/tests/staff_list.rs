@@ -9,7 +9,7 @@ use common::*;
 use serde_json::json;
 use xinjing_contract::TicketStatus;
 use xinjing_desk::sample;
-use xinjing_desk::store::{Applied, Change};
+use xinjing_desk::store::{Applied, Change, Resolution};
 
 const HOUR: i64 = 3_600_000;
 const HOME: &str = "示例一村（演示）";
@@ -31,6 +31,7 @@ fn location(answer: &Answer) -> String {
 async fn set_status(desk: &TestDesk, ticket: &str, status: TicketStatus, now: i64) {
     let change = Change::Status {
         status,
+        resolution: (status == TicketStatus::Resolved).then_some(Resolution::Solved),
         public_note: "好的".into(),
         internal_note: None,
     };

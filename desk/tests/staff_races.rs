@@ -10,11 +10,12 @@ use common::*;
 use serde_json::json;
 use xinjing_contract::TicketStatus;
 use xinjing_desk::sample;
-use xinjing_desk::store::{Applied, Change};
+use xinjing_desk::store::{Applied, Change, Resolution};
 
 fn status(status: TicketStatus) -> Change {
     Change::Status {
         status,
+        resolution: (status == TicketStatus::Resolved).then_some(Resolution::Solved),
         public_note: "好的".into(),
         internal_note: None,
     }
@@ -108,6 +109,7 @@ async fn a_page_left_open_while_the_resident_reopened_cannot_close_the_report() 
     // The clerk's old page says "received"; resolving from it is refused.
     let fields = [
         ("status", "resolved"),
+        ("resolution", "solved"),
         ("public_note", "已处理"),
         ("seen", old_seen.as_str()),
     ];
@@ -131,6 +133,7 @@ async fn a_page_left_open_while_the_resident_reopened_cannot_close_the_report() 
     let seen = seen_in(&fresh);
     let fields = [
         ("status", "resolved"),
+        ("resolution", "solved"),
         ("public_note", "已处理"),
         ("seen", seen.as_str()),
     ];

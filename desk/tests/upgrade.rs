@@ -25,6 +25,7 @@ const FIXTURES: &[(i64, &str)] = &[
     (2, include_str!("fixtures/upgrade/0002_staff.sql")),
     (3, include_str!("fixtures/upgrade/0003_campaigns.sql")),
     (4, include_str!("fixtures/upgrade/0004_notify.sql")),
+    (5, include_str!("fixtures/upgrade/0005_town.sql")),
     (6, include_str!("fixtures/upgrade/0006_dispatch.sql")),
     (7, include_str!("fixtures/upgrade/0007_photo_names.sql")),
 ];
@@ -162,6 +163,23 @@ async fn a_first_release_database_migrates_with_all_its_data() {
             (R1.1.into(), "pending".into(), Some("timed out".into())),
         ]
     );
+    // 0005: how the resolved report was resolved.
+    let resolutions: Vec<(String, Option<String>)> =
+        sqlx::query("SELECT ticket, resolution FROM reports ORDER BY ticket")
+            .fetch_all(&db)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| (r.get("ticket"), r.get("resolution")))
+            .collect();
+    assert_eq!(
+        resolutions,
+        [
+            (R2.1.into(), Some("solved".into())),
+            (R3.1.into(), None),
+            (R1.1.into(), None),
+        ]
+    );
     db.close().await;
 
     // The residents' phones still follow their tickets.
@@ -224,6 +242,8 @@ async fn a_first_release_database_migrates_with_all_its_data() {
     assert!(page
         .text
         .contains("3 楼楼道停着一辆电动车在充电，晚上一直插着"));
+    let page = admin.get(&format!("/desk/reports/{}", R2.1)).await;
+    assert!(page.text.contains("已办结（已解决）"), "{}", page.text);
     let page = admin.get(&format!("/desk/reports/{}", R3.1)).await;
     assert!(page.text.contains("消防通道堆满了纸箱和旧家具") && page.text.contains("li-staff"));
     let session = admin

@@ -88,6 +88,7 @@ test('a report goes round the whole loop: widget → robots → desk → residen
 
   // 5. Resolved; the resident is not satisfied and says why.
   await clerk.getByLabel('新状态').selectOption({ label: '已办结' });
+  await clerk.getByLabel('已解决', { exact: true }).check();
   await clerk.getByLabel('公开说明（居民可见）').fill('电动车已移至集中停车点');
   await clerk.getByRole('button', { name: '保存状态' }).click();
   await expect(clerk.getByRole('status').filter({ hasText: '已保存状态' })).toBeVisible();

@@ -100,6 +100,8 @@ pub struct Config {
     /// The handling units reports are dispatched to, and their default deadlines.
     pub units: Vec<units::Unit>,
     pub deadlines: units::Deadlines,
+    /// The town's figures: below this many reports, no rate, median or ranking.
+    pub stats_min_count: i64,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -311,6 +313,7 @@ impl Config {
             Duration::from_secs(3600 * reader.number("resolution_hours", 168, 1, 24 * 365)?);
         let dispatching = units::read(&reader, communities.as_deref(), env)?;
         dispatching.robots_into(&mut notify);
+        let stats_min_count = reader.number("stats_min_count", 5, 1, 1_000_000)? as i64;
         let config = Config {
             listen,
             public_url,
@@ -344,6 +347,7 @@ impl Config {
             resolution,
             units: dispatching.units,
             deadlines: dispatching.deadlines,
+            stats_min_count,
         };
         if config.public_url.is_none() && config.dist.is_some() && !listen.ip().is_loopback() {
             return Err(error(

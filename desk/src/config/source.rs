@@ -60,6 +60,7 @@ const KEYS: &[Key] = &[
     Key { name: "dispatch_hours", env: &["DESK_DISPATCH_HOURS"], help: "hours a unit has to fix a hazard of a category not in [deadlines] (default 72)" },
     Key { name: "town_robot", env: &[], help: "the town's robot (平安办 / 城运中心) for dispatched tasks overdue by escalate_town_hours: { kind, url, secret }, its url and secret overridable by DESK_NOTIFY_TOWN_URL / _SECRET" },
     Key { name: "escalate_town_hours", env: &["DESK_ESCALATE_TOWN_HOURS"], help: "hours after a dispatched task's due time before the town's robot is told (default 24)" },
+    Key { name: "stats_min_count", env: &["DESK_STATS_MIN_COUNT"], help: "the town's figures: no rate, median or ranking over fewer reports than this; \"–\" with the count instead (default 5)" },
     Key { name: "metrics_listen", env: &["DESK_METRICS_LISTEN"], help: "address and port of a second listener that serves only /metrics (Prometheus text; default: off). Keep it on loopback or a private network" },
     Key { name: "bench_floor", env: &["DESK_BENCH_FLOOR"], help: "benchmarks only: add POST /api/v1/floor, which reads and discards the body" },
 ];

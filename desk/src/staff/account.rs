@@ -5,10 +5,15 @@ use super::i18n::Lang;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
+    /// Everything: every community, accounts' failed logins, campaigns, the audit log.
     Admin,
+    /// A committee member: the reports of their communities, worked.
     Staff,
     /// A handling unit's account: its unit's tasks only (`/desk/tasks`).
     Unit,
+    /// The town (its operations centre): reads every community's reports and figures;
+    /// works no report, sees no contact details, manages nothing.
+    Town,
 }
 
 impl Role {
@@ -17,6 +22,7 @@ impl Role {
             Role::Admin => "admin",
             Role::Staff => "staff",
             Role::Unit => "unit",
+            Role::Town => "town",
         }
     }
 
@@ -25,6 +31,7 @@ impl Role {
             "admin" => Some(Role::Admin),
             "staff" => Some(Role::Staff),
             "unit" => Some(Role::Unit),
+            "town" => Some(Role::Town),
             _ => None,
         }
     }
@@ -35,7 +42,7 @@ impl Role {
 pub struct Staff {
     pub name: String,
     pub role: Role,
-    /// The areas this account works for; empty for an admin (all).
+    /// The areas this account works for; empty for an admin or the town (all).
     pub communities: Vec<String>,
     /// A unit account's handling unit (`None` for staff and admins).
     pub unit: Option<String>,
@@ -68,15 +75,32 @@ impl Staff {
         self.role == Role::Unit
     }
 
-    /// Reports of this community. A unit account sees none: only its unit's tasks.
+    /// Reads every community (admins and the town). A unit account sees none: only its
+    /// unit's tasks.
+    pub fn sees_all(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Town)
+    }
+
+    /// Reads the figures of every community (the overview): admins and the town.
+    pub fn reads_town_figures(&self) -> bool {
+        self.sees_all()
+    }
+
     pub fn can_see(&self, community: &str) -> bool {
-        self.is_admin() || self.communities.iter().any(|c| c == community)
+        self.sees_all() || self.communities.iter().any(|c| c == community)
+    }
+
+    /// Changes a report's state, assignment, duplicates: admins and the community's own
+    /// staff. The town reads and works nothing.
+    pub fn can_work(&self, community: &str) -> bool {
+        self.role != Role::Town && self.can_see(community)
     }
 
     /// Contact details are shown to admins and to the staff of the report's community.
-    /// (The community's own staff call residents back; everyone else sees the report only.)
+    /// (The community's own staff call residents back; the town needs figures, not
+    /// residents' names.)
     pub fn can_see_contact(&self, community: &str) -> bool {
-        self.can_see(community)
+        self.can_work(community)
     }
 }
 

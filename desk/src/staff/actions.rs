@@ -2,7 +2,7 @@
 //! an internal note, or a response template), assignment, "duplicate of", reopen. Each
 //! answers with a redirect back to the report's page (a reload repeats nothing).
 
-use super::access::visible_report;
+use super::access::workable_report;
 use super::auth::Staff;
 use super::csrf::CsrfForm;
 use super::error::{PageError, PageResult};
@@ -10,7 +10,7 @@ use super::i18n::{tr, Lang};
 use super::layout::csrf_input;
 use super::rules::{note_or_template, TEMPLATES};
 use crate::state::AppState;
-use crate::store::{next_states, Applied, Change, DeskReport};
+use crate::store::{next_states, Applied, Change, DeskReport, Resolution};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
@@ -31,6 +31,14 @@ pub fn forms(staff: &Staff, report: &DeskReport, assignees: &[String], seen: i64
     let r = &report.report;
     let base = format!("/desk/reports/{}", r.ticket);
     let next = next_states(r.status);
+    if !staff.can_work(&r.community) {
+        return html! {
+            section.card aria-labelledby="h-read-only" {
+                h2 #h-read-only { (t("只读", "Read only")) }
+                p { (t("镇级账号只能查看，由小区工作人员处理。", "A town account reads only; the community's staff handle the report.")) }
+            }
+        };
+    }
     html! {
         @if !next.is_empty() {
             section.card aria-labelledby="h-status" {
@@ -44,6 +52,7 @@ pub fn forms(staff: &Staff, report: &DeskReport, assignees: &[String], seen: i64
                             option value=(s.code()) { (s.name(lang)) }
                         }
                     }
+                    (resolution_fields(lang))
                     (note_fields(lang, "s"))
                     button type="submit" { (t("保存状态", "Save state")) }
                 }
@@ -90,6 +99,35 @@ pub fn forms(staff: &Staff, report: &DeskReport, assignees: &[String], seen: i64
     }
 }
 
+/// How a report being resolved was resolved: asked every time (no default), needed with
+/// "resolved" only. Without script the choice is always there; the server checks it.
+fn resolution_fields(lang: Lang) -> Markup {
+    let t = |zh, en| tr(lang, zh, en);
+    html! {
+        fieldset.resolution aria-describedby="resolution-hint" {
+            legend { (t("办结类型（改为“已办结”时必选）", "How it was resolved (needed for “resolved”)")) }
+            @for r in Resolution::ALL {
+                label.choice {
+                    input type="radio" name="resolution" value=(r.code());
+                    " " (resolution_name(r, lang))
+                }
+            }
+            p.hint #resolution-hint {
+                (t("已解决：隐患已消除；已解释说明：已向居民说明情况，无需整改。",
+                   "Solved: the hazard is gone. Explained: the resident was told why nothing needs fixing."))
+            }
+        }
+    }
+}
+
+/// The name staff read for a resolution.
+pub fn resolution_name(r: Resolution, lang: Lang) -> &'static str {
+    match r {
+        Resolution::Solved => tr(lang, "已解决", "Solved"),
+        Resolution::Explained => tr(lang, "已解释说明", "Explained"),
+    }
+}
+
 /// Template select, public note, internal note. `p` prefixes the ids.
 fn note_fields(lang: Lang, p: &str) -> Markup {
     let t = |zh, en| tr(lang, zh, en);
@@ -133,7 +171,7 @@ pub(crate) async fn report_to_change(
     ticket: &str,
     seen: Option<i64>,
 ) -> Result<Option<DeskReport>, PageError> {
-    let report = visible_report(state, staff, ticket).await?;
+    let report = workable_report(state, staff, ticket).await?;
     if changed_since(state, ticket, seen).await? {
         return Ok(None);
     }
@@ -174,6 +212,7 @@ pub(crate) async fn apply(
 pub struct StatusForm {
     seen: Option<i64>,
     status: String,
+    resolution: Option<String>,
     template: Option<String>,
     public_note: Option<String>,
     internal_note: Option<String>,
@@ -194,6 +233,10 @@ pub async fn change_status(
     else {
         return Ok(back(&ticket, "error", "bad_status"));
     };
+    let resolution = form.resolution.as_deref().and_then(Resolution::from_code);
+    if status == TicketStatus::Resolved && resolution.is_none() {
+        return Ok(back(&ticket, "error", "resolution_required"));
+    }
     let Some(public_note) = note_or_template(
         form.public_note.as_deref(),
         form.template.as_deref(),
@@ -212,6 +255,7 @@ pub async fn change_status(
     let detail = format!("{} → {}", report.report.status.code(), status.code());
     let change = Change::Status {
         status,
+        resolution,
         public_note,
         internal_note,
     };
@@ -230,7 +274,7 @@ pub async fn assign(
     Path(ticket): Path<String>,
     CsrfForm(form): CsrfForm<AssignForm>,
 ) -> PageResult {
-    let report = visible_report(&state, &staff, &ticket).await?;
+    let report = workable_report(&state, &staff, &ticket).await?;
     let assignee = trimmed(&form.assignee);
     if let Some(name) = &assignee {
         let fits = match state.store.account(name).await? {

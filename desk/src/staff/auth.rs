@@ -195,6 +195,27 @@ impl FromRequestParts<Arc<AppState>> for Admin {
     }
 }
 
+/// A logged-in account that reads the whole town's figures (admins and the town); anyone
+/// else gets 404.
+#[derive(Clone, Debug)]
+pub struct TownReader(pub Staff);
+
+impl FromRequestParts<Arc<AppState>> for TownReader {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<TownReader, Response> {
+        let staff = Staff::from_request_parts(parts, state).await?;
+        if staff.reads_town_figures() {
+            Ok(TownReader(staff))
+        } else {
+            Err(PageError::not_found(&staff).into_response())
+        }
+    }
+}
+
 /// 429 page for too many logins from one client; the browser may try again after
 /// `retry_after` seconds.
 pub fn too_many_logins(lang: Lang, retry_after: u64) -> Response {

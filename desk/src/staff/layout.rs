@@ -52,10 +52,13 @@ pub fn page(staff: Option<&Staff>, lang: Lang, title: &str, body: Markup) -> Mar
                                     li { a href="/desk/tasks" { (t("我的任务", "My tasks")) } }
                                 } @else {
                                     li { a href="/desk/" { (t("问题清单", "Problem list")) } }
-                                @if staff.is_admin() {
-                                    li { a href="/desk/overview" { (t("总览", "Overview")) } }
-                                }
-                                    li { a href="/desk/rechecks" { (t("回头看", "Check again")) } }
+                                    @if staff.reads_town_figures() {
+                                        li { a href="/desk/overview" { (t("总览", "Overview")) } }
+                                    }
+                                    li { a href="/desk/stats" { (t("统计分析", "Statistics")) } }
+                                    @if !staff.reads_town_figures() || staff.is_admin() {
+                                        li { a href="/desk/rechecks" { (t("回头看", "Check again")) } }
+                                    }
                                     li { a href="/desk/posters" { (t("宣传海报", "Posters")) } }
                                 }
                                 @if staff.is_admin() {

@@ -59,7 +59,7 @@ impl ListQuery {
             ticket: given(&self.q),
             overdue: given(&self.overdue)
                 .map(|_| rules::deadlines(now, first_response_ms(state), resolution_ms(state))),
-            visible: (!staff.is_admin()).then(|| staff.communities.clone()),
+            visible: (!staff.sees_all()).then(|| staff.communities.clone()),
         }
     }
 
@@ -114,9 +114,9 @@ pub fn resolution_ms(state: &AppState) -> i64 {
     state.config.resolution.as_millis() as i64
 }
 
-/// Communities this account may filter by: its own, or (admins) every one known.
+/// Communities this account may filter by: its own, or (admins, the town) every one known.
 async fn community_choices(staff: &Staff, state: &AppState) -> Vec<String> {
-    if !staff.is_admin() {
+    if !staff.sees_all() {
         return staff.communities.clone();
     }
     let mut all = state.communities.clone();

@@ -57,6 +57,11 @@ pub(crate) fn error_message(lang: Lang, error: &str) -> &'static str {
             "A report can only be merged into one still being handled (that one is closed or merged)",
         ),
         "no_such_ticket" => tr(lang, "没有找到这个工单号", "No such ticket"),
+        "resolution_required" => tr(
+            lang,
+            "改为“已办结”时请选择办结类型：已解决或已解释说明",
+            "To resolve, choose how: solved or explained",
+        ),
         "self_duplicate" => tr(
             lang,
             "不能标记为与自身重复",

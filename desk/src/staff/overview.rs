@@ -1,7 +1,7 @@
-//! Admin pages: the overview (`/desk/overview`: counts per state, overdue, satisfaction per
-//! community and per category) and the audit log (`/desk/audit`).
+//! The overview (`/desk/overview`: counts per state, overdue, satisfaction per community and
+//! per category; admins and the town) and the audit log (`/desk/audit`, admins).
 
-use super::auth::Admin;
+use super::auth::{Admin, TownReader};
 use super::error::PageResult;
 use super::i18n::{tr, Lang};
 use super::layout::page;
@@ -17,7 +17,10 @@ use std::sync::Arc;
 use xinjing_contract::TicketStatus;
 
 /// `GET /desk/overview`
-pub async fn overview(State(state): State<Arc<AppState>>, Admin(staff): Admin) -> PageResult {
+pub async fn overview(
+    State(state): State<Arc<AppState>>,
+    TownReader(staff): TownReader,
+) -> PageResult {
     let lang = staff.lang;
     let t = |zh, en| tr(lang, zh, en);
     let store = &state.store;

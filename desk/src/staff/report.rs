@@ -3,6 +3,7 @@
 //! A report of a community the account does not work for is 404, as if it did not exist.
 
 use super::access::visible_report;
+use super::actions::resolution_name;
 use super::auth::Staff;
 use super::error::{PageError, PageResult};
 use super::i18n::{tr, Lang};
@@ -12,7 +13,7 @@ use super::messages::done_message;
 pub(super) use super::messages::error_message;
 use super::rules::local_time;
 use crate::state::AppState;
-use crate::store::{DeskReport, Event};
+use crate::store::{DeskReport, Event, Resolution};
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -125,6 +126,9 @@ fn fields(lang: Lang, report: &DeskReport) -> Markup {
                 dt { (t("状态", "State")) }
                 dd {
                     (r.status.name(lang))
+                    @if let Some(res) = report.resolution {
+                        (t("（", " ("))(resolution_name(res, lang))(t("）", ")"))
+                    }
                     @if report.reopen_count > 0 {
                         " " span.badge.reopened { (t("重办 ", "Reopened ")) (report.reopen_count) (t(" 次", "×")) }
                     }
@@ -253,11 +257,26 @@ fn event_title(lang: Lang, e: &Event) -> String {
             Some(true) => tr(lang, "居民评价：满意", "Resident: satisfied").to_owned(),
             _ => tr(lang, "居民评价：不满意", "Resident: not satisfied").to_owned(),
         },
-        _ => format!(
-            "{}{}",
-            tr(lang, "状态改为 ", "State: "),
-            status.unwrap_or("—")
-        ),
+        _ => {
+            let resolution = e
+                .resolution
+                .as_deref()
+                .and_then(Resolution::from_code)
+                .map(|r| {
+                    format!(
+                        "{}{}{}",
+                        tr(lang, "（", " ("),
+                        resolution_name(r, lang),
+                        tr(lang, "）", ")")
+                    )
+                })
+                .unwrap_or_default();
+            format!(
+                "{}{}{resolution}",
+                tr(lang, "状态改为 ", "State: "),
+                status.unwrap_or("—")
+            )
+        }
     }
 }
 

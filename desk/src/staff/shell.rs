@@ -4,7 +4,7 @@
 //! message are the page's own.
 
 use super::i18n::Lang;
-use crate::store::{Applied, Change, Store, StoreError};
+use crate::store::{Applied, Change, Resolution, Store, StoreError};
 use xinjing_contract::TicketStatus;
 
 /// The actor the audit log names for changes made from the shell.
@@ -15,6 +15,9 @@ pub const ACTOR: &str = "cli";
 pub enum ShellChangeError {
     #[error("no ticket {0}")]
     Unknown(String),
+    /// "resolved" names how (`--resolution`), and only "resolved" does.
+    #[error("{0}")]
+    Resolution(&'static str),
     /// The page's own message, with the move that was refused.
     #[error("{ticket}: {message} ({from} → {to})")]
     Refused {
@@ -27,14 +30,29 @@ pub enum ShellChangeError {
     Store(#[from] StoreError),
 }
 
-/// Moves `ticket` to `status`, with `note` for the resident (none when blank).
+/// Moves `ticket` to `status`, with `note` for the resident (none when blank) and, when
+/// resolving, how it was resolved.
 pub async fn set_status(
     store: &Store,
     ticket: &str,
     status: TicketStatus,
+    resolution: Option<Resolution>,
     note: Option<&str>,
     now: i64,
 ) -> Result<(), ShellChangeError> {
+    match (status, resolution) {
+        (TicketStatus::Resolved, None) => {
+            return Err(ShellChangeError::Resolution(
+                "resolving needs --resolution solved or --resolution explained",
+            ))
+        }
+        (TicketStatus::Resolved, Some(_)) | (_, None) => {}
+        (_, Some(_)) => {
+            return Err(ShellChangeError::Resolution(
+                "--resolution goes with the state resolved only",
+            ))
+        }
+    }
     let unknown = || ShellChangeError::Unknown(ticket.to_owned());
     let Some(report) = store.desk_report(ticket).await? else {
         return Err(unknown());
@@ -42,6 +60,7 @@ pub async fn set_status(
     let from = report.report.status;
     let change = Change::Status {
         status,
+        resolution,
         public_note: note.map(str::trim).unwrap_or_default().to_owned(),
         internal_note: None,
     };

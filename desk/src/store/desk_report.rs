@@ -4,8 +4,9 @@
 
 use super::events::insert_event;
 pub(crate) use super::events::{audit_on, reopen_on};
+use super::resolution::resolution_from;
 use super::rows::Flag;
-use super::{Backend, Dispatch, Result, Store, StoredReport};
+use super::{Applied, Backend, Change, Resolution, Result, Store, StoredReport};
 use sqlx::FromRow;
 use xinjing_contract::TicketStatus;
 
@@ -25,6 +26,8 @@ pub struct DeskReport {
     pub reopen_count: i64,
     /// A report a failed 回头看 opened: the original's ticket.
     pub relapse_of: Option<String>,
+    /// How it was resolved, while it is resolved (not merged).
+    pub resolution: Option<Resolution>,
 }
 
 /// The columns of a report only the staff pages read.
@@ -42,86 +45,7 @@ struct DeskColumns {
     reopened_at: Option<i64>,
     reopen_count: i64,
     relapse_of: Option<String>,
-}
-
-/// A change made by staff.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Change {
-    /// To another state, with the note the resident sees and one only staff see.
-    Status {
-        status: TicketStatus,
-        public_note: String,
-        internal_note: Option<String>,
-    },
-    Assign {
-        assignee: Option<String>,
-    },
-    /// Closes the report as a duplicate of another ticket (resolved, `merged_into` set).
-    Duplicate {
-        of: String,
-        public_note: String,
-    },
-    /// Back to received, on top of the list.
-    Reopen {
-        public_note: Option<String>,
-        internal_note: Option<String>,
-    },
-    /// To a handling unit (in progress): a new task, unless one is live already.
-    Dispatch {
-        dispatch: Dispatch,
-        public_note: String,
-        internal_note: String,
-    },
-}
-
-/// The states staff may move a report to from `status` (closed ones reopen instead).
-pub fn next_states(status: TicketStatus) -> &'static [TicketStatus] {
-    match status {
-        TicketStatus::Received => &[
-            TicketStatus::InProgress,
-            TicketStatus::Resolved,
-            TicketStatus::Rejected,
-        ],
-        TicketStatus::InProgress => &[TicketStatus::Resolved, TicketStatus::Rejected],
-        TicketStatus::Resolved | TicketStatus::Rejected => &[],
-    }
-}
-
-/// What became of a staff change.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Applied {
-    Done,
-    /// No such ticket.
-    Unknown,
-    /// Not from the report's state as it is now (another desk, or the resident, changed it
-    /// first): nothing recorded.
-    NotNow,
-}
-
-impl Change {
-    /// Whether this change may be made to a report in state `current`. Checked again
-    /// inside the change's transaction, so two desks (or a desk and a resident's reopening)
-    /// acting at once cannot both close, or both reopen, the same report.
-    pub fn fits(&self, current: TicketStatus) -> bool {
-        match self {
-            Change::Status { status, .. } => next_states(current).contains(status),
-            Change::Assign { .. } => true,
-            Change::Duplicate { .. } => !current.is_final(),
-            Change::Reopen { .. } => current.is_final(),
-            Change::Dispatch { .. } => !current.is_final(),
-        }
-    }
-
-    /// The audit log's name for it.
-    pub fn action(&self) -> &'static str {
-        match self {
-            Change::Status { .. } => "status",
-            Change::Assign { .. } => "assign",
-            Change::Duplicate { .. } => "duplicate",
-            Change::Reopen { .. } => "reopen",
-            Change::Dispatch { .. } => "dispatch",
-        }
-    }
+    resolution: Option<String>,
 }
 
 impl Store {
@@ -131,7 +55,7 @@ impl Store {
         };
         let row = sqlx::query(
             "SELECT created_at, locale, consent_contact, status_at, assignee, merged_into, \
-             first_response_at, resolved_at, reopened_at, reopen_count, relapse_of FROM reports WHERE id = $1",
+             first_response_at, resolved_at, reopened_at, reopen_count, relapse_of, resolution FROM reports WHERE id = $1",
         )
         .bind(&report.id)
         .fetch_one(&self.read)
@@ -149,6 +73,7 @@ impl Store {
             reopened_at: c.reopened_at,
             reopen_count: c.reopen_count,
             relapse_of: c.relapse_of,
+            resolution: resolution_from(c.resolution)?,
             report,
         }))
     }
@@ -198,16 +123,21 @@ impl Store {
         match change {
             Change::Status {
                 status,
+                resolution,
                 public_note,
                 internal_note,
             } => {
                 let closed_at = status.is_final().then_some(now);
+                // Only "resolved" has a resolution; any other state clears it.
+                let resolution = resolution
+                    .filter(|_| *status == TicketStatus::Resolved)
+                    .map(Resolution::code);
                 // The shell may change a state without a note: none is kept, not "".
                 let public_note = Some(public_note.as_str()).filter(|n| !n.is_empty());
                 // The first change of state by staff is the first response.
                 sqlx::query(
                     "UPDATE reports SET status = $2, status_at = $3, public_note = $4, closed_at = $5, \
-                     resolved_at = COALESCE($5, resolved_at), \
+                     resolved_at = COALESCE($5, resolved_at), resolution = $6, \
                      first_response_at = COALESCE(first_response_at, $3) WHERE id = $1",
                 )
                 .bind(&id)
@@ -215,20 +145,17 @@ impl Store {
                 .bind(now)
                 .bind(public_note)
                 .bind(closed_at)
+                .bind(resolution)
                 .execute(&mut *tx)
                 .await?;
-                insert_event(
-                    &mut tx,
-                    &id,
-                    seq,
-                    now,
-                    "status",
-                    Some(status.code()),
+                let event = NewEvent {
+                    kind: "status",
+                    status: Some(status.code()),
+                    resolution,
                     public_note,
-                    internal_note.as_deref(),
-                    actor,
-                )
-                .await?;
+                    internal_note: internal_note.as_deref(),
+                };
+                event.insert(&mut tx, &id, seq, now, actor).await?;
             }
             Change::Assign { assignee } => {
                 sqlx::query("UPDATE reports SET assignee = $2 WHERE id = $1")
@@ -236,18 +163,14 @@ impl Store {
                     .bind(assignee.as_deref())
                     .execute(&mut *tx)
                     .await?;
-                insert_event(
-                    &mut tx,
-                    &id,
-                    seq,
-                    now,
-                    "assign",
-                    None,
-                    None,
-                    assignee.as_deref(),
-                    actor,
-                )
-                .await?;
+                let event = NewEvent {
+                    kind: "assign",
+                    status: None,
+                    resolution: None,
+                    public_note: None,
+                    internal_note: assignee.as_deref(),
+                };
+                event.insert(&mut tx, &id, seq, now, actor).await?;
             }
             Change::Duplicate { of, public_note } => {
                 // Checked again here, under the lock: the target must still be handled
@@ -263,7 +186,7 @@ impl Store {
                 }
                 sqlx::query(
                     "UPDATE reports SET status = 'resolved', status_at = $2, public_note = $3, closed_at = $2, \
-                     resolved_at = $2, merged_into = $4, first_response_at = COALESCE(first_response_at, $2) \
+                     resolved_at = $2, resolution = NULL, merged_into = $4, first_response_at = COALESCE(first_response_at, $2) \
                      WHERE id = $1",
                 )
                 .bind(&id)
@@ -272,18 +195,14 @@ impl Store {
                 .bind(of)
                 .execute(&mut *tx)
                 .await?;
-                insert_event(
-                    &mut tx,
-                    &id,
-                    seq,
-                    now,
-                    "status",
-                    Some("resolved"),
-                    Some(public_note),
-                    Some(&format!("duplicate of {of}")),
-                    actor,
-                )
-                .await?;
+                let event = NewEvent {
+                    kind: "status",
+                    status: Some("resolved"),
+                    resolution: None,
+                    public_note: Some(public_note),
+                    internal_note: Some(&format!("duplicate of {of}")),
+                };
+                event.insert(&mut tx, &id, seq, now, actor).await?;
             }
             Change::Reopen {
                 public_note,
@@ -326,8 +245,55 @@ impl Store {
                 .await?;
             }
         }
+        // The audit line names the resolution whoever resolved (page or shell).
+        let detail = match change {
+            Change::Status {
+                status: TicketStatus::Resolved,
+                resolution: Some(r),
+                ..
+            } => Some(format!("{} ({})", detail.unwrap_or("resolved"), r.code())),
+            _ => detail.map(str::to_owned),
+        };
+        let detail = detail.as_deref();
         audit_on(&mut tx, actor, change.action(), Some(ticket), detail, now).await?;
         tx.commit().await?;
         Ok(Applied::Done)
+    }
+}
+
+/// A history event written by a staff change.
+struct NewEvent<'a> {
+    kind: &'a str,
+    status: Option<&'a str>,
+    resolution: Option<&'a str>,
+    public_note: Option<&'a str>,
+    internal_note: Option<&'a str>,
+}
+
+impl NewEvent<'_> {
+    async fn insert(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        id: &str,
+        seq: i64,
+        now: i64,
+        actor: &str,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO report_events (report_id, seq, at, kind, status, resolution, public_note, internal_note, actor) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(id)
+        .bind(seq)
+        .bind(now)
+        .bind(self.kind)
+        .bind(self.status)
+        .bind(self.resolution)
+        .bind(self.public_note)
+        .bind(self.internal_note)
+        .bind(actor)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
     }
 }

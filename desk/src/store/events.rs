@@ -39,7 +39,7 @@ pub(crate) async fn reopen_on(
 ) -> Result<()> {
     sqlx::query(
         "UPDATE reports SET status = 'received', status_at = $2, public_note = $3, closed_at = NULL, \
-         reopened_at = $2, reopen_count = reopen_count + 1, merged_into = NULL WHERE id = $1",
+         resolution = NULL, reopened_at = $2, reopen_count = reopen_count + 1, merged_into = NULL WHERE id = $1",
     )
     .bind(id)
     .bind(now)

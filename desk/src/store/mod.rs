@@ -16,6 +16,7 @@ use std::time::Duration;
 use xinjing_contract::TicketStatus;
 
 mod campaigns;
+mod change;
 mod committer;
 mod desk;
 mod desk_report;
@@ -28,13 +29,16 @@ mod overview;
 mod posters;
 mod rechecks;
 mod report;
+mod resolution;
 mod rows;
 mod running;
 mod secrets;
 pub mod staff;
+mod stats;
 mod task_changes;
 mod tasks;
 pub use campaigns::*;
+pub use change::*;
 pub use desk::*;
 pub use desk_report::*;
 pub use erasure::*;
@@ -44,6 +48,7 @@ pub use ladder::*;
 pub use overview::*;
 pub use rechecks::*;
 pub use report::*;
+pub use resolution::Resolution;
 pub use running::{Hold, Running, RunningError};
 pub use task_changes::*;
 pub use tasks::*;
@@ -343,6 +348,7 @@ pub fn migrator() -> sqlx::migrate::Migrator {
             "notify",
             include_str!("../../migrations/0004_notify.sql"),
         ),
+        migration(5, "town", include_str!("../../migrations/0005_town.sql")),
         migration(
             6,
             "dispatch",
@@ -367,7 +373,7 @@ pub(crate) fn status_from(code: &str) -> Result<TicketStatus> {
 /// An account's role as stored; an unknown code is an error, never read as `staff`.
 pub(crate) fn role_from(code: String) -> Result<String> {
     match code.as_str() {
-        "admin" | "staff" | "unit" => Ok(code),
+        "admin" | "staff" | "town" | "unit" => Ok(code),
         _ => Err(StoreError::UnknownCode { what: "role", code }),
     }
 }

@@ -57,6 +57,8 @@ pub struct Event {
     pub at: i64,
     pub kind: String,
     pub status: Option<String>,
+    /// `solved` or `explained` on the event that resolved a report.
+    pub resolution: Option<String>,
     pub public_note: Option<String>,
     pub internal_note: Option<String>,
     pub actor: Option<String>,
@@ -233,7 +235,7 @@ impl Store {
     /// A report's history, oldest first.
     pub async fn events(&self, ticket: &str) -> Result<Vec<Event>> {
         let rows = sqlx::query(
-            "SELECT e.seq, e.at, e.kind, e.status, e.public_note, e.internal_note, e.actor, e.satisfied, e.comment \
+            "SELECT e.seq, e.at, e.kind, e.status, e.resolution, e.public_note, e.internal_note, e.actor, e.satisfied, e.comment \
              FROM report_events e JOIN reports r ON r.id = e.report_id WHERE r.ticket = $1 ORDER BY e.seq",
         )
         .bind(ticket)

@@ -14,7 +14,9 @@ use crate::staff::i18n::tr;
 use crate::staff::layout::csrf_input;
 use crate::staff::rules::local_time;
 use crate::state::AppState;
-use crate::store::{Applied, Change, DeskReport, Task, TaskApplied, TaskChange, TaskState};
+use crate::store::{
+    Applied, Change, DeskReport, Resolution, Task, TaskApplied, TaskChange, TaskState,
+};
 use axum::extract::{Path, State};
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -150,8 +152,10 @@ pub async fn review(
         "pass" => {
             // The one path a report's state changes by; the task records the pass after.
             let from = report.report.status;
+            // A passed review is what makes "resolved" mean solved (已解决).
             let change = Change::Status {
                 status: TicketStatus::Resolved,
+                resolution: Some(Resolution::Solved),
                 public_note: note.clone(),
                 internal_note: Some(format!("复查通过（任务 {id}）")),
             };

@@ -297,8 +297,12 @@ impl TestDesk {
         public_note: &str,
         at: i64,
     ) {
+        // Staff choose how a report was resolved; here it was solved.
+        let resolution = (status == xinjing_contract::TicketStatus::Resolved)
+            .then_some(xinjing_desk::store::Resolution::Solved);
         let change = xinjing_desk::store::Change::Status {
             status,
+            resolution,
             public_note: public_note.into(),
             internal_note: None,
         };

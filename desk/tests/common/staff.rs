@@ -117,6 +117,17 @@ impl Browser {
         answer
     }
 
+    /// A file (a download): its bytes, after checking it was served.
+    pub async fn get_bytes(&mut self, path: &str) -> Vec<u8> {
+        let response = self
+            .request(reqwest::Method::GET, path)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200, "{path}");
+        response.bytes().await.unwrap().to_vec()
+    }
+
     /// Posts a form as is (no token added).
     pub async fn post_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> Answer {
         let response = self

@@ -1,0 +1,119 @@
+//! The town's figures broken down: per community and category, per building, per week
+//! and per month. Pure, over the same rows as [`super::figures`].
+
+use super::{figures, Figures, Limits, Period, ReportFacts};
+use std::collections::BTreeMap;
+
+/// Reports received in `period`, per (community, category).
+pub fn by_community_and_category(
+    rows: &[ReportFacts],
+    period: Period,
+) -> BTreeMap<(String, String), i64> {
+    let mut out = BTreeMap::new();
+    for r in in_period(rows, period) {
+        *out.entry((r.community.clone(), r.category.clone()))
+            .or_insert(0) += 1;
+    }
+    out
+}
+
+/// Buildings with a count each, largest first.
+pub type Ranking = Vec<(String, i64)>;
+
+/// A community's buildings in `period`, most reports first, and most reopened reports
+/// first (buildings with none left out); at most `n` each, ties by name.
+pub fn top_buildings(
+    rows: &[ReportFacts],
+    period: Period,
+    community: &str,
+    n: usize,
+) -> (Ranking, Ranking) {
+    let mut reports: BTreeMap<&str, i64> = BTreeMap::new();
+    let mut reopened: BTreeMap<&str, i64> = BTreeMap::new();
+    for r in in_period(rows, period).filter(|r| r.community == community) {
+        *reports.entry(&r.building).or_insert(0) += 1;
+        if r.reopen_count > 0 {
+            *reopened.entry(&r.building).or_insert(0) += 1;
+        }
+    }
+    let top = |counts: BTreeMap<&str, i64>| {
+        let mut v: Vec<(String, i64)> =
+            counts.into_iter().map(|(b, c)| (b.to_owned(), c)).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        v.truncate(n);
+        v
+    };
+    (top(reports), top(reopened))
+}
+
+/// One week of the trend.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Week {
+    pub period: Period,
+    pub received: i64,
+    /// Closed in that week (and closed still).
+    pub closed: i64,
+    /// Received that week and handled late: first response or close after its time, or
+    /// still without it now that its time has passed.
+    pub overdue: i64,
+}
+
+/// The `n` weeks ending with `last`.
+pub fn weeks(rows: &[ReportFacts], last: Period, n: i64, now: i64, limits: &Limits) -> Vec<Week> {
+    (0..n)
+        .rev()
+        .map(|back| {
+            let period = Period {
+                first: last.first - 7 * back,
+                last: last.last - 7 * back,
+            };
+            let (from, to) = (period.start_ms(), period.end_ms());
+            let mut week = Week {
+                period,
+                received: 0,
+                closed: 0,
+                overdue: 0,
+            };
+            for r in rows {
+                if r.closed_at.is_some_and(|c| (from..to).contains(&c)) {
+                    week.closed += 1;
+                }
+                if !(from..to).contains(&r.received_at) {
+                    continue;
+                }
+                week.received += 1;
+                let late = |at: Option<i64>, limit: i64| at.unwrap_or(now) - r.received_at > limit;
+                if late(r.first_response_at, limits.first_response_ms)
+                    || late(r.closed_at, limits.resolution_ms)
+                {
+                    week.overdue += 1;
+                }
+            }
+            week
+        })
+        .collect()
+}
+
+/// The figures of the `n` months ending with the month `last`.
+pub fn months(
+    rows: &[ReportFacts],
+    last: Period,
+    n: usize,
+    now: i64,
+    limits: &Limits,
+) -> Vec<(Period, Figures)> {
+    let mut out = Vec::with_capacity(n);
+    let mut month = last;
+    for _ in 0..n {
+        out.push((month, figures(rows, month, now, limits)));
+        month = month.previous();
+    }
+    out.reverse();
+    out
+}
+
+fn in_period(rows: &[ReportFacts], period: Period) -> impl Iterator<Item = &ReportFacts> {
+    let (from, to) = (period.start_ms(), period.end_ms());
+    rows.iter()
+        .filter(move |r| (from..to).contains(&r.received_at))
+}
