@@ -253,12 +253,13 @@ async function twelveMegapixelJpegs(browser) {
 }
 
 buildBaseline();
-const app = await startStatic({ dir: 'dist', compress: true });
 const base = await startStatic({ dir: 'target/bench-baseline', compress: true });
 const receiver = await startReceiver();
 const hanging = await startReceiver();
 hanging.hang(1_000_000);
 const appWith = (endpoint) => startStatic({ dir: 'dist', compress: true, routes: { '/config.json': { ...JSON.parse(readFileSync('dist/config.json', 'utf8')), endpoint } } });
+// The production build has no mock backend: it is measured with a real endpoint configured.
+const app = await appWith(receiver.endpoint);
 const appReceiving = await appWith(receiver.endpoint);
 const appHanging = await appWith(hanging.endpoint);
 const browser = await chromium.launch({ executablePath: process.env.CHROME_PATH || '/usr/bin/chromium', args: ARGS });
