@@ -48,6 +48,14 @@ fn query() -> Prefill {
     }
 }
 
+/// `xj-s-report` on `<html>`: put there by the static page's script while its form shows.
+fn static_form_shown() -> bool {
+    document()
+        .document_element()
+        .and_then(|html| html.get_attribute("class"))
+        .is_some_and(|class| class.split_whitespace().any(|c| c == "xj-s-report"))
+}
+
 fn browser_languages() -> Vec<String> {
     window()
         .navigator()
@@ -137,6 +145,11 @@ pub fn App(config: ConfigState) -> impl IntoView {
         .map(|c| c.communities.clone())
         .unwrap_or_default();
     draft::restore(form, &prefill, &communities);
+    // The static page shows its report form (a QR link, the report tab): the app starts on
+    // the same screen, so it takes that form over where it is.
+    if static_form_shown() {
+        settings.screen.set(Screen::Report);
+    }
     show_saved_feed(use_feed());
     use_sender().install_triggers();
 
