@@ -39,7 +39,8 @@ if (!js || !wasm) throw new Error('post-build: unexpected Trunk loader shape:\n'
 const page = JSON.parse(execFileSync('cargo', ['run', '--quiet', '--offline', '--locked', '-p', 'xinjing-static-page', '--',
   join(dir, 'campaigns.json'), join(dir, 'config.json')], { cwd: source, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
 if (!html.includes('<!-- xj-static -->')) throw new Error('post-build: <!-- xj-static --> placeholder not found in index.html');
-html = html.replace('<!-- xj-static -->', () => page.html);
+// Between markers, so a server with its own campaign feed (the desk) can render it again.
+html = html.replace('<!-- xj-static -->', () => '<!-- xj-static -->' + page.html + '<!-- /xj-static -->');
 const escape = (text) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 html = html.replace(/<title>[^<]*<\/title>/, () => `<title>${escape(page.title)}</title>`);
 if (page.lang) html = html.replace('<html lang="zh-CN">', () => `<html lang="${page.lang}" data-default-lang="${page.lang}">`);
