@@ -153,6 +153,35 @@ async function qrLink(browser, url) {
   return ms;
 }
 
+// "Typed in the first second": the resident types as soon as the QR link's form shows (the
+// static one, before the app), chooses and sends; is the text still in the form once the app
+// has taken over, and does it arrive at the receiver? Also the layout shift on this path.
+async function qrTyping(browser, url, receiver, run) {
+  const context = await browser.newContext({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await page.addInitScript(PROBE);
+  await throttled(context, page);
+  const text = `第 ${run + 1} 次：扫码后马上写下的话，楼道里有电动车`;
+  await page.goto(url + '?community=' + encodeURIComponent('示例二苑（演示）') + '&building=5号楼', { waitUntil: 'commit' });
+  const field = page.locator('.xj-form textarea >> visible=true');
+  await field.waitFor({ timeout: 60_000 });
+  const shownAt = await page.evaluate(() => performance.now());
+  await field.pressSequentially(text);
+  const typedIn = (await page.evaluate(() => performance.now())) - shownAt;
+  await page.locator('.xj-form select >> visible=true').first().selectOption('ebike_in_stairwell');
+  await page.waitForFunction(() => !document.getElementById('xj-static') && document.getElementById('xj-description'), null, { timeout: 60_000 });
+  const kept = (await page.locator('#xj-description').inputValue()) === text;
+  await page.locator('#xj-app form.xj-form button[type="submit"]').click();
+  let arrived = false;
+  for (let i = 0; i < 300 && !arrived; i++) {
+    arrived = receiver.reports().some((r) => r.body.description === text);
+    if (!arrived) await page.waitForTimeout(100);
+  }
+  const cls = await page.evaluate(() => window.__bench.cls);
+  await context.close();
+  return { typedIn, kept, arrived, cls };
+}
+
 async function memoryAfterReports(browser, url, receiver, count) {
   const context = await browser.newContext({ viewport: { width: 360, height: 640 }, serviceWorkers: 'block' });
   const page = await context.newPage();
@@ -253,12 +282,13 @@ async function twelveMegapixelJpegs(browser) {
 }
 
 buildBaseline();
-const app = await startStatic({ dir: 'dist', compress: true });
 const base = await startStatic({ dir: 'target/bench-baseline', compress: true });
 const receiver = await startReceiver();
 const hanging = await startReceiver();
 hanging.hang(1_000_000);
 const appWith = (endpoint) => startStatic({ dir: 'dist', compress: true, routes: { '/config.json': { ...JSON.parse(readFileSync('dist/config.json', 'utf8')), endpoint } } });
+// The production build has no mock backend: it is measured with a real endpoint configured.
+const app = await appWith(receiver.endpoint);
 const appReceiving = await appWith(receiver.endpoint);
 const appHanging = await appWith(hanging.endpoint);
 const browser = await chromium.launch({ executablePath: process.env.CHROME_PATH || '/usr/bin/chromium', args: ARGS });
@@ -274,7 +304,7 @@ const photos = PHOTOS ? await twelveMegapixelJpegs(browser) : [];
 // (seconds for the wasm on a busy machine), which no deployment does per request.
 await startup(browser, app.url);
 await startup(browser, base.url);
-const rows = { app: [], base: [], photo: [], photoMain: [], tap: [], tapBase: [], qr: [], qrBase: [] };
+const rows = { app: [], base: [], photo: [], photoMain: [], tap: [], tapBase: [], qr: [], qrBase: [], typing: [] };
 for (let run = 0; run < RUNS; run++) {
   rows.app.push(await startup(browser, app.url));
   rows.base.push(await startup(browser, base.url));
@@ -282,6 +312,7 @@ for (let run = 0; run < RUNS; run++) {
   rows.tapBase.push({ ms: await tapReport(browser, base.url, true) });
   rows.qr.push({ ms: await qrLink(browser, app.url) });
   rows.qrBase.push({ ms: await qrLink(browser, base.url) });
+  rows.typing.push(await qrTyping(browser, app.url, receiver, run));
   if (PHOTOS) {
     rows.photo.push(await photoQueue(browser, appHanging.url, photos, { worker: true }));
     rows.photoMain.push(await photoQueue(browser, appHanging.url, photos, { worker: false }));
@@ -305,7 +336,11 @@ console.log(`${'figure'.padEnd(40)} ${'widget'.padStart(12)} ${'baseline'.padSta
 console.log('The issue\'s figures (#16):');
 line('critical path, brotli', criticalBytes, baseBytes, 'bytes', '≤ 50 KB');
 line('campaigns readable (LCP in the list)', med(rows.app, 'readable'), med(rows.base, 'readable'), 'ms', '≤ 1000 ms and ≤ 1.3× the floor');
-line('QR link → form usable', med(rows.qr, 'ms'), med(rows.qrBase, 'ms'), 'ms', '≤ 2000 ms');
+line('QR link → form usable (typing accepted)', med(rows.qr, 'ms'), med(rows.qrBase, 'ms'), 'ms', '≤ 1.3× the floor');
+const all = (key) => rows.typing.filter((r) => r[key]).length + ' of ' + rows.typing.length;
+console.log(`${'  typed at once, kept after the app mounts'.padEnd(40)} ${all('kept').padStart(12)}   (typed in ${Math.round(med(rows.typing, 'typedIn'))} ms after the form showed)`);
+console.log(`${'  … and arrived at the receiver'.padEnd(40)} ${all('arrived').padStart(12)}`);
+line('  layout shift on the QR path', med(rows.typing, 'cls'), null, '', '0');
 line('tap "report" → form usable, after idle', med(rows.tap, 'ms'), med(rows.tapBase, 'ms'), 'ms', '≤ 300 ms');
 line('whole app, brotli', wholeBytes, baseBytes, 'bytes', '≤ 200 KB');
 line('longest start-up task', med(rows.app, 'longest'), med(rows.base, 'longest'), 'ms', '≤ 100 ms (0 = none over 50 ms)');

@@ -9,7 +9,10 @@ const bin = `${prefix}/node_modules/.bin/lighthouse`;
 if (!existsSync(bin)) {
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefix', prefix, 'lighthouse@12.8.2'], { stdio: 'inherit' });
 }
-const server = await startStatic({ dir: 'dist', compress: true });
+// The production build has no mock backend: a local endpoint keeps its config valid (the
+// page sends nothing while Lighthouse loads it).
+const config = { ...JSON.parse(readFileSync('dist/config.json', 'utf8')), endpoint: 'http://127.0.0.1:9/reports' };
+const server = await startStatic({ dir: 'dist', compress: true, routes: { '/config.json': config } });
 try {
   // Async: the static server lives in this process and must keep answering.
   await run(bin, [server.url, '--output=json', `--output-path=${prefix}/report.json`,

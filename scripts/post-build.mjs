@@ -39,7 +39,8 @@ if (!js || !wasm) throw new Error('post-build: unexpected Trunk loader shape:\n'
 const page = JSON.parse(execFileSync('cargo', ['run', '--quiet', '--offline', '--locked', '-p', 'xinjing-static-page', '--',
   join(dir, 'campaigns.json'), join(dir, 'config.json')], { cwd: source, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
 if (!html.includes('<!-- xj-static -->')) throw new Error('post-build: <!-- xj-static --> placeholder not found in index.html');
-html = html.replace('<!-- xj-static -->', () => page.html);
+// Between markers, so a server with its own campaign feed (the desk) can render it again.
+html = html.replace('<!-- xj-static -->', () => '<!-- xj-static -->' + page.html + '<!-- /xj-static -->');
 const escape = (text) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 html = html.replace(/<title>[^<]*<\/title>/, () => `<title>${escape(page.title)}</title>`);
 if (page.lang) html = html.replace('<html lang="zh-CN">', () => `<html lang="${page.lang}" data-default-lang="${page.lang}">`);
@@ -157,16 +158,73 @@ const open = (intent) => {
   const target = (card && card.closest('.xj-card')?.querySelector('.xj-primary')) || tabs[kind === 'mine' ? 2 : 1];
   target?.click();
 };
-const reveal = () => {
+// The static report form in the page's language, if in use: shown (a QR link, the report tab
+// before the app was there) or typed into before the resident went elsewhere.
+const staticForm = (paint) => {
+  const html = document.documentElement;
+  const form = paint.querySelector('.xj-s-form.xj-s-' + (html.classList.contains('xj-en') ? 'en' : 'zh') + ' form');
+  return form && (html.classList.contains('xj-s-report') || form.hasAttribute('data-xj-touched')) ? form : null;
+};
+const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+const until = async (test, frames) => { for (let i = 0; i < frames && !test(); i++) await frame(); return test(); };
+// Each static field's value goes into the app's field of the same name, as typing would
+// (an input or change event), so the app's own handlers take it into the draft.
+const copy = (form) => {
+  for (const el of form.elements) {
+    const target = el.name && slot.querySelector('#xj-' + el.name.replace('_', '-'));
+    if (!target) continue;
+    const checkbox = el.type === 'checkbox';
+    if (checkbox ? target.checked === el.checked : target.value === el.value) continue;
+    if (checkbox) target.checked = el.checked; else target.value = el.value;
+    target.dispatchEvent(new Event(checkbox || target.tagName === 'SELECT' ? 'change' : 'input', { bubbles: true }));
+  }
+};
+// The app takes over what was typed, chosen and ticked, then the focus and the caret.
+const adopt = async (form) => {
+  if (!slot.querySelector('#xj-form-title')) slot.querySelectorAll('.xj-tabs .xj-tab')[1]?.click();
+  await until(() => slot.querySelector('#xj-category'), 120);
+  copy(form);
+  // What the choices open in the app (contact fields after consent) is drawn in a frame.
+  await until(() => !form.elements.share_contact?.checked || slot.querySelector('#xj-phone'), 30);
+  copy(form);
+  const active = document.activeElement;
+  return active && form.contains(active) && active.name
+    ? { name: active.name, start: active.selectionStart, end: active.selectionEnd }
+    : null;
+};
+let adopting = false;
+const reveal = async () => {
   const paint = document.getElementById('xj-static');
-  if (!mounted || (paint && !S.intent && paint.querySelector('details[open]'))) return;
+  if (!mounted || adopting || (paint && !S.intent && paint.querySelector('details[open]'))) return;
+  const form = paint && staticForm(paint);
+  let focus = null;
+  if (form) {
+    adopting = true;
+    focus = await adopt(form).finally(() => { adopting = false; });
+    copy(form);
+  }
   paint?.remove();
   slot.hidden = false;
   const intent = S.intent;
   S.intent = null;
-  if (intent) open(intent);
+  if (!form) {
+    if (intent) open(intent);
+    return;
+  }
+  const field = focus && slot.querySelector('#xj-' + focus.name.replace('_', '-'));
+  if (field) {
+    field.focus({ preventScroll: true });
+    if (typeof focus.start === 'number') try { field.setSelectionRange(focus.start, focus.end); } catch (_) { /* not a text field */ }
+  }
+  // "Send" was pressed on the static form: once, through the app's form and its outbox.
+  if (S.send) {
+    S.send = false;
+    slot.querySelector('form.xj-form button[type="submit"]')?.click();
+  } else if (intent && intent !== 'report') {
+    open(intent);
+  }
 };
-addEventListener('xj-mounted', () => { mounted = true; reveal(); });
+addEventListener('xj-mounted', () => { mounted = true; S.mounted = true; reveal(); });
 document.addEventListener('toggle', reveal, true);
 S.changed = () => { load(); reveal(); };
 if (typeof WebAssembly !== 'object' || typeof WebAssembly.instantiate !== 'function') {

@@ -35,6 +35,10 @@ scripts/build.sh
 step "size budgets: critical path and whole app"
 python3 scripts/size.py dist --budgets size-budget
 
+step "demo build (mock backend, separate folder; the e2e tests with the mock use it)"
+DIST=dist-demo scripts/build.sh --features demo
+python3 scripts/size.py dist-demo
+
 step "crash-test build (test-only feature, separate folder)"
 DIST=dist-crash-test scripts/build.sh --features crash-test
 

@@ -19,6 +19,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::Semaphore;
+use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
 pub fn router(state: Arc<AppState>) -> Router {
@@ -45,7 +46,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz));
     if let Some(widget) = &state.widget {
-        app = app.fallback_service(widget_routes(widget));
+        app = app.fallback_service(widget_routes(widget, state.clone()));
     } else {
         app = app.fallback(no_widget);
     }
@@ -73,12 +74,19 @@ pub fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
-/// The build's files and the desk's `config.json`, with the security headers.
-fn widget_routes(widget: &Widget) -> Router {
+/// The build's files, the desk's `config.json` and the page rendered with the desk's
+/// campaigns, with the security headers.
+fn widget_routes(widget: &Widget, state: Arc<AppState>) -> Router {
     let config_json = widget.config_json.clone();
     let headers = widget.headers.clone();
     let files = ServeDir::new(&widget.dir).append_index_html_on_directories(true);
+    let page = {
+        let files = files.clone();
+        move |req: Request| first_paint(state.clone(), files.clone(), req)
+    };
     Router::new()
+        .route("/", get(page.clone()))
+        .route("/index.html", get(page))
         .route(
             "/config.json",
             get(move || async move {
@@ -104,6 +112,30 @@ fn widget_routes(widget: &Widget) -> Router {
                 response
             }
         }))
+}
+
+/// `index.html` with the campaigns the desk serves now; the build's file as it is when the
+/// build has no markers or the campaigns cannot be read.
+async fn first_paint(state: Arc<AppState>, files: ServeDir, req: Request) -> Response {
+    let rows = match state.store.campaigns().await {
+        Ok(rows) => rows,
+        Err(e) => {
+            tracing::error!(error = %e, "campaigns for the first paint");
+            return files.oneshot(req).await.into_response();
+        }
+    };
+    let feed = crate::campaigns::feed_document(&rows, None).to_string();
+    match state.widget.as_ref().and_then(|w| w.first_paint(&feed)) {
+        Some(html) => (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            )],
+            html,
+        )
+            .into_response(),
+        None => files.oneshot(req).await.into_response(),
+    }
 }
 
 async fn no_widget() -> Response {

@@ -27,7 +27,15 @@ pub struct Widget {
     /// The notice's retention when it says one the desk cannot read ("办结后半年"): the
     /// desk then refuses to guess.
     pub notice_retention_unread: Option<String>,
+    /// The build's `index.html`, when its static first paint sits between the build's
+    /// markers: the desk renders that part again with its own campaigns.
+    pub index_html: Option<String>,
+    /// The served config as the widget reads it (for the static paint's form and title).
+    pub page_config: Option<xinjing_core::config::Config>,
 }
+
+const PAINT_START: &str = "<!-- xj-static -->";
+const PAINT_END: &str = "<!-- /xj-static -->";
 
 fn strings(value: Option<&Value>) -> Vec<String> {
     value
@@ -176,15 +184,35 @@ impl Widget {
             Some(_) => None,
             None => text("zh").or(text("en")).map(str::to_owned),
         };
+        let config_json = Value::Object(config).to_string();
+        let index_html = std::fs::read_to_string(dir.join("index.html"))
+            .ok()
+            .filter(|html| html.contains(PAINT_START) && html.contains(PAINT_END));
         Ok(Widget {
             dir: dir.to_owned(),
-            config_json: Value::Object(config).to_string(),
+            page_config: xinjing_core::config::parse_config(&config_json, &[]).ok(),
+            index_html,
+            config_json,
             headers: security_headers(feed_origin.as_deref(), &parent_origins),
             communities,
             parent_origins,
             notice_retention_days,
             notice_retention_unread,
         })
+    }
+}
+
+impl Widget {
+    /// `index.html` with its static first paint rendered from `feed_json` (the desk's feed),
+    /// so the first paint and the no-WebAssembly page show what the app will: an ended
+    /// campaign gone, a new one there. `None` for a build without the markers.
+    pub fn first_paint(&self, feed_json: &str) -> Option<String> {
+        let html = self.index_html.as_deref()?;
+        let feed = xinjing_core::campaign::parse_feed(feed_json).ok()?.feed;
+        let page = xinjing_static_page::render(&feed, self.page_config.as_ref());
+        let start = html.find(PAINT_START)? + PAINT_START.len();
+        let end = start + html[start..].find(PAINT_END)?;
+        Some(format!("{}{}{}", &html[..start], page.html, &html[end..]))
     }
 }
 

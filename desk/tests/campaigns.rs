@@ -341,3 +341,49 @@ async fn a_stored_entry_that_is_not_json_is_an_error_not_null() {
     );
     desk.stop().await;
 }
+
+#[tokio::test]
+async fn an_ended_campaign_is_gone_from_the_first_paint_the_desk_serves() {
+    let env = TestEnv::new().await;
+    let dist = fake_dist(
+        &env.dir.0,
+        json!({"endpoint": "mock", "campaigns_url": "campaigns.json", "communities": ["示例二苑（演示）"]}),
+    );
+    // A build's page: its static first paint between the build's markers.
+    std::fs::write(
+        dist.join("index.html"),
+        "<!doctype html><title>新泾安全随手报</title><div id=\"xinjing-safety\"><!-- xj-static --><p>campaigns of the build</p><!-- /xj-static --></div>",
+    )
+    .unwrap();
+    let desk = env.start(&[("DESK_DIST", dist.to_str().unwrap())]).await;
+    let page = |path: &'static str| {
+        let request = desk.http.get(format!("{}{path}", desk.url)).send();
+        async move { request.await.unwrap().text().await.unwrap() }
+    };
+    let id = bundled()["campaigns"][0]["id"].as_str().unwrap().to_owned();
+    let card = format!("data-campaign=\"{id}\"");
+    for path in ["/", "/index.html"] {
+        let html = page(path).await;
+        assert!(html.contains(&card), "{path}: {html}");
+        assert!(!html.contains("campaigns of the build"));
+        // The static report form, with the desk's areas.
+        assert!(html.contains("<option value=\"示例二苑（演示）\">"));
+    }
+
+    add_account(&desk, "admin", "admin", &[]).await;
+    let mut admin = login(&desk, "admin").await;
+    let csrf = csrf_in(&admin.get("/desk/campaigns").await.text).unwrap();
+    let ended = admin
+        .post_raw(
+            &format!("/desk/campaigns/{id}/end"),
+            &[("csrf", &csrf), ("ended", "1")],
+        )
+        .await;
+    assert_eq!(ended.status, 303);
+    // The first paint, which is also the page without WebAssembly, follows at once.
+    let html = page("/").await;
+    assert!(!html.contains(&card));
+    let next = bundled()["campaigns"][1]["id"].as_str().unwrap().to_owned();
+    assert!(html.contains(&format!("data-campaign=\"{next}\"")));
+    desk.stop().await;
+}

@@ -6,6 +6,7 @@ pub mod embed;
 pub mod http;
 pub(crate) mod js;
 pub mod lock;
+#[cfg(feature = "demo")]
 pub mod mock;
 pub mod photo;
 pub mod storage;
@@ -19,7 +20,12 @@ use xinjing_core::similar::{parse_similar, SimilarQuery};
 /// async trait methods are not object-safe and two variants are all there will be.
 pub enum AnyTransport {
     Http(http::HttpTransport),
+    #[cfg(feature = "demo")]
     Mock(mock::MockTransport),
+    /// A report or ticket of the demo's mock in a build without it (its config is refused,
+    /// so only a phone that ran the demo before keeps one): it stays on the phone.
+    #[cfg(not(feature = "demo"))]
+    NoMock,
 }
 
 impl AnyTransport {
@@ -39,7 +45,10 @@ impl AnyTransport {
 
     fn to(endpoint: &Endpoint, timeout_ms: u32) -> AnyTransport {
         match endpoint {
+            #[cfg(feature = "demo")]
             Endpoint::Mock => AnyTransport::Mock(mock::MockTransport),
+            #[cfg(not(feature = "demo"))]
+            Endpoint::Mock => AnyTransport::NoMock,
             Endpoint::Url(url) => AnyTransport::Http(http::HttpTransport {
                 endpoint: url.clone(),
                 timeout_ms,
@@ -56,7 +65,10 @@ impl AnyTransport {
                 .await
                 .success_body()
                 .and_then(parse_similar),
+            #[cfg(feature = "demo")]
             AnyTransport::Mock(t) => t.similar(query).await,
+            #[cfg(not(feature = "demo"))]
+            AnyTransport::NoMock => None,
         }
     }
 }
@@ -65,28 +77,40 @@ impl Transport for AnyTransport {
     fn endpoint(&self) -> Option<&str> {
         Some(match self {
             AnyTransport::Http(t) => &t.endpoint,
+            #[cfg(feature = "demo")]
             AnyTransport::Mock(_) => xinjing_core::config::MOCK_ENDPOINT,
+            #[cfg(not(feature = "demo"))]
+            AnyTransport::NoMock => xinjing_core::config::MOCK_ENDPOINT,
         })
     }
 
     async fn submit(&self, key: &str, body: &str) -> Answer {
         match self {
             AnyTransport::Http(t) => t.submit(key, body).await,
+            #[cfg(feature = "demo")]
             AnyTransport::Mock(t) => t.submit(key, body).await,
+            #[cfg(not(feature = "demo"))]
+            AnyTransport::NoMock => Answer::NetworkError,
         }
     }
 
     async fn ticket_status(&self, ticket: &str, report_key: &str) -> Answer {
         match self {
             AnyTransport::Http(t) => t.ticket_status(ticket, report_key).await,
+            #[cfg(feature = "demo")]
             AnyTransport::Mock(t) => t.ticket_status(ticket, report_key).await,
+            #[cfg(not(feature = "demo"))]
+            AnyTransport::NoMock => Answer::NetworkError,
         }
     }
 
     async fn feedback(&self, ticket: &str, report_key: &str, key: &str, body: &str) -> Answer {
         match self {
             AnyTransport::Http(t) => t.feedback(ticket, report_key, key, body).await,
+            #[cfg(feature = "demo")]
             AnyTransport::Mock(t) => t.feedback(ticket, report_key, key, body).await,
+            #[cfg(not(feature = "demo"))]
+            AnyTransport::NoMock => Answer::NetworkError,
         }
     }
 }

@@ -10,6 +10,7 @@ use super::context::{
     provide_contexts, use_feed, use_form, use_outbox, use_settings, ConfigState, FeedState,
     OutboxView, Prefill, Screen, Settings,
 };
+#[cfg(feature = "demo")]
 use super::demo::{CommitteeView, DemoPanel};
 use super::draft;
 use super::emergency::EmergencyStrip;
@@ -45,6 +46,14 @@ fn query() -> Prefill {
         building: get("building"),
         lang: get("lang"),
     }
+}
+
+/// `xj-s-report` on `<html>`: put there by the static page's script while its form shows.
+fn static_form_shown() -> bool {
+    document()
+        .document_element()
+        .and_then(|html| html.get_attribute("class"))
+        .is_some_and(|class| class.split_whitespace().any(|c| c == "xj-s-report"))
 }
 
 fn browser_languages() -> Vec<String> {
@@ -136,6 +145,11 @@ pub fn App(config: ConfigState) -> impl IntoView {
         .map(|c| c.communities.clone())
         .unwrap_or_default();
     draft::restore(form, &prefill, &communities);
+    // The static page shows its report form (a QR link, the report tab): the app starts on
+    // the same screen, so it takes that form over where it is.
+    if static_form_shown() {
+        settings.screen.set(Screen::Report);
+    }
     show_saved_feed(use_feed());
     use_sender().install_triggers();
 
@@ -199,7 +213,6 @@ pub fn App(config: ConfigState) -> impl IntoView {
         settings.large_text.set(on);
         let _ = storage::set(storage::KEY_LARGE_TEXT, if on { "1" } else { "0" });
     };
-    let is_mock = move || settings.ready_config().is_some_and(|c| c.is_mock());
 
     view! {
         <div class="xj-app" class:xj-large=move || settings.large_text.get() class:xj-in-wechat=host != embed::Host::Browser lang=move || settings.lang.get().tag() node_ref=root_ref>
@@ -230,17 +243,36 @@ pub fn App(config: ConfigState) -> impl IntoView {
                     Screen::Report => view! { <ReportScreen/> }.into_any(),
                     Screen::Sent(id) => view! { <SentView id=id/> }.into_any(),
                     Screen::Mine => view! { <MyReports/> }.into_any(),
-                    Screen::Committee => view! { <CommitteeView/> }.into_any(),
+                    Screen::Committee => committee(),
                 }}
             </main>
-            <Show when=is_mock>
-                <DemoPanel/>
-            </Show>
+            {demo_panel(settings)}
             <footer class="xj-footer">
                 <p>{settings.tr(Msg::EmergencyNote)}</p>
             </footer>
         </div>
     }
+}
+
+/// The presenter's switches, in the demo build with the mock configured.
+#[cfg(feature = "demo")]
+fn demo_panel(settings: Settings) -> impl IntoView {
+    let is_mock = move || settings.ready_config().is_some_and(|c| c.is_mock());
+    view! { <Show when=is_mock><DemoPanel/></Show> }
+}
+
+#[cfg(not(feature = "demo"))]
+fn demo_panel(_: Settings) -> impl IntoView {}
+
+#[cfg(feature = "demo")]
+fn committee() -> AnyView {
+    view! { <CommitteeView/> }.into_any()
+}
+
+/// Only the demo panel opens this screen.
+#[cfg(not(feature = "demo"))]
+fn committee() -> AnyView {
+    view! { <CampaignList/> }.into_any()
 }
 
 fn title_text(settings: Settings, lang: Lang) -> String {

@@ -6,6 +6,7 @@ pub mod campaigns;
 pub mod context;
 pub mod copy;
 pub mod crash;
+#[cfg(feature = "demo")]
 pub mod demo;
 pub mod draft;
 pub mod emergency;

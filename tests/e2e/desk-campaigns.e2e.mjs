@@ -79,6 +79,32 @@ test('an admin edits a campaign in the desk and the widget shows it after a relo
   await expect(page.getByRole('heading', { name: '取暖器远离可燃物' })).toHaveCount(0);
 });
 
+test('a campaign ended in the desk is gone from the desk\'s first paint, with and without WebAssembly', async ({ page, desk }) => {
+  const [ended, kept] = shippedFeed().campaigns;
+  const card = (id) => page.locator(`#xj-static [data-campaign="${id}"]`);
+  // Without WebAssembly (its download refused): the static page is all there is.
+  await page.route('**/*.wasm', (route) => route.abort('blockedbyclient'));
+  await page.goto(desk.origin + '/');
+  await expect(card(ended.id)).toHaveCount(1);
+
+  const admin = await page.context().newPage();
+  await logIn(admin, desk.origin, '/desk/campaigns?lang=en', 'zhang');
+  await admin.getByRole('button', { name: `End ${ended.title.en}` }).click();
+  await expect(admin.getByRole('row', { name: new RegExp(ended.id) })).toContainText('Ended');
+
+  await page.bringToFront();
+  await page.goto(desk.origin + '/');
+  await expect(card(kept.id)).toHaveCount(1);
+  await expect(card(ended.id)).toHaveCount(0);
+  // With WebAssembly: the first paint and then the app agree.
+  await page.unroute('**/*.wasm');
+  await page.goto(desk.origin + '/');
+  await expect(card(ended.id)).toHaveCount(0);
+  await ready(page);
+  await expect(page.getByRole('heading', { name: kept.title.zh })).toBeVisible();
+  await expect(page.getByRole('heading', { name: ended.title.zh })).toHaveCount(0);
+});
+
 // The cards are keyed by campaign id; each card follows its campaign through a memo, so a
 // fetched feed that edits a campaign under the same id shows on the card (this failed before).
 test('the campaign card itself shows an edited title after a reload', async ({ page, desk }) => {

@@ -3,9 +3,9 @@
 import { test as base, expect } from '@playwright/test';
 import { startStatic, securityHeaders } from '../../scripts/serve.mjs';
 import { startReceiver } from './receiver.mjs';
-import { DIST, shippedConfig, drawPhoto, withGps } from './shared.mjs';
+import { DIST, DEMO_DIST, shippedConfig, drawPhoto, withGps } from './shared.mjs';
 
-export { DIST, shippedConfig, shippedFeed, shanghaiDay, jpegSegments } from './shared.mjs';
+export { DIST, DEMO_DIST, shippedConfig, shippedFeed, shanghaiDay, jpegSegments } from './shared.mjs';
 
 /** The campaigns running on `day`, in the app's order (core::campaign::active_on). */
 export function activeOn(feed, day) {
@@ -37,6 +37,8 @@ export const test = base.extend({
   /**
    * serve({ config, feed, routes, csp }) → url of the widget served from dist/.
    * `config` is merged over the shipped config.json; `feed` replaces campaigns.json.
+   * With the mock endpoint (the shipped config's), the demo build serves it: the production
+   * build has no mock backend.
    */
   /** Static pages of other origins (host pages for the iframe tests). */
   host: async ({}, use) => {
@@ -52,10 +54,11 @@ export const test = base.extend({
 
   serve: async ({}, use) => {
     const servers = [];
-    await use(async ({ config = {}, feed, routes = {}, csp = false, headers = {}, dir = DIST } = {}) => {
+    await use(async ({ config = {}, feed, routes = {}, csp = false, headers = {}, dir } = {}) => {
       const all = { '/config.json': { ...shippedConfig(), ...config }, ...routes };
       if (feed !== undefined) all['/campaigns.json'] = feed;
       const endpoint = all['/config.json'].endpoint;
+      dir ??= endpoint === 'mock' ? DEMO_DIST : DIST;
       const extra = csp ? securityHeaders({ endpointOrigin: endpoint?.startsWith('http') ? new URL(endpoint).origin : '', ...(typeof csp === 'object' ? csp : {}) }) : {};
       const server = await startStatic({ dir, routes: all, headers: { ...extra, ...headers } });
       servers.push(server);

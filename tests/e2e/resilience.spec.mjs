@@ -1,6 +1,6 @@
 // A hostile network, a second deployment and an impatient resident: each test shows one
 // way the widget used to let a resident down, against the reference receiver in Chromium.
-import { test, expect, ready, fillReport, jpegWithGps, DIST, shippedConfig } from './fixtures.mjs';
+import { test, expect, ready, fillReport, jpegWithGps, DIST, DEMO_DIST, shippedConfig } from './fixtures.mjs';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
@@ -184,7 +184,8 @@ test('every JS file the page or the app loads is named by its content', async ()
 
 test('a report waiting for the town\'s endpoint is never "delivered" to the demo mock after the config changes', async ({ page, serve, receiver }) => {
   let config = { ...shippedConfig(), endpoint: receiver.endpoint };
-  const url = await serve({ routes: { '/config.json': () => config } });
+  // The demo build: the only one that can take the mock config the deployer switches to.
+  const url = await serve({ routes: { '/config.json': () => config }, dir: DEMO_DIST });
   receiver.fail(503, 1);
   await page.goto(url);
   await ready(page);

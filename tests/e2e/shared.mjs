@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 
 export const DIST = process.env.DIST || 'dist';
+/** The demo build (feature `demo`): the only one with the mock backend. */
+export const DEMO_DIST = process.env.DEMO_DIST || 'dist-demo';
 export const shippedConfig = () => JSON.parse(readFileSync(`${DIST}/config.json`, 'utf8'));
 export const shippedFeed = () => JSON.parse(readFileSync(`${DIST}/campaigns.json`, 'utf8'));
 

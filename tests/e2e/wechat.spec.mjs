@@ -1,5 +1,5 @@
 // Inside WeChat: detection only adapts; a broken deployment config never sends anywhere.
-import { test, expect, ready } from './fixtures.mjs';
+import { test, expect, ready, DIST } from './fixtures.mjs';
 
 test('in a mini-program web-view, the call links carry a hint that tapping may not dial', async ({ page, serve }) => {
   await page.addInitScript(() => { window.__wxjs_environment = 'miniprogram'; });
@@ -35,3 +35,16 @@ for (const [why, config] of [
     expect(errors.join('\n')).toContain('xinjing-safety config');
   });
 }
+
+test('the production build has no mock backend: the demo config is refused like any invalid one', async ({ page, serve }) => {
+  const errors = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(await serve({ config: { endpoint: 'mock' }, dir: DIST }));
+  await ready(page);
+  await expect(page.getByRole('heading', { name: '当前安全整治' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: '演示控制（模拟后台）' })).toHaveCount(0);
+  await page.getByRole('navigation').getByRole('button', { name: '我要报告' }).click();
+  await expect(page.getByRole('alert')).toContainText('配置有误');
+  await expect(page.getByLabel('情况描述')).toHaveCount(0);
+  expect(errors.join('\n')).toContain('no mock backend');
+});

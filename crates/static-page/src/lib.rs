@@ -9,6 +9,8 @@
 //! markup mirrors the app's (same classes, same boxes), so when the app replaces it
 //! nothing moves.
 
+mod form;
+
 use xinjing_contract::Lang;
 use xinjing_core::campaign::{icon_path, in_display_order, Campaign, Feed, Text};
 use xinjing_core::config::Config;
@@ -144,7 +146,7 @@ pub fn render(feed: &Feed, config: Option<&Config>) -> Page {
         format!(
             concat!(
                 r#"<nav class="xj-tabs {class}" aria-label="{label}">"#,
-                r#"<button type="button" class="xj-tab" aria-current="page">{campaigns}</button>"#,
+                r#"<button type="button" class="xj-tab" data-xj-do="campaigns" aria-current="page">{campaigns}</button>"#,
                 r#"<button type="button" class="xj-tab xj-needs-app" data-xj-go="report">{report}</button>"#,
                 r#"<button type="button" class="xj-tab xj-needs-app" data-xj-go="mine">{mine}</button>"#,
                 "</nav>"
@@ -177,8 +179,8 @@ pub fn render(feed: &Feed, config: Option<&Config>) -> Page {
             r#"<p class="xj-fallback-note xj-note xj-warn" role="alert">{fallback}</p>"#,
             r#"<p class="xj-offline-note xj-note xj-warn" role="alert">{no_signal}</p>"#,
             "{tabs}",
-            r#"<main class="xj-main"><section class="xj-section" aria-labelledby="xj-s-campaigns"><h2 id="xj-s-campaigns">{heading}</h2>"#,
-            r#"<ul class="xj-cards" role="list">{cards}</ul><p class="xj-empty" hidden>{empty}</p></section></main>"#,
+            r#"<main class="xj-main"><section class="xj-section xj-s-campaigns" aria-labelledby="xj-s-campaigns"><h2 id="xj-s-campaigns">{heading}</h2>"#,
+            r#"<ul class="xj-cards" role="list">{cards}</ul><p class="xj-empty" hidden>{empty}</p></section>{forms}</main>"#,
             r#"<footer class="xj-footer"><p>{note}</p></footer>"#,
             "</div>"
         ),
@@ -197,6 +199,7 @@ pub fn render(feed: &Feed, config: Option<&Config>) -> Page {
         tabs = tabs,
         heading = msg(Msg::CampaignsHeading),
         cards = cards,
+        forms = form::report_form(Lang::Zh, config) + &form::report_form(Lang::En, config),
         empty = msg(Msg::NoActiveCampaigns),
         note = msg(Msg::EmergencyNote),
     );

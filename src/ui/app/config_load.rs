@@ -9,14 +9,14 @@ use crate::ui::context::{ConfigState, Settings};
 use crate::ui::MOUNT_ID;
 use leptos::prelude::*;
 use std::sync::Arc;
-use xinjing_core::config::parse_config;
+use xinjing_core::config::parse_config_for_build;
 use xinjing_core::outbox::{backoff_ms, MAX_RETRY_MS};
 
 const CONFIG_URL: &str = "config.json";
 const TIMEOUT_MS: u32 = 15_000;
 
 fn checked(json: &str, overrides: &[(String, String)]) -> ConfigState {
-    match parse_config(json, overrides) {
+    match parse_config_for_build(json, overrides, cfg!(feature = "demo")) {
         Ok(config) => ConfigState::Ready(Arc::new(config)),
         Err(errors) => ConfigState::Broken(errors.iter().map(|e| e.explain()).collect()),
     }

@@ -40,7 +40,7 @@ pub fn ContactFields(errs: FormErrors) -> impl IntoView {
                 {text_field(Field::Phone, Msg::FieldPhone, None, "tel", "tel",
                     Binding { get: |d| d.phone.clone(), set: |d, v| d.phone = v }, errs)}
                 <label class="xj-check">
-                    <input type="checkbox" prop:checked=move || form.remember_contact.get()
+                    <input type="checkbox" id="xj-remember" prop:checked=move || form.remember_contact.get()
                         on:change=move |ev| form.remember_contact.set(event_target_checked(&ev))/>
                     <span>{settings.tr(Msg::RememberContact)}</span>
                 </label>

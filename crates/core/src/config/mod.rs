@@ -99,6 +99,8 @@ pub enum ConfigError {
         key: &'static str,
         value: String,
     },
+    /// `"endpoint": "mock"` in a build without the demo's mock backend.
+    MockNotBuilt,
 }
 
 impl ConfigError {
@@ -115,7 +117,23 @@ impl ConfigError {
             ConfigError::BadValue { key, value } => {
                 format!("config value {key} = {value:?} is not valid")
             }
+            ConfigError::MockNotBuilt => {
+                "endpoint \"mock\" is the offline demo's (scripts/demo.sh): this build has no mock backend, set an https:// endpoint".into()
+            }
         }
+    }
+}
+
+/// `parse_config`, in a build that has the demo's mock backend (`with_mock`) or not: a
+/// production build refuses `"mock"` rather than queue reports nobody receives.
+pub fn parse_config_for_build(
+    json: &str,
+    overrides: &[(String, String)],
+    with_mock: bool,
+) -> Result<Config, Vec<ConfigError>> {
+    match parse_config(json, overrides) {
+        Ok(config) if config.is_mock() && !with_mock => Err(vec![ConfigError::MockNotBuilt]),
+        other => other,
     }
 }
 

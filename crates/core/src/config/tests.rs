@@ -180,3 +180,18 @@ fn timeout_attribute_takes_whole_milliseconds_and_errors_show_the_number() {
         }]
     );
 }
+
+#[test]
+fn a_build_without_the_mock_refuses_the_mock_endpoint() {
+    let json = r#"{"endpoint": "mock"}"#;
+    assert_eq!(
+        parse_config_for_build(json, &[], false).unwrap_err(),
+        vec![ConfigError::MockNotBuilt]
+    );
+    assert!(parse_config_for_build(json, &[], true).unwrap().is_mock());
+    let real = r#"{"endpoint": "https://report.example.gov.cn/v1/reports"}"#;
+    assert!(parse_config_for_build(real, &[], false).is_ok());
+    // A data-endpoint override decides, as it does for every other check.
+    let overridden = [("endpoint".to_owned(), "https://r.example.cn/v1".to_owned())];
+    assert!(parse_config_for_build(json, &overridden, false).is_ok());
+}
