@@ -16,6 +16,7 @@ pub mod ids;
 pub mod jpeg;
 pub mod metrics;
 pub mod notify;
+pub mod photo_names;
 pub mod photos;
 pub mod posters;
 pub mod ratelimit;
