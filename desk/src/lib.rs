@@ -14,6 +14,7 @@ pub mod http;
 pub mod idempotency;
 pub mod ids;
 pub mod jpeg;
+pub mod lifecycle;
 pub mod metrics;
 pub mod notify;
 pub mod photo_names;

@@ -1,18 +1,16 @@
 //! `xinjing-desk`: the command line (clap). Errors here are for a person at a shell, so
 //! they are `anyhow` chains; the library below has a typed error per layer.
 
-mod users;
-
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use xinjing_contract::TicketStatus;
-use xinjing_desk::config::{describe_keys, Config, Database, LogFormat};
+use xinjing_desk::config::{describe_keys, Config, Database};
 use xinjing_desk::staff::auth::Role;
 use xinjing_desk::store::Resolution;
-use xinjing_desk::{app, clock::SystemClock};
+use xinjing_desk::{app, clock::SystemClock, lifecycle};
 
 /// xinjing-desk: the town's desk for Xinjing safety reports
 #[derive(Parser)]
@@ -119,7 +117,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    init_logs(&config);
+    lifecycle::init_logs(&config);
     // rustls (the bucket's https, PostgreSQL's TLS) uses ring, for every command.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let result = tokio::runtime::Builder::new_multi_thread()
@@ -184,28 +182,16 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             role,
             communities,
             unit,
-        }) => users::add(config, name, role, communities, unit).await,
-        Command::User(UserCommand::List) => users::list(config).await,
-        Command::User(UserCommand::Remove { name }) => users::remove(config, &name).await,
+        }) => user_add(config, name, role, communities, unit).await,
+        Command::User(UserCommand::List) => user_list(config).await,
+        Command::User(UserCommand::Remove { name }) => user_remove(config, &name).await,
     }
-}
-
-fn init_logs(config: &Config) {
-    let builder = tracing_subscriber::fmt()
-        .with_max_level(config.log_level)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_target(false);
-    let _ = match config.log_format {
-        LogFormat::Json => builder.json().try_init(),
-        LogFormat::Text => builder.try_init(),
-    };
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
     // Listening for the stop signal before the desk listens for requests: a stop sent as
     // soon as it is ready (systemd, a test) is a clean stop, not the signal's default death.
-    let stop = shutdown_signal();
+    let stop = lifecycle::shutdown_signal();
     let desk = app::start(config, Arc::new(SystemClock)).await?;
     // Migrated and listening: systemd (Type=notify) starts what waits for the desk now.
     if let Err(e) = xinjing_desk::sd_notify::notify("READY=1") {
@@ -217,24 +203,6 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     desk.stop().await;
     tracing::info!("stopped");
     Ok(())
-}
-
-/// Registers for SIGTERM at once (Ctrl-C on the first poll) and resolves when either comes.
-fn shutdown_signal() -> impl std::future::Future<Output = ()> {
-    #[cfg(unix)]
-    let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-    async move {
-        let ctrl_c = tokio::signal::ctrl_c();
-        #[cfg(unix)]
-        if let Some(mut term) = term {
-            tokio::select! {
-                _ = ctrl_c => {}
-                _ = term.recv() => {}
-            }
-            return;
-        }
-        let _ = ctrl_c.await;
-    }
 }
 
 async fn check(config: Config) -> anyhow::Result<()> {
@@ -280,4 +248,128 @@ async fn set_status(
     changed?;
     println!("{ticket}: {}", status.code());
     Ok(())
+}
+
+/// `user add NAME --role admin|staff|town|unit [--community AREA]... [--unit UNIT]`, the
+/// password on stdin.
+async fn user_add(
+    config: Config,
+    name: String,
+    role: Role,
+    communities: Vec<String>,
+    unit: Option<String>,
+) -> anyhow::Result<()> {
+    let communities: Vec<String> = communities.iter().map(|c| c.trim().to_owned()).collect();
+    if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_whitespace) {
+        bail!("the name must be 1 to 64 characters without spaces");
+    }
+    if communities.iter().any(String::is_empty) {
+        bail!("--community needs a residential area's name");
+    }
+    match role {
+        Role::Staff if communities.is_empty() => {
+            bail!("a staff account needs at least one --community")
+        }
+        Role::Admin if !communities.is_empty() => {
+            bail!("an admin sees every community: leave out --community")
+        }
+        Role::Unit if !communities.is_empty() => {
+            bail!("a unit account sees its unit's tasks: leave out --community")
+        }
+        Role::Town if !communities.is_empty() => {
+            bail!("a town account reads every community: leave out --community")
+        }
+        _ => {}
+    }
+    match (&unit, role) {
+        (None, Role::Unit) => bail!("a unit account needs --unit UNIT (a [[unit]] id)"),
+        (Some(_), Role::Admin | Role::Staff | Role::Town) => {
+            bail!("--unit is for --role unit only")
+        }
+        (Some(id), _) if config.unit(id).is_none() => {
+            let known: Vec<&str> = config.units.iter().map(|u| u.id.as_str()).collect();
+            bail!(
+                "no unit {id:?} in the configuration (units: {})",
+                known.join(", ")
+            )
+        }
+        _ => {}
+    }
+    let mut password = String::new();
+    std::io::stdin()
+        .read_line(&mut password)
+        .context("cannot read the password from standard input")?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    if password.chars().count() < xinjing_desk::staff::auth::PASSWORD_MIN_CHARS {
+        bail!(
+            "the password (standard input) needs at least {} characters",
+            xinjing_desk::staff::auth::PASSWORD_MIN_CHARS
+        );
+    }
+    let hash = xinjing_desk::staff::auth::hash_password(password)?;
+    let (store, _) = app::open_storage(&config).await?;
+    let now = xinjing_desk::clock::Clock::now_ms(&SystemClock);
+    let existed = store.account(&name).await?.is_some();
+    match &unit {
+        Some(unit) => store.put_unit_account(&name, &hash, unit, now).await?,
+        None => {
+            store
+                .put_account(&name, role.code(), &hash, &communities, now)
+                .await?
+        }
+    }
+    // A new password starts with a clean slate: the guesses at the old one no longer slow
+    // or stop anyone.
+    store.clear_account_failures(&name).await?;
+    let scope = unit.clone().unwrap_or_else(|| communities.join(", "));
+    let detail = format!("{name}: {} {scope}", role.code());
+    store
+        .audit(
+            "cli",
+            if existed { "user_update" } else { "user_add" },
+            None,
+            Some(detail.trim()),
+            now,
+        )
+        .await?;
+    store.close().await;
+    println!(
+        "{name}: {} ({}){}",
+        role.code(),
+        match (&unit, communities.is_empty()) {
+            (Some(unit), _) => format!("unit {unit}"),
+            (None, true) => "all communities".to_owned(),
+            (None, false) => communities.join(", "),
+        },
+        if existed { ", password reset" } else { "" }
+    );
+    Ok(())
+}
+
+async fn user_list(config: Config) -> anyhow::Result<()> {
+    let (store, _) = app::open_storage(&config).await?;
+    let accounts = store.accounts().await?;
+    store.close().await;
+    for (name, role, communities) in accounts {
+        println!("{name}\t{role}\t{}", communities.join(", "));
+    }
+    Ok(())
+}
+
+async fn user_remove(config: Config, name: &str) -> anyhow::Result<()> {
+    let (store, _) = app::open_storage(&config).await?;
+    let removed = store.remove_account(name).await?;
+    if removed {
+        let now = xinjing_desk::clock::Clock::now_ms(&SystemClock);
+        store
+            .audit("cli", "user_remove", None, Some(name), now)
+            .await?;
+    }
+    store.close().await;
+    if removed {
+        println!("{name}: removed");
+        Ok(())
+    } else {
+        bail!("no account {name}")
+    }
 }
