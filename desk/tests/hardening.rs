@@ -410,10 +410,7 @@ async fn a_flood_of_logins_leaves_room_for_residents_reports_and_other_clerks() 
     add_account(&desk, "wang", "staff", &[HOME]).await;
     // Strangers have guessed at li for a while: each new guess now waits its full delay.
     let store = &desk.state().store;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64;
+    let now = now_ms();
     for _ in 0..12 {
         store
             .add_login_failure(&["account:li".to_owned()], now, 0)

@@ -270,9 +270,7 @@ impl Store {
     /// SQLite file is on this machine, whose clock every desk on it reads already.
     pub async fn db_now_ms(&self) -> Result<i64> {
         match self.backend {
-            Backend::Sqlite => Ok(std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_millis() as i64)),
+            Backend::Sqlite => Ok(crate::clock::Clock::now_ms(&crate::clock::SystemClock)),
             Backend::Postgres => Ok(sqlx::query_scalar(
                 "SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)",
             )
