@@ -578,6 +578,65 @@ fn location(answer: &Answer) -> String {
 }
 
 #[tokio::test]
+async fn a_phone_cameras_photo_is_shrunk_on_the_desk() {
+    let env = TestEnv::new().await;
+    let robot = Robot::wecom().await;
+    let owned = [robot_var(&robot)];
+    let (desk, _clock) = env
+        .start_fake_with_file(&units_toml(), &vars(&owned, &[NO_POLL]), now_ms())
+        .await;
+    add_account(&desk, "li", "staff", &[AREA]).await;
+    add_unit_account(&desk, "wang", "xinkai").await;
+    let ticket = file_report(&desk, "flying_line_charging").await;
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    dispatch_from_page(&mut li, &ticket, "xinkai", "拆除窗外飞线").await;
+    let task = desk.state().store.tasks_of_report(&ticket).await.unwrap()[0].clone();
+    let task_path = format!("/desk/tasks/{}", task.id);
+    let done = format!("{task_path}/done");
+    let mut wang = unit_login(&desk, "wang").await;
+    wang.get(&task_path).await;
+
+    // Over the configured bound (15 MB): refused, and the page says so.
+    let huge = vec![0xAB; 15 * 1024 * 1024 + 1];
+    let answer = post_with_photo(&wang, &done, &[("note", "已拆除")], Some(&huge), true).await;
+    assert_eq!(
+        location(&answer),
+        format!("{task_path}?error=photo_too_large")
+    );
+    let page = wang
+        .get(&format!("{task_path}?error=photo_too_large"))
+        .await;
+    assert!(page.text.contains("照片太大"), "{}", page.text);
+
+    // A 12-megapixel camera photo with its GPS position, megabytes long.
+    let camera = sample::camera_jpeg(4000, 3000, 5);
+    assert!(camera.len() > 1024 * 1024, "{}", camera.len());
+    assert!(camera.windows(11).any(|w| w == b"GPSLatitude"));
+    let answer =
+        post_with_photo(&wang, &done, &[("note", "飞线已拆除")], Some(&camera), true).await;
+    assert_eq!(location(&answer), format!("{task_path}?done=done"));
+    let answered = desk.state().store.task(&task.id).await.unwrap().unwrap();
+    let stored = desk
+        .state()
+        .photos
+        .get(answered.photo_key.as_deref().unwrap())
+        .await
+        .unwrap();
+    // Kept as the API keeps photos: 1600 px on the long edge, ≤ 400 KB, no metadata.
+    let kept = xinjing_desk::jpeg::clean(&stored).unwrap();
+    assert_eq!((kept.width, kept.height), (1600, 1200));
+    assert!(stored.len() <= 400 * 1024, "{}", stored.len());
+    assert_eq!(kept.dropped, 0);
+    assert!(!stored.windows(11).any(|w| w == b"GPSLatitude"));
+    // Staff see it on the review.
+    li.get(&format!("/desk/reports/{ticket}")).await;
+    let after = li.get(&format!("{task_path}/photo")).await;
+    assert_eq!(after.status, 200);
+    desk.stop().await;
+}
+
+#[tokio::test]
 async fn the_unit_answers_with_an_after_photo_and_staff_fail_then_pass_the_review() {
     let env = TestEnv::new().await;
     let robot = Robot::wecom().await;
@@ -611,12 +670,13 @@ async fn the_unit_answers_with_an_after_photo_and_staff_fail_then_pass_the_revie
     let refused =
         post_with_photo(&wang, &done, &[("note", "已拆除")], Some(&with_exif), false).await;
     assert_eq!(refused.status, 403);
-    // No photo, a photo that is not a JPEG, one too large: the page says which.
+    // No photo, a photo that is not a JPEG, one declaring more pixels than the desk
+    // decodes: the page says which.
     for (photo, error) in [
         (None, "photo_required"),
         (Some(b"not a jpeg at all".as_slice()), "photo_unreadable"),
         (
-            Some(&sample::jpeg(2000, 1500, 3000, false, 3)[..]),
+            Some(&sample::jpeg(10_000, 8_000, 3000, false, 3)[..]),
             "photo_too_large",
         ),
     ] {
