@@ -1093,3 +1093,133 @@ async fn a_resolved_cable_comes_back_in_thirty_days_and_a_failed_check_opens_a_l
     assert!(list.text.contains(&relapse));
     desk.stop().await;
 }
+
+#[tokio::test]
+async fn a_task_given_back_waits_for_the_committee_then_its_channels_then_the_town() {
+    let env = TestEnv::new().await;
+    let (unit_robot, committee_robot, town_robot) = (
+        Robot::wecom().await,
+        Robot::dingtalk().await,
+        Robot::webhook().await,
+    );
+    let mut owned = vec![
+        robot_var(&unit_robot),
+        ("DESK_NOTIFY_TOWN_URL".into(), town_robot.url.clone()),
+        ("DESK_NOTIFY_TOWN_SECRET".into(), HOOK_SECRET.into()),
+    ];
+    owned.extend(dingtalk_vars(&committee_robot));
+    let toml = units_toml_with(
+        "town_robot = { kind = \"webhook\" }\nescalate_town_hours = 24\nreturn_hours = 6",
+    );
+    let start = now_ms();
+    let (desk, clock) = env
+        .start_fake_with_file(&toml, &vars(&owned, &[NO_POLL]), start)
+        .await;
+    add_account(&desk, "li", "staff", &[AREA]).await;
+    add_unit_account(&desk, "wang", "xinkai").await;
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    let mut wang = unit_login(&desk, "wang").await;
+    // Two reports given back: the committee acts on the second in time, not on the first.
+    let mut given_back = Vec::new();
+    for category in ["flying_line_charging", "private_rewiring"] {
+        let ticket = file_report(&desk, category).await;
+        dispatch_from_page(&mut li, &ticket, "xinkai", "请处理").await;
+        let task = desk.state().store.tasks_of_report(&ticket).await.unwrap()[0].clone();
+        let path = format!("/desk/tasks/{}", task.id);
+        wang.get(&path).await;
+        let answer = wang
+            .post(
+                &format!("{path}/return"),
+                &[("reason", "不属本物业管理范围")],
+            )
+            .await;
+        assert_eq!(location(&answer), format!("{path}?done=returned"));
+        given_back.push(ticket);
+    }
+    let (late, acted) = (&given_back[0], &given_back[1]);
+    run_now(&desk).await;
+    run_now(&desk).await;
+    let counts = || {
+        (
+            unit_robot.count(),
+            committee_robot.count(),
+            town_robot.count(),
+        )
+    };
+    // Two dispatches to the unit, two new reports to the committee.
+    assert_eq!(counts(), (2, 2, 0));
+    let deadline = start + 6 * 3_600_000;
+    let town = deadline + 24 * 3_600_000;
+
+    // The problem list: waiting for the committee, with the time left.
+    let list = li.get("/desk/").await;
+    assert!(
+        list.text
+            .contains("退单 · 待居委会处理 · 还剩 6 小时 0 分钟"),
+        "{}",
+        list.text
+    );
+    li.cookies_set(xinjing_desk::staff::i18n::LANG_COOKIE, "en");
+    let list = li.get("/desk/").await;
+    assert!(list.text.contains("Given back · committee to act · left: "));
+    li.cookies_set(xinjing_desk::staff::i18n::LANG_COOKIE, "zh");
+    // The committee dispatches the second again in time.
+    clock.set(start + 3_600_000);
+    dispatch_from_page(&mut li, acted, "zhifa", "请执法队查处").await;
+
+    for (at, expected) in [
+        (deadline - 1, (2, 2, 0)),
+        (deadline, (2, 3, 0)),
+        (deadline + 60_000, (2, 3, 0)),
+    ] {
+        clock.set(at);
+        run_now(&desk).await;
+        run_now(&desk).await;
+        assert_eq!(counts(), expected, "at {}", at - start);
+    }
+    let told = committee_robot.requests().last().unwrap().text();
+    assert!(
+        told.contains("单位退单，居委会超时未处理") && told.contains(late.as_str()),
+        "{told}"
+    );
+    assert!(!told.contains(acted.as_str()));
+    assert_nothing_personal(&told);
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    let list = li.get("/desk/").await;
+    assert!(
+        list.text.contains("退单未处理 · 超时 1 分钟 · 已报居委会"),
+        "{}",
+        list.text
+    );
+    desk.stop().await;
+
+    // Restarted: nothing twice; the town at its time, once.
+    let (desk, clock) = env
+        .start_fake_with_file(&toml, &vars(&owned, &[NO_POLL]), deadline + 120_000)
+        .await;
+    run_now(&desk).await;
+    assert_eq!(counts(), (2, 3, 0));
+    clock.set(town - 1);
+    run_now(&desk).await;
+    assert_eq!(counts(), (2, 3, 0));
+    clock.set(town);
+    run_now(&desk).await;
+    run_now(&desk).await;
+    assert_eq!(counts(), (2, 3, 1));
+    let message = town_robot.requests()[0].json();
+    assert_eq!(
+        (message["event"].as_str(), message["ticket"].as_str()),
+        (Some("returned_town"), Some(late.as_str()))
+    );
+    clock.set(town + 60_000);
+    run_now(&desk).await;
+    assert_eq!(counts(), (2, 3, 1));
+    // Both steps are in the report's history.
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    let page = li.get(&format!("/desk/reports/{late}")).await;
+    assert!(page.text.contains("退单后超时未处理，已报居委会") && page.text.contains("已报镇"));
+    desk.stop().await;
+}

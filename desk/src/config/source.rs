@@ -60,6 +60,7 @@ const KEYS: &[Key] = &[
     Key { name: "deadlines", env: &[], help: "[deadlines] table: hours a unit has to fix a hazard, per category (default flying_line_charging = 24, private_rewiring = 48, ebike_in_stairwell = 72)" },
     Key { name: "dispatch_hours", env: &["DESK_DISPATCH_HOURS"], help: "hours a unit has to fix a hazard of a category not in [deadlines] (default 72)" },
     Key { name: "town_robot", env: &[], help: "the town's robot (平安办 / 城运中心) for dispatched tasks overdue by escalate_town_hours: { kind, url, secret }, its url and secret overridable by DESK_NOTIFY_TOWN_URL / _SECRET" },
+    Key { name: "return_hours", env: &["DESK_RETURN_HOURS"], help: "hours the committee has to act on a task a unit gave back (dispatch again, resolve or reject) before its channels hear of it; the town's robot escalate_town_hours later (default 24)" },
     Key { name: "escalate_town_hours", env: &["DESK_ESCALATE_TOWN_HOURS"], help: "hours after a dispatched task's due time before the town's robot is told (default 24)" },
     Key { name: "stats_min_count", env: &["DESK_STATS_MIN_COUNT"], help: "the town's figures: no rate, median or ranking over fewer reports than this; \"–\" with the count instead (default 5)" },
     Key { name: "metrics_listen", env: &["DESK_METRICS_LISTEN"], help: "address and port of a second listener that serves only /metrics (Prometheus text; default: off). Keep it on loopback or a private network" },

@@ -24,6 +24,10 @@ pub enum EventKind {
     Remind,
     Overdue,
     Town,
+    /// A task given back (退单) that the committee has not acted on in time: its channels,
+    /// then the town.
+    ReturnedOverdue,
+    ReturnedTown,
 }
 
 impl EventKind {
@@ -35,6 +39,8 @@ impl EventKind {
             EventKind::Remind => "remind",
             EventKind::Overdue => "overdue",
             EventKind::Town => "town",
+            EventKind::ReturnedOverdue => "returned_overdue",
+            EventKind::ReturnedTown => "returned_town",
         }
     }
 
@@ -46,6 +52,8 @@ impl EventKind {
             "remind" => Some(EventKind::Remind),
             "overdue" => Some(EventKind::Overdue),
             "town" => Some(EventKind::Town),
+            "returned_overdue" => Some(EventKind::ReturnedOverdue),
+            "returned_town" => Some(EventKind::ReturnedTown),
             _ => None,
         }
     }
@@ -185,6 +193,8 @@ fn title(event: &Event) -> String {
         EventKind::Remind => format!("整改期限将到 {}", event.ticket),
         EventKind::Overdue => format!("整改超时 {}", event.ticket),
         EventKind::Town => format!("整改超时未办结，请督办 {}", event.ticket),
+        EventKind::ReturnedOverdue => format!("单位退单，居委会超时未处理 {}", event.ticket),
+        EventKind::ReturnedTown => format!("单位退单后超时未处理，请督办 {}", event.ticket),
     }
 }
 

@@ -357,6 +357,7 @@ pub fn migrator() -> sqlx::migrate::Migrator {
             "photo_names",
             include_str!("../../migrations/0007_photo_names.sql"),
         ),
+        migration(8, "units", include_str!("../../migrations/0008_units.sql")),
     ])
 }
 

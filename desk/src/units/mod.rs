@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod answer;
+pub mod badge;
 pub mod dispatch;
 pub mod due;
 pub mod gate;

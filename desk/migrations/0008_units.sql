@@ -1,0 +1,9 @@
+-- The handling units' side finished. Numbered 0008: 0009 and 0010 are other changes';
+-- sqlx applies whatever is missing, in order. Same rules as 0001: plain types, times in ms
+-- since the epoch.
+
+-- A task given back (退单): the committee has `return_hours` from its closed_at to act
+-- (dispatch again, resolve or reject); past that its channels are told, then the town's
+-- robot. Each step once, like the unit's own ladder (reminded_at, overdue_at, town_at).
+ALTER TABLE dispatch_tasks ADD COLUMN return_overdue_at BIGINT;
+ALTER TABLE dispatch_tasks ADD COLUMN return_town_at BIGINT;
