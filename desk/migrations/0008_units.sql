@@ -7,3 +7,8 @@
 -- robot. Each step once, like the unit's own ladder (reminded_at, overdue_at, town_at).
 ALTER TABLE dispatch_tasks ADD COLUMN return_overdue_at BIGINT;
 ALTER TABLE dispatch_tasks ADD COLUMN return_town_at BIGINT;
+
+-- A message that carries more than the report's place: a failed review's reason and the
+-- unit's new due time (to the unit's robot).
+ALTER TABLE notify_outbox ADD COLUMN note TEXT;
+ALTER TABLE notify_outbox ADD COLUMN due_at BIGINT;

@@ -757,6 +757,27 @@ async fn the_unit_answers_with_an_after_photo_and_staff_fail_then_pass_the_revie
         Some(reopened.due_at),
         xinjing_desk::units::due::from_input(&new_due)
     );
+    // The unit's robot hears of it once: the ticket, the reason, the new due time, a link.
+    run_now(&desk).await;
+    run_now(&desk).await;
+    let failed: Vec<String> = robot
+        .requests()
+        .iter()
+        .map(|r| r.json()["markdown"]["content"].as_str().unwrap().to_owned())
+        .filter(|c| c.contains("复查未通过"))
+        .collect();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    let content = &failed[0];
+    let due_said = new_due.replace('T', " ");
+    for said in [
+        "复查未通过",
+        ticket.as_str(),
+        "插座仍在窗外，请一并拆除",
+        due_said.as_str(),
+        &format!("{}/desk/tasks", desk.url),
+    ] {
+        assert!(content.contains(said), "{said} in {content}");
+    }
 
     // The unit answers again; staff pass it with a note the resident reads.
     let again = sample::jpeg(800, 600, 3000, false, 12);

@@ -135,7 +135,7 @@ async fn a_first_release_database_migrates_with_all_its_data() {
         ("campaigns", 1),
         ("campaign_feed", 1),
         ("notify_state", 1),
-        ("notify_outbox", 3),
+        ("notify_outbox", 4),
         ("notify_leases", 1),
         ("notify_sends", 1),
         ("dispatch_tasks", 2),
@@ -144,14 +144,15 @@ async fn a_first_release_database_migrates_with_all_its_data() {
     ] {
         assert_eq!(count(&db, table).await, rows, "{table}");
     }
-    let outbox: Vec<(String, String, Option<String>)> =
-        sqlx::query("SELECT ticket, state, last_error FROM notify_outbox ORDER BY ticket")
-            .fetch_all(&db)
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| (r.get("ticket"), r.get("state"), r.get("last_error")))
-            .collect();
+    let outbox: Vec<(String, String, Option<String>)> = sqlx::query(
+        "SELECT ticket, state, last_error FROM notify_outbox WHERE note IS NULL ORDER BY ticket",
+    )
+    .fetch_all(&db)
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| (r.get("ticket"), r.get("state"), r.get("last_error")))
+    .collect();
     assert_eq!(
         outbox,
         [
@@ -164,6 +165,13 @@ async fn a_first_release_database_migrates_with_all_its_data() {
             (R1.1.into(), "pending".into(), Some("timed out".into())),
         ]
     );
+    // 0008: a message's note and due time.
+    let review: (String, i64) =
+        sqlx::query_as("SELECT note, due_at FROM notify_outbox WHERE kind = 'review_fail'")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(review, ("旧家具仍在通道内".into(), 1795386400000));
     // 0005: how the resolved report was resolved.
     let resolutions: Vec<(String, Option<String>)> =
         sqlx::query("SELECT ticket, resolution FROM reports ORDER BY ticket")

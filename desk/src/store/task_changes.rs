@@ -5,6 +5,7 @@
 //! task's state (two phones, a page left open) records nothing.
 
 use super::events::{audit_on, insert_event};
+use super::tasks::outbox_row_with;
 use super::{Result, Store};
 
 /// A change to a task.
@@ -18,8 +19,13 @@ pub enum TaskChange {
     AskMoreTime { reason: String, until: i64 },
     /// Staff grant the time asked (the due time moves) or refuse it.
     DecideMoreTime { grant: bool },
-    /// Review failed: back to the unit with the reason and a new due time.
-    Fail { reason: String, due_at: i64 },
+    /// Review failed: back to the unit with the reason and a new due time; its robot, if
+    /// it has one, hears of it once.
+    Fail {
+        reason: String,
+        due_at: i64,
+        robot: Option<String>,
+    },
     /// Review passed (the report is resolved by `apply_change`).
     Pass { note: String },
 }
@@ -71,7 +77,7 @@ impl TaskChange {
                  WHERE id = $1 AND state = 'open' AND extension_state = 'asked'",
                 vec![],
             ),
-            TaskChange::Fail { reason, due_at } => (
+            TaskChange::Fail { reason, due_at, .. } => (
                 "UPDATE dispatch_tasks SET state = 'open', reviewed_at = $2, review_note = $3, \
                  due_at = $4, window_from = $2, reminded_at = NULL, overdue_at = NULL, town_at = NULL \
                  WHERE id = $1 AND state = 'answered'",
@@ -154,6 +160,15 @@ impl Store {
             &mut tx, &report, seq, now, "task", None, None, event.0, event.1,
         )
         .await?;
+        if let TaskChange::Fail {
+            reason,
+            due_at,
+            robot: Some(channel),
+        } = change
+        {
+            let review = Some((reason.as_str(), *due_at));
+            outbox_row_with(&mut tx, &report, seq, channel, "review_fail", now, review).await?;
+        }
         audit_on(
             &mut tx,
             actor,

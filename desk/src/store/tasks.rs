@@ -144,6 +144,19 @@ pub(crate) async fn outbox_row(
     kind: &str,
     now: i64,
 ) -> Result<()> {
+    outbox_row_with(conn, id, seq, channel, kind, now, None).await
+}
+
+/// [`outbox_row`] with a note and a due time for the message (a failed review's).
+pub(crate) async fn outbox_row_with(
+    conn: &mut sqlx::AnyConnection,
+    id: &str,
+    seq: i64,
+    channel: &str,
+    kind: &str,
+    now: i64,
+    review: Option<(&str, i64)>,
+) -> Result<()> {
     let (ticket, category, community, building, detail): (String, String, String, String, String) =
         sqlx::query_as(
             "SELECT ticket, category, community, building, detail FROM reports WHERE id = $1",
@@ -153,8 +166,8 @@ pub(crate) async fn outbox_row(
         .await?;
     sqlx::query(
         "INSERT INTO notify_outbox (report_id, seq, channel, kind, event_at, ticket, category, \
-         community, building, detail, state, attempts, next_at, created_at, digest) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', 0, $5, $5, 0)",
+         community, building, detail, state, attempts, next_at, created_at, digest, note, due_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', 0, $5, $5, 0, $11, $12)",
     )
     .bind(id)
     .bind(seq)
@@ -166,6 +179,8 @@ pub(crate) async fn outbox_row(
     .bind(clean(&community, DETAIL_CHARS))
     .bind(clean(&building, DETAIL_CHARS))
     .bind(clean(&detail, DETAIL_CHARS))
+    .bind(review.map(|(note, _)| note.to_owned()))
+    .bind(review.map(|(_, due)| due))
     .execute(&mut *conn)
     .await?;
     Ok(())

@@ -18,6 +18,12 @@ use axum::routing::{get, post};
 use axum::Router;
 use std::sync::Arc;
 
+/// The channel of `unit`'s own robot, if it has one.
+pub fn robot_of(state: &AppState, unit: &str) -> Option<String> {
+    let unit = state.config.units.iter().find(|u| u.id == unit)?;
+    unit.channel.as_ref().map(|c| c.name.clone())
+}
+
 /// The units' pages under `/desk/`, merged into the staff router (same layers).
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
