@@ -12,3 +12,8 @@ ALTER TABLE dispatch_tasks ADD COLUMN return_town_at BIGINT;
 -- unit's new due time (to the unit's robot).
 ALTER TABLE notify_outbox ADD COLUMN note TEXT;
 ALTER TABLE notify_outbox ADD COLUMN due_at BIGINT;
+
+-- Staff shared the resident's contact with the unit for this task: its page shows the name
+-- and phone (read from the report, so an erasure erases them there too) while it is live.
+ALTER TABLE dispatch_tasks ADD COLUMN contact_shared_at BIGINT;
+ALTER TABLE dispatch_tasks ADD COLUMN contact_shared_by TEXT;

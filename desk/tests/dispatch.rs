@@ -1244,3 +1244,100 @@ async fn a_task_given_back_waits_for_the_committee_then_its_channels_then_the_to
     assert!(page.text.contains("退单后超时未处理，已报居委会") && page.text.contains("已报镇"));
     desk.stop().await;
 }
+
+#[tokio::test]
+async fn staff_share_the_contact_with_the_unit_for_one_task_only() {
+    let env = TestEnv::new().await;
+    let robot = Robot::wecom().await;
+    let owned = [robot_var(&robot)];
+    let start = now_ms();
+    let (desk, clock) = env
+        .start_fake_with_file(&units_toml(), &vars(&owned, &[NO_POLL]), start)
+        .await;
+    add_account(&desk, "li", "staff", &[AREA]).await;
+    add_unit_account(&desk, "wang", "xinkai").await;
+    add_unit_account(&desk, "zhao", "zhifa").await;
+    let ticket = file_report(&desk, "flying_line_charging").await;
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    dispatch_from_page(&mut li, &ticket, "xinkai", "拆除窗外飞线").await;
+    let task = desk.state().store.tasks_of_report(&ticket).await.unwrap()[0].clone();
+    let task_path = format!("/desk/tasks/{}", task.id);
+    let mut wang = unit_login(&desk, "wang").await;
+    let shows_contact = |text: &str| text.contains("王阿姨") || text.contains("13912345678");
+
+    // Not shared: the unit's page has no name and no phone.
+    let page = wang.get(&task_path).await;
+    assert!(!shows_contact(&page.text), "{}", page.text);
+    // Staff share it from the report's page; without the token, refused.
+    let share = format!("/desk/reports/{ticket}/tasks/{}/share-contact", task.id);
+    let page = li.get(&format!("/desk/reports/{ticket}")).await;
+    assert!(page.text.contains(&format!("action=\"{share}\"")));
+    assert_eq!(li.post_raw(&share, &[]).await.status, 403);
+    assert!(!shows_contact(&wang.get(&task_path).await.text));
+    // A unit cannot share it for itself.
+    assert_eq!(wang.post(&share, &[]).await.status, 404);
+    let answer = li.post(&share, &[]).await;
+    assert_eq!(
+        location(&answer),
+        format!("/desk/reports/{ticket}?done=task_share_contact")
+    );
+    let page = li
+        .get(&format!("/desk/reports/{ticket}?done=task_share_contact"))
+        .await;
+    assert!(page.text.contains("已向单位提供居民联系方式"));
+    assert!(!page.text.contains(&format!("action=\"{share}\"")));
+    let audit = desk
+        .state()
+        .store
+        .audit_entries(Some(&ticket), 20, 0)
+        .await
+        .unwrap();
+    assert!(audit
+        .iter()
+        .any(|a| a.action == "task_share_contact" && a.actor == "li"));
+
+    // Now the unit's page shows them; another unit's account still gets 404.
+    let page = wang.get(&task_path).await;
+    assert!(
+        page.text.contains("王阿姨") && page.text.contains("tel:13912345678"),
+        "{}",
+        page.text
+    );
+    let mut zhao = unit_login(&desk, "zhao").await;
+    assert_eq!(zhao.get(&task_path).await.status, 404);
+
+    // Retention erasure of a report left open still erases them from the unit's page.
+    clock.set(start + 731 * 86_400_000);
+    desk.desk().retention.run_now().await;
+    // (Two years on, the morning's session has ended.)
+    let mut wang = unit_login(&desk, "wang").await;
+    let page = wang.get(&task_path).await;
+    assert_eq!(page.status, 200);
+    assert!(!shows_contact(&page.text), "{}", page.text);
+    desk.stop().await;
+
+    // A second report: shared, then the task ends (given back): hidden again.
+    let (desk, clock) = env
+        .start_fake_with_file(&units_toml(), &vars(&owned, &[NO_POLL]), start)
+        .await;
+    clock.set(start + 1_000);
+    let ticket = file_report(&desk, "flying_line_charging").await;
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    dispatch_from_page(&mut li, &ticket, "xinkai", "拆除窗外飞线").await;
+    let task = desk.state().store.tasks_of_report(&ticket).await.unwrap()[0].clone();
+    let task_path = format!("/desk/tasks/{}", task.id);
+    li.get(&format!("/desk/reports/{ticket}")).await;
+    let share = format!("/desk/reports/{ticket}/tasks/{}/share-contact", task.id);
+    li.post(&share, &[]).await;
+    let mut wang = unit_login(&desk, "wang").await;
+    assert!(shows_contact(&wang.get(&task_path).await.text));
+    let answer = wang
+        .post(&format!("{task_path}/return"), &[("reason", "不属本物业")])
+        .await;
+    assert_eq!(location(&answer), format!("{task_path}?done=returned"));
+    let page = wang.get(&task_path).await;
+    assert!(page.text.contains("已退单") && !shows_contact(&page.text));
+    desk.stop().await;
+}

@@ -172,6 +172,14 @@ async fn a_first_release_database_migrates_with_all_its_data() {
             .await
             .unwrap();
     assert_eq!(review, ("旧家具仍在通道内".into(), 1795386400000));
+    let shared: (i64, String) = sqlx::query_as(
+        "SELECT contact_shared_at, contact_shared_by FROM dispatch_tasks \
+         WHERE contact_shared_at IS NOT NULL",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(shared, (1795250600000, "zhang-admin".into()));
     // 0005: how the resolved report was resolved.
     let resolutions: Vec<(String, Option<String>)> =
         sqlx::query("SELECT ticket, resolution FROM reports ORDER BY ticket")

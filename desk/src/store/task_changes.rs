@@ -28,6 +28,8 @@ pub enum TaskChange {
     },
     /// Review passed (the report is resolved by `apply_change`).
     Pass { note: String },
+    /// Staff share the resident's contact with the unit, for this task only.
+    ShareContact,
 }
 
 impl TaskChange {
@@ -41,6 +43,7 @@ impl TaskChange {
             TaskChange::DecideMoreTime { grant: false } => "task_more_time_refused",
             TaskChange::Fail { .. } => "review_fail",
             TaskChange::Pass { .. } => "review_pass",
+            TaskChange::ShareContact => "task_share_contact",
         }
     }
 
@@ -83,6 +86,11 @@ impl TaskChange {
                  WHERE id = $1 AND state = 'answered'",
                 vec![Text(reason.clone()), Int(*due_at)],
             ),
+            TaskChange::ShareContact => (
+                "UPDATE dispatch_tasks SET contact_shared_at = $2, contact_shared_by = $3 \
+                 WHERE id = $1 AND state IN ('open', 'answered') AND contact_shared_at IS NULL",
+                vec![],
+            ),
             TaskChange::Pass { note } => (
                 "UPDATE dispatch_tasks SET state = 'passed', reviewed_at = $2, review_note = $3, \
                  closed_at = $2 WHERE id = $1 AND state = 'answered'",
@@ -101,6 +109,7 @@ impl TaskChange {
             TaskChange::DecideMoreTime { grant: false } => "不批准延期".to_owned(),
             TaskChange::Fail { reason, .. } => format!("复查未通过，退回单位：{reason}"),
             TaskChange::Pass { note } => format!("复查通过：{note}"),
+            TaskChange::ShareContact => "已与处置单位共享居民联系方式（本任务）".to_owned(),
         }
     }
 }
@@ -143,7 +152,10 @@ impl Store {
         let Some((report, seq)) = self.next_event(&mut tx, &ticket, None).await? else {
             return Ok(TaskApplied::Unknown);
         };
-        let (sql, params) = change.update();
+        let (sql, mut params) = change.update();
+        if *change == TaskChange::ShareContact {
+            params.push(Param::Text(actor.to_owned()));
+        }
         let mut query = sqlx::query(sql).bind(id).bind(now);
         for param in params {
             query = match param {

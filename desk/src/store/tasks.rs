@@ -75,12 +75,14 @@ pub struct Task {
     pub extension_until: Option<i64>,
     pub reviewed_at: Option<i64>,
     pub review_note: Option<String>,
+    /// When staff shared the resident's contact with the unit for this task.
+    pub contact_shared_at: Option<i64>,
 }
 
 const TASK_COLUMNS: &str = "t.id, t.report_id, r.ticket, r.category, r.community, r.building, \
      r.detail, t.unit, t.instruction, t.state, t.dispatched_at, t.dispatched_by, t.due_at, \
      t.answered_at, t.answer_note, t.photo_key, t.extension_state, t.extension_reason, \
-     t.extension_until, t.reviewed_at, t.review_note";
+     t.extension_until, t.reviewed_at, t.review_note, t.contact_shared_at";
 
 /// A dispatch, as `apply_change` records it.
 #[derive(Clone, Debug, PartialEq)]

@@ -81,6 +81,7 @@ pub fn section(
                                     (t("打印整改通知书", "Print the rectification notice"))
                                 }
                             }
+                            (super::share::button(staff, &report.report.ticket, task))
                             (super::review::forms(state, staff, report, task))
                         }
                     }

@@ -11,6 +11,7 @@ pub mod gate;
 pub mod multipart;
 pub mod notice;
 pub mod review;
+pub mod share;
 pub mod tasks;
 
 use crate::state::AppState;
@@ -47,4 +48,8 @@ pub fn routes() -> Router<Arc<AppState>> {
             get(notice::notice),
         )
         .route("/desk/reports/{ticket}/dispatch", post(dispatch::dispatch))
+        .route(
+            "/desk/reports/{ticket}/tasks/{id}/share-contact",
+            post(share::share_contact),
+        )
 }
