@@ -1341,3 +1341,113 @@ async fn staff_share_the_contact_with_the_unit_for_one_task_only() {
     assert!(page.text.contains("已退单") && !shows_contact(&page.text));
     desk.stop().await;
 }
+
+#[tokio::test]
+async fn admins_edit_the_units_on_a_page_and_the_page_wins_over_the_file() {
+    let env = TestEnv::new().await;
+    let (old_robot, new_robot) = (Robot::wecom().await, Robot::wecom().await);
+    let owned = [robot_var(&old_robot)];
+    let start = now_ms();
+    let (desk, clock) = env
+        .start_fake_with_file(&units_toml(), &vars(&owned, &[NO_POLL]), start)
+        .await;
+    add_account(&desk, "boss", "admin", &[]).await;
+    add_account(&desk, "li", "staff", &[AREA]).await;
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    let mut boss = Browser::new(&desk);
+    boss.login("boss").await;
+    let page = boss.get("/desk/units").await;
+    assert!(page.text.contains("新凯物业") && page.text.contains("配置文件"));
+
+    // Staff cannot edit units; a form without its token is refused.
+    assert_eq!(li.get("/desk/units").await.status, 404);
+    let add = [
+        ("id", "gongdian"),
+        ("name", "新泾供电所"),
+        ("kind", "power"),
+        ("communities", AREA),
+        ("robot", "none"),
+    ];
+    assert_eq!(li.post("/desk/units", &add).await.status, 404);
+    assert_eq!(boss.post_raw("/desk/units", &add).await.status, 403);
+
+    // Add a unit; rename another and give it a new robot; a robot that is no address is
+    // refused.
+    let answer = boss.post("/desk/units", &add).await;
+    assert_eq!(location(&answer), "/desk/units?done=saved");
+    boss.get("/desk/units").await;
+    let bad = [
+        ("id", "xinkai"),
+        ("name", "新凯物业（新泾）"),
+        ("kind", "property"),
+        ("communities", AREA),
+        ("robot", "wecom"),
+        ("robot_url", "ftp://robot.example"),
+    ];
+    let answer = boss.post("/desk/units", &bad).await;
+    assert_eq!(location(&answer), "/desk/units?error=bad_robot");
+    let mut edit = bad;
+    edit[5].1 = &new_robot.url;
+    boss.get("/desk/units").await;
+    let answer = boss.post("/desk/units", &edit).await;
+    assert_eq!(location(&answer), "/desk/units?done=saved");
+    let page = boss.get("/desk/units?done=saved").await;
+    assert!(page.text.contains("新泾供电所") && page.text.contains("新凯物业（新泾）"));
+    assert!(page.text.contains("本页设置"), "{}", page.text);
+    // The robot's address is shown by its host only.
+    assert!(!page.text.contains(&new_robot.url), "{}", page.text);
+    // Deactivate the enforcement team.
+    let answer = boss
+        .post("/desk/units/zhifa/active", &[("active", "0")])
+        .await;
+    assert_eq!(location(&answer), "/desk/units?done=deactivated");
+
+    // The dispatch form offers the units as edited; the renamed unit's new robot hears.
+    let ticket = file_report(&desk, "flying_line_charging").await;
+    let page = li.get(&format!("/desk/reports/{ticket}")).await;
+    assert!(page.text.contains("新凯物业（新泾）") && page.text.contains("value=\"gongdian\""));
+    assert!(!page.text.contains("value=\"zhifa\""));
+    dispatch_from_page(&mut li, &ticket, "xinkai", "拆除窗外飞线").await;
+    clock.set(start + 1_000);
+    run_now(&desk).await;
+    run_now(&desk).await;
+    assert_eq!((old_robot.count(), new_robot.count()), (0, 1));
+
+    // A unit with tasks cannot be deleted; one without can.
+    boss.get("/desk/units").await;
+    let answer = boss.post("/desk/units/xinkai/delete", &[]).await;
+    assert_eq!(location(&answer), "/desk/units?error=has_tasks");
+    let answer = boss.post("/desk/units/gongdian/delete", &[]).await;
+    assert_eq!(location(&answer), "/desk/units?done=deleted");
+    // Audited, never with the robot's address.
+    let audit = desk.state().store.audit_entries(None, 50, 0).await.unwrap();
+    for action in ["unit_add", "unit_edit", "unit_deactivate", "unit_delete"] {
+        assert!(
+            audit
+                .iter()
+                .any(|a| a.action == action && a.actor == "boss"),
+            "{action}"
+        );
+    }
+    assert!(audit
+        .iter()
+        .all(|a| !a.detail.as_deref().unwrap_or("").contains("127.0.0.1")));
+    desk.stop().await;
+
+    // Started again with the same file: the page's edits win.
+    let (desk, _clock) = env
+        .start_fake_with_file(&units_toml(), &vars(&owned, &[NO_POLL]), start + 2_000)
+        .await;
+    let mut boss = Browser::new(&desk);
+    boss.login("boss").await;
+    let page = boss.get("/desk/units").await;
+    assert!(page.text.contains("新凯物业（新泾）") && !page.text.contains("新泾供电所"));
+    assert!(page.text.contains("已停用"));
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    let ticket = file_report(&desk, "private_rewiring").await;
+    let page = li.get(&format!("/desk/reports/{ticket}")).await;
+    assert!(!page.text.contains("value=\"zhifa\""));
+    desk.stop().await;
+}

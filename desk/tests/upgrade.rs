@@ -141,6 +141,7 @@ async fn a_first_release_database_migrates_with_all_its_data() {
         ("dispatch_tasks", 2),
         ("rechecks", 1),
         ("desk_secrets", 1),
+        ("units", 1),
     ] {
         assert_eq!(count(&db, table).await, rows, "{table}");
     }
@@ -307,6 +308,9 @@ async fn a_first_release_database_migrates_with_all_its_data() {
     // The staff see the dispatch in the report's history.
     let page = admin.get(&format!("/desk/reports/{}", R3.1)).await;
     assert!(page.text.contains("派单整改") && page.text.contains("新凯物业"));
+    // 0008: the unit as renamed on the page, not as the file names it.
+    let units = admin.get("/desk/units").await;
+    assert!(units.text.contains("新凯物业（新泾镇）"), "{}", units.text);
 
     // The campaign written in the desk is still the feed.
     let feed: Value = http

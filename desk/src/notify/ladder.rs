@@ -32,9 +32,9 @@ fn returned_note(step: Step) -> &'static str {
 /// Records and queues every step due now; how many.
 pub async fn climb(deps: &Deps, now: i64) -> Result<usize> {
     let config = &deps.config;
+    let unit_channels = deps.unit_channels();
     let named = |name: &str| -> Vec<String> {
-        config
-            .units
+        unit_channels
             .iter()
             .filter(|c| c.name == name)
             .map(|c| c.name.clone())

@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod answer;
 pub mod badge;
+pub mod book;
 pub mod dispatch;
 pub mod due;
 pub mod gate;
@@ -21,14 +22,15 @@ use std::sync::Arc;
 
 /// The channel of `unit`'s own robot, if it has one.
 pub fn robot_of(state: &AppState, unit: &str) -> Option<String> {
-    let unit = state.config.units.iter().find(|u| u.id == unit)?;
-    unit.channel.as_ref().map(|c| c.name.clone())
+    state.units.get(unit)?.channel.map(|c| c.name)
 }
 
 /// The units' pages under `/desk/`, merged into the staff router (same layers).
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
-        .route("/desk/units", get(admin::units_page))
+        .route("/desk/units", get(admin::units_page).post(admin::save))
+        .route("/desk/units/{id}/active", post(admin::set_active))
+        .route("/desk/units/{id}/delete", post(admin::delete))
         .route("/desk/tasks", get(tasks::list_page))
         .route("/desk/tasks/{id}", get(tasks::task_page))
         .route("/desk/tasks/{id}/photo", get(tasks::photo))

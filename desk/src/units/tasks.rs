@@ -89,10 +89,7 @@ pub async fn list_page(State(state): State<Arc<AppState>>, staff: Staff) -> Page
     let t = |zh, en| tr(lang, zh, en);
     let tasks = state.store.tasks_of_unit(&unit, LIST_MAX).await?;
     let now = state.now_ms();
-    let name = state
-        .config
-        .unit(&unit)
-        .map_or(unit.as_str(), |u| u.name.as_str());
+    let name = state.units.get(&unit).map_or(unit.clone(), |u| u.name);
     let body = html! {
         p.hint { (name) }
         @if tasks.is_empty() {
