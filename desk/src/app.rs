@@ -188,10 +188,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
         .seed_units(&config.units, clock.now_ms())
         .await
         .map_err(StartError::Units)?;
-    units
-        .reload(&store, &config.units)
-        .await
-        .map_err(StartError::Units)?;
+    units.reload(&store).await.map_err(StartError::Units)?;
     let state = Arc::new(AppState {
         config,
         store,

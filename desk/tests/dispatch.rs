@@ -1435,15 +1435,19 @@ async fn admins_edit_the_units_on_a_page_and_the_page_wins_over_the_file() {
         .all(|a| !a.detail.as_deref().unwrap_or("").contains("127.0.0.1")));
     desk.stop().await;
 
-    // Started again with the same file: the page's edits win.
+    // Started again with the file, less a unit nobody edited and no task names: the page's
+    // edits win, and the unit gone from the file is gone.
+    let toml = units_toml();
+    let without_erwuye = toml.split("[[unit]]\nid = \"erwuye\"").next().unwrap();
+    assert!(toml.contains("二苑物业") && !without_erwuye.contains("二苑物业"));
     let (desk, _clock) = env
-        .start_fake_with_file(&units_toml(), &vars(&owned, &[NO_POLL]), start + 2_000)
+        .start_fake_with_file(without_erwuye, &vars(&owned, &[NO_POLL]), start + 2_000)
         .await;
     let mut boss = Browser::new(&desk);
     boss.login("boss").await;
     let page = boss.get("/desk/units").await;
     assert!(page.text.contains("新凯物业（新泾）") && !page.text.contains("新泾供电所"));
-    assert!(page.text.contains("已停用"));
+    assert!(page.text.contains("已停用") && !page.text.contains("二苑物业"));
     let mut li = Browser::new(&desk);
     li.login("li").await;
     let ticket = file_report(&desk, "private_rewiring").await;

@@ -187,6 +187,10 @@ pub async fn run_pass(deps: &Deps, client: &reqwest::Client, owner: &str) -> Pas
         Ok(n) => pass.events = n,
         Err(e) => tracing::error!(error = %e, "notify: cannot read new events"),
     }
+    // Robots an admin changed on another desk, too.
+    if let Err(e) = deps.units.reload(&deps.store).await {
+        tracing::error!(error = %e, "notify: cannot read the units");
+    }
     // The units' robots have no events of their own to take: a dispatch writes their row.
     match ladder::climb(deps, deps.now_ms()).await {
         Ok(n) => pass.escalations = n,

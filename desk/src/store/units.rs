@@ -56,9 +56,25 @@ const COLUMNS: &str =
 
 impl Store {
     /// The configuration's units into the table: new ones added, those nobody edited on the
-    /// page brought up to date with the file.
+    /// page brought up to date with the file, and those gone from the file removed unless
+    /// edited on the page or with tasks (a task keeps its unit).
     pub async fn seed_units(&self, units: &[Unit], now: i64) -> Result<()> {
         let mut tx = self.begin().await?;
+        let seeded: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM units WHERE updated_by = 'config' \
+             AND NOT EXISTS (SELECT 1 FROM dispatch_tasks t WHERE t.unit = units.id)",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        for gone in seeded
+            .iter()
+            .filter(|id| !units.iter().any(|u| &u.id == *id))
+        {
+            sqlx::query("DELETE FROM units WHERE id = $1")
+                .bind(gone)
+                .execute(&mut *tx)
+                .await?;
+        }
         for unit in units {
             let communities = unit.communities.as_ref().map(|c| c.join("\n"));
             sqlx::query(

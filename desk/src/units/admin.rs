@@ -187,6 +187,8 @@ pub async fn units_page(
     let lang = staff.lang;
     let t = |zh, en| tr(lang, zh, en);
     let accounts = state.store.unit_accounts().await?;
+    // Another desk on the database may have changed them.
+    reload(&state).await?;
     let units = state.units.all();
     let body = html! {
         @if let Some(done) = &q.done { p.ok role="status" { (message(lang, done)) } }
@@ -301,10 +303,7 @@ fn read_form(state: &AppState, form: &UnitForm) -> Result<UnitEdit, &'static str
 }
 
 async fn reload(state: &AppState) -> Result<(), PageError> {
-    state
-        .units
-        .reload(&state.store, &state.config.units)
-        .await?;
+    state.units.reload(&state.store).await?;
     Ok(())
 }
 

@@ -21,6 +21,8 @@ pub struct Entry {
 #[derive(Clone, Default)]
 pub struct UnitBook {
     inner: Arc<RwLock<Arc<Vec<Entry>>>>,
+    /// The configuration file's units, for the robots of rows that keep theirs.
+    configured: Arc<Vec<Unit>>,
 }
 
 impl UnitBook {
@@ -36,13 +38,18 @@ impl UnitBook {
             .collect();
         UnitBook {
             inner: Arc::new(RwLock::new(Arc::new(entries))),
+            configured: Arc::new(units.to_vec()),
         }
     }
 
-    /// Reads the table again; `configured` gives the robots of rows that keep theirs.
-    pub async fn reload(&self, store: &Store, configured: &[Unit]) -> Result<()> {
+    /// Reads the table again (after an edit here, and at every notifier pass, so desks
+    /// sharing a database follow each other's edits).
+    pub async fn reload(&self, store: &Store) -> Result<()> {
         let rows = store.units().await?;
-        let entries = rows.iter().map(|row| entry(row, configured)).collect();
+        let entries = rows
+            .iter()
+            .map(|row| entry(row, &self.configured))
+            .collect();
         *self.inner.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(entries);
         Ok(())
     }
