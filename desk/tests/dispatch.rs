@@ -1376,6 +1376,12 @@ async fn admins_edit_the_units_on_a_page_and_the_page_wins_over_the_file() {
     // refused.
     let answer = boss.post("/desk/units", &add).await;
     assert_eq!(location(&answer), "/desk/units?done=saved");
+    // The add form does not overwrite a unit that has the id already.
+    boss.get("/desk/units").await;
+    let mut again = add.to_vec();
+    again.push(("new", "1"));
+    let answer = boss.post("/desk/units", &again).await;
+    assert_eq!(location(&answer), "/desk/units?error=id_taken");
     boss.get("/desk/units").await;
     let bad = [
         ("id", "xinkai"),

@@ -48,6 +48,7 @@ fn message(lang: Lang, code: &str) -> &'static str {
             "编号只能用小写字母、数字和连字符（最多 32 个）",
             "The id takes lower-case letters, digits and '-' (32 at most)",
         ),
+        "id_taken" => tr(lang, "该编号已被使用", "That id is taken"),
         "bad_name" => tr(
             lang,
             "请填写名称（最多 60 字）",
@@ -205,6 +206,7 @@ pub async fn units_page(
             h2 #h-add { (t("添加处置单位", "Add a unit")) }
             form method="post" action="/desk/units" {
                 (csrf_input(&staff))
+                input type="hidden" name="new" value="1";
                 label for="n-id" { (t("编号（小写字母、数字、连字符）", "Id (lower-case letters, digits, '-')")) }
                 input #n-id name="id" required maxlength="32" pattern="[a-z0-9-]+";
                 (fields(lang, "n", None))
@@ -217,6 +219,8 @@ pub async fn units_page(
 
 #[derive(Deserialize)]
 pub struct UnitForm {
+    /// Set by the add form: the id must be a new one.
+    new: Option<String>,
     id: String,
     name: Option<String>,
     kind: Option<String>,
@@ -317,6 +321,9 @@ pub async fn save(
         Ok(edit) => edit,
         Err(code) => return Ok(back("error", code)),
     };
+    if form.new.is_some() && state.units.get(&edit.id).is_some() {
+        return Ok(back("error", "id_taken"));
+    }
     state
         .store
         .save_unit(&edit, &staff.name, state.now_ms())
