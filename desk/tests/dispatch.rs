@@ -1461,3 +1461,67 @@ async fn admins_edit_the_units_on_a_page_and_the_page_wins_over_the_file() {
     assert!(!page.text.contains("value=\"zhifa\""));
     desk.stop().await;
 }
+
+#[tokio::test]
+async fn a_robot_set_on_the_units_page_is_never_logged_nor_shown_in_full() {
+    let env = TestEnv::new().await;
+    std::fs::write(
+        env.config_path(),
+        format!(
+            "communities = [\"{AREA}\"]\n\n[[unit]]\nid = \"xinkai\"\nname = \"新凯物业\"\nkind = \"property\"\n"
+        ),
+    )
+    .unwrap();
+    let (ok, error) = user_add(&env, &[], "boss", &["--role", "admin"]);
+    assert!(ok, "{error}");
+    let config = env.config_path();
+    // At debug level, the most the desk says (every page request is logged).
+    let extra = [
+        ("DESK_CONFIG", config.to_str().unwrap()),
+        ("DESK_LOG", "debug"),
+    ];
+    let mut desk = DeskProcess::spawn(&env, &extra).await;
+    let mut boss = Browser::at(&desk.url);
+    boss.login("boss").await;
+    boss.get("/desk/units").await;
+    let (token, secret) = ("tok-7f3a9c2e", "s3cr3t-b81d44");
+    let url = format!("http://127.0.0.1:9/hook?token={token}");
+    let answer = boss
+        .post(
+            "/desk/units",
+            &[
+                ("id", "xinkai"),
+                ("name", "新凯物业"),
+                ("kind", "property"),
+                ("robot", "webhook"),
+                ("robot_url", &url),
+                ("robot_secret", secret),
+            ],
+        )
+        .await;
+    assert_eq!(location(&answer), "/desk/units?done=saved");
+    let page = boss.get("/desk/units").await;
+    assert!(page.text.contains("http://127.0.0.1:9/…"), "{}", page.text);
+    assert!(!page.text.contains(token) && !page.text.contains(secret));
+    // The desk's log has the request (its path) and never the robot's token or secret.
+    let said = |desk: &DeskProcess| {
+        desk.log
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|l| l.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !said(&desk).contains("\"POST\"") && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let log = said(&desk);
+    assert!(
+        log.contains("\"POST\"") && log.contains("/desk/units"),
+        "{log}"
+    );
+    assert!(!log.contains(token) && !log.contains(secret), "{log}");
+    desk.terminate().await;
+}
