@@ -234,6 +234,10 @@ pub async fn done(
     .await
 }
 
+/// Camera photos decoded at once: each takes tens of megabytes and a core for a moment, so
+/// a burst of uploads waits its turn instead of taking the desk's memory.
+static SHRINKING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 /// The after-photo as the API would keep it. One within the API's limits is only stripped
 /// of its metadata (no second lossy encoding); a camera's larger one is shrunk first, on a
 /// blocking thread, then given the same checks.
@@ -248,6 +252,7 @@ async fn after_photo(data: &[u8], max_upload: usize) -> Result<CleanJpeg, &'stat
     if within(&first) {
         return Ok(first);
     }
+    let _turn = SHRINKING.acquire().await.map_err(|_| "photo_unreadable")?;
     let data = data.to_vec();
     let edge = PHOTO_MAX_EDGE;
     // A panic in the decoder on a hostile file is an unreadable photo, not a lost worker.
