@@ -38,6 +38,8 @@ pub enum StartError {
     },
     #[error("cannot seed the campaigns: {0}")]
     Campaigns(#[source] StoreError),
+    #[error("cannot seed the handling units: {0}")]
+    Units(#[source] StoreError),
     #[error("dist: {0}")]
     Widget(#[from] WidgetError),
     #[error("notifications: {0}")]
@@ -180,6 +182,13 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
     let intake = (config.limits.intake_per_minute > 0)
         .then(|| Budget::new(config.limits.intake_per_minute, config.limits.intake_burst));
     let space = crate::disk::SpaceMark::new(&config);
+    // The configuration seeds the units; the page's edits, kept in the database, win.
+    let units = crate::units::book::UnitBook::configured(&config.units);
+    store
+        .seed_units(&config.units, clock.now_ms())
+        .await
+        .map_err(StartError::Units)?;
+    units.reload(&store).await.map_err(StartError::Units)?;
     let state = Arc::new(AppState {
         config,
         store,
@@ -196,6 +205,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
         stopping: Arc::new(AtomicBool::new(false)),
         metrics: Default::default(),
         space,
+        units,
     });
     let (metrics_addr, metrics_task) = match metrics_listener {
         Some((listener, at)) => {
@@ -217,6 +227,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
         public_url: state.public_url.clone(),
         public_url_set: state.config.public_url.is_some(),
         stopping: state.stopping.clone(),
+        units: state.units.clone(),
     })
     .await
     .map_err(StartError::Notify)?

@@ -30,6 +30,7 @@ pub mod routes;
 pub mod sample;
 pub mod sd_notify;
 pub mod serve;
+pub mod shrink;
 pub mod staff;
 pub mod state;
 pub mod stats;

@@ -286,13 +286,6 @@ async fn user_add(
         (Some(_), Role::Admin | Role::Staff | Role::Town) => {
             bail!("--unit is for --role unit only")
         }
-        (Some(id), _) if config.unit(id).is_none() => {
-            let known: Vec<&str> = config.units.iter().map(|u| u.id.as_str()).collect();
-            bail!(
-                "no unit {id:?} in the configuration (units: {})",
-                known.join(", ")
-            )
-        }
         _ => {}
     }
     let mut password = String::new();
@@ -309,6 +302,19 @@ async fn user_add(
     let hash = xinjing_desk::staff::auth::hash_password(password)?;
     let (store, _) = app::open_storage(&config).await?;
     let now = xinjing_desk::clock::Clock::now_ms(&SystemClock);
+    if let Some(id) = &unit {
+        // A unit of the configuration file, or one an admin added on the units page.
+        let mut known: Vec<String> = config.units.iter().map(|u| u.id.clone()).collect();
+        known.extend(store.units().await?.into_iter().map(|u| u.id));
+        if !known.contains(id) {
+            known.sort();
+            known.dedup();
+            bail!(
+                "no unit {id:?} in the configuration or on the units page (units: {})",
+                known.join(", ")
+            )
+        }
+    }
     let existed = store.account(&name).await?.is_some();
     match &unit {
         Some(unit) => store.put_unit_account(&name, &hash, unit, now).await?,

@@ -203,11 +203,15 @@ async fn time_limit(State(state): State<Arc<AppState>>, req: Request, next: Next
     if req.uri().path().starts_with("/api/") {
         return next.run(req).await;
     }
-    let limit = crate::serve::time_limit(
-        state.config.request_timeout,
-        req.headers(),
-        state.config.max_body_bytes,
-    );
+    // A unit's after-photo may be a camera's own file, larger than any other body; only
+    // that route reads one, so only there does a larger declared length buy more time.
+    let path = req.uri().path();
+    let max_body = if path.starts_with("/desk/tasks/") && path.ends_with("/done") {
+        state.config.limits.unit_photo_max_bytes
+    } else {
+        state.config.max_body_bytes
+    };
+    let limit = crate::serve::time_limit(state.config.request_timeout, req.headers(), max_body);
     match tokio::time::timeout(limit, next.run(req)).await {
         Ok(response) => response,
         Err(_) => (

@@ -41,6 +41,35 @@ pub fn jpeg(width: u16, height: u16, payload: usize, exif: bool, seed: u64) -> V
     v
 }
 
+/// A decodable photo as a phone camera writes it: `width`×`height` of smooth light with
+/// fine grain (so it stays megabytes long, like a real one), quality 92, with an EXIF
+/// block holding a GPS position.
+pub fn camera_jpeg(width: u16, height: u16, seed: u32) -> Vec<u8> {
+    let (w, h) = (u32::from(width), u32::from(height));
+    let mut pixels = Vec::with_capacity(w as usize * h as usize * 3);
+    for y in 0..h {
+        for x in 0..w {
+            let grain = (x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(40_503) ^ seed) >> 27;
+            let r = (x * 200 / w + grain) as u8;
+            let g = (y * 200 / h + grain) as u8;
+            let b = ((x + y) * 100 / (w + h) + 80 + grain) as u8;
+            pixels.extend([r, g, b]);
+        }
+    }
+    // A big-endian TIFF block: IFD0 with a GPS pointer, the GPS IFD with a latitude ref.
+    let mut tiff = b"MM\0\x2a\0\0\0\x08\0\x01".to_vec();
+    tiff.extend([0x88, 0x25, 0, 4, 0, 0, 0, 1, 0, 0, 0, 26, 0, 0, 0, 0]);
+    tiff.extend([0, 1, 0, 1, 0, 2, 0, 0, 0, 2, b'N', 0, 0, 0, 0, 0]);
+    tiff.extend_from_slice(b"GPSLatitude 31 13 48.21 N");
+    let mut out = Vec::new();
+    let mut encoder = jpeg_encoder::Encoder::new(&mut out, 92);
+    encoder.add_exif_metadata(&tiff).expect("EXIF fits");
+    encoder
+        .encode(&pixels, width, height, jpeg_encoder::ColorType::Rgb)
+        .expect("encodes");
+    out
+}
+
 pub fn base64(data: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(data)
 }

@@ -31,6 +31,8 @@ pub struct AppState {
     pub metrics: crate::metrics::Metrics,
     /// Free space where the desk writes, against the configured mark.
     pub space: crate::disk::SpaceMark,
+    /// The handling units in force (the database's, over the configured robots).
+    pub units: crate::units::book::UnitBook,
 }
 
 impl AppState {

@@ -578,6 +578,65 @@ fn location(answer: &Answer) -> String {
 }
 
 #[tokio::test]
+async fn a_phone_cameras_photo_is_shrunk_on_the_desk() {
+    let env = TestEnv::new().await;
+    let robot = Robot::wecom().await;
+    let owned = [robot_var(&robot)];
+    let (desk, _clock) = env
+        .start_fake_with_file(&units_toml(), &vars(&owned, &[NO_POLL]), now_ms())
+        .await;
+    add_account(&desk, "li", "staff", &[AREA]).await;
+    add_unit_account(&desk, "wang", "xinkai").await;
+    let ticket = file_report(&desk, "flying_line_charging").await;
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    dispatch_from_page(&mut li, &ticket, "xinkai", "拆除窗外飞线").await;
+    let task = desk.state().store.tasks_of_report(&ticket).await.unwrap()[0].clone();
+    let task_path = format!("/desk/tasks/{}", task.id);
+    let done = format!("{task_path}/done");
+    let mut wang = unit_login(&desk, "wang").await;
+    wang.get(&task_path).await;
+
+    // Over the configured bound (15 MB): refused, and the page says so.
+    let huge = vec![0xAB; 15 * 1024 * 1024 + 1];
+    let answer = post_with_photo(&wang, &done, &[("note", "已拆除")], Some(&huge), true).await;
+    assert_eq!(
+        location(&answer),
+        format!("{task_path}?error=photo_too_large")
+    );
+    let page = wang
+        .get(&format!("{task_path}?error=photo_too_large"))
+        .await;
+    assert!(page.text.contains("照片太大"), "{}", page.text);
+
+    // A 12-megapixel camera photo with its GPS position, megabytes long.
+    let camera = sample::camera_jpeg(4000, 3000, 5);
+    assert!(camera.len() > 1024 * 1024, "{}", camera.len());
+    assert!(camera.windows(11).any(|w| w == b"GPSLatitude"));
+    let answer =
+        post_with_photo(&wang, &done, &[("note", "飞线已拆除")], Some(&camera), true).await;
+    assert_eq!(location(&answer), format!("{task_path}?done=done"));
+    let answered = desk.state().store.task(&task.id).await.unwrap().unwrap();
+    let stored = desk
+        .state()
+        .photos
+        .get(answered.photo_key.as_deref().unwrap())
+        .await
+        .unwrap();
+    // Kept as the API keeps photos: 1600 px on the long edge, ≤ 400 KB, no metadata.
+    let kept = xinjing_desk::jpeg::clean(&stored).unwrap();
+    assert_eq!((kept.width, kept.height), (1600, 1200));
+    assert!(stored.len() <= 400 * 1024, "{}", stored.len());
+    assert_eq!(kept.dropped, 0);
+    assert!(!stored.windows(11).any(|w| w == b"GPSLatitude"));
+    // Staff see it on the review.
+    li.get(&format!("/desk/reports/{ticket}")).await;
+    let after = li.get(&format!("{task_path}/photo")).await;
+    assert_eq!(after.status, 200);
+    desk.stop().await;
+}
+
+#[tokio::test]
 async fn the_unit_answers_with_an_after_photo_and_staff_fail_then_pass_the_review() {
     let env = TestEnv::new().await;
     let robot = Robot::wecom().await;
@@ -611,12 +670,13 @@ async fn the_unit_answers_with_an_after_photo_and_staff_fail_then_pass_the_revie
     let refused =
         post_with_photo(&wang, &done, &[("note", "已拆除")], Some(&with_exif), false).await;
     assert_eq!(refused.status, 403);
-    // No photo, a photo that is not a JPEG, one too large: the page says which.
+    // No photo, a photo that is not a JPEG, one declaring more pixels than the desk
+    // decodes: the page says which.
     for (photo, error) in [
         (None, "photo_required"),
         (Some(b"not a jpeg at all".as_slice()), "photo_unreadable"),
         (
-            Some(&sample::jpeg(2000, 1500, 3000, false, 3)[..]),
+            Some(&sample::jpeg(10_000, 8_000, 3000, false, 3)[..]),
             "photo_too_large",
         ),
     ] {
@@ -697,6 +757,27 @@ async fn the_unit_answers_with_an_after_photo_and_staff_fail_then_pass_the_revie
         Some(reopened.due_at),
         xinjing_desk::units::due::from_input(&new_due)
     );
+    // The unit's robot hears of it once: the ticket, the reason, the new due time, a link.
+    run_now(&desk).await;
+    run_now(&desk).await;
+    let failed: Vec<String> = robot
+        .requests()
+        .iter()
+        .map(|r| r.json()["markdown"]["content"].as_str().unwrap().to_owned())
+        .filter(|c| c.contains("复查未通过"))
+        .collect();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    let content = &failed[0];
+    let due_said = new_due.replace('T', " ");
+    for said in [
+        "复查未通过",
+        ticket.as_str(),
+        "插座仍在窗外，请一并拆除",
+        due_said.as_str(),
+        &format!("{}/desk/tasks", desk.url),
+    ] {
+        assert!(content.contains(said), "{said} in {content}");
+    }
 
     // The unit answers again; staff pass it with a note the resident reads.
     let again = sample::jpeg(800, 600, 3000, false, 12);
@@ -1032,4 +1113,415 @@ async fn a_resolved_cable_comes_back_in_thirty_days_and_a_failed_check_opens_a_l
     );
     assert!(list.text.contains(&relapse));
     desk.stop().await;
+}
+
+#[tokio::test]
+async fn a_task_given_back_waits_for_the_committee_then_its_channels_then_the_town() {
+    let env = TestEnv::new().await;
+    let (unit_robot, committee_robot, town_robot) = (
+        Robot::wecom().await,
+        Robot::dingtalk().await,
+        Robot::webhook().await,
+    );
+    let mut owned = vec![
+        robot_var(&unit_robot),
+        ("DESK_NOTIFY_TOWN_URL".into(), town_robot.url.clone()),
+        ("DESK_NOTIFY_TOWN_SECRET".into(), HOOK_SECRET.into()),
+    ];
+    owned.extend(dingtalk_vars(&committee_robot));
+    let toml = units_toml_with(
+        "town_robot = { kind = \"webhook\" }\nescalate_town_hours = 24\nreturn_hours = 6",
+    );
+    let start = now_ms();
+    let (desk, clock) = env
+        .start_fake_with_file(&toml, &vars(&owned, &[NO_POLL]), start)
+        .await;
+    add_account(&desk, "li", "staff", &[AREA]).await;
+    add_unit_account(&desk, "wang", "xinkai").await;
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    let mut wang = unit_login(&desk, "wang").await;
+    // Two reports given back: the committee acts on the second in time, not on the first.
+    let mut given_back = Vec::new();
+    for category in ["flying_line_charging", "private_rewiring"] {
+        let ticket = file_report(&desk, category).await;
+        dispatch_from_page(&mut li, &ticket, "xinkai", "请处理").await;
+        let task = desk.state().store.tasks_of_report(&ticket).await.unwrap()[0].clone();
+        let path = format!("/desk/tasks/{}", task.id);
+        wang.get(&path).await;
+        let answer = wang
+            .post(
+                &format!("{path}/return"),
+                &[("reason", "不属本物业管理范围")],
+            )
+            .await;
+        assert_eq!(location(&answer), format!("{path}?done=returned"));
+        given_back.push(ticket);
+    }
+    let (late, acted) = (&given_back[0], &given_back[1]);
+    run_now(&desk).await;
+    run_now(&desk).await;
+    let counts = || {
+        (
+            unit_robot.count(),
+            committee_robot.count(),
+            town_robot.count(),
+        )
+    };
+    // Two dispatches to the unit, two new reports to the committee.
+    assert_eq!(counts(), (2, 2, 0));
+    let deadline = start + 6 * 3_600_000;
+    let town = deadline + 24 * 3_600_000;
+
+    // The problem list: waiting for the committee, with the time left.
+    let list = li.get("/desk/").await;
+    assert!(
+        list.text
+            .contains("退单 · 待居委会处理 · 还剩 6 小时 0 分钟"),
+        "{}",
+        list.text
+    );
+    li.cookies_set(xinjing_desk::staff::i18n::LANG_COOKIE, "en");
+    let list = li.get("/desk/").await;
+    assert!(list.text.contains("Given back · committee to act · left: "));
+    li.cookies_set(xinjing_desk::staff::i18n::LANG_COOKIE, "zh");
+    // The committee dispatches the second again in time.
+    clock.set(start + 3_600_000);
+    dispatch_from_page(&mut li, acted, "zhifa", "请执法队查处").await;
+
+    for (at, expected) in [
+        (deadline - 1, (2, 2, 0)),
+        (deadline, (2, 3, 0)),
+        (deadline + 60_000, (2, 3, 0)),
+    ] {
+        clock.set(at);
+        run_now(&desk).await;
+        run_now(&desk).await;
+        assert_eq!(counts(), expected, "at {}", at - start);
+    }
+    let told = committee_robot.requests().last().unwrap().text();
+    assert!(
+        told.contains("单位退单，居委会超时未处理") && told.contains(late.as_str()),
+        "{told}"
+    );
+    assert!(!told.contains(acted.as_str()));
+    assert_nothing_personal(&told);
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    let list = li.get("/desk/").await;
+    assert!(
+        list.text.contains("退单未处理 · 超时 1 分钟 · 已报居委会"),
+        "{}",
+        list.text
+    );
+    desk.stop().await;
+
+    // Restarted: nothing twice; the town at its time, once.
+    let (desk, clock) = env
+        .start_fake_with_file(&toml, &vars(&owned, &[NO_POLL]), deadline + 120_000)
+        .await;
+    run_now(&desk).await;
+    assert_eq!(counts(), (2, 3, 0));
+    clock.set(town - 1);
+    run_now(&desk).await;
+    assert_eq!(counts(), (2, 3, 0));
+    clock.set(town);
+    run_now(&desk).await;
+    run_now(&desk).await;
+    assert_eq!(counts(), (2, 3, 1));
+    let message = town_robot.requests()[0].json();
+    assert_eq!(
+        (message["event"].as_str(), message["ticket"].as_str()),
+        (Some("returned_town"), Some(late.as_str()))
+    );
+    clock.set(town + 60_000);
+    run_now(&desk).await;
+    assert_eq!(counts(), (2, 3, 1));
+    // Both steps are in the report's history.
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    let page = li.get(&format!("/desk/reports/{late}")).await;
+    assert!(page.text.contains("退单后超时未处理，已报居委会") && page.text.contains("已报镇"));
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn staff_share_the_contact_with_the_unit_for_one_task_only() {
+    let env = TestEnv::new().await;
+    let robot = Robot::wecom().await;
+    let owned = [robot_var(&robot)];
+    let start = now_ms();
+    let (desk, clock) = env
+        .start_fake_with_file(&units_toml(), &vars(&owned, &[NO_POLL]), start)
+        .await;
+    add_account(&desk, "li", "staff", &[AREA]).await;
+    add_unit_account(&desk, "wang", "xinkai").await;
+    add_unit_account(&desk, "zhao", "zhifa").await;
+    let ticket = file_report(&desk, "flying_line_charging").await;
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    dispatch_from_page(&mut li, &ticket, "xinkai", "拆除窗外飞线").await;
+    let task = desk.state().store.tasks_of_report(&ticket).await.unwrap()[0].clone();
+    let task_path = format!("/desk/tasks/{}", task.id);
+    let mut wang = unit_login(&desk, "wang").await;
+    let shows_contact = |text: &str| text.contains("王阿姨") || text.contains("13912345678");
+
+    // Not shared: the unit's page has no name and no phone.
+    let page = wang.get(&task_path).await;
+    assert!(!shows_contact(&page.text), "{}", page.text);
+    // Staff share it from the report's page; without the token, refused.
+    let share = format!("/desk/reports/{ticket}/tasks/{}/share-contact", task.id);
+    let page = li.get(&format!("/desk/reports/{ticket}")).await;
+    assert!(page.text.contains(&format!("action=\"{share}\"")));
+    assert_eq!(li.post_raw(&share, &[]).await.status, 403);
+    assert!(!shows_contact(&wang.get(&task_path).await.text));
+    // A unit cannot share it for itself.
+    assert_eq!(wang.post(&share, &[]).await.status, 404);
+    let answer = li.post(&share, &[]).await;
+    assert_eq!(
+        location(&answer),
+        format!("/desk/reports/{ticket}?done=task_share_contact")
+    );
+    let page = li
+        .get(&format!("/desk/reports/{ticket}?done=task_share_contact"))
+        .await;
+    assert!(page.text.contains("已向单位提供居民联系方式"));
+    assert!(!page.text.contains(&format!("action=\"{share}\"")));
+    let audit = desk
+        .state()
+        .store
+        .audit_entries(Some(&ticket), 20, 0)
+        .await
+        .unwrap();
+    assert!(audit
+        .iter()
+        .any(|a| a.action == "task_share_contact" && a.actor == "li"));
+
+    // Now the unit's page shows them; another unit's account still gets 404.
+    let page = wang.get(&task_path).await;
+    assert!(
+        page.text.contains("王阿姨") && page.text.contains("tel:13912345678"),
+        "{}",
+        page.text
+    );
+    let mut zhao = unit_login(&desk, "zhao").await;
+    assert_eq!(zhao.get(&task_path).await.status, 404);
+
+    // Retention erasure of a report left open still erases them from the unit's page.
+    clock.set(start + 731 * 86_400_000);
+    desk.desk().retention.run_now().await;
+    // (Two years on, the morning's session has ended.)
+    let mut wang = unit_login(&desk, "wang").await;
+    let page = wang.get(&task_path).await;
+    assert_eq!(page.status, 200);
+    assert!(!shows_contact(&page.text), "{}", page.text);
+    desk.stop().await;
+
+    // A second report: shared, then the task ends (given back): hidden again.
+    let (desk, clock) = env
+        .start_fake_with_file(&units_toml(), &vars(&owned, &[NO_POLL]), start)
+        .await;
+    clock.set(start + 1_000);
+    let ticket = file_report(&desk, "flying_line_charging").await;
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    dispatch_from_page(&mut li, &ticket, "xinkai", "拆除窗外飞线").await;
+    let task = desk.state().store.tasks_of_report(&ticket).await.unwrap()[0].clone();
+    let task_path = format!("/desk/tasks/{}", task.id);
+    li.get(&format!("/desk/reports/{ticket}")).await;
+    let share = format!("/desk/reports/{ticket}/tasks/{}/share-contact", task.id);
+    li.post(&share, &[]).await;
+    let mut wang = unit_login(&desk, "wang").await;
+    assert!(shows_contact(&wang.get(&task_path).await.text));
+    let answer = wang
+        .post(&format!("{task_path}/return"), &[("reason", "不属本物业")])
+        .await;
+    assert_eq!(location(&answer), format!("{task_path}?done=returned"));
+    let page = wang.get(&task_path).await;
+    assert!(page.text.contains("已退单") && !shows_contact(&page.text));
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn admins_edit_the_units_on_a_page_and_the_page_wins_over_the_file() {
+    let env = TestEnv::new().await;
+    let (old_robot, new_robot) = (Robot::wecom().await, Robot::wecom().await);
+    let owned = [robot_var(&old_robot)];
+    let start = now_ms();
+    let (desk, clock) = env
+        .start_fake_with_file(&units_toml(), &vars(&owned, &[NO_POLL]), start)
+        .await;
+    add_account(&desk, "boss", "admin", &[]).await;
+    add_account(&desk, "li", "staff", &[AREA]).await;
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    let mut boss = Browser::new(&desk);
+    boss.login("boss").await;
+    let page = boss.get("/desk/units").await;
+    assert!(page.text.contains("新凯物业") && page.text.contains("配置文件"));
+
+    // Staff cannot edit units; a form without its token is refused.
+    assert_eq!(li.get("/desk/units").await.status, 404);
+    let add = [
+        ("id", "gongdian"),
+        ("name", "新泾供电所"),
+        ("kind", "power"),
+        ("communities", AREA),
+        ("robot", "none"),
+    ];
+    assert_eq!(li.post("/desk/units", &add).await.status, 404);
+    assert_eq!(boss.post_raw("/desk/units", &add).await.status, 403);
+
+    // Add a unit; rename another and give it a new robot; a robot that is no address is
+    // refused.
+    let answer = boss.post("/desk/units", &add).await;
+    assert_eq!(location(&answer), "/desk/units?done=saved");
+    // The add form does not overwrite a unit that has the id already.
+    boss.get("/desk/units").await;
+    let mut again = add.to_vec();
+    again.push(("new", "1"));
+    let answer = boss.post("/desk/units", &again).await;
+    assert_eq!(location(&answer), "/desk/units?error=id_taken");
+    boss.get("/desk/units").await;
+    let bad = [
+        ("id", "xinkai"),
+        ("name", "新凯物业（新泾）"),
+        ("kind", "property"),
+        ("communities", AREA),
+        ("robot", "wecom"),
+        ("robot_url", "ftp://robot.example"),
+    ];
+    let answer = boss.post("/desk/units", &bad).await;
+    assert_eq!(location(&answer), "/desk/units?error=bad_robot");
+    let mut edit = bad;
+    edit[5].1 = &new_robot.url;
+    boss.get("/desk/units").await;
+    let answer = boss.post("/desk/units", &edit).await;
+    assert_eq!(location(&answer), "/desk/units?done=saved");
+    let page = boss.get("/desk/units?done=saved").await;
+    assert!(page.text.contains("新泾供电所") && page.text.contains("新凯物业（新泾）"));
+    assert!(page.text.contains("本页设置"), "{}", page.text);
+    // The robot's address is shown by its host only.
+    assert!(!page.text.contains(&new_robot.url), "{}", page.text);
+    // Deactivate the enforcement team.
+    let answer = boss
+        .post("/desk/units/zhifa/active", &[("active", "0")])
+        .await;
+    assert_eq!(location(&answer), "/desk/units?done=deactivated");
+
+    // The dispatch form offers the units as edited; the renamed unit's new robot hears.
+    let ticket = file_report(&desk, "flying_line_charging").await;
+    let page = li.get(&format!("/desk/reports/{ticket}")).await;
+    assert!(page.text.contains("新凯物业（新泾）") && page.text.contains("value=\"gongdian\""));
+    assert!(!page.text.contains("value=\"zhifa\""));
+    dispatch_from_page(&mut li, &ticket, "xinkai", "拆除窗外飞线").await;
+    clock.set(start + 1_000);
+    run_now(&desk).await;
+    run_now(&desk).await;
+    assert_eq!((old_robot.count(), new_robot.count()), (0, 1));
+
+    // A unit with tasks cannot be deleted; one without can.
+    boss.get("/desk/units").await;
+    let answer = boss.post("/desk/units/xinkai/delete", &[]).await;
+    assert_eq!(location(&answer), "/desk/units?error=has_tasks");
+    let answer = boss.post("/desk/units/gongdian/delete", &[]).await;
+    assert_eq!(location(&answer), "/desk/units?done=deleted");
+    // Audited, never with the robot's address.
+    let audit = desk.state().store.audit_entries(None, 50, 0).await.unwrap();
+    for action in ["unit_add", "unit_edit", "unit_deactivate", "unit_delete"] {
+        assert!(
+            audit
+                .iter()
+                .any(|a| a.action == action && a.actor == "boss"),
+            "{action}"
+        );
+    }
+    assert!(audit
+        .iter()
+        .all(|a| !a.detail.as_deref().unwrap_or("").contains("127.0.0.1")));
+    desk.stop().await;
+
+    // Started again with the file, less a unit nobody edited and no task names: the page's
+    // edits win, and the unit gone from the file is gone.
+    let toml = units_toml();
+    let without_erwuye = toml.split("[[unit]]\nid = \"erwuye\"").next().unwrap();
+    assert!(toml.contains("二苑物业") && !without_erwuye.contains("二苑物业"));
+    let (desk, _clock) = env
+        .start_fake_with_file(without_erwuye, &vars(&owned, &[NO_POLL]), start + 2_000)
+        .await;
+    let mut boss = Browser::new(&desk);
+    boss.login("boss").await;
+    let page = boss.get("/desk/units").await;
+    assert!(page.text.contains("新凯物业（新泾）") && !page.text.contains("新泾供电所"));
+    assert!(page.text.contains("已停用") && !page.text.contains("二苑物业"));
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    let ticket = file_report(&desk, "private_rewiring").await;
+    let page = li.get(&format!("/desk/reports/{ticket}")).await;
+    assert!(!page.text.contains("value=\"zhifa\""));
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn a_robot_set_on_the_units_page_is_never_logged_nor_shown_in_full() {
+    let env = TestEnv::new().await;
+    std::fs::write(
+        env.config_path(),
+        format!(
+            "communities = [\"{AREA}\"]\n\n[[unit]]\nid = \"xinkai\"\nname = \"新凯物业\"\nkind = \"property\"\n"
+        ),
+    )
+    .unwrap();
+    let (ok, error) = user_add(&env, &[], "boss", &["--role", "admin"]);
+    assert!(ok, "{error}");
+    let config = env.config_path();
+    // At debug level, the most the desk says (every page request is logged).
+    let extra = [
+        ("DESK_CONFIG", config.to_str().unwrap()),
+        ("DESK_LOG", "debug"),
+    ];
+    let mut desk = DeskProcess::spawn(&env, &extra).await;
+    let mut boss = Browser::at(&desk.url);
+    boss.login("boss").await;
+    boss.get("/desk/units").await;
+    let (token, secret) = ("tok-7f3a9c2e", "s3cr3t-b81d44");
+    let url = format!("http://127.0.0.1:9/hook?token={token}");
+    let answer = boss
+        .post(
+            "/desk/units",
+            &[
+                ("id", "xinkai"),
+                ("name", "新凯物业"),
+                ("kind", "property"),
+                ("robot", "webhook"),
+                ("robot_url", &url),
+                ("robot_secret", secret),
+            ],
+        )
+        .await;
+    assert_eq!(location(&answer), "/desk/units?done=saved");
+    let page = boss.get("/desk/units").await;
+    assert!(page.text.contains("http://127.0.0.1:9/…"), "{}", page.text);
+    assert!(!page.text.contains(token) && !page.text.contains(secret));
+    // The desk's log has the request (its path) and never the robot's token or secret.
+    let said = |desk: &DeskProcess| {
+        desk.log
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|l| l.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !said(&desk).contains("\"POST\"") && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let log = said(&desk);
+    assert!(
+        log.contains("\"POST\"") && log.contains("/desk/units"),
+        "{log}"
+    );
+    assert!(!log.contains(token) && !log.contains(secret), "{log}");
+    desk.terminate().await;
 }

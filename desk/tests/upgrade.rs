@@ -28,6 +28,7 @@ const FIXTURES: &[(i64, &str)] = &[
     (5, include_str!("fixtures/upgrade/0005_town.sql")),
     (6, include_str!("fixtures/upgrade/0006_dispatch.sql")),
     (7, include_str!("fixtures/upgrade/0007_photo_names.sql")),
+    (8, include_str!("fixtures/upgrade/0008_units.sql")),
 ];
 
 const R1: (&str, &str) = ("84857ca2-c7a1-4272-9df6-3d80c903c04e", "XJ-20261128-0001");
@@ -134,23 +135,25 @@ async fn a_first_release_database_migrates_with_all_its_data() {
         ("campaigns", 1),
         ("campaign_feed", 1),
         ("notify_state", 1),
-        ("notify_outbox", 3),
+        ("notify_outbox", 4),
         ("notify_leases", 1),
         ("notify_sends", 1),
-        ("dispatch_tasks", 1),
+        ("dispatch_tasks", 2),
         ("rechecks", 1),
         ("desk_secrets", 1),
+        ("units", 1),
     ] {
         assert_eq!(count(&db, table).await, rows, "{table}");
     }
-    let outbox: Vec<(String, String, Option<String>)> =
-        sqlx::query("SELECT ticket, state, last_error FROM notify_outbox ORDER BY ticket")
-            .fetch_all(&db)
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| (r.get("ticket"), r.get("state"), r.get("last_error")))
-            .collect();
+    let outbox: Vec<(String, String, Option<String>)> = sqlx::query(
+        "SELECT ticket, state, last_error FROM notify_outbox WHERE note IS NULL ORDER BY ticket",
+    )
+    .fetch_all(&db)
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| (r.get("ticket"), r.get("state"), r.get("last_error")))
+    .collect();
     assert_eq!(
         outbox,
         [
@@ -163,6 +166,21 @@ async fn a_first_release_database_migrates_with_all_its_data() {
             (R1.1.into(), "pending".into(), Some("timed out".into())),
         ]
     );
+    // 0008: a message's note and due time.
+    let review: (String, i64) =
+        sqlx::query_as("SELECT note, due_at FROM notify_outbox WHERE kind = 'review_fail'")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(review, ("旧家具仍在通道内".into(), 1795386400000));
+    let shared: (i64, String) = sqlx::query_as(
+        "SELECT contact_shared_at, contact_shared_by FROM dispatch_tasks \
+         WHERE contact_shared_at IS NOT NULL",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(shared, (1795250600000, "zhang-admin".into()));
     // 0005: how the resolved report was resolved.
     let resolutions: Vec<(String, Option<String>)> =
         sqlx::query("SELECT ticket, resolution FROM reports ORDER BY ticket")
@@ -281,9 +299,18 @@ async fn a_first_release_database_migrates_with_all_its_data() {
     let tasks = unit.get("/desk/tasks").await;
     assert!(tasks.text.contains(R3.1) && tasks.text.contains("待整改"));
     assert_eq!(unit.get("/desk/").await.status, 303);
+    // 0008: the task given back is listed with its reason.
+    assert!(
+        tasks.text.contains(R2.1) && tasks.text.contains("已退单"),
+        "{}",
+        tasks.text
+    );
     // The staff see the dispatch in the report's history.
     let page = admin.get(&format!("/desk/reports/{}", R3.1)).await;
     assert!(page.text.contains("派单整改") && page.text.contains("新凯物业"));
+    // 0008: the unit as renamed on the page, not as the file names it.
+    let units = admin.get("/desk/units").await;
+    assert!(units.text.contains("新凯物业（新泾镇）"), "{}", units.text);
 
     // The campaign written in the desk is still the feed.
     let feed: Value = http

@@ -1,5 +1,6 @@
 // A hazard passed to the property company, in Chromium: staff on an office screen dispatch a
-// 飞线充电 report to the unit, whose robot hears of it once; the unit, on a phone, answers
+// 飞线充电 report to the unit, whose robot hears of it once (and once more of the failed
+// review); the unit, on a phone, answers
 // "done" with an after-photo; staff fail the review with a reason, the unit answers again,
 // staff pass it, and the resident's status reads "resolved" with the review's note. axe
 // (WCAG 2.2 AA) on the unit's pages and the report's dispatch and review forms; no CSP
@@ -94,6 +95,10 @@ test('a hazard goes to the property company, is fixed, failed once, and passed',
     await staff.getByLabel(/^说明（通过/).fill('插座仍在窗外，请一并拆除');
     await staff.getByRole('button', { name: '保存复查结果' }).click();
     await expect(staff.getByRole('status').filter({ hasText: '复查未通过' })).toBeVisible();
+    // The unit's robot hears why, and by when.
+    const [, failed] = await robots.wecom.waitFor(2);
+    expect(JSON.stringify(failed)).toContain('复查未通过');
+    expect(JSON.stringify(failed)).toContain('插座仍在窗外，请一并拆除');
 
     // The unit sees why, and answers again; staff pass it.
     await unit.reload();
@@ -110,8 +115,8 @@ test('a hazard goes to the property company, is fixed, failed once, and passed',
     expect(status.note).toBe('飞线和插座已拆除，复查合格');
     expect(status.history.map((s) => s.status)).toEqual(['received', 'in_progress', 'resolved']);
     expect(JSON.stringify(status)).not.toContain('新凯');
-    // One message to the unit in all.
-    expect(robots.wecom.messages.length).toBe(1);
+    // Two messages to the unit in all: the dispatch and the failed review.
+    expect(robots.wecom.messages.length).toBe(2);
     expect([...staffCsp, ...unitCsp]).toEqual([]);
     await office.close();
     await phone.close();

@@ -20,6 +20,9 @@ pub struct Limits {
     pub max_in_flight: usize,
     /// Below this much free space (MiB) where the desk writes, reports wait (0: no mark).
     pub min_free_mb: u64,
+    /// The largest photo a unit's page takes (a phone camera's own file); the desk shrinks
+    /// it to the API's limits itself, since that page runs no script.
+    pub unit_photo_max_bytes: usize,
 }
 
 impl Limits {
@@ -36,6 +39,9 @@ impl Limits {
             max_connections: reader.number("max_connections", 1024, 1, 1_000_000)? as usize,
             max_in_flight: reader.number("max_in_flight", 256, 1, 1_000_000)? as usize,
             min_free_mb: reader.number("min_free_mb", 200, 0, 1 << 40)?,
+            unit_photo_max_bytes: reader.number("unit_photo_max_mb", 15, 1, 64)? as usize
+                * 1024
+                * 1024,
         })
     }
 }

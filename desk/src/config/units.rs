@@ -215,6 +215,8 @@ pub struct Dispatching {
     pub deadlines: Deadlines,
     pub town: Option<Channel>,
     pub town_after: Duration,
+    /// The committee's time to act on a task given back (退单).
+    pub return_after: Duration,
 }
 
 impl Dispatching {
@@ -228,6 +230,7 @@ impl Dispatching {
             .collect();
         notify.units.extend(self.town.clone());
         notify.town_after_ms = self.town_after.as_millis() as i64;
+        notify.return_after_ms = self.return_after.as_millis() as i64;
     }
 }
 
@@ -285,7 +288,9 @@ pub(super) fn read(
         })?),
     };
     let town_after = Duration::from_secs(HOUR * reader.number("escalate_town_hours", 24, 1, 8760)?);
+    let return_after = Duration::from_secs(HOUR * reader.number("return_hours", 24, 1, 8760)?);
     Ok(Dispatching {
+        return_after,
         units,
         deadlines: Deadlines {
             by_category,

@@ -134,6 +134,8 @@ pub struct NotifyConfig {
     pub units: Vec<Channel>,
     /// An overdue task goes up to the town this long after its due time.
     pub town_after_ms: i64,
+    /// The committee has this long to act on a task its unit gave back (退单).
+    pub return_after_ms: i64,
 }
 
 /// One line per channel for `check-config`: nothing secret.
@@ -325,6 +327,7 @@ pub fn parse(
         give_up_ms: give_up.as_millis() as i64,
         units: Vec::new(),
         town_after_ms: 24 * 3_600_000,
+        return_after_ms: 24 * 3_600_000,
     })
 }
 

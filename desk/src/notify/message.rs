@@ -24,6 +24,12 @@ pub enum EventKind {
     Remind,
     Overdue,
     Town,
+    /// A task given back (退单) that the committee has not acted on in time: its channels,
+    /// then the town.
+    ReturnedOverdue,
+    ReturnedTown,
+    /// A review failed: the task is the unit's again, with the reason and a new due time.
+    ReviewFail,
 }
 
 impl EventKind {
@@ -35,6 +41,9 @@ impl EventKind {
             EventKind::Remind => "remind",
             EventKind::Overdue => "overdue",
             EventKind::Town => "town",
+            EventKind::ReturnedOverdue => "returned_overdue",
+            EventKind::ReturnedTown => "returned_town",
+            EventKind::ReviewFail => "review_fail",
         }
     }
 
@@ -46,6 +55,9 @@ impl EventKind {
             "remind" => Some(EventKind::Remind),
             "overdue" => Some(EventKind::Overdue),
             "town" => Some(EventKind::Town),
+            "returned_overdue" => Some(EventKind::ReturnedOverdue),
+            "returned_town" => Some(EventKind::ReturnedTown),
+            "review_fail" => Some(EventKind::ReviewFail),
             _ => None,
         }
     }
@@ -61,6 +73,9 @@ pub struct Event {
     pub building: String,
     pub detail: String,
     pub at_ms: i64,
+    /// A failed review's reason (staff wrote it; cleaned like the place) and new due time.
+    pub note: Option<String>,
+    pub due_at: Option<i64>,
 }
 
 /// Longest place detail shown, in characters.
@@ -172,7 +187,9 @@ pub fn report_url(public_url: &str, ticket: &str) -> String {
 /// Where a message sends its reader: the report's page, or a unit's task list.
 fn link(event: &Event, public_url: &str) -> String {
     match event.kind {
-        EventKind::Dispatch | EventKind::Remind => format!("{public_url}/desk/tasks"),
+        EventKind::Dispatch | EventKind::Remind | EventKind::ReviewFail => {
+            format!("{public_url}/desk/tasks")
+        }
         _ => report_url(public_url, &event.ticket),
     }
 }
@@ -185,8 +202,26 @@ fn title(event: &Event) -> String {
         EventKind::Remind => format!("整改期限将到 {}", event.ticket),
         EventKind::Overdue => format!("整改超时 {}", event.ticket),
         EventKind::Town => format!("整改超时未办结，请督办 {}", event.ticket),
+        EventKind::ReturnedOverdue => format!("单位退单，居委会超时未处理 {}", event.ticket),
+        EventKind::ReturnedTown => format!("单位退单后超时未处理，请督办 {}", event.ticket),
+        EventKind::ReviewFail => format!("复查未通过，请重新整改 {}", event.ticket),
     }
 }
+
+/// The lines a failed review adds: why, and by when now.
+fn review_lines(event: &Event) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(note) = &event.note {
+        lines.push(format!("原因：{}", clean(note, NOTE_CHARS)));
+    }
+    if let Some(due) = event.due_at {
+        lines.push(format!("新期限：{}", shanghai_time(due)));
+    }
+    lines
+}
+
+/// Longest review reason sent, in characters.
+pub const NOTE_CHARS: usize = 200;
 
 fn place(event: &Event) -> String {
     // Area and building are typed by residents too: no number or link of theirs goes out.
@@ -249,30 +284,34 @@ pub fn single(kind: Kind, event: &Event, public_url: &str) -> Value {
     let when = shanghai_time(event.at_ms);
     let title = title(event);
     let place = place(event);
+    let more = review_lines(event);
+    let lines =
+        |prefix: &str| -> String { more.iter().map(|l| format!("{prefix}{l}\n")).collect() };
     match kind {
         Kind::WeCom => json!({
             "msgtype": "markdown",
             "markdown": { "content": format!(
-                "**{title}**\n> 类别：<font color=\"warning\">{label}</font>\n> 地点：{place}\n> 时间：{when}\n[打开工作台处理]({url})"
+                "**{title}**\n> 类别：<font color=\"warning\">{label}</font>\n> 地点：{place}\n> 时间：{when}\n{}[打开工作台处理]({url})",
+                lines("> ")
             )},
         }),
         Kind::DingTalk => json!({
             "msgtype": "markdown",
             "markdown": {
                 "title": title,
-                "text": format!("#### {title}\n\n- 类别：{label}\n- 地点：{place}\n- 时间：{when}\n\n[打开工作台处理]({url})"),
+                "text": format!("#### {title}\n\n- 类别：{label}\n- 地点：{place}\n- 时间：{when}\n{}\n[打开工作台处理]({url})", lines("- ")),
             },
         }),
         Kind::Feishu => json!({
             "msg_type": "text",
-            "content": { "text": format!("{title}\n类别：{label}\n地点：{place}\n时间：{when}\n处理：{url}") },
+            "content": { "text": format!("{title}\n类别：{label}\n地点：{place}\n时间：{when}\n{}处理：{url}", lines("")) },
         }),
         Kind::Webhook => webhook_event(event, public_url),
     }
 }
 
 fn webhook_event(event: &Event, public_url: &str) -> Value {
-    json!({
+    let mut body = json!({
         "event": event.kind.code(),
         "ticket": event.ticket,
         "category": event.category,
@@ -282,7 +321,14 @@ fn webhook_event(event: &Event, public_url: &str) -> Value {
         "detail": event.detail,
         "at": event.at_ms,
         "url": link(event, public_url),
-    })
+    });
+    if let Some(note) = &event.note {
+        body["note"] = clean(note, NOTE_CHARS).into();
+    }
+    if let Some(due) = event.due_at {
+        body["due_at"] = due.into();
+    }
+    body
 }
 
 /// One message for many events, when a channel's rate limit would not take them one by one.
@@ -334,6 +380,8 @@ mod tests {
             building: "12号楼".to_owned(),
             detail: clean("3 楼楼道", DETAIL_CHARS),
             at_ms: 1_764_482_700_000,
+            note: None,
+            due_at: None,
         }
     }
 
@@ -373,6 +421,33 @@ mod tests {
         let h = single(Kind::Webhook, &e, url);
         assert_eq!(h["event"], "received");
         assert_eq!(h["category_label"], "飞线充电");
+    }
+
+    #[test]
+    fn a_failed_review_says_why_and_by_when_on_every_platform() {
+        let e = Event {
+            kind: EventKind::ReviewFail,
+            note: Some("插座仍在窗外 **请拆除**".into()),
+            due_at: Some(1_764_482_700_000),
+            ..event("XJ-20251130-0001")
+        };
+        let url = "https://r.example.cn";
+        let w = single(Kind::WeCom, &e, url).to_string();
+        let d = single(Kind::DingTalk, &e, url).to_string();
+        let f = single(Kind::Feishu, &e, url).to_string();
+        for text in [&w, &d, &f] {
+            assert!(
+                text.contains("复查未通过，请重新整改 XJ-20251130-0001"),
+                "{text}"
+            );
+            assert!(text.contains("原因：插座仍在窗外 请拆除"), "{text}");
+            assert!(text.contains("新期限：2025-11-30 14:05"), "{text}");
+            assert!(text.contains("https://r.example.cn/desk/tasks"), "{text}");
+        }
+        let h = single(Kind::Webhook, &e, url);
+        assert_eq!(h["event"], "review_fail");
+        assert_eq!(h["note"], "插座仍在窗外 请拆除");
+        assert_eq!(h["due_at"], 1_764_482_700_000_i64);
     }
 
     #[test]

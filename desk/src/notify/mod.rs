@@ -22,6 +22,7 @@ pub mod send;
 pub mod sign;
 
 use crate::clock::Clock;
+use crate::config::units::TOWN_CHANNEL;
 use crate::store::Result;
 use crate::store::Store;
 use config::Channel;
@@ -68,11 +69,20 @@ pub struct Deps {
     pub public_url_set: bool,
     /// Set when the desk stops: no new request is started.
     pub stopping: Arc<AtomicBool>,
+    /// The handling units, whose robots admins may change while the desk runs.
+    pub units: crate::units::book::UnitBook,
 }
 
 impl Deps {
     fn now_ms(&self) -> i64 {
         self.clock.now_ms()
+    }
+
+    /// The channels that hear only what is written for them: the town's robot and the
+    /// units' robots as they are now.
+    pub fn unit_channels(&self) -> Vec<Channel> {
+        let town = self.config.units.iter().filter(|c| c.name == TOWN_CHANNEL);
+        town.cloned().chain(self.units.channels()).collect()
     }
 
     /// The time every desk on the database agrees on, for leases and the watermark: a desk
@@ -107,7 +117,7 @@ impl Notifier {
 /// Starts the notifier when channels are configured. The watermark is set before the desk
 /// takes requests, so no report filed after the start can fall before it.
 pub async fn spawn(deps: Deps) -> Result<Option<(Notifier, JoinHandle<()>)>> {
-    if deps.config.channels.is_empty() && deps.config.units.is_empty() {
+    if deps.config.channels.is_empty() && deps.unit_channels().is_empty() {
         return Ok(None);
     }
     let shared = deps.shared_now_ms().await?;
@@ -126,7 +136,7 @@ pub async fn spawn(deps: Deps) -> Result<Option<(Notifier, JoinHandle<()>)>> {
     if !deps.public_url_set {
         tracing::warn!(links = %deps.public_url, "public_url is not set: the links in notifications point at this address");
     }
-    for channel in deps.config.channels.iter().chain(&deps.config.units) {
+    for channel in deps.config.channels.iter().chain(&deps.unit_channels()) {
         tracing::info!(channel = %channel.name, kind = channel.kind.code(), url = %channel.safe_url(), "notifications on");
     }
     let (tx, mut rx) = mpsc::unbounded_channel::<oneshot::Sender<Pass>>();
@@ -177,12 +187,16 @@ pub async fn run_pass(deps: &Deps, client: &reqwest::Client, owner: &str) -> Pas
         Ok(n) => pass.events = n,
         Err(e) => tracing::error!(error = %e, "notify: cannot read new events"),
     }
+    // Robots an admin changed on another desk, too.
+    if let Err(e) = deps.units.reload(&deps.store).await {
+        tracing::error!(error = %e, "notify: cannot read the units");
+    }
     // The units' robots have no events of their own to take: a dispatch writes their row.
     match ladder::climb(deps, deps.now_ms()).await {
         Ok(n) => pass.escalations = n,
         Err(e) => tracing::error!(error = %e, "notify: cannot climb the escalation ladder"),
     }
-    for channel in channels.iter().chain(&deps.config.units) {
+    for channel in channels.iter().chain(&deps.unit_channels()) {
         if let Err(e) = serve_channel(deps, client, owner, channel, &mut pass).await {
             tracing::error!(channel = %channel.name, error = %e, "notify: outbox error");
         }

@@ -52,6 +52,8 @@ struct Stored {
     community: String,
     building: String,
     detail: String,
+    note: Option<String>,
+    due_at: Option<i64>,
     attempts: i64,
     created_at: i64,
 }
@@ -213,7 +215,7 @@ pub async fn record_send(store: &Store, channel: &str, now: i64) -> Result<()> {
 /// The channel's pending rows whose time has come, oldest first.
 pub async fn due(store: &Store, channel: &str, now: i64, limit: i64) -> Result<Vec<Row>> {
     let rows = sqlx::query(
-        "SELECT report_id, seq, kind, event_at, ticket, category, community, building, detail, attempts, created_at \
+        "SELECT report_id, seq, kind, event_at, ticket, category, community, building, detail, note, due_at, attempts, created_at \
          FROM notify_outbox WHERE channel = $1 AND state = 'pending' AND next_at <= $2 \
          ORDER BY event_at, ticket, seq LIMIT $3",
     )
@@ -236,6 +238,8 @@ pub async fn due(store: &Store, channel: &str, now: i64, limit: i64) -> Result<V
                     building: r.building,
                     detail: r.detail,
                     at_ms: r.event_at,
+                    note: r.note,
+                    due_at: r.due_at,
                 },
                 attempts: r.attempts,
                 created_at: r.created_at,

@@ -318,7 +318,7 @@ fn table(lang: Lang, rows: &[ListRow], state: &AppState) -> Markup {
                             @if let Some(late) = late {
                                 " " span.badge.overdue { (late.label(lang)) }
                             }
-                            @if let Some((late, text)) = ladder(row, now, state, lang) {
+                            @if let Some((late, text)) = crate::units::badge::ladder(row, now, &state.config.notify, lang) {
                                 " " span.badge.overdue[late] { (text) }
                             }
                             @if let Some(into) = &row.merged_into {
@@ -331,45 +331,6 @@ fn table(lang: Lang, rows: &[ListRow], state: &AppState) -> Markup {
             }
         }
     }
-}
-
-/// A dispatched report's place on its escalation ladder and its time left or over:
-/// "派单 · 还剩 5 小时 0 分钟", "超时 2 小时 0 分钟 · 已报居委会".
-fn ladder(row: &ListRow, now: i64, state: &AppState, lang: Lang) -> Option<(bool, String)> {
-    use crate::units::due::{span, step_due, Step};
-    let (from, due) = (row.task_from?, row.task_due?);
-    let town_after = state.config.notify.town_after_ms;
-    let en = lang == Lang::En;
-    let left = span(due - now, en);
-    Some(match step_due(from, due, town_after, now) {
-        None => (
-            false,
-            format!("{}{left}", tr(lang, "派单 · 还剩 ", "Dispatched · left: ")),
-        ),
-        Some(Step::Reminder) => (
-            false,
-            format!(
-                "{}{left}",
-                tr(lang, "已提醒单位 · 还剩 ", "Unit reminded · left: ")
-            ),
-        ),
-        Some(Step::Committee) => (
-            true,
-            format!(
-                "{}{left}{}",
-                tr(lang, "超时 ", "Overdue by "),
-                tr(lang, " · 已报居委会", " · committee told")
-            ),
-        ),
-        Some(Step::Town) => (
-            true,
-            format!(
-                "{}{left}{}",
-                tr(lang, "超时 ", "Overdue by "),
-                tr(lang, " · 已报镇", " · town told")
-            ),
-        ),
-    })
 }
 
 pub fn category_name(code: &str, lang: Lang) -> String {

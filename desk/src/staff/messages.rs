@@ -20,6 +20,11 @@ pub(super) fn done_message(lang: Lang, done: &str) -> &'static str {
             "Marked as a duplicate and merged",
         ),
         "recheck" => tr(lang, "已记录回头看结果", "The check is recorded"),
+        "task_share_contact" => tr(
+            lang,
+            "已向处置单位提供居民联系方式（仅本任务）",
+            "The resident's contact is shared with the unit (this task only)",
+        ),
         "reopen" => tr(
             lang,
             "已重办，工单回到清单顶部",

@@ -162,6 +162,7 @@ mod tests {
             merged_into: None,
             task_from: None,
             task_due: None,
+            returned_at: None,
         }
     }
 

@@ -96,6 +96,8 @@ pub struct ListRow {
     /// The open dispatch task's deadline (start and due time), if there is one.
     pub task_from: Option<i64>,
     pub task_due: Option<i64>,
+    /// When its last task was given back (退单), while the committee has not acted on it.
+    pub returned_at: Option<i64>,
 }
 
 enum Value {
@@ -193,12 +195,18 @@ fn bind_all<'q>(
     query
 }
 
-const LIST_COLUMNS: &str = "ticket, received_at, category, community, building, detail, status, \
+const LIST_COLUMNS: &str = concat!(
+    "ticket, received_at, category, community, building, detail, status, \
      assignee, first_response_at, resolved_at, closed_at, reopened_at, reopen_count, merged_into, \
      (SELECT MIN(t.window_from) FROM dispatch_tasks t \
       WHERE t.report_id = reports.id AND t.state = 'open') AS task_from, \
      (SELECT MIN(t.due_at) FROM dispatch_tasks t \
-      WHERE t.report_id = reports.id AND t.state = 'open') AS task_due";
+      WHERE t.report_id = reports.id AND t.state = 'open') AS task_due, \
+     (SELECT MAX(t.closed_at) FROM dispatch_tasks t JOIN reports r ON r.id = t.report_id \
+      WHERE t.report_id = reports.id AND ",
+    super::ladder::waiting_for_committee!(),
+    ") AS returned_at"
+);
 
 /// A count of the reports in one state.
 #[derive(FromRow)]

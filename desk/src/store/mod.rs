@@ -37,6 +37,7 @@ pub mod staff;
 mod stats;
 mod task_changes;
 mod tasks;
+mod units;
 pub use campaigns::*;
 pub use change::*;
 pub use desk::*;
@@ -52,6 +53,7 @@ pub use resolution::Resolution;
 pub use running::{Hold, Running, RunningError};
 pub use task_changes::*;
 pub use tasks::*;
+pub use units::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -357,6 +359,7 @@ pub fn migrator() -> sqlx::migrate::Migrator {
             "photo_names",
             include_str!("../../migrations/0007_photo_names.sql"),
         ),
+        migration(8, "units", include_str!("../../migrations/0008_units.sql")),
     ])
 }
 

@@ -5,6 +5,7 @@
 //! task's state (two phones, a page left open) records nothing.
 
 use super::events::{audit_on, insert_event};
+use super::tasks::outbox_row_with;
 use super::{Result, Store};
 
 /// A change to a task.
@@ -18,10 +19,17 @@ pub enum TaskChange {
     AskMoreTime { reason: String, until: i64 },
     /// Staff grant the time asked (the due time moves) or refuse it.
     DecideMoreTime { grant: bool },
-    /// Review failed: back to the unit with the reason and a new due time.
-    Fail { reason: String, due_at: i64 },
+    /// Review failed: back to the unit with the reason and a new due time; its robot, if
+    /// it has one, hears of it once.
+    Fail {
+        reason: String,
+        due_at: i64,
+        robot: Option<String>,
+    },
     /// Review passed (the report is resolved by `apply_change`).
     Pass { note: String },
+    /// Staff share the resident's contact with the unit, for this task only.
+    ShareContact,
 }
 
 impl TaskChange {
@@ -35,6 +43,7 @@ impl TaskChange {
             TaskChange::DecideMoreTime { grant: false } => "task_more_time_refused",
             TaskChange::Fail { .. } => "review_fail",
             TaskChange::Pass { .. } => "review_pass",
+            TaskChange::ShareContact => "task_share_contact",
         }
     }
 
@@ -71,11 +80,16 @@ impl TaskChange {
                  WHERE id = $1 AND state = 'open' AND extension_state = 'asked'",
                 vec![],
             ),
-            TaskChange::Fail { reason, due_at } => (
+            TaskChange::Fail { reason, due_at, .. } => (
                 "UPDATE dispatch_tasks SET state = 'open', reviewed_at = $2, review_note = $3, \
                  due_at = $4, window_from = $2, reminded_at = NULL, overdue_at = NULL, town_at = NULL \
                  WHERE id = $1 AND state = 'answered'",
                 vec![Text(reason.clone()), Int(*due_at)],
+            ),
+            TaskChange::ShareContact => (
+                "UPDATE dispatch_tasks SET contact_shared_at = $2, contact_shared_by = $3 \
+                 WHERE id = $1 AND state IN ('open', 'answered') AND contact_shared_at IS NULL",
+                vec![],
             ),
             TaskChange::Pass { note } => (
                 "UPDATE dispatch_tasks SET state = 'passed', reviewed_at = $2, review_note = $3, \
@@ -95,6 +109,7 @@ impl TaskChange {
             TaskChange::DecideMoreTime { grant: false } => "不批准延期".to_owned(),
             TaskChange::Fail { reason, .. } => format!("复查未通过，退回单位：{reason}"),
             TaskChange::Pass { note } => format!("复查通过：{note}"),
+            TaskChange::ShareContact => "已与处置单位共享居民联系方式（本任务）".to_owned(),
         }
     }
 }
@@ -137,7 +152,10 @@ impl Store {
         let Some((report, seq)) = self.next_event(&mut tx, &ticket, None).await? else {
             return Ok(TaskApplied::Unknown);
         };
-        let (sql, params) = change.update();
+        let (sql, mut params) = change.update();
+        if *change == TaskChange::ShareContact {
+            params.push(Param::Text(actor.to_owned()));
+        }
         let mut query = sqlx::query(sql).bind(id).bind(now);
         for param in params {
             query = match param {
@@ -154,6 +172,15 @@ impl Store {
             &mut tx, &report, seq, now, "task", None, None, event.0, event.1,
         )
         .await?;
+        if let TaskChange::Fail {
+            reason,
+            due_at,
+            robot: Some(channel),
+        } = change
+        {
+            let review = Some((reason.as_str(), *due_at));
+            outbox_row_with(&mut tx, &report, seq, channel, "review_fail", now, review).await?;
+        }
         audit_on(
             &mut tx,
             actor,

@@ -75,12 +75,14 @@ pub struct Task {
     pub extension_until: Option<i64>,
     pub reviewed_at: Option<i64>,
     pub review_note: Option<String>,
+    /// When staff shared the resident's contact with the unit for this task.
+    pub contact_shared_at: Option<i64>,
 }
 
 const TASK_COLUMNS: &str = "t.id, t.report_id, r.ticket, r.category, r.community, r.building, \
      r.detail, t.unit, t.instruction, t.state, t.dispatched_at, t.dispatched_by, t.due_at, \
      t.answered_at, t.answer_note, t.photo_key, t.extension_state, t.extension_reason, \
-     t.extension_until, t.reviewed_at, t.review_note";
+     t.extension_until, t.reviewed_at, t.review_note, t.contact_shared_at";
 
 /// A dispatch, as `apply_change` records it.
 #[derive(Clone, Debug, PartialEq)]
@@ -144,6 +146,19 @@ pub(crate) async fn outbox_row(
     kind: &str,
     now: i64,
 ) -> Result<()> {
+    outbox_row_with(conn, id, seq, channel, kind, now, None).await
+}
+
+/// [`outbox_row`] with a note and a due time for the message (a failed review's).
+pub(crate) async fn outbox_row_with(
+    conn: &mut sqlx::AnyConnection,
+    id: &str,
+    seq: i64,
+    channel: &str,
+    kind: &str,
+    now: i64,
+    review: Option<(&str, i64)>,
+) -> Result<()> {
     let (ticket, category, community, building, detail): (String, String, String, String, String) =
         sqlx::query_as(
             "SELECT ticket, category, community, building, detail FROM reports WHERE id = $1",
@@ -153,8 +168,8 @@ pub(crate) async fn outbox_row(
         .await?;
     sqlx::query(
         "INSERT INTO notify_outbox (report_id, seq, channel, kind, event_at, ticket, category, \
-         community, building, detail, state, attempts, next_at, created_at, digest) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', 0, $5, $5, 0)",
+         community, building, detail, state, attempts, next_at, created_at, digest, note, due_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', 0, $5, $5, 0, $11, $12)",
     )
     .bind(id)
     .bind(seq)
@@ -166,6 +181,8 @@ pub(crate) async fn outbox_row(
     .bind(clean(&community, DETAIL_CHARS))
     .bind(clean(&building, DETAIL_CHARS))
     .bind(clean(&detail, DETAIL_CHARS))
+    .bind(review.map(|(note, _)| note.to_owned()))
+    .bind(review.map(|(_, due)| due))
     .execute(&mut *conn)
     .await?;
     Ok(())

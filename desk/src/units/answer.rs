@@ -5,6 +5,8 @@
 
 use super::due::from_input;
 use super::multipart::{self, Part};
+use crate::jpeg::CleanJpeg;
+use crate::shrink::{shrink, ShrinkError};
 use crate::staff::auth::{same, Staff};
 use crate::staff::csrf::{refused, CsrfForm};
 use crate::staff::error::{PageError, PageResult};
@@ -69,8 +71,8 @@ pub fn message(lang: Lang, code: &str) -> &'static str {
         ),
         "photo_too_large" => tr(
             lang,
-            "照片太大（最大 400 KB、1600 像素）",
-            "The photo is too large (400 KB and 1600 pixels at most)",
+            "照片太大，请换一张或降低相机分辨率",
+            "The photo is too large: choose another, or a lower camera resolution",
         ),
         "note_required" => tr(lang, "请填写说明", "Write a note"),
         "note_too_long" => tr(
@@ -106,7 +108,7 @@ pub fn forms(staff: &Staff, task: &Task) -> Markup {
                 (csrf_input(staff))
                 label for="a-photo" { (t("整改后照片", "Photo after fixing")) }
                 input #a-photo type="file" name="photo" accept="image/jpeg" capture="environment" required aria-describedby="a-photo-hint";
-                p.hint #a-photo-hint { (t("JPEG，最大 400 KB、1600 像素。", "JPEG, 400 KB and 1600 pixels at most.")) }
+                p.hint #a-photo-hint { (t("JPEG，可直接用手机拍照，照片会自动缩小。", "JPEG: a phone camera's photo will do; it is made smaller.")) }
                 label for="a-note" { (t("整改说明", "What was done")) }
                 textarea #a-note name="note" required maxlength=(NOTE_MAX) {}
                 button type="submit" { (t("提交整改结果", "Send")) }
@@ -175,7 +177,8 @@ impl FromRequest<Arc<AppState>> for PhotoForm {
             .and_then(|v| v.to_str().ok())
             .and_then(multipart::boundary)
             .map(str::to_owned);
-        let limit = PHOTO_MAX_BYTES * 2 + crate::staff::csrf::FORM_MAX_BYTES;
+        // A camera's own file: the desk shrinks it (the page runs no script to do so).
+        let limit = state.config.limits.unit_photo_max_bytes + crate::staff::csrf::FORM_MAX_BYTES;
         let (Some(boundary), Ok(bytes)) = (boundary, axum::body::to_bytes(body, limit).await)
         else {
             return Err(bad_request(Some(&staff), lang));
@@ -212,16 +215,10 @@ pub async fn done(
     else {
         return Ok(back(&id, "error", "photo_required"));
     };
-    if photo.data.len() > PHOTO_MAX_BYTES {
-        return Ok(back(&id, "error", "photo_too_large"));
-    }
-    // The API's own checks: a JPEG whose structure holds, within the size, no metadata kept.
-    let Ok(jpeg) = crate::jpeg::clean(&photo.data) else {
-        return Ok(back(&id, "error", "photo_unreadable"));
+    let jpeg = match after_photo(&photo.data, state.config.limits.unit_photo_max_bytes).await {
+        Ok(jpeg) => jpeg,
+        Err(code) => return Ok(back(&id, "error", code)),
     };
-    if jpeg.width.max(jpeg.height) > PHOTO_MAX_EDGE {
-        return Ok(back(&id, "error", "photo_too_large"));
-    }
     let now = state.now_ms();
     // Named like the report's own photos: the report id is the resident's secret.
     let key = state.photo_names.task_key(&task.report_id, &task.id, now);
@@ -235,6 +232,43 @@ pub async fn done(
         "done",
     )
     .await
+}
+
+/// Camera photos decoded at once: each takes tens of megabytes and a core for a moment, so
+/// a burst of uploads waits its turn instead of taking the desk's memory.
+static SHRINKING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// The after-photo as the API would keep it. One within the API's limits is only stripped
+/// of its metadata (no second lossy encoding); a camera's larger one is shrunk first, on a
+/// blocking thread, then given the same checks.
+async fn after_photo(data: &[u8], max_upload: usize) -> Result<CleanJpeg, &'static str> {
+    if data.len() > max_upload {
+        return Err("photo_too_large");
+    }
+    let within = |jpeg: &CleanJpeg| {
+        jpeg.bytes.len() <= PHOTO_MAX_BYTES && jpeg.width.max(jpeg.height) <= PHOTO_MAX_EDGE
+    };
+    let first = crate::jpeg::clean(data).map_err(|_| "photo_unreadable")?;
+    if within(&first) {
+        return Ok(first);
+    }
+    let _turn = SHRINKING.acquire().await.map_err(|_| "photo_unreadable")?;
+    let data = data.to_vec();
+    let edge = PHOTO_MAX_EDGE;
+    // A panic in the decoder on a hostile file is an unreadable photo, not a lost worker.
+    let shrunk = tokio::task::spawn_blocking(move || shrink(&data, edge, PHOTO_MAX_BYTES))
+        .await
+        .map_err(|_| "photo_unreadable")?;
+    let bytes = shrunk.map_err(|e| match e {
+        ShrinkError::Unreadable => "photo_unreadable",
+        ShrinkError::TooLarge => "photo_too_large",
+    })?;
+    let jpeg = crate::jpeg::clean(&bytes).map_err(|_| "photo_unreadable")?;
+    if within(&jpeg) {
+        Ok(jpeg)
+    } else {
+        Err("photo_too_large")
+    }
 }
 
 #[derive(Deserialize)]

@@ -25,14 +25,9 @@ use std::sync::Arc;
 /// Longest instruction.
 pub const INSTRUCTION_MAX: usize = 500;
 
-/// The units that serve this report's area.
-pub fn units_for<'a>(state: &'a AppState, report: &DeskReport) -> Vec<&'a Unit> {
-    state
-        .config
-        .units
-        .iter()
-        .filter(|u| u.serves(&report.report.community))
-        .collect()
+/// The active units that serve this report's area.
+pub fn units_for(state: &AppState, report: &DeskReport) -> Vec<Unit> {
+    state.units.serving(&report.report.community)
 }
 
 /// The report page's section: its tasks so far, and the dispatch form while it is open and
@@ -54,12 +49,7 @@ pub fn section(
             .deadlines
             .for_category(&report.report.category)
             .as_millis() as i64;
-    let unit_name = |id: &str| {
-        state
-            .config
-            .unit(id)
-            .map_or(id.to_owned(), |u| u.name.clone())
-    };
+    let unit_name = |id: &str| state.units.get(id).map_or(id.to_owned(), |u| u.name);
     html! {
         section.card aria-labelledby="h-dispatch" {
             h2 #h-dispatch { (t("派单整改", "Dispatch")) }
@@ -81,6 +71,7 @@ pub fn section(
                                     (t("打印整改通知书", "Print the rectification notice"))
                                 }
                             }
+                            (super::share::button(staff, &report.report.ticket, task))
                             (super::review::forms(state, staff, report, task))
                         }
                     }
@@ -141,11 +132,8 @@ pub async fn dispatch(
     let Some(report) = report_to_change(&state, &staff, &ticket, form.seen).await? else {
         return Ok(back(&ticket, "error", "changed"));
     };
-    let Some(unit) = state
-        .config
-        .unit(form.unit.trim())
-        .filter(|u| u.serves(&report.report.community))
-    else {
+    let serving = units_for(&state, &report);
+    let Some(unit) = serving.iter().find(|u| u.id == form.unit.trim()) else {
         return Ok(back(&ticket, "error", "bad_unit"));
     };
     let now = state.now_ms();

@@ -4,12 +4,15 @@
 
 pub mod admin;
 pub mod answer;
+pub mod badge;
+pub mod book;
 pub mod dispatch;
 pub mod due;
 pub mod gate;
 pub mod multipart;
 pub mod notice;
 pub mod review;
+pub mod share;
 pub mod tasks;
 
 use crate::state::AppState;
@@ -17,10 +20,17 @@ use axum::routing::{get, post};
 use axum::Router;
 use std::sync::Arc;
 
+/// The channel of `unit`'s own robot, if it has one.
+pub fn robot_of(state: &AppState, unit: &str) -> Option<String> {
+    state.units.get(unit)?.channel.map(|c| c.name)
+}
+
 /// The units' pages under `/desk/`, merged into the staff router (same layers).
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
-        .route("/desk/units", get(admin::units_page))
+        .route("/desk/units", get(admin::units_page).post(admin::save))
+        .route("/desk/units/{id}/active", post(admin::set_active))
+        .route("/desk/units/{id}/delete", post(admin::delete))
         .route("/desk/tasks", get(tasks::list_page))
         .route("/desk/tasks/{id}", get(tasks::task_page))
         .route("/desk/tasks/{id}/photo", get(tasks::photo))
@@ -40,4 +50,8 @@ pub fn routes() -> Router<Arc<AppState>> {
             get(notice::notice),
         )
         .route("/desk/reports/{ticket}/dispatch", post(dispatch::dispatch))
+        .route(
+            "/desk/reports/{ticket}/tasks/{id}/share-contact",
+            post(share::share_contact),
+        )
 }

@@ -38,8 +38,10 @@ pub async fn notice(
     };
     let lang = staff.lang;
     let t = |zh, en| tr(lang, zh, en);
-    let unit = state.config.unit(&task.unit);
-    let unit_name = unit.map_or(task.unit.as_str(), |u| u.name.as_str());
+    let unit = state.units.get(&task.unit);
+    let unit_name = unit
+        .as_ref()
+        .map_or(task.unit.as_str(), |u| u.name.as_str());
     let url = task_url(&state.public_url, &task.id);
     let code = qr::svg(&url, t("扫码打开整改任务", "Scan to open the task"));
     let back = format!("/desk/reports/{ticket}");

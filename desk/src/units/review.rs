@@ -185,6 +185,7 @@ pub async fn review(
             let change = TaskChange::Fail {
                 reason: note,
                 due_at,
+                robot: super::robot_of(&state, &task.unit),
             };
             task_change(&state, &staff, &ticket, &id, change).await
         }

@@ -1,7 +1,8 @@
 //! A unit account's pages, made for a phone: `/desk/tasks` lists its unit's tasks (what is
 //! due first on top), `/desk/tasks/{id}` shows one. Only the place, the category and the
-//! committee's instruction: never the resident's name, phone number or own words. Another
-//! unit's task answers 404, as if it did not exist.
+//! committee's instruction: never the resident's own words, and their name and phone
+//! number only while staff share them for that task ([`super::share`]). Another unit's
+//! task answers 404, as if it did not exist.
 
 use super::due::span;
 use crate::notify::message::clean;
@@ -88,10 +89,7 @@ pub async fn list_page(State(state): State<Arc<AppState>>, staff: Staff) -> Page
     let t = |zh, en| tr(lang, zh, en);
     let tasks = state.store.tasks_of_unit(&unit, LIST_MAX).await?;
     let now = state.now_ms();
-    let name = state
-        .config
-        .unit(&unit)
-        .map_or(unit.as_str(), |u| u.name.as_str());
+    let name = state.units.get(&unit).map_or(unit.clone(), |u| u.name);
     let body = html! {
         p.hint { (name) }
         @if tasks.is_empty() {
@@ -134,6 +132,7 @@ pub async fn task_page(
     let t = |zh, en| tr(lang, zh, en);
     let now = state.now_ms();
     let title = format!("{} {}", t("整改任务", "Task"), task.ticket);
+    let contact = super::share::contact(&state, &staff, &task).await?;
     let body = html! {
         @if let Some(done) = &q.done {
             p.ok role="status" { (super::answer::message(lang, done)) }
@@ -142,6 +141,7 @@ pub async fn task_page(
             p.error role="alert" { (super::answer::message(lang, error)) }
         }
         (details(&task, now, lang))
+        (contact)
         (super::answer::forms(&staff, &task))
     };
     Ok(page(Some(&staff), lang, &title, body).into_response())
