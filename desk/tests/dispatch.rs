@@ -740,7 +740,6 @@ async fn the_unit_answers_with_an_after_photo_and_staff_fail_then_pass_the_revie
             "dispatch",
             "review_fail",
             "review_pass",
-            "status",
             "task_done",
             "task_done"
         ]
@@ -1031,5 +1030,122 @@ async fn a_resolved_cable_comes_back_in_thirty_days_and_a_failed_check_opens_a_l
         "the list shows no free text"
     );
     assert!(list.text.contains(&relapse));
+    desk.stop().await;
+}
+
+/// Runs DDL on the desk's database behind its back (a fault no release would cause).
+async fn on_database(env: &TestEnv, statements: &[&str]) {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&env.database_url).await.unwrap();
+    for sql in statements {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    pool.close().await;
+}
+
+/// From now on, recording a pass on a task fails, as if the desk died right there.
+async fn break_task_pass(env: &TestEnv) {
+    if on_postgres() {
+        on_database(
+            env,
+            &[
+                "CREATE FUNCTION crash_on_pass() RETURNS trigger AS $$ BEGIN \
+                 RAISE EXCEPTION 'crash'; END $$ LANGUAGE plpgsql",
+                "CREATE TRIGGER crash_on_pass BEFORE UPDATE ON dispatch_tasks FOR EACH ROW \
+                 WHEN (NEW.state = 'passed') EXECUTE FUNCTION crash_on_pass()",
+            ],
+        )
+        .await;
+    } else {
+        on_database(
+            env,
+            &[
+                "CREATE TRIGGER crash_on_pass BEFORE UPDATE ON dispatch_tasks \
+               WHEN NEW.state = 'passed' BEGIN SELECT RAISE(ABORT, 'crash'); END",
+            ],
+        )
+        .await;
+    }
+}
+
+async fn mend_task_pass(env: &TestEnv) {
+    let drop = if on_postgres() {
+        "DROP TRIGGER crash_on_pass ON dispatch_tasks"
+    } else {
+        "DROP TRIGGER crash_on_pass"
+    };
+    on_database(env, &[drop]).await;
+}
+
+/// A unit's task for a resident's 飞线充电 report with a photo, answered "done" with an
+/// after-photo: (the report's key, its ticket, the task).
+async fn answered_task(
+    desk: &TestDesk,
+    li: &mut Browser,
+    wang: &Browser,
+) -> (String, String, xinjing_desk::store::Task) {
+    let id = sample::random_uuid();
+    let mut report = sample::report_with_photos(&id, 1, 3000, 7);
+    report["category"] = "flying_line_charging".into();
+    let ticket = desk.post(&report).await.ticket();
+    dispatch_from_page(li, &ticket, "xinkai", "拆除窗外飞线").await;
+    let task = desk.state().store.tasks_of_report(&ticket).await.unwrap()[0].clone();
+    let done = format!("/desk/tasks/{}/done", task.id);
+    let photo = sample::jpeg(800, 600, 3000, true, 21);
+    let answer = post_with_photo(wang, &done, &[("note", "已拆除")], Some(&photo), true).await;
+    assert_eq!(
+        location(&answer),
+        format!("/desk/tasks/{}?done=done", task.id)
+    );
+    (id, ticket, task)
+}
+
+#[tokio::test]
+async fn a_review_pass_cut_short_leaves_the_report_open_and_the_task_answered() {
+    let env = TestEnv::new().await;
+    let robot = Robot::wecom().await;
+    let owned = [robot_var(&robot)];
+    let start = now_ms();
+    let (desk, _clock) = env
+        .start_fake_with_file(&units_toml(), &vars(&owned, &[NO_POLL]), start)
+        .await;
+    add_account(&desk, "li", "staff", &[AREA]).await;
+    add_unit_account(&desk, "wang", "xinkai").await;
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    let mut wang = unit_login(&desk, "wang").await;
+    wang.get("/desk/tasks").await;
+    let (key, ticket, task) = answered_task(&desk, &mut li, &wang).await;
+    let review = format!("/desk/reports/{ticket}/tasks/{}/review", task.id);
+
+    break_task_pass(&env).await;
+    li.get(&format!("/desk/reports/{ticket}")).await;
+    let cut = li
+        .post(&review, &[("decision", "pass"), ("note", "复查合格")])
+        .await;
+    assert_eq!(cut.status, 503, "{}", cut.text);
+    // Neither half was kept: the resident still reads "being handled", the task waits.
+    let status = desk.status(&ticket, Some(&key)).await.json();
+    assert_eq!(status["status"], "in_progress");
+    let kept = desk.state().store.task(&task.id).await.unwrap().unwrap();
+    assert_eq!(kept.state, xinjing_desk::store::TaskState::Answered);
+
+    // Once the fault is gone, the same pass goes through whole.
+    mend_task_pass(&env).await;
+    li.get(&format!("/desk/reports/{ticket}")).await;
+    let answer = li
+        .post(&review, &[("decision", "pass"), ("note", "复查合格")])
+        .await;
+    assert_eq!(
+        location(&answer),
+        format!("/desk/reports/{ticket}?done=review_pass")
+    );
+    let status = desk.status(&ticket, Some(&key)).await.json();
+    assert_eq!(status["status"], "resolved");
+    let kept = desk.state().store.task(&task.id).await.unwrap().unwrap();
+    assert_eq!(kept.state, xinjing_desk::store::TaskState::Passed);
     desk.stop().await;
 }

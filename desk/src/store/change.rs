@@ -34,6 +34,12 @@ pub enum Change {
         public_note: String,
         internal_note: String,
     },
+    /// A passed review (复查通过) of the report's answered task `task`: the task passes and
+    /// the report is resolved as solved, the review's note the resident's, in one step.
+    ReviewPass {
+        task: String,
+        note: String,
+    },
 }
 
 /// The states staff may move a report to from `status` (closed ones reopen instead).
@@ -71,6 +77,7 @@ impl Change {
             Change::Duplicate { .. } => !current.is_final(),
             Change::Reopen { .. } => current.is_final(),
             Change::Dispatch { .. } => !current.is_final(),
+            Change::ReviewPass { .. } => !current.is_final(),
         }
     }
 
@@ -82,6 +89,7 @@ impl Change {
             Change::Duplicate { .. } => "duplicate",
             Change::Reopen { .. } => "reopen",
             Change::Dispatch { .. } => "dispatch",
+            Change::ReviewPass { .. } => "review_pass",
         }
     }
 }

@@ -244,6 +244,44 @@ impl Store {
                 )
                 .await?;
             }
+            Change::ReviewPass { task, note } => {
+                // The pass and the resolution together: a crash between them would leave a
+                // resolved report whose task still waits for its review.
+                let passed = sqlx::query(
+                    "UPDATE dispatch_tasks SET state = 'passed', reviewed_at = $3, reviewed_by = $4, \
+                     review_note = $5, closed_at = $3 WHERE id = $1 AND report_id = $2 AND state = 'answered'",
+                )
+                .bind(task)
+                .bind(&id)
+                .bind(now)
+                .bind(actor)
+                .bind(note)
+                .execute(&mut *tx)
+                .await?;
+                if passed.rows_affected() != 1 {
+                    return Ok(Applied::NotNow);
+                }
+                let solved = Resolution::Solved.code();
+                sqlx::query(
+                    "UPDATE reports SET status = 'resolved', status_at = $2, public_note = $3, closed_at = $2, \
+                     resolved_at = $2, resolution = $4, first_response_at = COALESCE(first_response_at, $2) \
+                     WHERE id = $1",
+                )
+                .bind(&id)
+                .bind(now)
+                .bind(note)
+                .bind(solved)
+                .execute(&mut *tx)
+                .await?;
+                let event = NewEvent {
+                    kind: "status",
+                    status: Some("resolved"),
+                    resolution: Some(solved),
+                    public_note: Some(note),
+                    internal_note: Some(&format!("复查通过（任务 {task}）")),
+                };
+                event.insert(&mut tx, &id, seq, now, actor).await?;
+            }
         }
         // The audit line names the resolution whoever resolved (page or shell).
         let detail = match change {
@@ -252,6 +290,11 @@ impl Store {
                 resolution: Some(r),
                 ..
             } => Some(format!("{} ({})", detail.unwrap_or("resolved"), r.code())),
+            Change::ReviewPass { .. } => Some(format!(
+                "{} ({})",
+                detail.unwrap_or("resolved"),
+                Resolution::Solved.code()
+            )),
             _ => detail.map(str::to_owned),
         };
         let detail = detail.as_deref();

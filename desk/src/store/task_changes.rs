@@ -1,5 +1,6 @@
 //! What happens to a task after its dispatch: the unit's answer (done with an after-photo,
-//! given back, more time asked once), the staff's decision on more time, and the review.
+//! given back, more time asked once), the staff's decision on more time, and a failed
+//! review (a passed one resolves the report: `Change::ReviewPass`).
 //! Each is one transaction holding the task's new state, an internal history event on its
 //! report (residents never see it) and the audit line; a change that no longer fits the
 //! task's state (two phones, a page left open) records nothing.
@@ -20,8 +21,6 @@ pub enum TaskChange {
     DecideMoreTime { grant: bool },
     /// Review failed: back to the unit with the reason and a new due time.
     Fail { reason: String, due_at: i64 },
-    /// Review passed (the report is resolved by `apply_change`).
-    Pass { note: String },
 }
 
 impl TaskChange {
@@ -34,7 +33,6 @@ impl TaskChange {
             TaskChange::DecideMoreTime { grant: true } => "task_more_time_granted",
             TaskChange::DecideMoreTime { grant: false } => "task_more_time_refused",
             TaskChange::Fail { .. } => "review_fail",
-            TaskChange::Pass { .. } => "review_pass",
         }
     }
 
@@ -77,11 +75,6 @@ impl TaskChange {
                  WHERE id = $1 AND state = 'answered'",
                 vec![Text(reason.clone()), Int(*due_at)],
             ),
-            TaskChange::Pass { note } => (
-                "UPDATE dispatch_tasks SET state = 'passed', reviewed_at = $2, review_note = $3, \
-                 closed_at = $2 WHERE id = $1 AND state = 'answered'",
-                vec![Text(note.clone())],
-            ),
         }
     }
 
@@ -94,7 +87,6 @@ impl TaskChange {
             TaskChange::DecideMoreTime { grant: true } => "批准延期".to_owned(),
             TaskChange::DecideMoreTime { grant: false } => "不批准延期".to_owned(),
             TaskChange::Fail { reason, .. } => format!("复查未通过，退回单位：{reason}"),
-            TaskChange::Pass { note } => format!("复查通过：{note}"),
         }
     }
 }
