@@ -126,7 +126,19 @@ impl Store {
                 resolution,
                 public_note,
                 internal_note,
+                ..
             } => {
+                if change.needs_override(false) {
+                    let reviewed: i64 = sqlx::query_scalar(
+                        "SELECT COUNT(*) FROM dispatch_tasks WHERE report_id = $1 AND state = 'passed'",
+                    )
+                    .bind(&id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    if change.needs_override(reviewed > 0) {
+                        return Ok(Applied::NeedsOverride);
+                    }
+                }
                 let closed_at = status.is_final().then_some(now);
                 // Only "resolved" has a resolution; any other state clears it.
                 let resolution = resolution
@@ -289,7 +301,14 @@ impl Store {
                 status: TicketStatus::Resolved,
                 resolution: Some(r),
                 ..
-            } => Some(format!("{} ({})", detail.unwrap_or("resolved"), r.code())),
+            } => Some(match change.override_reason() {
+                Some(reason) => format!(
+                    "{} ({}) override: {reason}",
+                    detail.unwrap_or("resolved"),
+                    r.code()
+                ),
+                None => format!("{} ({})", detail.unwrap_or("resolved"), r.code()),
+            }),
             Change::ReviewPass { .. } => Some(format!(
                 "{} ({})",
                 detail.unwrap_or("resolved"),

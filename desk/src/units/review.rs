@@ -160,7 +160,7 @@ pub async fn review(
             {
                 Applied::Done => Ok(back(&ticket, "done", change.action())),
                 // The report or the task moved on meanwhile (another desk): nothing kept.
-                Applied::NotNow => Ok(back(&ticket, "error", "changed")),
+                Applied::NotNow | Applied::NeedsOverride => Ok(back(&ticket, "error", "changed")),
                 Applied::Unknown => Err(PageError::not_found(&staff)),
             }
         }
