@@ -28,6 +28,7 @@ const FIXTURES: &[(i64, &str)] = &[
     (5, include_str!("fixtures/upgrade/0005_town.sql")),
     (6, include_str!("fixtures/upgrade/0006_dispatch.sql")),
     (7, include_str!("fixtures/upgrade/0007_photo_names.sql")),
+    (9, include_str!("fixtures/upgrade/0009_progress.sql")),
 ];
 
 const R1: (&str, &str) = ("84857ca2-c7a1-4272-9df6-3d80c903c04e", "XJ-20261128-0001");
@@ -137,7 +138,7 @@ async fn a_first_release_database_migrates_with_all_its_data() {
         ("notify_outbox", 3),
         ("notify_leases", 1),
         ("notify_sends", 1),
-        ("dispatch_tasks", 1),
+        ("dispatch_tasks", 2),
         ("rechecks", 1),
         ("desk_secrets", 1),
     ] {
@@ -281,6 +282,41 @@ async fn a_first_release_database_migrates_with_all_its_data() {
     let tasks = unit.get("/desk/tasks").await;
     assert!(tasks.text.contains(R3.1) && tasks.text.contains("待整改"));
     assert_eq!(unit.get("/desk/").await.status, 303);
+    // The resident of the fixed 飞线充电 report reads who fixed it (the kind of unit), that
+    // the committee checked it, and may see the after-photo (0009).
+    let status: Value = http
+        .get(format!("{}/api/v1/reports/{}", desk.url, R2.1))
+        .header("X-Report-Key", R2.0)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let steps: Vec<(&str, &str)> = status["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["status"].as_str().unwrap(),
+                s["step"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("received", ""),
+            ("in_progress", "dispatched"),
+            ("resolved", "checked")
+        ]
+    );
+    assert_eq!(status["history"][1]["unit_kind"], "property");
+    assert_eq!(
+        status["after_photo"],
+        format!("{}/after-photo", R2.1).as_str()
+    );
     // The staff see the dispatch in the report's history.
     let page = admin.get(&format!("/desk/reports/{}", R3.1)).await;
     assert!(page.text.contains("派单整改") && page.text.contains("新凯物业"));

@@ -90,6 +90,9 @@ mod tests {
             at: at.into(),
             note: note.map(Into::into),
             reopened,
+            step: None,
+            unit_kind: None,
+            due: None,
         }
     }
 

@@ -300,6 +300,9 @@ mod tests {
             at: "2026-11-30T09:00:00+08:00".into(),
             note: Some("说".repeat(NOTE_MAX + 5)),
             reopened,
+            step: None,
+            unit_kind: None,
+            due: None,
         }
     }
 
@@ -314,6 +317,7 @@ mod tests {
             note: None,
             merged_into: None,
             history,
+            after_photo: None,
         };
         apply_status(
             &mut record,

@@ -38,9 +38,11 @@ pub enum Change {
     },
     /// A passed review (复查通过) of the report's answered task `task`: the task passes and
     /// the report is resolved as solved, the review's note the resident's, in one step.
+    /// `public_photo`: the resident may see the unit's after-photo.
     ReviewPass {
         task: String,
         note: String,
+        public_photo: bool,
     },
 }
 

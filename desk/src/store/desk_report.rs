@@ -256,18 +256,25 @@ impl Store {
                 )
                 .await?;
             }
-            Change::ReviewPass { task, note } => {
+            Change::ReviewPass {
+                task,
+                note,
+                public_photo,
+            } => {
                 // The pass and the resolution together: a crash between them would leave a
                 // resolved report whose task still waits for its review.
                 let passed = sqlx::query(
                     "UPDATE dispatch_tasks SET state = 'passed', reviewed_at = $3, reviewed_by = $4, \
-                     review_note = $5, closed_at = $3 WHERE id = $1 AND report_id = $2 AND state = 'answered'",
+                     review_note = $5, closed_at = $3, passed_seq = $6, photo_public = $7 \
+                     WHERE id = $1 AND report_id = $2 AND state = 'answered'",
                 )
                 .bind(task)
                 .bind(&id)
                 .bind(now)
                 .bind(actor)
                 .bind(note)
+                .bind(seq)
+                .bind(i64::from(*public_photo))
                 .execute(&mut *tx)
                 .await?;
                 if passed.rows_affected() != 1 {

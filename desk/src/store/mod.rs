@@ -27,6 +27,7 @@ mod idempotency;
 mod ladder;
 mod overview;
 mod posters;
+mod progress;
 mod rechecks;
 mod report;
 mod resolution;
@@ -46,6 +47,7 @@ pub use filing::*;
 pub use idempotency::*;
 pub use ladder::*;
 pub use overview::*;
+pub use progress::TaskProgress;
 pub use rechecks::*;
 pub use report::*;
 pub use resolution::Resolution;
@@ -356,6 +358,11 @@ pub fn migrator() -> sqlx::migrate::Migrator {
             7,
             "photo_names",
             include_str!("../../migrations/0007_photo_names.sql"),
+        ),
+        migration(
+            9,
+            "progress",
+            include_str!("../../migrations/0009_progress.sql"),
         ),
     ])
 }

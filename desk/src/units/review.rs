@@ -64,6 +64,9 @@ pub fn forms(state: &AppState, staff: &Staff, report: &DeskReport, task: &Task) 
                 }
                 label for="v-note" { (t("说明（通过：居民可见；不通过：告诉单位原因）", "Note (pass: the resident reads it; fail: the reason for the unit)")) }
                 textarea #v-note name="note" required maxlength=(NOTE_MAX) {}
+                input #v-public type="checkbox" name="photo_public" value="on";
+                " " label.inline for="v-public" { (t("通过时向居民公开整改后照片", "On a pass, show the after-photo to the resident")) }
+                br;
                 label for="v-due" { (t("不通过时的新期限", "New due time if it fails")) }
                 input #v-due type="datetime-local" name="due" value=(to_input(again));
                 button type="submit" { (t("保存复查结果", "Save the review")) }
@@ -109,6 +112,7 @@ pub struct DecisionForm {
     decision: String,
     note: Option<String>,
     due: Option<String>,
+    photo_public: Option<String>,
 }
 
 /// `POST /desk/reports/{ticket}/tasks/{id}/more-time`: grant or refuse.
@@ -151,6 +155,8 @@ pub async fn review(
             let change = Change::ReviewPass {
                 task: id.clone(),
                 note,
+                // Unticked (the default), the photo stays with the committee.
+                public_photo: form.photo_public.is_some(),
             };
             let now = state.now_ms();
             match state
