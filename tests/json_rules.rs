@@ -113,10 +113,7 @@ fn progress_steps_are_worded_in_the_phones_language_and_optional() {
         Some("已整改，社区已复查")
     );
     let lines = history_lines(&checked.history, Lang::En);
-    assert_eq!(
-        lines[1].progress.as_deref(),
-        Some("Fixed, checked by the committee")
-    );
+    assert_eq!(lines[1].what, "Resolved · Fixed, checked by the committee");
     // A due time 23:30 UTC on the 9th is the 10th in Shanghai.
     let late = answer(
         r#"{"status":"in_progress","at":"2026-11-30T10:00:00+08:00","step":"dispatched","unit_kind":"enforcement","due":"2026-12-09T23:30:00Z"}"#,

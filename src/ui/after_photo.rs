@@ -9,6 +9,8 @@ use gloo_net::http::Request;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::Arc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, Url};
 use xinjing_contract::REPORT_KEY_HEADER;
 use xinjing_core::config::Config;
@@ -34,10 +36,10 @@ async fn load(record: TicketRecord, config: Option<Arc<Config>>) -> Option<Strin
     if !response.ok() {
         return None;
     }
-    let bytes = response.binary().await.ok()?;
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
-    let blob = Blob::new_with_u8_array_sequence(&parts).ok()?;
-    Url::create_object_url_with_blob(&blob).ok()
+    // The browser's own blob: the bytes never pass through the wasm's memory.
+    let raw: web_sys::Response = response.into();
+    let blob = JsFuture::from(raw.blob().ok()?).await.ok()?;
+    Url::create_object_url_with_blob(blob.unchecked_ref::<Blob>()).ok()
 }
 
 #[component]
@@ -63,10 +65,7 @@ pub fn AfterPhoto(record: TicketRecord) -> impl IntoView {
     move || {
         photo.get().map(|src| {
             view! {
-                <figure class="xj-after-photo">
-                    <img src=src alt=settings.tr(Msg::AfterPhoto)/>
-                    <figcaption>{settings.tr(Msg::AfterPhoto)}</figcaption>
-                </figure>
+                <img class="xj-after-photo" src=src alt=settings.tr(Msg::AfterPhoto)/>
             }
         })
     }

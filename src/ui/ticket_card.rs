@@ -64,7 +64,6 @@ fn History(history: Vec<StatusChange>) -> impl IntoView {
                     {move || history.with_value(|h| history_lines(h, settings.lang.get())).into_iter().map(|line| view! {
                         <li class:xj-reopened-step=line.reopened>
                             <span class="xj-muted">{line.when}</span> " " {line.what}
-                            {line.progress.map(|p| view! { <br/>{p} })}
                             {line.note.map(|n| view! { <br/>{n} })}
                         </li>
                     }).collect_view()}

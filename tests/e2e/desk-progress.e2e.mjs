@@ -120,8 +120,8 @@ test('the resident follows a dispatched hazard to "fixed, checked" with the afte
   expect(await photo.evaluate((img) => img.complete && img.naturalWidth)).toBeGreaterThan(600);
   await card.getByRole('button', { name: '处理记录' }).click();
   const history = card.getByRole('list', { name: '处理记录' });
-  await expect(history.getByText(`已转交物业公司处理，要求 ${dueDay(due).zh}前整改完毕`)).toBeVisible();
-  await expect(history.getByText('已整改，社区已复查')).toBeVisible();
+  await expect(history.getByText(`处理中 · 已转交物业公司处理，要求 ${dueDay(due).zh}前整改完毕`)).toBeVisible();
+  await expect(history.getByText('已办结 · 已整改，社区已复查')).toBeVisible();
   for (const hidden of ['新凯', '插座仍在窗外', '拆除窗外飞线', 'wang']) {
     await expect(card).not.toContainText(hidden);
   }
@@ -131,7 +131,7 @@ test('the resident follows a dispatched hazard to "fixed, checked" with the afte
   await expect(card.getByText('Fixed, checked by the committee', { exact: true })).toBeVisible();
   await expect(card.getByRole('img', { name: 'Photo after the fix' })).toBeVisible();
   const historyEn = card.getByRole('list', { name: 'History' });
-  await expect(historyEn.getByText(`Passed to the property company, due ${dueDay(due).en}`)).toBeVisible();
+  await expect(historyEn.getByText(`Being handled · Passed to the property company, due ${dueDay(due).en}`)).toBeVisible();
 
   expect(residentCsp).toEqual([]);
   await office.close();

@@ -15,9 +15,6 @@ pub struct HistoryLine {
     pub what: String,
     pub note: Option<String>,
     pub reopened: bool,
-    /// What happened beyond the change of state, in the phone's language (a dispatch, a
-    /// checked fix); `None` for a plain step or one of a kind this build does not know.
-    pub progress: Option<String>,
 }
 
 /// A step's `step`, worded: "passed to the property company, due 10 Dec" or "fixed,
@@ -82,17 +79,18 @@ pub fn history_lines(history: &[StatusChange], lang: Lang) -> Vec<HistoryLine> {
         .iter()
         .map(|step| {
             let name = step.status.name(lang);
-            let what = if step.reopened {
-                format!("{name} · {}", Msg::Reopened.text(lang))
-            } else {
-                name.to_owned()
+            // What happened beyond the change of state (a dispatch, a checked fix), in the
+            // phone's language, goes with the state's name.
+            let what = match (step.reopened, progress_text(step, lang)) {
+                (true, _) => format!("{name} · {}", Msg::Reopened.text(lang)),
+                (false, Some(progress)) => format!("{name} · {progress}"),
+                (false, None) => name.to_owned(),
             };
             HistoryLine {
                 when: shanghai_time(&step.at),
                 what,
                 note: step.note.clone(),
                 reopened: step.reopened,
-                progress: progress_text(step, lang),
             }
         })
         .collect()
