@@ -26,7 +26,7 @@ try {
   for (const [building, category] of [['1号楼', 'flying_line_charging'], ['2号楼1单元', 'ebike_in_stairwell'], ['3号楼', 'blocked_fire_escape'], ['2号楼2单元', 'private_rewiring'], ['1号楼', 'ebike_in_stairwell']]) {
     filed.push(await fileReport(desk.origin, { community, building, category }));
   }
-  desk.cli('set-status', filed[0].ticket, 'resolved', '飞线已拆除，已提醒住户到充电棚充电', '--resolution', 'solved');
+  desk.cli('set-status', filed[0].ticket, 'resolved', '飞线已拆除，已提醒住户到充电棚充电', '--resolution', 'solved', '--override', '网格员现场确认');
   desk.cli('set-status', filed[2].ticket, 'in_progress', '已通知物业清理消防通道');
   desk.cli('set-status', filed[3].ticket, 'rejected', '经核实为物业正规施工');
 

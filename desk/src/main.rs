@@ -65,6 +65,10 @@ enum Command {
         /// explained (已解释说明); needed with resolved, refused with any other state
         #[arg(long, value_parser = parse_resolution)]
         resolution: Option<Resolution>,
+        /// Why a report is resolved as solved without a passed review (复查): needed then,
+        /// and kept in the audit log
+        #[arg(long = "override", value_name = "REASON")]
+        override_reason: Option<String>,
     },
     /// Staff accounts
     #[command(subcommand)]
@@ -176,7 +180,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             status,
             note,
             resolution,
-        } => set_status(config, &ticket, status, resolution, note.as_deref()).await,
+            override_reason,
+        } => {
+            let how = (resolution, override_reason.as_deref());
+            set_status(config, &ticket, status, how, note.as_deref()).await
+        }
         Command::User(UserCommand::Add {
             name,
             role,
@@ -231,19 +239,23 @@ async fn set_status(
     config: Config,
     ticket: &str,
     status: TicketStatus,
-    resolution: Option<Resolution>,
+    (resolution, override_reason): (Option<Resolution>, Option<&str>),
     note: Option<&str>,
 ) -> anyhow::Result<()> {
-    if note.is_some_and(|n| n.chars().count() > xinjing_contract::ticket::NOTE_MAX) {
+    let too_long = |text: Option<&str>| {
+        text.is_some_and(|n| n.chars().count() > xinjing_contract::ticket::NOTE_MAX)
+    };
+    if too_long(note) || too_long(override_reason) {
         bail!(
-            "the note is longer than {} characters",
+            "the note or the reason is longer than {} characters",
             xinjing_contract::ticket::NOTE_MAX
         );
     }
     let (store, _) = app::open_storage(&config).await?;
     let now = xinjing_desk::clock::Clock::now_ms(&SystemClock);
+    let how = (resolution, override_reason);
     let changed =
-        xinjing_desk::staff::shell::set_status(&store, ticket, status, resolution, note, now).await;
+        xinjing_desk::staff::shell::set_status(&store, ticket, status, how, note, now).await;
     store.close().await;
     changed?;
     println!("{ticket}: {}", status.code());

@@ -138,6 +138,7 @@ async fn a_change_of_state_reaches_the_resident_without_the_internal_note() {
         resolution: None,
         public_note: "已联系物业".into(),
         internal_note: Some("物业王经理".into()),
+        override_reason: Some("测试：社区当场处理".into()),
     };
     desk.change(&ticket, change, now_ms()).await;
     let body = desk.status(&ticket, Some(&id)).await.json();

@@ -821,7 +821,6 @@ async fn the_unit_answers_with_an_after_photo_and_staff_fail_then_pass_the_revie
             "dispatch",
             "review_fail",
             "review_pass",
-            "status",
             "task_done",
             "task_done"
         ]
@@ -1524,4 +1523,239 @@ async fn a_robot_set_on_the_units_page_is_never_logged_nor_shown_in_full() {
     );
     assert!(!log.contains(token) && !log.contains(secret), "{log}");
     desk.terminate().await;
+}
+
+/// Runs DDL on the desk's database behind its back (a fault no release would cause).
+async fn on_database(env: &TestEnv, statements: &[&str]) {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&env.database_url).await.unwrap();
+    for sql in statements {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    pool.close().await;
+}
+
+/// From now on, recording a pass on a task fails, as if the desk died right there.
+async fn break_task_pass(env: &TestEnv) {
+    if on_postgres() {
+        on_database(
+            env,
+            &[
+                "CREATE FUNCTION crash_on_pass() RETURNS trigger AS $$ BEGIN \
+                 RAISE EXCEPTION 'crash'; END $$ LANGUAGE plpgsql",
+                "CREATE TRIGGER crash_on_pass BEFORE UPDATE ON dispatch_tasks FOR EACH ROW \
+                 WHEN (NEW.state = 'passed') EXECUTE FUNCTION crash_on_pass()",
+            ],
+        )
+        .await;
+    } else {
+        on_database(
+            env,
+            &[
+                "CREATE TRIGGER crash_on_pass BEFORE UPDATE ON dispatch_tasks \
+               WHEN NEW.state = 'passed' BEGIN SELECT RAISE(ABORT, 'crash'); END",
+            ],
+        )
+        .await;
+    }
+}
+
+async fn mend_task_pass(env: &TestEnv) {
+    let drop = if on_postgres() {
+        "DROP TRIGGER crash_on_pass ON dispatch_tasks"
+    } else {
+        "DROP TRIGGER crash_on_pass"
+    };
+    on_database(env, &[drop]).await;
+}
+
+/// A unit's task for a resident's 飞线充电 report with a photo, answered "done" with an
+/// after-photo: (the report's key, its ticket, the task).
+async fn answered_task(
+    desk: &TestDesk,
+    li: &mut Browser,
+    wang: &Browser,
+) -> (String, String, xinjing_desk::store::Task) {
+    let id = sample::random_uuid();
+    let mut report = sample::report_with_photos(&id, 1, 3000, 7);
+    report["category"] = "flying_line_charging".into();
+    let ticket = desk.post(&report).await.ticket();
+    dispatch_from_page(li, &ticket, "xinkai", "拆除窗外飞线").await;
+    let task = desk.state().store.tasks_of_report(&ticket).await.unwrap()[0].clone();
+    let done = format!("/desk/tasks/{}/done", task.id);
+    let photo = sample::jpeg(800, 600, 3000, true, 21);
+    let answer = post_with_photo(wang, &done, &[("note", "已拆除")], Some(&photo), true).await;
+    assert_eq!(
+        location(&answer),
+        format!("/desk/tasks/{}?done=done", task.id)
+    );
+    (id, ticket, task)
+}
+
+#[tokio::test]
+async fn a_review_pass_cut_short_leaves_the_report_open_and_the_task_answered() {
+    let env = TestEnv::new().await;
+    let robot = Robot::wecom().await;
+    let owned = [robot_var(&robot)];
+    let start = now_ms();
+    let (desk, _clock) = env
+        .start_fake_with_file(&units_toml(), &vars(&owned, &[NO_POLL]), start)
+        .await;
+    add_account(&desk, "li", "staff", &[AREA]).await;
+    add_unit_account(&desk, "wang", "xinkai").await;
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    let mut wang = unit_login(&desk, "wang").await;
+    wang.get("/desk/tasks").await;
+    let (key, ticket, task) = answered_task(&desk, &mut li, &wang).await;
+    let review = format!("/desk/reports/{ticket}/tasks/{}/review", task.id);
+
+    break_task_pass(&env).await;
+    li.get(&format!("/desk/reports/{ticket}")).await;
+    let cut = li
+        .post(&review, &[("decision", "pass"), ("note", "复查合格")])
+        .await;
+    assert_eq!(cut.status, 503, "{}", cut.text);
+    // Neither half was kept: the resident still reads "being handled", the task waits.
+    let status = desk.status(&ticket, Some(&key)).await.json();
+    assert_eq!(status["status"], "in_progress");
+    let kept = desk.state().store.task(&task.id).await.unwrap().unwrap();
+    assert_eq!(kept.state, xinjing_desk::store::TaskState::Answered);
+
+    // Once the fault is gone, the same pass goes through whole.
+    mend_task_pass(&env).await;
+    li.get(&format!("/desk/reports/{ticket}")).await;
+    let answer = li
+        .post(&review, &[("decision", "pass"), ("note", "复查合格")])
+        .await;
+    assert_eq!(
+        location(&answer),
+        format!("/desk/reports/{ticket}?done=review_pass")
+    );
+    let status = desk.status(&ticket, Some(&key)).await.json();
+    assert_eq!(status["status"], "resolved");
+    let kept = desk.state().store.task(&task.id).await.unwrap().unwrap();
+    assert_eq!(kept.state, xinjing_desk::store::TaskState::Passed);
+    desk.stop().await;
+}
+
+/// `GET {endpoint}/{ticket}/after-photo` with the report's key, if any.
+async fn after_photo(desk: &TestDesk, ticket: &str, key: Option<&str>) -> (u16, Vec<u8>) {
+    let mut request = desk
+        .http
+        .get(format!("{}/{ticket}/after-photo", desk.api()));
+    if let Some(key) = key {
+        request = request.header("X-Report-Key", key);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.bytes().await.unwrap().to_vec())
+}
+
+/// Each step of the status answer: (state, step).
+fn steps(status: &serde_json::Value) -> Vec<(String, String)> {
+    status["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let text = |k: &str| s[k].as_str().unwrap_or("").to_owned();
+            (text("status"), text("step"))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_resident_reads_each_step_and_sees_the_after_photo_only_once_public() {
+    let env = TestEnv::new().await;
+    let robot = Robot::wecom().await;
+    let owned = [robot_var(&robot)];
+    let start = now_ms();
+    let (desk, _clock) = env
+        .start_fake_with_file(&units_toml(), &vars(&owned, &[NO_POLL]), start)
+        .await;
+    add_account(&desk, "li", "staff", &[AREA]).await;
+    add_unit_account(&desk, "wang", "xinkai").await;
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    let mut wang = unit_login(&desk, "wang").await;
+    wang.get("/desk/tasks").await;
+
+    // Dispatched: the resident reads "passed to the property company, due …", no names.
+    let (key, ticket, task) = answered_task(&desk, &mut li, &wang).await;
+    let status = desk.status(&ticket, Some(&key)).await.json();
+    assert_eq!(
+        steps(&status),
+        [
+            ("received".to_owned(), String::new()),
+            ("in_progress".to_owned(), "dispatched".to_owned())
+        ]
+    );
+    let dispatched = &status["history"][1];
+    assert_eq!(dispatched["unit_kind"], "property");
+    assert_eq!(
+        dispatched["due"].as_str(),
+        Some(xinjing_contract::time::rfc3339_shanghai(task.due_at as f64).as_str())
+    );
+    let text = status.to_string();
+    for private in ["新凯物业", "wang", "拆除窗外飞线", "已拆除"] {
+        assert!(!text.contains(private), "{private} in {text}");
+    }
+    assert!(status.get("after_photo").is_none());
+    assert_eq!(after_photo(&desk, &ticket, Some(&key)).await.0, 404);
+
+    // Passed with the box left unticked (the default): fixed and checked, photo not shown.
+    let page = li.get(&format!("/desk/reports/{ticket}")).await;
+    assert!(page.text.contains("通过时向居民公开整改后照片"));
+    assert!(!page
+        .text
+        .contains("name=\"photo_public\" value=\"on\" checked"));
+    let review = format!("/desk/reports/{ticket}/tasks/{}/review", task.id);
+    li.post(&review, &[("decision", "pass"), ("note", "复查合格")])
+        .await;
+    let status = desk.status(&ticket, Some(&key)).await.json();
+    assert_eq!(
+        steps(&status)[2],
+        ("resolved".to_owned(), "checked".to_owned())
+    );
+    assert!(status.get("after_photo").is_none());
+    assert_eq!(after_photo(&desk, &ticket, Some(&key)).await.0, 404);
+
+    // Another report passed with the box ticked: the photo, to the report's key only.
+    let (key, ticket, task) = answered_task(&desk, &mut li, &wang).await;
+    li.get(&format!("/desk/reports/{ticket}")).await;
+    let review = format!("/desk/reports/{ticket}/tasks/{}/review", task.id);
+    li.post(
+        &review,
+        &[
+            ("decision", "pass"),
+            ("note", "复查合格"),
+            ("photo_public", "on"),
+        ],
+    )
+    .await;
+    let status = desk.status(&ticket, Some(&key)).await.json();
+    assert_eq!(
+        status["after_photo"].as_str(),
+        Some(format!("{ticket}/after-photo").as_str())
+    );
+    let (code, served) = after_photo(&desk, &ticket, Some(&key)).await;
+    assert_eq!(code, 200);
+    let passed = desk.state().store.task(&task.id).await.unwrap().unwrap();
+    let kept = desk
+        .state()
+        .photos
+        .get(passed.photo_key.as_deref().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(served, kept.to_vec());
+    assert!(!xinjing_desk::jpeg::header_markers(&served).contains(&0xE1));
+    // Without the key, with another report's key: nothing.
+    assert_eq!(after_photo(&desk, &ticket, None).await.0, 400);
+    let other = sample::random_uuid();
+    assert_eq!(after_photo(&desk, &ticket, Some(&other)).await.0, 404);
+    desk.stop().await;
 }

@@ -317,6 +317,7 @@ async fn retention_erases_what_residents_and_staff_typed_everywhere() {
         resolution: Some(xinjing_desk::store::Resolution::Solved),
         public_note: note.into(),
         internal_note: Some("王阿姨说找张师傅 13912345678".into()),
+        override_reason: Some("测试：社区当场处理".into()),
     };
     desk.change(&ticket, resolve("已联系王阿姨 13912345678"), start)
         .await;

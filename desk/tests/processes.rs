@@ -444,6 +444,8 @@ async fn the_commands_a_committee_uses() {
             "电动车已移走",
             "--resolution",
             "solved",
+            "--override",
+            "电话确认已移走",
         ],
         &[],
     );

@@ -462,6 +462,7 @@ async fn a_change_of_state_reaches_the_resident_with_its_public_note_only() {
         &[
             ("status", "resolved"),
             ("resolution", "solved"),
+            ("override_reason", "社区当场清理"),
             ("template", "cleared"),
             ("public_note", ""),
         ],
@@ -487,6 +488,7 @@ async fn not_satisfied_reopens_the_ticket_at_the_top_of_the_list() {
         resolution: Some(xinjing_desk::store::Resolution::Solved),
         public_note: "已清理".into(),
         internal_note: None,
+        override_reason: Some("测试：社区当场处理".into()),
     };
     assert_eq!(
         store

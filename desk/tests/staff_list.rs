@@ -34,6 +34,7 @@ async fn set_status(desk: &TestDesk, ticket: &str, status: TicketStatus, now: i6
         resolution: (status == TicketStatus::Resolved).then_some(Resolution::Solved),
         public_note: "好的".into(),
         internal_note: None,
+        override_reason: Some("测试：社区当场处理".into()),
     };
     let done = desk
         .state()

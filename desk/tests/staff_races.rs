@@ -18,6 +18,7 @@ fn status(status: TicketStatus) -> Change {
         resolution: (status == TicketStatus::Resolved).then_some(Resolution::Solved),
         public_note: "好的".into(),
         internal_note: None,
+        override_reason: Some("测试：社区当场处理".into()),
     }
 }
 
@@ -110,6 +111,7 @@ async fn a_page_left_open_while_the_resident_reopened_cannot_close_the_report() 
     let fields = [
         ("status", "resolved"),
         ("resolution", "solved"),
+        ("override_reason", "社区当场清理"),
         ("public_note", "已处理"),
         ("seen", old_seen.as_str()),
     ];
@@ -134,6 +136,7 @@ async fn a_page_left_open_while_the_resident_reopened_cannot_close_the_report() 
     let fields = [
         ("status", "resolved"),
         ("resolution", "solved"),
+        ("override_reason", "社区当场清理"),
         ("public_note", "已处理"),
         ("seen", seen.as_str()),
     ];

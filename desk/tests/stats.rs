@@ -49,6 +49,7 @@ fn status(status: TicketStatus, resolution: Option<Resolution>) -> Change {
         resolution,
         public_note: "好的".into(),
         internal_note: None,
+        override_reason: Some("测试：社区当场处理".into()),
     }
 }
 

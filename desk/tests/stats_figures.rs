@@ -154,6 +154,7 @@ async fn replay(
             resolution,
             public_note: "好的".into(),
             internal_note: None,
+            override_reason: Some("测试：社区当场处理".into()),
         };
         let change = match *step {
             Step::Respond => status(TicketStatus::InProgress, None),

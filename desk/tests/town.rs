@@ -135,6 +135,7 @@ async fn resolving_asks_how_keeps_it_audits_it_and_a_reopening_clears_it() {
             ("status", "resolved"),
             ("resolution", "solved"),
             ("public_note", "已清理"),
+            ("override_reason", "社区当场清理，无需派单"),
         ],
     )
     .await;
@@ -212,16 +213,25 @@ async fn the_shell_resolves_only_when_told_how() {
     );
     assert!(!unknown.status.success());
     assert_eq!(resolution_of(&desk, &ticket).await, None);
+    // Solved with no passed review: only with an override and its reason.
+    let solved = [
+        "set-status",
+        &ticket,
+        "resolved",
+        "已移走",
+        "--resolution",
+        "solved",
+    ];
+    let unreviewed = cli(&env, &solved);
+    assert!(!unreviewed.status.success());
+    let message = String::from_utf8_lossy(&unreviewed.stderr);
+    assert!(message.contains("--override REASON"), "{message}");
+    let blank = cli(&env, &[&solved[..], &["--override", " "]].concat());
+    assert!(!blank.status.success());
+    assert_eq!(resolution_of(&desk, &ticket).await, None);
     let set = cli(
         &env,
-        &[
-            "set-status",
-            &ticket,
-            "resolved",
-            "已移走",
-            "--resolution",
-            "solved",
-        ],
+        &[&solved[..], &["--override", "电话确认已移走"]].concat(),
     );
     assert!(
         set.status.success(),
@@ -234,6 +244,111 @@ async fn the_shell_resolves_only_when_told_how() {
     );
     let events = desk.state().store.events(&ticket).await.unwrap();
     assert_eq!(events.last().unwrap().resolution.as_deref(), Some("solved"));
+    let audit = desk
+        .state()
+        .store
+        .audit_entries(Some(&ticket), 10, 0)
+        .await
+        .unwrap();
+    assert!(
+        audit.iter().any(|e| e.action == "status_override"
+            && e.actor == "cli"
+            && e.detail
+                .as_deref()
+                .is_some_and(|d| d.contains("电话确认已移走"))),
+        "{audit:?}"
+    );
+    desk.stop().await;
+}
+
+/// The status form with a choice of resolution and the notes typed.
+fn resolve_fields<'a>(resolution: &'a str, reason: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("status", "resolved"),
+        ("resolution", resolution),
+        ("public_note", "窗外飞线已拆除"),
+        ("internal_note", "王师傅上门拆除"),
+        ("override_reason", reason),
+    ]
+}
+
+#[tokio::test]
+async fn solved_without_a_passed_review_needs_an_override_whose_reason_is_audited() {
+    let env = TestEnv::new().await;
+    let desk = env.start(&[]).await;
+    add_account(&desk, "li", "staff", &[HOME]).await;
+    let (ticket, _) = file(&desk, HOME).await;
+    let page = format!("/desk/reports/{ticket}");
+    let path = format!("{page}/status");
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    let form = li.get(&page).await.text;
+    assert!(form.contains("name=\"override_reason\""), "{form}");
+
+    // No reason: refused next to the field, in the staff member's language, with all that
+    // was typed still in the form.
+    for (lang, message) in [
+        ("zh", "未经复查通过的“已解决”须填写例外原因"),
+        (
+            "en",
+            "Solved without a passed review needs a reason for the exception",
+        ),
+    ] {
+        li.get(&format!("{page}?lang={lang}")).await;
+        let refused = li.post(&path, &resolve_fields("solved", "  ")).await;
+        assert_eq!(refused.status, 422, "{}", refused.text);
+        let text = &refused.text;
+        assert!(text.contains(message), "{text}");
+        assert!(
+            text.contains("aria-describedby=\"override-error\"")
+                && text.contains("id=\"override-error\""),
+            "{text}"
+        );
+        assert!(
+            text.contains("窗外飞线已拆除") && text.contains("王师傅上门拆除"),
+            "{text}"
+        );
+        assert!(
+            text.contains("value=\"solved\" checked"),
+            "the choice is kept: {text}"
+        );
+        assert_eq!(resolution_of(&desk, &ticket).await, None);
+    }
+
+    // With a reason: resolved as solved, and the audit log keeps the override and why.
+    li.get(&page).await;
+    let done = li
+        .post(&path, &resolve_fields("solved", "物业当场拆除，未派单"))
+        .await;
+    assert!(location(&done).ends_with("done=status"), "{}", done.text);
+    assert_eq!(
+        resolution_of(&desk, &ticket).await,
+        Some(Resolution::Solved)
+    );
+    let audit = desk
+        .state()
+        .store
+        .audit_entries(Some(&ticket), 10, 0)
+        .await
+        .unwrap();
+    let line = audit
+        .iter()
+        .find(|e| e.action == "status_override")
+        .expect("the override is audited");
+    assert!(
+        line.detail
+            .as_deref()
+            .is_some_and(|d| d.contains("物业当场拆除，未派单")),
+        "{line:?}"
+    );
+    add_account(&desk, "admin", "admin", &[]).await;
+    let mut admin = Browser::new(&desk);
+    admin.login("admin").await;
+    let shown = admin.get("/desk/audit?lang=zh").await.text;
+    assert!(
+        shown.contains("例外办结（未经复查）") && shown.contains("物业当场拆除，未派单"),
+        "{shown}"
+    );
     desk.stop().await;
 }
 

@@ -29,6 +29,7 @@ const FIXTURES: &[(i64, &str)] = &[
     (6, include_str!("fixtures/upgrade/0006_dispatch.sql")),
     (7, include_str!("fixtures/upgrade/0007_photo_names.sql")),
     (8, include_str!("fixtures/upgrade/0008_units.sql")),
+    (9, include_str!("fixtures/upgrade/0009_progress.sql")),
 ];
 
 const R1: (&str, &str) = ("84857ca2-c7a1-4272-9df6-3d80c903c04e", "XJ-20261128-0001");
@@ -138,7 +139,7 @@ async fn a_first_release_database_migrates_with_all_its_data() {
         ("notify_outbox", 4),
         ("notify_leases", 1),
         ("notify_sends", 1),
-        ("dispatch_tasks", 2),
+        ("dispatch_tasks", 3),
         ("rechecks", 1),
         ("desk_secrets", 1),
         ("units", 1),
@@ -304,6 +305,41 @@ async fn a_first_release_database_migrates_with_all_its_data() {
         tasks.text.contains(R2.1) && tasks.text.contains("已退单"),
         "{}",
         tasks.text
+    );
+    // The resident of the fixed 飞线充电 report reads who fixed it (the kind of unit), that
+    // the committee checked it, and may see the after-photo (0009).
+    let status: Value = http
+        .get(format!("{}/api/v1/reports/{}", desk.url, R2.1))
+        .header("X-Report-Key", R2.0)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let steps: Vec<(&str, &str)> = status["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["status"].as_str().unwrap(),
+                s["step"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("received", ""),
+            ("in_progress", "dispatched"),
+            ("resolved", "checked")
+        ]
+    );
+    assert_eq!(status["history"][1]["unit_kind"], "property");
+    assert_eq!(
+        status["after_photo"],
+        format!("{}/after-photo", R2.1).as_str()
     );
     // The staff see the dispatch in the report's history.
     let page = admin.get(&format!("/desk/reports/{}", R3.1)).await;

@@ -1,6 +1,7 @@
 //! Leptos components. They read state and send intents; rules live in `xinjing_core`,
 //! browser calls in `platform`.
 
+pub mod after_photo;
 pub mod app;
 pub mod campaigns;
 pub mod context;

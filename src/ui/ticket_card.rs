@@ -2,12 +2,13 @@
 //! history, and the satisfaction question ("not satisfied" takes an optional comment).
 //! Everything shown comes from the record kept on the phone, so it reads the same offline.
 
+use super::after_photo::AfterPhoto;
 use super::context::use_settings;
 use super::tickets::use_ticket_desk;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use xinjing_contract::ticket::COMMENT_MAX;
-use xinjing_core::follow_up::{check_comment, history_lines, shanghai_time};
+use xinjing_core::follow_up::{check_comment, history_lines, latest_progress, shanghai_time};
 use xinjing_core::i18n::{fill, Msg};
 use xinjing_core::my_reports::{StatusChange, TicketRecord};
 use xinjing_core::report::{char_count, FieldError};
@@ -19,6 +20,10 @@ pub fn TicketCardBody(record: TicketRecord) -> impl IntoView {
     let reopened = record.is_reopened();
     let updated = record.updated_at.as_deref().map(shanghai_time);
     let can_answer = record.can_give_feedback();
+    // Where a dispatched report stands (passed to a unit, fixed and checked), worded in
+    // the phone's language from the steps' data.
+    let progress = latest_progress(&record.history, settings.lang.get_untracked()).is_some();
+    let history = StoredValue::new(record.history.clone());
     view! {
         <article class="xj-item">
             <p class="xj-item-title">{move || record.category.name(settings.lang.get())}</p>
@@ -29,7 +34,9 @@ pub fn TicketCardBody(record: TicketRecord) -> impl IntoView {
                 {reopened.then(|| view! { " " <span class="xj-badge xj-reopened">{settings.tr(Msg::Reopened)}</span> })}
                 {updated.map(|u| view! { " " <span class="xj-muted">{move || fill(settings.t(Msg::UpdatedAt), &[("time", &u)])}</span> })}
             </p>
+            {progress.then(|| view! { <p class="xj-progress">{move || latest_progress(&history.read_value(), settings.lang.get())}</p> })}
             {record.note.clone().map(|n| view! { <p class="xj-public-note"><span class="xj-muted">{settings.tr(Msg::PublicNote)}</span>{n}</p> })}
+            {record.after_photo.is_some().then(|| view! { <AfterPhoto record=record.clone()/> })}
             {record.merged_into.clone().map(|t| view! { <p>{Signal::derive(move || fill(settings.t(Msg::MergedInto), &[("ticket", &t)]))}</p> })}
             <History history=record.history.clone()/>
             {can_answer.then(|| view! { <Verdict id=record.id.clone()/> })}

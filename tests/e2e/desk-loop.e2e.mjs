@@ -88,8 +88,17 @@ test('a report goes round the whole loop: widget → robots → desk → residen
 
   // 5. Resolved; the resident is not satisfied and says why.
   await clerk.getByLabel('新状态').selectOption({ label: '已办结' });
+  // "Solved" with no passed review: a reason field appears; left empty, the page says why
+  // next to it and keeps what was typed.
+  const reason = clerk.getByLabel('例外原因（未经复查通过）');
+  await expect(reason).toBeHidden();
   await clerk.getByLabel('已解决', { exact: true }).check();
+  await expect(reason).toBeVisible();
   await clerk.getByLabel('公开说明（居民可见）').fill('电动车已移至集中停车点');
+  await clerk.getByRole('button', { name: '保存状态' }).click();
+  await expect(clerk.getByRole('alert')).toContainText('未经复查通过的“已解决”须填写例外原因');
+  await expect(clerk.getByLabel('公开说明（居民可见）')).toHaveValue('电动车已移至集中停车点');
+  await clerk.getByLabel('例外原因（未经复查通过）').fill('网格员上门确认电动车已移走');
   await clerk.getByRole('button', { name: '保存状态' }).click();
   await expect(clerk.getByRole('status').filter({ hasText: '已保存状态' })).toBeVisible();
 

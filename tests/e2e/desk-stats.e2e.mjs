@@ -36,7 +36,7 @@ test('the town reads the figures that follow from a month of work', async ({ pag
   }
   for (const building of ['9号楼', '9号楼']) await fileReport(desk.origin, { community: OTHER, building, category: 'flying_line_charging' });
 
-  desk.cli('set-status', home[0].ticket, 'resolved', '电动车已移走', '--resolution', 'solved');
+  desk.cli('set-status', home[0].ticket, 'resolved', '电动车已移走', '--resolution', 'solved', '--override', '网格员现场确认');
   desk.cli('set-status', home[2].ticket, 'rejected', '经核实为正规施工');
   desk.cli('set-status', home[4].ticket, 'in_progress', '已派人');
   await answer(desk.origin, home[0], true);

@@ -65,7 +65,7 @@ test('a report filed in the widget served by the desk is kept, stripped of EXIF,
   // "My reports" reads the status from the desk.
   await page.getByRole('navigation').getByRole('button', { name: /我的报告/ }).click();
   await expect(page.getByText('已受理').first()).toBeVisible();
-  desk.cli('set-status', report.ticket, 'resolved', '电动车已移至集中停车点', '--resolution', 'solved');
+  desk.cli('set-status', report.ticket, 'resolved', '电动车已移至集中停车点', '--resolution', 'solved', '--override', '网格员现场确认');
   await page.getByRole('button', { name: '刷新处理进度' }).click();
   await expect(page.getByText('已办结')).toBeVisible();
   await expect(page.getByText('电动车已移至集中停车点')).toBeVisible();

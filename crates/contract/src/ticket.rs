@@ -113,6 +113,10 @@ pub struct StatusAnswer {
     /// Every change so far, oldest first, with its public note (never an internal one).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<StatusChange>,
+    /// The after-photo of the fix, when the committee chose to show it: a URL relative to
+    /// this answer's (`{ticket}/after-photo`), asked for with the same `X-Report-Key`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_photo: Option<String>,
 }
 
 /// One step of a ticket's life as the resident may see it.
@@ -125,7 +129,24 @@ pub struct StatusChange {
     /// The resident was not satisfied and the ticket was opened again (12345's 重办).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub reopened: bool,
+    /// What happened, when more than a change of state: `dispatched` (passed to a handling
+    /// unit, with `unit_kind` and `due`) or `checked` (fixed, and the committee checked the
+    /// fix). A phone reads a kind it does not know as none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
+    /// `property`, `enforcement`, `power`, `committee`, `police` or `other`: the kind of
+    /// unit, never its name or a person's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_kind: Option<String>,
+    /// The unit's deadline as it stands now (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<String>,
 }
+
+/// `step` of a dispatch to a handling unit.
+pub const STEP_DISPATCHED: &str = "dispatched";
+/// `step` of a fix the committee checked (复查通过).
+pub const STEP_CHECKED: &str = "checked";
 
 /// `GET {endpoint}/similar?community=…&building=…&category=…` → open reports of the same
 /// kind at the same place in the last 30 days, so a resident can see it is being handled
@@ -225,6 +246,28 @@ mod tests {
             !text.contains("reopened") && !text.contains("note"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn progress_steps_are_optional_and_unknown_kinds_still_parse() {
+        let answer = parse_status(r#"{"status":"resolved","after_photo":"XJ-20261130-0001/after-photo","history":[{"status":"in_progress","at":"2026-11-30T10:00:00+08:00","step":"dispatched","unit_kind":"property","due":"2026-12-10T10:00:00+08:00"},{"status":"resolved","at":"2026-12-01T10:00:00+08:00","step":"inspected_by_drone","unit_kind":"robot"}]}"#).unwrap();
+        let first = &answer.history[0];
+        assert_eq!(
+            (first.step.as_deref(), first.unit_kind.as_deref()),
+            (Some(STEP_DISPATCHED), Some("property"))
+        );
+        assert_eq!(
+            answer.history[1].step.as_deref(),
+            Some("inspected_by_drone")
+        );
+        assert_eq!(
+            answer.after_photo.as_deref(),
+            Some("XJ-20261130-0001/after-photo")
+        );
+        let bare = parse_status(r#"{"status":"received"}"#).unwrap();
+        assert_eq!(bare.after_photo, None);
+        let text = serde_json::to_string(&bare).unwrap();
+        assert!(!text.contains("after_photo"), "{text}");
     }
 
     proptest! {

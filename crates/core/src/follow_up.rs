@@ -1,9 +1,9 @@
 //! Following a ticket up on the phone: its history as the resident reads it (each step in
 //! Shanghai time) and the comment that goes with "not satisfied".
 
-use super::i18n::{Lang, Msg};
+use super::i18n::{fill, Lang, Msg};
 use super::report::{char_count, FieldError};
-use xinjing_contract::ticket::{StatusChange, COMMENT_MAX};
+use xinjing_contract::ticket::{StatusChange, COMMENT_MAX, STEP_CHECKED, STEP_DISPATCHED};
 use xinjing_contract::time::{days_from_civil, display_shanghai, Date};
 
 /// One step of the history, ready to show.
@@ -17,15 +17,74 @@ pub struct HistoryLine {
     pub reopened: bool,
 }
 
+/// A step's `step`, worded: "passed to the property company, due 10 Dec" or "fixed,
+/// checked by the committee". The endpoint sends data, never this text, so the phone says
+/// it in its own language; unknown kinds read as none.
+pub fn progress_text(step: &StatusChange, lang: Lang) -> Option<String> {
+    match step.step.as_deref()? {
+        STEP_DISPATCHED => {
+            let unit = unit_name(step.unit_kind.as_deref()).text(lang);
+            match step.due.as_deref().and_then(epoch_ms) {
+                Some(due) => {
+                    let day = Date::in_shanghai(due);
+                    let due = match lang {
+                        Lang::Zh => format!("{}月{}日", day.month, day.day),
+                        Lang::En => format!("{} {}", day.day, MONTHS[usize::from(day.month) - 1]),
+                    };
+                    Some(fill(
+                        Msg::ProgressDispatched.text(lang),
+                        &[("unit", unit), ("due", &due)],
+                    ))
+                }
+                None => Some(fill(
+                    Msg::ProgressDispatchedNoDue.text(lang),
+                    &[("unit", unit)],
+                )),
+            }
+        }
+        STEP_CHECKED => Some(Msg::ProgressChecked.text(lang).to_owned()),
+        _ => None,
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// The kind of unit as a resident reads it; a kind this build does not know is "the unit
+/// in charge", never dropped.
+fn unit_name(kind: Option<&str>) -> Msg {
+    match kind {
+        Some("property") => Msg::UnitProperty,
+        Some("enforcement") => Msg::UnitEnforcement,
+        Some("power") => Msg::UnitPower,
+        Some("committee") => Msg::UnitCommittee,
+        Some("police") => Msg::UnitPolice,
+        _ => Msg::UnitOther,
+    }
+}
+
+/// Where the ticket stands now beyond its state: the worded step of the latest step that
+/// has one, since the ticket was last reopened (an older fix no longer speaks for it).
+pub fn latest_progress(history: &[StatusChange], lang: Lang) -> Option<String> {
+    let since = history.iter().rposition(|s| s.reopened).unwrap_or(0);
+    history[since..]
+        .iter()
+        .rev()
+        .find_map(|step| progress_text(step, lang))
+}
+
 pub fn history_lines(history: &[StatusChange], lang: Lang) -> Vec<HistoryLine> {
     history
         .iter()
         .map(|step| {
             let name = step.status.name(lang);
-            let what = if step.reopened {
-                format!("{name} · {}", Msg::Reopened.text(lang))
-            } else {
-                name.to_owned()
+            // What happened beyond the change of state (a dispatch, a checked fix), in the
+            // phone's language, goes with the state's name.
+            let what = match (step.reopened, progress_text(step, lang)) {
+                (true, _) => format!("{name} · {}", Msg::Reopened.text(lang)),
+                (false, Some(progress)) => format!("{name} · {progress}"),
+                (false, None) => name.to_owned(),
             };
             HistoryLine {
                 when: shanghai_time(&step.at),
@@ -90,6 +149,9 @@ mod tests {
             at: at.into(),
             note: note.map(Into::into),
             reopened,
+            step: None,
+            unit_kind: None,
+            due: None,
         }
     }
 

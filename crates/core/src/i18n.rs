@@ -138,6 +138,16 @@ catalogue! {
     MergedInto => "合并至 {ticket}", "Merged into {ticket}";
     History => "处理记录", "History";
     Reopened => "重办", "Reopened";
+    ProgressDispatched => "已转交{unit}处理，要求 {due}前整改完毕", "Passed to the {unit}, due {due}";
+    ProgressDispatchedNoDue => "已转交{unit}处理", "Passed to the {unit}";
+    ProgressChecked => "已整改，社区已复查", "Fixed, checked by the committee";
+    AfterPhoto => "整改后照片", "Photo after the fix";
+    UnitProperty => "物业公司", "property company";
+    UnitEnforcement => "综合行政执法队", "enforcement team";
+    UnitPower => "供电公司", "power company";
+    UnitCommittee => "居委会", "neighbourhood committee";
+    UnitPolice => "派出所", "police station";
+    UnitOther => "相关单位", "unit in charge";
     FieldComment => "您的意见（选填）", "Your comment (optional)";
     CommentCount => "{n} / {max} 字", "{n} / {max} characters";
     SendFeedback => "提交评价", "Send feedback";

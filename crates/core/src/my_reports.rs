@@ -43,6 +43,10 @@ pub struct TicketRecord {
     /// A verdict the endpoint has not confirmed: sent again, under the same key, until it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_verdict: Option<PendingVerdict>,
+    /// The photo of the fix the committee made public: a URL relative to the ticket's
+    /// status URL, asked for with the report's key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_photo: Option<String>,
 }
 
 /// A verdict on its way, with its own Idempotency-Key: a resend is counted once.
@@ -85,6 +89,7 @@ impl TicketRecord {
             history: Vec::new(),
             endpoint: None,
             pending_verdict: None,
+            after_photo: None,
         }
     }
 
@@ -143,6 +148,7 @@ pub fn apply_status(record: &mut TicketRecord, answer: StatusAnswer) {
     record.updated_at = answer.updated_at;
     record.note = answer.note.map(|n| clip(n, NOTE_MAX));
     record.merged_into = answer.merged_into.filter(|t| is_plain_ticket(t));
+    record.after_photo = answer.after_photo.filter(|url| is_photo_path(url));
     let skip = answer.history.len().saturating_sub(HISTORY_MAX);
     record.history = answer
         .history
@@ -160,6 +166,17 @@ pub fn apply_status(record: &mut TicketRecord, answer: StatusAnswer) {
     }
 }
 
+/// An after-photo's URL the phone will ask for: a short relative path (never another
+/// host: the report's key goes with the request), of plain characters.
+fn is_photo_path(url: &str) -> bool {
+    url.len() <= 200
+        && !url.starts_with('/')
+        && url
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'/' | b'.'))
+        && !url.split('/').any(|part| part.is_empty() || part == "..")
+}
+
 /// A fresh status written over the stored record (another tab may have written it since):
 /// the endpoint's fields win; a verdict stored meanwhile stays unless the ticket reopened.
 pub fn merge_status(stored: &mut TicketRecord, fresh: &TicketRecord) {
@@ -168,6 +185,7 @@ pub fn merge_status(stored: &mut TicketRecord, fresh: &TicketRecord) {
     stored.note.clone_from(&fresh.note);
     stored.merged_into.clone_from(&fresh.merged_into);
     stored.history.clone_from(&fresh.history);
+    stored.after_photo.clone_from(&fresh.after_photo);
     stored.satisfied = if stored.is_open() {
         None
     } else {
@@ -300,6 +318,9 @@ mod tests {
             at: "2026-11-30T09:00:00+08:00".into(),
             note: Some("说".repeat(NOTE_MAX + 5)),
             reopened,
+            step: None,
+            unit_kind: None,
+            due: None,
         }
     }
 
@@ -314,6 +335,7 @@ mod tests {
             note: None,
             merged_into: None,
             history,
+            after_photo: None,
         };
         apply_status(
             &mut record,
@@ -398,5 +420,30 @@ mod tests {
         assert_eq!(parse_records(&json.to_string()), records);
         assert!(parse_records("{oops").is_empty());
         assert_eq!(parse_status(r#"{"status":"closed"}"#), None);
+    }
+
+    #[test]
+    fn an_after_photo_is_kept_only_as_a_plain_relative_path() {
+        let mut record =
+            TicketRecord::from_delivery(&delivered(), Some("XJ-20261130-0001".into()), None);
+        for (url, kept) in [
+            ("XJ-20261130-0001/after-photo", true),
+            ("https://elsewhere.example/x.jpg", false),
+            ("//elsewhere.example/x.jpg", false),
+            ("/api/v1/reports/XJ-20261130-0001/after-photo", false),
+            ("../../other/after-photo", false),
+            ("javascript:alert(1)", false),
+        ] {
+            let mut answer = parse_status(r#"{"status":"resolved"}"#).unwrap();
+            answer.after_photo = Some(url.into());
+            apply_status(&mut record, answer);
+            assert_eq!(record.after_photo.is_some(), kept, "{url}");
+        }
+        // An answer without it (an older endpoint, or the photo made private again).
+        apply_status(
+            &mut record,
+            parse_status(r#"{"status":"resolved"}"#).unwrap(),
+        );
+        assert_eq!(record.after_photo, None);
     }
 }

@@ -6,6 +6,7 @@ pub mod body;
 pub mod error;
 pub mod reports;
 pub mod similar;
+pub mod status;
 
 use crate::client_addr::ClientIp;
 use crate::state::AppState;
@@ -28,7 +29,11 @@ pub fn api(state: Arc<AppState>) -> Router<Arc<AppState>> {
         // from it sends the trailing slash.
         .route(&format!("{API_PATH}/"), post(reports::submit))
         .route(&format!("{}/similar", API_PATH), similar_route(&state))
-        .route(&format!("{}/{{ticket}}", API_PATH), get(reports::status))
+        .route(&format!("{}/{{ticket}}", API_PATH), get(status::status))
+        .route(
+            &format!("{}/{{ticket}}/after-photo", API_PATH),
+            get(status::after_photo),
+        )
         .route(
             &format!("{}/{{ticket}}/feedback", API_PATH),
             post(reports::feedback),

@@ -1,4 +1,5 @@
-//! `/api/v1/reports`: the contract's three requests, server side.
+//! `/api/v1/reports`: filing a report and the resident's verdict, server side (the status
+//! and the after-photo are `status`).
 //!
 //! `POST` follows the Idempotency-Key protocol of `crate::idempotency`: the photos are
 //! written to the photo store, then the report, its ticket number and the answer are
@@ -22,10 +23,8 @@ use xinjing_contract::report::{
     char_count, validate_report, Field, FieldError, PHOTO_MAX_BYTES, PHOTO_MAX_EDGE,
 };
 use xinjing_contract::ticket::COMMENT_MAX;
-use xinjing_contract::time::{rfc3339_shanghai, Date};
-use xinjing_contract::{
-    Feedback, Lang, ReportPayload, StatusAnswer, StatusChange, TicketStatus, REPORT_KEY_HEADER,
-};
+use xinjing_contract::time::Date;
+use xinjing_contract::{Feedback, Lang, ReportPayload, REPORT_KEY_HEADER};
 
 /// Longest feedback body read.
 const FEEDBACK_MAX_BYTES: usize = 16 * 1024;
@@ -203,7 +202,7 @@ async fn store_photos(
 }
 
 /// The report's id from `X-Report-Key`, lower-case, if it is one.
-fn report_key(headers: &HeaderMap) -> Option<String> {
+pub(super) fn report_key(headers: &HeaderMap) -> Option<String> {
     headers
         .get(REPORT_KEY_HEADER)
         .and_then(|v| v.to_str().ok())
@@ -213,71 +212,13 @@ fn report_key(headers: &HeaderMap) -> Option<String> {
 
 /// No `X-Report-Key`, or not a report id: refused whatever the ticket, so the answer says
 /// nothing about which tickets exist (a wrong key gets the unknown ticket's 404).
-fn key_missing() -> ApiError {
+pub(super) fn key_missing() -> ApiError {
     ApiError::new(
         StatusCode::BAD_REQUEST,
         "report_key_missing",
         "缺少报告编号（X-Report-Key），请刷新页面后重试",
         "The report's key (X-Report-Key) is missing: reload the page and try again",
     )
-}
-
-/// `GET /api/v1/reports/{ticket}`: the same 404 for an unknown ticket and a wrong key.
-pub async fn status(
-    State(state): State<Arc<AppState>>,
-    Path(ticket): Path<String>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let Some(key) = report_key(&headers) else {
-        return Err(key_missing());
-    };
-    let row = state
-        .store
-        .status(&ticket, &key)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let events = state.store.events(&row.ticket).await?;
-    let answer = StatusAnswer {
-        ticket: Some(row.ticket),
-        status: row.status,
-        updated_at: Some(rfc3339_shanghai(row.status_at as f64)),
-        note: row.public_note,
-        merged_into: row.merged_into,
-        history: history(&events),
-    };
-    Ok((
-        [(header::CONTENT_TYPE, "application/json")],
-        serde_json::to_string(&answer).unwrap_or_default(),
-    )
-        .into_response())
-}
-
-/// The changes of state the resident may see, oldest first, with their public notes (the
-/// internal ones, assignments and comments stay in the desk). A `reopen` event, or going
-/// back from resolved or rejected, is a reopening.
-pub fn history(events: &[crate::store::Event]) -> Vec<StatusChange> {
-    let mut previous: Option<TicketStatus> = None;
-    events
-        .iter()
-        .filter(|e| {
-            matches!(
-                e.kind.as_str(),
-                "received" | "status" | "reopen" | "dispatch"
-            )
-        })
-        .filter_map(|e| {
-            let status = TicketStatus::from_code(e.status.as_deref()?)?;
-            let reopened = e.kind == "reopen"
-                || (previous.is_some_and(TicketStatus::is_final) && !status.is_final());
-            previous = Some(status);
-            Some(StatusChange {
-                status,
-                at: rfc3339_shanghai(e.at as f64),
-                note: e.public_note.clone(),
-                reopened,
-            })
-        })
-        .collect()
 }
 
 /// `POST /api/v1/reports/{ticket}/feedback`

@@ -1,6 +1,6 @@
-//! The forms that work a report, and what they post to: change of state (with a public and
-//! an internal note, or a response template), assignment, "duplicate of", reopen. Each
-//! answers with a redirect back to the report's page (a reload repeats nothing).
+//! The forms that work a report, and what they post to: assignment, "duplicate of",
+//! reopen (the change of state is `status`). Each answers with a redirect back to the
+//! report's page (a reload repeats nothing).
 
 use super::access::workable_report;
 use super::auth::Staff;
@@ -8,23 +8,22 @@ use super::csrf::CsrfForm;
 use super::error::{PageError, PageResult};
 use super::i18n::{tr, Lang};
 use super::layout::csrf_input;
-use super::rules::{note_or_template, TEMPLATES};
 use crate::state::AppState;
-use crate::store::{next_states, Applied, Change, DeskReport, Resolution};
+use crate::store::{next_states, Applied, Change, DeskReport};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 use serde::Deserialize;
 use std::sync::Arc;
 use xinjing_contract::ticket::NOTE_MAX;
-use xinjing_contract::TicketStatus;
 
 /// Longest internal note.
-const INTERNAL_MAX: usize = 2000;
+pub(crate) const INTERNAL_MAX: usize = 2000;
 
 /// `seen`: the last history event the page shows; the forms that change the state carry it,
 /// so a page left open while the report changed (the resident reopened it with a comment,
 /// another desk closed it) cannot act on what it no longer shows.
+/// (The change of state comes first, from `status`.)
 pub fn forms(staff: &Staff, report: &DeskReport, assignees: &[String], seen: i64) -> Markup {
     let lang = staff.lang;
     let t = |zh, en| tr(lang, zh, en);
@@ -41,22 +40,6 @@ pub fn forms(staff: &Staff, report: &DeskReport, assignees: &[String], seen: i64
     }
     html! {
         @if !next.is_empty() {
-            section.card aria-labelledby="h-status" {
-                h2 #h-status { (t("更改状态", "Change state")) }
-                form method="post" action={ (base) "/status" } {
-                    (csrf_input(staff))
-                    input type="hidden" name="seen" value=(seen);
-                    label for="status" { (t("新状态", "New state")) }
-                    select #status name="status" {
-                        @for s in next {
-                            option value=(s.code()) { (s.name(lang)) }
-                        }
-                    }
-                    (resolution_fields(lang))
-                    (note_fields(lang, "s"))
-                    button type="submit" { (t("保存状态", "Save state")) }
-                }
-            }
             section.card aria-labelledby="h-duplicate" {
                 h2 #h-duplicate { (t("标记为重复", "Mark as duplicate")) }
                 form method="post" action={ (base) "/duplicate" } {
@@ -96,54 +79,6 @@ pub fn forms(staff: &Staff, report: &DeskReport, assignees: &[String], seen: i64
                 button type="submit" class="secondary" { (t("保存指派", "Save assignment")) }
             }
         }
-    }
-}
-
-/// How a report being resolved was resolved: asked every time (no default), needed with
-/// "resolved" only. Without script the choice is always there; the server checks it.
-fn resolution_fields(lang: Lang) -> Markup {
-    let t = |zh, en| tr(lang, zh, en);
-    html! {
-        fieldset.resolution aria-describedby="resolution-hint" {
-            legend { (t("办结类型（改为“已办结”时必选）", "How it was resolved (needed for “resolved”)")) }
-            @for r in Resolution::ALL {
-                label.choice {
-                    input type="radio" name="resolution" value=(r.code());
-                    " " (resolution_name(r, lang))
-                }
-            }
-            p.hint #resolution-hint {
-                (t("已解决：隐患已消除；已解释说明：已向居民说明情况，无需整改。",
-                   "Solved: the hazard is gone. Explained: the resident was told why nothing needs fixing."))
-            }
-        }
-    }
-}
-
-/// The name staff read for a resolution.
-pub fn resolution_name(r: Resolution, lang: Lang) -> &'static str {
-    match r {
-        Resolution::Solved => tr(lang, "已解决", "Solved"),
-        Resolution::Explained => tr(lang, "已解释说明", "Explained"),
-    }
-}
-
-/// Template select, public note, internal note. `p` prefixes the ids.
-fn note_fields(lang: Lang, p: &str) -> Markup {
-    let t = |zh, en| tr(lang, zh, en);
-    html! {
-        label for={ (p) "-template" } { (t("常用回复", "Response template")) }
-        select id={ (p) "-template" } name="template" aria-describedby={ (p) "-template-hint" } {
-            (template_options(lang))
-        }
-        p.hint id={ (p) "-template-hint" } {
-            (t("公开说明留空时，使用所选常用回复（按居民的语言）。不予受理须写明原因。",
-               "If the public note is empty, the template is used (in the resident's language). Rejecting needs a reason."))
-        }
-        label for={ (p) "-public" } { (t("公开说明（居民可见）", "Public note (the resident sees it)")) }
-        textarea id={ (p) "-public" } name="public_note" maxlength=(NOTE_MAX) {}
-        label for={ (p) "-internal" } { (t("内部备注（仅工作人员可见）", "Internal note (staff only)")) }
-        textarea id={ (p) "-internal" } name="internal_note" maxlength=(INTERNAL_MAX) {}
     }
 }
 
@@ -197,69 +132,26 @@ pub(crate) async fn apply(
     detail: Option<&str>,
 ) -> PageResult {
     let action = change.action();
-    match state
+    let applied = state
         .store
         .apply_change(ticket, &change, &staff.name, detail, state.now_ms())
-        .await?
-    {
+        .await?;
+    apply_back(staff, ticket, action, applied)
+}
+
+/// Back to the report's page with what became of a change (`action` if it was made).
+pub(crate) fn apply_back(
+    staff: &Staff,
+    ticket: &str,
+    action: &str,
+    applied: Applied,
+) -> PageResult {
+    match applied {
         Applied::Done => Ok(back(ticket, "done", action)),
         Applied::NotNow => Ok(back(ticket, "error", "bad_status")),
+        Applied::NeedsOverride => Ok(back(ticket, "error", "override_required")),
         Applied::Unknown => Err(PageError::not_found(staff)),
     }
-}
-
-#[derive(Deserialize)]
-pub struct StatusForm {
-    seen: Option<i64>,
-    status: String,
-    resolution: Option<String>,
-    template: Option<String>,
-    public_note: Option<String>,
-    internal_note: Option<String>,
-}
-
-/// `POST /desk/reports/{ticket}/status`
-pub async fn change_status(
-    State(state): State<Arc<AppState>>,
-    staff: Staff,
-    Path(ticket): Path<String>,
-    CsrfForm(form): CsrfForm<StatusForm>,
-) -> PageResult {
-    let Some(report) = report_to_change(&state, &staff, &ticket, form.seen).await? else {
-        return Ok(back(&ticket, "error", "changed"));
-    };
-    let Some(status) = TicketStatus::from_code(&form.status)
-        .filter(|s| next_states(report.report.status).contains(s))
-    else {
-        return Ok(back(&ticket, "error", "bad_status"));
-    };
-    let resolution = form.resolution.as_deref().and_then(Resolution::from_code);
-    if status == TicketStatus::Resolved && resolution.is_none() {
-        return Ok(back(&ticket, "error", "resolution_required"));
-    }
-    let Some(public_note) = note_or_template(
-        form.public_note.as_deref(),
-        form.template.as_deref(),
-        resident_lang(&report),
-    ) else {
-        return Ok(back(&ticket, "error", "note_required"));
-    };
-    let internal_note = trimmed(&form.internal_note);
-    if public_note.chars().count() > NOTE_MAX
-        || internal_note
-            .as_ref()
-            .is_some_and(|n| n.chars().count() > INTERNAL_MAX)
-    {
-        return Ok(back(&ticket, "error", "note_too_long"));
-    }
-    let detail = format!("{} → {}", report.report.status.code(), status.code());
-    let change = Change::Status {
-        status,
-        resolution,
-        public_note,
-        internal_note,
-    };
-    apply(&state, &staff, &ticket, change, Some(&detail)).await
 }
 
 #[derive(Deserialize)]
@@ -377,14 +269,4 @@ pub async fn reopen(
         internal_note,
     };
     apply(&state, &staff, &ticket, change, None).await
-}
-
-/// The templates' texts, for the forms' select (shown in the staff member's language).
-pub fn template_options(lang: Lang) -> Markup {
-    html! {
-        option value="" { (tr(lang, "（不使用）", "(none)")) }
-        @for t in &TEMPLATES {
-            option value=(t.code) { (t.text(lang)) }
-        }
-    }
 }

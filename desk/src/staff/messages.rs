@@ -67,6 +67,16 @@ pub(crate) fn error_message(lang: Lang, error: &str) -> &'static str {
             "改为“已办结”时请选择办结类型：已解决或已解释说明",
             "To resolve, choose how: solved or explained",
         ),
+        "override_required" => tr(
+            lang,
+            "未经复查通过的“已解决”须填写例外原因（记入审计日志），或选择“已解释说明”",
+            "Solved without a passed review needs a reason for the exception (kept in the audit log), or choose explained",
+        ),
+        "override_too_long" => tr(
+            lang,
+            "例外原因太长（最多 500 字）",
+            "The reason is too long (500 characters at most)",
+        ),
         "self_duplicate" => tr(
             lang,
             "不能标记为与自身重复",

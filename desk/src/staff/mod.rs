@@ -24,6 +24,7 @@ mod recheck;
 mod report;
 pub mod rules;
 pub mod shell;
+mod status;
 
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
@@ -44,10 +45,7 @@ pub fn routes() -> Router<Arc<AppState>> {
             "/desk/reports/{ticket}/contact",
             post(report::show_contact).get(report::to_report),
         )
-        .route(
-            "/desk/reports/{ticket}/status",
-            post(actions::change_status),
-        )
+        .route("/desk/reports/{ticket}/status", post(report::change_status))
         .route("/desk/reports/{ticket}/assign", post(actions::assign))
         .route("/desk/reports/{ticket}/duplicate", post(actions::duplicate))
         .route("/desk/reports/{ticket}/reopen", post(actions::reopen))

@@ -118,6 +118,11 @@ fn action_name(lang: Lang, action: &str) -> String {
     let name = match action {
         "view_contact" => tr(lang, "查看联系方式", "Viewed contact details"),
         "status" => tr(lang, "更改状态", "Changed state"),
+        "status_override" => tr(
+            lang,
+            "例外办结（未经复查）",
+            "Resolved as solved without a review",
+        ),
         "assign" => tr(lang, "指派", "Assigned"),
         "duplicate" => tr(lang, "标记为重复", "Marked as duplicate"),
         "reopen" => tr(lang, "重办", "Reopened"),

@@ -3,7 +3,6 @@
 //! A report of a community the account does not work for is 404, as if it did not exist.
 
 use super::access::visible_report;
-use super::actions::resolution_name;
 use super::auth::Staff;
 use super::error::{PageError, PageResult};
 use super::i18n::{tr, Lang};
@@ -12,6 +11,7 @@ use super::list::category_name;
 use super::messages::done_message;
 pub(super) use super::messages::error_message;
 use super::rules::local_time;
+use super::status::{resolution_name, Draft, StatusForm};
 use crate::state::AppState;
 use crate::store::{DeskReport, Event, Resolution};
 use axum::extract::{Path, Query, State};
@@ -35,7 +35,25 @@ pub async fn report_page(
     Path(ticket): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> PageResult {
-    render(&state, &staff, &ticket, &q, false).await
+    render(&state, &staff, &ticket, &q, false, None).await
+}
+
+/// `POST /desk/reports/{ticket}/status`: a change of state; a refused override is this
+/// page again (422), the form as typed and the error next to the field.
+pub async fn change_status(
+    State(state): State<Arc<AppState>>,
+    staff: Staff,
+    Path(ticket): Path<String>,
+    super::csrf::CsrfForm(form): super::csrf::CsrfForm<StatusForm>,
+) -> PageResult {
+    match super::status::change_status(&state, &staff, &ticket, &form).await? {
+        Ok(answer) => Ok(answer),
+        Err(error) => {
+            let q = PageQuery::default();
+            let page = render(&state, &staff, &ticket, &q, false, Some((&form, error))).await?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
 }
 
 /// `POST /desk/reports/{ticket}/contact`: the page with the contact details, audited.
@@ -45,7 +63,7 @@ pub async fn show_contact(
     Path(ticket): Path<String>,
     super::csrf::CsrfForm(_): super::csrf::CsrfForm<super::login::Empty>,
 ) -> PageResult {
-    render(&state, &staff, &ticket, &PageQuery::default(), true).await
+    render(&state, &staff, &ticket, &PageQuery::default(), true, None).await
 }
 
 /// `GET /desk/reports/{ticket}/contact` (the language switch on the page the POST gave):
@@ -58,12 +76,14 @@ pub async fn to_report(Path(ticket): Path<String>) -> Response {
     axum::response::Redirect::to(&format!("/desk/reports/{ticket}")).into_response()
 }
 
+/// The page; with `draft`, the status form as typed and refused.
 async fn render(
     state: &AppState,
     staff: &Staff,
     ticket: &str,
     q: &PageQuery,
     contact: bool,
+    draft: Option<Draft<'_>>,
 ) -> PageResult {
     let lang = staff.lang;
     let report = visible_report(state, staff, ticket).await?;
@@ -92,6 +112,9 @@ async fn render(
         .collect::<Vec<_>>();
     let tasks = state.store.tasks_of_report(&r.ticket).await?;
     let seen = events.last().map_or(0, |e| e.seq);
+    let reviewed = tasks
+        .iter()
+        .any(|t| t.state == crate::store::TaskState::Passed);
     let body = html! {
         @if let Some(done) = &q.done {
             p.ok role="status" { (done_message(lang, done)) }
@@ -108,6 +131,9 @@ async fn render(
             }
             div {
                 (crate::units::dispatch::section(state, staff, &report, &tasks, seen))
+                @if staff.can_work(&r.community) && !r.status.is_final() {
+                    (super::status::section(staff, &report, seen, reviewed, draft))
+                }
                 (super::actions::forms(staff, &report, &assignees, seen))
             }
         }

@@ -31,12 +31,12 @@ pub enum ShellChangeError {
 }
 
 /// Moves `ticket` to `status`, with `note` for the resident (none when blank) and, when
-/// resolving, how it was resolved.
+/// resolving, how it was resolved (and, for "solved" without a passed review, why).
 pub async fn set_status(
     store: &Store,
     ticket: &str,
     status: TicketStatus,
-    resolution: Option<Resolution>,
+    (resolution, override_reason): (Option<Resolution>, Option<&str>),
     note: Option<&str>,
     now: i64,
 ) -> Result<(), ShellChangeError> {
@@ -63,6 +63,11 @@ pub async fn set_status(
         resolution,
         public_note: note.map(str::trim).unwrap_or_default().to_owned(),
         internal_note: None,
+        // A blank reason is none: the refusal below says what is missing.
+        override_reason: override_reason
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_owned),
     };
     let detail = format!("{} → {}", from.code(), status.code());
     match store
@@ -71,6 +76,9 @@ pub async fn set_status(
     {
         Applied::Done => Ok(()),
         Applied::Unknown => Err(unknown()),
+        Applied::NeedsOverride => Err(ShellChangeError::Resolution(
+            "resolving as solved without a passed review needs --override REASON (kept in the audit log)",
+        )),
         Applied::NotNow => Err(ShellChangeError::Refused {
             ticket: ticket.to_owned(),
             message: super::report::error_message(Lang::En, "bad_status"),

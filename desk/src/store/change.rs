@@ -9,11 +9,13 @@ use xinjing_contract::TicketStatus;
 pub enum Change {
     /// To another state, with the note the resident sees and one only staff see.
     /// `resolution` is kept only with `Resolved` (staff choose it when resolving).
+    /// `override_reason`: why a report is resolved as solved without a passed review.
     Status {
         status: TicketStatus,
         resolution: Option<Resolution>,
         public_note: String,
         internal_note: Option<String>,
+        override_reason: Option<String>,
     },
     Assign {
         assignee: Option<String>,
@@ -33,6 +35,14 @@ pub enum Change {
         dispatch: Dispatch,
         public_note: String,
         internal_note: String,
+    },
+    /// A passed review (复查通过) of the report's answered task `task`: the task passes and
+    /// the report is resolved as solved, the review's note the resident's, in one step.
+    /// `public_photo`: the resident may see the unit's after-photo.
+    ReviewPass {
+        task: String,
+        note: String,
+        public_photo: bool,
     },
 }
 
@@ -58,6 +68,8 @@ pub enum Applied {
     /// Not from the report's state as it is now (another desk, or the resident, changed it
     /// first): nothing recorded.
     NotNow,
+    /// Resolved as solved with neither a passed review nor an override: nothing recorded.
+    NeedsOverride,
 }
 
 impl Change {
@@ -71,17 +83,84 @@ impl Change {
             Change::Duplicate { .. } => !current.is_final(),
             Change::Reopen { .. } => current.is_final(),
             Change::Dispatch { .. } => !current.is_final(),
+            Change::ReviewPass { .. } => !current.is_final(),
+        }
+    }
+
+    /// Whether this change still needs an override, the report having a passed review
+    /// (`reviewed`) or not: "solved" (已解决) is what a review found, or what staff vouch
+    /// for with a reason the audit log keeps. Any other resolution needs neither.
+    pub fn needs_override(&self, reviewed: bool) -> bool {
+        !reviewed
+            && matches!(
+                self,
+                Change::Status {
+                    status: TicketStatus::Resolved,
+                    resolution: Some(Resolution::Solved),
+                    override_reason: None,
+                    ..
+                }
+            )
+    }
+
+    /// The override's reason, when this change resolves as solved on staff's word.
+    pub fn override_reason(&self) -> Option<&str> {
+        match self {
+            Change::Status {
+                status: TicketStatus::Resolved,
+                resolution: Some(Resolution::Solved),
+                override_reason,
+                ..
+            } => override_reason.as_deref(),
+            _ => None,
         }
     }
 
     /// The audit log's name for it.
     pub fn action(&self) -> &'static str {
         match self {
+            Change::Status { .. } if self.override_reason().is_some() => "status_override",
             Change::Status { .. } => "status",
             Change::Assign { .. } => "assign",
             Change::Duplicate { .. } => "duplicate",
             Change::Reopen { .. } => "reopen",
             Change::Dispatch { .. } => "dispatch",
+            Change::ReviewPass { .. } => "review_pass",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve(resolution: Resolution, override_reason: Option<&str>) -> Change {
+        Change::Status {
+            status: TicketStatus::Resolved,
+            resolution: Some(resolution),
+            public_note: "已清理".into(),
+            internal_note: None,
+            override_reason: override_reason.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn solved_needs_a_passed_review_or_an_override() {
+        let bare = resolve(Resolution::Solved, None);
+        assert!(bare.needs_override(false));
+        assert!(!bare.needs_override(true));
+        assert_eq!(bare.action(), "status");
+        let vouched = resolve(Resolution::Solved, Some("电话确认"));
+        assert!(!vouched.needs_override(false));
+        assert_eq!(vouched.action(), "status_override");
+        assert_eq!(vouched.override_reason(), Some("电话确认"));
+        let explained = resolve(Resolution::Explained, None);
+        assert!(!explained.needs_override(false));
+        // A reason sent with another choice is not an override.
+        let explained = resolve(Resolution::Explained, Some("x"));
+        assert_eq!(
+            (explained.action(), explained.override_reason()),
+            ("status", None)
+        );
     }
 }

@@ -126,7 +126,19 @@ impl Store {
                 resolution,
                 public_note,
                 internal_note,
+                ..
             } => {
+                if change.needs_override(false) {
+                    let reviewed: i64 = sqlx::query_scalar(
+                        "SELECT COUNT(*) FROM dispatch_tasks WHERE report_id = $1 AND state = 'passed'",
+                    )
+                    .bind(&id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    if change.needs_override(reviewed > 0) {
+                        return Ok(Applied::NeedsOverride);
+                    }
+                }
                 let closed_at = status.is_final().then_some(now);
                 // Only "resolved" has a resolution; any other state clears it.
                 let resolution = resolution
@@ -244,6 +256,51 @@ impl Store {
                 )
                 .await?;
             }
+            Change::ReviewPass {
+                task,
+                note,
+                public_photo,
+            } => {
+                // The pass and the resolution together: a crash between them would leave a
+                // resolved report whose task still waits for its review.
+                let passed = sqlx::query(
+                    "UPDATE dispatch_tasks SET state = 'passed', reviewed_at = $3, reviewed_by = $4, \
+                     review_note = $5, closed_at = $3, passed_seq = $6, photo_public = $7 \
+                     WHERE id = $1 AND report_id = $2 AND state = 'answered'",
+                )
+                .bind(task)
+                .bind(&id)
+                .bind(now)
+                .bind(actor)
+                .bind(note)
+                .bind(seq)
+                .bind(i64::from(*public_photo))
+                .execute(&mut *tx)
+                .await?;
+                if passed.rows_affected() != 1 {
+                    return Ok(Applied::NotNow);
+                }
+                let solved = Resolution::Solved.code();
+                sqlx::query(
+                    "UPDATE reports SET status = 'resolved', status_at = $2, public_note = $3, closed_at = $2, \
+                     resolved_at = $2, resolution = $4, first_response_at = COALESCE(first_response_at, $2) \
+                     WHERE id = $1",
+                )
+                .bind(&id)
+                .bind(now)
+                .bind(note)
+                .bind(solved)
+                .execute(&mut *tx)
+                .await?;
+                let event = NewEvent {
+                    kind: "status",
+                    status: Some("resolved"),
+                    resolution: Some(solved),
+                    public_note: Some(note),
+                    internal_note: Some(&format!("复查通过（任务 {task}）")),
+                };
+                event.insert(&mut tx, &id, seq, now, actor).await?;
+            }
         }
         // The audit line names the resolution whoever resolved (page or shell).
         let detail = match change {
@@ -251,7 +308,19 @@ impl Store {
                 status: TicketStatus::Resolved,
                 resolution: Some(r),
                 ..
-            } => Some(format!("{} ({})", detail.unwrap_or("resolved"), r.code())),
+            } => Some(match change.override_reason() {
+                Some(reason) => format!(
+                    "{} ({}) override: {reason}",
+                    detail.unwrap_or("resolved"),
+                    r.code()
+                ),
+                None => format!("{} ({})", detail.unwrap_or("resolved"), r.code()),
+            }),
+            Change::ReviewPass { .. } => Some(format!(
+                "{} ({})",
+                detail.unwrap_or("resolved"),
+                Resolution::Solved.code()
+            )),
             _ => detail.map(str::to_owned),
         };
         let detail = detail.as_deref();

@@ -27,6 +27,7 @@ mod idempotency;
 mod ladder;
 mod overview;
 mod posters;
+mod progress;
 mod rechecks;
 mod report;
 mod resolution;
@@ -47,6 +48,7 @@ pub use filing::*;
 pub use idempotency::*;
 pub use ladder::*;
 pub use overview::*;
+pub use progress::TaskProgress;
 pub use rechecks::*;
 pub use report::*;
 pub use resolution::Resolution;
@@ -360,6 +362,11 @@ pub fn migrator() -> sqlx::migrate::Migrator {
             include_str!("../../migrations/0007_photo_names.sql"),
         ),
         migration(8, "units", include_str!("../../migrations/0008_units.sql")),
+        migration(
+            9,
+            "progress",
+            include_str!("../../migrations/0009_progress.sql"),
+        ),
     ])
 }
 

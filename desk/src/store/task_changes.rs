@@ -1,5 +1,6 @@
 //! What happens to a task after its dispatch: the unit's answer (done with an after-photo,
-//! given back, more time asked once), the staff's decision on more time, and the review.
+//! given back, more time asked once), the staff's decision on more time, and a failed
+//! review (a passed one resolves the report: `Change::ReviewPass`).
 //! Each is one transaction holding the task's new state, an internal history event on its
 //! report (residents never see it) and the audit line; a change that no longer fits the
 //! task's state (two phones, a page left open) records nothing.
@@ -26,8 +27,6 @@ pub enum TaskChange {
         due_at: i64,
         robot: Option<String>,
     },
-    /// Review passed (the report is resolved by `apply_change`).
-    Pass { note: String },
     /// Staff share the resident's contact with the unit, for this task only.
     ShareContact,
 }
@@ -42,7 +41,6 @@ impl TaskChange {
             TaskChange::DecideMoreTime { grant: true } => "task_more_time_granted",
             TaskChange::DecideMoreTime { grant: false } => "task_more_time_refused",
             TaskChange::Fail { .. } => "review_fail",
-            TaskChange::Pass { .. } => "review_pass",
             TaskChange::ShareContact => "task_share_contact",
         }
     }
@@ -91,11 +89,6 @@ impl TaskChange {
                  WHERE id = $1 AND state IN ('open', 'answered') AND contact_shared_at IS NULL",
                 vec![],
             ),
-            TaskChange::Pass { note } => (
-                "UPDATE dispatch_tasks SET state = 'passed', reviewed_at = $2, review_note = $3, \
-                 closed_at = $2 WHERE id = $1 AND state = 'answered'",
-                vec![Text(note.clone())],
-            ),
         }
     }
 
@@ -108,7 +101,6 @@ impl TaskChange {
             TaskChange::DecideMoreTime { grant: true } => "批准延期".to_owned(),
             TaskChange::DecideMoreTime { grant: false } => "不批准延期".to_owned(),
             TaskChange::Fail { reason, .. } => format!("复查未通过，退回单位：{reason}"),
-            TaskChange::Pass { note } => format!("复查通过：{note}"),
             TaskChange::ShareContact => "已与处置单位共享居民联系方式（本任务）".to_owned(),
         }
     }

@@ -1,8 +1,8 @@
 //! What staff do with a unit's answer, on the report's page: grant or refuse the time a
 //! unit asked for, and review (复查) a task the unit says is done, the after-photo beside
-//! the resident's. A pass resolves the report through `apply_change` (its public note is
-//! the review's), then records the pass on the task; a fail sends the task back to the unit
-//! with the reason and a new due time.
+//! the resident's. A pass is one change through `apply_change`: the task passes and the
+//! report is resolved as solved (its public note is the review's), together or not at all;
+//! a fail sends the task back to the unit with the reason and a new due time.
 
 use super::due::{from_input, to_input};
 use crate::staff::access::visible_report;
@@ -14,15 +14,12 @@ use crate::staff::i18n::tr;
 use crate::staff::layout::csrf_input;
 use crate::staff::rules::local_time;
 use crate::state::AppState;
-use crate::store::{
-    Applied, Change, DeskReport, Resolution, Task, TaskApplied, TaskChange, TaskState,
-};
+use crate::store::{Applied, Change, DeskReport, Task, TaskApplied, TaskChange, TaskState};
 use axum::extract::{Path, State};
 use maud::{html, Markup};
 use serde::Deserialize;
 use std::sync::Arc;
 use xinjing_contract::ticket::NOTE_MAX;
-use xinjing_contract::TicketStatus;
 
 /// The forms for one task of the report, when it waits for staff.
 pub fn forms(state: &AppState, staff: &Staff, report: &DeskReport, task: &Task) -> Markup {
@@ -67,6 +64,9 @@ pub fn forms(state: &AppState, staff: &Staff, report: &DeskReport, task: &Task) 
                 }
                 label for="v-note" { (t("说明（通过：居民可见；不通过：告诉单位原因）", "Note (pass: the resident reads it; fail: the reason for the unit)")) }
                 textarea #v-note name="note" required maxlength=(NOTE_MAX) {}
+                input #v-public type="checkbox" name="photo_public" value="on";
+                " " label.inline for="v-public" { (t("通过时向居民公开整改后照片", "On a pass, show the after-photo to the resident")) }
+                br;
                 label for="v-due" { (t("不通过时的新期限", "New due time if it fails")) }
                 input #v-due type="datetime-local" name="due" value=(to_input(again));
                 button type="submit" { (t("保存复查结果", "Save the review")) }
@@ -112,6 +112,7 @@ pub struct DecisionForm {
     decision: String,
     note: Option<String>,
     due: Option<String>,
+    photo_public: Option<String>,
 }
 
 /// `POST /desk/reports/{ticket}/tasks/{id}/more-time`: grant or refuse.
@@ -150,27 +151,24 @@ pub async fn review(
     }
     match form.decision.as_str() {
         "pass" => {
-            // The one path a report's state changes by; the task records the pass after.
-            let from = report.report.status;
-            // A passed review is what makes "resolved" mean solved (已解决).
-            let change = Change::Status {
-                status: TicketStatus::Resolved,
-                resolution: Some(Resolution::Solved),
-                public_note: note.clone(),
-                internal_note: Some(format!("复查通过（任务 {id}）")),
+            let detail = format!("{} → resolved (review)", report.report.status.code());
+            let change = Change::ReviewPass {
+                task: id.clone(),
+                note,
+                // Unticked (the default), the photo stays with the committee.
+                public_photo: form.photo_public.is_some(),
             };
-            let detail = format!("{} → resolved (review)", from.code());
             let now = state.now_ms();
             match state
                 .store
                 .apply_change(&ticket, &change, &staff.name, Some(&detail), now)
                 .await?
             {
-                Applied::Done => {}
-                Applied::NotNow => return Ok(back(&ticket, "error", "bad_status")),
-                Applied::Unknown => return Err(PageError::not_found(&staff)),
+                Applied::Done => Ok(back(&ticket, "done", change.action())),
+                // The report or the task moved on meanwhile (another desk): nothing kept.
+                Applied::NotNow | Applied::NeedsOverride => Ok(back(&ticket, "error", "changed")),
+                Applied::Unknown => Err(PageError::not_found(&staff)),
             }
-            task_change(&state, &staff, &ticket, &id, TaskChange::Pass { note }).await
         }
         "fail" => {
             let now = state.now_ms();

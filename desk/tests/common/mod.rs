@@ -305,6 +305,7 @@ impl TestDesk {
             resolution,
             public_note: public_note.into(),
             internal_note: None,
+            override_reason: Some("测试：社区当场处理".into()),
         };
         self.change(ticket, change, at).await
     }

@@ -70,6 +70,9 @@ impl MockReport {
                         at: rfc3339_shanghai(at),
                         note: (status == TicketStatus::Resolved).then(|| RESOLVED_NOTE.into()),
                         reopened: round > 0 && after == 0.0,
+                        step: None,
+                        unit_kind: None,
+                        due: None,
                     });
                 }
             }
@@ -197,6 +200,7 @@ impl MockState {
                 note: (status == TicketStatus::Resolved).then(|| RESOLVED_NOTE.into()),
                 merged_into: None,
                 history: report.history_at(now_ms),
+                after_photo: None,
             },
         )
     }
