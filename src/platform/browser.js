@@ -2,8 +2,23 @@
 // IndexedDB as promises, the Web Locks API, and the photo pipeline's async steps.
 // No policy lives here: the Rust core decides what to store, send and how big photos are.
 
-const DB_NAME = 'xinjing-safety';
-const STORES = ['outbox', 'aside', 'kv'];
+// Each deployment's own names (the Rust side decides them; see useNames): these are the
+// ones of a widget at the site's root, and of every build before deployments had their own.
+let DB_NAME = 'xinjing-safety';
+let WAITING_KEY = 'xj.outbox';
+let CHANNEL = 'xinjing-safety';
+let SYNC_KEY = 'xj.sync';
+
+export function useNames(db, waiting, channel, sync) {
+  DB_NAME = db;
+  WAITING_KEY = waiting;
+  CHANNEL = channel;
+  SYNC_KEY = sync;
+}
+
+// 'bodies': each waiting report's body (its photos), written once; 'outbox' holds the
+// small records a lease or an attempt's result rewrites.
+const STORES = ['outbox', 'bodies', 'aside', 'kv'];
 let opening = null;
 
 // Opens at whatever version the database has (a newer build may have moved it on), and
@@ -37,7 +52,7 @@ function noteWaiting(db) {
   try {
     const count = db.transaction(['outbox'], 'readonly').objectStore('outbox').count();
     count.onsuccess = () => {
-      try { localStorage.setItem('xj.outbox', String(count.result)); } catch (_) { /* no storage */ }
+      try { localStorage.setItem(WAITING_KEY, String(count.result)); } catch (_) { /* no storage */ }
       if (count.result > 0) askToPersist();
     };
   } catch (_) { /* closing: the next write counts again */ }
@@ -133,6 +148,37 @@ export function idbUpdate(store, key, change) {
   }).then(() => written);
 }
 
+// A report just queued: its record and its body, in one transaction.
+export function idbPutReport(key, json, body) {
+  return run(['outbox', 'bodies'], 'readwrite', (tx) => {
+    tx.objectStore('bodies').put(body, key);
+    return tx.objectStore('outbox').put(json, key);
+  });
+}
+
+// A waiting report deleted: its record and its body.
+export function idbRemoveReport(key) {
+  return run(['outbox', 'bodies'], 'readwrite', (tx) => {
+    tx.objectStore('bodies').delete(key);
+    return tx.objectStore('outbox').delete(key);
+  });
+}
+
+// Stores the body of a report an older build kept inline, only if the report is still
+// waiting; resolves to whether it was.
+export function idbKeepBody(key, body) {
+  let found = false;
+  return run(['outbox', 'bodies'], 'readwrite', (tx) => {
+    const get = tx.objectStore('outbox').getKey(key);
+    get.onsuccess = () => {
+      if (get.result === undefined) return;
+      found = true;
+      tx.objectStore('bodies').put(body, key);
+    };
+    return null;
+  }).then(() => found);
+}
+
 export function idbDelete(store, key) {
   return run([store], 'readwrite', (tx) => tx.objectStore(store).delete(key));
 }
@@ -170,9 +216,10 @@ export function idbEntries(store, prefix) {
 // wire wins). Resolves to whether it was there.
 export function idbComplete(key, receiptKey, receipt) {
   let found = false;
-  return run(['outbox', 'kv'], 'readwrite', (tx) => {
+  return run(['outbox', 'bodies', 'kv'], 'readwrite', (tx) => {
     const outbox = tx.objectStore('outbox');
     const get = outbox.getKey(key);
+    tx.objectStore('bodies').delete(key);
     get.onsuccess = () => {
       if (get.result === undefined) return;
       found = true;
@@ -183,17 +230,65 @@ export function idbComplete(key, receiptKey, receipt) {
   }, false, typeof receipt === 'string').then(() => found);
 }
 
-// Moves one record between stores atomically (used to set aside unreadable entries), if it
-// is still there.
-export function idbMove(from, to, key, value) {
-  return run([from, to], 'readwrite', (tx) => {
-    const get = tx.objectStore(from).getKey(key);
+// Moves an unreadable outbox record aside atomically, if it is still there. Its body, if
+// it has one, stays in 'bodies' under the same key ("clear my data" removes both).
+export function idbSetAside(key, value) {
+  return run(['outbox', 'aside'], 'readwrite', (tx) => {
+    const get = tx.objectStore('outbox').getKey(key);
     get.onsuccess = () => {
       if (get.result === undefined) return;
-      tx.objectStore(to).put(value, key);
-      tx.objectStore(from).delete(key);
+      tx.objectStore('aside').put(value, key);
+      tx.objectStore('outbox').delete(key);
     };
     return null;
+  });
+}
+
+// The waiting reports an older build left in the database every deployment shared
+// (`name`), as [[key, record, body or null], …], read without creating that database.
+export function legacyOutbox(name) {
+  return new Promise((resolve) => {
+    const request = indexedDB.open(name);
+    request.onupgradeneeded = () => request.transaction.abort(); // there was none
+    request.onerror = request.onblocked = () => resolve([]);
+    request.onsuccess = () => {
+      const db = request.result;
+      const stores = ['outbox', 'bodies'].filter((s) => db.objectStoreNames.contains(s));
+      if (!stores.includes('outbox')) { db.close(); resolve([]); return; }
+      const out = [];
+      const tx = db.transaction(stores, 'readonly');
+      const cursor = tx.objectStore('outbox').openCursor();
+      cursor.onsuccess = () => {
+        const c = cursor.result;
+        if (!c) return;
+        const row = [String(c.key), String(c.value), null];
+        out.push(row);
+        if (stores.includes('bodies')) {
+          const body = tx.objectStore('bodies').get(c.key);
+          body.onsuccess = () => { if (body.result !== undefined) row[2] = String(body.result); };
+        }
+        c.continue();
+      };
+      tx.oncomplete = () => { db.close(); resolve(out); };
+      tx.onerror = tx.onabort = () => { db.close(); resolve([]); };
+    };
+  });
+}
+
+// Removes one waiting report (record and body) from that shared database.
+export function legacyTake(name, key) {
+  return new Promise((resolve) => {
+    const request = indexedDB.open(name);
+    request.onupgradeneeded = () => request.transaction.abort();
+    request.onerror = request.onblocked = () => resolve(false);
+    request.onsuccess = () => {
+      const db = request.result;
+      const stores = ['outbox', 'bodies'].filter((s) => db.objectStoreNames.contains(s));
+      const tx = db.transaction(stores, 'readwrite', { durability: 'strict' });
+      for (const s of stores) tx.objectStore(s).delete(key);
+      tx.oncomplete = () => { db.close(); resolve(true); };
+      tx.onerror = tx.onabort = () => { db.close(); resolve(false); };
+    };
   });
 }
 
@@ -203,7 +298,7 @@ export function idbMove(from, to, key, value) {
 // reaches the other tabs only.
 let bus;
 function channel() {
-  if (bus === undefined) bus = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('xinjing-safety');
+  if (bus === undefined) bus = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(CHANNEL);
   return bus;
 }
 
@@ -211,7 +306,7 @@ export function announce(topic) {
   try {
     const ch = channel();
     if (ch) ch.postMessage(topic);
-    else localStorage.setItem('xj.sync', `${topic} ${Date.now()} ${Math.random()}`);
+    else localStorage.setItem(SYNC_KEY, `${topic} ${Date.now()} ${Math.random()}`);
   } catch (_) { /* another tab refreshes on its next start */ }
 }
 
@@ -224,7 +319,7 @@ export function listen(callback) {
     ch.addEventListener('message', onMessage);
     return () => ch.removeEventListener('message', onMessage);
   }
-  const onStorage = (e) => { if (e.key === 'xj.sync' && e.newValue) callback(e.newValue.split(' ')[0]); };
+  const onStorage = (e) => { if (e.key === SYNC_KEY && e.newValue) callback(e.newValue.split(' ')[0]); };
   addEventListener('storage', onStorage);
   return () => removeEventListener('storage', onStorage);
 }

@@ -34,14 +34,21 @@ extern "C" {
     #[wasm_bindgen(catch, js_name = idbWipe)]
     pub fn idb_wipe() -> Result<js_sys::Promise, JsValue>;
     pub fn announce(topic: &str);
+    #[wasm_bindgen(js_name = legacyOutbox)]
+    pub fn legacy_outbox(name: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = legacyTake)]
+    pub fn legacy_take(name: &str, key: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = useNames)]
+    pub fn use_names(db: &str, waiting_key: &str, channel: &str, sync_key: &str);
     pub fn listen(callback: &js_sys::Function) -> js_sys::Function;
-    #[wasm_bindgen(catch, js_name = idbMove)]
-    pub fn idb_move(
-        from: &str,
-        to: &str,
-        key: &str,
-        value: &str,
-    ) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = idbSetAside)]
+    pub fn idb_set_aside(key: &str, value: &str) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = idbPutReport)]
+    pub fn idb_put_report(key: &str, json: &str, body: &str) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = idbRemoveReport)]
+    pub fn idb_remove_report(key: &str) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = idbKeepBody)]
+    pub fn idb_keep_body(key: &str, body: &str) -> Result<js_sys::Promise, JsValue>;
     #[wasm_bindgen(catch, js_name = withLock)]
     pub fn with_lock(name: &str, work: &js_sys::Function) -> Result<js_sys::Promise, JsValue>;
     #[wasm_bindgen(catch, js_name = decodeImage)]

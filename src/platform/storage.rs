@@ -20,25 +20,102 @@ pub const KEY_DRAFT: &str = "xj.draft";
 /// and contact back into the form (the draft keeps text only).
 pub const KEY_CORRECTING: &str = "xj.correcting";
 
+/// The base names of the database, the tabs' channel (and its fallback key) and the count of
+/// waiting reports that boot.js reads; each deployment keeps them under its own name.
+const DB_NAME: &str = "xinjing-safety";
+const CHANNEL: &str = "xinjing-safety";
+const SYNC_KEY: &str = "xj.sync";
+const WAITING_KEY: &str = "xj.outbox";
+
+/// What this deployment (the folder its page is served from) calls `base`.
+pub fn name(base: &str) -> String {
+    let path = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
+    xinjing_core::deployment::scoped_name(base, &path)
+}
+
+/// Names browser.js's storage, channel and waiting count after this deployment; called
+/// once at start, before anything is read or written.
+pub fn use_deployment_names() {
+    js::use_names(
+        &name(DB_NAME),
+        &name(WAITING_KEY),
+        &name(CHANNEL),
+        &name(SYNC_KEY),
+    );
+}
+
+/// Whether this deployment uses the names every older build shared (it is at the root).
+pub fn is_root_deployment() -> bool {
+    name(DB_NAME) == DB_NAME
+}
+
+/// A waiting report an older build left under the shared names: key, record, body (if
+/// stored apart).
+pub type LegacyRecord = (String, String, Option<String>);
+
+/// The waiting reports under the shared names, and the last config an older build kept
+/// there (its raw JSON).
+pub async fn legacy_outbox() -> (Vec<LegacyRecord>, Option<String>) {
+    let rows = JsFuture::from(js::legacy_outbox(DB_NAME))
+        .await
+        .map(|rows| js_sys::Array::from(&rows))
+        .unwrap_or_default();
+    let rows = rows
+        .iter()
+        .filter_map(|row| {
+            let row = js_sys::Array::from(&row);
+            Some((
+                row.get(0).as_string()?,
+                row.get(1).as_string()?,
+                row.get(2).as_string(),
+            ))
+        })
+        .collect();
+    let config = local().and_then(|l| l.get_item(KEY_CONFIG).ok().flatten());
+    (rows, config)
+}
+
+/// Removes one report from under the shared names, once it is kept under this
+/// deployment's own.
+pub async fn legacy_take(key: &str) {
+    let _ = JsFuture::from(js::legacy_take(DB_NAME, key)).await;
+}
+
+/// Keys every deployment on the site shares: how the resident likes to read, which the
+/// static first paint (static.js) applies before any app code runs. Nothing personal.
+fn shared(key: &str) -> bool {
+    key == KEY_LANG || key == KEY_LARGE_TEXT
+}
+
+fn local_key(key: &str) -> String {
+    if shared(key) {
+        key.to_owned()
+    } else {
+        name(key)
+    }
+}
+
 fn local() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
 pub fn get(key: &str) -> Option<String> {
-    local()?.get_item(key).ok().flatten()
+    local()?.get_item(&local_key(key)).ok().flatten()
 }
 
 /// Errs when storage is missing or full (private mode, quota).
 pub fn set(key: &str, value: &str) -> Result<(), StoreError> {
     local()
         .ok_or_else(|| StoreError("no localStorage".into()))?
-        .set_item(key, value)
+        .set_item(&local_key(key), value)
         .map_err(|e| StoreError(describe(&e)))
 }
 
 pub fn remove(key: &str) {
     if let Some(storage) = local() {
-        let _ = storage.remove_item(key);
+        let _ = storage.remove_item(&local_key(key));
     }
 }
 
@@ -62,6 +139,8 @@ async fn await_promise(promise: Result<js_sys::Promise, JsValue>) -> Result<JsVa
 pub struct Idb(pub &'static str);
 
 pub const OUTBOX: Idb = Idb("outbox");
+/// The bodies of waiting reports, apart from their small records in `OUTBOX`.
+pub const BODIES: Idb = Idb("bodies");
 pub const ASIDE: Idb = Idb("aside");
 pub const KV: Idb = Idb("kv");
 
@@ -158,8 +237,19 @@ impl OutboxStore for IdbOutbox {
         OUTBOX.entries().await
     }
 
-    async fn put(&self, key: &str, json: &str) -> Result<(), StoreError> {
-        OUTBOX.put(key, json).await
+    async fn put(&self, key: &str, json: &str, body: &str) -> Result<(), StoreError> {
+        await_promise(js::idb_put_report(key, json, body))
+            .await
+            .map(drop)
+    }
+
+    async fn body(&self, key: &str) -> Result<Option<String>, StoreError> {
+        BODIES.get(key).await
+    }
+
+    async fn keep_body(&self, key: &str, body: &str) -> Result<bool, StoreError> {
+        let found = await_promise(js::idb_keep_body(key, body)).await?;
+        Ok(found.as_bool().unwrap_or(false))
     }
 
     async fn update<F>(&self, key: &str, change: F) -> Result<Option<String>, StoreError>
@@ -170,7 +260,7 @@ impl OutboxStore for IdbOutbox {
     }
 
     async fn remove(&self, key: &str) -> Result<(), StoreError> {
-        OUTBOX.delete(key).await
+        await_promise(js::idb_remove_report(key)).await.map(drop)
     }
 
     async fn complete(&self, key: &str, receipt: Option<&str>) -> Result<bool, StoreError> {
@@ -183,9 +273,7 @@ impl OutboxStore for IdbOutbox {
             &format!("outbox record {key:?} is unreadable; kept aside in IndexedDB store 'aside'")
                 .into(),
         );
-        await_promise(js::idb_move(OUTBOX.0, ASIDE.0, key, json))
-            .await
-            .map(drop)
+        await_promise(js::idb_set_aside(key, json)).await.map(drop)
     }
 }
 

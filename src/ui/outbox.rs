@@ -17,8 +17,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use xinjing_core::my_reports::TicketRecord;
 use xinjing_core::outbox::{
-    self, classify, first_answer, load, save, FirstAnswer, FlushMode, Lease, Next, OutboxEntry,
-    OutboxStore, Outcome, Transport,
+    self, classify, first_answer, load, save, stored_payload, FirstAnswer, FlushMode, Lease, Next,
+    OutboxEntry, OutboxStore, Outcome, Transport,
 };
 use xinjing_core::report::{draft_from, report_as_text, ReportPayload};
 
@@ -273,7 +273,7 @@ impl Sender {
             }
             self.schedule(wakeup);
         };
-        if !lock::run_exclusive(LOCK_NAME, work).await {
+        if !lock::run_exclusive(&storage::name(LOCK_NAME), work).await {
             // Another tab is sending; look again shortly.
             self.schedule(Some(now_ms() + 5_000.0));
         }
@@ -326,15 +326,7 @@ impl Sender {
     /// A refused report back into the form, photos included. The original stays in the
     /// outbox until the corrected one is queued (under a new key: its content may change).
     pub async fn edit(self, id: String) {
-        let Ok(records) = IdbOutbox.records().await else {
-            return;
-        };
-        let Some(payload) = load(records)
-            .entries
-            .into_iter()
-            .find(|e| e.id == id)
-            .and_then(|e| e.payload())
-        else {
+        let Some(payload) = stored_payload(&IdbOutbox, &id).await else {
             return;
         };
         draft::load(self.form, draft_from(&payload));
@@ -348,15 +340,7 @@ impl Sender {
         let Some(id) = draft::was_correcting() else {
             return;
         };
-        let Ok(records) = IdbOutbox.records().await else {
-            return;
-        };
-        let original = load(records)
-            .entries
-            .into_iter()
-            .find(|e| e.id == id)
-            .and_then(|e| e.payload());
-        match original {
+        match stored_payload(&IdbOutbox, &id).await {
             Some(payload) => draft::resume_correction(self.form, id, draft_from(&payload)),
             None => storage::remove(storage::KEY_CORRECTING),
         }
