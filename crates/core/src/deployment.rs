@@ -8,6 +8,10 @@
 //! queued for) must still be found after the config changes. Names are only read before the
 //! config has loaded, too (the last good config is itself one of them).
 
+use crate::my_reports::TicketRecord;
+use crate::outbox::{parse_entry, OutboxEntry};
+use crate::report::Draft;
+
 /// The folder of a page path: `/a/index.html` and `/a/` are both `/a/`.
 pub fn folder(page_path: &str) -> &str {
     match page_path.rfind('/') {
@@ -26,67 +30,91 @@ pub fn scoped_name(base: &str, page_path: &str) -> String {
     }
 }
 
-/// Whether a waiting report that an older build kept under the names every deployment
-/// shared belongs to this one, whose endpoint is `ours` (an `Endpoint::key`): it was queued
-/// for that endpoint, or queued before reports kept theirs while the last config an older
-/// build loaded on this site (`legacy_endpoint`) named it. Anything else stays where it is,
-/// for the deployment it belongs to.
-pub fn is_ours(queued_for: Option<&str>, ours: &str, legacy_endpoint: Option<&str>) -> bool {
+/// Whether a record an older build kept under the names every deployment shared (a waiting
+/// report, a ticket) belongs to this deployment, whose endpoint is `ours` (an
+/// `Endpoint::key`) and which serves `communities` (none listed: any). Decided by the record
+/// alone, never by the last config some page of the site loaded, which may be another
+/// town's: the endpoint it was queued for, when it kept one; else its community, when this
+/// deployment lists the ones it serves; else only the site's root deployment, the one whose
+/// names they were, takes it. Anything else stays where it is, for its own deployment.
+pub fn owns(
+    queued_for: Option<&str>,
+    community: &str,
+    ours: &str,
+    communities: &[String],
+    at_root: bool,
+) -> bool {
     match queued_for {
         Some(endpoint) => endpoint == ours,
-        None => legacy_endpoint == Some(ours),
+        None if communities.is_empty() => at_root,
+        None => communities.iter().any(|c| c == community),
+    }
+}
+
+/// Who is taking over records kept under the shared names.
+#[derive(Clone, Copy, Debug)]
+pub struct Taker<'a> {
+    pub endpoint: &'a str,
+    pub communities: &'a [String],
+    pub at_root: bool,
+}
+
+impl Taker<'_> {
+    /// A waiting report as an older build kept it (body inline), taken over at `now_ms`:
+    /// its record and its body in this build's layout, stamped with this deployment's
+    /// endpoint, so that it is never sent anywhere else. `None`: not this deployment's, not
+    /// readable, or being sent by an older build's tab right now (taken on a later pass, so
+    /// that it is never on the wire from both).
+    pub fn report(&self, raw: &str, now_ms: f64) -> Option<(OutboxEntry, String)> {
+        let entry = self.owned_report(raw)?;
+        if entry.is_leased(now_ms) {
+            return None;
+        }
+        let body = entry.body.clone();
+        Some((entry.queued_for(self.endpoint).without_body(), body))
+    }
+
+    /// A waiting report an older build kept (body inline), if it is this deployment's.
+    pub fn owned_report(&self, raw: &str) -> Option<OutboxEntry> {
+        let entry = parse_entry(raw)?;
+        let payload = entry.payload()?;
+        owns(
+            entry.endpoint.as_deref(),
+            &payload.location.community,
+            self.endpoint,
+            self.communities,
+            self.at_root,
+        )
+        .then_some(entry)
+    }
+
+    /// A ticket an older build kept, if it is this deployment's.
+    pub fn ticket(&self, raw: &str) -> Option<TicketRecord> {
+        let record: TicketRecord = serde_json::from_str(raw).ok()?;
+        owns(
+            record.endpoint.as_deref(),
+            &record.community,
+            self.endpoint,
+            self.communities,
+            self.at_root,
+        )
+        .then_some(record)
+    }
+
+    /// A draft an older build kept (its text only), if it is this deployment's: only by
+    /// its community, a draft keeps no endpoint.
+    pub fn draft(&self, raw: &str) -> bool {
+        serde_json::from_str::<Draft>(raw).is_ok_and(|d| {
+            owns(
+                None,
+                &d.community,
+                self.endpoint,
+                self.communities,
+                self.at_root,
+            )
+        })
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_deployment_takes_over_only_the_older_builds_reports_for_its_endpoint() {
-        let (a, b) = ("https://a.example.cn/r", "https://b.example.cn/r");
-        assert!(is_ours(Some(a), a, None));
-        assert!(!is_ours(Some(b), a, Some(a)), "queued for another endpoint");
-        assert!(is_ours(None, a, Some(a)), "the last config here named ours");
-        assert!(!is_ours(None, a, Some(b)));
-        assert!(!is_ours(None, a, None), "no way to tell: left alone");
-    }
-
-    #[test]
-    fn the_root_keeps_the_names_older_builds_used() {
-        for path in ["/", "/index.html", ""] {
-            assert_eq!(
-                scoped_name("xinjing-safety", path),
-                "xinjing-safety",
-                "{path:?}"
-            );
-            assert_eq!(scoped_name("xj.draft", path), "xj.draft", "{path:?}");
-        }
-    }
-
-    #[test]
-    fn two_folders_of_one_site_get_two_names() {
-        let a = scoped_name("xinjing-safety", "/a/");
-        let b = scoped_name("xinjing-safety", "/b/");
-        assert_ne!(a, b);
-        assert_ne!(a, "xinjing-safety");
-        assert_eq!(a, "xinjing-safety@/a/");
-    }
-
-    #[test]
-    fn one_deployment_has_one_name_however_its_page_is_reached() {
-        assert_eq!(
-            scoped_name("xj.draft", "/a/index.html"),
-            scoped_name("xj.draft", "/a/")
-        );
-        assert_eq!(
-            scoped_name("xj.draft", "/town/xinjing/"),
-            "xj.draft@/town/xinjing/"
-        );
-        // A sibling folder whose name starts the same is another deployment.
-        assert_ne!(
-            scoped_name("xj.draft", "/ab/"),
-            scoped_name("xj.draft", "/a/")
-        );
-    }
-}
+mod tests;

@@ -147,7 +147,7 @@ impl OutboxEntry {
     }
 
     /// This entry as stored beside its body: without it.
-    fn without_body(&self) -> OutboxEntry {
+    pub(crate) fn without_body(&self) -> OutboxEntry {
         OutboxEntry {
             body: String::new(),
             body_len: self.body_bytes(),
