@@ -1,4 +1,4 @@
-//! Device storage: `localStorage` for small settings, IndexedDB (through `browser.js`) for
+//! Device storage: `localStorage` for small settings, IndexedDB (through `idb.js`) for
 //! the outbox, whose entries carry photos, and for "my reports", one record per ticket so
 //! that two tabs never overwrite each other's list.
 
@@ -22,7 +22,7 @@ pub const KEY_CORRECTING: &str = "xj.correcting";
 
 /// The base names of the database, the tabs' channel (and its fallback key) and the count of
 /// waiting reports that boot.js reads; each deployment keeps them under its own name.
-const DB_NAME: &str = "xinjing-safety";
+pub(crate) const DB_NAME: &str = "xinjing-safety";
 const CHANNEL: &str = "xinjing-safety";
 const SYNC_KEY: &str = "xj.sync";
 const WAITING_KEY: &str = "xj.outbox";
@@ -35,52 +35,16 @@ pub fn name(base: &str) -> String {
     xinjing_core::deployment::scoped_name(base, &path)
 }
 
-/// Names browser.js's storage, channel and waiting count after this deployment; called
-/// once at start, before anything is read or written.
+/// Names the database and the waiting count (idb.js) and the channel (browser.js) after
+/// this deployment; called once at start, before anything is read or written.
 pub fn use_deployment_names() {
-    js::use_names(
-        &name(DB_NAME),
-        &name(WAITING_KEY),
-        &name(CHANNEL),
-        &name(SYNC_KEY),
-    );
+    js::use_db_names(&name(DB_NAME), &name(WAITING_KEY));
+    js::use_channel_names(&name(CHANNEL), &name(SYNC_KEY));
 }
 
 /// Whether this deployment uses the names every older build shared (it is at the root).
 pub fn is_root_deployment() -> bool {
     name(DB_NAME) == DB_NAME
-}
-
-/// A waiting report an older build left under the shared names: key, record, body (if
-/// stored apart).
-pub type LegacyRecord = (String, String, Option<String>);
-
-/// The waiting reports under the shared names, and the last config an older build kept
-/// there (its raw JSON).
-pub async fn legacy_outbox() -> (Vec<LegacyRecord>, Option<String>) {
-    let rows = JsFuture::from(js::legacy_outbox(DB_NAME))
-        .await
-        .map(|rows| js_sys::Array::from(&rows))
-        .unwrap_or_default();
-    let rows = rows
-        .iter()
-        .filter_map(|row| {
-            let row = js_sys::Array::from(&row);
-            Some((
-                row.get(0).as_string()?,
-                row.get(1).as_string()?,
-                row.get(2).as_string(),
-            ))
-        })
-        .collect();
-    let config = local().and_then(|l| l.get_item(KEY_CONFIG).ok().flatten());
-    (rows, config)
-}
-
-/// Removes one report from under the shared names, once it is kept under this
-/// deployment's own.
-pub async fn legacy_take(key: &str) {
-    let _ = JsFuture::from(js::legacy_take(DB_NAME, key)).await;
 }
 
 /// Keys every deployment on the site shares: how the resident likes to read, which the
@@ -97,7 +61,7 @@ fn local_key(key: &str) -> String {
     }
 }
 
-fn local() -> Option<web_sys::Storage> {
+pub(crate) fn local() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
@@ -127,7 +91,9 @@ pub fn describe(error: &JsValue) -> String {
         .unwrap_or_else(|| "storage error".into())
 }
 
-async fn await_promise(promise: Result<js_sys::Promise, JsValue>) -> Result<JsValue, StoreError> {
+pub(crate) async fn await_promise(
+    promise: Result<js_sys::Promise, JsValue>,
+) -> Result<JsValue, StoreError> {
     let promise = promise.map_err(|e| StoreError(describe(&e)))?;
     JsFuture::from(promise)
         .await
@@ -138,7 +104,10 @@ async fn await_promise(promise: Result<js_sys::Promise, JsValue>) -> Result<JsVa
 #[derive(Clone, Copy)]
 pub struct Idb(pub &'static str);
 
-pub const OUTBOX: Idb = Idb("outbox");
+/// This build's waiting reports (small records).
+pub const OUTBOX: Idb = Idb("reports");
+/// The waiting reports of older builds, body inline: this build only takes them over.
+pub const LEGACY_OUTBOX: Idb = Idb("outbox");
 /// The bodies of waiting reports, apart from their small records in `OUTBOX`.
 pub const BODIES: Idb = Idb("bodies");
 pub const ASIDE: Idb = Idb("aside");
@@ -203,7 +172,7 @@ impl Idb {
     where
         F: FnOnce(&str) -> Option<String> + 'static,
     {
-        // Called exactly once by browser.js (with null for a missing record), which frees it.
+        // Called exactly once by idb.js (with null for a missing record), which frees it.
         let change = Closure::once_into_js(move |current: JsValue| -> JsValue {
             current
                 .as_string()
@@ -224,9 +193,38 @@ pub fn ticket_key(id: &str) -> String {
 pub const TICKET_PREFIX: &str = "ticket:";
 
 /// "Clear my data": outbox, reports set aside, tickets and the demo's data, in one
-/// transaction.
-pub async fn wipe() -> Result<(), StoreError> {
-    await_promise(js::idb_wipe()).await.map(drop)
+/// transaction, but for the records of older builds' stores (`outbox`, `kv`) that
+/// `keep(store, record)` says are another deployment's.
+pub async fn wipe(keep: impl Fn(&str, &str) -> bool + 'static) -> Result<(), StoreError> {
+    let keep =
+        Closure::<dyn Fn(String, String) -> bool>::new(move |store: String, record: String| {
+            keep(&store, &record)
+        });
+    await_promise(js::idb_wipe(keep.as_ref().unchecked_ref()))
+        .await
+        .map(drop)
+}
+
+/// Takes over, in one transaction, the older build's waiting report `key` in this
+/// database: `change` makes of its record the record and body to keep, or `None`.
+pub async fn adopt<F>(key: &str, change: F) -> Result<bool, StoreError>
+where
+    F: FnOnce(&str) -> Option<(String, String)> + 'static,
+{
+    // Called at most once by idb.js; freed when the promise is (a missing record).
+    let change = Closure::once_into_js(move |raw: String| -> JsValue {
+        match change(&raw) {
+            Some((record, body)) => js_sys::Array::of2(&record.into(), &body.into()).into(),
+            None => JsValue::NULL,
+        }
+    });
+    let moved = await_promise(js::idb_adopt(key, &change)).await?;
+    Ok(moved.as_bool().unwrap_or(false))
+}
+
+/// Removes the bodies whose report is gone.
+pub async fn sweep_bodies() -> Result<(), StoreError> {
+    await_promise(js::idb_sweep_bodies()).await.map(drop)
 }
 
 /// The outbox in IndexedDB.

@@ -106,7 +106,6 @@ async fn start_services(config: Arc<Config>, root: web_sys::HtmlElement, service
     if storage::probe().await.is_err() {
         outbox.storage_ok.set(false);
     }
-    crate::ui::adopt::adopt_waiting_reports(&config).await;
     desk.load().await;
     sender.refresh_waiting().await;
     sender.resume_correction().await;

@@ -12,6 +12,7 @@ use super::tickets::{use_ticket_desk, TicketDesk};
 use crate::platform::clock::{jitter, now_ms, sleep, Timer};
 use crate::platform::storage::{self, IdbOutbox};
 use crate::platform::{lock, AnyTransport};
+use crate::ui::adopt;
 use futures_channel::oneshot;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -229,6 +230,10 @@ impl Sender {
             timeout_ms: f64::from(config.timeout_ms),
         };
         let work = async move {
+            if adopt::take_over(adopt::Owner::of(&config)).await {
+                self.tickets.load().await;
+                storage::announce("tickets");
+            }
             // Each report goes to the endpoint it was queued for: one pass per endpoint
             // that has reports waiting, and the configured one.
             let mut endpoints = vec![Some(config.endpoint.key().to_owned())];
@@ -352,7 +357,15 @@ impl Sender {
     /// the wire finds its report gone and writes nothing back, not even its ticket.
     pub async fn clear_device_data(self) {
         self.forget_here();
-        if let Err(e) = storage::wipe().await {
+        let owner = self.settings.config_now().map(|c| adopt::Owner::of(&c));
+        if let Some(owner) = &owner {
+            adopt::clear_shared(owner).await;
+        }
+        let keep = owner.map(adopt::keep_on_clear);
+        if let Err(e) =
+            storage::wipe(move |store, record| keep.as_ref().is_some_and(|k| k(store, record)))
+                .await
+        {
             web_sys::console::warn_1(&format!("clearing storage: {}", e.0).into());
         }
         storage::announce("cleared");

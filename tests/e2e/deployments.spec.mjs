@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { test, expect, ready, fillReport, shippedConfig, DIST } from './fixtures.mjs';
 import { startStatic } from '../../scripts/serve.mjs';
 import { startReceiver } from './receiver.mjs';
+import { seedOlderBuild, sharedKeys, olderRecord } from './older-build.mjs';
 
 const nav = (page, name) => page.getByRole('navigation').getByRole('button', { name });
 const waitingList = (page) => page.getByRole('heading', { name: '尚未发送' });
@@ -83,55 +84,107 @@ test('two deployments on one origin neither see nor send each other\'s waiting r
   }
 });
 
-test('a report an older build kept at /a/ under the names every deployment shared is sent from /a/ after the upgrade, not from /b/', async ({ page, serve, receiver }) => {
-  // A real report body, as the app writes it, from a first deployment on its own origin.
+/** A real report body, as the app writes it, from a deployment on an origin of its own. */
+async function templateBody(page, serve, receiver) {
   await page.goto(await serve({ config: { endpoint: receiver.endpoint } }));
   await ready(page);
   await nav(page, '我要报告').click();
   await fillReport(page, { description: '用来做模板的报告' });
   await page.getByRole('button', { name: '提交报告' }).click();
   await expect(page.getByRole('heading', { name: '已受理' })).toBeVisible();
-  const template = receiver.reports()[0].body;
+  return receiver.reports()[0].body;
+}
 
-  const townB = await startReceiver();
+/** /a/ and /b/ of one site, for two towns that serve different communities. */
+async function twoTowns(receiver, townB) {
   const root = mkdtempSync(join(tmpdir(), 'xj-upgrade-'));
   symlinkSync(resolve(DIST), join(root, 'a'));
   symlinkSync(resolve(DIST), join(root, 'b'));
-  const configA = { ...shippedConfig(), endpoint: receiver.endpoint };
-  const site = await startStatic({
-    dir: root,
-    routes: { '/a/config.json': configA, '/b/config.json': { ...shippedConfig(), endpoint: townB.endpoint } },
-  });
+  const [one, two, three, four] = shippedConfig().communities;
+  const configA = { ...shippedConfig(), endpoint: receiver.endpoint, communities: [one, two] };
+  const configB = { ...shippedConfig(), endpoint: townB.endpoint, communities: [three, four] };
+  const site = await startStatic({ dir: root, routes: { '/a/config.json': configA, '/b/config.json': configB } });
+  return { site, configA, configB, root, communities: { one, three } };
+}
+
+test('after the upgrade each deployment takes over only the older build\'s reports that are its own, by the report, never by the site\'s last config', async ({ page, serve, receiver }) => {
+  const template = await templateBody(page, serve, receiver);
+  const townB = await startReceiver();
+  const { site, configA, root, communities } = await twoTowns(receiver, townB);
   try {
-    // What an older build at /a/ left: the shared database with a waiting report (body
-    // inline, no endpoint kept), and the last config it loaded.
-    const id = '3f1e6c2a-9b4d-4e8f-a1c3-5d7b9e2f4a61';
-    const body = JSON.stringify({ ...template, id, description: '升级前在 /a/ 保存的报告' });
+    const ids = ['3f1e6c2a-9b4d-4e8f-a1c3-5d7b9e2f4a61', '3f1e6c2a-9b4d-4e8f-a1c3-5d7b9e2f4a62', '3f1e6c2a-9b4d-4e8f-a1c3-5d7b9e2f4a63'];
     await page.goto(site.origin + '/a/config.json');
-    await page.evaluate(([id, body, config]) => new Promise((done, fail) => {
-      localStorage.setItem('xj.config', config);
-      const open = indexedDB.open('xinjing-safety', 1);
-      open.onupgradeneeded = () => { for (const s of ['outbox', 'aside', 'kv']) open.result.createObjectStore(s); };
-      open.onsuccess = () => {
-        const tx = open.result.transaction('outbox', 'readwrite');
-        tx.objectStore('outbox').put(JSON.stringify({ id, body, queued_at_ms: Date.now() - 60_000, attempts: 1, next_attempt_ms: 0 }), id);
-        tx.oncomplete = () => { open.result.close(); done(); };
-        tx.onerror = () => fail(tx.error);
-      };
-    }), [id, body, JSON.stringify(configA)]);
+    await seedOlderBuild(page, {
+      outbox: [
+        // Kept before reports remembered their endpoint: A's by its community.
+        olderRecord(template, ids[0], '升级前的报告一：A 区的居民区', { community: communities.one }),
+        olderRecord(template, ids[1], '升级前的报告二：排给 A 的接收端', { endpoint: receiver.endpoint }),
+        // Queued for B's endpoint, though its community is one A serves: B's.
+        olderRecord(template, ids[2], '升级前的报告三：排给 B 的接收端', { endpoint: townB.endpoint, community: communities.one }),
+      ],
+      // The last config any page of the site wrote names A: it decides nothing.
+      local: { 'xj.config': JSON.stringify(configA) },
+    });
+
+    await page.goto(site.origin + '/b/');
+    await ready(page);
+    await expect.poll(() => townB.reports().map((r) => r.key)).toEqual([ids[2]]);
+    await nav(page, /我的报告/).click();
+    await expect(page.getByText(/XJ-\d{8}-0001/)).toBeVisible();
+    await expect(page.getByText(/升级前的报告[一二]/)).toHaveCount(0);
+
+    await page.goto(site.origin + '/a/');
+    await ready(page);
+    await expect.poll(() => receiver.reports().map((r) => r.key).sort()).toEqual([...ids.slice(0, 2), receiver.reports()[0].key].sort());
+    await nav(page, /我的报告/).click();
+    await expect(page.getByText(/XJ-\d{8}-0003/)).toBeVisible();
+    expect(townB.state.attempts.map((a) => a.key)).toEqual([ids[2]]);
+    expect(await sharedKeys(page, 'outbox')).toEqual([]);
+  } finally {
+    await site.close();
+    await townB.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a deployment off the root takes over its tickets, draft and contact from before the upgrade, and "clear my data" there clears its own of them only', async ({ page, receiver }) => {
+  const townB = await startReceiver();
+  const { site, root, communities } = await twoTowns(receiver, townB);
+  const ticket = (n, endpoint, community) => [`ticket:id-${n}`, JSON.stringify({
+    ticket: `XJ-20261130-00${n}`, id: `id-${n}`, created_at: '2026-11-30T10:00:00+08:00', category: 'ebike_in_stairwell',
+    community, excerpt: `升级前的工单 ${n}`, status: 'received', endpoint,
+  })];
+  try {
+    await page.goto(site.origin + '/a/config.json');
+    await seedOlderBuild(page, {
+      kv: [ticket(71, receiver.endpoint, communities.one), ticket(72, townB.endpoint, communities.three)],
+      local: {
+        'xj.draft': JSON.stringify({ category: null, campaign_id: null, community: communities.one, building: '', spot: '', description: '升级前没写完的草稿', photos: [], share_contact: false, name: '', phone: '' }),
+        'xj.contact': JSON.stringify({ name: '王阿姨', phone: '13800138000' }),
+      },
+    });
+    await page.goto(site.origin + '/a/');
+    await ready(page);
+    await nav(page, /我的报告/).click();
+    await expect(page.getByText('XJ-20261130-0071')).toBeVisible();
+    await expect(page.getByText('XJ-20261130-0072')).toHaveCount(0);
+    await page.reload();
+    await ready(page);
+    await nav(page, '我要报告').click();
+    await expect(page.getByLabel('情况描述')).toHaveValue('升级前没写完的草稿');
+    await expect(page.getByLabel('手机号', { exact: true })).toHaveValue('13800138000');
+
+    page.once('dialog', (dialog) => dialog.accept());
+    await nav(page, /我的报告/).click();
+    await page.getByRole('button', { name: '清除本机数据' }).click();
+    await expect(page.getByText('XJ-20261130-0071')).toHaveCount(0);
+    await expect.poll(() => sharedKeys(page, 'kv')).toEqual(['ticket:id-72']);
+    expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => /xj\.(draft|contact)/.test(k)))).toEqual([]);
 
     await page.goto(site.origin + '/b/');
     await ready(page);
     await nav(page, /我的报告/).click();
-    await expect(page.getByText('还没有已受理的报告。')).toBeVisible();
-    await expect(page.getByText(/升级前在/)).toHaveCount(0);
-
-    await page.goto(site.origin + '/a/');
-    await ready(page);
-    await expect.poll(() => receiver.reports().map((r) => r.key)).toContain(id);
-    await nav(page, /我的报告/).click();
-    await expect(page.getByText(/XJ-\d{8}-0002/)).toBeVisible();
-    expect(townB.state.attempts).toEqual([]);
+    await expect(page.getByText('XJ-20261130-0072')).toBeVisible();
   } finally {
     await site.close();
     await townB.close();
