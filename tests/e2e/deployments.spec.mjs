@@ -110,7 +110,7 @@ async function twoTowns(receiver, townB) {
 test('after the upgrade each deployment takes over only the older build\'s reports that are its own, by the report, never by the site\'s last config', async ({ page, serve, receiver }) => {
   const template = await templateBody(page, serve, receiver);
   const townB = await startReceiver();
-  const { site, configA, root, communities } = await twoTowns(receiver, townB);
+  const { site, configB, root, communities } = await twoTowns(receiver, townB);
   try {
     const ids = ['3f1e6c2a-9b4d-4e8f-a1c3-5d7b9e2f4a61', '3f1e6c2a-9b4d-4e8f-a1c3-5d7b9e2f4a62', '3f1e6c2a-9b4d-4e8f-a1c3-5d7b9e2f4a63'];
     await page.goto(site.origin + '/a/config.json');
@@ -122,8 +122,9 @@ test('after the upgrade each deployment takes over only the older build\'s repor
         // Queued for B's endpoint, though its community is one A serves: B's.
         olderRecord(template, ids[2], '升级前的报告三：排给 B 的接收端', { endpoint: townB.endpoint, community: communities.one }),
       ],
-      // The last config any page of the site wrote names A: it decides nothing.
-      local: { 'xj.config': JSON.stringify(configA) },
+      // The last config an older build loaded on the site was B's (a tab of it at /b/): it
+      // decides nothing, or B would take A's report without an endpoint.
+      local: { 'xj.config': JSON.stringify(configB) },
     });
 
     await page.goto(site.origin + '/b/');
