@@ -70,11 +70,15 @@ async fn take_reports_here(owner: Owner) {
     for (key, _) in rows {
         let owner = owner.clone();
         let now = js_sys::Date::now();
-        let _ = storage::adopt(&key, move |raw| {
+        let taken = storage::adopt(&key, move |raw| {
             let (entry, body) = owner.taker().report(raw, now)?;
             Some((entry.to_json(), body))
         })
         .await;
+        // A full disk: the transaction is undone and the old record stays for a later pass.
+        if let Err(e) = taken {
+            web_sys::console::warn_1(&format!("taking over an older report: {}", e.0).into());
+        }
     }
 }
 

@@ -12,23 +12,33 @@ export function seedOlderBuild(page, { outbox = [], kv = [], local = {} }) {
       for (const [k, v] of outbox) tx.objectStore('outbox').put(v, k);
       for (const [k, v] of kv) tx.objectStore('kv').put(v, k);
       tx.oncomplete = () => { open.result.close(); done(); };
-      tx.onerror = () => fail(tx.error);
+      tx.onabort = () => fail(tx.error);
     };
+    open.onerror = () => fail(open.error);
   }), [outbox, kv, local]);
 }
 
-/** The keys of a store of that shared database. */
-export function sharedKeys(page, store) {
+/** [[key, value], …] of a store of that shared database. */
+export function sharedRecords(page, store) {
   return page.evaluate((store) => new Promise((done, fail) => {
     const open = indexedDB.open('xinjing-safety');
     open.onsuccess = () => {
       const db = open.result;
       if (!db.objectStoreNames.contains(store)) { db.close(); done([]); return; }
-      const keys = db.transaction(store).objectStore(store).getAllKeys();
-      keys.onsuccess = () => { db.close(); done(keys.result.map(String)); };
-      keys.onerror = () => fail(keys.error);
+      const out = [];
+      const cursor = db.transaction(store).objectStore(store).openCursor();
+      cursor.onsuccess = () => {
+        const c = cursor.result;
+        if (c) { out.push([String(c.key), String(c.value)]); c.continue(); } else { db.close(); done(out); }
+      };
+      cursor.onerror = () => fail(cursor.error);
     };
   }), store);
+}
+
+/** The keys of a store of that shared database. */
+export async function sharedKeys(page, store) {
+  return (await sharedRecords(page, store)).map(([key]) => key);
 }
 
 /** A waiting report as the build phones run today keeps it: body inline. */

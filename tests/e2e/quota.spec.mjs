@@ -2,6 +2,7 @@
 // it does not. Claiming it for an attempt and keeping the attempt's result must then still
 // work, so a lease or a retry time never rewrites the photos (Chromium's quota override).
 import { test, expect, ready, fillReport } from './fixtures.mjs';
+import { seedOlderBuild, sharedRecords } from './older-build.mjs';
 
 test.use({ serviceWorkers: 'block' }); // the app's cached files would count against the quota
 
@@ -91,4 +92,53 @@ test('under a quota that fits a photo report but not a second copy, it is still 
   await expect(page.getByRole('heading', { name: '尚未发送' })).toHaveCount(0);
   expect(receiver.reports()).toHaveLength(1);
   expect(receiver.reports()[0].body.photos).toHaveLength(3);
+});
+
+test('a photo report the older build kept is not lost when the disk has no room to move it, and is tried again', async ({ page, context, serve, receiver }) => {
+  test.setTimeout(120_000);
+  const config = { endpoint: receiver.endpoint };
+  const down = (u) => u.origin === receiver.origin;
+  await context.route(down, (route) => route.abort('internetdisconnected'));
+  // A real photo report, measured on another origin, turned into what the older build keeps:
+  // one record with the body inline.
+  const trial = await context.newPage();
+  const { before, report } = await queuePhotoReport(trial, await serve({ config }));
+  const [id, body] = await trial.evaluate(() => new Promise((done, fail) => {
+    const open = indexedDB.open('xinjing-safety');
+    open.onsuccess = () => {
+      const all = open.result.transaction('bodies').objectStore('bodies').openCursor();
+      all.onsuccess = () => { done([String(all.result.key), String(all.result.value)]); open.result.close(); };
+      all.onerror = () => fail(all.error);
+    };
+  }));
+  await trial.close();
+  const older = [id, JSON.stringify({ id, body, queued_at_ms: Date.now() - 60_000, attempts: 1, next_attempt_ms: 0, endpoint: receiver.endpoint })];
+
+  // Room for the app, the older record and most of a copy more: moving it does not fit.
+  // Chromium now and then refuses the older record's own write under a fresh override
+  // (QuotaExceededError with room to spare); a new origin is then set up, at most thrice.
+  const cdp = await context.newCDPSession(page);
+  let url;
+  for (let tries = 3; ; tries--) {
+    url = await serve({ config });
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(url).origin, quotaSize: before + Math.round(report * 1.8) });
+    await page.goto(url + 'config.json');
+    const error = await seedOlderBuild(page, { outbox: [older] }).then(() => null, (e) => e);
+    if (!error) break;
+    if (tries === 1 || !/QuotaExceeded/.test(String(error))) throw error;
+  }
+  const refused = () => page.waitForEvent('console', { predicate: (m) => /taking over an older report/.test(m.text()), timeout: 30_000 });
+  let failed = refused();
+  await page.goto(url);
+  await ready(page);
+  await failed;
+  const kept = async () => (await sharedRecords(page, 'outbox')).map(([k, v]) => [k, JSON.parse(v).body.length]);
+  expect(await kept()).toEqual([[id, body.length]]);
+  expect(await sharedRecords(page, 'reports')).toEqual([]);
+  // The next pass tries again, and the record is still whole.
+  failed = refused();
+  await page.reload();
+  await ready(page);
+  await failed;
+  expect(await kept()).toEqual([[id, body.length]]);
 });
