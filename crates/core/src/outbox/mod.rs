@@ -43,9 +43,8 @@ pub struct OutboxEntry {
     /// a record of its own, written once (`OutboxStore::put`), so that a lease or an
     /// attempt's result rewrites a few hundred bytes, not the photos: on a nearly full
     /// phone a second copy of a photo report may not fit. Empty in an entry read back from
-    /// the store, unless an older build kept it inline (`flush` moves it out). Always
-    /// written, even empty: an older build still open in another tab then reads the record
-    /// (and sends nothing the endpoint would take) instead of setting the report aside.
+    /// the store; inline in the records of older builds, which keep theirs in a store of
+    /// their own (this build takes them over, `deployment::Taker`).
     #[serde(default)]
     pub body: String,
     /// The body's length, for the attempt's time-out once the body is stored apart.
