@@ -212,19 +212,23 @@ export function idbWipe(keep) {
 }
 
 // Takes one waiting report an older build kept in 'outbox' into this build's layout, in
-// one transaction: `change(record)` says what to keep ([record, body]) or null (not ours,
-// or an older tab is sending it). Copied first and deleted after in that transaction, so
+// one transaction: `change(record)` says what to keep ([record, body]), [] to set an
+// unreadable record aside, or null (not ours, or an older tab is sending it). Copied first and deleted after in that transaction, so
 // a full disk aborts the whole and the old record stays, to be taken on a later pass; and
 // an older tab can never send a record this build also sends. Resolves to whether it moved.
 export function idbAdopt(key, change) {
   let moved = false;
-  return run(['outbox', 'reports', 'bodies'], 'readwrite', (tx) => {
+  return run(['outbox', 'reports', 'bodies', 'aside'], 'readwrite', (tx) => {
     const get = tx.objectStore('outbox').get(key);
     get.onsuccess = () => {
       const taken = get.result === undefined ? null : change(String(get.result));
       if (!taken) return;
-      tx.objectStore('reports').put(taken[0], key);
-      tx.objectStore('bodies').put(taken[1], key);
+      if (taken.length === 0) {
+        tx.objectStore('aside').put(get.result, key);
+      } else {
+        tx.objectStore('reports').put(taken[0], key);
+        tx.objectStore('bodies').put(taken[1], key);
+      }
       tx.objectStore('outbox').delete(key);
       moved = true;
     };

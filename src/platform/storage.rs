@@ -205,17 +205,28 @@ pub async fn wipe(keep: impl Fn(&str, &str) -> bool + 'static) -> Result<(), Sto
         .map(drop)
 }
 
+/// What becomes of an older build's waiting report.
+pub enum Adopted {
+    /// This build's record and body.
+    Kept(String, String),
+    /// Unreadable: set aside, as older builds did.
+    Aside,
+    /// Not this deployment's, or an older tab is sending it: left where it is.
+    Left,
+}
+
 /// Takes over, in one transaction, the older build's waiting report `key` in this
-/// database: `change` makes of its record the record and body to keep, or `None`.
+/// database, as `change` says of its record.
 pub async fn adopt<F>(key: &str, change: F) -> Result<bool, StoreError>
 where
-    F: FnOnce(&str) -> Option<(String, String)> + 'static,
+    F: FnOnce(&str) -> Adopted + 'static,
 {
     // Called at most once by idb.js; freed when the promise is (a missing record).
     let change = Closure::once_into_js(move |raw: String| -> JsValue {
         match change(&raw) {
-            Some((record, body)) => js_sys::Array::of2(&record.into(), &body.into()).into(),
-            None => JsValue::NULL,
+            Adopted::Kept(record, body) => js_sys::Array::of2(&record.into(), &body.into()).into(),
+            Adopted::Aside => js_sys::Array::new().into(),
+            Adopted::Left => JsValue::NULL,
         }
     });
     let moved = await_promise(js::idb_adopt(key, &change)).await?;

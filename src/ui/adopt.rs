@@ -6,7 +6,7 @@
 //! the last config some page of the site loaded.
 
 use crate::platform::legacy;
-use crate::platform::storage::{self, IdbOutbox, KV, LEGACY_OUTBOX, TICKET_PREFIX};
+use crate::platform::storage::{self, Adopted, IdbOutbox, KV, LEGACY_OUTBOX, TICKET_PREFIX};
 use xinjing_core::config::Config;
 use xinjing_core::deployment::Taker;
 use xinjing_core::my_reports::{parse_records, TicketRecord};
@@ -71,8 +71,13 @@ async fn take_reports_here(owner: Owner) {
         let owner = owner.clone();
         let now = js_sys::Date::now();
         let taken = storage::adopt(&key, move |raw| {
-            let (entry, body) = owner.taker().report(raw, now)?;
-            Some((entry.to_json(), body))
+            if parse_entry(raw).is_none() {
+                return Adopted::Aside;
+            }
+            match owner.taker().report(raw, now) {
+                Some((entry, body)) => Adopted::Kept(entry.to_json(), body),
+                None => Adopted::Left,
+            }
         })
         .await;
         // A full disk: the transaction is undone and the old record stays for a later pass.
