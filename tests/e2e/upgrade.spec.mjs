@@ -3,6 +3,7 @@
 // where the older build never reads them, and takes the older build's over.
 import { test, expect, ready, fillReport } from './fixtures.mjs';
 import { seedOlderBuild, sharedKeys, olderRecord } from './older-build.mjs';
+import { startReceiver } from './receiver.mjs';
 
 const nav = (page, name) => page.getByRole('navigation').getByRole('button', { name });
 
@@ -62,4 +63,33 @@ test('a report body whose waiting record is gone is swept', async ({ page, serve
   await page.reload();
   await ready(page);
   await expect.poll(() => sharedKeys(page, 'bodies')).toEqual([]);
+});
+
+test('"clear my data" at the root clears the older build\'s records of this deployment, and leaves another deployment\'s', async ({ page, serve, receiver }) => {
+  const url = await serve({ config: { endpoint: receiver.endpoint } });
+  await page.goto(url);
+  await ready(page);
+  const townB = await startReceiver();
+  try {
+    const elsewhere = townB.endpoint;
+    const ticket = (n, endpoint) => [`ticket:id-${n}`, JSON.stringify({
+      ticket: `XJ-20261130-00${n}`, id: `id-${n}`, created_at: '2026-11-30T10:00:00+08:00', category: 'ebike_in_stairwell',
+      community: '示例一村（演示）', excerpt: `升级前的工单 ${n}`, status: 'received', endpoint,
+    })];
+    const theirs = ['7b1d2e3f-0000-4000-8000-000000000002', JSON.stringify({ id: '7b1d2e3f-0000-4000-8000-000000000002', body: JSON.stringify({ id: '7b1d2e3f-0000-4000-8000-000000000002', location: { community: '示例一村（演示）' } }), queued_at_ms: Date.now(), endpoint: elsewhere })];
+    // An older tab of another deployment on the site queued this one; tickets of both.
+    await seedOlderBuild(page, { outbox: [theirs], kv: [ticket(81, receiver.endpoint), ticket(82, elsewhere)] });
+    await page.reload();
+    await ready(page);
+    await page.getByRole('navigation').getByRole('button', { name: /我的报告/ }).click();
+    await expect(page.getByText('XJ-20261130-0081')).toBeVisible();
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.getByRole('button', { name: '清除本机数据' }).click();
+    await expect(page.getByText('XJ-20261130-0081')).toHaveCount(0);
+    await expect.poll(() => sharedKeys(page, 'kv')).toEqual(['ticket:id-82']);
+    expect(await sharedKeys(page, 'outbox')).toEqual([theirs[0]]);
+    expect(townB.state.attempts).toEqual([]);
+  } finally {
+    await townB.close();
+  }
 });

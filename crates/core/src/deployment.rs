@@ -77,10 +77,14 @@ impl Taker<'_> {
     /// A waiting report an older build kept (body inline), if it is this deployment's.
     pub fn owned_report(&self, raw: &str) -> Option<OutboxEntry> {
         let entry = parse_entry(raw)?;
-        let payload = entry.payload()?;
+        // The community is read only when the endpoint does not decide.
+        let community = match entry.endpoint {
+            Some(_) => String::new(),
+            None => entry.payload()?.location.community,
+        };
         owns(
             entry.endpoint.as_deref(),
-            &payload.location.community,
+            &community,
             self.endpoint,
             self.communities,
             self.at_root,
