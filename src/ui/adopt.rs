@@ -96,6 +96,8 @@ async fn take_over_shared(owner: &Owner) -> (bool, bool) {
     for (key, raw) in legacy::entries(LEGACY_OUTBOX, None).await {
         let now = js_sys::Date::now();
         let Some((entry, body)) = taker.report(&raw, now) else {
+            // Ours but on the wire from an older tab: not done until it is taken.
+            done &= taker.owned_report(&raw).is_none();
             continue;
         };
         // Two databases share no transaction: held first with an older build's own lease,
