@@ -1,200 +1,15 @@
 // Small browser adapters that are far shorter in JS than through web-sys bindings:
-// IndexedDB as promises, the Web Locks API, and the photo pipeline's async steps.
-// No policy lives here: the Rust core decides what to store, send and how big photos are.
+// the tabs' channel, the Web Locks API, and the photo pipeline's async steps (IndexedDB is
+// in idb.js). No policy lives here: the Rust core decides what to send and how big photos are.
 
-const DB_NAME = 'xinjing-safety';
-const STORES = ['outbox', 'aside', 'kv'];
-let opening = null;
+// This deployment's names (the Rust side decides them): these are the ones of a widget at
+// the site's root, and of every build before deployments had their own.
+let CHANNEL = 'xinjing-safety';
+let SYNC_KEY = 'xj.sync';
 
-// Opens at whatever version the database has (a newer build may have moved it on), and
-// adds a store only when one is missing. The connection is let go when another tab needs to
-// upgrade (versionchange) or the browser closes it (storage cleared, disk error); the next
-// operation then opens a new one, so one closed connection never ends storage for the visit.
-function openDb() {
-  if (!opening) {
-    const attempt = openAt(undefined)
-      .then((db) => {
-        if (STORES.every((name) => db.objectStoreNames.contains(name))) return db;
-        const next = db.version + 1;
-        db.close();
-        return openAt(next);
-      })
-      .then((db) => {
-        const forget = () => { if (opening === attempt) opening = null; };
-        db.onversionchange = () => { db.close(); forget(); };
-        db.onclose = forget;
-        return db;
-      });
-    opening = attempt;
-    attempt.catch(() => { if (opening === attempt) opening = null; });
-  }
-  return opening;
-}
-
-// How many reports wait in the outbox, kept in localStorage after every change to it, so
-// that boot.js can start the app at once for them without loading anything first.
-function noteWaiting(db) {
-  try {
-    const count = db.transaction(['outbox'], 'readonly').objectStore('outbox').count();
-    count.onsuccess = () => {
-      try { localStorage.setItem('xj.outbox', String(count.result)); } catch (_) { /* no storage */ }
-      if (count.result > 0) askToPersist();
-    };
-  } catch (_) { /* closing: the next write counts again */ }
-}
-
-// Once the phone keeps a report or a ticket, the browser is asked (once a visit) not to
-// evict this origin's storage under pressure; it may say no, and nothing depends on it.
-let persistAsked = false;
-function askToPersist() {
-  if (persistAsked) return;
-  persistAsked = true;
-  try { navigator.storage.persist().catch(() => {}); } catch (_) { /* no StorageManager */ }
-}
-
-function openAt(version) {
-  return new Promise((resolve, reject) => {
-    const request = version === undefined ? indexedDB.open(DB_NAME) : indexedDB.open(DB_NAME, version);
-    request.onupgradeneeded = () => {
-      for (const name of STORES) {
-        if (!request.result.objectStoreNames.contains(name)) request.result.createObjectStore(name);
-      }
-    };
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-    request.onblocked = () => reject(new Error('blocked'));
-  });
-}
-
-// One transaction. A connection closed under us (InvalidStateError when the transaction is
-// created, before `work` ran) is reopened and the transaction tried once more.
-function run(stores, mode, work, retried = false, keptTicket = false) {
-  return openDb().then((db) => new Promise((resolve, reject) => {
-    // 'strict': a write is reported done only once it is on disk, not in an OS buffer a
-    // power cut or a killed WebView could lose ("saved on this phone" must be true).
-    const tx = mode === 'readwrite' ? db.transaction(stores, mode, { durability: 'strict' }) : db.transaction(stores, mode);
-    let result;
-    const request = work(tx);
-    if (request) request.onsuccess = () => { result = request.result; };
-    tx.oncomplete = () => {
-      // Counted once the transaction is done: some writes happen in its callbacks.
-      if (mode === 'readwrite' && stores.includes('outbox')) noteWaiting(db);
-      if (mode === 'readwrite' && stores.includes('kv') && keptTicket) askToPersist();
-      resolve(result);
-    };
-    tx.onerror = tx.onabort = () => reject(tx.error || new Error('transaction aborted'));
-  })).catch((e) => {
-    if (!retried && e && e.name === 'InvalidStateError') {
-      opening = null;
-      return run(stores, mode, work, true, keptTicket);
-    }
-    throw e;
-  });
-}
-
-const isTicket = (key) => String(key).startsWith('ticket:');
-
-export function idbPut(store, key, value) {
-  return run([store], 'readwrite', (tx) => tx.objectStore(store).put(value, key), false, isTicket(key));
-}
-
-// Writes only if nothing is stored under `key` yet; resolves to whether it wrote.
-export function idbPutIfAbsent(store, key, value) {
-  let wrote = false;
-  return run([store], 'readwrite', (tx) => {
-    const os = tx.objectStore(store);
-    const get = os.get(key);
-    get.onsuccess = () => {
-      if (get.result === undefined) { os.put(value, key); wrote = true; }
-    };
-    return null;
-  }, false, isTicket(key)).then(() => wrote);
-}
-
-export function idbGet(store, key) {
-  return run([store], 'readonly', (tx) => tx.objectStore(store).get(key)).then((v) => (v === undefined ? null : v));
-}
-
-// Read-modify-write of one record in one transaction: `change(current)` runs inside it and
-// returns the new text, or null to leave the record as it is. A missing record stays
-// missing (`change(null)` is called only so its closure is freed). Resolves to the text
-// written, or null.
-export function idbUpdate(store, key, change) {
-  let written = null;
-  return run([store], 'readwrite', (tx) => {
-    const os = tx.objectStore(store);
-    const get = os.get(key);
-    get.onsuccess = () => {
-      const current = get.result === undefined ? null : String(get.result);
-      const next = change(current);
-      if (current !== null && typeof next === 'string') { os.put(next, key); written = next; }
-    };
-    return null;
-  }).then(() => written);
-}
-
-export function idbDelete(store, key) {
-  return run([store], 'readwrite', (tx) => tx.objectStore(store).delete(key));
-}
-
-export function idbCount(store) {
-  return run([store], 'readonly', (tx) => tx.objectStore(store).count());
-}
-
-export function idbClear(store) {
-  return run([store], 'readwrite', (tx) => tx.objectStore(store).clear());
-}
-
-// "Clear my data": every store, in one transaction.
-export function idbWipe() {
-  return run(STORES, 'readwrite', (tx) => { for (const name of STORES) tx.objectStore(name).clear(); return null; });
-}
-
-// [[key, value], …] in key order, from one read transaction; only keys starting with
-// `prefix` when one is given.
-export function idbEntries(store, prefix) {
-  const out = [];
-  return run([store], 'readonly', (tx) => {
-    const range = prefix ? IDBKeyRange.bound(prefix, prefix + '\uffff') : undefined;
-    const cursor = tx.objectStore(store).openCursor(range);
-    cursor.onsuccess = () => {
-      const c = cursor.result;
-      if (c) { out.push([String(c.key), String(c.value)]); c.continue(); }
-    };
-    return null;
-  }).then(() => out);
-}
-
-// A delivered report: removes it from the outbox and keeps its ticket record, in one
-// transaction, only if it is still in the outbox (a delete or a clear while it was on the
-// wire wins). Resolves to whether it was there.
-export function idbComplete(key, receiptKey, receipt) {
-  let found = false;
-  return run(['outbox', 'kv'], 'readwrite', (tx) => {
-    const outbox = tx.objectStore('outbox');
-    const get = outbox.getKey(key);
-    get.onsuccess = () => {
-      if (get.result === undefined) return;
-      found = true;
-      outbox.delete(key);
-      if (typeof receipt === 'string') tx.objectStore('kv').put(receipt, receiptKey);
-    };
-    return null;
-  }, false, typeof receipt === 'string').then(() => found);
-}
-
-// Moves one record between stores atomically (used to set aside unreadable entries), if it
-// is still there.
-export function idbMove(from, to, key, value) {
-  return run([from, to], 'readwrite', (tx) => {
-    const get = tx.objectStore(from).getKey(key);
-    get.onsuccess = () => {
-      if (get.result === undefined) return;
-      tx.objectStore(to).put(value, key);
-      tx.objectStore(from).delete(key);
-    };
-    return null;
-  });
+export function useChannelNames(channel, sync) {
+  CHANNEL = channel;
+  SYNC_KEY = sync;
 }
 
 // Tells the widget's other tabs that something they show changed ("tickets", "outbox",
@@ -203,7 +18,7 @@ export function idbMove(from, to, key, value) {
 // reaches the other tabs only.
 let bus;
 function channel() {
-  if (bus === undefined) bus = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('xinjing-safety');
+  if (bus === undefined) bus = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(CHANNEL);
   return bus;
 }
 
@@ -211,7 +26,7 @@ export function announce(topic) {
   try {
     const ch = channel();
     if (ch) ch.postMessage(topic);
-    else localStorage.setItem('xj.sync', `${topic} ${Date.now()} ${Math.random()}`);
+    else localStorage.setItem(SYNC_KEY, `${topic} ${Date.now()} ${Math.random()}`);
   } catch (_) { /* another tab refreshes on its next start */ }
 }
 
@@ -224,7 +39,7 @@ export function listen(callback) {
     ch.addEventListener('message', onMessage);
     return () => ch.removeEventListener('message', onMessage);
   }
-  const onStorage = (e) => { if (e.key === 'xj.sync' && e.newValue) callback(e.newValue.split(' ')[0]); };
+  const onStorage = (e) => { if (e.key === SYNC_KEY && e.newValue) callback(e.newValue.split(' ')[0]); };
   addEventListener('storage', onStorage);
   return () => removeEventListener('storage', onStorage);
 }

@@ -5,6 +5,7 @@ pub mod clock;
 pub mod embed;
 pub mod http;
 pub(crate) mod js;
+pub mod legacy;
 pub mod lock;
 #[cfg(feature = "demo")]
 pub mod mock;

@@ -1,4 +1,4 @@
-//! Device storage: `localStorage` for small settings, IndexedDB (through `browser.js`) for
+//! Device storage: `localStorage` for small settings, IndexedDB (through `idb.js`) for
 //! the outbox, whose entries carry photos, and for "my reports", one record per ticket so
 //! that two tabs never overwrite each other's list.
 
@@ -20,25 +20,66 @@ pub const KEY_DRAFT: &str = "xj.draft";
 /// and contact back into the form (the draft keeps text only).
 pub const KEY_CORRECTING: &str = "xj.correcting";
 
-fn local() -> Option<web_sys::Storage> {
+/// The base names of the database, the tabs' channel (and its fallback key) and the count of
+/// waiting reports that boot.js reads; each deployment keeps them under its own name.
+pub(crate) const DB_NAME: &str = "xinjing-safety";
+const CHANNEL: &str = "xinjing-safety";
+const SYNC_KEY: &str = "xj.sync";
+const WAITING_KEY: &str = "xj.outbox";
+
+/// What this deployment (the folder its page is served from) calls `base`.
+pub fn name(base: &str) -> String {
+    let path = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
+    xinjing_core::deployment::scoped_name(base, &path)
+}
+
+/// Names the database and the waiting count (idb.js) and the channel (browser.js) after
+/// this deployment; called once at start, before anything is read or written.
+pub fn use_deployment_names() {
+    js::use_db_names(&name(DB_NAME), &name(WAITING_KEY));
+    js::use_channel_names(&name(CHANNEL), &name(SYNC_KEY));
+}
+
+/// Whether this deployment uses the names every older build shared (it is at the root).
+pub fn is_root_deployment() -> bool {
+    name(DB_NAME) == DB_NAME
+}
+
+/// Keys every deployment on the site shares: how the resident likes to read, which the
+/// static first paint (static.js) applies before any app code runs. Nothing personal.
+fn shared(key: &str) -> bool {
+    key == KEY_LANG || key == KEY_LARGE_TEXT
+}
+
+fn local_key(key: &str) -> String {
+    if shared(key) {
+        key.to_owned()
+    } else {
+        name(key)
+    }
+}
+
+pub(crate) fn local() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
 pub fn get(key: &str) -> Option<String> {
-    local()?.get_item(key).ok().flatten()
+    local()?.get_item(&local_key(key)).ok().flatten()
 }
 
 /// Errs when storage is missing or full (private mode, quota).
 pub fn set(key: &str, value: &str) -> Result<(), StoreError> {
     local()
         .ok_or_else(|| StoreError("no localStorage".into()))?
-        .set_item(key, value)
+        .set_item(&local_key(key), value)
         .map_err(|e| StoreError(describe(&e)))
 }
 
 pub fn remove(key: &str) {
     if let Some(storage) = local() {
-        let _ = storage.remove_item(key);
+        let _ = storage.remove_item(&local_key(key));
     }
 }
 
@@ -50,7 +91,9 @@ pub fn describe(error: &JsValue) -> String {
         .unwrap_or_else(|| "storage error".into())
 }
 
-async fn await_promise(promise: Result<js_sys::Promise, JsValue>) -> Result<JsValue, StoreError> {
+pub(crate) async fn await_promise(
+    promise: Result<js_sys::Promise, JsValue>,
+) -> Result<JsValue, StoreError> {
     let promise = promise.map_err(|e| StoreError(describe(&e)))?;
     JsFuture::from(promise)
         .await
@@ -61,7 +104,12 @@ async fn await_promise(promise: Result<js_sys::Promise, JsValue>) -> Result<JsVa
 #[derive(Clone, Copy)]
 pub struct Idb(pub &'static str);
 
-pub const OUTBOX: Idb = Idb("outbox");
+/// This build's waiting reports (small records).
+pub const OUTBOX: Idb = Idb("reports");
+/// The waiting reports of older builds, body inline: this build only takes them over.
+pub const LEGACY_OUTBOX: Idb = Idb("outbox");
+/// The bodies of waiting reports, apart from their small records in `OUTBOX`.
+pub const BODIES: Idb = Idb("bodies");
 pub const ASIDE: Idb = Idb("aside");
 pub const KV: Idb = Idb("kv");
 
@@ -124,7 +172,7 @@ impl Idb {
     where
         F: FnOnce(&str) -> Option<String> + 'static,
     {
-        // Called exactly once by browser.js (with null for a missing record), which frees it.
+        // Called exactly once by idb.js (with null for a missing record), which frees it.
         let change = Closure::once_into_js(move |current: JsValue| -> JsValue {
             current
                 .as_string()
@@ -145,9 +193,49 @@ pub fn ticket_key(id: &str) -> String {
 pub const TICKET_PREFIX: &str = "ticket:";
 
 /// "Clear my data": outbox, reports set aside, tickets and the demo's data, in one
-/// transaction.
-pub async fn wipe() -> Result<(), StoreError> {
-    await_promise(js::idb_wipe()).await.map(drop)
+/// transaction, but for the records of older builds' stores (`outbox`, `kv`) that
+/// `keep(store, record)` says are another deployment's.
+pub async fn wipe(keep: impl Fn(&str, &str) -> bool + 'static) -> Result<(), StoreError> {
+    let keep =
+        Closure::<dyn Fn(String, String) -> bool>::new(move |store: String, record: String| {
+            keep(&store, &record)
+        });
+    await_promise(js::idb_wipe(keep.as_ref().unchecked_ref()))
+        .await
+        .map(drop)
+}
+
+/// What becomes of an older build's waiting report.
+pub enum Adopted {
+    /// This build's record and body.
+    Kept(String, String),
+    /// Unreadable: set aside, as older builds did.
+    Aside,
+    /// Not this deployment's, or an older tab is sending it: left where it is.
+    Left,
+}
+
+/// Takes over, in one transaction, the older build's waiting report `key` in this
+/// database, as `change` says of its record.
+pub async fn adopt<F>(key: &str, change: F) -> Result<bool, StoreError>
+where
+    F: FnOnce(&str) -> Adopted + 'static,
+{
+    // Called at most once by idb.js; freed when the promise is (a missing record).
+    let change = Closure::once_into_js(move |raw: String| -> JsValue {
+        match change(&raw) {
+            Adopted::Kept(record, body) => js_sys::Array::of2(&record.into(), &body.into()).into(),
+            Adopted::Aside => js_sys::Array::new().into(),
+            Adopted::Left => JsValue::NULL,
+        }
+    });
+    let moved = await_promise(js::idb_adopt(key, &change)).await?;
+    Ok(moved.as_bool().unwrap_or(false))
+}
+
+/// Removes the bodies whose report is gone.
+pub async fn sweep_bodies() -> Result<(), StoreError> {
+    await_promise(js::idb_sweep_bodies()).await.map(drop)
 }
 
 /// The outbox in IndexedDB.
@@ -158,8 +246,19 @@ impl OutboxStore for IdbOutbox {
         OUTBOX.entries().await
     }
 
-    async fn put(&self, key: &str, json: &str) -> Result<(), StoreError> {
-        OUTBOX.put(key, json).await
+    async fn put(&self, key: &str, json: &str, body: &str) -> Result<(), StoreError> {
+        await_promise(js::idb_put_report(key, json, body))
+            .await
+            .map(drop)
+    }
+
+    async fn body(&self, key: &str) -> Result<Option<String>, StoreError> {
+        BODIES.get(key).await
+    }
+
+    async fn keep_body(&self, key: &str, body: &str) -> Result<bool, StoreError> {
+        let found = await_promise(js::idb_keep_body(key, body)).await?;
+        Ok(found.as_bool().unwrap_or(false))
     }
 
     async fn update<F>(&self, key: &str, change: F) -> Result<Option<String>, StoreError>
@@ -170,7 +269,7 @@ impl OutboxStore for IdbOutbox {
     }
 
     async fn remove(&self, key: &str) -> Result<(), StoreError> {
-        OUTBOX.delete(key).await
+        await_promise(js::idb_remove_report(key)).await.map(drop)
     }
 
     async fn complete(&self, key: &str, receipt: Option<&str>) -> Result<bool, StoreError> {
@@ -183,9 +282,7 @@ impl OutboxStore for IdbOutbox {
             &format!("outbox record {key:?} is unreadable; kept aside in IndexedDB store 'aside'")
                 .into(),
         );
-        await_promise(js::idb_move(OUTBOX.0, ASIDE.0, key, json))
-            .await
-            .map(drop)
+        await_promise(js::idb_set_aside(key, json)).await.map(drop)
     }
 }
 

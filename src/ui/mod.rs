@@ -1,6 +1,7 @@
 //! Leptos components. They read state and send intents; rules live in `xinjing_core`,
 //! browser calls in `platform`.
 
+pub mod adopt;
 pub mod after_photo;
 pub mod app;
 pub mod campaigns;
@@ -35,6 +36,7 @@ pub const MOUNTED_EVENT: &str = "xj-mounted";
 /// Mounts the widget. Called by `main`; an embedding page only needs the element.
 pub fn start() {
     crash::install_panic_hook();
+    crate::platform::storage::use_deployment_names();
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };

@@ -12,13 +12,14 @@ use super::tickets::{use_ticket_desk, TicketDesk};
 use crate::platform::clock::{jitter, now_ms, sleep, Timer};
 use crate::platform::storage::{self, IdbOutbox};
 use crate::platform::{lock, AnyTransport};
+use crate::ui::adopt;
 use futures_channel::oneshot;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use xinjing_core::my_reports::TicketRecord;
 use xinjing_core::outbox::{
-    self, classify, first_answer, load, save, FirstAnswer, FlushMode, Lease, Next, OutboxEntry,
-    OutboxStore, Outcome, Transport,
+    self, classify, first_answer, load, save, stored_payload, FirstAnswer, FlushMode, Lease, Next,
+    OutboxEntry, OutboxStore, Outcome, Transport,
 };
 use xinjing_core::report::{draft_from, report_as_text, ReportPayload};
 
@@ -229,6 +230,10 @@ impl Sender {
             timeout_ms: f64::from(config.timeout_ms),
         };
         let work = async move {
+            if adopt::take_over(adopt::Owner::of(&config)).await {
+                self.tickets.load().await;
+                storage::announce("tickets");
+            }
             // Each report goes to the endpoint it was queued for: one pass per endpoint
             // that has reports waiting, and the configured one.
             let mut endpoints = vec![Some(config.endpoint.key().to_owned())];
@@ -273,7 +278,7 @@ impl Sender {
             }
             self.schedule(wakeup);
         };
-        if !lock::run_exclusive(LOCK_NAME, work).await {
+        if !lock::run_exclusive(&storage::name(LOCK_NAME), work).await {
             // Another tab is sending; look again shortly.
             self.schedule(Some(now_ms() + 5_000.0));
         }
@@ -326,15 +331,7 @@ impl Sender {
     /// A refused report back into the form, photos included. The original stays in the
     /// outbox until the corrected one is queued (under a new key: its content may change).
     pub async fn edit(self, id: String) {
-        let Ok(records) = IdbOutbox.records().await else {
-            return;
-        };
-        let Some(payload) = load(records)
-            .entries
-            .into_iter()
-            .find(|e| e.id == id)
-            .and_then(|e| e.payload())
-        else {
+        let Some(payload) = stored_payload(&IdbOutbox, &id).await else {
             return;
         };
         draft::load(self.form, draft_from(&payload));
@@ -348,15 +345,7 @@ impl Sender {
         let Some(id) = draft::was_correcting() else {
             return;
         };
-        let Ok(records) = IdbOutbox.records().await else {
-            return;
-        };
-        let original = load(records)
-            .entries
-            .into_iter()
-            .find(|e| e.id == id)
-            .and_then(|e| e.payload());
-        match original {
+        match stored_payload(&IdbOutbox, &id).await {
             Some(payload) => draft::resume_correction(self.form, id, draft_from(&payload)),
             None => storage::remove(storage::KEY_CORRECTING),
         }
@@ -368,7 +357,15 @@ impl Sender {
     /// the wire finds its report gone and writes nothing back, not even its ticket.
     pub async fn clear_device_data(self) {
         self.forget_here();
-        if let Err(e) = storage::wipe().await {
+        let owner = self.settings.config_now().map(|c| adopt::Owner::of(&c));
+        if let Some(owner) = &owner {
+            adopt::clear_shared(owner).await;
+        }
+        let keep = owner.map(adopt::keep_on_clear);
+        if let Err(e) =
+            storage::wipe(move |store, record| keep.as_ref().is_some_and(|k| k(store, record)))
+                .await
+        {
             web_sys::console::warn_1(&format!("clearing storage: {}", e.0).into());
         }
         storage::announce("cleared");

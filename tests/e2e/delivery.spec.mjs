@@ -60,7 +60,7 @@ test('defect 1: a report deleted while its attempt hangs is neither sent nor bro
   expect(receiver.state.aborted).toBe(0); // deleted while the request was still on the wire
   await expect.poll(() => receiver.state.aborted, { timeout: 15_000 }).toBe(1);
   await settle(page);
-  expect(await idbDump(page, 'outbox')).toEqual([]);
+  for (const store of ['reports', 'bodies']) expect(await idbDump(page, store), store).toEqual([]);
   await page.reload();
   await ready(page);
   await nav(page, /我的报告/).click();
@@ -90,7 +90,7 @@ test('defect 1: "clear my data" during an attempt wins: the late 201 writes no t
   await settle(page);
   await expect(page.getByText(ticket)).toHaveCount(0);
   await expect(page.getByText('还没有已受理的报告。')).toBeVisible();
-  for (const store of ['outbox', 'aside', 'kv']) expect(await idbDump(page, store), store).toEqual([]);
+  for (const store of ['reports', 'bodies', 'outbox', 'aside', 'kv']) expect(await idbDump(page, store), store).toEqual([]);
   expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => ['xj.mine', 'xj.contact', 'xj.draft'].includes(k)))).toEqual([]);
   await page.reload();
   await ready(page);
@@ -244,7 +244,7 @@ test('defect 9: a report that cannot be stored is sent on its own; the queued on
   await page.addInitScript(() => {
     const put = IDBObjectStore.prototype.put;
     IDBObjectStore.prototype.put = function (value, key) {
-      if (window.__fullOnce && this.name === 'outbox') {
+      if (window.__fullOnce && this.name === 'reports') {
         window.__fullOnce = false;
         throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
       }
@@ -325,7 +325,7 @@ test('defect 11: "clear my data" empties the form\'s contact and the remember ch
   await consent.check();
   await expect(page.getByLabel('手机号', { exact: true })).toHaveValue('');
   await expect(page.getByRole('checkbox', { name: '在这部手机上记住我的联系方式' })).not.toBeChecked();
-  for (const store of ['outbox', 'aside', 'kv']) expect(await idbDump(page, store), store).toEqual([]);
+  for (const store of ['reports', 'bodies', 'outbox', 'aside', 'kv']) expect(await idbDump(page, store), store).toEqual([]);
   expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => ['xj.mine', 'xj.contact', 'xj.draft'].includes(k)))).toEqual([]);
 });
 

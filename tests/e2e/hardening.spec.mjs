@@ -163,8 +163,9 @@ test('a corrupted saved report is set aside and reported, not deleted, and the r
   const url = await serve({ config: { endpoint: receiver.endpoint } });
   await page.goto(url);
   await ready(page);
+  // Written where the builds before this one kept their waiting reports.
   await page.evaluate(() => new Promise((resolve, reject) => {
-    const open = indexedDB.open('xinjing-safety', 1);
+    const open = indexedDB.open('xinjing-safety');
     open.onsuccess = () => {
       const tx = open.result.transaction('outbox', 'readwrite');
       tx.objectStore('outbox').put('{"from":"an old version", "photos": [', 'old-entry');
@@ -177,7 +178,7 @@ test('a corrupted saved report is set aside and reported, not deleted, and the r
   await nav(page, /我的报告/).click();
   await expect(page.getByRole('status').filter({ hasText: '有 1 条保存的报告无法读取' })).toBeVisible();
   const aside = await page.evaluate(() => new Promise((resolve) => {
-    const open = indexedDB.open('xinjing-safety', 1);
+    const open = indexedDB.open('xinjing-safety');
     open.onsuccess = () => { const r = open.result.transaction('aside').objectStore('aside').get('old-entry'); r.onsuccess = () => resolve(r.result); };
   }));
   expect(aside).toBe('{"from":"an old version", "photos": [');

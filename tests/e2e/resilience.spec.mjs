@@ -144,7 +144,8 @@ test('a kept report is written with strict durability, and the browser is asked 
   await submit(page, '第二份：5 楼楼道有人飞线充电');
   await expect(page.getByRole('heading', { name: '已受理' })).toBeVisible();
   const writes = await page.evaluate(() => window.__writes);
-  const outboxWrites = writes.filter((w) => w.stores.includes('outbox'));
+  // Waiting reports are kept in 'reports' (records) and 'bodies' (their photos).
+  const outboxWrites = writes.filter((w) => w.stores.includes('reports'));
   expect(outboxWrites.length).toBeGreaterThan(0);
   expect(outboxWrites.map((w) => w.durability)).toEqual(outboxWrites.map(() => 'strict'));
   expect(await page.evaluate(() => window.__persist)).toBe(1);

@@ -6,6 +6,7 @@
 
 pub mod campaign;
 pub mod config;
+pub mod deployment;
 pub mod follow_up;
 pub mod i18n;
 pub mod json;

@@ -12,6 +12,10 @@ use std::task::{Context, Poll};
 #[derive(Default)]
 pub struct MemoryStore {
     pub records: RefCell<BTreeMap<String, String>>,
+    /// Bodies, stored apart from their records.
+    pub bodies: RefCell<BTreeMap<String, String>>,
+    /// Bytes written over existing records (leases, attempt results).
+    pub rewritten: Cell<usize>,
     pub aside: RefCell<BTreeMap<String, String>>,
     /// Ticket records kept by `complete`, by report id ("my reports").
     pub history: RefCell<BTreeMap<String, String>>,
@@ -55,6 +59,7 @@ impl MemoryStore {
     /// "Clear my data": every store at once.
     pub fn clear_all(&self) {
         self.records.borrow_mut().clear();
+        self.bodies.borrow_mut().clear();
         self.aside.borrow_mut().clear();
         self.history.borrow_mut().clear();
     }
@@ -70,10 +75,25 @@ impl OutboxStore for MemoryStore {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect())
     }
-    async fn put(&self, key: &str, json: &str) -> Result<(), StoreError> {
+    async fn put(&self, key: &str, json: &str, body: &str) -> Result<(), StoreError> {
         self.begin().await?;
         self.records.borrow_mut().insert(key.into(), json.into());
+        if !body.is_empty() {
+            self.bodies.borrow_mut().insert(key.into(), body.into());
+        }
         Ok(())
+    }
+    async fn body(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.begin().await?;
+        Ok(self.bodies.borrow().get(key).cloned())
+    }
+    async fn keep_body(&self, key: &str, body: &str) -> Result<bool, StoreError> {
+        self.begin().await?;
+        if !self.records.borrow().contains_key(key) {
+            return Ok(false);
+        }
+        self.bodies.borrow_mut().insert(key.into(), body.into());
+        Ok(true)
     }
     async fn update<F>(&self, key: &str, change: F) -> Result<Option<String>, StoreError>
     where
@@ -86,6 +106,7 @@ impl OutboxStore for MemoryStore {
         };
         let next = change(current);
         if let Some(next) = &next {
+            self.rewritten.set(self.rewritten.get() + next.len());
             current.clone_from(next);
         }
         Ok(next)
@@ -93,10 +114,12 @@ impl OutboxStore for MemoryStore {
     async fn remove(&self, key: &str) -> Result<(), StoreError> {
         self.begin().await?;
         self.records.borrow_mut().remove(key);
+        self.bodies.borrow_mut().remove(key);
         Ok(())
     }
     async fn complete(&self, key: &str, receipt: Option<&str>) -> Result<bool, StoreError> {
         self.begin().await?;
+        self.bodies.borrow_mut().remove(key);
         if self.records.borrow_mut().remove(key).is_none() {
             return Ok(false);
         }

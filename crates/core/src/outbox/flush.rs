@@ -7,7 +7,7 @@
 //! answer arrives, and a tab never writes back a copy another tab has since changed.
 
 use super::policy::{after_attempt, attempt_timeout_ms, next_wakeup, FlushMode, Next};
-use super::{load, parse_entry, OutboxEntry, OutboxStore, StoreError, Transport};
+use super::{load, move_body_out, parse_entry, OutboxEntry, OutboxStore, StoreError, Transport};
 use std::cell::RefCell;
 use std::rc::Rc;
 use xinjing_contract::{classify, Outcome};
@@ -69,7 +69,7 @@ async fn claim<S: OutboxStore>(
         .update(id, move |raw| {
             let current = parse_entry(raw)?;
             let due = current.is_due(now, mode);
-            let ms = lease.for_body(current.body.len());
+            let ms = lease.for_body(current.body_bytes());
             *found.borrow_mut() = Some(current.clone());
             due.then(|| current.leased(now, ms).to_json())
         })
@@ -127,6 +127,10 @@ where
             summary.set_aside += 1;
         }
     }
+    for entry in &loaded.entries {
+        // Best effort: an entry that keeps its body inline still sends, only less lightly.
+        let _ = move_body_out(store, entry).await;
+    }
     let mut remaining = Vec::new();
     // Entries this pass could not lease, and when to try them: not at once, which would
     // spin on a failing store.
@@ -138,7 +142,7 @@ where
             continue;
         }
         let now = clock.now_ms();
-        let claimed = match twice(|| claim(store, &entry.id, now, mode, lease)).await {
+        let mut claimed = match twice(|| claim(store, &entry.id, now, mode, lease)).await {
             Ok(Claim::Taken(claimed)) => claimed,
             Ok(Claim::Busy(current)) => {
                 remaining.push(current);
@@ -156,6 +160,28 @@ where
                 continue;
             }
         };
+        if claimed.body.is_empty() {
+            match twice(|| store.body(&claimed.id)).await {
+                Ok(Some(body)) => claimed.body = body,
+                // A record without its body cannot be sent: kept aside, not retried for ever.
+                Ok(None) => {
+                    if store
+                        .set_aside(&claimed.id, &claimed.to_json())
+                        .await
+                        .is_ok()
+                    {
+                        summary.set_aside += 1;
+                    }
+                    continue;
+                }
+                // Held by our lease until it ends; the next pass reads the body again.
+                Err(StoreError(message)) => {
+                    summary.store_error = Some(message);
+                    remaining.push(claimed);
+                    continue;
+                }
+            }
+        }
         let answer = transport.submit(&claimed.id, &claimed.body).await;
         let now = clock.now_ms();
         let outcome = classify(&answer, now);

@@ -39,8 +39,21 @@ pub use xinjing_contract::{classify, Answer, Fault, Outcome, TicketStatus};
 pub struct OutboxEntry {
     /// The report id, sent as the `Idempotency-Key`.
     pub id: String,
-    /// The exact JSON body: retries send these bytes, never a re-serialisation.
+    /// The exact JSON body: retries send these bytes, never a re-serialisation. Stored in
+    /// a record of its own, written once (`OutboxStore::put`), so that a lease or an
+    /// attempt's result rewrites a few hundred bytes, not the photos: on a nearly full
+    /// phone a second copy of a photo report may not fit. Empty in an entry read back from
+    /// the store; inline in the records of older builds, which keep theirs in a store of
+    /// their own (this build takes them over, `deployment::Taker`).
+    #[serde(default)]
     pub body: String,
+    /// The body's length, for the attempt's time-out once the body is stored apart.
+    #[serde(default)]
+    pub body_len: usize,
+    /// What the waiting list shows of the report, so that it is drawn without reading
+    /// the photos. `None`: queued by an older build (read from the body).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub glimpse: Option<(Category, String)>,
     pub queued_at_ms: f64,
     #[serde(default)]
     pub attempts: u32,
@@ -75,8 +88,11 @@ pub struct OutboxEntry {
 
 impl OutboxEntry {
     pub fn new(payload: &ReportPayload, now_ms: f64) -> OutboxEntry {
+        let body = serde_json::to_string(payload).unwrap_or_default();
         OutboxEntry {
-            body: serde_json::to_string(payload).unwrap_or_default(),
+            body_len: body.len(),
+            glimpse: Some((payload.category, excerpt(&payload.description))),
+            body,
             ..OutboxEntry::new_raw(&payload.id, now_ms)
         }
     }
@@ -86,6 +102,8 @@ impl OutboxEntry {
         OutboxEntry {
             id: id.to_owned(),
             body: String::new(),
+            body_len: 0,
+            glimpse: None,
             queued_at_ms: now_ms,
             attempts: 0,
             next_attempt_ms: now_ms,
@@ -119,6 +137,22 @@ impl OutboxEntry {
     #[inline]
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The body's length, whether it is held here or stored apart.
+    #[inline]
+    pub fn body_bytes(&self) -> usize {
+        self.body.len().max(self.body_len)
+    }
+
+    /// This entry as stored beside its body: without it.
+    pub(crate) fn without_body(&self) -> OutboxEntry {
+        OutboxEntry {
+            body: String::new(),
+            body_len: self.body_bytes(),
+            glimpse: self.glimpse.clone().or_else(|| glimpse_of(&self.body)),
+            ..self.clone()
+        }
     }
 
     /// Another tab (or an earlier start of this one) is sending it right now. Never longer
@@ -170,11 +204,14 @@ impl OutboxEntry {
     }
 
     pub fn summary(&self) -> WaitingItem {
-        let glimpse = serde_json::from_str::<Glimpse>(&self.body).ok();
+        let (category, excerpt) = match self.glimpse.clone().or_else(|| glimpse_of(&self.body)) {
+            Some((category, excerpt)) => (Some(category), excerpt),
+            None => (None, String::new()),
+        };
         WaitingItem {
             id: self.id.clone(),
-            category: glimpse.as_ref().map(|g| g.category),
-            excerpt: glimpse.map(|g| excerpt(&g.description)).unwrap_or_default(),
+            category,
+            excerpt,
             queued_at_ms: self.queued_at_ms,
             next_attempt_ms: self.next_attempt_ms,
             attempts: self.attempts,
@@ -203,6 +240,12 @@ pub struct WaitingItem {
 struct Glimpse {
     category: Category,
     description: String,
+}
+
+/// The category and the start of the words of a report's body.
+fn glimpse_of(body: &str) -> Option<(Category, String)> {
+    let g = serde_json::from_str::<Glimpse>(body).ok()?;
+    Some((g.category, excerpt(&g.description)))
 }
 
 /// What `load` made of the stored records.
@@ -239,28 +282,35 @@ pub fn load(records: Vec<(String, String)>) -> Loaded {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoreError(pub String);
 
-/// Persistent storage of outbox records, keyed by report id. Each method is one
-/// transaction; none but `put` creates a record, so what a resident deleted or cleared
+/// Persistent storage of outbox records, keyed by report id: each entry's small record
+/// (what `records` and `update` see) and, apart, its body. Each method is one
+/// transaction; none but `put` creates an entry, so what a resident deleted or cleared
 /// stays deleted whatever an attempt in flight does afterwards.
 #[allow(async_fn_in_trait)]
 pub trait OutboxStore {
     async fn records(&self) -> Result<Vec<(String, String)>, StoreError>;
-    /// Stores a report just queued.
-    async fn put(&self, key: &str, json: &str) -> Result<(), StoreError>;
+    /// Stores a report just queued: its record and its body.
+    async fn put(&self, key: &str, json: &str, body: &str) -> Result<(), StoreError>;
+    /// The body stored apart for `key`, if there is one.
+    async fn body(&self, key: &str) -> Result<Option<String>, StoreError>;
+    /// Stores `body` apart for an entry an older build kept with its body inline, if the
+    /// entry is still there; returns whether it was.
+    async fn keep_body(&self, key: &str, body: &str) -> Result<bool, StoreError>;
     /// Reads one record and, in the same transaction, replaces it with what `change`
     /// returns (`None`: leave it). A record that is not there is left alone and `change`
     /// is not asked. Returns the text written.
     async fn update<F>(&self, key: &str, change: F) -> Result<Option<String>, StoreError>
     where
         F: FnOnce(&str) -> Option<String> + 'static;
+    /// Removes the entry: its record and its body.
     async fn remove(&self, key: &str) -> Result<(), StoreError>;
-    /// A delivered report: removes its record and, in the same transaction, keeps its
+    /// A delivered report: removes its record and body and, in the same transaction, keeps its
     /// ticket record (`receipt`, the JSON of a `TicketRecord`) in "my reports". Neither
     /// happens if the record is gone (deleted or cleared while the attempt was in flight):
     /// returns whether it was there.
     async fn complete(&self, key: &str, receipt: Option<&str>) -> Result<bool, StoreError>;
-    /// Moves an unreadable record out of the outbox into a quarantine area, if it is
-    /// still there.
+    /// Moves an unreadable record (and its body) out of the outbox into a quarantine area,
+    /// if it is still there.
     async fn set_aside(&self, key: &str, json: &str) -> Result<(), StoreError>;
 }
 
@@ -289,9 +339,45 @@ pub trait Transport {
 pub async fn save<S: OutboxStore>(store: &S, entry: &OutboxEntry) -> Result<(), StoreError> {
     // A fixed message: formatting serde_json's error would bring all its messages and
     // std::io's into the wasm, for a failure an entry of strings and numbers cannot have.
-    let json = serde_json::to_string(entry)
+    let json = serde_json::to_string(&entry.without_body())
         .map_err(|_| StoreError("the report could not be written as JSON".into()))?;
-    store.put(&entry.id, &json).await
+    store.put(&entry.id, &json, &entry.body).await
+}
+
+/// The report of a waiting entry, photos included (to correct it in the form).
+pub async fn stored_payload<S: OutboxStore>(store: &S, id: &str) -> Option<ReportPayload> {
+    let body = match store.body(id).await.ok().flatten() {
+        Some(body) => body,
+        // Kept inline by an older build.
+        None => {
+            load(store.records().await.ok()?)
+                .entries
+                .into_iter()
+                .find(|e| e.id == id)?
+                .body
+        }
+    };
+    serde_json::from_str(&body).ok()
+}
+
+/// Moves the body of an entry an older build kept inline into its own record, then drops
+/// it from the entry's record, so that the entry's later writes are small. Two steps: if
+/// the second fails, the body is in both places and the next pass tries again.
+#[inline]
+pub(crate) async fn move_body_out<S: OutboxStore>(
+    store: &S,
+    entry: &OutboxEntry,
+) -> Result<(), StoreError> {
+    if entry.body.is_empty() || !store.keep_body(&entry.id, &entry.body).await? {
+        return Ok(());
+    }
+    store
+        .update(&entry.id, |raw| {
+            let current = parse_entry(raw)?;
+            (!current.body.is_empty()).then(|| current.without_body().to_json())
+        })
+        .await
+        .map(drop)
 }
 
 // `flush` is generic over the traits, so it is compiled in the widget's crate. The helpers

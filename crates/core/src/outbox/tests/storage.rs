@@ -113,6 +113,112 @@ fn a_lease_written_before_the_clock_moved_back_does_not_block_sending() {
     assert!(store.records.borrow().contains_key("k3"));
 }
 
+/// A report as large as one with three photos: a lease or a retry time must not write it
+/// again (a second copy may not fit on a nearly full phone).
+fn photo_report(id: &str) -> OutboxEntry {
+    let mut report = entry(id, 0.0);
+    report.body = format!(
+        r#"{{"id":"{id}","category":"flying_line_charging","description":"楼道里飞线充电","photos":"{}"}}"#,
+        "A".repeat(1_600_000)
+    );
+    report
+}
+
+#[test]
+fn leases_and_attempt_results_never_write_the_body_again() {
+    let store = MemoryStore::default();
+    block_on(save(&store, &photo_report("k1"))).unwrap();
+    let transport = ScriptedTransport::new(vec![status(503), status(503)]);
+    for now in [0.0, 1_000.0] {
+        flush_at(
+            &store,
+            &transport,
+            now,
+            FlushMode::ResidentAsked,
+            not_delivered,
+        );
+    }
+    assert!(
+        store.rewritten.get() < 4_000,
+        "two leases and two results wrote {} bytes",
+        store.rewritten.get()
+    );
+    // The record still names a body, empty: an older build open in another tab reads it
+    // as a report (its `body` was required) rather than setting it aside.
+    let record: serde_json::Value = serde_json::from_str(&store.records.borrow()["k1"]).unwrap();
+    assert_eq!(record["body"], "");
+    let sent = transport.attempts.borrow();
+    assert_eq!(sent.len(), 2);
+    assert!(sent
+        .iter()
+        .all(|(_, body)| *body == photo_report("k1").body));
+    drop(sent);
+    flush_at(
+        &store,
+        &transport,
+        2_000.0,
+        FlushMode::ResidentAsked,
+        |_, _| {},
+    );
+    assert!(store.records.borrow().is_empty());
+    assert!(
+        store.bodies.borrow().is_empty(),
+        "the body leaves with its entry"
+    );
+}
+
+#[test]
+fn an_entry_an_older_build_kept_with_its_body_inline_still_sends() {
+    let store = MemoryStore::default();
+    let old = photo_report("k1");
+    store
+        .records
+        .borrow_mut()
+        .insert("k1".into(), old.to_json());
+    let transport = ScriptedTransport::new(vec![status(503)]);
+    flush_at(
+        &store,
+        &transport,
+        0.0,
+        FlushMode::ResidentAsked,
+        not_delivered,
+    );
+    assert_eq!(transport.attempts.borrow()[0].1, old.body);
+    // Moved out once: its record is small from now on.
+    assert!(store.records.borrow()["k1"].len() < 1_000);
+    assert_eq!(store.bodies.borrow()["k1"], old.body);
+    // The waiting list still shows what it is, without reading the body.
+    let stored = parse_entry(&store.records.borrow()["k1"]).unwrap();
+    assert!(stored.body.is_empty());
+    assert_eq!(stored.summary().excerpt, "楼道里飞线充电");
+    assert_eq!(
+        stored.summary().category,
+        Some(Category::FlyingLineCharging)
+    );
+    flush_at(
+        &store,
+        &transport,
+        1_000.0,
+        FlushMode::ResidentAsked,
+        |_, _| {},
+    );
+    assert_eq!(transport.attempts.borrow()[1].1, old.body);
+    assert!(store.records.borrow().is_empty());
+    assert!(store.bodies.borrow().is_empty());
+}
+
+#[test]
+fn a_record_whose_body_is_missing_is_set_aside_not_claimed_for_ever() {
+    let store = MemoryStore::default();
+    block_on(save(&store, &photo_report("k1"))).unwrap();
+    store.bodies.borrow_mut().clear();
+    let transport = ScriptedTransport::new(vec![]);
+    let summary = flush_at(&store, &transport, 0.0, FlushMode::ResidentAsked, |_, _| {});
+    assert_eq!(summary.set_aside, 1);
+    assert!(transport.attempts.borrow().is_empty());
+    assert!(store.records.borrow().is_empty());
+}
+
 #[test]
 fn a_delivery_keeps_the_ticket_record_in_the_same_step_that_drops_the_entry() {
     let store = MemoryStore::default();
@@ -161,9 +267,17 @@ impl OutboxStore for FailAfter<'_> {
         self.fails()?;
         self.inner.records().await
     }
-    async fn put(&self, key: &str, json: &str) -> Result<(), StoreError> {
+    async fn put(&self, key: &str, json: &str, body: &str) -> Result<(), StoreError> {
         self.fails()?;
-        self.inner.put(key, json).await
+        self.inner.put(key, json, body).await
+    }
+    async fn body(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.fails()?;
+        self.inner.body(key).await
+    }
+    async fn keep_body(&self, key: &str, body: &str) -> Result<bool, StoreError> {
+        self.fails()?;
+        self.inner.keep_body(key, body).await
     }
     async fn update<F>(&self, key: &str, change: F) -> Result<Option<String>, StoreError>
     where

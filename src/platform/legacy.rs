@@ -1,0 +1,61 @@
+//! What builds before per-deployment storage kept under the names every deployment on a
+//! site shared (the root's): read, rewritten and removed from a deployment off the root,
+//! which takes over its own part. The database is opened as it is, never created.
+
+use super::js;
+use super::storage::{await_promise, local, Idb, DB_NAME};
+use wasm_bindgen::prelude::*;
+use xinjing_core::outbox::StoreError;
+
+/// The records of `store` there whose key starts with `prefix`; none if it cannot be read.
+pub async fn entries(store: Idb, prefix: Option<&str>) -> Vec<(String, String)> {
+    let Ok(rows) = await_promise(Ok(js::legacy_entries(DB_NAME, store.0, prefix))).await else {
+        return Vec::new();
+    };
+    js_sys::Array::from(&rows)
+        .iter()
+        .filter_map(|pair| {
+            let pair = js_sys::Array::from(&pair);
+            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+        })
+        .collect()
+}
+
+/// One record there read and rewritten in one transaction; the text written, if any.
+pub async fn update<F>(store: Idb, key: &str, change: F) -> Result<Option<String>, StoreError>
+where
+    F: FnOnce(&str) -> Option<String> + 'static,
+{
+    let change = Closure::once_into_js(move |current: JsValue| -> JsValue {
+        current
+            .as_string()
+            .and_then(|text| change(&text))
+            .map(JsValue::from)
+            .unwrap_or(JsValue::NULL)
+    });
+    let written = await_promise(Ok(js::legacy_update(DB_NAME, store.0, key, &change))).await?;
+    Ok(written.as_string())
+}
+
+pub async fn delete(store: Idb, key: &str) -> Result<(), StoreError> {
+    await_promise(Ok(js::legacy_delete(DB_NAME, store.0, key)))
+        .await
+        .map(drop)
+}
+
+/// A localStorage value under its shared (unscoped) name.
+pub fn get(key: &str) -> Option<String> {
+    local()?.get_item(key).ok().flatten()
+}
+
+pub fn set(key: &str, value: &str) {
+    if let Some(storage) = local() {
+        let _ = storage.set_item(key, value);
+    }
+}
+
+pub fn remove(key: &str) {
+    if let Some(storage) = local() {
+        let _ = storage.remove_item(key);
+    }
+}

@@ -1,0 +1,236 @@
+//! Taking over what builds before this one kept: their waiting reports (body inline, in the
+//! `outbox` store they still read and write, which this build leaves to them otherwise),
+//! and, for a deployment off the site's root, the tickets, draft and contact they kept
+//! under the names every deployment on the site shared. Which records are whose is the
+//! core's rule (`deployment::Taker`): by each record's own endpoint or community, never by
+//! the last config some page of the site loaded.
+
+use crate::platform::legacy;
+use crate::platform::storage::{self, Adopted, IdbOutbox, KV, LEGACY_OUTBOX, TICKET_PREFIX};
+use xinjing_core::config::Config;
+use xinjing_core::deployment::Taker;
+use xinjing_core::my_reports::{parse_records, TicketRecord};
+use xinjing_core::outbox::{parse_entry, OutboxStore};
+
+/// Set once a deployment off the root has taken over its part of the shared names.
+const KEY_TAKEN_OVER: &str = "xj.taken-over";
+/// How long an older build's tab is kept off a report while it is copied across databases.
+const MOVE_LEASE_MS: f64 = 60_000.0;
+
+/// What this deployment is, for `Taker`.
+pub struct Owner {
+    endpoint: String,
+    communities: Vec<String>,
+    at_root: bool,
+}
+
+impl Owner {
+    pub fn of(config: &Config) -> Owner {
+        Owner {
+            endpoint: config.endpoint.key().to_owned(),
+            communities: config.communities.clone(),
+            at_root: storage::is_root_deployment(),
+        }
+    }
+
+    fn taker(&self) -> Taker<'_> {
+        Taker {
+            endpoint: &self.endpoint,
+            communities: &self.communities,
+            at_root: self.at_root,
+        }
+    }
+}
+
+/// Run under the outbox lock, before a sending pass. At the root, older builds' tabs may go
+/// on queueing into the store this build takes from, so every pass looks; elsewhere the
+/// shared names are read once, until everything of this deployment's there has moved.
+/// Returns whether tickets were taken over (the tab then shows them).
+pub async fn take_over(owner: Owner) -> bool {
+    let mut took_tickets = false;
+    if owner.at_root {
+        take_reports_here(owner).await;
+    } else if storage::get(KEY_TAKEN_OVER).is_none() {
+        let (done, tickets) = take_over_shared(&owner).await;
+        took_tickets = tickets;
+        if done {
+            let _ = storage::set(KEY_TAKEN_OVER, "1");
+        }
+    }
+    // A body whose record is gone (a tab closed between two steps of an older layout).
+    let _ = storage::sweep_bodies().await;
+    took_tickets
+}
+
+async fn take_reports_here(owner: Owner) {
+    let Ok(rows) = LEGACY_OUTBOX.entries().await else {
+        return;
+    };
+    let owner = std::rc::Rc::new(owner);
+    for (key, _) in rows {
+        let owner = owner.clone();
+        let now = js_sys::Date::now();
+        let taken = storage::adopt(&key, move |raw| {
+            if parse_entry(raw).is_none() {
+                return Adopted::Aside;
+            }
+            match owner.taker().report(raw, now) {
+                Some((entry, body)) => Adopted::Kept(entry.to_json(), body),
+                None => Adopted::Left,
+            }
+        })
+        .await;
+        // A full disk: the transaction is undone and the old record stays for a later pass.
+        if let Err(e) = taken {
+            web_sys::console::warn_1(&format!("taking over an older report: {}", e.0).into());
+        }
+    }
+}
+
+/// Moves this deployment's part of the shared database and keys under its own names;
+/// whether all of it moved (else the next pass tries again), and whether tickets did.
+async fn take_over_shared(owner: &Owner) -> (bool, bool) {
+    let taker = owner.taker();
+    let mut done = true;
+    let mut took_any = false;
+    for (key, raw) in legacy::entries(LEGACY_OUTBOX, None).await {
+        let now = js_sys::Date::now();
+        let Some((entry, body)) = taker.report(&raw, now) else {
+            // Ours but on the wire from an older tab: not done until it is taken.
+            done &= taker.owned_report(&raw).is_none();
+            continue;
+        };
+        // Two databases share no transaction: held first with an older build's own lease,
+        // which its tabs respect, then copied, then removed. A failure on the way leaves the
+        // old record, which the next start takes (under the same key: never two reports).
+        let Some(held) = parse_entry(&raw).map(|e| e.leased(now, MOVE_LEASE_MS).to_json()) else {
+            continue;
+        };
+        let unchanged = raw.clone();
+        let claimed = legacy::update(LEGACY_OUTBOX, &key, move |current| {
+            (current == unchanged).then_some(held)
+        })
+        .await;
+        let moved = matches!(claimed, Ok(Some(_)))
+            && IdbOutbox.put(&key, &entry.to_json(), &body).await.is_ok()
+            && legacy::delete(LEGACY_OUTBOX, &key).await.is_ok();
+        done &= moved;
+        took_any |= moved;
+    }
+    let mut took_tickets = false;
+    for (key, raw) in legacy::entries(KV, Some(TICKET_PREFIX)).await {
+        let Some(record) = taker.ticket(&raw) else {
+            continue;
+        };
+        let moved = KV
+            .put_if_absent(&key, &stamped(record, owner))
+            .await
+            .is_ok()
+            && legacy::delete(KV, &key).await.is_ok();
+        done &= moved;
+        took_any |= moved;
+        took_tickets |= moved;
+    }
+    // "My reports" as the oldest builds kept them: one list in localStorage.
+    if let Some(json) = legacy::get(storage::KEY_MY_REPORTS) {
+        let (ours, theirs): (Vec<_>, Vec<_>) = parse_records(&json)
+            .into_iter()
+            .partition(|r| serde_json::to_string(r).is_ok_and(|raw| taker.ticket(&raw).is_some()));
+        for record in ours {
+            let key = storage::ticket_key(&record.id);
+            let kept = KV
+                .put_if_absent(&key, &stamped(record, owner))
+                .await
+                .is_ok();
+            done &= kept;
+            took_any |= kept;
+            took_tickets |= kept;
+        }
+        if done {
+            put_back(storage::KEY_MY_REPORTS, &theirs);
+        }
+    }
+    if let Some(draft) = legacy::get(storage::KEY_DRAFT).filter(|d| taker.draft(d)) {
+        if storage::get(storage::KEY_DRAFT).is_none()
+            && storage::set(storage::KEY_DRAFT, &draft).is_ok()
+        {
+            legacy::remove(storage::KEY_DRAFT);
+        }
+    }
+    // The contact says nothing of whose it is: it follows the resident's reports. A
+    // deployment that took none of them leaves it (to the root, whose name it has).
+    if took_any {
+        if let Some(contact) = legacy::get(storage::KEY_CONTACT) {
+            if storage::get(storage::KEY_CONTACT).is_none()
+                && storage::set(storage::KEY_CONTACT, &contact).is_ok()
+            {
+                legacy::remove(storage::KEY_CONTACT);
+            }
+        }
+    }
+    (done, took_tickets)
+}
+
+/// A ticket taken over keeps the endpoint that has it, whatever the config says later.
+fn stamped(mut record: TicketRecord, owner: &Owner) -> String {
+    record
+        .endpoint
+        .get_or_insert_with(|| owner.endpoint.clone());
+    serde_json::to_string(&record).unwrap_or_default()
+}
+
+fn put_back(key: &str, records: &[TicketRecord]) {
+    match serde_json::to_string(records) {
+        Ok(json) if !records.is_empty() => legacy::set(key, &json),
+        _ => legacy::remove(key),
+    }
+}
+
+/// "Clear my data" for what older builds kept of this deployment's under the shared names
+/// (the root's own names are cleared with everything else): its waiting reports, tickets
+/// and draft there. Another deployment's records stay.
+pub async fn clear_shared(owner: &Owner) {
+    if owner.at_root {
+        return;
+    }
+    let taker = owner.taker();
+    for (key, raw) in legacy::entries(LEGACY_OUTBOX, None).await {
+        if taker.owned_report(&raw).is_some() {
+            let _ = legacy::delete(LEGACY_OUTBOX, &key).await;
+        }
+    }
+    for (key, raw) in legacy::entries(KV, Some(TICKET_PREFIX)).await {
+        if taker.ticket(&raw).is_some() {
+            let _ = legacy::delete(KV, &key).await;
+        }
+    }
+    if let Some(json) = legacy::get(storage::KEY_MY_REPORTS) {
+        let theirs: Vec<_> = parse_records(&json)
+            .into_iter()
+            .filter(|r| serde_json::to_string(r).is_ok_and(|raw| taker.ticket(&raw).is_none()))
+            .collect();
+        put_back(storage::KEY_MY_REPORTS, &theirs);
+    }
+    if legacy::get(storage::KEY_DRAFT).is_some_and(|d| taker.draft(&d)) {
+        legacy::remove(storage::KEY_DRAFT);
+    }
+}
+
+/// What "clear my data" keeps of this database's older-build stores, which at the root are
+/// the ones every deployment's older tabs shared: another deployment's reports and tickets.
+/// Off the root, this database is the deployment's own: nothing is kept.
+pub fn keep_on_clear(owner: Owner) -> impl Fn(&str, &str) -> bool + 'static {
+    move |store, record| {
+        if !owner.at_root {
+            return false;
+        }
+        let taker = owner.taker();
+        match store {
+            "outbox" => parse_entry(record).is_some() && taker.owned_report(record).is_none(),
+            _ => {
+                serde_json::from_str::<TicketRecord>(record).is_ok()
+                    && taker.ticket(record).is_none()
+            }
+        }
+    }
+}
