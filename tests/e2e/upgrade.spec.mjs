@@ -59,7 +59,7 @@ test('a report body whose waiting record is gone is swept', async ({ page, serve
       tx.onerror = () => fail(tx.error);
     };
   }));
-  expect(await sharedKeys(page, 'bodies')).toEqual(['orphan']);
+  // A pass may already have swept it: both orders end with no body left.
   await page.reload();
   await ready(page);
   await expect.poll(() => sharedKeys(page, 'bodies')).toEqual([]);
