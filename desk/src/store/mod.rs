@@ -35,6 +35,7 @@ mod running;
 mod secrets;
 pub mod staff;
 mod stats;
+mod stats_daily;
 mod task_changes;
 mod tasks;
 pub use campaigns::*;
@@ -104,6 +105,7 @@ pub struct Store {
     backend: Backend,
     /// Claims and reports are committed in groups (see `committer`).
     committer: committer::Committer,
+    figure_limits: std::sync::Arc<stats_daily::FigureLimits>,
 }
 
 /// The SQLite URL with `mode=rwc`, so a missing file is created.
@@ -183,12 +185,18 @@ impl Store {
                     .after_connect(move |conn, _| sqlite_pragmas(conn, synchronous))
                     .connect_with(options)
                     .await?;
-                let committer = committer::Committer::spawn(write.clone(), Backend::Sqlite);
+                let figure_limits = std::sync::Arc::default();
+                let committer = committer::Committer::spawn(
+                    write.clone(),
+                    Backend::Sqlite,
+                    std::sync::Arc::clone(&figure_limits),
+                );
                 Ok(Store {
                     write,
                     read,
                     backend: Backend::Sqlite,
                     committer,
+                    figure_limits,
                 })
             }
             Database::Postgres(url) => {
@@ -197,12 +205,18 @@ impl Store {
                     .acquire_timeout(Duration::from_secs(30))
                     .connect(url)
                     .await?;
-                let committer = committer::Committer::spawn(pool.clone(), Backend::Postgres);
+                let figure_limits = std::sync::Arc::default();
+                let committer = committer::Committer::spawn(
+                    pool.clone(),
+                    Backend::Postgres,
+                    std::sync::Arc::clone(&figure_limits),
+                );
                 Ok(Store {
                     write: pool.clone(),
                     read: pool,
                     backend: Backend::Postgres,
                     committer,
+                    figure_limits,
                 })
             }
         }
@@ -356,6 +370,11 @@ pub fn migrator() -> sqlx::migrate::Migrator {
             7,
             "photo_names",
             include_str!("../../migrations/0007_photo_names.sql"),
+        ),
+        migration(
+            10,
+            "stats_daily",
+            include_str!("../../migrations/0010_stats_daily.sql"),
         ),
     ])
 }

@@ -6,6 +6,7 @@ mod charts;
 mod export;
 mod page;
 mod query;
+mod source;
 mod xlsx;
 
 use crate::state::AppState;

@@ -6,7 +6,8 @@ use crate::staff::i18n::{tr, Lang};
 use crate::staff::list::category_name;
 use crate::staff::rules::local_time;
 use crate::stats::definitions::DEFINITIONS;
-use crate::stats::{figures, Figures, Limits, Period, Ratio, ReportFacts};
+use crate::stats::tally::Tally;
+use crate::stats::{Figures, Limits, Period, Ratio};
 use crate::store::ListRow;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use std::collections::BTreeSet;
@@ -50,7 +51,7 @@ fn write_row(
 
 pub struct StatsWorkbook<'a> {
     pub lang: Lang,
-    pub rows: &'a [ReportFacts],
+    pub tally: &'a Tally,
     pub list: &'a [ListRow],
     pub period: Period,
     pub now: i64,
@@ -65,8 +66,10 @@ impl StatsWorkbook<'_> {
         let bold = Format::new().set_bold();
         let mut book = Workbook::new();
 
-        let current = figures(self.rows, self.period, self.now, &self.limits);
-        let before = figures(self.rows, self.period.previous(), self.now, &self.limits);
+        let current = self.tally.figures(self.period, self.now, &self.limits);
+        let before = self
+            .tally
+            .figures(self.period.previous(), self.now, &self.limits);
         let sheet = book.add_worksheet().set_name(t("汇总", "Summary"))?;
         let span = format!("{} – {}", self.period.first_date(), self.period.last_date());
         write_row(sheet, 0, &[t("时段", "Period").into(), span], Some(&bold))?;
@@ -156,22 +159,28 @@ impl StatsWorkbook<'_> {
             .to_owned()];
             heading.extend(group_heading.iter().map(|h| h.to_string()));
             write_row(sheet, 0, &heading, Some(&bold))?;
-            let group = |r: &ReportFacts| {
+            let group = |community: &str, category: &str| {
                 if key == 0 {
-                    r.community.clone()
+                    community.to_owned()
                 } else {
-                    r.category.clone()
+                    category.to_owned()
                 }
             };
-            let names: BTreeSet<String> = self.rows.iter().map(group).collect();
+            let names: BTreeSet<String> = self
+                .tally
+                .grid
+                .keys()
+                .map(|(c, k)| group(c, k))
+                .chain(
+                    self.tally
+                        .unsettled
+                        .iter()
+                        .map(|r| group(&r.community, &r.category)),
+                )
+                .collect();
             for (i, g) in names.iter().enumerate() {
-                let rows: Vec<ReportFacts> = self
-                    .rows
-                    .iter()
-                    .filter(|r| &group(r) == g)
-                    .cloned()
-                    .collect();
-                let f = figures(&rows, self.period, self.now, &self.limits);
+                let pick = |community: &str, category: &str| &group(community, category) == g;
+                let f = self.tally.group(pick, self.period, self.now, &self.limits);
                 let label = if key == 0 {
                     g.clone()
                 } else {
