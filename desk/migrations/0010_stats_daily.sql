@@ -32,6 +32,12 @@ CREATE TABLE IF NOT EXISTS stats_hours (
     PRIMARY KEY (day, community, category, measure, hours)
 );
 
+-- A page sums a year of days: read from these indexes alone, without the table's rows.
+CREATE INDEX IF NOT EXISTS stats_daily_sums ON stats_daily (day, community, category,
+    received, responded, responded_on_time, closed, solved, ever_closed, reopened, answers,
+    satisfied, late, closed_here);
+CREATE INDEX IF NOT EXISTS stats_hours_sums ON stats_hours (day, community, measure, hours, n);
+
 -- The deadlines the counters were made with: a desk started with others fills the
 -- tables again (and one that finds no row, on a database from before, fills them once).
 CREATE TABLE IF NOT EXISTS stats_state (

@@ -153,7 +153,7 @@ pub(crate) async fn facts_on(
 
 /// `AND community IN ($n, …)` for the communities asked for (none: every one), with the
 /// placeholders numbered from `first`.
-fn in_communities(communities: Option<&[String]>, first: usize) -> String {
+pub(super) fn in_communities(communities: Option<&[String]>, first: usize) -> String {
     match communities {
         None => String::new(),
         Some([]) => " AND 1 = 0".into(),
@@ -164,9 +164,12 @@ fn in_communities(communities: Option<&[String]>, first: usize) -> String {
     }
 }
 
-type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+pub(super) type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
 
-fn bind_communities<'q>(mut q: AnyQuery<'q>, communities: Option<&[String]>) -> AnyQuery<'q> {
+pub(super) fn bind_communities<'q>(
+    mut q: AnyQuery<'q>,
+    communities: Option<&[String]>,
+) -> AnyQuery<'q> {
     for c in communities.unwrap_or_default() {
         q = q.bind(c.clone());
     }
@@ -220,41 +223,43 @@ impl Store {
         period: Period,
         span: Period,
     ) -> Result<Tally> {
-        let mut tally = Tally::default();
-        let bind_all = |q| bind_communities(q, communities);
         let filter = in_communities(communities, 3);
-        let sql = format!(
+        let days = format!(
             "SELECT day, {} FROM stats_daily WHERE day >= $1 AND day <= $2{filter} GROUP BY day",
             sums()
         );
-        let q = sqlx::query(AssertSqlSafe(sql))
-            .bind(span.first)
-            .bind(span.last);
-        for row in bind_all(q).fetch_all(&self.read).await? {
-            tally.days.insert(row.try_get("day")?, counters(&row)?);
-        }
-        let sql = format!(
+        let grid = format!(
             "SELECT community, category, {} FROM stats_daily WHERE day >= $1 AND day <= $2{filter} \
              GROUP BY community, category",
             sums()
         );
-        let q = sqlx::query(AssertSqlSafe(sql))
-            .bind(period.first)
-            .bind(period.last);
-        for row in bind_all(q).fetch_all(&self.read).await? {
-            let key = (row.try_get("community")?, row.try_get("category")?);
-            tally.grid.insert(key, counters(&row)?);
-        }
-        let sql = format!(
+        let hours = format!(
             "SELECT measure, hours, CAST(SUM(n) AS BIGINT) AS n FROM stats_hours \
              WHERE day >= $1 AND day <= $2{filter} GROUP BY measure, hours"
         );
-        for p in [period, period.previous()] {
+        // Independent reads: at once, each on a connection of its own.
+        let before = period.previous();
+        let (days, grid, hours_now, hours_before, unsettled) = tokio::try_join!(
+            self.summed(days, span, communities),
+            self.summed(grid, period, communities),
+            self.summed(hours.clone(), period, communities),
+            self.summed(hours, before, communities),
+            self.unsettled(communities),
+        )?;
+        let mut tally = Tally {
+            unsettled,
+            ..Tally::default()
+        };
+        for row in days {
+            tally.days.insert(row.try_get("day")?, counters(&row)?);
+        }
+        for row in grid {
+            let key = (row.try_get("community")?, row.try_get("category")?);
+            tally.grid.insert(key, counters(&row)?);
+        }
+        for (p, rows) in [(period, hours_now), (before, hours_before)] {
             let (mut response, mut resolution) = (Hist::new(), Hist::new());
-            let q = sqlx::query(AssertSqlSafe(sql.clone()))
-                .bind(p.first)
-                .bind(p.last);
-            for row in bind_all(q).fetch_all(&self.read).await? {
+            for row in rows {
                 let measure: i64 = row.try_get("measure")?;
                 let hist = if measure == TO_RESPONSE {
                     &mut response
@@ -265,8 +270,22 @@ impl Store {
             }
             tally.hours.push((p, response, resolution));
         }
-        tally.unsettled = self.unsettled(communities).await?;
         Ok(tally)
+    }
+
+    /// The rows of a sum over the days of `period` (`$1`, `$2`) and `communities`.
+    async fn summed(
+        &self,
+        sql: String,
+        period: Period,
+        communities: Option<&[String]>,
+    ) -> Result<Vec<sqlx::any::AnyRow>> {
+        let q = sqlx::query(AssertSqlSafe(sql))
+            .bind(period.first)
+            .bind(period.last);
+        Ok(bind_communities(q, communities)
+            .fetch_all(&self.read)
+            .await?)
     }
 
     /// Open reports, and closed ones without a first response (their answers are in the
