@@ -54,3 +54,7 @@ CREATE INDEX IF NOT EXISTS reports_unsettled ON reports (received_at)
 
 -- A community's buildings in a period (the drill-down).
 CREATE INDEX IF NOT EXISTS reports_community_received ON reports (community, received_at);
+
+-- The rectification figures: tasks by the time they ended, 回头看 checks by when made.
+CREATE INDEX IF NOT EXISTS dispatch_tasks_closed ON dispatch_tasks (closed_at);
+CREATE INDEX IF NOT EXISTS rechecks_checked ON rechecks (checked_at);

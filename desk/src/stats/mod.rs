@@ -26,6 +26,7 @@ pub mod breakdown;
 pub mod daily;
 pub mod definitions;
 pub mod period;
+pub mod rectification;
 pub mod tally;
 
 pub use period::Period;
@@ -90,7 +91,7 @@ impl Ratio {
         (self.den >= min_count.max(1)).then(|| 100.0 * self.num as f64 / self.den as f64)
     }
 
-    fn count(&mut self, hit: bool) {
+    pub(crate) fn count(&mut self, hit: bool) {
         self.den += 1;
         self.num += i64::from(hit);
     }

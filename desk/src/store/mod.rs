@@ -28,6 +28,7 @@ mod ladder;
 mod overview;
 mod posters;
 mod rechecks;
+mod rectification;
 mod report;
 mod resolution;
 mod rows;

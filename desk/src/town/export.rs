@@ -4,7 +4,7 @@
 
 use super::page::{headline_table, trends};
 use super::query::StatsQuery;
-use super::source::{limits, read_tally};
+use super::source::{limits, read_rectification, read_tally};
 use super::xlsx::{file_name, StatsWorkbook};
 use crate::staff::auth::Staff;
 use crate::staff::error::{PageError, PageResult};
@@ -52,9 +52,11 @@ pub async fn stats_xlsx(
         ..ListFilter::default()
     };
     let list = state.store.list(&filter, Sort::Oldest, LIST_MAX, 0).await?;
+    let rectification = read_rectification(&state, &staff, period).await?;
     let book = StatsWorkbook {
         lang: staff.lang,
         tally: &tally,
+        rectification: &rectification,
         list: &list,
         period,
         now,

@@ -6,6 +6,7 @@ mod charts;
 mod export;
 mod page;
 mod query;
+mod rectify;
 mod source;
 mod xlsx;
 

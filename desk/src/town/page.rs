@@ -4,7 +4,7 @@
 
 use super::charts::{Chart, Series};
 use super::query::{Kind, StatsQuery};
-use super::source::{limits, read_tally};
+use super::source::{limits, read_rectification, read_tally};
 use crate::staff::auth::Staff;
 use crate::staff::error::PageResult;
 use crate::staff::i18n::{tr, Lang};
@@ -36,6 +36,7 @@ pub async fn stats_page(
     let tally = read_tally(&state, &staff, period, now).await?;
     let current = tally.figures(period, now, &limits);
     let before = tally.figures(period.previous(), now, &limits);
+    let rectified = read_rectification(&state, &staff, period).await?;
     let drill = match q.community.as_deref().filter(|c| staff.can_see(c)) {
         Some(c) => {
             let counts = state.store.buildings(c, period).await?;
@@ -49,6 +50,7 @@ pub async fn stats_page(
         (headline(lang, &current, &before, limits.min_count))
         (table(lang, &q, kind, &tally.received_grid(), period))
         @if let Some(drill) = drill { (drill) }
+        (super::rectify::section(lang, &rectified, limits.min_count))
         (trends(lang, &tally, period, now, &limits))
     };
     let title = tr(lang, "统计分析", "Statistics");

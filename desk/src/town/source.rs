@@ -6,6 +6,7 @@ use crate::staff::error::PageError;
 use crate::staff::list::{first_response_ms, resolution_ms};
 use crate::state::AppState;
 use crate::stats::daily::day_of;
+use crate::stats::rectification::{rectification, Rectification};
 use crate::stats::tally::{span, Tally};
 use crate::stats::{Limits, Period};
 
@@ -28,4 +29,23 @@ pub(super) fn limits(state: &AppState) -> Limits {
         resolution_ms: resolution_ms(state),
         min_count: state.config.stats_min_count,
     }
+}
+
+/// The period's rectification and relapse figures an account may see, units by name.
+pub(super) async fn read_rectification(
+    state: &AppState,
+    staff: &Staff,
+    period: Period,
+) -> Result<Rectification, PageError> {
+    let visible = (!staff.sees_all()).then(|| staff.communities.clone());
+    let store = &state.store;
+    let (mut tasks, checks) = store
+        .rectification_facts(visible.as_deref(), period)
+        .await?;
+    for t in &mut tasks {
+        if let Some(unit) = state.config.unit(&t.unit) {
+            t.unit = unit.name.clone();
+        }
+    }
+    Ok(rectification(&tasks, &checks))
 }

@@ -6,6 +6,7 @@ use crate::staff::i18n::{tr, Lang};
 use crate::staff::list::category_name;
 use crate::staff::rules::local_time;
 use crate::stats::definitions::DEFINITIONS;
+use crate::stats::rectification::Rectification;
 use crate::stats::tally::Tally;
 use crate::stats::{Figures, Limits, Period, Ratio};
 use crate::store::ListRow;
@@ -52,6 +53,7 @@ fn write_row(
 pub struct StatsWorkbook<'a> {
     pub lang: Lang,
     pub tally: &'a Tally,
+    pub rectification: &'a Rectification,
     pub list: &'a [ListRow],
     pub period: Period,
     pub now: i64,
@@ -223,7 +225,64 @@ impl StatsWorkbook<'_> {
             write_row(sheet, 1 + i as u32, &cells, None)?;
         }
         sheet.set_column_width(0, 20)?;
+        self.rectification_sheet(&mut book, &bold)?;
         book.save_to_buffer()
+    }
+}
+
+impl StatsWorkbook<'_> {
+    /// 整改与复发: on time per handling unit and per category, and the relapses.
+    fn rectification_sheet(&self, book: &mut Workbook, bold: &Format) -> Result<(), XlsxError> {
+        let lang = self.lang;
+        let t = |zh, en| tr(lang, zh, en);
+        let min = self.limits.min_count;
+        let r = self.rectification;
+        let sheet = book
+            .add_worksheet()
+            .set_name(t("整改与复发", "Rectification"))?;
+        let heading = [
+            t("分组", "Group"),
+            t("名称", "Name"),
+            t("比率", "Rate"),
+            t("分子/分母", "Of"),
+        ];
+        write_row(sheet, 0, &heading.map(String::from), Some(bold))?;
+        let on_time = t("按时整改率", "Rectified on time");
+        let relapses = t("复发", "Relapses");
+        let mut rows: Vec<(String, String, Ratio)> = vec![
+            (on_time.into(), t("全部", "All").into(), r.on_time),
+            (relapses.into(), t("全部", "All").into(), r.relapses),
+        ];
+        let unit = format!("{on_time} · {}", t("处置单位", "unit"));
+        rows.extend(
+            r.on_time_by_unit
+                .iter()
+                .map(|(u, x)| (unit.clone(), u.clone(), *x)),
+        );
+        let category = format!("{on_time} · {}", t("类别", "category"));
+        rows.extend(
+            r.on_time_by_category
+                .iter()
+                .map(|(c, x)| (category.clone(), category_name(c, lang), *x)),
+        );
+        let category = format!("{relapses} · {}", t("类别", "category"));
+        rows.extend(
+            r.relapses_by_category
+                .iter()
+                .map(|(c, x)| (category.clone(), category_name(c, lang), *x)),
+        );
+        for (i, (group, name, ratio)) in rows.into_iter().enumerate() {
+            let cells = [
+                group,
+                name,
+                rate(ratio, min),
+                format!("{}/{}", ratio.num, ratio.den),
+            ];
+            write_row(sheet, 1 + i as u32, &cells, None)?;
+        }
+        sheet.set_column_width(0, 28)?;
+        sheet.set_column_width(1, 24)?;
+        Ok(())
     }
 }
 
