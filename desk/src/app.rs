@@ -236,6 +236,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
         public_url: state.public_url.clone(),
         public_url_set: state.config.public_url.is_some(),
         stopping: state.stopping.clone(),
+        min_count: state.config.stats_min_count,
     })
     .await
     .map_err(StartError::Notify)?

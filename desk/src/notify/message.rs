@@ -24,6 +24,8 @@ pub enum EventKind {
     Remind,
     Overdue,
     Town,
+    /// The town's weekly digest of its figures (`super::weekly`).
+    Weekly,
 }
 
 impl EventKind {
@@ -35,6 +37,7 @@ impl EventKind {
             EventKind::Remind => "remind",
             EventKind::Overdue => "overdue",
             EventKind::Town => "town",
+            EventKind::Weekly => "weekly",
         }
     }
 
@@ -46,6 +49,7 @@ impl EventKind {
             "remind" => Some(EventKind::Remind),
             "overdue" => Some(EventKind::Overdue),
             "town" => Some(EventKind::Town),
+            "weekly" => Some(EventKind::Weekly),
             _ => None,
         }
     }
@@ -173,6 +177,7 @@ pub fn report_url(public_url: &str, ticket: &str) -> String {
 fn link(event: &Event, public_url: &str) -> String {
     match event.kind {
         EventKind::Dispatch | EventKind::Remind => format!("{public_url}/desk/tasks"),
+        EventKind::Weekly => super::weekly::link(public_url, &event.ticket),
         _ => report_url(public_url, &event.ticket),
     }
 }
@@ -185,6 +190,7 @@ fn title(event: &Event) -> String {
         EventKind::Remind => format!("整改期限将到 {}", event.ticket),
         EventKind::Overdue => format!("整改超时 {}", event.ticket),
         EventKind::Town => format!("整改超时未办结，请督办 {}", event.ticket),
+        EventKind::Weekly => format!("上周 12345 指标（{} 起）", event.ticket),
     }
 }
 
@@ -244,6 +250,9 @@ const DIGEST_NOTE: &str = "超过机器人每分钟可发条数，合并为一�
 
 /// The JSON body for one event (Feishu's signature fields are added when sending).
 pub fn single(kind: Kind, event: &Event, public_url: &str) -> Value {
+    if event.kind == EventKind::Weekly {
+        return super::weekly::message(kind, event, public_url);
+    }
     let url = link(event, public_url);
     let label = category_label(&event.category);
     let when = shanghai_time(event.at_ms);

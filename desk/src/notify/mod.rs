@@ -20,6 +20,7 @@ pub mod outbox;
 pub mod policy;
 pub mod send;
 pub mod sign;
+pub mod weekly;
 
 use crate::clock::Clock;
 use crate::store::Result;
@@ -68,6 +69,8 @@ pub struct Deps {
     pub public_url_set: bool,
     /// Set when the desk stops: no new request is started.
     pub stopping: Arc<AtomicBool>,
+    /// The figures' small-number guard, for the town's weekly digest.
+    pub min_count: i64,
 }
 
 impl Deps {
@@ -107,7 +110,8 @@ impl Notifier {
 /// Starts the notifier when channels are configured. The watermark is set before the desk
 /// takes requests, so no report filed after the start can fall before it.
 pub async fn spawn(deps: Deps) -> Result<Option<(Notifier, JoinHandle<()>)>> {
-    if deps.config.channels.is_empty() && deps.config.units.is_empty() {
+    let config = &deps.config;
+    if config.channels.is_empty() && config.units.is_empty() && config.town.is_empty() {
         return Ok(None);
     }
     let shared = deps.shared_now_ms().await?;
@@ -126,7 +130,12 @@ pub async fn spawn(deps: Deps) -> Result<Option<(Notifier, JoinHandle<()>)>> {
     if !deps.public_url_set {
         tracing::warn!(links = %deps.public_url, "public_url is not set: the links in notifications point at this address");
     }
-    for channel in deps.config.channels.iter().chain(&deps.config.units) {
+    for channel in config
+        .channels
+        .iter()
+        .chain(&config.units)
+        .chain(&config.town)
+    {
         tracing::info!(channel = %channel.name, kind = channel.kind.code(), url = %channel.safe_url(), "notifications on");
     }
     let (tx, mut rx) = mpsc::unbounded_channel::<oneshot::Sender<Pass>>();
@@ -182,7 +191,14 @@ pub async fn run_pass(deps: &Deps, client: &reqwest::Client, owner: &str) -> Pas
         Ok(n) => pass.escalations = n,
         Err(e) => tracing::error!(error = %e, "notify: cannot climb the escalation ladder"),
     }
-    for channel in channels.iter().chain(&deps.config.units) {
+    if let Err(e) = weekly::enqueue(deps, deps.now_ms()).await {
+        tracing::error!(error = %e, "notify: cannot queue the town's weekly digest");
+    }
+    for channel in channels
+        .iter()
+        .chain(&deps.config.units)
+        .chain(&deps.config.town)
+    {
         if let Err(e) = serve_channel(deps, client, owner, channel, &mut pass).await {
             tracing::error!(channel = %channel.name, error = %e, "notify: outbox error");
         }

@@ -201,6 +201,11 @@ impl Store {
         l.resolution_ms.store(resolution_ms, Ordering::Relaxed);
     }
 
+    /// The deadlines the counters count with (a guard of 1).
+    pub fn figure_limits(&self) -> Limits {
+        self.figure_limits.get()
+    }
+
     /// Adds the difference a change made to report `id` (`before`: its facts before the
     /// change, `None` for a new report), inside the change's transaction.
     pub(crate) async fn recount_on(
