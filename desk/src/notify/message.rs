@@ -24,7 +24,7 @@ pub enum EventKind {
     Remind,
     Overdue,
     Town,
-    /// The town's weekly digest of its figures (`super::weekly`).
+    /// The town's weekly digest of its figures.
     Weekly,
 }
 
@@ -174,10 +174,11 @@ pub fn report_url(public_url: &str, ticket: &str) -> String {
 }
 
 /// Where a message sends its reader: the report's page, or a unit's task list.
-fn link(event: &Event, public_url: &str) -> String {
+pub(super) fn link(event: &Event, public_url: &str) -> String {
     match event.kind {
         EventKind::Dispatch | EventKind::Remind => format!("{public_url}/desk/tasks"),
-        EventKind::Weekly => super::weekly::link(public_url, &event.ticket),
+        // The week's figures (the ticket is the week's Monday).
+        EventKind::Weekly => format!("{public_url}/desk/stats?period=week&day={}", event.ticket),
         _ => report_url(public_url, &event.ticket),
     }
 }
@@ -250,9 +251,6 @@ const DIGEST_NOTE: &str = "超过机器人每分钟可发条数，合并为一�
 
 /// The JSON body for one event (Feishu's signature fields are added when sending).
 pub fn single(kind: Kind, event: &Event, public_url: &str) -> Value {
-    if event.kind == EventKind::Weekly {
-        return super::weekly::message(kind, event, public_url);
-    }
     let url = link(event, public_url);
     let label = category_label(&event.category);
     let when = shanghai_time(event.at_ms);

@@ -247,6 +247,8 @@ async fn serve_channel(
         let events: Vec<_> = rows.iter().map(|r| r.event.clone()).collect();
         let body = if digest {
             message::digest(channel.kind, &events, &deps.public_url)
+        } else if events[0].kind == message::EventKind::Weekly {
+            weekly::message(channel.kind, &events[0], &deps.public_url)
         } else {
             message::single(channel.kind, &events[0], &deps.public_url)
         };

@@ -5,7 +5,7 @@
 //! and desks, through the same leases, rate limits and retries as every message.
 
 use super::config::Kind;
-use super::message::{Event, EventKind};
+use super::message::{link, Event, EventKind};
 use super::Deps;
 use crate::stats::daily::day_of;
 use crate::stats::definitions::guarded_percent;
@@ -41,14 +41,9 @@ pub fn figures_line(f: &Figures, min: i64) -> String {
     )
 }
 
-/// The stats page of the week whose first day is `monday`.
-pub fn link(public_url: &str, monday: &str) -> String {
-    format!("{public_url}/desk/stats?period=week&day={monday}")
-}
-
 /// The message of a digest row (`ticket`: the week's Monday; `detail`: its figures).
 pub fn message(kind: Kind, event: &Event, public_url: &str) -> Value {
-    let url = link(public_url, &event.ticket);
+    let url = link(event, public_url);
     let title = format!("上周 12345 指标（{} 起）", event.ticket);
     let line = &event.detail;
     match kind {
