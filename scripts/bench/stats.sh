@@ -64,6 +64,9 @@ seeded() { # NAME SQL-RUNNER...
   start=$SECONDS
   timeout 1800 "$DESK" stats rebuild >&2
   echo "$name: figures filled in $((SECONDS - start)) s" | tee -a "$work/notes" >&2
+  # What autovacuum does on its own soon after a bulk load (the visibility map that lets
+  # PostgreSQL read the sums from the indexes alone, and the planner's statistics).
+  [ "$name" = SQLite ] || timeout 600 "$@" -c "VACUUM ANALYZE" >&2
 }
 
 for backend in "${backends[@]}"; do

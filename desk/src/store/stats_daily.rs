@@ -293,12 +293,14 @@ impl Store {
             .await?)
     }
 
-    /// Open reports, and closed ones without a first response (their answers are in the
-    /// counters, so not read here).
+    /// Open reports, and closed ones without a first response, with what their figures
+    /// still read (when they turn late); the rest (building, answers, last close,
+    /// reopenings, resolution) is in the counters, so not read here.
     async fn unsettled(&self, communities: Option<&[String]>) -> Result<Vec<ReportFacts>> {
         let sql = format!(
-            "SELECT community, category, building, received_at, status, first_response_at, \
-             closed_at, resolved_at, reopened_at, reopen_count, resolution, \
+            "SELECT community, category, '' AS building, received_at, status, first_response_at, \
+             closed_at, CAST(NULL AS BIGINT) AS resolved_at, reopened_at, \
+             CAST(0 AS BIGINT) AS reopen_count, CAST(NULL AS TEXT) AS resolution, \
              CAST(0 AS BIGINT) AS satisfied_answers, CAST(0 AS BIGINT) AS answers FROM reports \
              WHERE (closed_at IS NULL OR first_response_at IS NULL) AND received_at >= $1{}",
             in_communities(communities, 2)
