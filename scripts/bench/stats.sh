@@ -66,7 +66,8 @@ seeded() { # NAME SQL-RUNNER...
   echo "$name: figures filled in $((SECONDS - start)) s" | tee -a "$work/notes" >&2
   # What autovacuum does on its own soon after a bulk load (the visibility map that lets
   # PostgreSQL read the sums from the indexes alone, and the planner's statistics).
-  [ "$name" = SQLite ] || timeout 600 "$@" -c "VACUUM ANALYZE" >&2
+  [ "$name" = SQLite ] ||
+    timeout 600 "$@" -c "VACUUM ANALYZE reports, report_events, stats_daily, stats_hours" >&2
 }
 
 for backend in "${backends[@]}"; do
