@@ -10,7 +10,13 @@
 # discarding the same body) and against the desk. Prints reports/s, p50/p99 latency and the
 # server's CPU and peak memory. SQLite runs with fsync on (the default) and off.
 # Client and server share the machine's cores.
+#   scripts/bench-desk.sh stats [sqlite] [postgres]: the town's figures at 1,000,000
+#   reports instead (scripts/bench/stats.sh).
 set -euo pipefail
+if [ "${1:-}" = stats ]; then
+  shift
+  exec "$(dirname "$0")/bench/stats.sh" "$@"
+fi
 source "$(dirname "$0")/env.sh"
 cd "$REPO_ROOT"
 backends=("$@")

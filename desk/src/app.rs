@@ -67,6 +67,7 @@ pub async fn open_storage(config: &Config) -> Result<(Store, PhotoStore), StartE
         .await
         .map_err(StartError::Database)?;
     store.migrate().await.map_err(StartError::Migrate)?;
+    set_figure_limits(&store, config);
     let photos = PhotoStore::open(&config.photos, config.fsync)?;
     Ok((store, photos))
 }
@@ -83,8 +84,17 @@ pub async fn open_storage_held(
         .map_err(StartError::Database)?;
     let running = store.hold(&config.database, hold).await?;
     store.migrate().await.map_err(StartError::Migrate)?;
+    set_figure_limits(&store, config);
     let photos = PhotoStore::open(&config.photos, config.fsync)?;
     Ok((store, photos, running))
+}
+
+/// The deadlines the town's precomputed figures count with.
+fn set_figure_limits(store: &Store, config: &Config) {
+    store.set_figure_limits(
+        config.first_response.as_millis() as i64,
+        config.resolution.as_millis() as i64,
+    );
 }
 
 /// A running desk.
@@ -136,6 +146,15 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
         return Err(StartError::NoPublicUrl(public_url));
     }
     let (store, photos, running) = open_storage_held(&config, Hold::Serve).await?;
+    // A database from before the precomputed figures (or with other deadlines): filled
+    // once, before the first page asks.
+    if store
+        .ensure_figures(clock.now_ms())
+        .await
+        .map_err(StartError::Database)?
+    {
+        tracing::info!("the town's figures were filled from the reports");
+    }
     let photo_names = PhotoNames::new(&store.photo_names_key().await.map_err(StartError::Secrets)?);
     crate::campaigns::seed(&store, config.dist.as_deref(), clock.now_ms())
         .await
@@ -228,6 +247,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Desk, StartE
         public_url_set: state.config.public_url.is_some(),
         stopping: state.stopping.clone(),
         units: state.units.clone(),
+        min_count: state.config.stats_min_count,
     })
     .await
     .map_err(StartError::Notify)?

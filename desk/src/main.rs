@@ -73,6 +73,16 @@ enum Command {
     /// Staff accounts
     #[command(subcommand)]
     User(UserCommand),
+    /// The town's precomputed figures
+    #[command(subcommand)]
+    Stats(StatsCommand),
+}
+
+#[derive(Subcommand)]
+enum StatsCommand {
+    /// Fill the figures again from every report (the desk does it by itself when it finds
+    /// them missing or made with other deadlines). Best with the desks stopped
+    Rebuild,
 }
 
 #[derive(Subcommand)]
@@ -193,6 +203,14 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }) => user_add(config, name, role, communities, unit).await,
         Command::User(UserCommand::List) => user_list(config).await,
         Command::User(UserCommand::Remove { name }) => user_remove(config, &name).await,
+        Command::Stats(StatsCommand::Rebuild) => {
+            let (store, _) = app::open_storage(&config).await?;
+            let now = xinjing_desk::clock::Clock::now_ms(&SystemClock);
+            let reports = store.rebuild_figures(now).await?;
+            store.close().await;
+            println!("the town's figures filled from {reports} reports");
+            Ok(())
+        }
     }
 }
 

@@ -12,7 +12,7 @@ use xinjing_contract::time::Date;
 use xinjing_contract::TicketStatus;
 use xinjing_desk::sample;
 use xinjing_desk::stats::Period;
-use xinjing_desk::store::{Change, Resolution};
+use xinjing_desk::store::{Change, Checked, Recheck, Resolution, TaskApplied, TaskChange};
 
 const HOME: &str = "示例一村（演示）";
 const OTHER: &str = "新泾二村";
@@ -263,5 +263,138 @@ async fn the_workbook_and_the_monthly_analysis_hold_the_same_figures() {
     assert!(print.text.contains("城运中心意见") && print.text.contains("chart-months-title"));
     let css = zhen.get("/desk/static/desk.css").await.text;
     assert!(css.contains("@page { size: A4;"));
+    desk.stop().await;
+}
+
+/// Handling units for the rectification figures.
+const UNITS: &str = r#"
+[[unit]]
+id = "xinkai"
+name = "新凯物业"
+kind = "property"
+
+[[unit]]
+id = "zhifa"
+name = "新泾镇综合行政执法队"
+kind = "enforcement"
+"#;
+
+/// The text of row `name` of the table `key` (the first such row) on the page.
+fn row_of(page: &str, key: &str, name: &str) -> String {
+    let table = &page[page
+        .find(&format!(
+            "<table class=\"figures-table\" data-key=\"{key}\""
+        ))
+        .unwrap_or_else(|| panic!("table {key}"))..];
+    let row = &table[table
+        .find(&format!("<th scope=\"row\">{name}</th>"))
+        .unwrap_or_else(|| panic!("{name} in {key}"))..];
+    let cell = row.find("<td>").unwrap() + 4;
+    row[cell..cell + row[cell..].find('<').unwrap()].to_owned()
+}
+
+#[tokio::test]
+async fn rectification_on_time_per_unit_and_category_and_relapses() {
+    let env = TestEnv::new().await;
+    let t0 = Period::month_of(Date::parse("2026-11-01").unwrap()).start_ms() + 2 * 24 * H;
+    let vars = [("DESK_STATS_MIN_COUNT", "1")];
+    let (desk, clock) = env.start_fake_with_file(UNITS, &vars, t0).await;
+    add_account(&desk, "zhen", "town", &[]).await;
+    let store = desk.state().store.clone();
+    let mut tasks = Vec::new();
+    for (category, unit) in [
+        ("flying_line_charging", "xinkai"),
+        ("flying_line_charging", "xinkai"),
+        ("private_rewiring", "zhifa"),
+    ] {
+        let r = file(&desk, &clock, t0, HOME, "1号楼", category).await;
+        let dispatch = Change::Dispatch {
+            dispatch: xinjing_desk::store::Dispatch {
+                task: sample::random_uuid(),
+                unit: unit.into(),
+                due_at: t0 + 24 * H,
+                instruction: "整改".into(),
+                channel: None,
+            },
+            public_note: "已转交处理".into(),
+            internal_note: unit.into(),
+        };
+        desk.change(&r.ticket, dispatch, t0).await;
+        tasks.push((
+            r.ticket.clone(),
+            store.tasks_of_report(&r.ticket).await.unwrap()[0]
+                .id
+                .clone(),
+        ));
+    }
+    let done = |note: &str| TaskChange::Done {
+        note: note.into(),
+        photo_key: "after.jpg".into(),
+    };
+    // A passed review resolves its report (one change, `Change::ReviewPass`).
+    let pass = |task: &str| Change::ReviewPass {
+        task: task.into(),
+        note: "复查通过".into(),
+        public_photo: false,
+    };
+    // On time and passed; done late and passed; given back.
+    for (task, change, at) in [
+        (&tasks[0].1, done("已拆除"), t0 + 2 * H),
+        (&tasks[1].1, done("已拆除"), t0 + 30 * H),
+        (
+            &tasks[2].1,
+            TaskChange::Return {
+                reason: "不归我们管".into(),
+            },
+            t0 + H,
+        ),
+    ] {
+        let applied = store.task_change(task, &change, "wang", at).await.unwrap();
+        assert_eq!(applied, TaskApplied::Done);
+    }
+    desk.change(&tasks[0].0, pass(&tasks[0].1), t0 + 3 * H)
+        .await;
+    desk.change(&tasks[1].0, pass(&tasks[1].1), t0 + 31 * H)
+        .await;
+    // 回头看 in December: the hazard is back.
+    let december = t0 + 33 * 24 * H;
+    let relapse = Recheck::Relapse {
+        note: "又有飞线".into(),
+    };
+    let checked = store
+        .recheck(&tasks[0].0, &relapse, "li", december)
+        .await
+        .unwrap();
+    assert!(matches!(checked, Checked::Done(Some(_))));
+    clock.set(december);
+
+    let mut zhen = Browser::new(&desk);
+    zhen.login("zhen").await;
+    let page = zhen.get(MONTH).await.text;
+    assert_eq!(figure(&page, "on_time_rectification"), "33.3% (1/3)");
+    assert_eq!(
+        row_of(&page, "on_time_rectification", "新凯物业"),
+        "50.0% (1/2)"
+    );
+    assert_eq!(
+        row_of(&page, "on_time_rectification", "新泾镇综合行政执法队"),
+        "0.0% (0/1)"
+    );
+    assert_eq!(figure(&page, "relapses"), "– (n=0)");
+    let page = zhen
+        .get("/desk/stats?period=month&day=2026-12-01")
+        .await
+        .text;
+    assert_eq!(figure(&page, "relapses"), "100.0% (1/1)");
+    assert_eq!(figure(&page, "on_time_rectification"), "– (n=0)");
+
+    let xlsx = zhen
+        .get_bytes("/desk/stats.xlsx?period=month&day=2026-11-01")
+        .await;
+    assert!(part(&xlsx, "xl/workbook.xml").contains("name=\"整改与复发\""));
+    let strings = part(&xlsx, "xl/sharedStrings.xml");
+    for text in ["按时整改率", "新凯物业", "50.0%", "1/2", "33.3%", "1/3"] {
+        assert!(strings.contains(text), "{text} in {strings}");
+    }
     desk.stop().await;
 }

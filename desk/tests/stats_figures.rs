@@ -2,7 +2,8 @@
 //! resolutions of both kinds, rejections, merges, reopenings, residents' answers) are
 //! replayed through the desk's own change paths, and every figure computed from what the
 //! store gives must equal the figure computed from the histories themselves, by a model
-//! that knows nothing of the store. On SQLite, and on PostgreSQL with `DESK_TEST_PG`.
+//! that knows nothing of the store; so must the figures the store keeps precomputed, as
+//! the page reads them. On SQLite, and on PostgreSQL with `DESK_TEST_PG`.
 
 mod common;
 
@@ -14,7 +15,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use xinjing_contract::time::Date;
 use xinjing_contract::TicketStatus;
 use xinjing_desk::sample;
-use xinjing_desk::stats::{figures, Limits, Period, ReportFacts};
+use xinjing_desk::stats::{
+    breakdown, daily, figures, tally, Figures, Limits, Median, Period, ReportFacts,
+};
 use xinjing_desk::store::{Applied, Change, Resolution};
 
 const H: i64 = 3_600_000;
@@ -250,12 +253,40 @@ fn every_figure_from_the_store_equals_the_figure_from_the_histories() {
                 Period::week_of(Date::parse("2026-11-18").unwrap()),
                 Period::days(november.first_date(), Date::parse("2027-01-31").unwrap()),
             ];
+            let store = &desk.state().store;
             for now in [base + 20 * 24 * H, base + 90 * 24 * H] {
                 for period in periods {
+                    let want = figures(&expected, period, now, &LIMITS);
+                    prop_assert_eq!(&figures(&stored, period, now, &LIMITS), &want);
+                    // The precomputed figures, as the page reads them.
+                    let span = tally::span(period, daily::day_of(now));
+                    let tally = store.tally(Some(&communities), period, span).await.unwrap();
+                    prop_assert_eq!(&tally.figures(period, now, &LIMITS), &want);
+                    let end = tally::trend_end(period, daily::day_of(now));
+                    let last_week = Period::week_of(end);
                     prop_assert_eq!(
-                        figures(&stored, period, now, &LIMITS),
-                        figures(&expected, period, now, &LIMITS)
+                        tally.weeks(last_week, 12, now, &LIMITS),
+                        breakdown::weeks(&expected, last_week, 12, now, &LIMITS)
                     );
+                    prop_assert_eq!(
+                        tally.received_grid(),
+                        breakdown::by_community_and_category(&expected, period)
+                    );
+                    // Per community (the workbook's sheet), medians aside.
+                    for c in &communities {
+                        let mine: Vec<ReportFacts> = expected
+                            .iter()
+                            .filter(|r| &r.community == c)
+                            .cloned()
+                            .collect();
+                        let want = Figures {
+                            hours_to_response: Median::default(),
+                            hours_to_resolution: Median::default(),
+                            ..figures(&mine, period, now, &LIMITS)
+                        };
+                        let group = tally.group(|m, _| m == c, period, now, &LIMITS);
+                        prop_assert_eq!(group, want);
+                    }
                 }
             }
             Ok::<(), TestCaseError>(())

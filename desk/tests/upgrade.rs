@@ -30,6 +30,7 @@ const FIXTURES: &[(i64, &str)] = &[
     (7, include_str!("fixtures/upgrade/0007_photo_names.sql")),
     (8, include_str!("fixtures/upgrade/0008_units.sql")),
     (9, include_str!("fixtures/upgrade/0009_progress.sql")),
+    (10, include_str!("fixtures/upgrade/0010_stats_daily.sql")),
 ];
 
 const R1: (&str, &str) = ("84857ca2-c7a1-4272-9df6-3d80c903c04e", "XJ-20261128-0001");
@@ -143,9 +144,19 @@ async fn a_first_release_database_migrates_with_all_its_data() {
         ("rechecks", 1),
         ("desk_secrets", 1),
         ("units", 1),
+        ("stats_state", 1),
     ] {
         assert_eq!(count(&db, table).await, rows, "{table}");
     }
+    // The figures were filled again from the three reports, with today's deadlines.
+    let (received, limit): (i64, i64) = sqlx::query_as(
+        "SELECT CAST(SUM(received) AS BIGINT), \
+         (SELECT first_response_ms FROM stats_state) FROM stats_daily",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!((received, limit), (3, 24 * 3_600_000));
     let outbox: Vec<(String, String, Option<String>)> = sqlx::query(
         "SELECT ticket, state, last_error FROM notify_outbox WHERE note IS NULL ORDER BY ticket",
     )

@@ -136,6 +136,9 @@ pub struct NotifyConfig {
     pub town_after_ms: i64,
     /// The committee has this long to act on a task its unit gave back (退单).
     pub return_after_ms: i64,
+    /// `scope = "town"`: channels of the town's leaders, which hear no report, only the
+    /// weekly digest of the figures.
+    pub town: Vec<Channel>,
 }
 
 /// One line per channel for `check-config`: nothing secret.
@@ -180,7 +183,7 @@ fn env_name(name: &str) -> String {
 pub enum NotifyError {
     #[error("expected [[notify]] tables")]
     NotTables,
-    #[error("unknown field `{0}` in [[notify]] (known: kind, name, url, secret, communities, per_minute)")]
+    #[error("unknown field `{0}` in [[notify]] (known: kind, name, url, secret, communities, per_minute, scope)")]
     UnknownField(String),
     #[error("kind {0:?}: expected wecom, dingtalk, feishu or webhook")]
     UnknownKind(String),
@@ -190,6 +193,8 @@ pub enum NotifyError {
     Communities(String),
     #[error("channel {0:?}: per_minute must be 1..=10000")]
     PerMinute(String),
+    #[error("channel {0:?}: scope must be \"committee\" or \"town\"")]
+    Scope(String),
     #[error("two channels are named {0:?}: give each a distinct `name`")]
     SameName(String),
     #[error("channel {channel:?} has no url (set it, or {var}_URL)")]
@@ -234,10 +239,19 @@ pub fn parse(
         Some(_) => Err(NotifyError::NotTables)?,
     };
     let mut channels = Vec::new();
+    let mut town_names = Vec::new();
     for table in &tables {
         for field in table.keys() {
-            if !["kind", "name", "url", "secret", "communities", "per_minute"]
-                .contains(&field.as_str())
+            if ![
+                "kind",
+                "name",
+                "url",
+                "secret",
+                "communities",
+                "per_minute",
+                "scope",
+            ]
+            .contains(&field.as_str())
             {
                 return Err(NotifyError::UnknownField(field.clone()));
             }
@@ -262,6 +276,11 @@ pub fn parse(
             Some(toml::Value::Integer(n)) if (1..=10_000).contains(n) => *n as u32,
             Some(_) => Err(NotifyError::PerMinute(name.clone()))?,
         };
+        match text(table, "scope", &name)?.as_deref() {
+            None | Some("committee") => {}
+            Some("town") => town_names.push(name.clone()),
+            Some(_) => Err(NotifyError::Scope(name.clone()))?,
+        }
         channels.push(Channel {
             url: text(table, "url", &name)?.unwrap_or_default(),
             secret: text(table, "secret", &name)?,
@@ -321,6 +340,9 @@ pub fn parse(
             });
         }
     }
+    let (town, channels) = channels
+        .into_iter()
+        .partition(|c| town_names.contains(&c.name));
     Ok(NotifyConfig {
         channels,
         poll,
@@ -328,6 +350,7 @@ pub fn parse(
         units: Vec::new(),
         town_after_ms: 24 * 3_600_000,
         return_after_ms: 24 * 3_600_000,
+        town,
     })
 }
 

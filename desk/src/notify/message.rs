@@ -30,6 +30,8 @@ pub enum EventKind {
     ReturnedTown,
     /// A review failed: the task is the unit's again, with the reason and a new due time.
     ReviewFail,
+    /// The town's weekly digest of its figures.
+    Weekly,
 }
 
 impl EventKind {
@@ -44,6 +46,7 @@ impl EventKind {
             EventKind::ReturnedOverdue => "returned_overdue",
             EventKind::ReturnedTown => "returned_town",
             EventKind::ReviewFail => "review_fail",
+            EventKind::Weekly => "weekly",
         }
     }
 
@@ -58,6 +61,7 @@ impl EventKind {
             "returned_overdue" => Some(EventKind::ReturnedOverdue),
             "returned_town" => Some(EventKind::ReturnedTown),
             "review_fail" => Some(EventKind::ReviewFail),
+            "weekly" => Some(EventKind::Weekly),
             _ => None,
         }
     }
@@ -185,11 +189,13 @@ pub fn report_url(public_url: &str, ticket: &str) -> String {
 }
 
 /// Where a message sends its reader: the report's page, or a unit's task list.
-fn link(event: &Event, public_url: &str) -> String {
+pub(super) fn link(event: &Event, public_url: &str) -> String {
     match event.kind {
         EventKind::Dispatch | EventKind::Remind | EventKind::ReviewFail => {
             format!("{public_url}/desk/tasks")
         }
+        // The week's figures (the ticket is the week's Monday).
+        EventKind::Weekly => format!("{public_url}/desk/stats?period=week&day={}", event.ticket),
         _ => report_url(public_url, &event.ticket),
     }
 }
@@ -205,6 +211,7 @@ fn title(event: &Event) -> String {
         EventKind::ReturnedOverdue => format!("单位退单，居委会超时未处理 {}", event.ticket),
         EventKind::ReturnedTown => format!("单位退单后超时未处理，请督办 {}", event.ticket),
         EventKind::ReviewFail => format!("复查未通过，请重新整改 {}", event.ticket),
+        EventKind::Weekly => format!("上周 12345 指标（{} 起）", event.ticket),
     }
 }
 

@@ -20,6 +20,7 @@ pub mod outbox;
 pub mod policy;
 pub mod send;
 pub mod sign;
+pub mod weekly;
 
 use crate::clock::Clock;
 use crate::config::units::TOWN_CHANNEL;
@@ -71,6 +72,8 @@ pub struct Deps {
     pub stopping: Arc<AtomicBool>,
     /// The handling units, whose robots admins may change while the desk runs.
     pub units: crate::units::book::UnitBook,
+    /// The figures' small-number guard, for the town's weekly digest.
+    pub min_count: i64,
 }
 
 impl Deps {
@@ -117,7 +120,10 @@ impl Notifier {
 /// Starts the notifier when channels are configured. The watermark is set before the desk
 /// takes requests, so no report filed after the start can fall before it.
 pub async fn spawn(deps: Deps) -> Result<Option<(Notifier, JoinHandle<()>)>> {
-    if deps.config.channels.is_empty() && deps.unit_channels().is_empty() {
+    if deps.config.channels.is_empty()
+        && deps.unit_channels().is_empty()
+        && deps.config.town.is_empty()
+    {
         return Ok(None);
     }
     let shared = deps.shared_now_ms().await?;
@@ -136,7 +142,13 @@ pub async fn spawn(deps: Deps) -> Result<Option<(Notifier, JoinHandle<()>)>> {
     if !deps.public_url_set {
         tracing::warn!(links = %deps.public_url, "public_url is not set: the links in notifications point at this address");
     }
-    for channel in deps.config.channels.iter().chain(&deps.unit_channels()) {
+    for channel in deps
+        .config
+        .channels
+        .iter()
+        .chain(&deps.unit_channels())
+        .chain(&deps.config.town)
+    {
         tracing::info!(channel = %channel.name, kind = channel.kind.code(), url = %channel.safe_url(), "notifications on");
     }
     let (tx, mut rx) = mpsc::unbounded_channel::<oneshot::Sender<Pass>>();
@@ -196,7 +208,14 @@ pub async fn run_pass(deps: &Deps, client: &reqwest::Client, owner: &str) -> Pas
         Ok(n) => pass.escalations = n,
         Err(e) => tracing::error!(error = %e, "notify: cannot climb the escalation ladder"),
     }
-    for channel in channels.iter().chain(&deps.unit_channels()) {
+    if let Err(e) = weekly::enqueue(deps, deps.now_ms()).await {
+        tracing::error!(error = %e, "notify: cannot queue the town's weekly digest");
+    }
+    for channel in channels
+        .iter()
+        .chain(&deps.unit_channels())
+        .chain(&deps.config.town)
+    {
         if let Err(e) = serve_channel(deps, client, owner, channel, &mut pass).await {
             tracing::error!(channel = %channel.name, error = %e, "notify: outbox error");
         }
@@ -245,6 +264,8 @@ async fn serve_channel(
         let events: Vec<_> = rows.iter().map(|r| r.event.clone()).collect();
         let body = if digest {
             message::digest(channel.kind, &events, &deps.public_url)
+        } else if events[0].kind == message::EventKind::Weekly {
+            weekly::message(channel.kind, &events[0], &deps.public_url)
         } else {
             message::single(channel.kind, &events[0], &deps.public_url)
         };

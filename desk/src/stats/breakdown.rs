@@ -28,21 +28,27 @@ pub fn top_buildings(
     community: &str,
     n: usize,
 ) -> (Ranking, Ranking) {
-    let mut reports: BTreeMap<&str, i64> = BTreeMap::new();
-    let mut reopened: BTreeMap<&str, i64> = BTreeMap::new();
+    let mut counts: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
     for r in in_period(rows, period).filter(|r| r.community == community) {
-        *reports.entry(&r.building).or_insert(0) += 1;
-        if r.reopen_count > 0 {
-            *reopened.entry(&r.building).or_insert(0) += 1;
-        }
+        let c = counts.entry(&r.building).or_insert((0, 0));
+        c.0 += 1;
+        c.1 += i64::from(r.reopen_count > 0);
     }
-    let top = |counts: BTreeMap<&str, i64>| {
-        let mut v: Vec<(String, i64)> =
-            counts.into_iter().map(|(b, c)| (b.to_owned(), c)).collect();
+    let counts = counts.into_iter().map(|(b, (n, re))| (b.to_owned(), n, re));
+    top_of(counts.collect(), n)
+}
+
+/// Per building (name, reports, reopened reports): the most reports first, and the most
+/// reopened first (buildings with none left out); at most `n` each, ties by name.
+pub fn top_of(counts: Vec<(String, i64, i64)>, n: usize) -> (Ranking, Ranking) {
+    let top = |mut v: Vec<(String, i64)>| {
+        v.retain(|(_, c)| *c > 0);
         v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         v.truncate(n);
         v
     };
+    let reports = counts.iter().map(|(b, n, _)| (b.clone(), *n)).collect();
+    let reopened = counts.into_iter().map(|(b, _, re)| (b, re)).collect();
     (top(reports), top(reopened))
 }
 

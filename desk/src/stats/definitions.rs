@@ -10,7 +10,7 @@ pub struct Definition {
     pub en_text: &'static str,
 }
 
-pub const DEFINITIONS: [Definition; 8] = [
+pub const DEFINITIONS: [Definition; 10] = [
     Definition {
         key: "responded",
         zh: "响应率",
@@ -50,15 +50,15 @@ pub const DEFINITIONS: [Definition; 8] = [
         key: "hours_to_response",
         zh: "首次响应用时（中位数，小时）",
         en: "Hours to first response (median)",
-        zh_text: "有首次处理的报告，从收到到首次处理的小时数的中位数。",
-        en_text: "The median hours from arrival to the first staff action, over the reports that have one.",
+        zh_text: "有首次处理的报告，从收到到首次处理的小时数的中位数（按整小时计，不足一小时计 0）。",
+        en_text: "The median hours from arrival to the first staff action, over the reports that have one (in whole hours: 59 minutes count as 0).",
     },
     Definition {
         key: "hours_to_resolution",
         zh: "办结用时（中位数，小时）",
         en: "Hours to resolution (median)",
-        zh_text: "目前已办结的报告，从收到到最近一次办结的小时数的中位数。",
-        en_text: "The median hours from arrival to the last close, over the reports closed now.",
+        zh_text: "目前已办结的报告，从收到到最近一次办结的小时数的中位数（按整小时计）。",
+        en_text: "The median hours from arrival to the last close, over the reports closed now (in whole hours).",
     },
     Definition {
         key: "overdue",
@@ -66,6 +66,20 @@ pub const DEFINITIONS: [Definition; 8] = [
         en: "Overdue now",
         zh_text: "此刻仍未办结且已超时的报告数（不分时段）：超过首次响应时限仍为已受理，或超过办结时限仍未办结，自收到或最近一次重办起算。",
         en_text: "Open reports past their time right now (whatever the period): still received after the first-response time, or open after the resolution time, counted from arrival or the last reopening.",
+    },
+    Definition {
+        key: "on_time_rectification",
+        zh: "按时整改率",
+        en: "Rectified on time",
+        zh_text: "本期结束的派单任务（复查通过或退单）中，处置单位在到期前（含批准的延期、复查不通过后的新期限）回复已整改、且复查通过的比例。按处置单位和问题类别分列。",
+        en_text: "Of the dispatch tasks that ended in the period (passed on review, or given back), the share the handling unit answered done before its due time (as moved by a granted extension or a failed review) and that passed review. Per handling unit and per category.",
+    },
+    Definition {
+        key: "relapses",
+        zh: "复发",
+        en: "Relapses",
+        zh_text: "本期“回头看”复查中，发现隐患复发（另开关联新工单）的次数及其占复查次数的比例。",
+        en_text: "Of the second looks (回头看) made in the period, those that found the hazard back (each opens a new linked report), and their share of the checks.",
     },
 ];
 

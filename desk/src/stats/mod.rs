@@ -13,7 +13,8 @@
 //! - **满意率** (satisfied): satisfied answers ÷ all answers residents gave on them.
 //! - **重办率** (reopened): of those closed at least once, the share reopened at least once.
 //! - **median hours** to first response (reports with one) and to resolution (reports
-//!   closed now, arrival to last close).
+//!   closed now, arrival to last close), each time counted in whole hours (59 minutes is
+//!   0 hours); with an even count, the mean of the middle two.
 //! - **overdue now** is not about a period: open reports past their time at `now` (still
 //!   received after `first_response_hours`, or open after `resolution_hours`, from arrival
 //!   or the last reopening), as the problem list marks them.
@@ -22,15 +23,16 @@
 //! is not shown: "–" with the count, so one report cannot swing a community's rate.
 
 pub mod breakdown;
+pub mod daily;
 pub mod definitions;
 pub mod period;
+pub mod rectification;
+pub mod tally;
 
 pub use period::Period;
 
 use crate::resolution::Resolution;
 use xinjing_contract::TicketStatus;
-
-const HOUR_MS: f64 = 3_600_000.0;
 
 /// One report as the figures read it.
 #[derive(Clone, Debug, PartialEq)]
@@ -89,7 +91,7 @@ impl Ratio {
         (self.den >= min_count.max(1)).then(|| 100.0 * self.num as f64 / self.den as f64)
     }
 
-    fn count(&mut self, hit: bool) {
+    pub(crate) fn count(&mut self, hit: bool) {
         self.den += 1;
         self.num += i64::from(hit);
     }
@@ -103,18 +105,14 @@ pub struct Median {
 }
 
 impl Median {
-    fn of(mut ms: Vec<i64>) -> Median {
-        ms.sort_unstable();
-        let n = ms.len();
-        let hours = match n {
-            0 => None,
-            _ if n % 2 == 1 => Some(ms[n / 2] as f64 / HOUR_MS),
-            _ => Some((ms[n / 2 - 1] + ms[n / 2]) as f64 / 2.0 / HOUR_MS),
-        };
-        Median {
-            hours,
-            count: n as i64,
+    /// The median of durations in ms, each counted in whole hours (the resolution the
+    /// precomputed figures keep).
+    fn of(ms: Vec<i64>) -> Median {
+        let mut hist = daily::Hist::new();
+        for d in ms {
+            *hist.entry(daily::whole_hours(d)).or_insert(0) += 1;
         }
+        Median::of_hours(&hist)
     }
 
     /// The median, or `None` below the guard.

@@ -16,7 +16,9 @@
 
 use super::filing::{insert_report, ReportRow};
 use super::idempotency::{claim_on, ClaimJob};
+use super::stats_daily::{add_on, FigureLimits};
 use super::{Backend, Claim, Result, StoreError};
+use crate::stats::daily::{self, Contribution};
 use sqlx::AnyPool;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -82,9 +84,9 @@ fn stopped() -> StoreError {
 }
 
 impl Committer {
-    pub(crate) fn spawn(pool: AnyPool, backend: Backend) -> Committer {
+    pub(crate) fn spawn(pool: AnyPool, backend: Backend, limits: Arc<FigureLimits>) -> Committer {
         let (queue, jobs) = mpsc::unbounded_channel();
-        tokio::spawn(run(pool, backend, jobs));
+        tokio::spawn(run(pool, backend, limits, jobs));
         Committer {
             queue,
             depth: Arc::default(),
@@ -118,7 +120,12 @@ impl Committer {
     }
 }
 
-async fn run(pool: AnyPool, backend: Backend, mut jobs: mpsc::UnboundedReceiver<Job>) {
+async fn run(
+    pool: AnyPool,
+    backend: Backend,
+    limits: Arc<FigureLimits>,
+    mut jobs: mpsc::UnboundedReceiver<Job>,
+) {
     while let Some(first) = jobs.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -127,7 +134,7 @@ async fn run(pool: AnyPool, backend: Backend, mut jobs: mpsc::UnboundedReceiver<
                 Err(_) => break,
             }
         }
-        run_batch(&pool, backend, batch).await;
+        run_batch(&pool, backend, &limits, batch).await;
     }
 }
 
@@ -139,12 +146,12 @@ enum Attempt {
     Failed(String),
 }
 
-async fn run_batch(pool: &AnyPool, backend: Backend, batch: Vec<Job>) {
+async fn run_batch(pool: &AnyPool, backend: Backend, limits: &FigureLimits, batch: Vec<Job>) {
     let (works, replies): (Vec<Work>, Vec<Reply>) =
         batch.into_iter().map(|j| (j.work, j.reply)).unzip();
-    let mut result = attempt(pool, backend, &works, false).await;
+    let mut result = attempt(pool, backend, limits, &works, false).await;
     if let Attempt::JobFailed = result {
-        result = attempt(pool, backend, &works, true).await;
+        result = attempt(pool, backend, limits, &works, true).await;
     }
     let outcomes = match result {
         Attempt::Committed(outcomes) => Some(outcomes),
@@ -184,7 +191,13 @@ async fn execute(conn: &mut sqlx::AnyConnection, sql: &'static str) -> Result<()
 }
 
 /// One transaction for the whole batch; with `savepoints`, each job in its own.
-async fn attempt(pool: &AnyPool, backend: Backend, works: &[Work], savepoints: bool) -> Attempt {
+async fn attempt(
+    pool: &AnyPool,
+    backend: Backend,
+    limits: &FigureLimits,
+    works: &[Work],
+    savepoints: bool,
+) -> Attempt {
     let mut conn = match pool.acquire().await {
         Ok(conn) => conn,
         Err(e) => return Attempt::Failed(e.to_string()),
@@ -198,6 +211,8 @@ async fn attempt(pool: &AnyPool, backend: Backend, works: &[Work], savepoints: b
         return Attempt::Failed(e.to_string());
     }
     let mut outcomes = Vec::with_capacity(works.len());
+    // The reports' figures, added once for the batch in key order (see `stats_daily`).
+    let mut figures = Contribution::default();
     for work in works {
         if savepoints {
             if let Err(e) = execute(&mut conn, "SAVEPOINT job").await {
@@ -224,7 +239,14 @@ async fn attempt(pool: &AnyPool, backend: Backend, works: &[Work], savepoints: b
                 return Attempt::Failed(e.to_string());
             }
         }
+        if let (Work::Report(row), true) = (work, outcome.is_ok()) {
+            figures.merge(daily::delta(None, Some(&row.facts()), &limits.get()));
+        }
         outcomes.push(outcome);
+    }
+    if let Err(e) = add_on(&mut conn, &figures).await {
+        let _ = execute(&mut conn, "ROLLBACK").await;
+        return Attempt::Failed(e.to_string());
     }
     match execute(&mut conn, "COMMIT").await {
         Ok(()) => Attempt::Committed(outcomes),

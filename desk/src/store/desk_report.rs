@@ -120,6 +120,8 @@ impl Store {
         if !change.fits(super::status_from(&current)?) {
             return Ok(Applied::NotNow);
         }
+        // The town's figures: this report's part before the change (see `stats_daily`).
+        let figures_before = super::stats_daily::facts_on(&mut tx, &id).await?;
         match change {
             Change::Status {
                 status,
@@ -325,6 +327,8 @@ impl Store {
         };
         let detail = detail.as_deref();
         audit_on(&mut tx, actor, change.action(), Some(ticket), detail, now).await?;
+        self.recount_on(&mut tx, &id, figures_before.as_ref())
+            .await?;
         tx.commit().await?;
         Ok(Applied::Done)
     }

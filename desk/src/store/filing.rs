@@ -78,6 +78,27 @@ impl ReportRow {
     }
 }
 
+impl ReportRow {
+    /// The new report as the figures read it.
+    pub(crate) fn facts(&self) -> crate::stats::ReportFacts {
+        crate::stats::ReportFacts {
+            community: self.community.clone(),
+            category: self.category.to_owned(),
+            building: self.building.clone(),
+            received_at: self.received_at,
+            status: TicketStatus::Received,
+            first_response_at: None,
+            closed_at: None,
+            resolved_at: None,
+            reopened_at: None,
+            reopen_count: 0,
+            resolution: None,
+            satisfied_answers: 0,
+            answers: 0,
+        }
+    }
+}
+
 /// The statements that store one report, inside a transaction the caller commits.
 pub(crate) async fn insert_report(
     conn: &mut sqlx::AnyConnection,

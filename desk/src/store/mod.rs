@@ -29,6 +29,7 @@ mod overview;
 mod posters;
 mod progress;
 mod rechecks;
+mod rectification;
 mod report;
 mod resolution;
 mod rows;
@@ -36,6 +37,7 @@ mod running;
 mod secrets;
 pub mod staff;
 mod stats;
+mod stats_daily;
 mod task_changes;
 mod tasks;
 mod units;
@@ -108,6 +110,7 @@ pub struct Store {
     backend: Backend,
     /// Claims and reports are committed in groups (see `committer`).
     committer: committer::Committer,
+    figure_limits: std::sync::Arc<stats_daily::FigureLimits>,
 }
 
 /// The SQLite URL with `mode=rwc`, so a missing file is created.
@@ -187,12 +190,18 @@ impl Store {
                     .after_connect(move |conn, _| sqlite_pragmas(conn, synchronous))
                     .connect_with(options)
                     .await?;
-                let committer = committer::Committer::spawn(write.clone(), Backend::Sqlite);
+                let figure_limits = std::sync::Arc::default();
+                let committer = committer::Committer::spawn(
+                    write.clone(),
+                    Backend::Sqlite,
+                    std::sync::Arc::clone(&figure_limits),
+                );
                 Ok(Store {
                     write,
                     read,
                     backend: Backend::Sqlite,
                     committer,
+                    figure_limits,
                 })
             }
             Database::Postgres(url) => {
@@ -201,12 +210,18 @@ impl Store {
                     .acquire_timeout(Duration::from_secs(30))
                     .connect(url)
                     .await?;
-                let committer = committer::Committer::spawn(pool.clone(), Backend::Postgres);
+                let figure_limits = std::sync::Arc::default();
+                let committer = committer::Committer::spawn(
+                    pool.clone(),
+                    Backend::Postgres,
+                    std::sync::Arc::clone(&figure_limits),
+                );
                 Ok(Store {
                     write: pool.clone(),
                     read: pool,
                     backend: Backend::Postgres,
                     committer,
+                    figure_limits,
                 })
             }
         }
@@ -366,6 +381,11 @@ pub fn migrator() -> sqlx::migrate::Migrator {
             9,
             "progress",
             include_str!("../../migrations/0009_progress.sql"),
+        ),
+        migration(
+            10,
+            "stats_daily",
+            include_str!("../../migrations/0010_stats_daily.sql"),
         ),
     ])
 }

@@ -107,7 +107,9 @@ impl Store {
         let relapse = match check {
             Recheck::Fixed { .. } => None,
             Recheck::Relapse { note } => {
-                Some(relapse_on(&mut tx, &id, ticket, note, actor, now).await?)
+                let (new, new_id) = relapse_on(&mut tx, &id, ticket, note, actor, now).await?;
+                self.recount_on(&mut tx, &new_id, None).await?;
+                Some(new)
             }
         };
         let history = match &relapse {
@@ -135,7 +137,7 @@ impl Store {
 
 /// Files the relapse of report `id` (ticket `original`): the same place and category, the
 /// committee's note as its description, no contact details; received, so the notifier
-/// announces it like any new report.
+/// announces it like any new report. Returns its ticket and id.
 async fn relapse_on(
     conn: &mut sqlx::AnyConnection,
     id: &str,
@@ -143,7 +145,7 @@ async fn relapse_on(
     note: &str,
     actor: &str,
     now: i64,
-) -> Result<String> {
+) -> Result<(String, String)> {
     let day = Date::in_shanghai(now as f64);
     let number: i64 = sqlx::query_scalar(
         "INSERT INTO ticket_days (day, last_number) VALUES ($1, 1) \
@@ -186,5 +188,5 @@ async fn relapse_on(
         .bind(&ticket)
         .execute(&mut *conn)
         .await?;
-    Ok(ticket)
+    Ok((ticket, new_id))
 }

@@ -154,6 +154,7 @@ impl Store {
                 return Err(StoreError::Duplicate);
             }
         }
+        let figures_before = super::stats_daily::facts_on(&mut tx, &id).await?;
         sqlx::query(
             "INSERT INTO report_events (report_id, seq, at, kind, actor, satisfied, comment) \
              VALUES ($1, $2, $3, 'feedback', 'resident', $4, $5)",
@@ -185,6 +186,8 @@ impl Store {
             super::desk_report::audit_on(&mut tx, "resident", "reopen", Some(ticket), None, now)
                 .await?;
         }
+        self.recount_on(&mut tx, &id, figures_before.as_ref())
+            .await?;
         tx.commit().await?;
         Ok(true)
     }

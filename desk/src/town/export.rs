@@ -2,8 +2,9 @@
 //! monthly analysis (`/desk/stats/print`, A4) that the operations centre hands to the
 //! leaders. Same accounts and communities as `/desk/stats`; each export is audited.
 
-use super::page::{headline_table, limits, trends};
+use super::page::{headline_table, trends};
 use super::query::StatsQuery;
+use super::source::{limits, read_rectification, read_tally};
 use super::xlsx::{file_name, StatsWorkbook};
 use crate::staff::auth::Staff;
 use crate::staff::error::{PageError, PageResult};
@@ -11,7 +12,8 @@ use crate::staff::i18n::tr;
 use crate::staff::layout::page;
 use crate::staff::list::category_name;
 use crate::state::AppState;
-use crate::stats::{figures, Period, ReportFacts};
+use crate::stats::tally::Tally;
+use crate::stats::Period;
 use crate::store::{ListFilter, Sort, StoreError};
 use axum::extract::{Query, State};
 use axum::http::header;
@@ -24,17 +26,16 @@ use xinjing_contract::time::Date;
 /// Most reports the workbook's list holds (as the CSV).
 const LIST_MAX: i64 = 20_000;
 
-/// The rows, period and time an export is made of.
+/// The figures, period and time an export is made of.
 async fn inputs(
     state: &AppState,
     staff: &Staff,
     q: &StatsQuery,
-) -> Result<(Vec<ReportFacts>, Period, i64), PageError> {
-    let visible = (!staff.sees_all()).then(|| staff.communities.clone());
-    let rows = state.store.report_facts(visible.as_deref()).await?;
+) -> Result<(Tally, Period, i64), PageError> {
     let now = state.now_ms();
     let (_, period) = q.period(Date::in_shanghai(now as f64));
-    Ok((rows, period, now))
+    let tally = read_tally(state, staff, period, now).await?;
+    Ok((tally, period, now))
 }
 
 /// `GET /desk/stats.xlsx`
@@ -43,7 +44,7 @@ pub async fn stats_xlsx(
     staff: Staff,
     Query(q): Query<StatsQuery>,
 ) -> PageResult {
-    let (rows, period, now) = inputs(&state, &staff, &q).await?;
+    let (tally, period, now) = inputs(&state, &staff, &q).await?;
     let filter = ListFilter {
         from_day: Some(period.first_date().to_string()),
         to_day: Some(period.last_date().to_string()),
@@ -51,9 +52,11 @@ pub async fn stats_xlsx(
         ..ListFilter::default()
     };
     let list = state.store.list(&filter, Sort::Oldest, LIST_MAX, 0).await?;
+    let rectification = read_rectification(&state, &staff, period).await?;
     let book = StatsWorkbook {
         lang: staff.lang,
-        rows: &rows,
+        tally: &tally,
+        rectification: &rectification,
         list: &list,
         period,
         now,
@@ -101,22 +104,22 @@ pub async fn stats_print(
 ) -> PageResult {
     let lang = staff.lang;
     let t = |zh, en| tr(lang, zh, en);
-    let (rows, period, now) = inputs(&state, &staff, &q).await?;
+    let (tally, period, now) = inputs(&state, &staff, &q).await?;
     let limits = limits(&state);
-    let current = figures(&rows, period, now, &limits);
-    let before = figures(&rows, period.previous(), now, &limits);
-    let in_period: Vec<&ReportFacts> = rows
-        .iter()
-        .filter(|r| (period.start_ms()..period.end_ms()).contains(&r.received_at))
-        .collect();
+    let current = tally.figures(period, now, &limits);
+    let before = tally.figures(period.previous(), now, &limits);
     let mut categories: BTreeMap<&str, i64> = BTreeMap::new();
-    for r in &in_period {
-        *categories.entry(&r.category).or_insert(0) += 1;
+    for ((_, category), n) in &tally.grid {
+        *categories.entry(category).or_insert(0) += n.received;
     }
-    let mut categories: Vec<(&str, i64)> = categories.into_iter().collect();
+    let mut categories: Vec<(&str, i64)> = categories.into_iter().filter(|c| c.1 > 0).collect();
     categories.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let mut overdue: BTreeMap<&str, i64> = BTreeMap::new();
-    for r in rows.iter().filter(|r| r.is_overdue(now, &limits)) {
+    for r in tally
+        .unsettled
+        .iter()
+        .filter(|r| r.is_overdue(now, &limits))
+    {
         *overdue.entry(&r.community).or_insert(0) += 1;
     }
     let mut overdue: Vec<(&str, i64)> = overdue.into_iter().collect();
@@ -138,7 +141,7 @@ pub async fn stats_print(
                 @if overdue.is_empty() { p { (t("当前没有超时的报告。", "No report is overdue now.")) } }
                 ol { @for (c, n) in overdue.iter().take(5) { li { (c) "：" (n) } } }
             }
-            (trends(lang, &rows, period, now, &limits))
+            (trends(lang, &tally, period, now, &limits))
             section.remarks aria-labelledby="a-remarks" {
                 h2 #a-remarks { (t("城运中心意见", "The operations centre's remarks")) }
                 div.lines {}

@@ -6,6 +6,8 @@ mod charts;
 mod export;
 mod page;
 mod query;
+mod rectify;
+mod source;
 mod xlsx;
 
 use crate::state::AppState;

@@ -4,18 +4,22 @@
 
 use super::charts::{Chart, Series};
 use super::query::{Kind, StatsQuery};
+use super::source::{limits, read_rectification, read_tally};
 use crate::staff::auth::Staff;
 use crate::staff::error::PageResult;
 use crate::staff::i18n::{tr, Lang};
 use crate::staff::layout::page;
-use crate::staff::list::{category_name, first_response_ms, resolution_ms};
+use crate::staff::list::category_name;
 use crate::state::AppState;
-use crate::stats::breakdown::{by_community_and_category, months, top_buildings, weeks};
+use crate::stats::breakdown::top_of;
+use crate::stats::daily::day_of;
 use crate::stats::definitions::{definition, guarded_percent};
-use crate::stats::{change, figures, Figures, Limits, Median, Period, Ratio, ReportFacts};
+use crate::stats::tally::{trend_end, Tally};
+use crate::stats::{change, Figures, Limits, Median, Period, Ratio};
 use axum::extract::{Query, State};
 use axum::response::IntoResponse;
 use maud::{html, Markup};
+use std::collections::BTreeMap;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use xinjing_contract::time::Date;
@@ -26,37 +30,31 @@ pub async fn stats_page(
     Query(q): Query<StatsQuery>,
 ) -> PageResult {
     let lang = staff.lang;
-    let visible = (!staff.sees_all()).then(|| staff.communities.clone());
-    let rows = state.store.report_facts(visible.as_deref()).await?;
     let now = state.now_ms();
     let (kind, period) = q.period(Date::in_shanghai(now as f64));
     let limits = limits(&state);
-    let current = figures(&rows, period, now, &limits);
-    let before = figures(&rows, period.previous(), now, &limits);
-    let drill = q
-        .community
-        .as_deref()
-        .filter(|c| staff.can_see(c))
-        .map(|c| buildings(lang, &rows, period, c, &limits));
+    let tally = read_tally(&state, &staff, period, now).await?;
+    let current = tally.figures(period, now, &limits);
+    let before = tally.figures(period.previous(), now, &limits);
+    let rectified = read_rectification(&state, &staff, period).await?;
+    let drill = match q.community.as_deref().filter(|c| staff.can_see(c)) {
+        Some(c) => {
+            let counts = state.store.buildings(c, period).await?;
+            Some(buildings(lang, counts, c, &limits))
+        }
+        None => None,
+    };
     let body = html! {
         (period_form(lang, kind, period))
         (exports(lang, &q, kind, period))
         (headline(lang, &current, &before, limits.min_count))
-        (table(lang, &q, kind, &rows, period))
+        (table(lang, &q, kind, &tally.received_grid(), period))
         @if let Some(drill) = drill { (drill) }
-        (trends(lang, &rows, period, now, &limits))
+        (super::rectify::section(lang, &rectified, limits.min_count))
+        (trends(lang, &tally, period, now, &limits))
     };
     let title = tr(lang, "统计分析", "Statistics");
     Ok(page(Some(&staff), lang, title, body).into_response())
-}
-
-/// The deadlines and the guard, from the configuration.
-pub(super) fn limits(state: &AppState) -> Limits {
-    Limits {
-        first_response_ms: first_response_ms(state),
-        resolution_ms: resolution_ms(state),
-        min_count: state.config.stats_min_count,
-    }
 }
 
 /// The period's exports: the workbook, the problem list's CSV for the same days, and the
@@ -243,9 +241,14 @@ fn heat(count: i64, max: i64) -> u8 {
     (1 + (3 * (count - 1)) / max.max(1)).min(4) as u8
 }
 
-fn table(lang: Lang, q: &StatsQuery, kind: Kind, rows: &[ReportFacts], period: Period) -> Markup {
+fn table(
+    lang: Lang,
+    q: &StatsQuery,
+    kind: Kind,
+    grid: &BTreeMap<(String, String), i64>,
+    period: Period,
+) -> Markup {
     let t = |zh, en| tr(lang, zh, en);
-    let grid = by_community_and_category(rows, period);
     let communities: BTreeSet<&String> = grid.keys().map(|(c, _)| c).collect();
     let categories: BTreeSet<&String> = grid.keys().map(|(_, c)| c).collect();
     let max = grid.values().copied().max().unwrap_or(0);
@@ -290,14 +293,13 @@ fn table(lang: Lang, q: &StatsQuery, kind: Kind, rows: &[ReportFacts], period: P
 
 fn buildings(
     lang: Lang,
-    rows: &[ReportFacts],
-    period: Period,
+    counts: Vec<(String, i64, i64)>,
     community: &str,
     limits: &Limits,
 ) -> Markup {
     let t = |zh, en| tr(lang, zh, en);
-    let (reports, reopened) = top_buildings(rows, period, community, 10);
-    let total: i64 = reports.iter().map(|(_, n)| n).sum();
+    let total: i64 = counts.iter().map(|(_, n, _)| n).sum();
+    let (reports, reopened) = top_of(counts, 10);
     let guarded = total < limits.min_count;
     let list = |title: &str, items: &[(String, i64)]| {
         html! {
@@ -322,17 +324,15 @@ fn buildings(
 
 pub(super) fn trends(
     lang: Lang,
-    rows: &[ReportFacts],
+    tally: &Tally,
     period: Period,
     now: i64,
     limits: &Limits,
 ) -> Markup {
     let t = |zh, en| tr(lang, zh, en);
-    // Trends end with the period, or today if the period runs on: no empty weeks ahead.
-    let today = Date::in_shanghai(now as f64);
-    let end = period.last_date().min(today);
+    let end = trend_end(period, day_of(now));
     let last_week = Period::week_of(end);
-    let weekly = weeks(rows, last_week, 12, now, limits);
+    let weekly = tally.weeks(last_week, 12, now, limits);
     let label = |p: &Period| p.first_date().to_string()[5..].to_owned();
     let count = |f: fn(&crate::stats::breakdown::Week) -> i64| {
         weekly.iter().map(|w| Some(f(w) as f64)).collect::<Vec<_>>()
@@ -354,7 +354,7 @@ pub(super) fn trends(
         unit: "",
         axis: t("周（起）", "Week of"),
     };
-    let monthly = months(rows, Period::month_of(end), 12, now, limits);
+    let monthly = tally.months(Period::month_of(end), 12, now, limits);
     let rate = |f: fn(&Figures) -> Ratio| {
         monthly
             .iter()

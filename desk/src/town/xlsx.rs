@@ -6,7 +6,9 @@ use crate::staff::i18n::{tr, Lang};
 use crate::staff::list::category_name;
 use crate::staff::rules::local_time;
 use crate::stats::definitions::DEFINITIONS;
-use crate::stats::{figures, Figures, Limits, Period, Ratio, ReportFacts};
+use crate::stats::rectification::Rectification;
+use crate::stats::tally::Tally;
+use crate::stats::{Figures, Limits, Period, Ratio};
 use crate::store::ListRow;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use std::collections::BTreeSet;
@@ -50,7 +52,8 @@ fn write_row(
 
 pub struct StatsWorkbook<'a> {
     pub lang: Lang,
-    pub rows: &'a [ReportFacts],
+    pub tally: &'a Tally,
+    pub rectification: &'a Rectification,
     pub list: &'a [ListRow],
     pub period: Period,
     pub now: i64,
@@ -65,8 +68,10 @@ impl StatsWorkbook<'_> {
         let bold = Format::new().set_bold();
         let mut book = Workbook::new();
 
-        let current = figures(self.rows, self.period, self.now, &self.limits);
-        let before = figures(self.rows, self.period.previous(), self.now, &self.limits);
+        let current = self.tally.figures(self.period, self.now, &self.limits);
+        let before = self
+            .tally
+            .figures(self.period.previous(), self.now, &self.limits);
         let sheet = book.add_worksheet().set_name(t("汇总", "Summary"))?;
         let span = format!("{} – {}", self.period.first_date(), self.period.last_date());
         write_row(sheet, 0, &[t("时段", "Period").into(), span], Some(&bold))?;
@@ -156,22 +161,28 @@ impl StatsWorkbook<'_> {
             .to_owned()];
             heading.extend(group_heading.iter().map(|h| h.to_string()));
             write_row(sheet, 0, &heading, Some(&bold))?;
-            let group = |r: &ReportFacts| {
+            let group = |community: &str, category: &str| {
                 if key == 0 {
-                    r.community.clone()
+                    community.to_owned()
                 } else {
-                    r.category.clone()
+                    category.to_owned()
                 }
             };
-            let names: BTreeSet<String> = self.rows.iter().map(group).collect();
+            let names: BTreeSet<String> = self
+                .tally
+                .grid
+                .keys()
+                .map(|(c, k)| group(c, k))
+                .chain(
+                    self.tally
+                        .unsettled
+                        .iter()
+                        .map(|r| group(&r.community, &r.category)),
+                )
+                .collect();
             for (i, g) in names.iter().enumerate() {
-                let rows: Vec<ReportFacts> = self
-                    .rows
-                    .iter()
-                    .filter(|r| &group(r) == g)
-                    .cloned()
-                    .collect();
-                let f = figures(&rows, self.period, self.now, &self.limits);
+                let pick = |community: &str, category: &str| &group(community, category) == g;
+                let f = self.tally.group(pick, self.period, self.now, &self.limits);
                 let label = if key == 0 {
                     g.clone()
                 } else {
@@ -214,7 +225,64 @@ impl StatsWorkbook<'_> {
             write_row(sheet, 1 + i as u32, &cells, None)?;
         }
         sheet.set_column_width(0, 20)?;
+        self.rectification_sheet(&mut book, &bold)?;
         book.save_to_buffer()
+    }
+}
+
+impl StatsWorkbook<'_> {
+    /// 整改与复发: on time per handling unit and per category, and the relapses.
+    fn rectification_sheet(&self, book: &mut Workbook, bold: &Format) -> Result<(), XlsxError> {
+        let lang = self.lang;
+        let t = |zh, en| tr(lang, zh, en);
+        let min = self.limits.min_count;
+        let r = self.rectification;
+        let sheet = book
+            .add_worksheet()
+            .set_name(t("整改与复发", "Rectification"))?;
+        let heading = [
+            t("分组", "Group"),
+            t("名称", "Name"),
+            t("比率", "Rate"),
+            t("分子/分母", "Of"),
+        ];
+        write_row(sheet, 0, &heading.map(String::from), Some(bold))?;
+        let on_time = t("按时整改率", "Rectified on time");
+        let relapses = t("复发", "Relapses");
+        let mut rows: Vec<(String, String, Ratio)> = vec![
+            (on_time.into(), t("全部", "All").into(), r.on_time),
+            (relapses.into(), t("全部", "All").into(), r.relapses),
+        ];
+        let unit = format!("{on_time} · {}", t("处置单位", "unit"));
+        rows.extend(
+            r.on_time_by_unit
+                .iter()
+                .map(|(u, x)| (unit.clone(), u.clone(), *x)),
+        );
+        let category = format!("{on_time} · {}", t("类别", "category"));
+        rows.extend(
+            r.on_time_by_category
+                .iter()
+                .map(|(c, x)| (category.clone(), category_name(c, lang), *x)),
+        );
+        let category = format!("{relapses} · {}", t("类别", "category"));
+        rows.extend(
+            r.relapses_by_category
+                .iter()
+                .map(|(c, x)| (category.clone(), category_name(c, lang), *x)),
+        );
+        for (i, (group, name, ratio)) in rows.into_iter().enumerate() {
+            let cells = [
+                group,
+                name,
+                rate(ratio, min),
+                format!("{}/{}", ratio.num, ratio.den),
+            ];
+            write_row(sheet, 1 + i as u32, &cells, None)?;
+        }
+        sheet.set_column_width(0, 28)?;
+        sheet.set_column_width(1, 24)?;
+        Ok(())
     }
 }
 
