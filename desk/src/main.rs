@@ -2,125 +2,17 @@
 //! they are `anyhow` chains; the library below has a typed error per layer.
 
 use anyhow::{bail, Context};
-use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use clap::Parser;
 use std::process::ExitCode;
 use std::sync::Arc;
 use xinjing_contract::TicketStatus;
-use xinjing_desk::config::{describe_keys, Config, Database};
+use xinjing_desk::config::{Config, Database};
 use xinjing_desk::staff::auth::Role;
 use xinjing_desk::store::Resolution;
 use xinjing_desk::{app, clock::SystemClock, lifecycle};
 
-/// xinjing-desk: the town's desk for Xinjing safety reports
-#[derive(Parser)]
-#[command(
-    name = "xinjing-desk",
-    arg_required_else_help = true,
-    after_help = format!(
-        "configuration: a TOML file named by DESK_CONFIG; each key can be overridden by its \
-         environment variable:\n{}",
-        describe_keys()
-    )
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Serve the API (and the widget, with `dist`) until stopped
-    Serve {
-        /// Trying it out: serve without public_url, with links to the bound address
-        #[arg(long)]
-        dev: bool,
-    },
-    /// Create or update the database, then exit
-    Migrate,
-    /// Check the configuration and the storage it names, then exit
-    CheckConfig,
-    /// Copy the database and the photos into DIR (new or empty), with a manifest of
-    /// SHA-256 checksums; files readable by their owner only. Safe while the desk runs.
-    /// PostgreSQL needs pg_dump (Debian's postgresql-client)
-    Backup { dir: PathBuf },
-    /// Put a backup made by `backup` back: checks every checksum first, then replaces the
-    /// database and copies the photos in. Stop the desk first. PostgreSQL needs pg_restore
-    Restore {
-        dir: PathBuf,
-        /// Replace a database that already holds reports or accounts
-        #[arg(long)]
-        force: bool,
-    },
-    /// Change a ticket's state as the staff pages do (same rules, audited as `cli`); the
-    /// note is shown to the resident
-    SetStatus {
-        ticket: String,
-        /// received, in_progress, resolved or rejected
-        #[arg(value_parser = parse_status)]
-        status: TicketStatus,
-        /// The public note the resident sees
-        note: Option<String>,
-        /// How a report being resolved was: solved (已解决, the hazard is gone) or
-        /// explained (已解释说明); needed with resolved, refused with any other state
-        #[arg(long, value_parser = parse_resolution)]
-        resolution: Option<Resolution>,
-        /// Why a report is resolved as solved without a passed review (复查): needed then,
-        /// and kept in the audit log
-        #[arg(long = "override", value_name = "REASON")]
-        override_reason: Option<String>,
-    },
-    /// Staff accounts
-    #[command(subcommand)]
-    User(UserCommand),
-    /// The town's precomputed figures
-    #[command(subcommand)]
-    Stats(StatsCommand),
-}
-
-#[derive(Subcommand)]
-enum StatsCommand {
-    /// Fill the figures again from every report (the desk does it by itself when it finds
-    /// them missing or made with other deadlines). Best with the desks stopped
-    Rebuild,
-}
-
-#[derive(Subcommand)]
-enum UserCommand {
-    /// Create a staff account, or reset its password, role and communities; the password is
-    /// read from standard input (staff see the communities named; admins see all)
-    Add {
-        name: String,
-        /// admin, staff (one community or more), town (reads every community and its
-        /// figures; works no report and manages nothing) or unit (a handling unit's tasks)
-        #[arg(long, value_parser = parse_role)]
-        role: Role,
-        /// A residential area this account works for (staff: at least one)
-        #[arg(long = "community", value_name = "AREA")]
-        communities: Vec<String>,
-        /// The handling unit (a [[unit]] id of the configuration) of a unit account
-        #[arg(long)]
-        unit: Option<String>,
-    },
-    /// The accounts, their roles and communities
-    List,
-    /// Remove an account (someone who left) and log it out
-    Remove { name: String },
-}
-
-fn parse_status(text: &str) -> Result<TicketStatus, String> {
-    TicketStatus::from_code(text).ok_or_else(|| {
-        format!("unknown state {text:?}: received, in_progress, resolved or rejected")
-    })
-}
-
-fn parse_resolution(text: &str) -> Result<Resolution, String> {
-    Resolution::from_code(text).ok_or_else(|| "--resolution must be solved or explained".to_owned())
-}
-
-fn parse_role(text: &str) -> Result<Role, String> {
-    Role::from_code(text).ok_or_else(|| "--role must be admin, staff, town or unit".to_owned())
-}
+mod cli;
+use cli::{Cli, Command, StatsCommand, UserCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
