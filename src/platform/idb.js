@@ -307,11 +307,15 @@ export function idbSetAside(key, value) {
 // The database older builds of every deployment on the site shared (`name`), for a
 // deployment off the root to take over what is its own: opened as it is, never created,
 // and let go after each transaction. `work(tx)` runs in one transaction on `store`.
+// Resolves null only when there is no such database or store; an open that fails is an
+// error, so that a delete that did not happen is never taken for one that did.
 function legacyRun(name, store, mode, work) {
   return new Promise((resolve, reject) => {
     const request = indexedDB.open(name);
-    request.onupgradeneeded = () => request.transaction.abort(); // there was none
-    request.onerror = request.onblocked = () => resolve(null);
+    let none = false;
+    request.onupgradeneeded = () => { none = true; request.transaction.abort(); };
+    request.onerror = () => (none ? resolve(null) : reject(request.error || new Error('open failed')));
+    request.onblocked = () => reject(new Error('open blocked'));
     request.onsuccess = () => {
       const db = request.result;
       if (!db.objectStoreNames.contains(store)) { db.close(); resolve(null); return; }

@@ -148,6 +148,34 @@ test('after the upgrade each deployment takes over only the older build\'s repor
   }
 });
 
+test('a report an older tab queues after a deployment off the root took over is still taken and sent', async ({ page, serve, receiver }) => {
+  const template = await templateBody(page, serve, receiver);
+  const townB = await startReceiver();
+  const { site, root } = await twoTowns(receiver, townB);
+  try {
+    await page.goto(site.origin + '/a/config.json');
+    await seedOlderBuild(page, { outbox: [] });
+    await page.goto(site.origin + '/a/');
+    await ready(page);
+    // A's takeover has looked at the shared store (empty) at least once.
+    await expect(page.getByRole('button', { name: '立即发送' })).toHaveCount(0);
+    await page.reload();
+    await ready(page);
+    // Then an older build's tab of A, still open in the background, queues a report.
+    const id = '3f1e6c2a-9b4d-4e8f-a1c3-5d7b9e2f4a71';
+    await seedOlderBuild(page, { outbox: [olderRecord(template, id, '接管之后旧标签页保存的报告', { endpoint: receiver.endpoint })] });
+    await page.reload();
+    await ready(page);
+    await expect.poll(() => receiver.reports().map((r) => r.key)).toContain(id);
+    expect(await sharedKeys(page, 'outbox')).toEqual([]);
+    expect(receiver.state.attempts.filter((a) => a.key === id)).toHaveLength(1);
+  } finally {
+    await site.close();
+    await townB.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 test('a deployment off the root takes over its tickets, draft and contact from before the upgrade, and "clear my data" there clears its own of them only', async ({ page, receiver }) => {
   const townB = await startReceiver();
   const { site, root, communities } = await twoTowns(receiver, townB);
