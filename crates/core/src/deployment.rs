@@ -45,10 +45,15 @@ pub fn owns(
     at_root: bool,
 ) -> bool {
     match queued_for {
-        Some(endpoint) => endpoint == ours,
+        Some(endpoint) => same_endpoint(endpoint, ours),
         None if communities.is_empty() => at_root,
         None => communities.iter().any(|c| c == community),
     }
+}
+
+/// Whether two `Endpoint::key`s name one endpoint: a trailing slash is not a change.
+pub fn same_endpoint(a: &str, b: &str) -> bool {
+    a.trim_end_matches('/') == b.trim_end_matches('/')
 }
 
 /// Who is taking over records kept under the shared names.
@@ -71,12 +76,27 @@ impl Taker<'_> {
             return None;
         }
         let body = entry.body.clone();
-        Some((entry.queued_for(self.endpoint).without_body(), body))
+        // One that names its endpoint keeps it: it goes there, whoever sends it.
+        let entry = match entry.endpoint {
+            Some(_) => entry,
+            None => entry.queued_for(self.endpoint),
+        };
+        Some((entry.without_body(), body))
     }
 
-    /// A waiting report an older build kept (body inline), if it is this deployment's.
+    /// A waiting report an older build kept (body inline), if it is this deployment's. The
+    /// root's are also those queued for any real endpoint: older tabs of every deployment
+    /// sent each report to its own endpoint, and the root's database is where they wait.
     pub fn owned_report(&self, raw: &str) -> Option<OutboxEntry> {
         let entry = parse_entry(raw)?;
+        if self.at_root
+            && entry
+                .endpoint
+                .as_deref()
+                .is_some_and(|e| e != crate::config::MOCK_ENDPOINT)
+        {
+            return Some(entry);
+        }
         // The community is read only when the endpoint does not decide.
         let community = match entry.endpoint {
             Some(_) => String::new(),
