@@ -8,7 +8,7 @@
 use crate::platform::legacy;
 use crate::platform::storage::{self, Adopted, IdbOutbox, KV, LEGACY_OUTBOX, TICKET_PREFIX};
 use xinjing_core::config::Config;
-use xinjing_core::deployment::Taker;
+use xinjing_core::deployment::{kept_on_root_clear, Taker};
 use xinjing_core::my_reports::{parse_records, TicketRecord};
 use xinjing_core::outbox::{parse_entry, OutboxStore};
 
@@ -211,20 +211,12 @@ pub async fn clear_shared(owner: &Owner) {
 }
 
 /// What "clear my data" keeps of this database's older-build stores, which at the root are
-/// the ones every deployment's older tabs shared: another deployment's reports and tickets.
-/// Off the root, this database is the deployment's own: nothing is kept.
-pub fn keep_on_clear(owner: Owner) -> impl Fn(&str, &str) -> bool + 'static {
+/// the ones every deployment's older tabs shared (the core's rule; `owner` is `None` when
+/// no config has loaded). Off the root, this database is the deployment's own: nothing is
+/// kept.
+pub fn keep_on_clear(owner: Option<Owner>) -> impl Fn(&str, &str) -> bool + 'static {
+    let at_root = storage::is_root_deployment();
     move |store, record| {
-        if !owner.at_root {
-            return false;
-        }
-        let taker = owner.taker();
-        match store {
-            "outbox" => parse_entry(record).is_some() && taker.owned_report(record).is_none(),
-            _ => {
-                serde_json::from_str::<TicketRecord>(record).is_ok()
-                    && taker.ticket(record).is_none()
-            }
-        }
+        at_root && kept_on_root_clear(owner.as_ref().map(Owner::taker).as_ref(), store, record)
     }
 }

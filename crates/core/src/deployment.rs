@@ -140,5 +140,27 @@ impl Taker<'_> {
     }
 }
 
+/// What "clear my data" at the site's root keeps of the stores older builds of every
+/// deployment shared (`outbox`, `kv`): another deployment's waiting reports and tickets.
+/// `taker` is `None` when no config has loaded: then only a report queued for a real
+/// endpoint is known to be the root's (it sends those); other waiting reports stay, as
+/// nothing says whose they are. Tickets are the root's own names, cleared either way
+/// unless a config says they are another endpoint's.
+pub fn kept_on_root_clear(taker: Option<&Taker>, store: &str, record: &str) -> bool {
+    let report = store == "outbox";
+    match taker {
+        Some(t) if report => parse_entry(record).is_some() && t.owned_report(record).is_none(),
+        Some(t) => {
+            serde_json::from_str::<TicketRecord>(record).is_ok() && t.ticket(record).is_none()
+        }
+        None if report => parse_entry(record).is_some_and(|e| {
+            e.endpoint
+                .as_deref()
+                .is_none_or(|e| e == crate::config::MOCK_ENDPOINT)
+        }),
+        None => false,
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -212,3 +212,23 @@ fn one_deployment_has_one_name_however_its_page_is_reached() {
         scoped_name("xj.draft", "/a/")
     );
 }
+
+#[test]
+fn clearing_the_root_without_a_config_leaves_the_waiting_reports_it_cannot_attribute() {
+    let unknown = legacy_record("示例一村", None);
+    let for_a = legacy_record("示例一村", Some(A));
+    let mock = legacy_record("示例一村", Some(crate::config::MOCK_ENDPOINT));
+    assert!(kept_on_root_clear(None, "outbox", &unknown));
+    assert!(kept_on_root_clear(None, "outbox", &mock));
+    assert!(
+        !kept_on_root_clear(None, "outbox", &for_a),
+        "the root's whatever its config"
+    );
+    let anywhere = served(&[]);
+    let root = Taker {
+        endpoint: B,
+        communities: &anywhere,
+        at_root: true,
+    };
+    assert!(!kept_on_root_clear(Some(&root), "outbox", &unknown));
+}
