@@ -157,6 +157,24 @@ export function idbPutReport(key, json, body) {
   });
 }
 
+// A waiting report written with its body only if none is kept under `key` yet (a takeover
+// resumed after a crash must not overwrite a copy that has moved on since); resolves to
+// whether it wrote.
+export function idbAddReport(key, json, body) {
+  let wrote = false;
+  return run(['reports', 'bodies'], 'readwrite', (tx) => {
+    const reports = tx.objectStore('reports');
+    const get = reports.getKey(key);
+    get.onsuccess = () => {
+      if (get.result !== undefined) return;
+      wrote = true;
+      tx.objectStore('bodies').put(body, key);
+      reports.put(json, key);
+    };
+    return null;
+  }).then(() => wrote);
+}
+
 // A waiting report deleted: its record and its body.
 export function idbRemoveReport(key) {
   return run(['reports', 'bodies'], 'readwrite', (tx) => {

@@ -6,11 +6,11 @@
 //! the last config some page of the site loaded.
 
 use crate::platform::legacy;
-use crate::platform::storage::{self, Adopted, IdbOutbox, KV, LEGACY_OUTBOX, TICKET_PREFIX};
+use crate::platform::storage::{self, Adopted, KV, LEGACY_OUTBOX, TICKET_PREFIX};
 use xinjing_core::config::Config;
 use xinjing_core::deployment::{kept_on_root_clear, Taker};
 use xinjing_core::my_reports::{parse_records, TicketRecord};
-use xinjing_core::outbox::{parse_entry, OutboxStore};
+use xinjing_core::outbox::parse_entry;
 
 /// How long an older build's tab is kept off a report while it is copied across databases.
 const MOVE_LEASE_MS: f64 = 60_000.0;
@@ -106,7 +106,8 @@ async fn take_over_shared(owner: &Owner) -> bool {
         })
         .await;
         let moved = matches!(claimed, Ok(Some(_)))
-            && IdbOutbox.put(&key, &entry.to_json(), &body).await.is_ok()
+            // Put-if-absent: a copy made before a crash may have moved on (sent, retried).
+            && storage::add_report(&key, &entry.to_json(), &body).await.is_ok()
             && legacy::delete(LEGACY_OUTBOX, &key).await.is_ok();
         done &= moved;
         took_any |= moved;
