@@ -157,6 +157,24 @@ export function idbPutReport(key, json, body) {
   });
 }
 
+// A waiting report written with its body only if none is kept under `key` yet (a takeover
+// resumed after a crash must not overwrite a copy that has moved on since); resolves to
+// whether it wrote.
+export function idbAddReport(key, json, body) {
+  let wrote = false;
+  return run(['reports', 'bodies'], 'readwrite', (tx) => {
+    const reports = tx.objectStore('reports');
+    const get = reports.getKey(key);
+    get.onsuccess = () => {
+      if (get.result !== undefined) return;
+      wrote = true;
+      tx.objectStore('bodies').put(body, key);
+      reports.put(json, key);
+    };
+    return null;
+  }).then(() => wrote);
+}
+
 // A waiting report deleted: its record and its body.
 export function idbRemoveReport(key) {
   return run(['reports', 'bodies'], 'readwrite', (tx) => {
@@ -307,11 +325,15 @@ export function idbSetAside(key, value) {
 // The database older builds of every deployment on the site shared (`name`), for a
 // deployment off the root to take over what is its own: opened as it is, never created,
 // and let go after each transaction. `work(tx)` runs in one transaction on `store`.
+// Resolves null only when there is no such database or store; an open that fails is an
+// error, so that a delete that did not happen is never taken for one that did.
 function legacyRun(name, store, mode, work) {
   return new Promise((resolve, reject) => {
     const request = indexedDB.open(name);
-    request.onupgradeneeded = () => request.transaction.abort(); // there was none
-    request.onerror = request.onblocked = () => resolve(null);
+    let none = false;
+    request.onupgradeneeded = () => { none = true; request.transaction.abort(); };
+    request.onerror = () => (none ? resolve(null) : reject(request.error || new Error('open failed')));
+    request.onblocked = () => reject(new Error('open blocked'));
     request.onsuccess = () => {
       const db = request.result;
       if (!db.objectStoreNames.contains(store)) { db.close(); resolve(null); return; }

@@ -77,6 +77,8 @@ extern "C" {
     pub fn idb_set_aside(key: &str, value: &str) -> Result<js_sys::Promise, JsValue>;
     #[wasm_bindgen(catch, js_name = idbPutReport)]
     pub fn idb_put_report(key: &str, json: &str, body: &str) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = idbAddReport)]
+    pub fn idb_add_report(key: &str, json: &str, body: &str) -> Result<js_sys::Promise, JsValue>;
     #[wasm_bindgen(catch, js_name = idbRemoveReport)]
     pub fn idb_remove_report(key: &str) -> Result<js_sys::Promise, JsValue>;
     #[wasm_bindgen(catch, js_name = idbKeepBody)]

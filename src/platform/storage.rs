@@ -205,6 +205,13 @@ pub async fn wipe(keep: impl Fn(&str, &str) -> bool + 'static) -> Result<(), Sto
         .map(drop)
 }
 
+/// A waiting report and its body, written only if none is kept under `key` yet; whether it
+/// wrote.
+pub async fn add_report(key: &str, json: &str, body: &str) -> Result<bool, StoreError> {
+    let wrote = await_promise(js::idb_add_report(key, json, body)).await?;
+    Ok(wrote.as_bool().unwrap_or(false))
+}
+
 /// What becomes of an older build's waiting report.
 pub enum Adopted {
     /// This build's record and body.

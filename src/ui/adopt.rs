@@ -6,14 +6,12 @@
 //! the last config some page of the site loaded.
 
 use crate::platform::legacy;
-use crate::platform::storage::{self, Adopted, IdbOutbox, KV, LEGACY_OUTBOX, TICKET_PREFIX};
+use crate::platform::storage::{self, Adopted, KV, LEGACY_OUTBOX, TICKET_PREFIX};
 use xinjing_core::config::Config;
-use xinjing_core::deployment::Taker;
+use xinjing_core::deployment::{kept_on_root_clear, Taker};
 use xinjing_core::my_reports::{parse_records, TicketRecord};
-use xinjing_core::outbox::{parse_entry, OutboxStore};
+use xinjing_core::outbox::parse_entry;
 
-/// Set once a deployment off the root has taken over its part of the shared names.
-const KEY_TAKEN_OVER: &str = "xj.taken-over";
 /// How long an older build's tab is kept off a report while it is copied across databases.
 const MOVE_LEASE_MS: f64 = 60_000.0;
 
@@ -42,20 +40,16 @@ impl Owner {
     }
 }
 
-/// Run under the outbox lock, before a sending pass. At the root, older builds' tabs may go
-/// on queueing into the store this build takes from, so every pass looks; elsewhere the
-/// shared names are read once, until everything of this deployment's there has moved.
+/// Run under the outbox lock, before a sending pass. Older builds' tabs (a background tab,
+/// a cached build) may go on queueing into the shared stores after any takeover, so every
+/// pass looks, at the root and elsewhere: cheap when they are empty or absent.
 /// Returns whether tickets were taken over (the tab then shows them).
 pub async fn take_over(owner: Owner) -> bool {
     let mut took_tickets = false;
     if owner.at_root {
         take_reports_here(owner).await;
-    } else if storage::get(KEY_TAKEN_OVER).is_none() {
-        let (done, tickets) = take_over_shared(&owner).await;
-        took_tickets = tickets;
-        if done {
-            let _ = storage::set(KEY_TAKEN_OVER, "1");
-        }
+    } else {
+        took_tickets = take_over_shared(&owner).await;
     }
     // A body whose record is gone (a tab closed between two steps of an older layout).
     let _ = storage::sweep_bodies().await;
@@ -87,9 +81,9 @@ async fn take_reports_here(owner: Owner) {
     }
 }
 
-/// Moves this deployment's part of the shared database and keys under its own names;
-/// whether all of it moved (else the next pass tries again), and whether tickets did.
-async fn take_over_shared(owner: &Owner) -> (bool, bool) {
+/// Moves this deployment's part of the shared database and keys under its own names
+/// (what does not move now, the next pass tries again); whether tickets moved.
+async fn take_over_shared(owner: &Owner) -> bool {
     let taker = owner.taker();
     let mut done = true;
     let mut took_any = false;
@@ -112,7 +106,8 @@ async fn take_over_shared(owner: &Owner) -> (bool, bool) {
         })
         .await;
         let moved = matches!(claimed, Ok(Some(_)))
-            && IdbOutbox.put(&key, &entry.to_json(), &body).await.is_ok()
+            // Put-if-absent: a copy made before a crash may have moved on (sent, retried).
+            && storage::add_report(&key, &entry.to_json(), &body).await.is_ok()
             && legacy::delete(LEGACY_OUTBOX, &key).await.is_ok();
         done &= moved;
         took_any |= moved;
@@ -168,7 +163,7 @@ async fn take_over_shared(owner: &Owner) -> (bool, bool) {
             }
         }
     }
-    (done, took_tickets)
+    took_tickets
 }
 
 /// A ticket taken over keeps the endpoint that has it, whatever the config says later.
@@ -217,20 +212,12 @@ pub async fn clear_shared(owner: &Owner) {
 }
 
 /// What "clear my data" keeps of this database's older-build stores, which at the root are
-/// the ones every deployment's older tabs shared: another deployment's reports and tickets.
-/// Off the root, this database is the deployment's own: nothing is kept.
-pub fn keep_on_clear(owner: Owner) -> impl Fn(&str, &str) -> bool + 'static {
+/// the ones every deployment's older tabs shared (the core's rule; `owner` is `None` when
+/// no config has loaded). Off the root, this database is the deployment's own: nothing is
+/// kept.
+pub fn keep_on_clear(owner: Option<Owner>) -> impl Fn(&str, &str) -> bool + 'static {
+    let at_root = storage::is_root_deployment();
     move |store, record| {
-        if !owner.at_root {
-            return false;
-        }
-        let taker = owner.taker();
-        match store {
-            "outbox" => parse_entry(record).is_some() && taker.owned_report(record).is_none(),
-            _ => {
-                serde_json::from_str::<TicketRecord>(record).is_ok()
-                    && taker.ticket(record).is_none()
-            }
-        }
+        at_root && kept_on_root_clear(owner.as_ref().map(Owner::taker).as_ref(), store, record)
     }
 }

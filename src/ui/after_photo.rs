@@ -19,7 +19,9 @@ use xinjing_core::my_reports::TicketRecord;
 
 /// A blob URL of the record's after-photo, if it has one and the endpoint gives it.
 async fn load(record: TicketRecord, config: Option<Arc<Config>>) -> Option<String> {
-    let (ticket, path) = (record.ticket.as_deref()?, record.after_photo.as_deref()?);
+    // Only a plain relative path: resolved against the status URL it stays on the endpoint
+    // that issued the ticket, the one the report's key may be sent to.
+    let (ticket, path) = (record.ticket.as_deref()?, record.after_photo_path()?);
     let config = config?;
     // Only the endpoint that issued the ticket knows the report's key already.
     let AnyTransport::Http(http) = AnyTransport::for_stored(record.endpoint.as_deref(), &config)

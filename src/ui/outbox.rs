@@ -361,11 +361,7 @@ impl Sender {
         if let Some(owner) = &owner {
             adopt::clear_shared(owner).await;
         }
-        let keep = owner.map(adopt::keep_on_clear);
-        if let Err(e) =
-            storage::wipe(move |store, record| keep.as_ref().is_some_and(|k| k(store, record)))
-                .await
-        {
+        if let Err(e) = storage::wipe(adopt::keep_on_clear(owner)).await {
             web_sys::console::warn_1(&format!("clearing storage: {}", e.0).into());
         }
         storage::announce("cleared");

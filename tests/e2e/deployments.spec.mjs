@@ -148,6 +148,72 @@ test('after the upgrade each deployment takes over only the older build\'s repor
   }
 });
 
+test('a report an older tab queues after a deployment off the root took over is still taken and sent', async ({ page, serve, receiver }) => {
+  const template = await templateBody(page, serve, receiver);
+  const townB = await startReceiver();
+  const { site, root } = await twoTowns(receiver, townB);
+  try {
+    await page.goto(site.origin + '/a/config.json');
+    await seedOlderBuild(page, { outbox: [] });
+    await page.goto(site.origin + '/a/');
+    await ready(page);
+    // A's takeover has looked at the shared store (empty) at least once.
+    await expect(page.getByRole('button', { name: '立即发送' })).toHaveCount(0);
+    await page.reload();
+    await ready(page);
+    // Then an older build's tab of A, still open in the background, queues a report.
+    const id = '3f1e6c2a-9b4d-4e8f-a1c3-5d7b9e2f4a71';
+    await seedOlderBuild(page, { outbox: [olderRecord(template, id, '接管之后旧标签页保存的报告', { endpoint: receiver.endpoint })] });
+    await page.reload();
+    await ready(page);
+    await expect.poll(() => receiver.reports().map((r) => r.key)).toContain(id);
+    expect(await sharedKeys(page, 'outbox')).toEqual([]);
+    expect(receiver.state.attempts.filter((a) => a.key === id)).toHaveLength(1);
+  } finally {
+    await site.close();
+    await townB.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a takeover resumed after a crash between copy and delete keeps the copy that moved on', async ({ page, serve, receiver }) => {
+  const template = await templateBody(page, serve, receiver);
+  const townB = await startReceiver();
+  const { site, root } = await twoTowns(receiver, townB);
+  const down = (url) => url.origin === receiver.origin;
+  await page.context().route(down, (route) => route.abort('internetdisconnected'));
+  try {
+    await page.goto(site.origin + '/a/');
+    await ready(page);
+    // What a tab closed between the two steps left: the older record still in the shared
+    // store (its lease since run out), and A's copy, whose body was corrected since.
+    const id = '3f1e6c2a-9b4d-4e8f-a1c3-5d7b9e2f4a81';
+    const [, raw] = olderRecord(template, id, '崩溃前复制的旧内容', { endpoint: receiver.endpoint });
+    const corrected = JSON.stringify({ ...template, id, description: '复制之后改过的内容' });
+    await seedOlderBuild(page, { outbox: [[id, raw]] });
+    await page.evaluate(([id, record, body]) => new Promise((done, fail) => {
+      const open = indexedDB.open('xinjing-safety@/a/');
+      open.onsuccess = () => {
+        const tx = open.result.transaction(['reports', 'bodies'], 'readwrite');
+        tx.objectStore('reports').put(record, id);
+        tx.objectStore('bodies').put(body, id);
+        tx.oncomplete = () => { open.result.close(); done(); };
+        tx.onabort = () => fail(tx.error);
+      };
+      open.onerror = () => fail(open.error);
+    }), [id, JSON.stringify({ ...JSON.parse(raw), body: '' }), corrected]);
+    await page.context().unroute(down);
+    await page.reload();
+    await ready(page);
+    await expect.poll(() => receiver.reports().filter((r) => r.key === id).map((r) => r.body.description)).toEqual(['复制之后改过的内容']);
+    expect(await sharedKeys(page, 'outbox')).toEqual([]);
+  } finally {
+    await site.close();
+    await townB.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 test('a deployment off the root takes over its tickets, draft and contact from before the upgrade, and "clear my data" there clears its own of them only', async ({ page, receiver }) => {
   const townB = await startReceiver();
   const { site, root, communities } = await twoTowns(receiver, townB);

@@ -76,9 +76,8 @@ test('"clear my data" at the root clears the older build\'s records of this depl
       ticket: `XJ-20261130-00${n}`, id: `id-${n}`, created_at: '2026-11-30T10:00:00+08:00', category: 'ebike_in_stairwell',
       community: '示例一村（演示）', excerpt: `升级前的工单 ${n}`, status: 'received', endpoint,
     })];
-    const theirs = ['7b1d2e3f-0000-4000-8000-000000000002', JSON.stringify({ id: '7b1d2e3f-0000-4000-8000-000000000002', body: JSON.stringify({ id: '7b1d2e3f-0000-4000-8000-000000000002', location: { community: '示例一村（演示）' } }), queued_at_ms: Date.now(), endpoint: elsewhere })];
-    // An older tab of another deployment on the site queued this one; tickets of both.
-    await seedOlderBuild(page, { outbox: [theirs], kv: [ticket(81, receiver.endpoint), ticket(82, elsewhere)] });
+    // Tickets of this deployment and of another one on the site.
+    await seedOlderBuild(page, { kv: [ticket(81, receiver.endpoint), ticket(82, elsewhere)] });
     await page.reload();
     await ready(page);
     await page.getByRole('navigation').getByRole('button', { name: /我的报告/ }).click();
@@ -87,8 +86,36 @@ test('"clear my data" at the root clears the older build\'s records of this depl
     await page.getByRole('button', { name: '清除本机数据' }).click();
     await expect(page.getByText('XJ-20261130-0081')).toHaveCount(0);
     await expect.poll(() => sharedKeys(page, 'kv')).toEqual(['ticket:id-82']);
-    expect(await sharedKeys(page, 'outbox')).toEqual([theirs[0]]);
     expect(townB.state.attempts).toEqual([]);
+  } finally {
+    await townB.close();
+  }
+});
+
+test('a report the older build queued for another endpoint is sent there once from the root, never to the root\'s own', async ({ page, serve, receiver }) => {
+  const townB = await startReceiver();
+  try {
+    await page.goto(await serve({ config: { endpoint: receiver.endpoint } }));
+    await ready(page);
+    await nav(page, '我要报告').click();
+    await fillReport(page, { description: '用来做模板的报告' });
+    await page.getByRole('button', { name: '提交报告' }).click();
+    await expect(page.getByRole('heading', { name: '已受理' })).toBeVisible();
+    const template = receiver.reports()[0].body;
+
+    // Queued by an older tab while the site's endpoint was another one (a trailing slash
+    // is enough for that): it went to that endpoint then, and must still.
+    const id = '5a0c2d9e-1b7f-4c3a-9e8d-2f6b4a1c7e91';
+    await seedOlderBuild(page, { outbox: [olderRecord(template, id, '换接收端之前保存的报告', { endpoint: townB.endpoint })] });
+    await page.reload();
+    await ready(page);
+    await expect.poll(() => townB.reports().map((r) => r.key)).toEqual([id]);
+    await expect.poll(() => sharedKeys(page, 'outbox')).toEqual([]);
+    await page.reload();
+    await ready(page);
+    await expect.poll(() => sharedKeys(page, 'reports')).toEqual([]);
+    expect(townB.state.attempts.map((a) => a.key)).toEqual([id]);
+    expect(receiver.state.attempts.filter((a) => a.key === id)).toEqual([]);
   } finally {
     await townB.close();
   }

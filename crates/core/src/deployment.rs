@@ -45,10 +45,15 @@ pub fn owns(
     at_root: bool,
 ) -> bool {
     match queued_for {
-        Some(endpoint) => endpoint == ours,
+        Some(endpoint) => same_endpoint(endpoint, ours),
         None if communities.is_empty() => at_root,
         None => communities.iter().any(|c| c == community),
     }
+}
+
+/// Whether two `Endpoint::key`s name one endpoint: a trailing slash is not a change.
+pub fn same_endpoint(a: &str, b: &str) -> bool {
+    a.trim_end_matches('/') == b.trim_end_matches('/')
 }
 
 /// Who is taking over records kept under the shared names.
@@ -71,12 +76,27 @@ impl Taker<'_> {
             return None;
         }
         let body = entry.body.clone();
-        Some((entry.queued_for(self.endpoint).without_body(), body))
+        // One that names its endpoint keeps it: it goes there, whoever sends it.
+        let entry = match entry.endpoint {
+            Some(_) => entry,
+            None => entry.queued_for(self.endpoint),
+        };
+        Some((entry.without_body(), body))
     }
 
-    /// A waiting report an older build kept (body inline), if it is this deployment's.
+    /// A waiting report an older build kept (body inline), if it is this deployment's. The
+    /// root's are also those queued for any real endpoint: older tabs of every deployment
+    /// sent each report to its own endpoint, and the root's database is where they wait.
     pub fn owned_report(&self, raw: &str) -> Option<OutboxEntry> {
         let entry = parse_entry(raw)?;
+        if self.at_root
+            && entry
+                .endpoint
+                .as_deref()
+                .is_some_and(|e| e != crate::config::MOCK_ENDPOINT)
+        {
+            return Some(entry);
+        }
         // The community is read only when the endpoint does not decide.
         let community = match entry.endpoint {
             Some(_) => String::new(),
@@ -117,6 +137,28 @@ impl Taker<'_> {
                 self.at_root,
             )
         })
+    }
+}
+
+/// What "clear my data" at the site's root keeps of the stores older builds of every
+/// deployment shared (`outbox`, `kv`): another deployment's waiting reports and tickets.
+/// `taker` is `None` when no config has loaded: then only a report queued for a real
+/// endpoint is known to be the root's (it sends those); other waiting reports stay, as
+/// nothing says whose they are. Tickets are the root's own names, cleared either way
+/// unless a config says they are another endpoint's.
+pub fn kept_on_root_clear(taker: Option<&Taker>, store: &str, record: &str) -> bool {
+    let report = store == "outbox";
+    match taker {
+        Some(t) if report => parse_entry(record).is_some() && t.owned_report(record).is_none(),
+        Some(t) => {
+            serde_json::from_str::<TicketRecord>(record).is_ok() && t.ticket(record).is_none()
+        }
+        None if report => parse_entry(record).is_some_and(|e| {
+            e.endpoint
+                .as_deref()
+                .is_none_or(|e| e == crate::config::MOCK_ENDPOINT)
+        }),
+        None => false,
     }
 }
 

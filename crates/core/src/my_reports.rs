@@ -177,6 +177,16 @@ fn is_photo_path(url: &str) -> bool {
         && !url.split('/').any(|part| part.is_empty() || part == "..")
 }
 
+impl TicketRecord {
+    /// The after-photo's path, relative to the ticket's status URL, only if it is a plain
+    /// relative path: it is fetched with the report's key, so it must stay on the endpoint
+    /// that issued the ticket, under its status URL's folder. A record another build or tab
+    /// stored is checked again here, whatever it holds.
+    pub fn after_photo_path(&self) -> Option<&str> {
+        self.after_photo.as_deref().filter(|p| is_photo_path(p))
+    }
+}
+
 /// A fresh status written over the stored record (another tab may have written it since):
 /// the endpoint's fields win; a verdict stored meanwhile stays unless the ticket reopened.
 pub fn merge_status(stored: &mut TicketRecord, fresh: &TicketRecord) {
@@ -445,5 +455,18 @@ mod tests {
             parse_status(r#"{"status":"resolved"}"#).unwrap(),
         );
         assert_eq!(record.after_photo, None);
+    }
+
+    #[test]
+    fn an_after_photo_stored_elsewhere_is_used_only_as_a_plain_relative_path() {
+        let mut record =
+            TicketRecord::from_delivery(&delivered(), Some("XJ-20261130-0001".into()), None);
+        record.after_photo = Some("https://elsewhere.example/x.jpg".into());
+        assert_eq!(record.after_photo_path(), None);
+        record.after_photo = Some("XJ-20261130-0001/after-photo".into());
+        assert_eq!(
+            record.after_photo_path(),
+            Some("XJ-20261130-0001/after-photo")
+        );
     }
 }

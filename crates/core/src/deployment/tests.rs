@@ -35,24 +35,48 @@ fn legacy_record(community: &str, endpoint: Option<&str>) -> String {
 }
 
 #[test]
-fn a_report_kept_for_an_endpoint_goes_only_to_the_deployment_of_that_endpoint() {
+fn a_report_kept_for_an_endpoint_goes_only_to_that_endpoint_and_the_root_sends_it_there() {
     let anywhere = served(&[]);
+    let at = |endpoint, at_root| Taker {
+        endpoint,
+        communities: &anywhere,
+        at_root,
+    };
+    let raw = legacy_record("示例一村", Some(A));
+    assert!(at(A, false).report(&raw, 2_000.0).is_some());
+    assert!(
+        at(B, false).report(&raw, 2_000.0).is_none(),
+        "another deployment off the root leaves it"
+    );
+    let (entry, _) = at(B, true)
+        .report(&raw, 2_000.0)
+        .expect("the root takes a report queued for any real endpoint");
+    assert_eq!(
+        entry.endpoint.as_deref(),
+        Some(A),
+        "and sends it to its own"
+    );
+}
+
+#[test]
+fn a_trailing_slash_is_the_same_endpoint_and_the_mock_is_never_the_roots_by_endpoint() {
+    let anywhere = served(&[]);
+    let a_slash = format!("{A}/");
     let a = Taker {
-        endpoint: A,
+        endpoint: &a_slash,
         communities: &anywhere,
         at_root: false,
     };
-    let b_at_root = Taker {
+    assert!(a
+        .report(&legacy_record("示例一村", Some(A)), 2_000.0)
+        .is_some());
+    let root = Taker {
         endpoint: B,
         communities: &anywhere,
         at_root: true,
     };
-    let raw = legacy_record("示例一村", Some(A));
-    assert!(a.report(&raw, 2_000.0).is_some());
-    assert!(
-        b_at_root.report(&raw, 2_000.0).is_none(),
-        "the root does not take A's either"
-    );
+    let mock = legacy_record("示例一村", Some(crate::config::MOCK_ENDPOINT));
+    assert!(root.report(&mock, 2_000.0).is_none());
 }
 
 #[test]
@@ -187,4 +211,24 @@ fn one_deployment_has_one_name_however_its_page_is_reached() {
         scoped_name("xj.draft", "/ab/"),
         scoped_name("xj.draft", "/a/")
     );
+}
+
+#[test]
+fn clearing_the_root_without_a_config_leaves_the_waiting_reports_it_cannot_attribute() {
+    let unknown = legacy_record("示例一村", None);
+    let for_a = legacy_record("示例一村", Some(A));
+    let mock = legacy_record("示例一村", Some(crate::config::MOCK_ENDPOINT));
+    assert!(kept_on_root_clear(None, "outbox", &unknown));
+    assert!(kept_on_root_clear(None, "outbox", &mock));
+    assert!(
+        !kept_on_root_clear(None, "outbox", &for_a),
+        "the root's whatever its config"
+    );
+    let anywhere = served(&[]);
+    let root = Taker {
+        endpoint: B,
+        communities: &anywhere,
+        at_root: true,
+    };
+    assert!(!kept_on_root_clear(Some(&root), "outbox", &unknown));
 }
