@@ -1342,6 +1342,71 @@ async fn staff_share_the_contact_with_the_unit_for_one_task_only() {
 }
 
 #[tokio::test]
+async fn closing_a_report_ends_its_live_task_and_hides_the_shared_contact() {
+    let env = TestEnv::new().await;
+    let robot = Robot::wecom().await;
+    let owned = [robot_var(&robot)];
+    let start = now_ms();
+    let (desk, clock) = env
+        .start_fake_with_file(&units_toml(), &vars(&owned, &[NO_POLL]), start)
+        .await;
+    add_account(&desk, "li", "staff", &[AREA]).await;
+    add_unit_account(&desk, "wang", "xinkai").await;
+    let ticket = file_report(&desk, "flying_line_charging").await;
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    dispatch_from_page(&mut li, &ticket, "xinkai", "拆除窗外飞线").await;
+    let task = desk.state().store.tasks_of_report(&ticket).await.unwrap()[0].clone();
+    let task_path = format!("/desk/tasks/{}", task.id);
+    li.get(&format!("/desk/reports/{ticket}")).await;
+    let share = format!("/desk/reports/{ticket}/tasks/{}/share-contact", task.id);
+    li.post(&share, &[]).await;
+    let mut wang = unit_login(&desk, "wang").await;
+    assert!(wang.get(&task_path).await.text.contains("13912345678"));
+
+    // Staff resolve it on their own word: the unit's task ends with the report.
+    li.get(&format!("/desk/reports/{ticket}")).await;
+    let fields = [
+        ("status", "resolved"),
+        ("resolution", "solved"),
+        ("override_reason", "社区当场清理"),
+        ("public_note", "已处理"),
+    ];
+    li.post(&format!("/desk/reports/{ticket}/status"), &fields)
+        .await;
+    let report = desk
+        .state()
+        .store
+        .desk_report(&ticket)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        report.report.status,
+        xinjing_contract::TicketStatus::Resolved
+    );
+    let tasks = desk.state().store.tasks_of_report(&ticket).await.unwrap();
+    assert!(!tasks[0].state.is_live(), "{:?}", tasks[0].state);
+    let page = wang.get(&task_path).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        !page.text.contains("王阿姨") && !page.text.contains("13912345678"),
+        "{}",
+        page.text
+    );
+    // Past its due time, the ladder warns nobody about the closed report.
+    clock.set(task.due_at + 86_400_000);
+    assert!(desk
+        .state()
+        .store
+        .climbing(task.due_at + 86_400_000)
+        .await
+        .unwrap()
+        .is_empty());
+    desk.stop().await;
+}
+
+#[tokio::test]
 async fn admins_edit_the_units_on_a_page_and_the_page_wins_over_the_file() {
     let env = TestEnv::new().await;
     let (old_robot, new_robot) = (Robot::wecom().await, Robot::wecom().await);

@@ -19,14 +19,17 @@ pub enum TaskState {
     Returned,
     /// Reviewed and passed: fixed.
     Passed,
+    /// Ended because its report was closed without it (resolved, rejected, merged).
+    Cancelled,
 }
 
 impl TaskState {
-    pub const ALL: [TaskState; 4] = [
+    pub const ALL: [TaskState; 5] = [
         TaskState::Open,
         TaskState::Answered,
         TaskState::Returned,
         TaskState::Passed,
+        TaskState::Cancelled,
     ];
 
     pub fn code(self) -> &'static str {
@@ -35,6 +38,7 @@ impl TaskState {
             TaskState::Answered => "answered",
             TaskState::Returned => "returned",
             TaskState::Passed => "passed",
+            TaskState::Cancelled => "cancelled",
         }
     }
 

@@ -71,9 +71,13 @@ pub async fn contact(state: &AppState, staff: &Staff, task: &Task) -> Result<Mar
     if !theirs || task.contact_shared_at.is_none() || !task.state.is_live() {
         return Ok(html! {});
     }
+    // A closed report hides it too, whatever the task's own state says.
     let Some(report) = state.store.report_by_ticket(&task.ticket).await? else {
         return Ok(html! {});
     };
+    if report.status.is_final() {
+        return Ok(html! {});
+    }
     let (name, phone) = (report.contact_name, report.contact_phone);
     if name.is_none() && phone.is_none() {
         return Ok(html! {});
