@@ -1407,6 +1407,43 @@ async fn closing_a_report_ends_its_live_task_and_hides_the_shared_contact() {
 }
 
 #[tokio::test]
+async fn a_town_account_reads_a_task_but_neither_shares_the_contact_nor_reviews() {
+    let env = TestEnv::new().await;
+    let robot = Robot::wecom().await;
+    let owned = [robot_var(&robot)];
+    let (desk, _clock) = env
+        .start_fake_with_file(&units_toml(), &vars(&owned, &[NO_POLL]), now_ms())
+        .await;
+    add_account(&desk, "li", "staff", &[AREA]).await;
+    add_account(&desk, "zhen", "town", &[]).await;
+    add_unit_account(&desk, "wang", "xinkai").await;
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    let mut wang = unit_login(&desk, "wang").await;
+    wang.get("/desk/tasks").await;
+    let (_, ticket, task) = answered_task(&desk, &mut li, &wang).await;
+    let share = format!("/desk/reports/{ticket}/tasks/{}/share-contact", task.id);
+    let review = format!("/desk/reports/{ticket}/tasks/{}/review", task.id);
+
+    let mut zhen = Browser::new(&desk);
+    zhen.login("zhen").await;
+    let page = zhen.get(&format!("/desk/reports/{ticket}")).await;
+    assert_eq!(page.status, 200);
+    assert!(!page.text.contains(&format!("action=\"{share}\"")));
+    assert!(!page.text.contains(&format!("action=\"{review}\"")));
+    assert_eq!(zhen.post(&share, &[]).await.status, 404);
+    let pass = zhen
+        .post(&review, &[("decision", "pass"), ("note", "复查合格")])
+        .await;
+    assert_eq!(pass.status, 404);
+    // Nothing was kept: the task still waits for the committee, its contact unshared.
+    let kept = desk.state().store.task(&task.id).await.unwrap().unwrap();
+    assert_eq!(kept.state, xinjing_desk::store::TaskState::Answered);
+    assert_eq!(kept.contact_shared_at, None);
+    desk.stop().await;
+}
+
+#[tokio::test]
 async fn admins_edit_the_units_on_a_page_and_the_page_wins_over_the_file() {
     let env = TestEnv::new().await;
     let (old_robot, new_robot) = (Robot::wecom().await, Robot::wecom().await);
