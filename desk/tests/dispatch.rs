@@ -1444,6 +1444,62 @@ async fn a_town_account_reads_a_task_but_neither_shares_the_contact_nor_reviews(
 }
 
 #[tokio::test]
+async fn a_review_passed_before_a_reopen_no_longer_waives_the_override() {
+    let env = TestEnv::new().await;
+    let robot = Robot::wecom().await;
+    let owned = [robot_var(&robot)];
+    let (desk, _clock) = env
+        .start_fake_with_file(&units_toml(), &vars(&owned, &[NO_POLL]), now_ms())
+        .await;
+    add_account(&desk, "li", "staff", &[AREA]).await;
+    add_unit_account(&desk, "wang", "xinkai").await;
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    let mut wang = unit_login(&desk, "wang").await;
+    wang.get("/desk/tasks").await;
+    let (_, ticket, task) = answered_task(&desk, &mut li, &wang).await;
+    let page = format!("/desk/reports/{ticket}");
+    let review = format!("{page}/tasks/{}/review", task.id);
+    li.get(&page).await;
+    li.post(&review, &[("decision", "pass"), ("note", "复查合格")])
+        .await;
+    li.get(&page).await;
+    let reopen = li
+        .post(
+            &format!("{page}/reopen"),
+            &[("public_note", "又有飞线"), ("internal_note", "")],
+        )
+        .await;
+    assert!(location(&reopen).ends_with("done=reopen"));
+
+    // Solved again on staff's word: the old pass does not count, a reason is needed.
+    li.get(&page).await;
+    let fields = [
+        ("status", "resolved"),
+        ("resolution", "solved"),
+        ("public_note", "已处理"),
+    ];
+    let refused = li.post(&format!("{page}/status"), &fields).await;
+    assert!(
+        refused.text.contains("未经复查通过的“已解决”须填写例外原因"),
+        "{}",
+        refused.text
+    );
+    let report = desk
+        .state()
+        .store
+        .desk_report(&ticket)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        report.report.status,
+        xinjing_contract::TicketStatus::Received
+    );
+    desk.stop().await;
+}
+
+#[tokio::test]
 async fn admins_edit_the_units_on_a_page_and_the_page_wins_over_the_file() {
     let env = TestEnv::new().await;
     let (old_robot, new_robot) = (Robot::wecom().await, Robot::wecom().await);

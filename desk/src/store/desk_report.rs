@@ -131,12 +131,10 @@ impl Store {
                 ..
             } => {
                 if change.needs_override(false) {
-                    let reviewed: i64 = sqlx::query_scalar(
-                        "SELECT COUNT(*) FROM dispatch_tasks WHERE report_id = $1 AND state = 'passed'",
-                    )
-                    .bind(&id)
-                    .fetch_one(&mut *tx)
-                    .await?;
+                    let reviewed: i64 = sqlx::query_scalar(super::tasks::PASSED_SINCE_REOPEN)
+                        .bind(&id)
+                        .fetch_one(&mut *tx)
+                        .await?;
                     if change.needs_override(reviewed > 0) {
                         return Ok(Applied::NeedsOverride);
                     }
