@@ -1481,7 +1481,9 @@ async fn a_review_passed_before_a_reopen_no_longer_waives_the_override() {
     ];
     let refused = li.post(&format!("{page}/status"), &fields).await;
     assert!(
-        refused.text.contains("未经复查通过的“已解决”须填写例外原因"),
+        refused
+            .text
+            .contains("未经复查通过的“已解决”须填写例外原因"),
         "{}",
         refused.text
     );
