@@ -1502,6 +1502,41 @@ async fn a_review_passed_before_a_reopen_no_longer_waives_the_override() {
 }
 
 #[tokio::test]
+async fn the_resident_reads_the_kind_of_a_unit_added_on_the_page() {
+    let env = TestEnv::new().await;
+    let robot = Robot::wecom().await;
+    let owned = [robot_var(&robot)];
+    let (desk, _clock) = env
+        .start_fake_with_file(&units_toml(), &vars(&owned, &[NO_POLL]), now_ms())
+        .await;
+    add_account(&desk, "boss", "admin", &[]).await;
+    add_account(&desk, "li", "staff", &[AREA]).await;
+    let mut boss = Browser::new(&desk);
+    boss.login("boss").await;
+    boss.get("/desk/units").await;
+    let add = [
+        ("id", "gongdian"),
+        ("name", "新泾供电所"),
+        ("kind", "power"),
+        ("communities", AREA),
+        ("robot", "none"),
+    ];
+    let answer = boss.post("/desk/units", &add).await;
+    assert_eq!(location(&answer), "/desk/units?done=saved");
+
+    let id = sample::random_uuid();
+    let mut report = sample::report_with_photos(&id, 1, 3000, 7);
+    report["category"] = "flying_line_charging".into();
+    let ticket = desk.post(&report).await.ticket();
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    dispatch_from_page(&mut li, &ticket, "gongdian", "检查线路").await;
+    let status = desk.status(&ticket, Some(&id)).await.json();
+    assert_eq!(status["history"][1]["unit_kind"], "power", "{status}");
+    desk.stop().await;
+}
+
+#[tokio::test]
 async fn admins_edit_the_units_on_a_page_and_the_page_wins_over_the_file() {
     let env = TestEnv::new().await;
     let (old_robot, new_robot) = (Robot::wecom().await, Robot::wecom().await);
