@@ -1537,6 +1537,42 @@ async fn the_resident_reads_the_kind_of_a_unit_added_on_the_page() {
 }
 
 #[tokio::test]
+async fn a_unit_another_desk_added_meanwhile_is_not_overwritten_by_an_add() {
+    let env = TestEnv::new().await;
+    let robot = Robot::wecom().await;
+    let owned = [robot_var(&robot)];
+    let (desk, _clock) = env
+        .start_fake_with_file(&units_toml(), &vars(&owned, &[NO_POLL]), now_ms())
+        .await;
+    add_account(&desk, "boss", "admin", &[]).await;
+    let mut boss = Browser::new(&desk);
+    boss.login("boss").await;
+    boss.get("/desk/units").await;
+    // Another desk on the same database added the id since this one last read its units.
+    on_database(
+        &env,
+        &[
+            "INSERT INTO units (id, name, kind, communities, active, updated_at, updated_by) \
+           VALUES ('gongdian', '新泾供电所', 'power', NULL, 1, 1, 'other-admin')",
+        ],
+    )
+    .await;
+    let add = [
+        ("id", "gongdian"),
+        ("name", "供电抢修队"),
+        ("kind", "power"),
+        ("communities", AREA),
+        ("robot", "none"),
+        ("new", "1"),
+    ];
+    let answer = boss.post("/desk/units", &add).await;
+    assert_eq!(location(&answer), "/desk/units?error=id_taken");
+    let page = boss.get("/desk/units?error=id_taken").await;
+    assert!(page.text.contains("新泾供电所") && !page.text.contains("供电抢修队"));
+    desk.stop().await;
+}
+
+#[tokio::test]
 async fn admins_edit_the_units_on_a_page_and_the_page_wins_over_the_file() {
     let env = TestEnv::new().await;
     let (old_robot, new_robot) = (Robot::wecom().await, Robot::wecom().await);
