@@ -5,12 +5,16 @@
 //! what the encoder writes (JFIF, tables, frame, scan). Pure and synchronous; callers run
 //! it on a blocking thread.
 
-use jpeg_decoder::{Decoder, PixelFormat};
+use jpeg_decoder::{CodingProcess, Decoder, PixelFormat};
 use jpeg_encoder::{ColorType, Encoder};
 
-/// The largest picture decoded (pixels): a 15 MB file may declare far more than it holds,
-/// and 64 MP is above any phone camera's default.
-pub const MAX_PIXELS: u64 = 64_000_000;
+/// The largest picture decoded (pixels): a 15 MB file may declare far more than it holds;
+/// 50 MP covers a 4:3 fifty megapixel phone camera (8160×6120).
+pub const MAX_PIXELS: u64 = 50_000_000;
+
+/// The largest progressive picture decoded: its decoder keeps every coefficient of the
+/// full frame whatever the scale asked for, so its memory grows with the frame.
+pub const MAX_PROGRESSIVE_PIXELS: u64 = 16_000_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum ShrinkError {
@@ -25,7 +29,9 @@ pub fn shrink(data: &[u8], max_edge: u32, max_bytes: usize) -> Result<Vec<u8>, S
     let mut decoder = Decoder::new(data);
     decoder.read_info().map_err(|_| ShrinkError::Unreadable)?;
     let info = decoder.info().ok_or(ShrinkError::Unreadable)?;
-    if u64::from(info.width) * u64::from(info.height) > MAX_PIXELS {
+    let pixels = u64::from(info.width) * u64::from(info.height);
+    let progressive = info.coding_process == CodingProcess::DctProgressive;
+    if pixels > MAX_PIXELS || (progressive && pixels > MAX_PROGRESSIVE_PIXELS) {
         return Err(ShrinkError::TooLarge);
     }
     // The decoder halves the size in its transform when asked (1/2, 1/4, 1/8), never
@@ -275,6 +281,43 @@ mod tests {
         let small = shrink(&photo, 400, 400_000).unwrap();
         let clean = crate::jpeg::clean(&small).unwrap();
         assert_eq!((clean.width, clean.height), (300, 400));
+    }
+
+    /// `photo` with its frame header made `marker` (0xC0 baseline, 0xC2 progressive)
+    /// declaring `width`×`height`: what a hostile file may claim.
+    fn claiming(photo: &[u8], marker: u8, width: u16, height: u16) -> Vec<u8> {
+        let mut out = photo.to_vec();
+        let at = out.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+        out[at + 1] = marker;
+        out[at + 5..at + 7].copy_from_slice(&height.to_be_bytes());
+        out[at + 7..at + 9].copy_from_slice(&width.to_be_bytes());
+        out
+    }
+
+    #[test]
+    fn a_progressive_frame_above_sixteen_megapixels_is_refused_before_decoding() {
+        let photo = camera(64, 64, None);
+        let progressive = claiming(&photo, 0xC2, 5000, 4000);
+        assert_eq!(
+            shrink(&progressive, 1600, 400_000),
+            Err(ShrinkError::TooLarge)
+        );
+        // The same frame, baseline, is decoded at the scale asked for.
+        let baseline = claiming(&photo, 0xC0, 5000, 4000);
+        assert_ne!(shrink(&baseline, 1600, 400_000), Err(ShrinkError::TooLarge));
+    }
+
+    #[test]
+    fn a_frame_above_a_fifty_megapixel_camera_is_refused() {
+        let photo = camera(64, 64, None);
+        let big = claiming(&photo, 0xC0, 9000, 6000);
+        assert_eq!(shrink(&big, 1600, 400_000), Err(ShrinkError::TooLarge));
+        // A 4:3 fifty megapixel camera's frame is still read.
+        let camera_frame = claiming(&photo, 0xC0, 8160, 6120);
+        assert_ne!(
+            shrink(&camera_frame, 1600, 400_000),
+            Err(ShrinkError::TooLarge)
+        );
     }
 
     #[test]

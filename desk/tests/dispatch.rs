@@ -1342,6 +1342,237 @@ async fn staff_share_the_contact_with_the_unit_for_one_task_only() {
 }
 
 #[tokio::test]
+async fn closing_a_report_ends_its_live_task_and_hides_the_shared_contact() {
+    let env = TestEnv::new().await;
+    let robot = Robot::wecom().await;
+    let owned = [robot_var(&robot)];
+    let start = now_ms();
+    let (desk, clock) = env
+        .start_fake_with_file(&units_toml(), &vars(&owned, &[NO_POLL]), start)
+        .await;
+    add_account(&desk, "li", "staff", &[AREA]).await;
+    add_unit_account(&desk, "wang", "xinkai").await;
+    let ticket = file_report(&desk, "flying_line_charging").await;
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    dispatch_from_page(&mut li, &ticket, "xinkai", "拆除窗外飞线").await;
+    let task = desk.state().store.tasks_of_report(&ticket).await.unwrap()[0].clone();
+    let task_path = format!("/desk/tasks/{}", task.id);
+    li.get(&format!("/desk/reports/{ticket}")).await;
+    let share = format!("/desk/reports/{ticket}/tasks/{}/share-contact", task.id);
+    li.post(&share, &[]).await;
+    let mut wang = unit_login(&desk, "wang").await;
+    assert!(wang.get(&task_path).await.text.contains("13912345678"));
+
+    // Staff resolve it on their own word: the unit's task ends with the report.
+    li.get(&format!("/desk/reports/{ticket}")).await;
+    let fields = [
+        ("status", "resolved"),
+        ("resolution", "solved"),
+        ("override_reason", "社区当场清理"),
+        ("public_note", "已处理"),
+    ];
+    li.post(&format!("/desk/reports/{ticket}/status"), &fields)
+        .await;
+    let report = desk
+        .state()
+        .store
+        .desk_report(&ticket)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        report.report.status,
+        xinjing_contract::TicketStatus::Resolved
+    );
+    let tasks = desk.state().store.tasks_of_report(&ticket).await.unwrap();
+    assert!(!tasks[0].state.is_live(), "{:?}", tasks[0].state);
+    let page = wang.get(&task_path).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        !page.text.contains("王阿姨") && !page.text.contains("13912345678"),
+        "{}",
+        page.text
+    );
+    // Past its due time, the ladder warns nobody about the closed report.
+    clock.set(task.due_at + 86_400_000);
+    assert!(desk
+        .state()
+        .store
+        .climbing(task.due_at + 86_400_000)
+        .await
+        .unwrap()
+        .is_empty());
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn a_town_account_reads_a_task_but_neither_shares_the_contact_nor_reviews() {
+    let env = TestEnv::new().await;
+    let robot = Robot::wecom().await;
+    let owned = [robot_var(&robot)];
+    let (desk, _clock) = env
+        .start_fake_with_file(&units_toml(), &vars(&owned, &[NO_POLL]), now_ms())
+        .await;
+    add_account(&desk, "li", "staff", &[AREA]).await;
+    add_account(&desk, "zhen", "town", &[]).await;
+    add_unit_account(&desk, "wang", "xinkai").await;
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    let mut wang = unit_login(&desk, "wang").await;
+    wang.get("/desk/tasks").await;
+    let (_, ticket, task) = answered_task(&desk, &mut li, &wang).await;
+    let share = format!("/desk/reports/{ticket}/tasks/{}/share-contact", task.id);
+    let review = format!("/desk/reports/{ticket}/tasks/{}/review", task.id);
+
+    let mut zhen = Browser::new(&desk);
+    zhen.login("zhen").await;
+    let page = zhen.get(&format!("/desk/reports/{ticket}")).await;
+    assert_eq!(page.status, 200);
+    assert!(!page.text.contains(&format!("action=\"{share}\"")));
+    assert!(!page.text.contains(&format!("action=\"{review}\"")));
+    assert_eq!(zhen.post(&share, &[]).await.status, 404);
+    let pass = zhen
+        .post(&review, &[("decision", "pass"), ("note", "复查合格")])
+        .await;
+    assert_eq!(pass.status, 404);
+    // Nothing was kept: the task still waits for the committee, its contact unshared.
+    let kept = desk.state().store.task(&task.id).await.unwrap().unwrap();
+    assert_eq!(kept.state, xinjing_desk::store::TaskState::Answered);
+    assert_eq!(kept.contact_shared_at, None);
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn a_review_passed_before_a_reopen_no_longer_waives_the_override() {
+    let env = TestEnv::new().await;
+    let robot = Robot::wecom().await;
+    let owned = [robot_var(&robot)];
+    let (desk, _clock) = env
+        .start_fake_with_file(&units_toml(), &vars(&owned, &[NO_POLL]), now_ms())
+        .await;
+    add_account(&desk, "li", "staff", &[AREA]).await;
+    add_unit_account(&desk, "wang", "xinkai").await;
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    let mut wang = unit_login(&desk, "wang").await;
+    wang.get("/desk/tasks").await;
+    let (_, ticket, task) = answered_task(&desk, &mut li, &wang).await;
+    let page = format!("/desk/reports/{ticket}");
+    let review = format!("{page}/tasks/{}/review", task.id);
+    li.get(&page).await;
+    li.post(&review, &[("decision", "pass"), ("note", "复查合格")])
+        .await;
+    li.get(&page).await;
+    let reopen = li
+        .post(
+            &format!("{page}/reopen"),
+            &[("public_note", "又有飞线"), ("internal_note", "")],
+        )
+        .await;
+    assert!(location(&reopen).ends_with("done=reopen"));
+
+    // Solved again on staff's word: the old pass does not count, a reason is needed.
+    li.get(&page).await;
+    let fields = [
+        ("status", "resolved"),
+        ("resolution", "solved"),
+        ("public_note", "已处理"),
+    ];
+    let refused = li.post(&format!("{page}/status"), &fields).await;
+    assert!(
+        refused
+            .text
+            .contains("未经复查通过的“已解决”须填写例外原因"),
+        "{}",
+        refused.text
+    );
+    let report = desk
+        .state()
+        .store
+        .desk_report(&ticket)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        report.report.status,
+        xinjing_contract::TicketStatus::Received
+    );
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn the_resident_reads_the_kind_of_a_unit_added_on_the_page() {
+    let env = TestEnv::new().await;
+    let robot = Robot::wecom().await;
+    let owned = [robot_var(&robot)];
+    let (desk, _clock) = env
+        .start_fake_with_file(&units_toml(), &vars(&owned, &[NO_POLL]), now_ms())
+        .await;
+    add_account(&desk, "boss", "admin", &[]).await;
+    add_account(&desk, "li", "staff", &[AREA]).await;
+    let mut boss = Browser::new(&desk);
+    boss.login("boss").await;
+    boss.get("/desk/units").await;
+    let add = [
+        ("id", "gongdian"),
+        ("name", "新泾供电所"),
+        ("kind", "power"),
+        ("communities", AREA),
+        ("robot", "none"),
+    ];
+    let answer = boss.post("/desk/units", &add).await;
+    assert_eq!(location(&answer), "/desk/units?done=saved");
+
+    let id = sample::random_uuid();
+    let mut report = sample::report_with_photos(&id, 1, 3000, 7);
+    report["category"] = "flying_line_charging".into();
+    let ticket = desk.post(&report).await.ticket();
+    let mut li = Browser::new(&desk);
+    li.login("li").await;
+    dispatch_from_page(&mut li, &ticket, "gongdian", "检查线路").await;
+    let status = desk.status(&ticket, Some(&id)).await.json();
+    assert_eq!(status["history"][1]["unit_kind"], "power", "{status}");
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn a_unit_another_desk_added_meanwhile_is_not_overwritten_by_an_add() {
+    let env = TestEnv::new().await;
+    let robot = Robot::wecom().await;
+    let owned = [robot_var(&robot)];
+    let (desk, _clock) = env
+        .start_fake_with_file(&units_toml(), &vars(&owned, &[NO_POLL]), now_ms())
+        .await;
+    add_account(&desk, "boss", "admin", &[]).await;
+    let mut boss = Browser::new(&desk);
+    boss.login("boss").await;
+    boss.get("/desk/units").await;
+    // Another desk on the same database added the id since this one last read its units.
+    on_database(
+        &env,
+        &[
+            "INSERT INTO units (id, name, kind, communities, active, updated_at, updated_by) \
+           VALUES ('gongdian', '新泾供电所', 'power', NULL, 1, 1, 'other-admin')",
+        ],
+    )
+    .await;
+    let add = [
+        ("id", "gongdian"),
+        ("name", "供电抢修队"),
+        ("kind", "power"),
+        ("communities", AREA),
+        ("robot", "none"),
+        ("new", "1"),
+    ];
+    let answer = boss.post("/desk/units", &add).await;
+    assert_eq!(location(&answer), "/desk/units?error=id_taken");
+    let page = boss.get("/desk/units?error=id_taken").await;
+    assert!(page.text.contains("新泾供电所") && !page.text.contains("供电抢修队"));
+    desk.stop().await;
+}
+
+#[tokio::test]
 async fn admins_edit_the_units_on_a_page_and_the_page_wins_over_the_file() {
     let env = TestEnv::new().await;
     let (old_robot, new_robot) = (Robot::wecom().await, Robot::wecom().await);

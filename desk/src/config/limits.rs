@@ -39,7 +39,9 @@ impl Limits {
             max_connections: reader.number("max_connections", 1024, 1, 1_000_000)? as usize,
             max_in_flight: reader.number("max_in_flight", 256, 1, 1_000_000)? as usize,
             min_free_mb: reader.number("min_free_mb", 200, 0, 1 << 40)?,
-            unit_photo_max_bytes: reader.number("unit_photo_max_mb", 15, 1, 64)? as usize
+            // At most 15: the proxy in front takes a unit's request up to 16 MiB, form
+            // fields and all, so a larger photo would be refused there unexplained.
+            unit_photo_max_bytes: reader.number("unit_photo_max_mb", 15, 1, 15)? as usize
                 * 1024
                 * 1024,
         })

@@ -475,6 +475,16 @@ mod tests {
     }
 
     #[test]
+    fn a_unit_photo_above_what_the_proxy_lets_through_is_refused() {
+        let config = load(Some("unit_photo_max_mb = 15"), &[]).unwrap();
+        assert_eq!(config.limits.unit_photo_max_bytes, 15 * 1024 * 1024);
+        let e = load(Some("unit_photo_max_mb = 16"), &[]).unwrap_err();
+        assert_eq!(e.key(), "unit_photo_max_mb");
+        let e = load(None, &[("DESK_UNIT_PHOTO_MAX_MB", "64")]).unwrap_err();
+        assert!(e.to_string().contains("DESK_UNIT_PHOTO_MAX_MB"), "{e}");
+    }
+
+    #[test]
     fn a_bad_value_names_its_key_and_source() {
         let e = load(None, &[("DESK_LISTEN", "port eighty")]).unwrap_err();
         assert_eq!(e.key(), "listen");

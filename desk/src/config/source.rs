@@ -41,7 +41,7 @@ const KEYS: &[Key] = &[
     Key { name: "header_timeout_secs", env: &["DESK_HEADER_TIMEOUT_SECS"], help: "time a client has to send a request's headers, and the longest an idle keep-alive connection is kept (default 20)" },
     Key { name: "max_connections", env: &["DESK_MAX_CONNECTIONS"], help: "connections open at once; more wait to be accepted (default 1024)" },
     Key { name: "max_in_flight", env: &["DESK_MAX_IN_FLIGHT"], help: "requests handled at once; more are answered 503 with Retry-After (default 256)" },
-    Key { name: "unit_photo_max_mb", env: &["DESK_UNIT_PHOTO_MAX_MB"], help: "largest after-photo (MiB) a unit's page takes from a phone camera; the desk shrinks it to 1600 px and 400 KB (default 15)" },
+    Key { name: "unit_photo_max_mb", env: &["DESK_UNIT_PHOTO_MAX_MB"], help: "largest after-photo (MiB) a unit's page takes from a phone camera; the desk shrinks it to 1600 px and 400 KB (1 to 15: the proxy takes 16 MiB; default 15)" },
     Key { name: "min_free_mb", env: &["DESK_MIN_FREE_MB"], help: "below this much free space (MiB) on the database's or photos' disk, reports are answered 503 and /readyz fails (default 200; 0 = off)" },
     Key { name: "retention_days", env: &["DESK_RETENTION_DAYS"], help: "days after closing before contact details and photos are deleted (default: the widget's privacy notice, else 365)" },
     Key { name: "open_report_max_days", env: &["DESK_OPEN_REPORT_MAX_DAYS"], help: "days after arrival before a report never closed loses its contact details, free text and photos too (default 730)" },

@@ -6,9 +6,9 @@
 
 use super::error::ApiError;
 use super::reports::{key_missing, report_key};
-use crate::config::Config;
 use crate::state::AppState;
 use crate::store::{Event, TaskProgress};
+use crate::units::book::UnitBook;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
@@ -40,7 +40,7 @@ pub async fn status(
         updated_at: Some(rfc3339_shanghai(row.status_at as f64)),
         note: row.public_note,
         merged_into: row.merged_into,
-        history: history(&events, &tasks, &state.config),
+        history: history(&events, &tasks, &state.units),
         after_photo,
     };
     Ok((
@@ -89,7 +89,7 @@ fn public_photo(tasks: &[TaskProgress]) -> Option<&str> {
 /// back from resolved or rejected, is a reopening. The event that dispatched a task says
 /// to which kind of unit and until when; the one its passed review made, that the fix was
 /// checked.
-pub fn history(events: &[Event], tasks: &[TaskProgress], config: &Config) -> Vec<StatusChange> {
+pub fn history(events: &[Event], tasks: &[TaskProgress], units: &UnitBook) -> Vec<StatusChange> {
     let mut previous: Option<TicketStatus> = None;
     events
         .iter()
@@ -115,8 +115,9 @@ pub fn history(events: &[Event], tasks: &[TaskProgress], config: &Config) -> Vec
             };
             if let Some(task) = tasks.iter().find(|t| t.seq == e.seq) {
                 change.step = Some(STEP_DISPATCHED.to_owned());
-                // A unit since removed from the configuration is "other": still no name.
-                let kind = config.unit(&task.unit).map_or("other", |u| u.kind.code());
+                // The units as the page and the file make them now; a unit since removed
+                // is "other": still no name.
+                let kind = units.get(&task.unit).map_or("other", |u| u.kind.code());
                 change.unit_kind = Some(kind.to_owned());
                 change.due = Some(rfc3339_shanghai(task.due_at as f64));
             } else if tasks.iter().any(|t| t.passed_seq == Some(e.seq)) {

@@ -112,9 +112,7 @@ async fn render(
         .collect::<Vec<_>>();
     let tasks = state.store.tasks_of_report(&r.ticket).await?;
     let seen = events.last().map_or(0, |e| e.seq);
-    let reviewed = tasks
-        .iter()
-        .any(|t| t.state == crate::store::TaskState::Passed);
+    let reviewed = state.store.passed_since_reopen(&r.id).await?;
     let body = html! {
         @if let Some(done) = &q.done {
             p.ok role="status" { (done_message(lang, done)) }

@@ -131,12 +131,10 @@ impl Store {
                 ..
             } => {
                 if change.needs_override(false) {
-                    let reviewed: i64 = sqlx::query_scalar(
-                        "SELECT COUNT(*) FROM dispatch_tasks WHERE report_id = $1 AND state = 'passed'",
-                    )
-                    .bind(&id)
-                    .fetch_one(&mut *tx)
-                    .await?;
+                    let reviewed: i64 = sqlx::query_scalar(super::tasks::PASSED_SINCE_REOPEN)
+                        .bind(&id)
+                        .fetch_one(&mut *tx)
+                        .await?;
                     if change.needs_override(reviewed > 0) {
                         return Ok(Applied::NeedsOverride);
                     }
@@ -303,6 +301,23 @@ impl Store {
                 };
                 event.insert(&mut tx, &id, seq, now, actor).await?;
             }
+        }
+        // A closed report ends its unit's live tasks with it: the unit stops seeing the
+        // resident's contact and the ladder stops warning about it.
+        let closes = match change {
+            Change::Status { status, .. } => status.is_final(),
+            Change::Duplicate { .. } | Change::ReviewPass { .. } => true,
+            Change::Assign { .. } | Change::Reopen { .. } | Change::Dispatch { .. } => false,
+        };
+        if closes {
+            sqlx::query(
+                "UPDATE dispatch_tasks SET state = 'cancelled', closed_at = $2 \
+                 WHERE report_id = $1 AND state IN ('open', 'answered')",
+            )
+            .bind(&id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
         }
         // The audit line names the resolution whoever resolved (page or shell).
         let detail = match change {

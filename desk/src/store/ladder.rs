@@ -76,7 +76,7 @@ impl Store {
         let rows = sqlx::query(
             "SELECT t.id, t.unit, r.community, t.window_from, t.due_at, t.reminded_at, \
              t.overdue_at, t.town_at FROM dispatch_tasks t JOIN reports r ON r.id = t.report_id \
-             WHERE t.state = 'open' AND t.town_at IS NULL \
+             WHERE t.state = 'open' AND t.town_at IS NULL AND r.closed_at IS NULL \
              AND $1 >= t.window_from + (t.due_at - t.window_from) * 3 / 4 \
              ORDER BY t.due_at, t.id LIMIT $2",
         )

@@ -19,14 +19,17 @@ pub enum TaskState {
     Returned,
     /// Reviewed and passed: fixed.
     Passed,
+    /// Ended because its report was closed without it (resolved, rejected, merged).
+    Cancelled,
 }
 
 impl TaskState {
-    pub const ALL: [TaskState; 4] = [
+    pub const ALL: [TaskState; 5] = [
         TaskState::Open,
         TaskState::Answered,
         TaskState::Returned,
         TaskState::Passed,
+        TaskState::Cancelled,
     ];
 
     pub fn code(self) -> &'static str {
@@ -35,6 +38,7 @@ impl TaskState {
             TaskState::Answered => "answered",
             TaskState::Returned => "returned",
             TaskState::Passed => "passed",
+            TaskState::Cancelled => "cancelled",
         }
     }
 
@@ -98,6 +102,24 @@ pub struct Dispatch {
 
 /// Records a dispatch of report `id` as its history event `seq`: the task, and the robot's
 /// outbox row. `false` (nothing written) while another task of the report is live.
+/// How many reviews passed report `$1` since it was last reopened: only those waive the
+/// override (a pass before a reopen judged a fix that did not hold). A pass kept before
+/// passes had their event counts while the report was never reopened.
+pub(crate) const PASSED_SINCE_REOPEN: &str = "SELECT COUNT(*) FROM dispatch_tasks \
+     WHERE report_id = $1 AND state = 'passed' AND COALESCE(passed_seq, 0) > \
+     COALESCE((SELECT MAX(seq) FROM report_events WHERE report_id = $1 AND kind = 'reopen'), -1)";
+
+impl Store {
+    /// Whether a review passed report `id` since it was last reopened.
+    pub async fn passed_since_reopen(&self, id: &str) -> Result<bool> {
+        let passed: i64 = sqlx::query_scalar(PASSED_SINCE_REOPEN)
+            .bind(id)
+            .fetch_one(&self.read)
+            .await?;
+        Ok(passed > 0)
+    }
+}
+
 pub(crate) async fn dispatch_on(
     conn: &mut sqlx::AnyConnection,
     id: &str,

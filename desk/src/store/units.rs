@@ -105,27 +105,43 @@ impl Store {
     }
 
     /// Adds a unit or changes one, audited (`unit_add` / `unit_edit`, with what changed but
-    /// never the robot's URL or secret).
-    pub async fn save_unit(&self, edit: &UnitEdit, actor: &str, now: i64) -> Result<()> {
+    /// never the robot's URL or secret). A `new` unit whose id is taken meanwhile (another
+    /// desk on the same database) is refused: `false`, nothing kept.
+    pub async fn save_unit(
+        &self,
+        edit: &UnitEdit,
+        new: bool,
+        actor: &str,
+        now: i64,
+    ) -> Result<bool> {
         let mut tx = self.begin().await?;
         let known: Option<String> = sqlx::query_scalar("SELECT id FROM units WHERE id = $1")
             .bind(&edit.id)
             .fetch_optional(&mut *tx)
             .await?;
-        sqlx::query(
+        let on_conflict = if new {
+            "DO NOTHING"
+        } else {
+            "DO UPDATE SET name = excluded.name, kind = excluded.kind, \
+             communities = excluded.communities, updated_at = excluded.updated_at, \
+             updated_by = excluded.updated_by"
+        };
+        let sql = format!(
             "INSERT INTO units (id, name, kind, communities, active, updated_at, updated_by) \
-             VALUES ($1, $2, $3, $4, 1, $5, $6) ON CONFLICT (id) DO UPDATE SET \
-             name = excluded.name, kind = excluded.kind, communities = excluded.communities, \
-             updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-        )
-        .bind(&edit.id)
-        .bind(&edit.name)
-        .bind(&edit.kind)
-        .bind(&edit.communities)
-        .bind(now)
-        .bind(actor)
-        .execute(&mut *tx)
-        .await?;
+             VALUES ($1, $2, $3, $4, 1, $5, $6) ON CONFLICT (id) {on_conflict}"
+        );
+        let saved = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(&edit.id)
+            .bind(&edit.name)
+            .bind(&edit.kind)
+            .bind(&edit.communities)
+            .bind(now)
+            .bind(actor)
+            .execute(&mut *tx)
+            .await?;
+        if saved.rows_affected() == 0 {
+            return Ok(false);
+        }
         let mut detail = format!("{} · {} · {}", edit.id, edit.name, edit.kind);
         if let Some(robot) = &edit.robot {
             sqlx::query(
@@ -147,7 +163,7 @@ impl Store {
         };
         audit_on(&mut tx, actor, action, None, Some(&detail), now).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(true)
     }
 
     /// Deactivates (no longer offered on dispatch) or activates a unit, audited.

@@ -324,10 +324,16 @@ pub async fn save(
     if form.new.is_some() && state.units.get(&edit.id).is_some() {
         return Ok(back("error", "id_taken"));
     }
-    state
+    // The cache above answers at once; the database decides when two desks add at once.
+    let new = form.new.is_some();
+    if !state
         .store
-        .save_unit(&edit, &staff.name, state.now_ms())
-        .await?;
+        .save_unit(&edit, new, &staff.name, state.now_ms())
+        .await?
+    {
+        reload(&state).await?;
+        return Ok(back("error", "id_taken"));
+    }
     reload(&state).await?;
     Ok(back("done", "saved"))
 }

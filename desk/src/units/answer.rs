@@ -252,13 +252,18 @@ async fn after_photo(data: &[u8], max_upload: usize) -> Result<CleanJpeg, &'stat
     if within(&first) {
         return Ok(first);
     }
-    let _turn = SHRINKING.acquire().await.map_err(|_| "photo_unreadable")?;
+    let turn = SHRINKING.acquire().await.map_err(|_| "photo_unreadable")?;
     let data = data.to_vec();
     let edge = PHOTO_MAX_EDGE;
     // A panic in the decoder on a hostile file is an unreadable photo, not a lost worker.
-    let shrunk = tokio::task::spawn_blocking(move || shrink(&data, edge, PHOTO_MAX_BYTES))
-        .await
-        .map_err(|_| "photo_unreadable")?;
+    // The turn goes with the decode: a request cut short by its time limit leaves the
+    // decode running, and the turn is only given back when the decode ends.
+    let shrunk = tokio::task::spawn_blocking(move || {
+        let _turn = turn;
+        shrink(&data, edge, PHOTO_MAX_BYTES)
+    })
+    .await
+    .map_err(|_| "photo_unreadable")?;
     let bytes = shrunk.map_err(|e| match e {
         ShrinkError::Unreadable => "photo_unreadable",
         ShrinkError::TooLarge => "photo_too_large",

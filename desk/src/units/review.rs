@@ -5,7 +5,7 @@
 //! a fail sends the task back to the unit with the reason and a new due time.
 
 use super::due::{from_input, to_input};
-use crate::staff::access::visible_report;
+use crate::staff::access::workable_report;
 use crate::staff::actions::{back, trimmed};
 use crate::staff::auth::Staff;
 use crate::staff::csrf::CsrfForm;
@@ -23,6 +23,10 @@ use xinjing_contract::ticket::NOTE_MAX;
 
 /// The forms for one task of the report, when it waits for staff.
 pub fn forms(state: &AppState, staff: &Staff, report: &DeskReport, task: &Task) -> Markup {
+    // Only those who may work the report review it (the town reads it only).
+    if !staff.can_work(&report.report.community) {
+        return html! {};
+    }
     let lang = staff.lang;
     let t = |zh, en| tr(lang, zh, en);
     let base = format!("/desk/reports/{}/tasks/{}", report.report.ticket, task.id);
@@ -82,7 +86,7 @@ async fn report_task(
     ticket: &str,
     id: &str,
 ) -> Result<(DeskReport, Task), PageError> {
-    let report = visible_report(state, staff, ticket).await?;
+    let report = workable_report(state, staff, ticket).await?;
     match state.store.task(id).await? {
         Some(task) if task.ticket == report.report.ticket => Ok((report, task)),
         _ => Err(PageError::not_found(staff)),

@@ -3,7 +3,7 @@
 //! resident's name and phone, and only while the task is live. The page reads them from
 //! the report each time, so a retention erasure erases them there too.
 
-use crate::staff::access::visible_report;
+use crate::staff::access::workable_report;
 use crate::staff::actions::back;
 use crate::staff::auth::Staff;
 use crate::staff::csrf::CsrfForm;
@@ -21,10 +21,11 @@ use std::sync::Arc;
 #[derive(Deserialize)]
 pub struct NoFields {}
 
-/// The button beside a live task whose contact is not shared yet (staff only).
+/// The button beside a live task whose contact is not shared yet (staff who may see the
+/// contact themselves only).
 pub fn button(staff: &Staff, ticket: &str, task: &Task) -> Markup {
     let t = |zh, en| tr(staff.lang, zh, en);
-    if !task.state.is_live() || staff.unit.is_some() {
+    if !task.state.is_live() || staff.unit.is_some() || !staff.can_see_contact(&task.community) {
         return html! {};
     }
     html! {
@@ -46,7 +47,7 @@ pub async fn share_contact(
     Path((ticket, id)): Path<(String, String)>,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> PageResult {
-    let report = visible_report(&state, &staff, &ticket).await?;
+    let report = workable_report(&state, &staff, &ticket).await?;
     match state.store.task(&id).await? {
         Some(task) if task.ticket == report.report.ticket => {}
         _ => return Err(PageError::not_found(&staff)),
@@ -71,9 +72,13 @@ pub async fn contact(state: &AppState, staff: &Staff, task: &Task) -> Result<Mar
     if !theirs || task.contact_shared_at.is_none() || !task.state.is_live() {
         return Ok(html! {});
     }
+    // A closed report hides it too, whatever the task's own state says.
     let Some(report) = state.store.report_by_ticket(&task.ticket).await? else {
         return Ok(html! {});
     };
+    if report.status.is_final() {
+        return Ok(html! {});
+    }
     let (name, phone) = (report.contact_name, report.contact_phone);
     if name.is_none() && phone.is_none() {
         return Ok(html! {});

@@ -46,6 +46,7 @@ pub fn state_name(state: TaskState, lang: Lang) -> &'static str {
         TaskState::Answered => tr(lang, "已整改，待复查", "Done, awaiting review"),
         TaskState::Returned => tr(lang, "已退单", "Returned"),
         TaskState::Passed => tr(lang, "复查通过", "Passed review"),
+        TaskState::Cancelled => tr(lang, "事件已办结，任务终止", "Report closed, task ended"),
     }
 }
 
