@@ -108,14 +108,10 @@ pub fn months(
     now: i64,
     limits: &Limits,
 ) -> Vec<(Period, Figures)> {
-    let mut out = Vec::with_capacity(n);
-    let mut month = last;
-    for _ in 0..n {
-        out.push((month, figures(rows, month, now, limits)));
-        month = month.previous();
-    }
-    out.reverse();
-    out
+    last.back(n)
+        .into_iter()
+        .map(|month| (month, figures(rows, month, now, limits)))
+        .collect()
 }
 
 fn in_period(rows: &[ReportFacts], period: Period) -> impl Iterator<Item = &ReportFacts> {

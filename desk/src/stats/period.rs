@@ -66,6 +66,15 @@ impl Period {
         }
     }
 
+    /// This period and the `n - 1` before it, oldest first (the trend charts' months).
+    pub fn back(self, n: usize) -> Vec<Period> {
+        let mut out: Vec<Period> = std::iter::successors(Some(self), |p| Some(p.previous()))
+            .take(n)
+            .collect();
+        out.reverse();
+        out
+    }
+
     pub fn first_date(&self) -> Date {
         date_of(self.first)
     }

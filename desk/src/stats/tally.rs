@@ -195,13 +195,9 @@ impl Tally {
         now: i64,
         limits: &Limits,
     ) -> Vec<(Period, Figures)> {
-        let mut out = Vec::with_capacity(n);
-        let mut month = last;
-        for _ in 0..n {
-            out.push((month, self.figures(month, now, limits)));
-            month = month.previous();
-        }
-        out.reverse();
-        out
+        last.back(n)
+            .into_iter()
+            .map(|month| (month, self.figures(month, now, limits)))
+            .collect()
     }
 }
