@@ -2,11 +2,13 @@
 // tests/webkit/run.sh), the release build served under the strict CSP, the reference
 // receiver, and a switch that takes them off the network. Elements are found as a person
 // finds them: a field by its label's text, a button or heading by its visible name.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, connect } from 'node:net';
 import { WebDriver, Capabilities, By } from 'selenium-webdriver';
 import * as http from 'selenium-webdriver/http/index.js';
-import { startStatic, securityHeaders } from '../../scripts/serve.mjs';
+import { startStatic, securityHeaders, holdGate } from '../../scripts/serve.mjs';
 import { startReceiver } from '../e2e/receiver.mjs';
 import { DIST, shippedConfig } from '../e2e/shared.mjs';
 
@@ -38,9 +40,39 @@ export const PROFILES = {
     webLocks: false,
     photoWorker: false,
   },
+  // No --features switch turns WebAssembly off; JavaScriptCore's own option does, in the engine
+  // itself (as iOS Lockdown Mode does): `WebAssembly` is simply not there for the page.
+  noWasm: {
+    name: 'WebKit without WebAssembly',
+    about: 'JavaScriptCore with WebAssembly switched off (JSC_useWebAssembly=false), as in iOS Lockdown Mode',
+    features: [],
+    env: { JSC_useWebAssembly: 'false' },
+    serviceWorker: true,
+    offscreenCanvas: true,
+    webLocks: true,
+    photoWorker: true,
+  },
 };
 
 const RESULTS = 'test-results/webkit';
+/** The app's WebAssembly file (the only one named *_bg.wasm). */
+export const WASM = /_bg\.wasm$/;
+
+const MINIBROWSER = process.env.WEBKIT_MINIBROWSER || '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+
+/**
+ * The browser to start: MiniBrowser itself or, for a profile with `env` (engine options that
+ * have no --features switch, such as JavaScriptCore's JSC_* variables), a small script that
+ * sets them and starts it: WebKitWebDriver takes a binary and arguments, not an environment.
+ */
+function browserBinary(env) {
+  if (!env) return MINIBROWSER;
+  const dir = mkdtempSync(join(tmpdir(), 'xj-webkit-browser-'));
+  const file = join(dir, 'MiniBrowser');
+  const assignments = Object.entries(env).map(([name, value]) => `${name}='${value}'`).join(' ');
+  writeFileSync(file, `#!/bin/sh\nexport ${assignments}\nexec '${MINIBROWSER}' "$@"\n`, { mode: 0o755 });
+  return file;
+}
 
 function driverUrl() {
   const url = process.env.WEBKIT_WEBDRIVER_URL;
@@ -88,7 +120,7 @@ export class Browser {
     if (profile.features.length) args.push(`--features=${profile.features.join(',')}`);
     if (profile.userAgent) args.push(`--user-agent=${profile.userAgent}`);
     const capabilities = new Capabilities({
-      'webkitgtk:browserOptions': { binary: process.env.WEBKIT_MINIBROWSER || '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser', args },
+      'webkitgtk:browserOptions': { binary: browserBinary(profile.env), args },
     });
     // A browser that cannot start (no display, say) leaves the session request unanswered.
     let timer;
@@ -114,6 +146,11 @@ export class Browser {
   async go(url) {
     await this.driver.get(url);
     await this.ready();
+  }
+
+  /** Opens `url` without waiting for the app (the static first paint is what is tested). */
+  async visit(url) {
+    await this.driver.get(url);
   }
 
   async reload() {
@@ -300,7 +337,7 @@ function watchedIndex() {
  * `offline()` takes the page's server and the endpoint off the network; `online()` brings
  * them back; `endpointOffline()` cuts only the endpoint.
  */
-export async function startScene({ config = {}, feed } = {}) {
+export async function startScene({ config = {}, feed, holdWasm = false } = {}) {
   const receiver = await startReceiver();
   const endpointNet = await networkSwitch(Number(new URL(receiver.origin).port));
   const endpoint = `${endpointNet.origin}/reports`;
@@ -314,10 +351,14 @@ export async function startScene({ config = {}, feed } = {}) {
   };
   if (feed !== undefined) routes['/campaigns.json'] = feed;
   const headers = securityHeaders({ endpointOrigin: endpointNet.origin });
-  const site = await startStatic({ dir: DIST, routes, headers });
+  // WebDriver cannot hold a response; the server can: the wasm waits there until released.
+  const wasm = holdWasm ? holdGate(WASM) : null;
+  const site = await startStatic({ dir: DIST, routes, headers, hold: wasm });
   const siteNet = await networkSwitch(Number(new URL(site.origin).port));
   return {
     receiver,
+    /** With holdWasm: the gate (release() lets the wasm download go on; asked lists its requests). */
+    wasm,
     url: `${siteNet.origin}/`,
     headers,
     /** Paths the page's server was asked for, in order. */
