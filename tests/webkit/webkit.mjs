@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, connect } from 'node:net';
+import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import { WebDriver, Capabilities, By } from 'selenium-webdriver';
 import * as http from 'selenium-webdriver/http/index.js';
 import { startStatic, securityHeaders, holdGate } from '../../scripts/serve.mjs';
@@ -44,9 +45,9 @@ export const PROFILES = {
   // itself (as iOS Lockdown Mode does): `WebAssembly` is simply not there for the page.
   noWasm: {
     name: 'WebKit without WebAssembly',
-    about: 'JavaScriptCore with WebAssembly switched off (JSC_useWebAssembly=false), as in iOS Lockdown Mode',
+    about: 'JavaScriptCore with WebAssembly switched off (JSC_useWasm=false), as in iOS Lockdown Mode',
     features: [],
-    env: { JSC_useWebAssembly: 'false' },
+    env: { JSC_useWasm: 'false' },
     serviceWorker: true,
     offscreenCanvas: true,
     webLocks: true,
@@ -59,6 +60,7 @@ const RESULTS = 'test-results/webkit';
 export const WASM = /_bg\.wasm$/;
 
 const MINIBROWSER = process.env.WEBKIT_MINIBROWSER || '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+const launchers = new Map();
 
 /**
  * The browser to start: MiniBrowser itself or, for a profile with `env` (engine options that
@@ -67,6 +69,12 @@ const MINIBROWSER = process.env.WEBKIT_MINIBROWSER || '/usr/lib/x86_64-linux-gnu
  */
 function browserBinary(env) {
   if (!env) return MINIBROWSER;
+  const key = JSON.stringify(env);
+  if (!launchers.has(key)) launchers.set(key, launcher(env));
+  return launchers.get(key);
+}
+
+function launcher(env) {
   const dir = mkdtempSync(join(tmpdir(), 'xj-webkit-browser-'));
   const file = join(dir, 'MiniBrowser');
   const assignments = Object.entries(env).map(([name, value]) => `${name}='${value}'`).join(' ');
@@ -277,6 +285,14 @@ export class Browser {
     if (!(await box.isSelected())) await this.act(`ticking “${labelStart}…”`, box, () => box.click());
   }
 
+  /**
+   * The headings a person reads, as rendered (the static page's bilingual headings hold both
+   * languages, one hidden, so an XPath on their text would not match).
+   */
+  headings() {
+    return this.script("return [...document.querySelectorAll('h1, h2, h3, h4, [role=heading]')].map((h) => h.innerText.trim()).filter(Boolean)");
+  }
+
   /** The page's text as a person reads it (rendered text only). */
   text() { return this.script('return document.body.innerText'); }
 
@@ -319,6 +335,33 @@ export async function networkSwitch(target) {
   });
   await on();
   return { origin: `http://127.0.0.1:${port}`, port, on, off, get online() { return server !== null; } };
+}
+
+/**
+ * An HTTP pass-through, in front of a server the test does not serve itself (the desk, as
+ * behind its reverse proxy), whose `hold` gate (serve.mjs holdGate) parks the requests it
+ * matches until released. It listens first, so the server behind it can be told its public
+ * address; `to(port)` then names 127.0.0.1:port as where requests go.
+ */
+export async function startGatedProxy(hold) {
+  let target = null;
+  const server = createHttpServer(async (req, res) => {
+    const wait = hold.pass(new URL(req.url, 'http://proxy').pathname);
+    if (wait) await wait;
+    if (!target) { res.writeHead(502); return res.end(); }
+    const upstream = httpRequest({ host: '127.0.0.1', port: target, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `http://127.0.0.1:${server.address().port}`,
+    to(port) { target = port; },
+    close: () => { server.closeAllConnections(); return new Promise((resolve) => server.close(() => resolve())); },
+  };
 }
 
 // The page, served with the watcher as the first script in <head> (before the app's boot.js):
