@@ -12,14 +12,14 @@ const TEXT = {
   zh: {
     query: '', category: '隐患类型', hazard: '飞线充电', area: '居民区', building: '楼号 / 单元', spot: '楼层或具体位置',
     description: '情况描述', consent: '我同意把称呼和手机号提供给', name: '称呼（选填）', phone: '手机号',
-    send: '提交报告', preparing: '正在准备提交', photo: '添加照片 1（准备中…）', addPhoto: '添加照片 1', received: '已受理',
+    send: '提交报告', preparing: '正在准备提交', failed: '报告表单未能打开', photo: '添加照片 1（准备中…）', addPhoto: '添加照片 1', received: '已受理',
     saying: '4 楼楼道有人飞线给电动车充电',
   },
   en: {
     query: '&lang=en', category: 'Type of hazard', hazard: '“Flying-line” charging (cable run out to charge)',
     area: 'Residential area', building: 'Building / entrance', spot: 'Floor or exact spot', description: 'What did you see?',
     consent: 'I agree to give my name', name: 'Name (optional)', phone: 'Mobile number', send: 'Send report',
-    preparing: 'Preparing to send', photo: 'Add photo 1 (getting ready…)', addPhoto: 'Add photo 1', received: 'Received',
+    preparing: 'Preparing to send', failed: 'The report form could not open', photo: 'Add photo 1 (getting ready…)', addPhoto: 'Add photo 1', received: 'Received',
     saying: 'Someone charges an e-bike by a cable from the 4th floor',
   },
 };
@@ -130,6 +130,30 @@ async function sentBeforeTheApp(t, profile, lang) {
   assert.deepEqual(await browser.events(), [], 'CSP violations or uncaught errors on the page');
 }
 
+/** The wasm cannot be had (no signal on a first visit): the words stay, and "send" later goes once. */
+async function appCannotLoad(t, profile, lang) {
+  const tx = TEXT[lang];
+  const { scene, browser } = await open(t, profile);
+  await browser.visit(qrLink(scene.url, lang));
+  await staticForm(browser, scene, tx);
+  await fillAll(browser, tx);
+  await browser.pressButton(tx.send);
+  await browser.seeText(tx.preparing);
+  scene.wasm.refuse();
+  await browser.see(`//*[@role='alert'][contains(normalize-space(.), ${JSON.stringify(tx.failed)})]`, 'the message that the form could not open');
+  await browser.waitFor(async () => !(await browser.text()).includes(tx.preparing), 'the “preparing” note to go');
+  assert.equal(await browser.valueOf(tx.description), tx.saying, 'the words stay on the page');
+  assert.equal(await browser.valueOf(tx.phone), '13912345678');
+  assert.equal(scene.receiver.state.attempts.length, 0, 'nothing was sent');
+
+  // The signal is back: "send" again.
+  scene.wasm.release();
+  await browser.pressButton(tx.send);
+  await browser.see(by.heading(tx.received), 'the “received” screen', 30_000);
+  assert.equal(scene.receiver.reports().length, 1, 'exactly one report');
+  assert.equal(scene.receiver.reports()[0].body.description, tx.saying);
+}
+
 // iOS WeChat is where a poster's QR code is scanned: both flows in both languages there; in
 // WebKit as it ships, each flow once, one language each.
 describe(`${PROFILES.wechat.name}: ${PROFILES.wechat.about}`, () => {
@@ -139,6 +163,8 @@ describe(`${PROFILES.wechat.name}: ${PROFILES.wechat.about}`, () => {
     test(`"send" before the app is ready says so, and exactly one report arrives (${lang})`,
       (t) => sentBeforeTheApp(t, PROFILES.wechat, lang));
   }
+  test('the app cannot load: the words stay with a clear message, and a later "send" goes once (zh)',
+    (t) => appCannotLoad(t, PROFILES.wechat, 'zh'));
 });
 
 describe(`${PROFILES.webkit.name}: ${PROFILES.webkit.about}`, () => {

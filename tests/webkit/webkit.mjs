@@ -347,7 +347,7 @@ export async function startGatedProxy(hold) {
   let target = null;
   const server = createHttpServer(async (req, res) => {
     const wait = hold.pass(new URL(req.url, 'http://proxy').pathname);
-    if (wait) await wait;
+    if (wait && (await wait) === 'refuse') return req.socket.destroy();
     if (!target) { res.writeHead(502); return res.end(); }
     const upstream = httpRequest({ host: '127.0.0.1', port: target, method: req.method, path: req.url, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode, answer.headers);
@@ -400,7 +400,7 @@ export async function startScene({ config = {}, feed, holdWasm = false } = {}) {
   const siteNet = await networkSwitch(Number(new URL(site.origin).port));
   return {
     receiver,
-    /** With holdWasm: the gate (release() lets the wasm download go on; asked lists its requests). */
+    /** With holdWasm: the gate (release() lets the wasm download go on, refuse() cuts it; asked lists its requests). */
     wasm,
     url: `${siteNet.origin}/`,
     headers,
