@@ -19,7 +19,7 @@ async function browserFor(t, profile) {
 
 const firstPaint = (browser) => browser.script("return !!document.getElementById('xj-static')");
 
-/** Waits until the page's headings show `kept` and not `ended`. */
+/** Waits until the page's headings, as rendered, include `shown` and not `notShown`. */
 async function campaigns(browser, { shown, notShown }, what) {
   await browser.waitFor(async () => {
     const headings = await browser.headings();

@@ -1,7 +1,8 @@
 // Scan, type, send in WebKit: a QR link shows the static page's report form before the app
 // (wasm) has arrived; what the resident types, chooses and ticks there is the app's when it
-// takes over, and "send" pressed before that goes once, through the app. The wasm is held at
-// the page's own server (WebDriver cannot hold a response), then released.
+// takes over, and "send" pressed before that goes once, through the app; if the app cannot
+// load, the words stay. The wasm is held at the page's own server (WebDriver cannot hold a
+// response), then released or refused.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { By } from 'selenium-webdriver';
