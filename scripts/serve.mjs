@@ -30,14 +30,45 @@ export function securityHeaders({ endpointOrigin = '', parentOrigins = [] } = {}
  */
 const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.json', '.wasm', '.svg']);
 
-/** compress: answer with brotli or gzip as the browser accepts, as a real deployment would. */
-export function startStatic({ dir = 'dist', port = 0, host = '127.0.0.1', routes = {}, headers = {}, compress = false } = {}) {
+/**
+ * A gate for requests whose path matches `pattern`: each waits, unanswered, until release()
+ * (a slow download that a test ends when it chooses, in any browser, with no driver support),
+ * or until refuse(), which cuts them and every later one off (no signal) until release().
+ */
+export function holdGate(pattern) {
+  let state = 'hold';
+  let settle;
+  const parked = new Promise((resolve) => { settle = resolve; });
+  const asked = [];
+  return {
+    pattern,
+    /** Paths that matched, in order (held or not). */
+    asked,
+    /** null: answer now; else a promise of 'go' or 'refuse' (cut the connection). */
+    pass(path) {
+      if (!pattern.test(path)) return null;
+      asked.push(path);
+      if (state === 'open') return null;
+      return state === 'refuse' ? Promise.resolve('refuse') : parked;
+    },
+    release() { state = 'open'; settle('go'); },
+    refuse() { state = 'refuse'; settle('refuse'); },
+  };
+}
+
+/**
+ * compress: answer with brotli or gzip as the browser accepts, as a real deployment would.
+ * hold: a holdGate(); the requests it matches wait until it is released (or are refused).
+ */
+export function startStatic({ dir = 'dist', port = 0, host = '127.0.0.1', routes = {}, headers = {}, compress = false, hold = null } = {}) {
   const packed = new Map();
   const rootOf = () => resolve(typeof dir === 'function' ? dir() : dir);
   const log = [];
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://static');
     log.push(url.pathname);
+    const wait = hold?.pass(url.pathname);
+    if (wait && (await wait) === 'refuse') return req.socket.destroy();
     const route = routes[url.pathname];
     const common = { 'Cache-Control': 'no-store', ...headers };
     if (route !== undefined) {

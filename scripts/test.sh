@@ -5,12 +5,14 @@
 #   3. release build + first-load size budget
 #   4. the reference receiver's own tests (node --test)
 #   5. Playwright end-to-end tests against the release build
-#   6. the core flows again in WebKit (iOS WeChat's engine family): tests/webkit/run.sh
-#   7. the desk (xinjing-desk): its tests on SQLite (among them the desk behind the shipped
+#   6. the desk (xinjing-desk): its tests on SQLite (among them the desk behind the shipped
 #      nginx.conf, the shipped systemd unit, and a first-release database migrated to
 #      today's schema), Schemathesis against it with docs/openapi.json, `nginx -t` and `systemd-analyze verify` on the shipped files, the
 #      same tests on PostgreSQL 15 with photos in an S3-compatible bucket (moto), its
-#      release build, and the widget served by the desk in Chromium
+#      release build
+#   7. the core flows again in WebKit (iOS WeChat's engine family): tests/webkit/run.sh,
+#      after the desk's release build (the desk's first paint is among them)
+#   8. the widget served by the desk in Chromium
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$REPO_ROOT"
@@ -48,14 +50,6 @@ node --test tests/e2e/receiver.test.mjs tests/e2e/robots.test.mjs tests/sw.test.
 step "end-to-end tests (Playwright, Chromium, phone viewports)"
 npx playwright test -c tests/e2e/playwright.config.js
 
-# --- WebKit ------------------------------------------------------------------------------
-# WebKitGTK's MiniBrowser through WebKitWebDriver: run.sh starts Xvfb and the driver on free
-# ports and stops them when it exits (see tests/webkit/, and README "Browser support").
-step "end-to-end tests in WebKit (WebKitGTK, the engine family of iOS WeChat)"
-webkit_started=$SECONDS
-tests/webkit/run.sh
-echo "WebKit step: $((SECONDS - webkit_started)) s"
-# -----------------------------------------------------------------------------------------
 # ---- the desk -------------------------------------------------------------------------
 step "desk: tests on SQLite, photos in a folder"
 cargo test --locked -p xinjing-desk
@@ -78,6 +72,16 @@ DESK_TEST_PG=$pg_url DESK_TEST_S3=$s3_url cargo test --locked -p xinjing-desk
 
 step "desk: release build (profile server)"
 cargo build --locked -p xinjing-desk --profile server
+
+# --- WebKit ------------------------------------------------------------------------------
+# WebKitGTK's MiniBrowser through WebKitWebDriver: run.sh starts Xvfb and the driver on free
+# ports and stops them when it exits (see tests/webkit/, and README "Browser support").
+# After the desk's release build: one WebKit test starts the desk (its first paint).
+step "end-to-end tests in WebKit (WebKitGTK, the engine family of iOS WeChat)"
+webkit_started=$SECONDS
+tests/webkit/run.sh
+echo "WebKit step: $((SECONDS - webkit_started)) s"
+# -----------------------------------------------------------------------------------------
 
 step "desk: end-to-end in Chromium (the widget served by the desk, staff pages, campaigns edited in the desk, posters and their QR codes)"
 npx playwright test -c tests/e2e/desk.config.mjs

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The WebKit suite (the engine family of iOS WeChat): starts a virtual X display (Xvfb,
 # since WebKitGTK's MiniBrowser has no headless mode) and WebKitWebDriver on free ports,
-# runs tests/webkit/*.test.mjs with node's test runner against dist/, and stops both on exit.
+# runs tests/webkit/*.test.mjs with node's test runner against dist/ (desk.test.mjs also
+# starts the desk's release binary, target/server/xinjing-desk), and stops both on exit.
 # Needs Debian's webkit2gtk-driver, xvfb and xauth (scripts/setup.sh installs them).
 #   tests/webkit/run.sh [extra node --test args, e.g. --test-name-pattern=photo]
 set -euo pipefail

@@ -2,11 +2,14 @@
 // tests/webkit/run.sh), the release build served under the strict CSP, the reference
 // receiver, and a switch that takes them off the network. Elements are found as a person
 // finds them: a field by its label's text, a button or heading by its visible name.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, connect } from 'node:net';
+import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import { WebDriver, Capabilities, By } from 'selenium-webdriver';
 import * as http from 'selenium-webdriver/http/index.js';
-import { startStatic, securityHeaders } from '../../scripts/serve.mjs';
+import { startStatic, securityHeaders, holdGate } from '../../scripts/serve.mjs';
 import { startReceiver } from '../e2e/receiver.mjs';
 import { DIST, shippedConfig } from '../e2e/shared.mjs';
 
@@ -38,9 +41,46 @@ export const PROFILES = {
     webLocks: false,
     photoWorker: false,
   },
+  // No --features switch turns WebAssembly off; JavaScriptCore's own option does, in the engine
+  // itself (as iOS Lockdown Mode does): `WebAssembly` is simply not there for the page.
+  noWasm: {
+    name: 'WebKit without WebAssembly',
+    about: 'JavaScriptCore with WebAssembly switched off (JSC_useWasm=false), as in iOS Lockdown Mode',
+    features: [],
+    env: { JSC_useWasm: 'false' },
+    serviceWorker: true,
+    offscreenCanvas: true,
+    webLocks: true,
+    photoWorker: true,
+  },
 };
 
 const RESULTS = 'test-results/webkit';
+/** The app's WebAssembly file (the only one named *_bg.wasm). */
+export const WASM = /_bg\.wasm$/;
+
+const MINIBROWSER = process.env.WEBKIT_MINIBROWSER || '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+const launchers = new Map();
+
+/**
+ * The browser to start: MiniBrowser itself or, for a profile with `env` (engine options that
+ * have no --features switch, such as JavaScriptCore's JSC_* variables), a small script that
+ * sets them and starts it: WebKitWebDriver takes a binary and arguments, not an environment.
+ */
+function browserBinary(env) {
+  if (!env) return MINIBROWSER;
+  const key = JSON.stringify(env);
+  if (!launchers.has(key)) launchers.set(key, launcher(env));
+  return launchers.get(key);
+}
+
+function launcher(env) {
+  const dir = mkdtempSync(join(tmpdir(), 'xj-webkit-browser-'));
+  const file = join(dir, 'MiniBrowser');
+  const assignments = Object.entries(env).map(([name, value]) => `${name}='${value}'`).join(' ');
+  writeFileSync(file, `#!/bin/sh\nexport ${assignments}\nexec '${MINIBROWSER}' "$@"\n`, { mode: 0o755 });
+  return file;
+}
 
 function driverUrl() {
   const url = process.env.WEBKIT_WEBDRIVER_URL;
@@ -88,7 +128,7 @@ export class Browser {
     if (profile.features.length) args.push(`--features=${profile.features.join(',')}`);
     if (profile.userAgent) args.push(`--user-agent=${profile.userAgent}`);
     const capabilities = new Capabilities({
-      'webkitgtk:browserOptions': { binary: process.env.WEBKIT_MINIBROWSER || '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser', args },
+      'webkitgtk:browserOptions': { binary: browserBinary(profile.env), args },
     });
     // A browser that cannot start (no display, say) leaves the session request unanswered.
     let timer;
@@ -114,6 +154,11 @@ export class Browser {
   async go(url) {
     await this.driver.get(url);
     await this.ready();
+  }
+
+  /** Opens `url` without waiting for the app (the static first paint is what is tested). */
+  async visit(url) {
+    await this.driver.get(url);
   }
 
   async reload() {
@@ -240,6 +285,14 @@ export class Browser {
     if (!(await box.isSelected())) await this.act(`ticking “${labelStart}…”`, box, () => box.click());
   }
 
+  /**
+   * The headings a person reads, as rendered (the static page's bilingual headings hold both
+   * languages, one hidden, so an XPath on their text would not match).
+   */
+  headings() {
+    return this.script("return [...document.querySelectorAll('h1, h2, h3, h4, [role=heading]')].map((h) => h.innerText.trim()).filter(Boolean)");
+  }
+
   /** The page's text as a person reads it (rendered text only). */
   text() { return this.script('return document.body.innerText'); }
 
@@ -284,6 +337,33 @@ export async function networkSwitch(target) {
   return { origin: `http://127.0.0.1:${port}`, port, on, off, get online() { return server !== null; } };
 }
 
+/**
+ * An HTTP pass-through, in front of a server the test does not serve itself (the desk, as
+ * behind its reverse proxy), whose `hold` gate (serve.mjs holdGate) parks the requests it
+ * matches until released. It listens first, so the server behind it can be told its public
+ * address; `to(port)` then names 127.0.0.1:port as where requests go.
+ */
+export async function startGatedProxy(hold) {
+  let target = null;
+  const server = createHttpServer(async (req, res) => {
+    const wait = hold.pass(new URL(req.url, 'http://proxy').pathname);
+    if (wait && (await wait) === 'refuse') return req.socket.destroy();
+    if (!target) { res.writeHead(502); return res.end(); }
+    const upstream = httpRequest({ host: '127.0.0.1', port: target, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `http://127.0.0.1:${server.address().port}`,
+    to(port) { target = port; },
+    close: () => { server.closeAllConnections(); return new Promise((resolve) => server.close(() => resolve())); },
+  };
+}
+
 // The page, served with the watcher as the first script in <head> (before the app's boot.js):
 // allowed by script-src 'self', it records securitypolicyviolation events and uncaught errors
 // in sessionStorage, so they survive reloads of the tab.
@@ -300,7 +380,7 @@ function watchedIndex() {
  * `offline()` takes the page's server and the endpoint off the network; `online()` brings
  * them back; `endpointOffline()` cuts only the endpoint.
  */
-export async function startScene({ config = {}, feed } = {}) {
+export async function startScene({ config = {}, feed, holdWasm = false } = {}) {
   const receiver = await startReceiver();
   const endpointNet = await networkSwitch(Number(new URL(receiver.origin).port));
   const endpoint = `${endpointNet.origin}/reports`;
@@ -314,10 +394,14 @@ export async function startScene({ config = {}, feed } = {}) {
   };
   if (feed !== undefined) routes['/campaigns.json'] = feed;
   const headers = securityHeaders({ endpointOrigin: endpointNet.origin });
-  const site = await startStatic({ dir: DIST, routes, headers });
+  // WebDriver cannot hold a response; the server can: the wasm waits there until released.
+  const wasm = holdWasm ? holdGate(WASM) : null;
+  const site = await startStatic({ dir: DIST, routes, headers, hold: wasm });
   const siteNet = await networkSwitch(Number(new URL(site.origin).port));
   return {
     receiver,
+    /** With holdWasm: the gate (release() lets the wasm download go on, refuse() cuts it; asked lists its requests). */
+    wasm,
     url: `${siteNet.origin}/`,
     headers,
     /** Paths the page's server was asked for, in order. */
