@@ -9,6 +9,7 @@ use crate::platform::legacy;
 use crate::platform::storage::{self, Adopted, KV, LEGACY_OUTBOX, TICKET_PREFIX};
 use xinjing_core::config::Config;
 use xinjing_core::deployment::{kept_on_root_clear, Taker};
+use xinjing_core::json::ToJson;
 use xinjing_core::my_reports::{parse_records, TicketRecord};
 use xinjing_core::outbox::parse_entry;
 
@@ -130,7 +131,7 @@ async fn take_over_shared(owner: &Owner) -> bool {
     if let Some(json) = legacy::get(storage::KEY_MY_REPORTS) {
         let (ours, theirs): (Vec<_>, Vec<_>) = parse_records(&json)
             .into_iter()
-            .partition(|r| serde_json::to_string(r).is_ok_and(|raw| taker.ticket(&raw).is_some()));
+            .partition(|r| taker.ticket(&r.to_json()).is_some());
         for record in ours {
             let key = storage::ticket_key(&record.id);
             let kept = KV
@@ -171,13 +172,14 @@ fn stamped(mut record: TicketRecord, owner: &Owner) -> String {
     record
         .endpoint
         .get_or_insert_with(|| owner.endpoint.clone());
-    serde_json::to_string(&record).unwrap_or_default()
+    record.to_json()
 }
 
 fn put_back(key: &str, records: &[TicketRecord]) {
-    match serde_json::to_string(records) {
-        Ok(json) if !records.is_empty() => legacy::set(key, &json),
-        _ => legacy::remove(key),
+    if records.is_empty() {
+        legacy::remove(key);
+    } else {
+        legacy::set(key, &records.to_json());
     }
 }
 
@@ -202,7 +204,7 @@ pub async fn clear_shared(owner: &Owner) {
     if let Some(json) = legacy::get(storage::KEY_MY_REPORTS) {
         let theirs: Vec<_> = parse_records(&json)
             .into_iter()
-            .filter(|r| serde_json::to_string(r).is_ok_and(|raw| taker.ticket(&raw).is_none()))
+            .filter(|r| taker.ticket(&r.to_json()).is_none())
             .collect();
         put_back(storage::KEY_MY_REPORTS, &theirs);
     }

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use xinjing_contract::time::{display_shanghai, Date};
 use xinjing_core::campaign::{active_on, choose_feed, icon_path, CachedFeed, Campaign, FeedNote};
 use xinjing_core::i18n::{fill, Msg};
+use xinjing_core::json::ToJson;
 
 /// Shows the saved feed at once, then fetches the configured one.
 pub async fn refresh_feed(state: FeedState, url: Option<String>, timeout_ms: u32) {
@@ -22,9 +23,7 @@ pub async fn refresh_feed(state: FeedState, url: Option<String>, timeout_ms: u32
                 saved_ms: now_ms(),
                 json,
             };
-            if let Ok(text) = serde_json::to_string(&saved) {
-                let _ = storage::set(storage::KEY_FEED, &text);
-            }
+            let _ = storage::set(storage::KEY_FEED, &saved.to_json());
         }
     }
     state.feed.set(feed);

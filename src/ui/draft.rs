@@ -5,28 +5,31 @@
 use super::context::{FormState, PhotoSlot, Prefill, Screen, Settings};
 use crate::platform::storage;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
+use xinjing_core::json::{object, parse, required, string, write::Object, Read, ToJson};
+use xinjing_core::report::json::draft as read_draft;
 use xinjing_core::report::{Category, Draft, ReportPayload, MAX_PHOTOS};
 
-/// The contact a resident asked this phone to remember.
-#[derive(Serialize, Deserialize)]
-struct RememberedContact {
-    name: String,
-    phone: String,
+/// The contact a resident asked this phone to remember: `{"name": …, "phone": …}`.
+fn read_contact(node: &xinjing_core::json::Document) -> Read<(String, String)> {
+    let node = object(node)?;
+    Ok((
+        required(node, "name", string)?,
+        required(node, "phone", string)?,
+    ))
 }
 
 /// Restores the text of an unfinished report and a remembered contact after a reload; a
 /// poster's QR link fills in the place when the draft has none.
 pub fn restore(form: FormState, prefill: &Prefill, communities: &[String]) {
     let mut draft: Draft = storage::get(storage::KEY_DRAFT)
-        .and_then(|json| serde_json::from_str(&json).ok())
+        .and_then(|json| parse(&json, read_draft))
         .unwrap_or_default();
-    if let Some(contact) = storage::get(storage::KEY_CONTACT)
-        .and_then(|json| serde_json::from_str::<RememberedContact>(&json).ok())
+    if let Some((name, phone)) =
+        storage::get(storage::KEY_CONTACT).and_then(|json| parse(&json, read_contact))
     {
         if draft.phone.is_empty() {
-            draft.name = contact.name;
-            draft.phone = contact.phone;
+            draft.name = name;
+            draft.phone = phone;
             draft.share_contact = true;
         }
         form.remember_contact.set(true);
@@ -57,8 +60,8 @@ pub fn persist(draft: &Draft) {
     };
     if kept == Draft::default() {
         storage::remove(storage::KEY_DRAFT);
-    } else if let Ok(json) = serde_json::to_string(&kept) {
-        let _ = storage::set(storage::KEY_DRAFT, &json);
+    } else {
+        let _ = storage::set(storage::KEY_DRAFT, &kept.to_json());
     }
 }
 
@@ -128,13 +131,11 @@ pub fn reset(form: FormState) {
 pub fn remember_contact(form: FormState, payload: &ReportPayload) {
     match (&payload.contact, form.remember_contact.get_untracked()) {
         (Some(contact), true) => {
-            let saved = RememberedContact {
-                name: contact.name.clone(),
-                phone: contact.phone.clone(),
-            };
-            if let Ok(json) = serde_json::to_string(&saved) {
-                let _ = storage::set(storage::KEY_CONTACT, &json);
-            }
+            let saved = Object::new()
+                .str("name", &contact.name)
+                .str("phone", &contact.phone)
+                .end();
+            let _ = storage::set(storage::KEY_CONTACT, &saved);
         }
         _ => storage::remove(storage::KEY_CONTACT),
     }

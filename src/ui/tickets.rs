@@ -14,9 +14,10 @@ use crate::platform::AnyTransport;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use xinjing_contract::ids::uuid_v4;
+use xinjing_core::json::ToJson;
 use xinjing_core::my_reports::{
-    self, apply_status, merge_pending, merge_status, merge_verdict, parse_records, parse_status,
-    queue_verdict, TicketRecord,
+    self, apply_status, merge_pending, merge_status, merge_verdict, parse_record, parse_records,
+    parse_status, queue_verdict, TicketRecord,
 };
 use xinjing_core::outbox::Transport;
 
@@ -42,14 +43,12 @@ async fn migrate_old_list() {
         return;
     };
     for record in parse_records(&json) {
-        if let Ok(text) = serde_json::to_string(&record) {
-            if KV
-                .put_if_absent(&storage::ticket_key(&record.id), &text)
-                .await
-                .is_err()
-            {
-                return; // keep the list for the next start
-            }
+        if KV
+            .put_if_absent(&storage::ticket_key(&record.id), &record.to_json())
+            .await
+            .is_err()
+        {
+            return; // keep the list for the next start
         }
     }
     storage::remove(storage::KEY_MY_REPORTS);
@@ -64,7 +63,7 @@ impl TicketDesk {
         };
         let mut records: Vec<TicketRecord> = stored
             .iter()
-            .filter_map(|(_, json)| serde_json::from_str(json).ok())
+            .filter_map(|(_, json)| parse_record(json))
             .collect();
         // RFC 3339 in one offset (+08:00) sorts as text.
         records.sort_by(|a, b| b.created_at.cmp(&a.created_at));
@@ -82,12 +81,11 @@ impl TicketDesk {
 
     /// Keeps a ticket delivered without the outbox (storage failed): best effort.
     pub fn record_unstored(self, record: TicketRecord) {
-        if let Ok(json) = serde_json::to_string(&record) {
-            let key = storage::ticket_key(&record.id);
-            spawn_local(async move {
-                let _ = KV.put(&key, &json).await;
-            });
-        }
+        let json = record.to_json();
+        let key = storage::ticket_key(&record.id);
+        spawn_local(async move {
+            let _ = KV.put(&key, &json).await;
+        });
         self.record(record);
     }
 
@@ -106,9 +104,9 @@ impl TicketDesk {
             let key = storage::ticket_key(&item.id);
             let written = KV
                 .update(&key, move |current| {
-                    let mut stored: TicketRecord = serde_json::from_str(current).ok()?;
+                    let mut stored = parse_record(current)?;
                     merge(&mut stored, &item);
-                    serde_json::to_string(&stored).ok()
+                    Some(stored.to_json())
                 })
                 .await;
             if matches!(written, Ok(Some(_))) {

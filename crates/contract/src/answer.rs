@@ -1,5 +1,6 @@
 //! What comes back from the endpoint, and what the phone makes of it.
 
+use crate::json::{code, object, optional, parse_with, required, string, Json, Read};
 use crate::locale::Lang;
 use crate::ticket::{is_plain_ticket, TicketStatus};
 use crate::time::retry_after_ms;
@@ -138,38 +139,47 @@ impl ErrorBody {
     }
 }
 
-#[derive(Deserialize)]
-struct LenientAccepted {
-    ticket: Option<String>,
-    status: Option<TicketStatus>,
+/// A 2xx body's ticket and status, each optional here (`classify` decides what is
+/// missing); a status the phone does not know fails the whole body, as serde's derive did.
+fn read_accepted<J: Json>(node: &J) -> Read<(Option<String>, Option<TicketStatus>)> {
+    let node = object(node)?;
+    Ok((
+        optional(node, "ticket", string)?,
+        optional(node, "status", |s| code(s, TicketStatus::from_code))?,
+    ))
 }
 
-#[derive(Deserialize)]
-struct LenientError {
-    error: LenientDetail,
-}
-
-#[derive(Deserialize)]
-struct LenientDetail {
-    message: String,
+/// `{"error": {"code", "message", "ref"?}}`, the fields `ErrorBody` requires.
+pub fn read_error_body<J: Json>(node: &J) -> Read<ErrorBody> {
+    let error = required(object(node)?, "error", |e| {
+        let e = object(e)?;
+        Ok(ErrorDetail {
+            code: required(e, "code", string)?,
+            message: required(e, "message", string)?,
+            reference: optional(e, "ref", string)?,
+        })
+    })?;
+    Ok(ErrorBody { error })
 }
 
 /// The refusal's message, if `body` is the contract's error body: `{"error": {"code",
 /// "message"}}` with something to show. Anything else is not the receiver speaking.
-fn contract_refusal(body: &str) -> Option<String> {
-    let parsed = serde_json::from_str::<ErrorBody>(body).ok()?;
+fn contract_refusal<J: Json>(body: &str) -> Option<String> {
+    let parsed = parse_with::<J, _>(body, read_error_body)?;
     let message: String = parsed.error.message.chars().take(300).collect();
     (!message.trim().is_empty()).then_some(message)
 }
 
 /// The server's `{"error": {"message": …}}`, or the status code when it sent none.
-pub fn error_message(code: u16, body: &str) -> String {
-    serde_json::from_str::<LenientError>(body)
-        .ok()
-        .map(|b| b.error.message)
-        .map(|m| m.chars().take(300).collect::<String>())
-        .filter(|m| !m.trim().is_empty())
-        .unwrap_or_else(|| format!("HTTP {code}"))
+pub fn error_message<J: Json>(code: u16, body: &str) -> String {
+    parse_with::<J, _>(body, |b| {
+        required(object(b)?, "error", |e| {
+            required(object(e)?, "message", string)
+        })
+    })
+    .map(|m| m.chars().take(300).collect::<String>())
+    .filter(|m| !m.trim().is_empty())
+    .unwrap_or_else(|| format!("HTTP {code}"))
 }
 
 /// 2xx with a valid ticket is success; 408, 409 (the first request with this key is still
@@ -177,8 +187,9 @@ pub fn error_message(code: u16, body: &str) -> String {
 /// 2xx without a valid ticket or any other answer without the contract's error body is a
 /// fault of the deployment (kept, retried under the same key: resending under a new one
 /// would duplicate a report that did arrive); only an answer with the contract's error body
-/// is a refusal the resident has to act on.
-pub fn classify(answer: &Answer, now_ms: f64) -> Outcome {
+/// is a refusal the resident has to act on. `J` parses the body (the engine's `JSON.parse`
+/// in the widget).
+pub fn classify<J: Json>(answer: &Answer, now_ms: f64) -> Outcome {
     match answer {
         Answer::NetworkError => Outcome::Temporary {
             retry_after_ms: None,
@@ -197,9 +208,9 @@ pub fn classify(answer: &Answer, now_ms: f64) -> Outcome {
             body,
             ..
         } => {
-            let parsed: Option<LenientAccepted> = serde_json::from_str(body).ok();
-            let status = parsed.as_ref().and_then(|a| a.status);
-            match parsed.and_then(|a| a.ticket).filter(|t| is_plain_ticket(t)) {
+            let parsed = parse_with::<J, _>(body, read_accepted);
+            let status = parsed.as_ref().and_then(|a| a.1);
+            match parsed.and_then(|a| a.0).filter(|t| is_plain_ticket(t)) {
                 Some(ticket) => Outcome::Accepted { ticket, status },
                 None => Outcome::Fault(Fault::NoTicket),
             }
@@ -215,7 +226,7 @@ pub fn classify(answer: &Answer, now_ms: f64) -> Outcome {
                 .map(|ms| ms.min(MAX_RETRY_AFTER_MS)),
             reason: format!("HTTP {code}"),
         },
-        Answer::Status { body, .. } => match contract_refusal(body) {
+        Answer::Status { body, .. } => match contract_refusal::<J>(body) {
             Some(message) => Outcome::Refused { message },
             None => Outcome::Fault(Fault::NoErrorBody),
         },
@@ -225,6 +236,14 @@ pub fn classify(answer: &Answer, now_ms: f64) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn classify(answer: &Answer, now_ms: f64) -> Outcome {
+        super::classify::<serde_json::Value>(answer, now_ms)
+    }
+
+    fn error_message(code: u16, body: &str) -> String {
+        super::error_message::<serde_json::Value>(code, body)
+    }
 
     fn created(ticket: &str) -> Answer {
         Answer::Status {

@@ -7,6 +7,7 @@
 
 pub mod answer;
 pub mod ids;
+pub mod json;
 pub mod locale;
 pub mod report;
 pub mod ticket;

@@ -1,6 +1,10 @@
 //! Tickets: the number a resident keeps (`XJ-20261130-0001`, as the 12345 hotline gives
 //! one), its status, and the bodies of the status and feedback requests.
 
+use crate::json::{
+    boolean, code, list, object, optional, or_default, parse_with, required, string, strings, uint,
+    Json, Read,
+};
 use crate::locale::Lang;
 use crate::time::Date;
 use serde::{Deserialize, Serialize};
@@ -166,8 +170,50 @@ pub const NOTE_MAX: usize = 500;
 /// Longest comment a resident can send with their verdict.
 pub const COMMENT_MAX: usize = 500;
 
-pub fn parse_status(body: &str) -> Option<StatusAnswer> {
-    serde_json::from_str(body).ok()
+/// A 2xx body to `GET {endpoint}/{ticket}`, parsed by `J`.
+pub fn parse_status<J: Json>(body: &str) -> Option<StatusAnswer> {
+    parse_with(body, read_status_answer::<J>)
+}
+
+/// With serde's rules for the derive above: unknown fields ignored, a status the phone does
+/// not know fails the answer.
+pub fn read_status_answer<J: Json>(node: &J) -> Read<StatusAnswer> {
+    let node = object(node)?;
+    Ok(StatusAnswer {
+        ticket: optional(node, "ticket", string)?,
+        status: required(node, "status", read_status)?,
+        updated_at: optional(node, "updated_at", string)?,
+        note: optional(node, "note", string)?,
+        merged_into: optional(node, "merged_into", string)?,
+        history: or_default(node, "history", |h| list(h, read_change))?,
+        after_photo: optional(node, "after_photo", string)?,
+    })
+}
+
+pub fn read_status<J: Json>(node: &J) -> Read<TicketStatus> {
+    code(node, TicketStatus::from_code)
+}
+
+pub fn read_change<J: Json>(node: &J) -> Read<StatusChange> {
+    let node = object(node)?;
+    Ok(StatusChange {
+        status: required(node, "status", read_status)?,
+        at: required(node, "at", string)?,
+        note: optional(node, "note", string)?,
+        reopened: or_default(node, "reopened", boolean)?,
+        step: optional(node, "step", string)?,
+        unit_kind: optional(node, "unit_kind", string)?,
+        due: optional(node, "due", string)?,
+    })
+}
+
+/// The answer to the similar-reports question.
+pub fn read_similar<J: Json>(node: &J) -> Read<Similar> {
+    let node = object(node)?;
+    Ok(Similar {
+        count: required(node, "count", uint)?,
+        tickets: or_default(node, "tickets", strings)?,
+    })
 }
 
 /// `POST {endpoint}/{ticket}/feedback`: the resident's verdict once resolved.
@@ -188,6 +234,10 @@ impl Feedback {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    fn parse_status(body: &str) -> Option<StatusAnswer> {
+        super::parse_status::<serde_json::Value>(body)
+    }
 
     #[test]
     fn ticket_format() {

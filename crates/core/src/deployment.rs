@@ -8,9 +8,8 @@
 //! queued for) must still be found after the config changes. Names are only read before the
 //! config has loaded, too (the last good config is itself one of them).
 
-use crate::my_reports::TicketRecord;
+use crate::my_reports::{parse_record, TicketRecord};
 use crate::outbox::{parse_entry, OutboxEntry};
-use crate::report::Draft;
 
 /// The folder of a page path: `/a/index.html` and `/a/` are both `/a/`.
 pub fn folder(page_path: &str) -> &str {
@@ -114,7 +113,7 @@ impl Taker<'_> {
 
     /// A ticket an older build kept, if it is this deployment's.
     pub fn ticket(&self, raw: &str) -> Option<TicketRecord> {
-        let record: TicketRecord = serde_json::from_str(raw).ok()?;
+        let record = parse_record(raw)?;
         owns(
             record.endpoint.as_deref(),
             &record.community,
@@ -128,7 +127,7 @@ impl Taker<'_> {
     /// A draft an older build kept (its text only), if it is this deployment's: only by
     /// its community, a draft keeps no endpoint.
     pub fn draft(&self, raw: &str) -> bool {
-        serde_json::from_str::<Draft>(raw).is_ok_and(|d| {
+        crate::json::parse(raw, crate::report::json::draft).is_some_and(|d| {
             owns(
                 None,
                 &d.community,
@@ -150,9 +149,7 @@ pub fn kept_on_root_clear(taker: Option<&Taker>, store: &str, record: &str) -> b
     let report = store == "outbox";
     match taker {
         Some(t) if report => parse_entry(record).is_some() && t.owned_report(record).is_none(),
-        Some(t) => {
-            serde_json::from_str::<TicketRecord>(record).is_ok() && t.ticket(record).is_none()
-        }
+        Some(t) => parse_record(record).is_some() && t.ticket(record).is_none(),
         None if report => parse_entry(record).is_some_and(|e| {
             e.endpoint
                 .as_deref()

@@ -1,7 +1,7 @@
 //! The domain, free of browser APIs: everything here runs and is tested natively. The
 //! endpoint contract (payload, rules, answers, tickets, time and ids) comes from the
 //! `xinjing-contract` crate, which the desk shares. One part is target-specific: in the
-//! wasm, `json` reads config.json and the feed through the engine's `JSON.parse` (an
+//! wasm, `json` reads every JSON document through the engine's `JSON.parse` (an
 //! ECMAScript built-in, not a browser API); natively through serde_json, same readers.
 
 pub mod campaign;

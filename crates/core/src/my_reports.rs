@@ -1,11 +1,13 @@
 //! "My reports": the tickets this phone received, their status and the resident's verdict,
 //! as the 12345 hotline closes its loop. Kept on the device only.
 
+pub(crate) mod json;
+
 use super::report::{excerpt, Category, ReportPayload};
+use crate::json::{parse, Document, Json};
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 use xinjing_contract::ticket::is_plain_ticket;
-pub use xinjing_contract::ticket::{parse_status, StatusAnswer, NOTE_MAX};
+pub use xinjing_contract::ticket::{StatusAnswer, NOTE_MAX};
 pub use xinjing_contract::{Feedback, StatusChange, TicketStatus};
 
 /// Steps of a ticket's history kept on the phone: the latest ones, which a long-lived
@@ -60,11 +62,10 @@ pub struct PendingVerdict {
 
 impl PendingVerdict {
     pub fn body(&self) -> String {
-        Feedback {
+        crate::json::ToJson::to_json(&Feedback {
             satisfied: self.satisfied,
             comment: self.comment.clone(),
-        }
-        .to_json()
+        })
     }
 }
 
@@ -128,13 +129,22 @@ pub fn upsert(records: &mut Vec<TicketRecord>, record: TicketRecord) {
 
 /// The stored list, skipping entries that no longer parse.
 pub fn parse_records(json: &str) -> Vec<TicketRecord> {
-    let Ok(items) = serde_json::from_str::<Vec<&RawValue>>(json) else {
-        return Vec::new();
-    };
+    let items = Document::parse(json).and_then(|list| list.items());
     items
+        .unwrap_or_default()
         .iter()
-        .filter_map(|item| serde_json::from_str(item.get()).ok())
+        .filter_map(|item| json::record(item).ok())
         .collect()
+}
+
+/// One stored ticket record.
+pub fn parse_record(json: &str) -> Option<TicketRecord> {
+    parse(json, json::record)
+}
+
+/// A 2xx body to the status question, if it is the contract's answer.
+pub fn parse_status(body: &str) -> Option<StatusAnswer> {
+    xinjing_contract::ticket::parse_status::<Document>(body)
 }
 
 fn clip(text: String, max: usize) -> String {

@@ -1,6 +1,8 @@
 //! The resident's draft of a hazard report and how it becomes the contract's payload.
 //! The rules themselves live in the contract crate, so the desk applies the same ones.
 
+pub mod json;
+
 use super::i18n::Lang;
 use serde::{Deserialize, Serialize};
 pub use xinjing_contract::report::{

@@ -93,7 +93,7 @@ impl SimilarHints {
 
 /// The body of a 2xx answer to the question, if it is the contract's `Similar`.
 pub fn parse_similar(body: &str) -> Option<Similar> {
-    serde_json::from_str(body).ok()
+    crate::json::parse(body, xinjing_contract::ticket::read_similar)
 }
 
 /// "2 similar reports here are being handled: XJ-…, XJ-…. You can still send yours."

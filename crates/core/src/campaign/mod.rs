@@ -1,7 +1,7 @@
 //! Safety campaigns: the feed format (`docs/campaigns.schema.json`), lenient parsing and
 //! the choice of what is active today.
 
-mod read;
+pub(crate) mod read;
 #[cfg(test)]
 mod tests;
 
@@ -207,7 +207,7 @@ pub fn choose_feed(fetched: Option<&str>, cached: Option<&str>) -> (Feed, Option
     if let Some(parsed) = fetched.and_then(|json| parse_feed(json).ok()) {
         return (parsed.feed, None);
     }
-    let saved = cached.and_then(|json| serde_json::from_str::<CachedFeed>(json).ok());
+    let saved = cached.and_then(|json| crate::json::parse(json, read::cached_feed));
     if let Some(saved) = saved {
         if let Ok(parsed) = parse_feed(&saved.json) {
             return (

@@ -3,7 +3,8 @@
 //! unknown keys are ignored, a required key missing or a key of the wrong type rejects
 //! the entry, optional keys may be absent or `null`.
 
-use super::{Campaign, Text};
+use super::{CachedFeed, Campaign, Text};
+use crate::json::write::{Object, ToJson};
 use crate::json::{
     number, object, optional, or_default, required, string, strings, Json, Mismatch, Read,
 };
@@ -67,6 +68,24 @@ pub fn document<J: Json>(root: &J) -> Read<(Option<String>, Vec<J>)> {
     let updated = optional(root, "updated", string)?;
     let entries = required(root, "campaigns", |list| list.items().ok_or(Mismatch))?;
     Ok((updated, entries))
+}
+
+/// The copy of the feed kept on the phone.
+pub fn cached_feed<J: Json>(node: &J) -> Read<CachedFeed> {
+    let node = object(node)?;
+    Ok(CachedFeed {
+        saved_ms: required(node, "saved_ms", number)?,
+        json: required(node, "json", string)?,
+    })
+}
+
+impl ToJson for CachedFeed {
+    fn to_json(&self) -> String {
+        Object::new()
+            .float("saved_ms", self.saved_ms)
+            .str("json", &self.json)
+            .end()
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::i18n::Lang;
-use crate::report::{build_payload, Category, Envelope};
+use crate::report::{build_payload, Category, Draft, Envelope};
 
 const A: &str = "https://a.example.cn/r";
 const B: &str = "https://b.example.cn/r";

@@ -32,6 +32,10 @@ impl Json for Document {
         self.0.is_object() && !Array::is_array(&self.0)
     }
 
+    fn boolean(&self) -> Option<bool> {
+        self.0.as_bool()
+    }
+
     fn string(&self) -> Option<String> {
         self.0.as_string()
     }

@@ -1,121 +1,42 @@
-//! A parsed JSON document read field by field, for `config.json` and the campaign feed.
+//! JSON without serde_json in the wasm: every document the widget reads (config, feed,
+//! the endpoint's answers, its own stored records) is parsed field by field, and what it
+//! stores or sends is written by `write`, byte for byte as serde_json wrote it.
 //!
 //! In the wasm the document is the engine's own `JSON.parse` result (`js.rs`); natively
-//! (the tests, the static first paint) it is a `serde_json::Value`. The readers in
-//! `campaign/read.rs` and `config/raw.rs` are written once against `Json` and so are
-//! tested natively. The derived serde_json deserialisers they replace cost the wasm
-//! 3.7 KB more of brotli (measured, see README "Performance"); serde_json stays for the
-//! outbox and the other stored records, whose exact bytes matter.
+//! (the tests, the static first paint) it is a `serde_json::Value`. The readers are written
+//! once against `Json` and so are tested natively, and in Chromium by `tests/json_rules.rs`.
+//! serde_json's parser, its serialiser and the derived code for the records cost the wasm
+//! 3.7 KB and then 25 KB more of brotli (measured, see README "Performance"); the serde
+//! derives stay for the desk and for the tests that hold the hand code to them.
 //!
-//! The helpers keep serde's rules for the shapes the feed and config use: a missing key
-//! and `null` are both "absent" for an optional value, a key present with the wrong type
-//! fails the whole value.
+//! The trait and the helpers are the contract crate's (`xinjing_contract::json`), which
+//! reads the endpoint's answers with them too.
 
 #[cfg(target_arch = "wasm32")]
 mod js;
+pub mod write;
 #[cfg(target_arch = "wasm32")]
 pub use js::Document;
 #[cfg(not(target_arch = "wasm32"))]
 pub use serde_json::Value as Document;
+pub use write::ToJson;
 
-/// What a reader needs of a parsed JSON value.
-pub trait Json: Sized {
-    /// `None` when `text` is not JSON.
-    fn parse(text: &str) -> Option<Self>;
-    /// The value of `key` when this is an object that has it.
-    fn get(&self, key: &str) -> Option<Self>;
-    fn is_null(&self) -> bool;
-    fn is_object(&self) -> bool;
-    fn string(&self) -> Option<String>;
-    fn number(&self) -> Option<f64>;
-    /// The elements when this is an array.
-    fn items(&self) -> Option<Vec<Self>>;
-}
+pub use xinjing_contract::json::{
+    boolean, code, list, number, object, optional, or_default, parse_with, required, string,
+    strings, uint, Json, Mismatch, Read,
+};
 
-/// Why a value could not be read (which one does not matter to the callers).
-#[derive(Debug, PartialEq, Eq)]
-pub struct Mismatch;
-
-pub type Read<T> = Result<T, Mismatch>;
-
-/// `key` if present and not null, read by `read`; absent or null is `None`.
-pub fn optional<J: Json, T>(node: &J, key: &str, read: impl Fn(&J) -> Read<T>) -> Read<Option<T>> {
-    match node.get(key) {
-        Some(value) if !value.is_null() => read(&value).map(Some),
-        _ => Ok(None),
-    }
-}
-
-/// `key`, which must be present (serde's rule for a field without `default`; `Option`
-/// fields go through `optional`).
-pub fn required<J: Json, T>(node: &J, key: &str, read: impl Fn(&J) -> Read<T>) -> Read<T> {
-    node.get(key).ok_or(Mismatch).and_then(|value| read(&value))
-}
-
-/// `key` read when present (null included, as serde's `#[serde(default)]` does: a `null`
-/// string or list is a mismatch), else `T::default()`.
-pub fn or_default<J: Json, T: Default>(
-    node: &J,
-    key: &str,
-    read: impl Fn(&J) -> Read<T>,
-) -> Read<T> {
-    node.get(key).map_or(Ok(T::default()), |value| read(&value))
-}
-
-pub fn string<J: Json>(node: &J) -> Read<String> {
-    node.string().ok_or(Mismatch)
-}
-
-pub fn number<J: Json>(node: &J) -> Read<f64> {
-    node.number().ok_or(Mismatch)
-}
-
-pub fn strings<J: Json>(node: &J) -> Read<Vec<String>> {
-    node.items().ok_or(Mismatch)?.iter().map(string).collect()
-}
-
-/// An object, else a mismatch (a struct cannot be read from anything else).
-pub fn object<J: Json>(node: &J) -> Read<&J> {
-    if node.is_object() {
-        Ok(node)
-    } else {
-        Err(Mismatch)
-    }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-impl Json for serde_json::Value {
-    fn parse(text: &str) -> Option<Self> {
-        serde_json::from_str(text).ok()
-    }
-
-    fn get(&self, key: &str) -> Option<Self> {
-        self.as_object()?.get(key).cloned()
-    }
-
-    fn is_null(&self) -> bool {
-        self.is_null()
-    }
-
-    fn is_object(&self) -> bool {
-        self.is_object()
-    }
-
-    fn string(&self) -> Option<String> {
-        self.as_str().map(str::to_owned)
-    }
-
-    fn number(&self) -> Option<f64> {
-        self.as_f64()
-    }
-
-    fn items(&self) -> Option<Vec<Self>> {
-        self.as_array().cloned()
-    }
+/// `text` parsed (by the engine's `JSON.parse` in the wasm) and read by `read`; `None` when
+/// it is not JSON or does not match.
+pub fn parse<T>(text: &str, read: impl Fn(&Document) -> Read<T>) -> Option<T> {
+    parse_with::<Document, T>(text, read)
 }
 
 #[cfg(test)]
-mod tests {
+mod tests;
+
+#[cfg(test)]
+mod readers {
     use super::*;
 
     fn doc(text: &str) -> Document {

@@ -2,8 +2,9 @@
 
 use super::*;
 use crate::i18n::Lang;
+use crate::outbox::classify;
 use crate::report::{build_payload, Category, Draft, Envelope};
-use xinjing_contract::{classify, Outcome};
+use xinjing_contract::Outcome;
 
 const NOW: f64 = 1_796_000_000_000.0; // 2026-11-30 in Shanghai
 const A: &str = "6f1c2a3b-0000-4000-8000-00000000000a";

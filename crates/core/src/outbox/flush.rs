@@ -6,11 +6,12 @@
 //! deletes a report, or clears the phone, while an attempt hangs, is not overruled when the
 //! answer arrives, and a tab never writes back a copy another tab has since changed.
 
+use super::classify;
 use super::policy::{after_attempt, attempt_timeout_ms, next_wakeup, FlushMode, Next};
 use super::{load, move_body_out, parse_entry, OutboxEntry, OutboxStore, StoreError, Transport};
 use std::cell::RefCell;
 use std::rc::Rc;
-use xinjing_contract::{classify, Outcome};
+use xinjing_contract::Outcome;
 
 /// The time and the randomness a flush needs, injected so tests can set them.
 pub trait Clock {
@@ -191,7 +192,7 @@ where
             Next::Delivered { ticket, status } => {
                 let receipt = claimed
                     .receipt(ticket, *status)
-                    .and_then(|record| serde_json::to_string(&record).ok());
+                    .map(|record| crate::json::ToJson::to_json(&record));
                 match twice(|| store.complete(&claimed.id, receipt.as_deref())).await {
                     Ok(true) => {
                         summary.delivered += 1;

@@ -14,6 +14,7 @@
 //! - `flush.rs`: one pass over the outbox.
 
 mod flush;
+pub(crate) mod json;
 mod policy;
 
 #[cfg(test)]
@@ -33,7 +34,13 @@ use super::my_reports::TicketRecord;
 use super::report::{excerpt, Category, ReportPayload};
 use serde::{Deserialize, Serialize};
 pub use xinjing_contract::answer::MAX_RETRY_AFTER_MS;
-pub use xinjing_contract::{classify, Answer, Fault, Outcome, TicketStatus};
+pub use xinjing_contract::{Answer, Fault, Outcome, TicketStatus};
+
+/// The contract's reading of an answer, its body parsed by `JSON.parse` in the wasm.
+#[inline]
+pub fn classify(answer: &Answer, now_ms: f64) -> Outcome {
+    xinjing_contract::classify::<crate::json::Document>(answer, now_ms)
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OutboxEntry {
@@ -88,7 +95,7 @@ pub struct OutboxEntry {
 
 impl OutboxEntry {
     pub fn new(payload: &ReportPayload, now_ms: f64) -> OutboxEntry {
-        let body = serde_json::to_string(payload).unwrap_or_default();
+        let body = crate::json::ToJson::to_json(payload);
         OutboxEntry {
             body_len: body.len(),
             glimpse: Some((payload.category, excerpt(&payload.description))),
@@ -136,7 +143,7 @@ impl OutboxEntry {
 
     #[inline]
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        crate::json::ToJson::to_json(self)
     }
 
     /// The body's length, whether it is held here or stored apart.
@@ -192,7 +199,7 @@ impl OutboxEntry {
     }
 
     pub fn payload(&self) -> Option<ReportPayload> {
-        serde_json::from_str(&self.body).ok()
+        crate::json::parse(&self.body, crate::report::json::payload)
     }
 
     /// What "my reports" keeps of it once delivered: its status and feedback go to the
@@ -234,18 +241,18 @@ pub struct WaitingItem {
     pub refused: Option<String>,
 }
 
-/// The two fields of a stored report that the waiting list shows; the photos (most of the
-/// bytes) are skipped by the parser rather than copied.
-#[derive(Deserialize)]
-struct Glimpse {
-    category: Category,
-    description: String,
-}
-
-/// The category and the start of the words of a report's body.
+/// The category and the start of the words of a report's body: the two fields the
+/// waiting list shows, read without copying the photos (most of the bytes).
 fn glimpse_of(body: &str) -> Option<(Category, String)> {
-    let g = serde_json::from_str::<Glimpse>(body).ok()?;
-    Some((g.category, excerpt(&g.description)))
+    use crate::json::{object, parse, required, string};
+    use crate::report::json::category;
+    parse(body, |node| {
+        let node = object(node)?;
+        Ok((
+            required(node, "category", category)?,
+            excerpt(&required(node, "description", string)?),
+        ))
+    })
 }
 
 /// What `load` made of the stored records.
@@ -261,8 +268,8 @@ pub struct Loaded {
 pub fn load(records: Vec<(String, String)>) -> Loaded {
     let mut loaded = Loaded::default();
     for (key, raw) in records {
-        match serde_json::from_str::<OutboxEntry>(&raw) {
-            Ok(entry)
+        match parse_entry(&raw) {
+            Some(entry)
                 if entry.id == key
                     && entry.next_attempt_ms.is_finite()
                     && entry.lease_at_ms.is_finite()
@@ -337,11 +344,9 @@ pub trait Transport {
 
 /// Queues a new entry.
 pub async fn save<S: OutboxStore>(store: &S, entry: &OutboxEntry) -> Result<(), StoreError> {
-    // A fixed message: formatting serde_json's error would bring all its messages and
-    // std::io's into the wasm, for a failure an entry of strings and numbers cannot have.
-    let json = serde_json::to_string(&entry.without_body())
-        .map_err(|_| StoreError("the report could not be written as JSON".into()))?;
-    store.put(&entry.id, &json, &entry.body).await
+    store
+        .put(&entry.id, &entry.without_body().to_json(), &entry.body)
+        .await
 }
 
 /// The report of a waiting entry, photos included (to correct it in the form).
@@ -357,7 +362,7 @@ pub async fn stored_payload<S: OutboxStore>(store: &S, id: &str) -> Option<Repor
                 .body
         }
     };
-    serde_json::from_str(&body).ok()
+    crate::json::parse(&body, crate::report::json::payload)
 }
 
 /// Moves the body of an entry an older build kept inline into its own record, then drops
@@ -387,5 +392,5 @@ pub(crate) async fn move_body_out<S: OutboxStore>(
 /// Parses one stored record of the outbox.
 #[inline]
 pub fn parse_entry(raw: &str) -> Option<OutboxEntry> {
-    serde_json::from_str(raw).ok()
+    crate::json::parse(raw, json::entry)
 }
