@@ -34,7 +34,7 @@ pub async fn load_state() -> MockState {
         .unwrap_or_default()
 }
 
-async fn save_state(state: &MockState) {
+async fn save_state(state: &impl serde::Serialize) {
     if let Ok(json) = serde_json::to_string(state) {
         if let Err(e) = KV.put(STATE_KEY, &json).await {
             web_sys::console::warn_1(&format!("mock backend could not save: {}", e.0).into());
