@@ -66,7 +66,7 @@ impl TicketDesk {
             .filter_map(|(_, json)| parse_record(json))
             .collect();
         // RFC 3339 in one offset (+08:00) sorts as text.
-        records.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        xinjing_core::sort::sort_by(&mut records, |a, b| b.created_at.cmp(&a.created_at));
         self.tickets.mine.set(records);
     }
 

@@ -16,3 +16,4 @@ pub mod outbox;
 pub mod photo;
 pub mod report;
 pub mod similar;
+pub mod sort;

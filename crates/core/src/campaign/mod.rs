@@ -123,7 +123,7 @@ fn is_complete(campaign: &Campaign) -> bool {
 /// one ending soonest, then by id so the order is stable.
 pub fn active_on(campaigns: &[Campaign], today: Date) -> Vec<&Campaign> {
     let mut active: Vec<&Campaign> = campaigns.iter().filter(|c| c.is_active_on(today)).collect();
-    active.sort_by(|a, b| by_urgency(a, b));
+    crate::sort::sort_by(&mut active, |a, b| by_urgency(a, b));
     active
 }
 
@@ -132,7 +132,7 @@ pub fn active_on(campaigns: &[Campaign], today: Date) -> Vec<&Campaign> {
 /// those not running on the reader's day, so both show the same campaigns in the same order.
 pub fn in_display_order(campaigns: &[Campaign]) -> Vec<&Campaign> {
     let mut all: Vec<&Campaign> = campaigns.iter().collect();
-    all.sort_by(|a, b| by_urgency(a, b));
+    crate::sort::sort_by(&mut all, |a, b| by_urgency(a, b));
     all
 }
 

@@ -280,9 +280,9 @@ pub fn load(records: Vec<(String, String)>) -> Loaded {
             _ => loaded.unreadable.push((key, raw)),
         }
     }
-    loaded
-        .entries
-        .sort_by(|a, b| a.queued_at_ms.total_cmp(&b.queued_at_ms));
+    crate::sort::sort_by(&mut loaded.entries, |a, b| {
+        a.queued_at_ms.total_cmp(&b.queued_at_ms)
+    });
     loaded
 }
 
