@@ -3,14 +3,10 @@
 //! into a GET of some other page, whose 200 says nothing about the report.
 
 use super::clock::Timer;
+use gloo_net::http::{Request, RequestBuilder};
 use std::cell::Cell;
 use std::rc::Rc;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{
-    AbortController, AbortSignal, Headers, RequestCache, RequestInit, RequestRedirect, Response,
-    ResponseType,
-};
+use web_sys::{AbortController, RequestRedirect, ResponseType};
 use xinjing_contract::REPORT_KEY_HEADER;
 use xinjing_core::outbox::{attempt_timeout_ms, Answer, Transport};
 use xinjing_core::similar::SimilarQuery;
@@ -20,84 +16,8 @@ pub struct HttpTransport {
     pub timeout_ms: u32,
 }
 
-/// A `fetch` as the app makes them, straight over web-sys: a wrapper crate's builder (and
-/// the `http` crate's methods and errors under it) cost more wasm than these few calls.
-pub struct Request {
-    method: &'static str,
-    url: String,
-    headers: Vec<(&'static str, String)>,
-    manual_redirect: bool,
-    no_cache: bool,
-}
-
-impl Request {
-    pub fn get(url: &str) -> Self {
-        Self::new("GET", url)
-    }
-
-    pub fn post(url: &str) -> Self {
-        Self::new("POST", url)
-    }
-
-    fn new(method: &'static str, url: &str) -> Self {
-        Request {
-            method,
-            url: url.to_owned(),
-            headers: Vec::new(),
-            manual_redirect: false,
-            no_cache: false,
-        }
-    }
-
-    pub fn header(mut self, name: &'static str, value: &str) -> Self {
-        self.headers.push((name, value.to_owned()));
-        self
-    }
-
-    /// `redirect: "manual"`: a redirect is not followed (see the module's comment).
-    fn manual_redirect(mut self) -> Self {
-        self.manual_redirect = true;
-        self
-    }
-
-    /// `cache: "no-cache"`: revalidated with the server, never taken from the HTTP cache.
-    fn no_cache(mut self) -> Self {
-        self.no_cache = true;
-        self
-    }
-
-    /// Sends it, with `body` as JSON if there is one; resolves when the headers arrive.
-    pub async fn send(
-        self,
-        body: Option<&str>,
-        signal: Option<&AbortSignal>,
-    ) -> Result<Response, JsValue> {
-        let init = RequestInit::new();
-        init.set_method(self.method);
-        let headers = Headers::new()?;
-        for (name, value) in &self.headers {
-            headers.set(name, value)?;
-        }
-        if let Some(body) = body {
-            headers.set("Content-Type", "application/json")?;
-            init.set_body(&JsValue::from_str(body));
-        }
-        init.set_headers(&headers);
-        if self.manual_redirect {
-            init.set_redirect(RequestRedirect::Manual);
-        }
-        if self.no_cache {
-            init.set_cache(RequestCache::NoCache);
-        }
-        init.set_signal(signal);
-        let window = web_sys::window().ok_or(JsValue::NULL)?;
-        let response = JsFuture::from(window.fetch_with_str_and_init(&self.url, &init)).await?;
-        response.dyn_into()
-    }
-}
-
 /// Sends a request and reads its whole body, giving up after `timeout_ms`.
-pub async fn exchange(request: Request, body: Option<&str>, timeout_ms: f64) -> Answer {
+pub async fn exchange(builder: RequestBuilder, body: Option<&str>, timeout_ms: f64) -> Answer {
     let controller = AbortController::new().ok();
     let timed_out = Rc::new(Cell::new(false));
     let _timer = controller.clone().map(|controller| {
@@ -107,7 +27,13 @@ pub async fn exchange(request: Request, body: Option<&str>, timeout_ms: f64) -> 
             controller.abort();
         })
     });
-    let signal = controller.as_ref().map(|c| c.signal());
+    let builder = builder.abort_signal(controller.as_ref().map(|c| c.signal()).as_ref());
+    let request = match body {
+        Some(body) => builder
+            .header("Content-Type", "application/json")
+            .body(body.to_owned()),
+        None => builder.build(),
+    };
     let failed = || {
         if timed_out.get() {
             Answer::Timeout
@@ -115,7 +41,10 @@ pub async fn exchange(request: Request, body: Option<&str>, timeout_ms: f64) -> 
             Answer::NetworkError
         }
     };
-    let response = match request.send(body, signal.as_ref()).await {
+    let Ok(request) = request else {
+        return Answer::NetworkError;
+    };
+    let response = match request.send().await {
         Ok(response) => response,
         Err(_) => return failed(),
     };
@@ -125,33 +54,26 @@ pub async fn exchange(request: Request, body: Option<&str>, timeout_ms: f64) -> 
         return Answer::Redirected;
     }
     let code = response.status();
-    let retry_after = response.headers().get("retry-after").ok().flatten();
-    let text = match response.text() {
-        Ok(promise) => JsFuture::from(promise)
-            .await
-            .ok()
-            .and_then(|t| t.as_string()),
-        Err(_) => None,
-    };
-    match text {
-        Some(body) => Answer::Status {
+    let retry_after = response.headers().get("retry-after");
+    match response.text().await {
+        Ok(body) => Answer::Status {
             code,
             retry_after,
             body,
         },
-        None => failed(),
+        Err(_) => failed(),
     }
 }
 
 /// GETs a same-origin or configured URL as text. `revalidate` skips the HTTP cache (the
 /// campaign feed); without it a `<link rel="preload">` of the same URL is reused (config).
 pub async fn get_text(url: &str, timeout_ms: u32, revalidate: bool) -> Result<String, Answer> {
-    let request = if revalidate {
-        Request::get(url).no_cache()
+    let builder = if revalidate {
+        Request::get(url).cache(web_sys::RequestCache::NoCache)
     } else {
         Request::get(url)
     };
-    match exchange(request, None, f64::from(timeout_ms)).await {
+    match exchange(builder, None, f64::from(timeout_ms)).await {
         Answer::Status {
             code: 200..=299,
             body,
@@ -167,28 +89,28 @@ impl HttpTransport {
     }
 
     pub async fn similar(&self, query: &SimilarQuery) -> Answer {
-        let request = Request::get(&query.url(&self.endpoint)).manual_redirect();
-        exchange(request, None, self.timeout()).await
+        let builder = Request::get(&query.url(&self.endpoint)).redirect(RequestRedirect::Manual);
+        exchange(builder, None, self.timeout()).await
     }
 }
 
 impl Transport for HttpTransport {
     async fn submit(&self, key: &str, body: &str) -> Answer {
-        let request = Request::post(&self.endpoint)
-            .manual_redirect()
+        let builder = Request::post(&self.endpoint)
+            .redirect(RequestRedirect::Manual)
             .header("Idempotency-Key", key);
         // A large report on a slow uplink needs longer than the configured time-out; the
         // outbox's lease is computed the same way, so it outlasts the attempt.
         let timeout = attempt_timeout_ms(self.timeout(), body.len());
-        exchange(request, Some(body), timeout).await
+        exchange(builder, Some(body), timeout).await
     }
 
     async fn ticket_status(&self, ticket: &str, report_key: &str) -> Answer {
         let url = format!("{}/{}", self.endpoint, js_sys::encode_uri_component(ticket));
-        let request = Request::get(&url)
-            .manual_redirect()
+        let builder = Request::get(&url)
+            .redirect(RequestRedirect::Manual)
             .header(REPORT_KEY_HEADER, report_key);
-        exchange(request, None, self.timeout()).await
+        exchange(builder, None, self.timeout()).await
     }
 
     async fn feedback(&self, ticket: &str, report_key: &str, key: &str, body: &str) -> Answer {
@@ -197,10 +119,10 @@ impl Transport for HttpTransport {
             self.endpoint,
             js_sys::encode_uri_component(ticket)
         );
-        let request = Request::post(&url)
-            .manual_redirect()
+        let builder = Request::post(&url)
+            .redirect(RequestRedirect::Manual)
             .header(REPORT_KEY_HEADER, report_key)
             .header("Idempotency-Key", key);
-        exchange(request, Some(body), self.timeout()).await
+        exchange(builder, Some(body), self.timeout()).await
     }
 }

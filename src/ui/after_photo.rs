@@ -4,8 +4,8 @@
 //! blob URL, released when the card goes.
 
 use super::context::use_settings;
-use crate::platform::http::Request;
 use crate::platform::AnyTransport;
+use gloo_net::http::Request;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::Arc;
@@ -32,14 +32,15 @@ async fn load(record: TicketRecord, config: Option<Arc<Config>>) -> Option<Strin
     let url = Url::new_with_base(path, &status_url).ok()?.href();
     let response = Request::get(&url)
         .header(REPORT_KEY_HEADER, &record.id)
-        .send(None, None)
+        .send()
         .await
         .ok()?;
     if !response.ok() {
         return None;
     }
     // The browser's own blob: the bytes never pass through the wasm's memory.
-    let blob = JsFuture::from(response.blob().ok()?).await.ok()?;
+    let raw: web_sys::Response = response.into();
+    let blob = JsFuture::from(raw.blob().ok()?).await.ok()?;
     Url::create_object_url_with_blob(blob.unchecked_ref::<Blob>()).ok()
 }
 
