@@ -67,7 +67,9 @@ pub fn start() {
         stages.shell.set(true);
         next_task().await;
         stages.screens.set(true);
-        // Drawn by the next task: Leptos renders a change in microtasks.
+        // Drawn by the next task (Leptos renders a change in microtasks); the report form
+        // builds its lower part in a task of its own, queued before the second one.
+        next_task().await;
         next_task().await;
         if slot.is_none() {
             // Loaded some other way than boot.js (no hidden slot): take the static paint's
