@@ -182,7 +182,8 @@ const copy = (form) => {
 // The app takes over what was typed, chosen and ticked, then the focus and the caret.
 const adopt = async (form) => {
   if (!slot.querySelector('#xj-form-title')) slot.querySelectorAll('.xj-tabs .xj-tab')[1]?.click();
-  await until(() => slot.querySelector('#xj-category'), 120);
+  // The form's photo and contact parts are built a task after its first fields.
+  await until(() => slot.querySelector('#xj-category') && slot.querySelector('#xj-share-contact'), 120);
   copy(form);
   // What the choices open in the app (contact fields after consent) is drawn in a frame.
   await until(() => !form.elements.share_contact?.checked || slot.querySelector('#xj-phone'), 30);

@@ -114,8 +114,16 @@ async fn start_services(config: Arc<Config>, root: web_sys::HtmlElement, service
     refresh_feed(feed, config.campaigns_url.clone(), config.timeout_ms).await;
 }
 
+/// How far start-up has built the app. Each part is built in a task of its own (see
+/// `ui::start`): first the state, then the shell, then the screen.
+#[derive(Clone, Copy, Default)]
+pub struct Stages {
+    pub shell: RwSignal<bool>,
+    pub screens: RwSignal<bool>,
+}
+
 #[component]
-pub fn App(config: ConfigState) -> impl IntoView {
+pub fn App(config: ConfigState, stages: Stages) -> impl IntoView {
     provide_contexts();
     provide_sending_state();
     let settings = use_settings();
@@ -190,7 +198,11 @@ pub fn App(config: ConfigState) -> impl IntoView {
     // reads the config it sends with.
     let started = StoredValue::new(false);
     Effect::new(move |_| {
-        if let (Some(config), Some(root)) = (settings.ready_config(), root_ref.get()) {
+        if let (Some(config), Some(root), true) = (
+            settings.ready_config(),
+            root_ref.get(),
+            stages.screens.get(),
+        ) {
             if !started.get_value() {
                 started.set_value(true);
                 spawn_local(start_services(config, root.unchecked_into(), services));
@@ -216,40 +228,44 @@ pub fn App(config: ConfigState) -> impl IntoView {
 
     view! {
         <div class="xj-app" class:xj-large=move || settings.large_text.get() class:xj-in-wechat=host != embed::Host::Browser lang=move || settings.lang.get().tag() node_ref=root_ref>
-            <header class="xj-header">
-                <div class="xj-brand">
-                    {move || settings.ready_config().and_then(|c| c.theme.logo.clone()).map(|src| view! { <img class="xj-logo" src=src alt="" width="32" height="32"/> })}
-                    <div>
-                        <h1 class="xj-title">{move || title_text(settings, settings.lang.get())}</h1>
-                        <p class="xj-tagline">{settings.tr(Msg::AppTagline)}</p>
+            {move || stages.shell.get().then(|| view! {
+                <header class="xj-header">
+                    <div class="xj-brand">
+                        {move || settings.ready_config().and_then(|c| c.theme.logo.clone()).map(|src| view! { <img class="xj-logo" src=src alt="" width="32" height="32"/> })}
+                        <div>
+                            <h1 class="xj-title">{move || title_text(settings, settings.lang.get())}</h1>
+                            <p class="xj-tagline">{settings.tr(Msg::AppTagline)}</p>
+                        </div>
                     </div>
-                </div>
-                <div class="xj-tools">
-                    <button type="button" class="xj-button xj-small" on:click=switch_lang lang=move || settings.lang.get().other().tag()
-                        aria-label=settings.tr(Msg::SwitchLanguageLabel)>
-                        {settings.tr(Msg::SwitchLanguage)}
-                    </button>
-                    <button type="button" class="xj-button xj-small" aria-pressed=move || settings.large_text.get().to_string() on:click=toggle_large>
-                        {settings.tr(Msg::LargeText)}
-                    </button>
-                </div>
-            </header>
-            <EmergencyStrip/>
-            <Tabs/>
+                    <div class="xj-tools">
+                        <button type="button" class="xj-button xj-small" on:click=switch_lang lang=move || settings.lang.get().other().tag()
+                            aria-label=settings.tr(Msg::SwitchLanguageLabel)>
+                            {settings.tr(Msg::SwitchLanguage)}
+                        </button>
+                        <button type="button" class="xj-button xj-small" aria-pressed=move || settings.large_text.get().to_string() on:click=toggle_large>
+                            {settings.tr(Msg::LargeText)}
+                        </button>
+                    </div>
+                </header>
+                <EmergencyStrip/>
+                <Tabs/>
+            })}
             <main class="xj-main">
-                {move || match settings.screen.get() {
+                {move || stages.screens.get().then(|| match settings.screen.get() {
                     Screen::Campaigns => view! { <CampaignList/> }.into_any(),
                     Screen::Campaign(id) => view! { <CampaignDetail id=id/> }.into_any(),
                     Screen::Report => view! { <ReportScreen/> }.into_any(),
                     Screen::Sent(id) => view! { <SentView id=id/> }.into_any(),
                     Screen::Mine => view! { <MyReports/> }.into_any(),
                     Screen::Committee => committee(),
-                }}
+                })}
             </main>
-            {demo_panel(settings)}
-            <footer class="xj-footer">
-                <p>{settings.tr(Msg::EmergencyNote)}</p>
-            </footer>
+            {move || stages.shell.get().then(|| view! {
+                {demo_panel(settings)}
+                <footer class="xj-footer">
+                    <p>{settings.tr(Msg::EmergencyNote)}</p>
+                </footer>
+            })}
         </div>
     }
 }

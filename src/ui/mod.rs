@@ -49,14 +49,31 @@ pub fn start() {
     let slot: Option<web_sys::HtmlElement> = document
         .get_element_by_id(SLOT_ID)
         .and_then(|e| e.dyn_into().ok());
-    // The static first paint stays until the config is known; then the app renders in one
-    // go, already in the right language and theme.
+    // The static first paint stays on screen until the app is ready. The app is built in
+    // steps, each its own task, so that a tap or a frame never waits for all of it on a slow
+    // phone: the config; the app's state; its shell (header, emergency numbers, tabs); the
+    // screen; then the hand-over.
     wasm_bindgen_futures::spawn_local(async move {
         let config = app::fetch_config(&overrides).await;
+        next_task().await;
         let into = slot.clone().unwrap_or(root);
-        leptos::mount::mount_to(into, move || view! { <app::App config=config/> }).forget();
+        let stages = app::Stages::default();
+        leptos::mount::mount_to(
+            into,
+            move || view! { <app::App config=config stages=stages/> },
+        )
+        .forget();
+        next_task().await;
+        stages.shell.set(true);
+        next_task().await;
+        stages.screens.set(true);
+        // Drawn by the next task (Leptos renders a change in microtasks); the report form
+        // builds its lower part in a task of its own, queued before the second one.
+        next_task().await;
+        next_task().await;
         if slot.is_none() {
-            // Loaded some other way than boot.js: take the static paint's place at once.
+            // Loaded some other way than boot.js (no hidden slot): take the static paint's
+            // place now that the app is built.
             if let Some(static_paint) = document.get_element_by_id(STATIC_ID) {
                 static_paint.remove();
             }
@@ -65,6 +82,11 @@ pub fn start() {
             let _ = window.dispatch_event(&event);
         }
     });
+}
+
+/// A zero timeout: the browser runs what waits (a tap, a frame) before the next step.
+async fn next_task() {
+    crate::platform::clock::sleep(0).await;
 }
 
 /// `data-*` attributes of the mount element (deployment overrides of config.json).

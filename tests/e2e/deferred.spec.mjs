@@ -79,6 +79,57 @@ test('a reader who only reads never loads the app until the page is idle; a touc
   await ready(page);
 });
 
+// Tells the browser's tasks apart: a message that posts itself again is a task between any
+// two others, so each task gets its own number. Records the numbers of the tasks that changed
+// the app's hidden slot, until the app says it is mounted.
+const COUNT_TASKS = () => {
+  const t = (window.__tasks = { n: 0, changed: [], done: false });
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => { t.n += 1; if (!t.done) channel.port2.postMessage(0); };
+  channel.port2.postMessage(0);
+  new MutationObserver((records) => {
+    const slot = document.getElementById('xj-app');
+    if (!t.done && slot && records.some((r) => slot.contains(r.target))) t.changed.push(t.n);
+  }).observe(document, { childList: true, subtree: true });
+  // After the observer's own callback for what that task changed.
+  addEventListener('xj-mounted', () => queueMicrotask(() => { t.done = true; }));
+};
+
+test('the app is built in steps, each a task of its own, so a tap at start-up waits for one step only', async ({ page, serve, receiver }) => {
+  await page.addInitScript(COUNT_TASKS);
+  await page.goto(await serve({ config: { endpoint: receiver.endpoint } }));
+  await ready(page);
+  const tasks = await page.evaluate(() => new Set(window.__tasks.changed).size);
+  // The app's state and root, its shell (header, emergency numbers, tabs), then the screen.
+  expect(tasks).toBeGreaterThanOrEqual(3);
+  await expect(page.getByRole('heading', { name: '当前安全整治' })).toBeVisible();
+});
+
+test('a tap on "report" makes the fields usable a task before the photos and contact are built', async ({ page, serve, receiver }) => {
+  await page.addInitScript(COUNT_TASKS);
+  await page.goto(await serve({ config: { endpoint: receiver.endpoint } }));
+  await ready(page);
+  // The task in which each part first appeared in the app, counted from the tap.
+  await page.evaluate(() => {
+    const t = window.__tasks;
+    t.first = {};
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => { t.n += 1; if (!t.first.photos) channel.port2.postMessage(0); };
+    channel.port2.postMessage(0);
+    new MutationObserver(() => {
+      for (const [part, selector] of [['fields', '#xj-description'], ['photos', '.xj-photos'], ['contact', '#xj-share-contact']]) {
+        if (t.first[part] === undefined && document.querySelector(selector)) t.first[part] = t.n;
+      }
+    }).observe(document.getElementById('xj-app'), { childList: true, subtree: true });
+  });
+  await page.getByRole('navigation').getByRole('button', { name: '我要报告' }).click();
+  await expect(page.getByLabel('添加照片 1')).toBeAttached();
+  await expect(page.getByLabel('情况描述')).toBeEditable();
+  const first = await page.evaluate(() => window.__tasks.first);
+  expect(first.photos).toBeGreaterThan(first.fields);
+  expect(first.contact).toBe(first.photos);
+});
+
 test('a QR link with a place starts the app at once', async ({ page, serve }) => {
   await page.addInitScript(NEVER_IDLE);
   const community = shippedConfig().communities[1];

@@ -166,17 +166,21 @@ for (const lang of ['zh', 'en']) {
   });
 }
 
-test('words typed in the static form, then "my reports" before the app: that screen opens, and the words wait in the form', async ({ page, serve }) => {
+test('words typed in the static form, then "my reports" before the app: that screen opens, and the words and contact wait in the form', async ({ page, serve }) => {
   await page.addInitScript(() => { window.requestIdleCallback = () => 0; });
   const wasm = await holdWasm(page);
   await page.goto(await serve());
   const nav = page.getByRole('navigation');
   await nav.getByRole('button', { name: '我要报告' }).click();
   await page.getByLabel('情况描述').fill('地下车库入口堆了很多杂物');
+  await page.getByLabel(TEXT.zh.consent).check();
+  await page.getByLabel(TEXT.zh.phone, { exact: true }).fill('13912345678');
   await nav.getByRole('button', { name: '我的报告' }).click();
   wasm.release();
   await expect(page.getByRole('heading', { name: '已受理的报告' })).toBeVisible();
   await expect(page.locator('#xj-static')).toHaveCount(0);
   await nav.getByRole('button', { name: '我要报告' }).click();
   await expect(page.getByLabel('情况描述')).toHaveValue('地下车库入口堆了很多杂物');
+  await expect(page.getByLabel(TEXT.zh.consent)).toBeChecked();
+  await expect(page.getByLabel(TEXT.zh.phone, { exact: true })).toHaveValue('13912345678');
 });
