@@ -140,6 +140,22 @@ fn element(root: &web_sys::Element, selector: &str) -> web_sys::HtmlElement {
         .unchecked_into()
 }
 
+/// Waits, task by task, until a label with this text is there: the form builds its photo
+/// and contact parts a task after its first fields.
+async fn until_label(root: &web_sys::Element, label_text: &str) {
+    for _ in 0..50 {
+        let labels = root.query_selector_all("label").unwrap();
+        if (0..labels.length())
+            .filter_map(|i| labels.item(i))
+            .any(|l| l.text_content().unwrap_or_default().trim() == label_text)
+        {
+            return;
+        }
+        xinjing_safety::platform::clock::sleep(0).await;
+    }
+    panic!("no label {label_text:?} after 50 tasks");
+}
+
 /// The input a visible label text points at, as a screen reader finds it.
 fn labelled(root: &web_sys::Element, label_text: &str) -> web_sys::HtmlElement {
     let labels = root.query_selector_all("label").unwrap();
@@ -201,7 +217,7 @@ async fn sending_an_empty_form_focuses_the_first_error_and_describes_it() {
 async fn photo_slots_show_working_failed_and_ready_states() {
     let root = wrapper();
     let (_mount, form) = mount_form(&root);
-    tick().await;
+    until_label(&root, "添加照片 1").await;
     assert!(
         labelled(&root, "添加照片 1")
             .get_attribute("type")
