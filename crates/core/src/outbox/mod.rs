@@ -271,6 +271,8 @@ pub fn load(records: Vec<(String, String)>) -> Loaded {
         match parse_entry(&raw) {
             Some(entry)
                 if entry.id == key
+                    && entry.queued_at_ms.is_finite()
+                    && entry.attempted_at_ms.is_finite()
                     && entry.next_attempt_ms.is_finite()
                     && entry.lease_at_ms.is_finite()
                     && entry.lease_until_ms.is_finite() =>
