@@ -182,13 +182,7 @@ impl Store {
         note: &str,
         now: i64,
     ) -> Result<bool> {
-        let ticket: Option<String> = sqlx::query_scalar(
-            "SELECT r.ticket FROM dispatch_tasks t JOIN reports r ON r.id = t.report_id WHERE t.id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.read)
-        .await?;
-        let Some(ticket) = ticket else {
+        let Some(ticket) = self.task_ticket(id).await? else {
             return Ok(false);
         };
         let mut tx = self.begin().await?;

@@ -130,13 +130,7 @@ impl Store {
         actor: &str,
         now: i64,
     ) -> Result<TaskApplied> {
-        let ticket: Option<String> = sqlx::query_scalar(
-            "SELECT r.ticket FROM dispatch_tasks t JOIN reports r ON r.id = t.report_id WHERE t.id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.read)
-        .await?;
-        let Some(ticket) = ticket else {
+        let Some(ticket) = self.task_ticket(id).await? else {
             return Ok(TaskApplied::Unknown);
         };
         let mut tx = self.begin().await?;

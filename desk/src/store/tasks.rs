@@ -118,6 +118,16 @@ impl Store {
             .await?;
         Ok(passed > 0)
     }
+
+    /// The ticket of the report task `id` works on; `None` for an unknown task.
+    pub(super) async fn task_ticket(&self, id: &str) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT r.ticket FROM dispatch_tasks t JOIN reports r ON r.id = t.report_id WHERE t.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?)
+    }
 }
 
 pub(crate) async fn dispatch_on(
