@@ -104,7 +104,8 @@ async function typedBeforeTheApp(t, profile, lang) {
   assert.deepEqual(await browser.events(), [], 'CSP violations or uncaught errors on the page');
 }
 
-async function sentBeforeTheApp(t, profile, lang) {
+/** A QR link, the static form filled in and "send" pressed while the wasm is held. */
+async function sendBeforeTheApp(t, profile, lang) {
   const tx = TEXT[lang];
   const { scene, browser } = await open(t, profile);
   await browser.visit(qrLink(scene.url, lang));
@@ -112,6 +113,11 @@ async function sentBeforeTheApp(t, profile, lang) {
   await fillAll(browser, tx);
   await browser.pressButton(tx.send);
   await browser.seeText(tx.preparing);
+  return { tx, scene, browser };
+}
+
+async function sentBeforeTheApp(t, profile, lang) {
+  const { tx, scene, browser } = await sendBeforeTheApp(t, profile, lang);
   assert.equal(await browser.valueOf(tx.description), tx.saying, 'everything is kept');
   // Pressed again while waiting: still one report.
   await browser.pressButton(tx.send);
@@ -133,13 +139,7 @@ async function sentBeforeTheApp(t, profile, lang) {
 
 /** The wasm cannot be had (no signal on a first visit): the words stay, and "send" later goes once. */
 async function appCannotLoad(t, profile, lang) {
-  const tx = TEXT[lang];
-  const { scene, browser } = await open(t, profile);
-  await browser.visit(qrLink(scene.url, lang));
-  await staticForm(browser, scene, tx);
-  await fillAll(browser, tx);
-  await browser.pressButton(tx.send);
-  await browser.seeText(tx.preparing);
+  const { tx, scene, browser } = await sendBeforeTheApp(t, profile, lang);
   scene.wasm.refuse();
   await browser.see(`//*[@role='alert'][contains(normalize-space(.), ${JSON.stringify(tx.failed)})]`, 'the message that the form could not open');
   await browser.waitFor(async () => !(await browser.text()).includes(tx.preparing), 'the “preparing” note to go');
