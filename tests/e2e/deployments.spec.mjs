@@ -159,12 +159,13 @@ test('a report an older tab queues after a deployment off the root took over is 
     await ready(page);
     // A's takeover has looked at the shared store (empty) at least once.
     await expect(page.getByRole('button', { name: '立即发送' })).toHaveCount(0);
-    await page.reload();
-    await ready(page);
-    // Then an older build's tab of A, still open in the background, queues a report.
+    // Then an older build's tab of A, still open in the background, queues a report. It
+    // lands while this build is not running: a live tab could take it and be cut off by a
+    // reload between the copy and the delete, leaving the old record leased for a minute.
+    await page.goto(site.origin + '/a/config.json');
     const id = '3f1e6c2a-9b4d-4e8f-a1c3-5d7b9e2f4a71';
     await seedOlderBuild(page, { outbox: [olderRecord(template, id, '接管之后旧标签页保存的报告', { endpoint: receiver.endpoint })] });
-    await page.reload();
+    await page.goto(site.origin + '/a/');
     await ready(page);
     await expect.poll(() => receiver.reports().map((r) => r.key)).toContain(id);
     expect(await sharedKeys(page, 'outbox')).toEqual([]);
@@ -186,7 +187,12 @@ test('a takeover resumed after a crash between copy and delete keeps the copy th
     await page.goto(site.origin + '/a/');
     await ready(page);
     // What a tab closed between the two steps left: the older record still in the shared
-    // store (its lease since run out), and A's copy, whose body was corrected since.
+    // store (its lease since run out), and A's copy, whose body was corrected since. Set
+    // up with A not running, which would otherwise take the record while it is written,
+    // once A has made its database.
+    const made = () => page.evaluate(async () => (await indexedDB.databases()).some((d) => d.name === 'xinjing-safety@/a/'));
+    await expect.poll(made).toBe(true);
+    await page.goto(site.origin + '/a/config.json');
     const id = '3f1e6c2a-9b4d-4e8f-a1c3-5d7b9e2f4a81';
     const [, raw] = olderRecord(template, id, '崩溃前复制的旧内容', { endpoint: receiver.endpoint });
     const corrected = JSON.stringify({ ...template, id, description: '复制之后改过的内容' });
@@ -203,7 +209,7 @@ test('a takeover resumed after a crash between copy and delete keeps the copy th
       open.onerror = () => fail(open.error);
     }), [id, JSON.stringify({ ...JSON.parse(raw), body: '' }), corrected]);
     await page.context().unroute(down);
-    await page.reload();
+    await page.goto(site.origin + '/a/');
     await ready(page);
     await expect.poll(() => receiver.reports().filter((r) => r.key === id).map((r) => r.body.description)).toEqual(['复制之后改过的内容']);
     expect(await sharedKeys(page, 'outbox')).toEqual([]);
