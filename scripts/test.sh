@@ -3,7 +3,7 @@
 #   1. native cargo test (the pure core, property tests included)
 #   2. wasm-bindgen-test: components in headless Chromium
 #   3. release build + first-load size budget
-#   4. the reference receiver's own tests (node --test)
+#   4. the reference receiver's, service worker's and wasm renaming's own tests (node --test)
 #   5. Playwright end-to-end tests against the release build
 #   6. the desk (xinjing-desk): its tests on SQLite (among them the desk behind the shipped
 #      nginx.conf, the shipped systemd unit, and a first-release database migrated to
@@ -45,7 +45,7 @@ step "crash-test build (test-only feature, separate folder)"
 DIST=dist-crash-test scripts/build.sh --features crash-test
 
 step "node tests: reference receiver, service worker"
-node --test tests/e2e/receiver.test.mjs tests/e2e/robots.test.mjs tests/sw.test.mjs
+node --test tests/e2e/receiver.test.mjs tests/e2e/robots.test.mjs tests/sw.test.mjs tests/wasm-names.test.mjs
 
 step "end-to-end tests (Playwright, Chromium, phone viewports)"
 npx playwright test -c tests/e2e/playwright.config.js
