@@ -2,10 +2,12 @@
 
 use super::context::{use_feed, use_form, use_settings, FeedState, Screen};
 use super::draft::start_report;
+use super::keyed::keyed_by_id;
 use crate::platform::clock::now_ms;
 use crate::platform::http::get_text;
 use crate::platform::storage;
 use leptos::prelude::*;
+use std::sync::Arc;
 use xinjing_contract::time::{display_shanghai, Date};
 use xinjing_core::campaign::{active_on, choose_feed, icon_path, CachedFeed, Campaign, FeedNote};
 use xinjing_core::i18n::{fill, Msg};
@@ -81,9 +83,14 @@ pub fn CampaignList() -> impl IntoView {
                 fallback=move || view! { <p class="xj-empty">{settings.tr(Msg::NoActiveCampaigns)}</p> }
             >
                 <ul class="xj-cards" role="list">
-                    <For each=move || active.get() key=|c| c.id.clone() let:campaign>
-                        <CampaignCard campaign=campaign active=active/>
-                    </For>
+                    {keyed_by_id(
+                        Signal::derive(move || active.with(|a| a.iter().map(|c| c.id.clone()).collect())),
+                        // Each id comes from `active`: the card starts from that campaign.
+                        Arc::new(move |id| {
+                            let campaign = active.with_untracked(|a| a.iter().find(|c| c.id == id).cloned());
+                            campaign.map(|campaign| view! { <CampaignCard campaign=campaign active=active/> }).into_any()
+                        }),
+                    )}
                 </ul>
             </Show>
         </section>
