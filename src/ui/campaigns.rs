@@ -2,10 +2,12 @@
 
 use super::context::{use_feed, use_form, use_settings, FeedState, Screen};
 use super::draft::start_report;
+use super::keyed::keyed_by_id;
 use crate::platform::clock::now_ms;
 use crate::platform::http::get_text;
 use crate::platform::storage;
 use leptos::prelude::*;
+use std::sync::Arc;
 use xinjing_contract::time::{display_shanghai, Date};
 use xinjing_core::campaign::{active_on, choose_feed, icon_path, CachedFeed, Campaign, FeedNote};
 use xinjing_core::i18n::{fill, Msg};
@@ -53,13 +55,14 @@ fn icon(name: Option<&str>) -> impl IntoView {
 pub fn CampaignList() -> impl IntoView {
     let settings = use_settings();
     let state = use_feed();
+    // The running campaigns' ids, in display order: each card finds its campaign by id.
     let active = Memo::new(move |_| {
         let today = Date::in_shanghai(now_ms());
         state.feed.with(|feed| {
             active_on(&feed.campaigns, today)
                 .into_iter()
-                .cloned()
-                .collect::<Vec<Campaign>>()
+                .map(|c| c.id.clone())
+                .collect::<Vec<String>>()
         })
     });
     let note = move || {
@@ -81,39 +84,47 @@ pub fn CampaignList() -> impl IntoView {
                 fallback=move || view! { <p class="xj-empty">{settings.tr(Msg::NoActiveCampaigns)}</p> }
             >
                 <ul class="xj-cards" role="list">
-                    <For each=move || active.get() key=|c| c.id.clone() let:campaign>
-                        <CampaignCard campaign=campaign active=active/>
-                    </For>
+                    {keyed_by_id(active.into(), Arc::new(|id| view! { <CampaignCard id=id/> }.into_any()))}
                 </ul>
             </Show>
         </section>
     }
 }
 
+/// The feed's campaign with this id, following the feed (the card and the detail view).
+fn campaign_by_id(state: FeedState, id: String) -> Memo<Option<Campaign>> {
+    Memo::new(move |_| {
+        state
+            .feed
+            .with(|f| f.campaigns.iter().find(|c| c.id == id).cloned())
+    })
+}
+
 #[component]
-fn CampaignCard(campaign: Campaign, active: Memo<Vec<Campaign>>) -> impl IntoView {
+fn CampaignCard(id: String) -> impl IntoView {
     let settings = use_settings();
     let form = use_form();
-    let title_id = format!("xj-c-{}", campaign.id);
-    // Keyed by id only, so the card follows its campaign when a fetched feed edits it.
-    let id = campaign.id.clone();
-    let c = Memo::new(move |_| {
-        active
-            .with(|list| list.iter().find(|c| c.id == id).cloned())
-            .unwrap_or_else(|| campaign.clone())
-    });
+    let title_id = format!("xj-c-{id}");
+    // Keyed by id only, so the card follows its campaign when a fetched feed edits it (it
+    // is empty only while a feed without it removes the card).
+    let c = campaign_by_id(use_feed(), id.clone());
     let text = move |pick: fn(&Campaign) -> &xinjing_core::campaign::Text| {
         let lang = settings.lang.get();
-        c.with(|c| pick(c).get(lang).to_owned())
+        c.with(|c| c.as_ref().map(|c| pick(c).get(lang).to_owned()))
+            .unwrap_or_default()
     };
-    let open = move |_| settings.go(Screen::Campaign(c.with_untracked(|c| c.id.clone())));
+    let open = move |_| settings.go(Screen::Campaign(id.clone()));
     let report = move |_| {
-        c.with_untracked(|c| start_report(form, settings, c.first_category(), Some(c.id.clone())))
+        c.with_untracked(|c| {
+            if let Some(c) = c {
+                start_report(form, settings, c.first_category(), Some(c.id.clone()))
+            }
+        })
     };
     view! {
         <li class="xj-card">
             <div class="xj-card-head">
-                {move || c.with(|c| icon(c.icon.as_deref()))}
+                {move || c.with(|c| c.as_ref().map(|c| icon(c.icon.as_deref())))}
                 <h3 id=title_id.clone()>{move || text(|c| &c.title)}</h3>
             </div>
             <p>{move || text(|c| &c.summary)}</p>
@@ -133,12 +144,7 @@ fn CampaignCard(campaign: Campaign, active: Memo<Vec<Campaign>>) -> impl IntoVie
 pub fn CampaignDetail(id: String) -> impl IntoView {
     let settings = use_settings();
     let form = use_form();
-    let state = use_feed();
-    let campaign = Memo::new(move |_| {
-        state
-            .feed
-            .with(|f| f.campaigns.iter().find(|c| c.id == id).cloned())
-    });
+    let campaign = campaign_by_id(use_feed(), id);
     view! {
         {move || match campaign.get() {
             None => view! { <p class="xj-empty">{settings.tr(Msg::NoActiveCampaigns)}</p> }.into_any(),

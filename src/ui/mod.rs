@@ -12,6 +12,7 @@ pub mod crash;
 pub mod demo;
 pub mod draft;
 pub mod emergency;
+pub mod keyed;
 pub mod my_reports;
 pub mod outbox;
 pub mod report_form;

@@ -3,11 +3,13 @@
 
 use super::context::{use_outbox, use_settings, use_tickets, Screen};
 use super::copy::CopyButton;
+use super::keyed::keyed_by_id;
 use super::outbox::use_sender;
 use super::ticket_card::TicketCardBody;
 use super::tickets::use_ticket_desk;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use std::sync::Arc;
 use xinjing_contract::time::display_shanghai;
 use xinjing_core::i18n::{fill, Msg};
 use xinjing_core::outbox::WaitingItem;
@@ -169,9 +171,10 @@ pub fn MyReports() -> impl IntoView {
             <section class="xj-section" aria-labelledby="xj-outbox-title">
                 <h2 id="xj-outbox-title">{settings.tr(Msg::OutboxHeading)}</h2>
                 <ul class="xj-list" role="list">
-                    <For each=move || outbox.waiting.get() key=|w| w.id.clone() let:item>
-                        <li><WaitingCard id=item.id/></li>
-                    </For>
+                    {keyed_by_id(
+                        Signal::derive(move || outbox.waiting.with(|w| w.iter().map(|w| w.id.clone()).collect())),
+                        Arc::new(|id| view! { <li><WaitingCard id=id/></li> }.into_any()),
+                    )}
                 </ul>
             </section>
         </Show>
@@ -180,9 +183,10 @@ pub fn MyReports() -> impl IntoView {
             <p class="xj-muted">{settings.tr(Msg::MineNote)}</p>
             <Show when=move || !tickets.mine.with(Vec::is_empty) fallback=move || view! { <p class="xj-empty">{settings.tr(Msg::MineEmpty)}</p> }>
                 <ul class="xj-list" role="list">
-                    <For each=move || tickets.mine.get() key=|r| r.id.clone() let:record>
-                        <li><TicketCard id=record.id/></li>
-                    </For>
+                    {keyed_by_id(
+                        Signal::derive(move || tickets.mine.with(|m| m.iter().map(|r| r.id.clone()).collect())),
+                        Arc::new(|id| view! { <li><TicketCard id=id/></li> }.into_any()),
+                    )}
                 </ul>
                 <button type="button" class="xj-button" on:click=move |_| desk.refresh_statuses()>{settings.tr(Msg::RefreshStatus)}</button>
             </Show>
