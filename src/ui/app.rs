@@ -233,7 +233,7 @@ pub fn App(config: ConfigState, stages: Stages) -> impl IntoView {
                     <div class="xj-brand">
                         {move || settings.ready_config().and_then(|c| c.theme.logo.clone()).map(|src| view! { <img class="xj-logo" src=src alt="" width="32" height="32"/> })}
                         <div>
-                            <h1 class="xj-title">{move || title_text(settings, settings.lang.get())}</h1>
+                            <h1 class="xj-title">{Signal::derive(move || title_text(settings, settings.lang.get()))}</h1>
                             <p class="xj-tagline">{settings.tr(Msg::AppTagline)}</p>
                         </div>
                     </div>
@@ -346,7 +346,7 @@ fn Tabs() -> impl IntoView {
                 {(label == Msg::TabMine).then(|| view! {
                     <Show when=move || !outbox.waiting.with(Vec::is_empty)>
                         <span class="xj-count-badge" aria-label=move || fill(settings.t(Msg::WaitingBadge), &[("n", &outbox.waiting.with(Vec::len).to_string())])>
-                            {move || outbox.waiting.with(Vec::len)}
+                            {Signal::derive(move || outbox.waiting.with(Vec::len).to_string())}
                         </span>
                     </Show>
                 })}

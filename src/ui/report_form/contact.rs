@@ -17,12 +17,12 @@ pub fn ContactFields(errs: FormErrors) -> impl IntoView {
             .map(|c| c.privacy.controller.get(lang).to_owned())
             .unwrap_or_default()
     };
-    let consent = move || {
+    let consent = Signal::derive(move || {
         fill(
             settings.t(Msg::ContactConsent),
             &[("controller", &controller())],
         )
-    };
+    });
     view! {
         <fieldset class="xj-field">
             <legend>{settings.tr(Msg::ContactHeading)}</legend>
@@ -52,21 +52,25 @@ pub fn ContactFields(errs: FormErrors) -> impl IntoView {
 #[component]
 pub fn PrivacyNotice() -> impl IntoView {
     let settings = use_settings();
-    let text = move || {
+    // Empty until a config is ready (the form is only shown with one).
+    let text = Signal::derive(move || {
         let lang = settings.lang.get();
-        settings.ready_config().map(|c| {
-            let p = &c.privacy;
-            fill(
-                Msg::PrivacyText.text(lang),
-                &[
-                    ("controller", p.controller.get(lang)),
-                    ("purpose", p.purpose.get(lang)),
-                    ("retention", p.retention.get(lang)),
-                    ("contact", p.contact.get(lang)),
-                ],
-            )
-        })
-    };
+        settings
+            .ready_config()
+            .map(|c| {
+                let p = &c.privacy;
+                fill(
+                    Msg::PrivacyText.text(lang),
+                    &[
+                        ("controller", p.controller.get(lang)),
+                        ("purpose", p.purpose.get(lang)),
+                        ("retention", p.retention.get(lang)),
+                        ("contact", p.contact.get(lang)),
+                    ],
+                )
+            })
+            .unwrap_or_default()
+    });
     view! {
         <section class="xj-privacy" aria-labelledby="xj-privacy-title">
             <h3 id="xj-privacy-title">{settings.tr(Msg::PrivacyHeading)}</h3>

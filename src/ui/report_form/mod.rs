@@ -160,7 +160,7 @@ pub fn ReportForm() -> impl IntoView {
                         <option value="">{settings.tr(Msg::ChooseOne)}</option>
                         <option value=DANGER_VALUE>{settings.tr(Msg::DangerNow)}</option>
                         {Category::ALL.into_iter().map(|c| view! {
-                            <option value=c.code()>{move || c.name(settings.lang.get())}</option>
+                            <option value=c.code()>{Signal::derive(move || c.name(settings.lang.get()))}</option>
                         }).collect_view()}
                     </select>
                     {errs.view(Field::Category)}
@@ -180,7 +180,7 @@ pub fn ReportForm() -> impl IntoView {
                         <p class="xj-error xj-summary" role="alert">{settings.tr(Msg::ErrorSummary)}</p>
                     </Show>
                     <button type="submit" class="xj-button xj-primary xj-wide" disabled=move || saving.get() || photo_working()>
-                        {move || if saving.get() { settings.t(Msg::Saving) } else { settings.t(Msg::Submit) }}
+                        {Signal::derive(move || if saving.get() { settings.t(Msg::Saving) } else { settings.t(Msg::Submit) })}
                     </button>
                 }>
                     <DangerCard/>
@@ -202,10 +202,10 @@ pub fn FormBody(communities: Memo<Vec<String>>, errs: FormErrors) -> impl IntoVi
         crate::platform::clock::sleep(0).await;
         rest.try_set(true);
     });
-    let count = move || {
+    let count = Signal::derive(move || {
         let n = form.draft.with(|d| char_count(&d.description));
         fill(settings.t(Msg::CharCount), &[("n", &n.to_string())])
-    };
+    });
     let over = move || {
         form.draft
             .with(|d| char_count(&d.description) > DESCRIPTION_MAX)
