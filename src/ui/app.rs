@@ -18,6 +18,7 @@ use super::my_reports::{MyReports, SentView};
 use super::outbox::{provide_sending_state, use_sender, Sender};
 use super::report_form::ReportForm;
 use super::tickets::{use_ticket_desk, TicketDesk};
+use super::Shown;
 use crate::platform::{embed, storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -344,11 +345,11 @@ fn Tabs() -> impl IntoView {
             <button type="button" class="xj-tab" aria-current=current on:click=move |_| settings.go(target.clone())>
                 {settings.tr(label)}
                 {(label == Msg::TabMine).then(|| view! {
-                    <Show when=move || !outbox.waiting.with(Vec::is_empty)>
+                    <Shown when=move || !outbox.waiting.with(Vec::is_empty)>
                         <span class="xj-count-badge" aria-label=move || fill(settings.t(Msg::WaitingBadge), &[("n", &outbox.waiting.with(Vec::len).to_string())])>
                             {Signal::derive(move || outbox.waiting.with(Vec::len).to_string())}
                         </span>
-                    </Show>
+                    </Shown>
                 })}
             </button>
         }

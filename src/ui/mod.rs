@@ -84,6 +84,32 @@ pub fn start() {
     });
 }
 
+/// `<Show>`, compiled once: `children` while `when` holds, else `fallback`, each built anew
+/// only when the condition changes. Leptos' `<Show>` is generic over its condition and its
+/// children, so each use is a copy of its machinery in the wasm; here the children are
+/// type-erased and only the condition's memo is the caller's own.
+#[component]
+pub fn Shown<W>(
+    when: W,
+    children: ChildrenFn,
+    #[prop(optional, into)] fallback: ViewFn,
+) -> impl IntoView
+where
+    W: Fn() -> bool + Send + Sync + 'static,
+{
+    shown(Memo::new(move |_| when()), children, fallback)
+}
+
+fn shown(when: Memo<bool>, children: ChildrenFn, fallback: ViewFn) -> impl IntoView {
+    move || {
+        if when.get() {
+            children()
+        } else {
+            fallback.run()
+        }
+    }
+}
+
 /// A zero timeout: the browser runs what waits (a tap, a frame) before the next step.
 async fn next_task() {
     crate::platform::clock::sleep(0).await;

@@ -2,6 +2,7 @@
 
 use super::fields::{text_field, Binding, FormErrors};
 use crate::ui::context::{use_form, use_settings};
+use crate::ui::Shown;
 use leptos::prelude::*;
 use xinjing_core::i18n::{fill, Msg};
 use xinjing_core::report::Field;
@@ -34,7 +35,7 @@ pub fn ContactFields(errs: FormErrors) -> impl IntoView {
                     aria-describedby="xj-anonymous-hint"/>
                 <span>{consent}</span>
             </label>
-            <Show when=move || form.draft.with(|d| d.share_contact)>
+            <Shown when=move || form.draft.with(|d| d.share_contact)>
                 {text_field(Field::Name, Msg::FieldName, None, "text", "name",
                     Binding { get: |d| d.name.clone(), set: |d, v| d.name = v }, errs)}
                 {text_field(Field::Phone, Msg::FieldPhone, None, "tel", "tel",
@@ -44,7 +45,7 @@ pub fn ContactFields(errs: FormErrors) -> impl IntoView {
                         on:change=move |ev| form.remember_contact.set(event_target_checked(&ev))/>
                     <span>{settings.tr(Msg::RememberContact)}</span>
                 </label>
-            </Show>
+            </Shown>
         </fieldset>
     }
 }

@@ -18,6 +18,7 @@ use super::copy::CopyReport;
 use super::draft;
 use super::emergency::DangerCard;
 use super::outbox::{use_sender, SubmitOutcome};
+use super::Shown;
 use crate::platform::clock::{now_ms, random_bytes};
 use contact::ContactFields;
 use contact::PrivacyNotice;
@@ -144,9 +145,9 @@ pub fn ReportForm() -> impl IntoView {
         <section class="xj-section" aria-labelledby="xj-form-title">
             <h2 id="xj-form-title" tabindex="-1">{settings.tr(Msg::FormHeading)}</h2>
             <p class="xj-muted">{settings.tr(Msg::FormIntro)}</p>
-            <Show when=move || !outbox.storage_ok.get()>
+            <Shown when=move || !outbox.storage_ok.get()>
                 <p class="xj-note xj-warn" role="status">{settings.tr(Msg::StorageUnavailable)}</p>
-            </Show>
+            </Shown>
             <form class="xj-form" novalidate on:submit=submit>
                 <div class="xj-field">
                     <label for=input_id(Field::Category)>{settings.tr(Msg::FieldCategory)}</label>
@@ -165,26 +166,26 @@ pub fn ReportForm() -> impl IntoView {
                     </select>
                     {errs.view(Field::Category)}
                 </div>
-                <Show when=move || danger.get() fallback=move || view! {
+                <Shown when=move || danger.get() fallback=move || view! {
                     <FormBody communities=communities errs=errs/>
                     <PrivacyNotice/>
-                    <Show when=move || not_kept.get().is_some()>
+                    <Shown when=move || not_kept.get().is_some()>
                         <CopyReport text=Signal::derive(move || not_kept.get().unwrap_or_default())/>
-                    </Show>
+                    </Shown>
                     {move || server_error.get().map(|message| view! {
                         <p class="xj-error xj-summary" id="xj-server-error" tabindex="-1" role="alert">
                             {fill(settings.t(Msg::RejectedBy), &[("message", &message)])}
                         </p>
                     })}
-                    <Show when=move || attempted.get() && errors.with(|e| !e.is_empty())>
+                    <Shown when=move || attempted.get() && errors.with(|e| !e.is_empty())>
                         <p class="xj-error xj-summary" role="alert">{settings.tr(Msg::ErrorSummary)}</p>
-                    </Show>
+                    </Shown>
                     <button type="submit" class="xj-button xj-primary xj-wide" disabled=move || saving.get() || photo_working()>
                         {Signal::derive(move || if saving.get() { settings.t(Msg::Saving) } else { settings.t(Msg::Submit) })}
                     </button>
                 }>
                     <DangerCard/>
-                </Show>
+                </Shown>
             </form>
         </section>
     }
