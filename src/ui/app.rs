@@ -232,7 +232,7 @@ pub fn App(config: ConfigState, stages: Stages) -> impl IntoView {
             {move || stages.shell.get().then(|| view! {
                 <header class="xj-header">
                     <div class="xj-brand">
-                        {move || settings.ready_config().and_then(|c| c.theme.logo.clone()).map(|src| view! { <img class="xj-logo" src=src alt="" width="32" height="32"/> })}
+                        {move || settings.ready_config().and_then(|c| c.theme.logo.clone()).map(|src| view! { <img class="xj-logo" src=src alt="" width="32" height="32"/> }.into_any())}
                         <div>
                             <h1 class="xj-title">{Signal::derive(move || title_text(settings, settings.lang.get()))}</h1>
                             <p class="xj-tagline">{settings.tr(Msg::AppTagline)}</p>
@@ -250,7 +250,7 @@ pub fn App(config: ConfigState, stages: Stages) -> impl IntoView {
                 </header>
                 <EmergencyStrip/>
                 <Tabs/>
-            })}
+            }.into_any())}
             <main class="xj-main">
                 {move || stages.screens.get().then(|| match settings.screen.get() {
                     Screen::Campaigns => view! { <CampaignList/> }.into_any(),
@@ -266,7 +266,7 @@ pub fn App(config: ConfigState, stages: Stages) -> impl IntoView {
                 <footer class="xj-footer">
                     <p>{settings.tr(Msg::EmergencyNote)}</p>
                 </footer>
-            })}
+            }.into_any())}
         </div>
     }
 }

@@ -58,7 +58,7 @@ impl FormErrors {
     pub fn view(self, field: Field) -> impl IntoView {
         move || {
             self.message(field)
-                .map(|text| view! { <p class="xj-error" id=error_id(field)>{text}</p> })
+                .map(|text| view! { <p class="xj-error" id=error_id(field)>{text}</p> }.into_any())
         }
     }
 }

@@ -176,7 +176,7 @@ pub fn ReportForm() -> impl IntoView {
                         <p class="xj-error xj-summary" id="xj-server-error" tabindex="-1" role="alert">
                             {fill(settings.t(Msg::RejectedBy), &[("message", &message)])}
                         </p>
-                    })}
+                    }.into_any())}
                     <Shown when=move || attempted.get() && errors.with(|e| !e.is_empty())>
                         <p class="xj-error xj-summary" role="alert">{settings.tr(Msg::ErrorSummary)}</p>
                     </Shown>
@@ -266,6 +266,6 @@ pub fn FormBody(communities: Memo<Vec<String>>, errs: FormErrors) -> impl IntoVi
         {move || rest.get().then(|| view! {
             <PhotoSlots/>
             <ContactFields errs=errs/>
-        })}
+        }.into_any())}
     }
 }
