@@ -322,27 +322,26 @@ fn ReportScreen() -> impl IntoView {
     }
 }
 
+/// Whether `target`'s tab is the one for `screen`.
+fn is_current(screen: &Screen, target: &Screen) -> bool {
+    screen == target
+        || matches!(
+            (screen, target),
+            (Screen::Campaign(_), Screen::Campaigns)
+                | (Screen::Sent(_), Screen::Report)
+                | (Screen::Committee, Screen::Campaigns)
+        )
+}
+
 #[component]
 fn Tabs() -> impl IntoView {
     let settings = use_settings();
     let outbox = use_outbox();
     let tab = move |target: Screen, label: Msg| {
-        let current = {
-            let target = target.clone();
-            move || {
-                let screen = settings.screen.get();
-                let here = screen == target
-                    || matches!(
-                        (&screen, &target),
-                        (Screen::Campaign(_), Screen::Campaigns)
-                            | (Screen::Sent(_), Screen::Report)
-                            | (Screen::Committee, Screen::Campaigns)
-                    );
-                here.then_some("page")
-            }
-        };
+        let here = target.clone();
         view! {
-            <button type="button" class="xj-tab" aria-current=current on:click=move |_| settings.go(target.clone())>
+            <button type="button" class="xj-tab" aria-current=move || is_current(&settings.screen.get(), &here).then_some("page")
+                on:click=move |_| settings.go(target.clone())>
                 {settings.tr(label)}
                 {(label == Msg::TabMine).then(|| view! {
                     <Shown when=move || !outbox.waiting.with(Vec::is_empty)>

@@ -1,5 +1,10 @@
 //! Leptos components. They read state and send intents; rules live in `xinjing_core`,
 //! browser calls in `platform`.
+//!
+//! For size, a view's reactive attributes and children are closures written in place (`move
+//! || …`) rather than closures held in variables: with `erase_components` the view macro
+//! compiles the closures it sees to one renderer per output type, and a variable's closure
+//! to a renderer of its own.
 
 pub mod adopt;
 pub mod after_photo;

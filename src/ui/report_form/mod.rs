@@ -164,7 +164,7 @@ pub fn ReportForm() -> impl IntoView {
                             <option value=c.code()>{Signal::derive(move || c.name(settings.lang.get()))}</option>
                         }).collect_view()}
                     </select>
-                    {errs.view(Field::Category)}
+                    {move || errs.error(Field::Category)}
                 </div>
                 <Shown when=move || danger.get() fallback=move || view! {
                     <FormBody communities=communities errs=errs/>
@@ -207,10 +207,6 @@ pub fn FormBody(communities: Memo<Vec<String>>, errs: FormErrors) -> impl IntoVi
         let n = form.draft.with(|d| char_count(&d.description));
         fill(settings.t(Msg::CharCount), &[("n", &n.to_string())])
     });
-    let over = move || {
-        form.draft
-            .with(|d| char_count(&d.description) > DESCRIPTION_MAX)
-    };
     let community = move || {
         if communities.with(Vec::is_empty) {
             text_field(
@@ -236,14 +232,14 @@ pub fn FormBody(communities: Memo<Vec<String>>, errs: FormErrors) -> impl IntoVi
                         <option value="">{settings.tr(Msg::ChooseOne)}</option>
                         {communities.get().into_iter().map(|name| view! { <option value=name.clone()>{name.clone()}</option> }).collect_view()}
                     </select>
-                    {errs.view(Field::Community)}
+                    {move || errs.error(Field::Community)}
                 </div>
             }
             .into_any()
         }
     };
     view! {
-        {community}
+        {move || community()}
         {text_field(Field::Building, Msg::FieldBuilding, None, "text", "off",
             Binding { get: |d| d.building.clone(), set: |d, v| d.building = v }, errs)}
         <SimilarHint/>
@@ -260,8 +256,8 @@ pub fn FormBody(communities: Memo<Vec<String>>, errs: FormErrors) -> impl IntoVi
                 aria-invalid=move || errs.invalid(Field::Description)
                 aria-describedby=move || errs.described(Field::Description, Some("xj-description-hint xj-description-count"))
             ></textarea>
-            <p class="xj-count" class:xj-over=over id="xj-description-count">{count}</p>
-            {errs.view(Field::Description)}
+            <p class="xj-count" class:xj-over=move || form.draft.with(|d| char_count(&d.description) > DESCRIPTION_MAX) id="xj-description-count">{count}</p>
+            {move || errs.error(Field::Description)}
         </div>
         {move || rest.get().then(|| view! {
             <PhotoSlots/>
