@@ -134,7 +134,6 @@ pub fn App(config: ConfigState, stages: Stages) -> impl IntoView {
         .in_mini_program
         .set_value(host == embed::Host::MiniProgram);
     let prefill = query();
-    settings.prefill.set_value(prefill.clone());
     let ready = match &config {
         ConfigState::Ready(c) => Some(c.clone()),
         _ => None,

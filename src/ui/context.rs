@@ -48,7 +48,6 @@ pub struct Settings {
     pub large_text: RwSignal<bool>,
     pub config: RwSignal<ConfigState>,
     pub screen: RwSignal<Screen>,
-    pub prefill: StoredValue<Prefill>,
     /// Inside a WeChat mini-program `web-view`, where `tel:` links may not dial.
     pub in_mini_program: StoredValue<bool>,
 }
@@ -178,7 +177,6 @@ pub fn provide_contexts() {
             large_text: RwSignal::new(false),
             config: RwSignal::new(ConfigState::Loading),
             screen: RwSignal::new(Screen::Campaigns),
-            prefill: StoredValue::new(Prefill::default()),
             in_mini_program: StoredValue::new(false),
         },
         feed: FeedState {
