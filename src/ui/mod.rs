@@ -116,8 +116,8 @@ fn shown(when: Memo<bool>, children: ChildrenFn, fallback: ViewFn) -> impl IntoV
 }
 
 /// A zero timeout: the browser runs what waits (a tap, a frame) before the next step.
-async fn next_task() {
-    crate::platform::clock::sleep(0).await;
+fn next_task() -> crate::platform::clock::Sleep {
+    crate::platform::clock::sleep(0)
 }
 
 /// `data-*` attributes of the mount element (deployment overrides of config.json).
