@@ -1,5 +1,8 @@
 //! Time and randomness from the browser.
 
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -7,15 +10,27 @@ pub fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
-/// Resolves after `ms` milliseconds.
-pub async fn sleep(ms: u32) {
+/// Resolves after `ms` milliseconds (counted from the call).
+pub fn sleep(ms: u32) -> Sleep {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(window) = web_sys::window() {
             let _ =
                 window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
         }
     });
-    let _ = JsFuture::from(promise).await;
+    Sleep(JsFuture::from(promise))
+}
+
+/// The future of [`sleep`]: a type of its own rather than an async fn, so that awaiting it
+/// nests no further state machine in each caller's.
+pub struct Sleep(JsFuture);
+
+impl Future for Sleep {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        Pin::new(&mut self.0).poll(cx).map(drop)
+    }
 }
 
 /// A callback after `ms`, cancelled when dropped.

@@ -3,26 +3,24 @@
 //! which takes over its own part. The database is opened as it is, never created.
 
 use super::js;
-use super::storage::{await_promise, local, Idb, DB_NAME};
+use super::storage::{done, local, pairs, text, Idb, DB_NAME};
+use std::future::Future;
 use wasm_bindgen::prelude::*;
 use xinjing_core::outbox::StoreError;
 
 /// The records of `store` there whose key starts with `prefix`; none if it cannot be read.
 pub async fn entries(store: Idb, prefix: Option<&str>) -> Vec<(String, String)> {
-    let Ok(rows) = await_promise(Ok(js::legacy_entries(DB_NAME, store.0, prefix))).await else {
-        return Vec::new();
-    };
-    js_sys::Array::from(&rows)
-        .iter()
-        .filter_map(|pair| {
-            let pair = js_sys::Array::from(&pair);
-            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
-        })
-        .collect()
+    pairs(Ok(js::legacy_entries(DB_NAME, store.0, prefix)))
+        .await
+        .unwrap_or_default()
 }
 
 /// One record there read and rewritten in one transaction; the text written, if any.
-pub async fn update<F>(store: Idb, key: &str, change: F) -> Result<Option<String>, StoreError>
+pub fn update<F>(
+    store: Idb,
+    key: &str,
+    change: F,
+) -> impl Future<Output = Result<Option<String>, StoreError>>
 where
     F: FnOnce(&str) -> Option<String> + 'static,
 {
@@ -33,14 +31,11 @@ where
             .map(JsValue::from)
             .unwrap_or(JsValue::NULL)
     });
-    let written = await_promise(Ok(js::legacy_update(DB_NAME, store.0, key, &change))).await?;
-    Ok(written.as_string())
+    text(Ok(js::legacy_update(DB_NAME, store.0, key, &change)))
 }
 
-pub async fn delete(store: Idb, key: &str) -> Result<(), StoreError> {
-    await_promise(Ok(js::legacy_delete(DB_NAME, store.0, key)))
-        .await
-        .map(drop)
+pub fn delete(store: Idb, key: &str) -> impl Future<Output = Result<(), StoreError>> {
+    done(Ok(js::legacy_delete(DB_NAME, store.0, key)))
 }
 
 /// A localStorage value under its shared (unscoped) name.

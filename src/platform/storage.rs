@@ -3,6 +3,7 @@
 //! that two tabs never overwrite each other's list.
 
 use super::js;
+use std::future::Future;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use xinjing_core::outbox::{OutboxStore, StoreError};
@@ -100,6 +101,42 @@ pub(crate) async fn await_promise(
         .map_err(|e| StoreError(describe(&e)))
 }
 
+// The requests below start when called and return one of these futures, one for each kind of
+// answer: the wasm then holds four small state machines rather than one per request.
+
+/// A request that answers nothing.
+pub(crate) async fn done(promise: Result<js_sys::Promise, JsValue>) -> Result<(), StoreError> {
+    await_promise(promise).await.map(drop)
+}
+
+/// A request that answers whether it found (or wrote) the record.
+pub(crate) async fn found(promise: Result<js_sys::Promise, JsValue>) -> Result<bool, StoreError> {
+    Ok(await_promise(promise).await?.as_bool().unwrap_or(false))
+}
+
+/// A request that answers a record's text, if there is one.
+pub(crate) async fn text(
+    promise: Result<js_sys::Promise, JsValue>,
+) -> Result<Option<String>, StoreError> {
+    Ok(await_promise(promise).await?.as_string())
+}
+
+/// A request that answers `[key, value]` pairs.
+pub(crate) async fn pairs(
+    promise: Result<js_sys::Promise, JsValue>,
+) -> Result<Vec<(String, String)>, StoreError> {
+    let array: js_sys::Array = await_promise(promise).await?.into();
+    Ok(array
+        .iter()
+        .filter_map(|pair| {
+            let pair: js_sys::Array = pair.into();
+            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+        })
+        .collect())
+}
+
+type Answer<T> = Result<T, StoreError>;
+
 /// One IndexedDB object store of string records.
 #[derive(Clone, Copy)]
 pub struct Idb(pub &'static str);
@@ -114,18 +151,16 @@ pub const ASIDE: Idb = Idb("aside");
 pub const KV: Idb = Idb("kv");
 
 impl Idb {
-    pub async fn get(self, key: &str) -> Result<Option<String>, StoreError> {
-        Ok(await_promise(js::idb_get(self.0, key)).await?.as_string())
+    pub fn get(self, key: &str) -> impl Future<Output = Answer<Option<String>>> {
+        text(js::idb_get(self.0, key))
     }
 
-    pub async fn put(self, key: &str, value: &str) -> Result<(), StoreError> {
-        await_promise(js::idb_put(self.0, key, value))
-            .await
-            .map(drop)
+    pub fn put(self, key: &str, value: &str) -> impl Future<Output = Answer<()>> {
+        done(js::idb_put(self.0, key, value))
     }
 
-    pub async fn delete(self, key: &str) -> Result<(), StoreError> {
-        await_promise(js::idb_delete(self.0, key)).await.map(drop)
+    pub fn delete(self, key: &str) -> impl Future<Output = Answer<()>> {
+        done(js::idb_delete(self.0, key))
     }
 
     pub async fn count(self) -> Result<usize, StoreError> {
@@ -133,42 +168,29 @@ impl Idb {
         Ok(n.as_f64().unwrap_or(0.0) as usize)
     }
 
-    pub async fn clear(self) -> Result<(), StoreError> {
-        await_promise(js::idb_clear(self.0)).await.map(drop)
+    pub fn clear(self) -> impl Future<Output = Answer<()>> {
+        done(js::idb_clear(self.0))
     }
 
-    pub async fn entries(self) -> Result<Vec<(String, String)>, StoreError> {
-        self.entries_from(js::idb_entries(self.0, None)).await
+    pub fn entries(self) -> impl Future<Output = Answer<Vec<(String, String)>>> {
+        pairs(js::idb_entries(self.0, None))
     }
 
     /// Records whose key starts with `prefix`.
-    pub async fn entries_under(self, prefix: &str) -> Result<Vec<(String, String)>, StoreError> {
-        self.entries_from(js::idb_entries(self.0, Some(prefix)))
-            .await
-    }
-
-    async fn entries_from(
+    pub fn entries_under(
         self,
-        promise: Result<js_sys::Promise, JsValue>,
-    ) -> Result<Vec<(String, String)>, StoreError> {
-        let array: js_sys::Array = await_promise(promise).await?.into();
-        Ok(array
-            .iter()
-            .filter_map(|pair| {
-                let pair: js_sys::Array = pair.into();
-                Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
-            })
-            .collect())
+        prefix: &str,
+    ) -> impl Future<Output = Answer<Vec<(String, String)>>> {
+        pairs(js::idb_entries(self.0, Some(prefix)))
     }
 
     /// Writes unless a record is there already; returns whether it wrote.
-    pub async fn put_if_absent(self, key: &str, value: &str) -> Result<bool, StoreError> {
-        let wrote = await_promise(js::idb_put_if_absent(self.0, key, value)).await?;
-        Ok(wrote.as_bool().unwrap_or(false))
+    pub fn put_if_absent(self, key: &str, value: &str) -> impl Future<Output = Answer<bool>> {
+        found(js::idb_put_if_absent(self.0, key, value))
     }
 
     /// One record read and rewritten in one transaction; a missing record stays missing.
-    pub async fn update<F>(self, key: &str, change: F) -> Result<Option<String>, StoreError>
+    pub fn update<F>(self, key: &str, change: F) -> impl Future<Output = Answer<Option<String>>>
     where
         F: FnOnce(&str) -> Option<String> + 'static,
     {
@@ -180,8 +202,7 @@ impl Idb {
                 .map(JsValue::from)
                 .unwrap_or(JsValue::NULL)
         });
-        let written = await_promise(js::idb_update(self.0, key, &change)).await?;
-        Ok(written.as_string())
+        text(js::idb_update(self.0, key, &change))
     }
 }
 
@@ -207,9 +228,8 @@ pub async fn wipe(keep: impl Fn(&str, &str) -> bool + 'static) -> Result<(), Sto
 
 /// A waiting report and its body, written only if none is kept under `key` yet; whether it
 /// wrote.
-pub async fn add_report(key: &str, json: &str, body: &str) -> Result<bool, StoreError> {
-    let wrote = await_promise(js::idb_add_report(key, json, body)).await?;
-    Ok(wrote.as_bool().unwrap_or(false))
+pub fn add_report(key: &str, json: &str, body: &str) -> impl Future<Output = Answer<bool>> {
+    found(js::idb_add_report(key, json, body))
 }
 
 /// What becomes of an older build's waiting report.
@@ -224,7 +244,7 @@ pub enum Adopted {
 
 /// Takes over, in one transaction, the older build's waiting report `key` in this
 /// database, as `change` says of its record.
-pub async fn adopt<F>(key: &str, change: F) -> Result<bool, StoreError>
+pub fn adopt<F>(key: &str, change: F) -> impl Future<Output = Answer<bool>>
 where
     F: FnOnce(&str) -> Adopted + 'static,
 {
@@ -236,60 +256,55 @@ where
             Adopted::Left => JsValue::NULL,
         }
     });
-    let moved = await_promise(js::idb_adopt(key, &change)).await?;
-    Ok(moved.as_bool().unwrap_or(false))
+    found(js::idb_adopt(key, &change))
 }
 
 /// Removes the bodies whose report is gone.
-pub async fn sweep_bodies() -> Result<(), StoreError> {
-    await_promise(js::idb_sweep_bodies()).await.map(drop)
+pub fn sweep_bodies() -> impl Future<Output = Answer<()>> {
+    done(js::idb_sweep_bodies())
 }
 
 /// The outbox in IndexedDB.
 pub struct IdbOutbox;
 
 impl OutboxStore for IdbOutbox {
-    async fn records(&self) -> Result<Vec<(String, String)>, StoreError> {
-        OUTBOX.entries().await
+    fn records(&self) -> impl Future<Output = Answer<Vec<(String, String)>>> {
+        OUTBOX.entries()
     }
 
-    async fn put(&self, key: &str, json: &str, body: &str) -> Result<(), StoreError> {
-        await_promise(js::idb_put_report(key, json, body))
-            .await
-            .map(drop)
+    fn put(&self, key: &str, json: &str, body: &str) -> impl Future<Output = Answer<()>> {
+        done(js::idb_put_report(key, json, body))
     }
 
-    async fn body(&self, key: &str) -> Result<Option<String>, StoreError> {
-        BODIES.get(key).await
+    fn body(&self, key: &str) -> impl Future<Output = Answer<Option<String>>> {
+        BODIES.get(key)
     }
 
-    async fn keep_body(&self, key: &str, body: &str) -> Result<bool, StoreError> {
-        let found = await_promise(js::idb_keep_body(key, body)).await?;
-        Ok(found.as_bool().unwrap_or(false))
+    fn keep_body(&self, key: &str, body: &str) -> impl Future<Output = Answer<bool>> {
+        found(js::idb_keep_body(key, body))
     }
 
-    async fn update<F>(&self, key: &str, change: F) -> Result<Option<String>, StoreError>
+    fn update<F>(&self, key: &str, change: F) -> impl Future<Output = Answer<Option<String>>>
     where
         F: FnOnce(&str) -> Option<String> + 'static,
     {
-        OUTBOX.update(key, change).await
+        OUTBOX.update(key, change)
     }
 
-    async fn remove(&self, key: &str) -> Result<(), StoreError> {
-        await_promise(js::idb_remove_report(key)).await.map(drop)
+    fn remove(&self, key: &str) -> impl Future<Output = Answer<()>> {
+        done(js::idb_remove_report(key))
     }
 
-    async fn complete(&self, key: &str, receipt: Option<&str>) -> Result<bool, StoreError> {
-        let found = await_promise(js::idb_complete(key, &ticket_key(key), receipt)).await?;
-        Ok(found.as_bool().unwrap_or(false))
+    fn complete(&self, key: &str, receipt: Option<&str>) -> impl Future<Output = Answer<bool>> {
+        found(js::idb_complete(key, &ticket_key(key), receipt))
     }
 
-    async fn set_aside(&self, key: &str, json: &str) -> Result<(), StoreError> {
+    fn set_aside(&self, key: &str, json: &str) -> impl Future<Output = Answer<()>> {
         web_sys::console::warn_1(
             &format!("outbox record {key:?} is unreadable; kept aside in IndexedDB store 'aside'")
                 .into(),
         );
-        await_promise(js::idb_set_aside(key, json)).await.map(drop)
+        done(js::idb_set_aside(key, json))
     }
 }
 

@@ -18,6 +18,7 @@ use super::my_reports::{MyReports, SentView};
 use super::outbox::{provide_sending_state, use_sender, Sender};
 use super::report_form::ReportForm;
 use super::tickets::{use_ticket_desk, TicketDesk};
+use super::Shown;
 use crate::platform::{embed, storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -133,7 +134,6 @@ pub fn App(config: ConfigState, stages: Stages) -> impl IntoView {
         .in_mini_program
         .set_value(host == embed::Host::MiniProgram);
     let prefill = query();
-    settings.prefill.set_value(prefill.clone());
     let ready = match &config {
         ConfigState::Ready(c) => Some(c.clone()),
         _ => None,
@@ -231,9 +231,9 @@ pub fn App(config: ConfigState, stages: Stages) -> impl IntoView {
             {move || stages.shell.get().then(|| view! {
                 <header class="xj-header">
                     <div class="xj-brand">
-                        {move || settings.ready_config().and_then(|c| c.theme.logo.clone()).map(|src| view! { <img class="xj-logo" src=src alt="" width="32" height="32"/> })}
+                        {move || settings.ready_config().and_then(|c| c.theme.logo.clone()).map(|src| view! { <img class="xj-logo" src=src alt="" width="32" height="32"/> }.into_any())}
                         <div>
-                            <h1 class="xj-title">{move || title_text(settings, settings.lang.get())}</h1>
+                            <h1 class="xj-title">{Signal::derive(move || title_text(settings, settings.lang.get()))}</h1>
                             <p class="xj-tagline">{settings.tr(Msg::AppTagline)}</p>
                         </div>
                     </div>
@@ -249,7 +249,7 @@ pub fn App(config: ConfigState, stages: Stages) -> impl IntoView {
                 </header>
                 <EmergencyStrip/>
                 <Tabs/>
-            })}
+            }.into_any())}
             <main class="xj-main">
                 {move || stages.screens.get().then(|| match settings.screen.get() {
                     Screen::Campaigns => view! { <CampaignList/> }.into_any(),
@@ -265,7 +265,7 @@ pub fn App(config: ConfigState, stages: Stages) -> impl IntoView {
                 <footer class="xj-footer">
                     <p>{settings.tr(Msg::EmergencyNote)}</p>
                 </footer>
-            })}
+            }.into_any())}
         </div>
     }
 }
@@ -321,34 +321,33 @@ fn ReportScreen() -> impl IntoView {
     }
 }
 
+/// Whether `target`'s tab is the one for `screen`.
+fn is_current(screen: &Screen, target: &Screen) -> bool {
+    screen == target
+        || matches!(
+            (screen, target),
+            (Screen::Campaign(_), Screen::Campaigns)
+                | (Screen::Sent(_), Screen::Report)
+                | (Screen::Committee, Screen::Campaigns)
+        )
+}
+
 #[component]
 fn Tabs() -> impl IntoView {
     let settings = use_settings();
     let outbox = use_outbox();
     let tab = move |target: Screen, label: Msg| {
-        let current = {
-            let target = target.clone();
-            move || {
-                let screen = settings.screen.get();
-                let here = screen == target
-                    || matches!(
-                        (&screen, &target),
-                        (Screen::Campaign(_), Screen::Campaigns)
-                            | (Screen::Sent(_), Screen::Report)
-                            | (Screen::Committee, Screen::Campaigns)
-                    );
-                here.then_some("page")
-            }
-        };
+        let here = target.clone();
         view! {
-            <button type="button" class="xj-tab" aria-current=current on:click=move |_| settings.go(target.clone())>
+            <button type="button" class="xj-tab" aria-current=move || is_current(&settings.screen.get(), &here).then_some("page")
+                on:click=move |_| settings.go(target.clone())>
                 {settings.tr(label)}
                 {(label == Msg::TabMine).then(|| view! {
-                    <Show when=move || !outbox.waiting.with(Vec::is_empty)>
+                    <Shown when=move || !outbox.waiting.with(Vec::is_empty)>
                         <span class="xj-count-badge" aria-label=move || fill(settings.t(Msg::WaitingBadge), &[("n", &outbox.waiting.with(Vec::len).to_string())])>
-                            {move || outbox.waiting.with(Vec::len)}
+                            {Signal::derive(move || outbox.waiting.with(Vec::len).to_string())}
                         </span>
-                    </Show>
+                    </Shown>
                 })}
             </button>
         }

@@ -48,7 +48,6 @@ pub struct Settings {
     pub large_text: RwSignal<bool>,
     pub config: RwSignal<ConfigState>,
     pub screen: RwSignal<Screen>,
-    pub prefill: StoredValue<Prefill>,
     /// Inside a WeChat mini-program `web-view`, where `tel:` links may not dial.
     pub in_mini_program: StoredValue<bool>,
 }
@@ -159,54 +158,69 @@ impl FormState {
     }
 }
 
+/// The five contexts, provided as one value: each `use_*` below is then the same context
+/// lookup (one generic instance of it in the wasm instead of five) and a field read.
+#[derive(Clone, Copy)]
+struct AppState {
+    settings: Settings,
+    feed: FeedState,
+    outbox: OutboxView,
+    tickets: Tickets,
+    form: FormState,
+}
+
 /// Creates and provides every context, in their starting state.
 pub fn provide_contexts() {
-    provide_context(Settings {
-        lang: RwSignal::new(Lang::Zh),
-        large_text: RwSignal::new(false),
-        config: RwSignal::new(ConfigState::Loading),
-        screen: RwSignal::new(Screen::Campaigns),
-        prefill: StoredValue::new(Prefill::default()),
-        in_mini_program: StoredValue::new(false),
-    });
-    provide_context(FeedState {
-        feed: RwSignal::new(bundled_feed()),
-        note: RwSignal::new(None),
-    });
-    provide_context(OutboxView {
-        waiting: RwSignal::new(Vec::new()),
-        sending: RwSignal::new(false),
-        set_aside: RwSignal::new(0),
-        storage_ok: RwSignal::new(true),
-    });
-    provide_context(Tickets {
-        mine: RwSignal::new(Vec::new()),
-        verdicts_sending: StoredValue::new(Vec::new()),
-    });
-    provide_context(FormState {
-        draft: RwSignal::new(Draft::default()),
-        photos: RwSignal::new(FormState::empty_slots()),
-        remember_contact: RwSignal::new(false),
-        replaces: RwSignal::new(None),
-        photo_runs: StoredValue::new([0; MAX_PHOTOS]),
-        similar: RwSignal::new(SimilarHints::default()),
+    provide_context(AppState {
+        settings: Settings {
+            lang: RwSignal::new(Lang::Zh),
+            large_text: RwSignal::new(false),
+            config: RwSignal::new(ConfigState::Loading),
+            screen: RwSignal::new(Screen::Campaigns),
+            in_mini_program: StoredValue::new(false),
+        },
+        feed: FeedState {
+            feed: RwSignal::new(bundled_feed()),
+            note: RwSignal::new(None),
+        },
+        outbox: OutboxView {
+            waiting: RwSignal::new(Vec::new()),
+            sending: RwSignal::new(false),
+            set_aside: RwSignal::new(0),
+            storage_ok: RwSignal::new(true),
+        },
+        tickets: Tickets {
+            mine: RwSignal::new(Vec::new()),
+            verdicts_sending: StoredValue::new(Vec::new()),
+        },
+        form: FormState {
+            draft: RwSignal::new(Draft::default()),
+            photos: RwSignal::new(FormState::empty_slots()),
+            remember_contact: RwSignal::new(false),
+            replaces: RwSignal::new(None),
+            photo_runs: StoredValue::new([0; MAX_PHOTOS]),
+            similar: RwSignal::new(SimilarHints::default()),
+        },
     });
 }
 
 // Missing context is a programming error caught by every test that mounts a component,
 // so these panic with the name of what is missing rather than silently starting afresh.
-pub fn use_settings() -> Settings {
+fn state() -> AppState {
     expect_context()
+}
+pub fn use_settings() -> Settings {
+    state().settings
 }
 pub fn use_feed() -> FeedState {
-    expect_context()
+    state().feed
 }
 pub fn use_outbox() -> OutboxView {
-    expect_context()
+    state().outbox
 }
 pub fn use_tickets() -> Tickets {
-    expect_context()
+    state().tickets
 }
 pub fn use_form() -> FormState {
-    expect_context()
+    state().form
 }

@@ -1,5 +1,10 @@
 //! Leptos components. They read state and send intents; rules live in `xinjing_core`,
 //! browser calls in `platform`.
+//!
+//! For size, a view's reactive attributes and children are closures written in place (`move
+//! || …`) rather than closures held in variables: with `erase_components` the view macro
+//! compiles the closures it sees to one renderer per output type, and a variable's closure
+//! to a renderer of its own.
 
 pub mod adopt;
 pub mod after_photo;
@@ -85,9 +90,35 @@ pub fn start() {
     });
 }
 
+/// `<Show>`, compiled once: `children` while `when` holds, else `fallback`, each built anew
+/// only when the condition changes. Leptos' `<Show>` is generic over its condition and its
+/// children, so each use is a copy of its machinery in the wasm; here the children are
+/// type-erased and only the condition's memo is the caller's own.
+#[component]
+pub fn Shown<W>(
+    when: W,
+    children: ChildrenFn,
+    #[prop(optional, into)] fallback: ViewFn,
+) -> impl IntoView
+where
+    W: Fn() -> bool + Send + Sync + 'static,
+{
+    shown(Memo::new(move |_| when()), children, fallback)
+}
+
+fn shown(when: Memo<bool>, children: ChildrenFn, fallback: ViewFn) -> impl IntoView {
+    move || {
+        if when.get() {
+            children()
+        } else {
+            fallback.run()
+        }
+    }
+}
+
 /// A zero timeout: the browser runs what waits (a tap, a frame) before the next step.
-async fn next_task() {
-    crate::platform::clock::sleep(0).await;
+fn next_task() -> crate::platform::clock::Sleep {
+    crate::platform::clock::sleep(0)
 }
 
 /// `data-*` attributes of the mount element (deployment overrides of config.json).

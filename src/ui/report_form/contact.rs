@@ -2,6 +2,7 @@
 
 use super::fields::{text_field, Binding, FormErrors};
 use crate::ui::context::{use_form, use_settings};
+use crate::ui::Shown;
 use leptos::prelude::*;
 use xinjing_core::i18n::{fill, Msg};
 use xinjing_core::report::Field;
@@ -17,12 +18,12 @@ pub fn ContactFields(errs: FormErrors) -> impl IntoView {
             .map(|c| c.privacy.controller.get(lang).to_owned())
             .unwrap_or_default()
     };
-    let consent = move || {
+    let consent = Signal::derive(move || {
         fill(
             settings.t(Msg::ContactConsent),
             &[("controller", &controller())],
         )
-    };
+    });
     view! {
         <fieldset class="xj-field">
             <legend>{settings.tr(Msg::ContactHeading)}</legend>
@@ -34,7 +35,7 @@ pub fn ContactFields(errs: FormErrors) -> impl IntoView {
                     aria-describedby="xj-anonymous-hint"/>
                 <span>{consent}</span>
             </label>
-            <Show when=move || form.draft.with(|d| d.share_contact)>
+            <Shown when=move || form.draft.with(|d| d.share_contact)>
                 {text_field(Field::Name, Msg::FieldName, None, "text", "name",
                     Binding { get: |d| d.name.clone(), set: |d, v| d.name = v }, errs)}
                 {text_field(Field::Phone, Msg::FieldPhone, None, "tel", "tel",
@@ -44,7 +45,7 @@ pub fn ContactFields(errs: FormErrors) -> impl IntoView {
                         on:change=move |ev| form.remember_contact.set(event_target_checked(&ev))/>
                     <span>{settings.tr(Msg::RememberContact)}</span>
                 </label>
-            </Show>
+            </Shown>
         </fieldset>
     }
 }
@@ -52,21 +53,25 @@ pub fn ContactFields(errs: FormErrors) -> impl IntoView {
 #[component]
 pub fn PrivacyNotice() -> impl IntoView {
     let settings = use_settings();
-    let text = move || {
+    // Empty until a config is ready (the form is only shown with one).
+    let text = Signal::derive(move || {
         let lang = settings.lang.get();
-        settings.ready_config().map(|c| {
-            let p = &c.privacy;
-            fill(
-                Msg::PrivacyText.text(lang),
-                &[
-                    ("controller", p.controller.get(lang)),
-                    ("purpose", p.purpose.get(lang)),
-                    ("retention", p.retention.get(lang)),
-                    ("contact", p.contact.get(lang)),
-                ],
-            )
-        })
-    };
+        settings
+            .ready_config()
+            .map(|c| {
+                let p = &c.privacy;
+                fill(
+                    Msg::PrivacyText.text(lang),
+                    &[
+                        ("controller", p.controller.get(lang)),
+                        ("purpose", p.purpose.get(lang)),
+                        ("retention", p.retention.get(lang)),
+                        ("contact", p.contact.get(lang)),
+                    ],
+                )
+            })
+            .unwrap_or_default()
+    });
     view! {
         <section class="xj-privacy" aria-labelledby="xj-privacy-title">
             <h3 id="xj-privacy-title">{settings.tr(Msg::PrivacyHeading)}</h3>

@@ -55,11 +55,10 @@ impl FormErrors {
         (!ids.is_empty()).then(|| ids.join(" "))
     }
 
-    pub fn view(self, field: Field) -> impl IntoView {
-        move || {
-            self.message(field)
-                .map(|text| view! { <p class="xj-error" id=error_id(field)>{text}</p> })
-        }
+    /// The error under a field, if any (reactive).
+    pub fn error(self, field: Field) -> Option<AnyView> {
+        self.message(field)
+            .map(|text| view! { <p class="xj-error" id=error_id(field)>{text}</p> }.into_any())
     }
 }
 
@@ -97,7 +96,7 @@ pub fn text_field(
                 aria-invalid=move || errs.invalid(field)
                 aria-describedby=move || errs.described(field, hint.map(|(id, _)| id))
             />
-            {errs.view(field)}
+            {move || errs.error(field)}
         </div>
     }
 }

@@ -18,6 +18,7 @@ use super::copy::CopyReport;
 use super::draft;
 use super::emergency::DangerCard;
 use super::outbox::{use_sender, SubmitOutcome};
+use super::Shown;
 use crate::platform::clock::{now_ms, random_bytes};
 use contact::ContactFields;
 use contact::PrivacyNotice;
@@ -144,9 +145,9 @@ pub fn ReportForm() -> impl IntoView {
         <section class="xj-section" aria-labelledby="xj-form-title">
             <h2 id="xj-form-title" tabindex="-1">{settings.tr(Msg::FormHeading)}</h2>
             <p class="xj-muted">{settings.tr(Msg::FormIntro)}</p>
-            <Show when=move || !outbox.storage_ok.get()>
+            <Shown when=move || !outbox.storage_ok.get()>
                 <p class="xj-note xj-warn" role="status">{settings.tr(Msg::StorageUnavailable)}</p>
-            </Show>
+            </Shown>
             <form class="xj-form" novalidate on:submit=submit>
                 <div class="xj-field">
                     <label for=input_id(Field::Category)>{settings.tr(Msg::FieldCategory)}</label>
@@ -160,31 +161,31 @@ pub fn ReportForm() -> impl IntoView {
                         <option value="">{settings.tr(Msg::ChooseOne)}</option>
                         <option value=DANGER_VALUE>{settings.tr(Msg::DangerNow)}</option>
                         {Category::ALL.into_iter().map(|c| view! {
-                            <option value=c.code()>{move || c.name(settings.lang.get())}</option>
+                            <option value=c.code()>{Signal::derive(move || c.name(settings.lang.get()))}</option>
                         }).collect_view()}
                     </select>
-                    {errs.view(Field::Category)}
+                    {move || errs.error(Field::Category)}
                 </div>
-                <Show when=move || danger.get() fallback=move || view! {
+                <Shown when=move || danger.get() fallback=move || view! {
                     <FormBody communities=communities errs=errs/>
                     <PrivacyNotice/>
-                    <Show when=move || not_kept.get().is_some()>
+                    <Shown when=move || not_kept.get().is_some()>
                         <CopyReport text=Signal::derive(move || not_kept.get().unwrap_or_default())/>
-                    </Show>
+                    </Shown>
                     {move || server_error.get().map(|message| view! {
                         <p class="xj-error xj-summary" id="xj-server-error" tabindex="-1" role="alert">
                             {fill(settings.t(Msg::RejectedBy), &[("message", &message)])}
                         </p>
-                    })}
-                    <Show when=move || attempted.get() && errors.with(|e| !e.is_empty())>
+                    }.into_any())}
+                    <Shown when=move || attempted.get() && errors.with(|e| !e.is_empty())>
                         <p class="xj-error xj-summary" role="alert">{settings.tr(Msg::ErrorSummary)}</p>
-                    </Show>
+                    </Shown>
                     <button type="submit" class="xj-button xj-primary xj-wide" disabled=move || saving.get() || photo_working()>
-                        {move || if saving.get() { settings.t(Msg::Saving) } else { settings.t(Msg::Submit) }}
+                        {Signal::derive(move || if saving.get() { settings.t(Msg::Saving) } else { settings.t(Msg::Submit) })}
                     </button>
                 }>
                     <DangerCard/>
-                </Show>
+                </Shown>
             </form>
         </section>
     }
@@ -202,14 +203,10 @@ pub fn FormBody(communities: Memo<Vec<String>>, errs: FormErrors) -> impl IntoVi
         crate::platform::clock::sleep(0).await;
         rest.try_set(true);
     });
-    let count = move || {
+    let count = Signal::derive(move || {
         let n = form.draft.with(|d| char_count(&d.description));
         fill(settings.t(Msg::CharCount), &[("n", &n.to_string())])
-    };
-    let over = move || {
-        form.draft
-            .with(|d| char_count(&d.description) > DESCRIPTION_MAX)
-    };
+    });
     let community = move || {
         if communities.with(Vec::is_empty) {
             text_field(
@@ -235,14 +232,14 @@ pub fn FormBody(communities: Memo<Vec<String>>, errs: FormErrors) -> impl IntoVi
                         <option value="">{settings.tr(Msg::ChooseOne)}</option>
                         {communities.get().into_iter().map(|name| view! { <option value=name.clone()>{name.clone()}</option> }).collect_view()}
                     </select>
-                    {errs.view(Field::Community)}
+                    {move || errs.error(Field::Community)}
                 </div>
             }
             .into_any()
         }
     };
     view! {
-        {community}
+        {move || community()}
         {text_field(Field::Building, Msg::FieldBuilding, None, "text", "off",
             Binding { get: |d| d.building.clone(), set: |d, v| d.building = v }, errs)}
         <SimilarHint/>
@@ -259,12 +256,12 @@ pub fn FormBody(communities: Memo<Vec<String>>, errs: FormErrors) -> impl IntoVi
                 aria-invalid=move || errs.invalid(Field::Description)
                 aria-describedby=move || errs.described(Field::Description, Some("xj-description-hint xj-description-count"))
             ></textarea>
-            <p class="xj-count" class:xj-over=over id="xj-description-count">{count}</p>
-            {errs.view(Field::Description)}
+            <p class="xj-count" class:xj-over=move || form.draft.with(|d| char_count(&d.description) > DESCRIPTION_MAX) id="xj-description-count">{count}</p>
+            {move || errs.error(Field::Description)}
         </div>
         {move || rest.get().then(|| view! {
             <PhotoSlots/>
             <ContactFields errs=errs/>
-        })}
+        }.into_any())}
     }
 }

@@ -90,9 +90,14 @@ where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, StoreError>>,
 {
-    match step().await {
-        Ok(value) => Ok(value),
-        Err(_) => step().await,
+    // One `.await` in a loop rather than two in a row: the step's future is then polled
+    // from one place, so its code is generated once per step instead of twice.
+    let mut retried = false;
+    loop {
+        match step().await {
+            Err(_) if !retried => retried = true,
+            result => return result,
+        }
     }
 }
 
