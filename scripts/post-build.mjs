@@ -52,7 +52,8 @@ html = html.replace(/<link rel="(?:modulepreload|preload)"[^>]*>/g, '');
 // every one named by its content. wasm-bindgen names a snippet by the crate's name and
 // version only, so a long HTTP cache without a service worker (iOS WeChat) would pair a new
 // release with an old browser.js. The glue and the wasm share one name, which covers the
-// glue's content (with its snippets' names) and Trunk's name of the wasm (its content).
+// glue's content (with its snippets' names) and the wasm's bytes as shipped (renamed here,
+// after Trunk named it by its content before).
 const trunkGlue = js[1].replace('./', '');
 const trunkWasm = wasm[1].replace('./', '');
 const digest = (text, n = 16) => createHash('sha256').update(text).digest('hex').slice(0, n);
@@ -65,11 +66,9 @@ let workerNamed = false;
 let glueCode = readFileSync(join(dir, trunkGlue), 'utf8');
 // Short names between the wasm and the glue (scripts/wasm-names.mjs says why): the same
 // code, ~5.9 KB brotli less.
-{
-  const short = shortenNames(readFileSync(join(dir, trunkWasm)), glueCode);
-  writeFileSync(join(dir, trunkWasm), short.wasm);
-  glueCode = short.glue;
-}
+const short = shortenNames(readFileSync(join(dir, trunkWasm)), glueCode);
+writeFileSync(join(dir, trunkWasm), short.wasm);
+glueCode = short.glue;
 const snippets = [];
 for (const snippet of new Set([...glueCode.matchAll(/from ['"]\.\/(snippets\/[^'"]+)['"]/g)].map((m) => m[1]))) {
   let source = readFileSync(join(dir, snippet), 'utf8');
@@ -87,7 +86,7 @@ for (const snippet of new Set([...glueCode.matchAll(/from ['"]\.\/(snippets\/[^'
 }
 if (!workerNamed) throw new Error("post-build: no snippet names 'photo-worker.js'");
 glueCode = await shrink(glueCode, true);
-const appHash = digest(glueCode + '\0' + trunkWasm);
+const appHash = digest(glueCode + '\0' + createHash('sha256').update(short.wasm).digest('hex'));
 const glue = `xinjing-safety-${appHash}.js`;
 const wasmFile = `xinjing-safety-${appHash}_bg.wasm`;
 writeFileSync(join(dir, glue), glueCode);

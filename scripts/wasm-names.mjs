@@ -7,8 +7,11 @@
 // names: the glue is the only caller of the wasm's exports and the only provider of its
 // imports, so the two are renamed together, and the rename fails the build if the glue does
 // not hold exactly the names the wasm expects. The tools' custom sections go too.
+// Exports the glue never calls (`main`, `memory`) keep their names: anything outside the
+// glue must use no other.
 
 const encoder = new TextEncoder();
+const TOOL_SECTIONS = new Set(['producers', 'target_features', '__wasm_split_unstable']);
 const decoder = new TextDecoder();
 
 const readU32 = (bytes, at) => {
@@ -84,9 +87,9 @@ export function shortenNames(wasm, glue) {
     const [size, start] = readU32(wasm, at + 1);
     const end = start + size;
     let body = wasm.subarray(start, end);
-    if (id === 0) {
-      // Custom sections (producers, target features) are for tools, which are done with the
-      // module by now; browsers skip them.
+    // The tools' custom sections: the tools are done with the module by now, and browsers
+    // skip them. Others (a name section kept for crash reports, say) stay.
+    if (id === 0 && TOOL_SECTIONS.has(readName(body, 0)[0])) {
       at = end;
       continue;
     }

@@ -24,6 +24,7 @@ const module = () => Uint8Array.from([
   ...section(7, [2, ...name(EXPORT), 0, 1, ...name('memory_free'), 0, 1]),
   ...section(10, [1, 4, 0, 0x10, 0, 0x0b]),
   ...section(0, [...name('producers'), 1, 2, 3]),
+  ...section(0, [...name('name'), 0]),
 ]);
 // The shape of wasm-bindgen's `--target web` glue.
 const glue = (provides = IMPORT) => `function __wbg_get_imports() {
@@ -59,6 +60,7 @@ test('renamed together, the wasm and the glue still link and run, with every has
   // An export the glue never calls keeps its name.
   assert.deepEqual(WebAssembly.Module.exports(m).map((e) => e.name), ['$a', 'memory_free']);
   assert.deepEqual(WebAssembly.Module.customSections(m, 'producers'), []);
+  assert.equal(WebAssembly.Module.customSections(m, 'name').length, 1, 'other custom sections stay');
   const dir = mkdtempSync(join(tmpdir(), 'wasm-names-'));
   try {
     writeFileSync(join(dir, 'glue.mjs'), code);

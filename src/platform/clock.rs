@@ -10,7 +10,7 @@ pub fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
-/// Resolves after `ms` milliseconds (counted from the call).
+/// Resolves `ms` milliseconds after the call, not after the first poll: await it at once.
 pub fn sleep(ms: u32) -> Sleep {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(window) = web_sys::window() {
