@@ -109,14 +109,16 @@ fn epoch_ms(at: &str) -> Option<f64> {
         return None;
     }
     let date = Date::parse(&at[..10])?;
-    let num = |range: std::ops::Range<usize>| at.get(range)?.parse::<i64>().ok();
-    let seconds = num(11..13)? * 3600 + num(14..16)? * 60 + num(17..19)?;
-    let offset = match at.as_bytes()[at.len() - 1] {
+    // The shape is checked above: each field read here is two ASCII digits.
+    let b = at.as_bytes();
+    let two = |i: usize| i64::from(b[i] - b'0') * 10 + i64::from(b[i + 1] - b'0');
+    let seconds = two(11) * 3600 + two(14) * 60 + two(17);
+    let end = b.len();
+    let offset = match b[end - 1] {
         b'Z' => 0,
         _ => {
-            let tail = &at[at.len() - 6..];
-            let minutes = num(at.len() - 5..at.len() - 3)? * 60 + num(at.len() - 2..at.len())?;
-            if tail.starts_with('-') {
+            let minutes = two(end - 5) * 60 + two(end - 2);
+            if b[end - 6] == b'-' {
                 -minutes * 60
             } else {
                 minutes * 60
