@@ -274,7 +274,7 @@ pub fn App(config: ConfigState, stages: Stages) -> impl IntoView {
 #[cfg(feature = "demo")]
 fn demo_panel(settings: Settings) -> impl IntoView {
     let is_mock = move || settings.ready_config().is_some_and(|c| c.is_mock());
-    view! { <Show when=is_mock><DemoPanel/></Show> }
+    view! { <Shown when=is_mock><DemoPanel/></Shown> }
 }
 
 #[cfg(not(feature = "demo"))]

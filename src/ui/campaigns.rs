@@ -3,6 +3,7 @@
 use super::context::{use_feed, use_form, use_settings, FeedState, Screen};
 use super::draft::start_report;
 use super::keyed::keyed_by_id;
+use super::Shown;
 use crate::platform::clock::now_ms;
 use crate::platform::http::get_text;
 use crate::platform::storage;
@@ -79,14 +80,14 @@ pub fn CampaignList() -> impl IntoView {
         <section class="xj-section" aria-labelledby="xj-campaigns-title">
             <h2 id="xj-campaigns-title">{settings.tr(Msg::CampaignsHeading)}</h2>
             {move || note().map(|text| view! { <p class="xj-note" role="status">{text}</p> })}
-            <Show
+            <Shown
                 when=move || !active.with(Vec::is_empty)
                 fallback=move || view! { <p class="xj-empty">{settings.tr(Msg::NoActiveCampaigns)}</p> }
             >
                 <ul class="xj-cards" role="list">
                     {keyed_by_id(active.into(), Arc::new(|id| view! { <CampaignCard id=id/> }.into_any()))}
                 </ul>
-            </Show>
+            </Shown>
         </section>
     }
 }

@@ -7,6 +7,7 @@ use super::keyed::keyed_by_id;
 use super::outbox::use_sender;
 use super::ticket_card::TicketCardBody;
 use super::tickets::use_ticket_desk;
+use super::Shown;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::Arc;
@@ -164,10 +165,10 @@ pub fn MyReports() -> impl IntoView {
         }
     };
     view! {
-        <Show when=move || { outbox.set_aside.get() > 0 }>
+        <Shown when=move || { outbox.set_aside.get() > 0 }>
             <p class="xj-note xj-warn" role="status">{move || fill(settings.t(Msg::SetAside), &[("n", &outbox.set_aside.get().to_string())])}</p>
-        </Show>
-        <Show when=move || !outbox.waiting.with(Vec::is_empty)>
+        </Shown>
+        <Shown when=move || !outbox.waiting.with(Vec::is_empty)>
             <section class="xj-section" aria-labelledby="xj-outbox-title">
                 <h2 id="xj-outbox-title">{settings.tr(Msg::OutboxHeading)}</h2>
                 <ul class="xj-list" role="list">
@@ -177,11 +178,11 @@ pub fn MyReports() -> impl IntoView {
                     )}
                 </ul>
             </section>
-        </Show>
+        </Shown>
         <section class="xj-section" aria-labelledby="xj-mine-title">
             <h2 id="xj-mine-title" tabindex="-1">{settings.tr(Msg::MineHeading)}</h2>
             <p class="xj-muted">{settings.tr(Msg::MineNote)}</p>
-            <Show when=move || !tickets.mine.with(Vec::is_empty) fallback=move || view! { <p class="xj-empty">{settings.tr(Msg::MineEmpty)}</p> }>
+            <Shown when=move || !tickets.mine.with(Vec::is_empty) fallback=move || view! { <p class="xj-empty">{settings.tr(Msg::MineEmpty)}</p> }>
                 <ul class="xj-list" role="list">
                     {keyed_by_id(
                         Signal::derive(move || tickets.mine.with(|m| m.iter().map(|r| r.id.clone()).collect())),
@@ -189,14 +190,14 @@ pub fn MyReports() -> impl IntoView {
                     )}
                 </ul>
                 <button type="button" class="xj-button" on:click=move |_| desk.refresh_statuses()>{settings.tr(Msg::RefreshStatus)}</button>
-            </Show>
+            </Shown>
         </section>
         <section class="xj-section">
             <button type="button" class="xj-button xj-danger-button" on:click=clear>{settings.tr(Msg::ClearData)}</button>
             <p class="xj-muted">{settings.tr(Msg::ClearDataScope)}</p>
-            <Show when=move || cleared.get()>
+            <Shown when=move || cleared.get()>
                 <p class="xj-ok" role="status">{settings.tr(Msg::DataCleared)}</p>
-            </Show>
+            </Shown>
         </section>
     }
 }

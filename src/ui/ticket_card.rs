@@ -5,6 +5,7 @@
 use super::after_photo::AfterPhoto;
 use super::context::use_settings;
 use super::tickets::use_ticket_desk;
+use super::Shown;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use xinjing_contract::ticket::COMMENT_MAX;
@@ -59,7 +60,7 @@ fn History(history: Vec<StatusChange>) -> impl IntoView {
             <button type="button" class="xj-button" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
                 {settings.tr(Msg::History)}
             </button>
-            <Show when=move || open.get()>
+            <Shown when=move || open.get()>
                 <ol class="xj-history" aria-label=settings.tr(Msg::History)>
                     {move || history.with_value(|h| history_lines(h, settings.lang.get())).into_iter().map(|line| view! {
                         <li class:xj-reopened-step=line.reopened>
@@ -68,7 +69,7 @@ fn History(history: Vec<StatusChange>) -> impl IntoView {
                         </li>
                     }).collect_view()}
                 </ol>
-            </Show>
+            </Shown>
         }
     })
 }
@@ -130,7 +131,7 @@ fn Verdict(id: String) -> impl IntoView {
                 <button type="button" class="xj-button xj-primary" disabled=move || sending.get() on:click=move |_| send(true, None)>{settings.tr(Msg::Satisfied)}</button>
                 <button type="button" class="xj-button" aria-expanded=move || commenting.get().to_string() on:click=move |_| commenting.set(true)>{settings.tr(Msg::NotSatisfied)}</button>
             </div>
-            <Show when=move || commenting.get()>
+            <Shown when=move || commenting.get()>
                 <div class="xj-field">
                     <label for=field_id.clone()>{settings.tr(Msg::FieldComment)}</label>
                     <textarea id=field_id.clone() rows="3"
@@ -143,10 +144,10 @@ fn Verdict(id: String) -> impl IntoView {
                     <p class="xj-error" id=error_id.clone()>{message}</p>
                     <button type="button" class="xj-button xj-primary" disabled=move || sending.get() on:click=send_comment>{settings.tr(Msg::SendFeedback)}</button>
                 </div>
-            </Show>
-            <Show when=move || failed.get()>
+            </Shown>
+            <Shown when=move || failed.get()>
                 <p class="xj-error" role="alert">{settings.tr(Msg::FeedbackFailed)}</p>
-            </Show>
+            </Shown>
         </fieldset>
     }
 }
